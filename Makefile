@@ -1,0 +1,25 @@
+# Two entry points a newcomer needs (see README):  make sample   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: setup sample test bench clean-cache
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU wheel; an unpinned torch pulls a multi-GB CUDA build
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[all]"
+	touch $@
+
+sample: setup
+	$(BIN)/topics run configs/sample.yaml
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean-cache:
+	rm -rf data/cache

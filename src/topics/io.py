@@ -1,0 +1,127 @@
+"""Atomic file output and table reading/writing.
+
+Every file the pipeline writes goes through these helpers: the content is written to a temporary
+file in the same folder and moved into place with ``os.replace``, so an interrupted run never leaves
+a half-written file that a later run could trust.
+
+Example
+-------
+>>> from topics.io import write_json
+>>> write_json("results/demo/run.json", {"ok": True})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .errors import InputError
+
+TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; move it onto ``path`` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def to_json(obj: Any) -> str:
+    """Stable JSON text: sorted keys, UTF-8 characters kept, paths and numpy scalars converted."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=_json_default) + "\n"
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "item"):  # numpy scalar
+        return obj.item()
+    if hasattr(obj, "tolist"):  # numpy array
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> Path:
+    return write_text(path, to_json(obj))
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` as CSV, JSONL or Parquet, chosen by the file's suffix; list columns stay lists
+    in JSONL/Parquet and become JSON text in CSV."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"{path}: unsupported output format {suffix!r}; use one of {', '.join(TABLE_SUFFIXES)}")
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            out = df.copy()
+            for col in out.columns:
+                if out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+                    out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
+            out.to_csv(tmp, index=False, lineterminator="\n")
+        elif suffix == ".jsonl":
+            with open(tmp, "w", encoding="utf-8") as fh:
+                for rec in df.to_dict(orient="records"):
+                    fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+        else:
+            df.to_parquet(tmp, index=False)
+    return path
+
+
+def read_jsonl(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a JSON-lines file (optionally ``.gz``); a bad line is reported with its line number."""
+    import gzip
+
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    records = []
+    with opener(path, "rt", encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
+    return pd.DataFrame.from_records(records)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
