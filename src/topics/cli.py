@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import TopicsError
@@ -50,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_corpus.add_argument("--out", type=Path, required=True, help="output file: .jsonl, .csv or .parquet")
     p_corpus.add_argument("--manifest", type=Path, help="manifest CSV (folder input); default PATH/manifest.csv")
     p_corpus.add_argument("--config", type=Path, help="take the corpus/segment settings from this config")
+    p_corpus.add_argument("--on-bad-file", choices=["warn", "error"],
+                          help="empty/binary/no-Chinese file: skip it with a warning, or stop (default: error)")
+    p_corpus.add_argument("--whole-files", action="store_true",
+                          help="folder input: one file = one document (no article segmentation)")
     p_corpus.set_defaults(func=_cmd_corpus)
     return parser
 
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
+    warnings.formatwarning = lambda message, category, *rest, **kw: f"warning: {message}\n"
     try:
         return args.func(args)
     except TopicsError as exc:

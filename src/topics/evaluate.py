@@ -1,0 +1,284 @@
+"""Model-agnostic topic-model metrics, shared by LDA and BERTopic.
+
+Everything here takes plain data — topic word lists (``list[list[str]]``, best word first), a
+topic-word matrix (``K x V`` numpy array, rows are weights over ``vocab``) or the corpus's own token
+lists (``list[list[str]]``) — never a gensim/tomotopy/BERTopic object, so every model is scored the
+same way.
+
+Metrics (names say what they are; ``AVAILABLE_METRICS`` lists them):
+
+- ``coherence(topics, texts)``: NPMI (``c_npmi``, Bouma 2009; sliding window of 10 tokens) and
+  ``c_v`` (Röder et al. 2015; window 110) from gensim's ``CoherenceModel`` on the corpus's own tokens.
+- ``topic_diversity(topics, top_n=25)``: share of unique words among all topics' top-n words
+  (Dieng, Ruiz & Blei 2020). 1 = no word repeats across topics.
+- ``exclusivity(topic_word, top_n=10)``: mean over topics and their top-n words of
+  ``p(w|k) / sum_j p(w|j)`` (Bischof & Airoldi 2012; the exclusivity half of stm's FREX). In [1/K, 1].
+- ``stability(runs, top_n=10)``: mean best-match similarity of topics between runs (seeds): for every
+  pair of runs, topics are matched one-to-one (Hungarian) by Jaccard similarity of their top-n word
+  sets; the score is the mean matched similarity, averaged over pairs. 1 = every seed finds the same
+  topics.
+- ``label_agreement(labels_true, labels_pred)``: NMI (arithmetic normalisation) and ARI of a hard
+  assignment (e.g. dominant topic) against gold labels.
+- ``frex_scores`` / ``lift_scores`` / ``label_topics``: topic labels as R stm's ``labelTopics``.
+
+Example
+-------
+>>> from topics.evaluate import coherence, topic_diversity
+>>> texts = [["财政", "预算", "税收"], ["教育", "学校", "教师"]] * 5
+>>> topics = [["财政", "预算", "税收"], ["教育", "学校", "教师"]]
+>>> round(topic_diversity(topics, top_n=3), 2)
+1.0
+>>> scores = coherence(topics, texts, top_n=3)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from itertools import combinations
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+AVAILABLE_METRICS = ("npmi", "c_v", "diversity", "exclusivity", "stability", "nmi", "ari")
+
+# gensim measure name -> our name
+_COHERENCE_MEASURES = {"npmi": "c_npmi", "c_v": "c_v"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Coherence
+# --------------------------------------------------------------------------------------------------
+def coherence(
+    topics: Sequence[Sequence[str]],
+    texts: Sequence[Sequence[str]],
+    *,
+    measures: Sequence[str] = ("npmi", "c_v"),
+    top_n: int = 10,
+    dictionary=None,
+    processes: int = 1,
+) -> dict:
+    """NPMI and c_v coherence of ``topics`` measured on ``texts`` (gensim ``CoherenceModel``).
+
+    Parameters
+    ----------
+    topics : list of list of str
+        Each topic's words, best first; only the first ``top_n`` are used. Words absent from
+        ``texts`` are skipped (counted in ``"unknown_words"``); a topic left with fewer than 2 known
+        words scores NaN and is excluded from the mean.
+    texts : list of list of str
+        The corpus's own token lists (the same tokens the model was fitted on).
+    measures : sequence of {"npmi", "c_v"}, default both.
+    top_n : int, default 10
+    dictionary : gensim.corpora.Dictionary, optional
+        Built from ``texts`` when omitted (pass one to reuse it across calls).
+    processes : int, default 1
+        gensim's worker processes; 1 keeps the result independent of scheduling.
+
+    Returns
+    -------
+    dict
+        ``{"npmi": mean, "npmi_per_topic": [...], "c_v": mean, "c_v_per_topic": [...],
+        "unknown_words": int, "top_n": int}``.
+    """
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    unknown = [m for m in measures if m not in _COHERENCE_MEASURES]
+    if unknown:
+        raise ValueError(f"coherence: unknown measure(s) {unknown}; use {list(_COHERENCE_MEASURES)}")
+    texts = [list(t) for t in texts]
+    if not any(texts):
+        raise ValueError("coherence: texts are empty; pass the corpus's token lists")
+    if dictionary is None:
+        dictionary = Dictionary(texts)
+    known = dictionary.token2id
+    cleaned, n_unknown = [], 0
+    for words in topics:
+        top = [w for w in list(words)[:top_n]]
+        kept = [w for w in top if w in known]
+        n_unknown += len(top) - len(kept)
+        cleaned.append(kept)
+    if n_unknown:
+        logger.info("coherence: %d topic words are not in the texts and were skipped", n_unknown)
+    scorable = [i for i, t in enumerate(cleaned) if len(t) >= 2]
+    out: dict = {"unknown_words": n_unknown, "top_n": top_n}
+    for name in measures:
+        per_topic = [float("nan")] * len(cleaned)
+        if scorable:
+            cm = CoherenceModel(
+                topics=[cleaned[i] for i in scorable], texts=texts, dictionary=dictionary,
+                coherence=_COHERENCE_MEASURES[name], topn=top_n, processes=processes,
+            )
+            for i, value in zip(scorable, cm.get_coherence_per_topic()):
+                per_topic[i] = float(value)
+        finite = [v for v in per_topic if math.isfinite(v)]
+        out[name] = float(np.mean(finite)) if finite else float("nan")
+        out[f"{name}_per_topic"] = per_topic
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Diversity, exclusivity, stability
+# --------------------------------------------------------------------------------------------------
+def topic_diversity(topics: Sequence[Sequence[str]], top_n: int = 25) -> float:
+    """Share of unique words among all topics' top ``top_n`` words (Dieng et al. 2020), in (0, 1]."""
+    tops = [list(t)[:top_n] for t in topics]
+    total = sum(len(t) for t in tops)
+    if total == 0:
+        raise ValueError("topic_diversity: every topic is empty")
+    return len({w for t in tops for w in t}) / total
+
+
+def exclusivity(topic_word: np.ndarray, top_n: int = 10) -> float:
+    """Mean word exclusivity ``p(w|k) / sum_j p(w|j)`` over each topic's top ``top_n`` words.
+
+    ``topic_word`` is a ``K x V`` array of non-negative weights (rows are normalised here, so c-TF-IDF
+    rows work too). Returns a value in [1/K, 1]; higher = topics use their own words.
+    """
+    phi = _row_normalise(topic_word)
+    excl = phi / np.maximum(phi.sum(axis=0, keepdims=True), 1e-300)
+    top = np.argsort(-phi, axis=1, kind="stable")[:, :top_n]
+    return float(np.take_along_axis(excl, top, axis=1).mean())
+
+
+def stability(runs: Sequence[Sequence[Sequence[str]]], top_n: int = 10) -> dict:
+    """Mean best-match similarity of topics between runs (e.g. seeds).
+
+    Parameters
+    ----------
+    runs : list of runs, each a list of topics (list of words, best first)
+        At least two runs. Runs may have different numbers of topics (matching covers the smaller).
+    top_n : int, default 10
+
+    Returns
+    -------
+    dict
+        ``{"stability": mean over pairs, "pairs": [per-pair means], "per_topic": list (for runs[0],
+        each topic's mean matched similarity over the other runs)}``.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    if len(runs) < 2:
+        raise ValueError(f"stability: needs at least 2 runs to compare, got {len(runs)}")
+    sets = [[set(list(t)[:top_n]) for t in run] for run in runs]
+    pair_means, first = [], np.zeros(len(sets[0]))
+    for a, b in combinations(range(len(sets)), 2):
+        sim = np.array([[_jaccard(x, y) for y in sets[b]] for x in sets[a]])
+        rows, cols = linear_sum_assignment(-sim)
+        pair_means.append(float(sim[rows, cols].mean()))
+        if a == 0:
+            matched = np.zeros(len(sets[0]))
+            matched[rows] = sim[rows, cols]
+            first += matched
+    return {
+        "stability": float(np.mean(pair_means)),
+        "pairs": pair_means,
+        "per_topic": (first / (len(sets) - 1)).tolist(),
+    }
+
+
+def _jaccard(x: set, y: set) -> float:
+    union = len(x | y)
+    return len(x & y) / union if union else 0.0
+
+
+# --------------------------------------------------------------------------------------------------
+# Agreement with gold labels
+# --------------------------------------------------------------------------------------------------
+def label_agreement(labels_true: Iterable, labels_pred: Iterable, *, outlier: Optional[int] = None) -> dict:
+    """NMI (arithmetic normalisation, as sklearn's default) and ARI of ``labels_pred`` vs ``labels_true``.
+
+    ``outlier``: a predicted label (BERTopic's -1) whose documents are left out; the share left out is
+    reported as ``"excluded"``.
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    true = np.asarray(list(labels_true), dtype=object)
+    pred = np.asarray(list(labels_pred), dtype=object)
+    if len(true) != len(pred):
+        raise ValueError(f"label_agreement: {len(true)} gold labels but {len(pred)} predictions; join on doc_id first")
+    keep = np.ones(len(true), dtype=bool) if outlier is None else pred != outlier
+    if not keep.any():
+        raise ValueError("label_agreement: every prediction is an outlier")
+    t, p = true[keep].astype(str), pred[keep].astype(str)
+    return {
+        "nmi": float(normalized_mutual_info_score(t, p)),
+        "ari": float(adjusted_rand_score(t, p)),
+        "n": int(keep.sum()),
+        "excluded": float(1 - keep.mean()),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Topic labels (stm labelTopics)
+# --------------------------------------------------------------------------------------------------
+def frex_scores(topic_word: np.ndarray, weight: float = 0.5) -> np.ndarray:
+    """FREX (Bischof & Airoldi 2012, as stm ``calcfrex``): weighted harmonic mean of the within-topic
+    ECDF rank of a word's exclusivity and of its frequency. ``weight`` is the weight on exclusivity
+    (stm's ``frexw``; labelTopics uses 0.5). Returns a ``K x V`` array; higher = more FREX."""
+    phi = _row_normalise(topic_word)
+    excl = phi / np.maximum(phi.sum(axis=0, keepdims=True), 1e-300)
+    return 1.0 / (weight / _ecdf_rows(excl) + (1 - weight) / _ecdf_rows(phi))
+
+
+def lift_scores(topic_word: np.ndarray, word_freq: np.ndarray) -> np.ndarray:
+    """Lift (Taddy 2012, as stm ``calclift``): ``p(w|k) / p(w)`` with ``p(w)`` the word's share of all
+    tokens in the corpus. ``word_freq`` holds corpus counts aligned with the columns."""
+    phi = _row_normalise(topic_word)
+    freq = np.asarray(word_freq, dtype=float)
+    if freq.shape[0] != phi.shape[1]:
+        raise ValueError(f"lift_scores: word_freq has {freq.shape[0]} entries but topic_word has {phi.shape[1]} columns")
+    return phi / np.maximum(freq / freq.sum(), 1e-300)
+
+
+def label_topics(
+    topic_word: np.ndarray, vocab: Sequence[str], word_freq: Optional[np.ndarray] = None, n: int = 10,
+    frex_weight: float = 0.5, min_count: int = 5,
+) -> pd.DataFrame:
+    """Top words per topic by probability, FREX and lift (stm ``labelTopics``).
+
+    Returns a DataFrame (topic, prob, frex, lift) with space-separated word strings. Lift only counts
+    words with at least ``min_count`` corpus occurrences (stm's lift favours one-off words otherwise);
+    without ``word_freq`` the lift column is empty.
+    """
+    vocab = np.asarray(vocab, dtype=object)
+    phi = _row_normalise(topic_word)
+    frex = frex_scores(phi, frex_weight)
+    rows = []
+    lift = None
+    if word_freq is not None:
+        freq = np.asarray(word_freq, dtype=float)
+        lift = np.where(freq[None, :] >= min_count, lift_scores(phi, freq), -np.inf)
+    for k in range(phi.shape[0]):
+        rows.append({
+            "topic": k,
+            "prob": " ".join(vocab[np.argsort(-phi[k], kind="stable")[:n]]),
+            "frex": " ".join(vocab[np.argsort(-frex[k], kind="stable")[:n]]),
+            "lift": " ".join(vocab[np.argsort(-lift[k], kind="stable")[:n]]) if lift is not None else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def _row_normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=float)
+    if m.ndim != 2:
+        raise ValueError(f"topic_word must be a K x V matrix, got shape {m.shape}")
+    if (m < 0).any():
+        warnings.warn("topic_word has negative entries; they are clipped to 0", stacklevel=3)
+        m = np.clip(m, 0, None)
+    return m / np.maximum(m.sum(axis=1, keepdims=True), 1e-300)
+
+
+def _ecdf_rows(m: np.ndarray) -> np.ndarray:
+    """Per row: the empirical CDF value of each entry (rank / V, ties share the max rank)."""
+    out = np.empty_like(m)
+    v = m.shape[1]
+    for k in range(m.shape[0]):
+        sorted_row = np.sort(m[k])
+        out[k] = np.searchsorted(sorted_row, m[k], side="right") / v
+    return out

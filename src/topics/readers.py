@@ -1,0 +1,434 @@
+"""Reading raw input for the corpus stage: decoding, file checks, script detection, manifest and tables.
+
+Everything here turns bytes on disk into plain Python/pandas objects and reports bad input by name:
+a user-facing problem is an :class:`~topics.errors.InputError` (or, for a bad file when
+``corpus.on_bad_file == "warn"``, an :class:`InputWarning` and the file is skipped). Nothing is silent.
+
+Decoding is deterministic: a byte-order mark wins; otherwise strict UTF-8, then strict GB18030 (a superset
+of GBK and GB2312), and only then charset-normalizer's best guess.
+
+Example
+-------
+>>> from topics.readers import decode_bytes
+>>> decode_bytes("政府工作报告".encode("gb18030"), "x.txt")
+('政府工作报告', 'gb18030')
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import logging
+import re
+import warnings
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+
+from .config import ColumnsConfig
+from .errors import InputError
+
+logger = logging.getLogger(__name__)
+
+# Han ideographs: CJK Unified (basic, extension A, extensions B+ in the supplementary planes) and compatibility.
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE mark
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Control characters other than TAB/LF/CR/FF: a decoded "text" with many of these is binary.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+# Canonical names of the roles a user column can play (besides id and text).
+ROLES = ("issuer", "date", "year", "title")
+PROVENANCE = ("source", "author", "dateline", "continued_from", "partial", "kind")
+# Columns the corpus stage writes itself; an input column with one of these names would be overwritten.
+GENERATED = ("doc_id", "source_file", "lines", "n_chars")
+
+
+class InputWarning(UserWarning):
+    """A bad input file or row was skipped (``corpus.on_bad_file: warn``)."""
+
+
+class BadFile(Exception):
+    """Internal: a file (or table row) cannot be used; ``reason`` says why. See :func:`report_bad`."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def report_bad(bad: BadFile, on_bad_file: str, what: str = "file") -> None:
+    """Raise an :class:`InputError` (``on_bad_file == "error"``) or warn that ``bad`` is skipped."""
+    if on_bad_file == "error":
+        it = "them" if what.endswith("s") else "it"
+        raise InputError(
+            f"{bad.name}: {bad.reason}; fix or remove the {what}, or set corpus.on_bad_file: warn to skip {it}"
+        )
+    warnings.warn(f"{bad.name}: {bad.reason}; {what} skipped", InputWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------------
+def decode_bytes(data: bytes, name: str, encoding: str = "auto") -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding used)``; raise :class:`BadFile` if it is binary or undecodable.
+
+    ``encoding="auto"`` tries, in this fixed order: a byte-order mark (UTF-8, UTF-16, UTF-32), BOM-less UTF-16
+    (only for NUL-containing data that decodes to mostly Han text), strict UTF-8, UTF-8 with at most 0.1%
+    damaged bytes (replaced, with a warning), strict GB18030, then charset-normalizer's best guess. Any other value is a Python codec name used strictly.
+    Line endings are normalised to ``\\n`` (CRLF and lone CR count as one line break, so line numbers match
+    the raw file).
+    """
+    if encoding != "auto":
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise InputError(f"corpus.encoding: unknown codec {encoding!r}; use auto or a Python codec name such as gb18030") from None
+        except UnicodeDecodeError as exc:
+            raise BadFile(name, f"cannot be decoded as {encoding} (byte {exc.start}); set corpus.encoding: auto") from None
+        return _check_binary(_normalise_newlines(text.lstrip("\ufeff")), name), encoding
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_binary(_normalise_newlines(data.decode(codec).lstrip("\ufeff")), name), codec
+            except UnicodeDecodeError:
+                raise BadFile(name, f"starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()}") from None
+    if b"\x00" in data:
+        found = _bomless_utf16(data)
+        if found is None:
+            raise BadFile(name, "is a binary file (contains NUL bytes), not text")
+        return _normalise_newlines(found[0]), found[1]
+    try:
+        return _check_binary(_normalise_newlines(data.decode("utf-8")), name), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    # UTF-8 with a few damaged bytes would decode "successfully" as GB18030 mojibake: keep it UTF-8, say so
+    text = data.decode("utf-8", errors="replace")
+    n_bad = text.count("\ufffd")
+    if n_bad <= 0.001 * len(text) and HAN_RE.search(text):
+        warnings.warn(f"{name}: {n_bad} byte sequence(s) are not valid UTF-8 (first at byte {first_bad}); "
+                      "they were replaced by U+FFFD", InputWarning, stacklevel=4)
+        return _check_binary(_normalise_newlines(text), name), "utf-8 (damaged)"
+    try:
+        return _check_binary(_normalise_newlines(data.decode("gb18030")), name), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise BadFile(name, "is binary or in an unknown encoding (not UTF-8, UTF-16 or GB18030)")
+    return _check_binary(_normalise_newlines(str(best)), name), best.encoding
+
+
+def _bomless_utf16(data: bytes) -> Optional[tuple[str, str]]:
+    """UTF-16 without a byte-order mark: accept a strict decode that is mostly Han text with no control characters."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        visible = [c for c in text if not c.isspace()]
+        if visible and not _CONTROL_RE.search(text) and len(HAN_RE.findall(text)) >= 0.3 * len(visible):
+            return text, codec
+    return None
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_binary(text: str, name: str) -> str:
+    if text and len(_CONTROL_RE.findall(text)) > max(2, 0.01 * len(text)):
+        raise BadFile(name, "is a binary file (control characters), not text")
+    return text
+
+
+def read_text_file(path: Path, encoding: str = "auto") -> tuple[str, str]:
+    """Read and decode one raw text file; raise :class:`BadFile` if it is binary, undecodable, empty or has no Han text."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise BadFile(str(path), "is empty")
+    text, used = decode_bytes(data, str(path), encoding)
+    check_text(text, str(path))
+    return text, used
+
+
+def check_text(text: str, name: str) -> None:
+    """Raise :class:`BadFile` if ``text`` is blank or contains no Chinese (Han) characters."""
+    if not text.strip():
+        raise BadFile(name, "is empty")
+    if not HAN_RE.search(text):
+        raise BadFile(name, "contains no Chinese (CJK) text (wrong file, or wrong corpus.encoding?)")
+
+
+# --------------------------------------------------------------------------------------------------
+# Traditional script
+# --------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def traditional_share(text: str) -> tuple[float, int]:
+    """Share and number of Han characters that OpenCC ``t2s`` changes (each character converted on its own).
+
+    Simplified text scores about 0 (the sample corpus: at most 0.0001, from 乾); Traditional text about 0.35.
+    """
+    counts = Counter(HAN_RE.findall(text))
+    if not counts:
+        return 0.0, 0
+    chars = list(counts)
+    converted = _t2s().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a phrase rule changed the layout; fall back to one call per character
+        converted = [_t2s().convert(c) for c in chars]
+    changed = sum(counts[c] for c, s in zip(chars, converted) if s != c)
+    return changed / sum(counts.values()), changed
+
+
+def is_traditional(text: str, threshold: float) -> tuple[bool, float]:
+    """``(detected, share)``: at least ``threshold`` of the Han characters, and at least 3 of them, change under t2s."""
+    share, changed = traditional_share(text)
+    return share >= threshold and changed >= 3, share
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional-script text to Simplified with OpenCC ``t2s`` (line breaks are kept)."""
+    return "\n".join(_t2s().convert(line) for line in text.split("\n"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Manifest (folder input)
+# --------------------------------------------------------------------------------------------------
+def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig) -> pd.DataFrame:
+    """Read and validate the manifest of a folder of ``.txt`` files.
+
+    Returns the manifest as strings (empty cells -> None) with an added ``path`` column. Raises
+    :class:`InputError` for a missing manifest, a missing ``file``/``issuer`` column, duplicate file rows,
+    a listed file that does not exist, or a ``.txt`` file in the folder that the manifest does not list.
+    """
+    manifest = Path(manifest) if manifest else folder / "manifest.csv"
+    if not manifest.is_file():
+        raise InputError(
+            f"{manifest}: manifest not found; a folder input needs a CSV with one row per .txt file and columns "
+            f"{columns.file}, {columns.issuer} (+ any metadata); create it, pass --manifest, or set corpus.manifest"
+        )
+    df = read_csv_text(manifest)  # always detected: corpus.encoding is for the text files
+    for role in ("file", "issuer"):
+        col = getattr(columns, role)
+        if col not in df.columns:
+            raise InputError(
+                f"{manifest}: missing column {col!r} (corpus.columns.{role}); the manifest has columns "
+                f"{', '.join(df.columns)}; add it or map it with corpus.columns.{role}"
+            )
+    files = df[columns.file].fillna("").astype(str).str.strip()
+    empty = [i + 2 for i, f in enumerate(files) if not f]
+    if empty:
+        raise InputError(f"{manifest}: column {columns.file!r} is empty on line(s) {empty[:5]}; give each row its file name")
+    dup = files[files.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        lines = [i + 2 for i, f in enumerate(files) if f == first]
+        raise InputError(
+            f"{manifest}: file {first!r} is listed more than once (lines {lines}); keep one row per file"
+        )
+    missing = [f for f in files if not (folder / f).is_file()]
+    if missing:
+        hint = ""
+        if manifest.resolve().parent != folder.resolve() and len(missing) == len(files):
+            hint = f" (is {manifest} the manifest of {folder}? check corpus.manifest)"
+        raise InputError(
+            f"{manifest}: lists {len(missing)} file(s) not found in {folder}: {', '.join(missing[:5])}; "
+            f"fix the file names or remove those rows{hint}"
+        )
+    listed = {(folder / f).resolve() for f in files}
+    unlisted = sorted(p.name for p in folder.glob("*.txt") if p.resolve() not in listed)
+    if unlisted:
+        raise InputError(
+            f"{folder}: {len(unlisted)} .txt file(s) not listed in {manifest}: {', '.join(unlisted[:5])}; "
+            f"add a row ({columns.file}, {columns.issuer}, ...) for each, or move them out of the folder"
+        )
+    df = df.copy()
+    df[columns.file] = files
+    df["path"] = [folder / f for f in files]
+    return df
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables (CSV, JSONL, Parquet; .gz allowed for CSV and JSONL)
+# --------------------------------------------------------------------------------------------------
+def table_format(path: Path, fmt: str = "auto") -> str:
+    """``folder``, ``csv``, ``jsonl`` or ``parquet`` for ``path`` (``fmt="auto"`` decides by suffix)."""
+    if fmt != "auto":
+        return fmt
+    if path.is_dir():
+        return "folder"
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    for name, exts in (("csv", (".csv",)), ("jsonl", (".jsonl", ".ndjson", ".json")), ("parquet", (".parquet", ".pq"))):
+        if last in exts:
+            return name
+    raise InputError(
+        f"{path}: cannot tell the input format from the suffix {''.join(path.suffixes)!r}; give a folder of .txt files, "
+        "a .csv, .jsonl(.gz) or .parquet table, or set corpus.format"
+    )
+
+
+def read_table(path: Path, fmt: str, encoding: str = "auto") -> pd.DataFrame:
+    """Read a table of documents; CSV cells are read as strings (ids keep leading zeros)."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    if fmt == "csv":
+        df = read_csv_text(path, encoding)
+    elif fmt == "jsonl":
+        df = _read_jsonl_any(path, encoding)
+    elif fmt == "parquet":
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    else:
+        raise InputError(f"{path}: corpus.format {fmt!r} is not a table format; use csv, jsonl or parquet")
+    if df.empty:
+        raise InputError(f"{path}: the table has no rows")
+    return df
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a valid gzip file ({exc})") from None
+    return data
+
+
+def _decode_or_fail(path: Path, encoding: str) -> str:
+    data = _read_bytes(path)
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    try:
+        text, _ = decode_bytes(data, str(path), encoding)
+    except BadFile as bad:
+        raise InputError(str(bad)) from None
+    return text
+
+
+def read_csv_text(path: Path, encoding: str = "auto") -> pd.DataFrame:
+    """Read a CSV (any supported encoding, optional .gz) with every cell as a string and empty cells as None."""
+    text = _decode_or_fail(path, encoding)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a readable CSV file ({str(exc).strip()})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df.replace({"": None})
+
+
+def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
+    text = _decode_or_fail(path, encoding)
+    if text.lstrip().startswith("["):  # a plain JSON array of objects (.json)
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not all(isinstance(r, dict) for r in records):
+            raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
+        return pd.DataFrame.from_records(records)
+    records = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{path}: line {n} is not a JSON object; each line must be one document {{...}}")
+        records.append(rec)
+    return pd.DataFrame.from_records(records)
+
+
+def check_unique_ids(ids: pd.Series, where: str, column: str) -> None:
+    """Raise :class:`InputError` naming ``where`` and ``column`` if ids are missing or duplicated."""
+    blank = [i for i, v in enumerate(ids) if v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""]
+    if blank:
+        raise InputError(f"{where}: column {column!r} (the id column) is empty in row(s) {blank[:5]}; give every row an id")
+    as_str = ids.astype(str)
+    dup = as_str[as_str.duplicated(keep=False)]
+    if len(dup):
+        first = list(dict.fromkeys(dup))[:5]
+        raise InputError(
+            f"{where}: column {column!r} (the id column) has {dup.nunique()} duplicated value(s), first: "
+            f"{', '.join(repr(v) for v in first)}; ids must be unique (or unset corpus.columns.id to number rows)"
+        )
+
+
+def require_column(df: pd.DataFrame, col: str, role: str, where: str) -> None:
+    if col not in df.columns:
+        raise InputError(
+            f"{where}: missing column {col!r} (corpus.columns.{role}); the columns are {', '.join(map(str, df.columns))}; "
+            f"add it or map it with corpus.columns.{role}"
+        )
+
+
+def map_columns(df: pd.DataFrame, cols: ColumnsConfig, where: str, table: bool) -> pd.DataFrame:
+    """Rename the user's role columns to issuer/date/year/title; keep every other column as metadata."""
+    defaults = ColumnsConfig()
+    rename = {}
+    for role in ROLES:
+        col = getattr(cols, role)
+        if col is None:
+            continue
+        if col not in df.columns:
+            if role == "issuer" or col != getattr(defaults, role):
+                require_column(df, col, role, where)
+            continue
+        rename[col] = role
+    for col in df.columns:
+        reserved = GENERATED + ("text",) + (() if table else PROVENANCE)
+        if col not in rename and (col in rename.values() or col in reserved):
+            raise InputError(
+                f"{where}: column {col!r} clashes with a column the corpus stage writes"
+                f"{' (its role is mapped to another column)' if col in rename.values() else ''}; rename it"
+                f"{' or set corpus.columns.id: ' + repr(col) if col == 'doc_id' else ''}"
+            )
+    out = df.rename(columns=rename)
+    if not table and "issuer" in out.columns:
+        blank = [i + 2 for i, v in enumerate(out["issuer"]) if v is None or not str(v).strip()]
+        if blank:
+            raise InputError(f"{where}: column {cols.issuer!r} is empty on line(s) {blank[:5]}; give every file an issuer")
+    if "year" in out.columns:
+        out["year"] = _as_int_if_possible(out["year"])
+    return out
+
+
+def _as_int_if_possible(values: pd.Series) -> pd.Series:
+    def conv(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        return int(float(v)) if re.fullmatch(r"\s*\d+(\.0*)?\s*", str(v)) else v
+
+    converted = [conv(v) for v in values]
+    if all(v is None or isinstance(v, int) for v in converted):
+        return pd.Series(converted, index=values.index, dtype=object)
+    return values

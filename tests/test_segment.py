@@ -1,0 +1,352 @@
+"""Article segmentation (topics.segment) on the five sample files (data/raw/sample, read-only) and on slices
+of them re-wrapped at other widths or with other blank-line patterns.
+
+Expected counts, titles and joins come from the hand-checked catalogue shared/seeds-structure.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from topics import clean as C
+from topics.segment import Article, SegmentResult, segment_file
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+F000, F001, F002, F003, F004 = (
+    "000_a2552c3b1e9ed94a.txt", "001_986feff3c101b0d8.txt", "002_edfe705ad137bd45.txt",
+    "003_6c46de81eb12d8ae.txt", "004_7030959f514ea016.txt",
+)
+COUNTS = {F000: 3, F001: 26, F002: 5, F003: 29, F004: 19}
+
+
+def raw(name: str) -> str:
+    return (SAMPLE / name).read_text(encoding="utf-8")
+
+
+def raw_slice(name: str, start: int, end: int) -> str:
+    """Lines ``start..end`` (1-based, inclusive) of a sample file."""
+    return "\n".join(raw(name).split("\n")[start - 1:end]) + "\n"
+
+
+@lru_cache(maxsize=None)
+def seg(name: str, drop: bool = True) -> SegmentResult:
+    return segment_file(raw(name), source_file=name, drop_speech_formulas=drop)
+
+
+def by_title(name: str, start: str) -> Article:
+    hits = [a for a in seg(name).articles if a.title and a.title.startswith(start)]
+    assert len(hits) == 1, (start, [a.title for a in seg(name).articles])
+    return hits[0]
+
+
+def containing(name: str, text: str) -> list[Article]:
+    return [a for a in seg(name).articles if text in a.text]
+
+
+# ------------------------------------------------------------------------------------------ counts
+@pytest.mark.parametrize("name, n", COUNTS.items())
+def test_article_counts_per_file(name, n):
+    assert len(seg(name).articles) == n
+
+
+def test_total_is_82():
+    assert sum(len(seg(name).articles) for name in COUNTS) == 82
+
+
+def test_api_shape():
+    r = seg(F000)
+    assert isinstance(r, SegmentResult) and isinstance(r.dropped, dict)
+    for a in r.articles:
+        assert a.kind == "article" and isinstance(a.paragraphs, list) and a.lines
+        assert all(isinstance(s, tuple) and len(s) == 2 and s[0] <= s[1] for s in a.lines)
+        assert a.lines == sorted(a.lines)
+
+
+# ------------------------------------------------------------------------------------------ titles
+@pytest.mark.parametrize("name, titles", [
+    (F000, ["《脑机接口研究伦理指引》发布", "第十四届全国冬季运动会火炬传递启动", None]),
+    (F002, ["为高质量发展腾出更多空间", "以“紧密型”医共体再促改革",
+            "万所联万会联心护“企”航——福建省松溪县助推民营经济高质量发展小记",
+            "农工党安徽省委会推动“同心示范工程”走深走实 让社会服务工作“落地生根”", None]),
+])
+def test_headlines_printed_after_the_body(name, titles):
+    assert [a.title for a in seg(name).articles] == titles
+
+
+def test_titles_001():
+    titles = [a.title for a in seg(F001).articles]
+    assert titles[0] == "切实学好用好党史 激活干事创业动力"  # the 卷首语 editorial is an article
+    assert titles[1] == "省委书记景俊海主持召开 省委理论学习中心组集体学习会"  # photo news (not in the TOC)
+    for t in ["县级税务局政治机关建设的实践和思考", "新时代法院文化建设的探索研究", "“三融”党建赋新能 “益”心守护“她”权益",
+              "推动全党全社会学好用好党史", "运用系统治理 精准治理理念 推动党纪学习教育走深走实",
+              "“三个抓实”锤炼机关过硬作风", "聚焦关税政策叠加为企业发展赋能助力", "关于巩固拓展 “主题教育成果”的意见"]:
+        assert t in titles
+    assert "省纪委监委公开通报6起 群众身边不正之风和腐败问题典型案例" in titles  # a headline wrapped over two lines
+    assert not any("开展调研" in t for t in titles if t)  # the photo caption l.256 is not part of a headline
+
+
+def test_titles_003_and_004():
+    t3 = [a.title for a in seg(F003).articles]
+    assert t3[0] == "青年检察干警在2023年第二批主题教育“读书班”上的交流研讨发言"
+    assert t3[1] == "主题教育读书班总结讲话"
+    assert t3[-1] == "党员干部在主题教育关于“以学促干”专题研讨会上的发言体会"
+    assert all(t3)
+    t4 = [a.title for a in seg(F004).articles]
+    assert t4[:4] == [None] * 4  # items 1-4 have no headline, only pull-quote bullets
+    assert t4[6].startswith("习近平为第六批全国干部学习培训教材作序")
+    assert "蔡达峰：深刻把握参政党内部监督时代要求切实推进内部监督主题年工作" in t4
+    assert t4[-1] == "2024年全区招商引资暨诚信建设会议在呼和浩特召开"
+    truncated = by_title(F004, "学习贯彻习近平新时代中国特色社会主义思想主题教育成果的意见")
+    assert truncated.partial  # its first words 关于巩固拓展 are missing
+
+
+def test_partial_articles():
+    assert seg(F000).articles[2].continued_from == "上接第一版" and seg(F000).articles[2].partial
+    assert seg(F002).articles[4].continued_from == "上接1版"
+    assert by_title(F001, "关于巩固拓展").partial  # an excerpt starting at 四、
+    assert not by_title(F001, "县级税务局").partial
+    assert [a.partial for a in seg(F004).articles].count(True) == 8  # items 1-4, 9, 10, 17, 18
+
+
+# ------------------------------------------------------------------------------------ interleaving
+def test_interleaved_001_articles_rejoined():
+    tiejian = by_title(F001, "细化举措 持续发力")
+    assert "深入开展“多彩吉林奋斗有我”“树清廉家风" in tiejian.text
+    assert tiejian.lines == [(733, 757), (781, 787)]
+    xu = by_title(F001, "推动全党全社会学好用好党史")
+    assert "在强化主题宣讲、红色旅游" in xu.text and "推动党史学习教育往实里走。" in xu.text
+    assert xu.author.startswith("徐川") and xu.source == "新华日报"
+    lv = by_title(F001, "运用系统治理")
+    assert "加强对党纪学习教育的组织领导和统筹安排" in lv.text and "党史学习教育往实里走" not in lv.text
+    assert lv.source == "党建网" and lv.author.startswith("吕永祥")
+    jinan = by_title(F001, "系统推进机关党员教育培训")
+    assert "学习标兵、学习案例”，推动学习走深走实" in jinan.text
+    assert "攀枝花" not in jinan.text.replace("攀枝花市", "")
+    assert len(containing(F001, "彩吉林奋斗有我")) == 1
+
+
+def test_headline_in_the_middle_of_an_article():
+    court = by_title(F001, "新时代法院文化建设的探索研究")
+    assert court.paragraphs[0].startswith("省高法围绕新时代法院文化建设")
+    assert "法律应具有至高无上的权威，不能成为谋取私利的工具。" in court.text
+    assert court.author.startswith("省高级人民法院课题组")
+
+
+def test_displaced_block_moved_back():
+    tax = by_title(F001, "县级税务局政治机关建设的实践和思考")
+    paras = tax.paragraphs
+    assert any("深入学习贯彻党的二十大精神。科学谋划" in p for p in paras)
+    i2 = next(i for i, p in enumerate(paras) if p.startswith("（二）统筹融合层面"))
+    i3 = next(i for i, p in enumerate(paras) if p.startswith("三、加强县级税务局"))
+    i1 = next(i for i, p in enumerate(paras) if p.startswith("（一）思想认识层面"))
+    assert i1 < i2 < i3
+
+
+# ---------------------------------------------------------------------------------------- furniture
+FURNITURE = ["CONTENTS", "编委会委员", "准印证号", "电子信箱", "哒哒素材库", "哒哒代笔", "[bookmark", "_bookmark", "##paid",
+             ".....", "TOP NEWS", "-----", "\t", "（上接", "□", "现场报道", "印刷册数", "图为会议现场"]
+
+
+@pytest.mark.parametrize("name", COUNTS)
+def test_no_page_furniture_inside_articles(name):
+    for a in seg(name).articles:
+        blob = (a.title or "") + "\n" + a.text
+        for bad in FURNITURE:
+            assert bad not in blob, (name, bad, a.title)
+        assert not any(p.startswith("·") for p in a.paragraphs)
+
+
+def test_dropped_counts():
+    assert seg(F001).dropped["toc"] == 59 and seg(F001).dropped["masthead"] == 31
+    assert seg(F004).dropped["bullet_duplicate"] == 29
+    assert seg(F003).dropped["ad"] == 4 and seg(F003).dropped["paywall"] == 2
+    assert seg(F000).dropped["banner"] == 1 and seg(F002).dropped["banner"] == 1
+    assert seg(F001).dropped["caption"] == 3  # l.180 (credited), l.256 (between articles), l.274 (inside a paragraph)
+
+
+def test_pull_quote_bullets_not_duplicated():
+    first = seg(F004).articles[0]
+    assert first.text.count("向各民主党派、工商联和无党派人士提出3点希望") == 1
+    assert first.paragraphs[0].startswith("在中华民族传统节日甲辰龙年春节即将到来之际")
+
+
+def test_caption_inside_a_paragraph_removed():
+    customs = by_title(F001, "聚焦关税政策叠加")
+    assert "深化重点税源企业生产经营状况" in customs.text
+    assert "长春海关关员赴汽车零配件生产企业" not in customs.text
+
+
+# ----------------------------------------------------------------------------------- paragraphs
+TRUNCATED_IN_SOURCE = ("写在自己的旗帜上", "真招实措", "决不用权任性，")  # 003: paragraphs cut in the source
+
+
+@pytest.mark.parametrize("name", COUNTS)
+def test_no_line_break_inside_a_sentence(name):
+    for a in seg(name).articles:
+        for p in a.paragraphs:
+            assert "\n" not in p and p == p.strip()
+            if not C.is_terminated(p) and not p.endswith(TRUNCATED_IN_SOURCE):
+                assert C.text_width(p) <= 60, (name, a.title, p[-40:])  # only headings end without punctuation
+
+
+@pytest.mark.parametrize("name, snippet", [
+    (F000, "科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》），意在指导脑机接口研究合规开展"),
+    (F000, "这份由国家科技伦理委员会人工智能伦理分委员会研究编制的文件"),
+    (F000, "记者从国家体育总局获悉，2月3日，2024年第十四届全国冬季运动会"),
+    (F001, "贯彻习近平总书记关于党史学习教育重要论述紧密结合"),
+    (F001, "不断推动社会主义制度自我完善和发展"),
+    (F001, "缺乏系统思维和长远规划；有的对县级税务局政治机关建设梳理归纳不够到位"),  # narrow text box
+    (F002, "绿水青山就是金山银山的绿色发展观成为委员们津津乐道的话题。"),
+    (F002, "蔡秀军率调研组到浙江绍兴市，围绕“县域医共体建设”开展了专题调研。"),
+    (F004, "中共中央总书记、国家主席、中央军委主席习近平2月7日下午在人民大会堂"),
+    (F004, "第三届“一带一路”国际合作高峰论坛"),
+    (F004, "学习贯彻习近平新时代中国特色社会主义思想主题教育总结会议2月4日在京召开。"),
+])
+def test_wrapped_lines_joined(name, snippet):
+    assert any(snippet in p for a in seg(name).articles for p in a.paragraphs)
+
+
+def test_enumerated_headings_are_not_boundaries():
+    assert sum(1 for a in seg(F003).articles for p in a.paragraphs if re.match("^[一二三四五]、", p)) >= 40
+    speech = by_title(F003, "主题教育读书班总结讲话")
+    assert [p for p in speech.paragraphs if p.startswith(("一、", "二、", "三、", "四、"))][0].startswith("一、坚持不懈")
+
+
+def test_speech_formulas():
+    kept = segment_file(raw(F003), source_file=F003, drop_speech_formulas=False)
+    assert sum(p in ("同志们：", "谢谢大家！") for a in kept.articles for p in a.paragraphs) == 7
+    assert not any(p in ("同志们：", "谢谢大家！", "各位代表：") for n in COUNTS for a in seg(n).articles for p in a.paragraphs)
+    assert seg(F003).dropped["speech_formula"] == 20
+
+
+# ----------------------------------------------------------------------------------- provenance
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize("name", COUNTS)
+def test_spans_hold_the_first_paragraph(name):
+    lines = raw(name).split("\n")
+    for a in seg(name).articles:
+        span_text = "".join(C.clean_line(lines[n - 1]) for s, e in a.lines for n in range(s, e + 1))
+        assert squash(a.paragraphs[0][:12]) in squash(span_text), (name, a.title, a.lines)
+        if a.title:
+            assert squash(C.clean_line(a.title))[:8] in squash(span_text)
+
+
+def test_sources_authors_datelines():
+    qiushi = [a for a in seg(F004).articles if a.source == "《求是》2024/02"]
+    assert len(qiushi) == 2 and qiushi[0].paragraphs[0].startswith("统一战线是党的总路线总政策的重要组成部分")
+    assert [a.source for a in seg(F004).articles].count("中国民主促进会官网") == 3
+    assert by_title(F004, "深入开展党史学习教育").source == "人民日报"
+    a0, a1, a2 = seg(F000).articles
+    assert (a0.dateline, a0.author) == ("科技日报讯", "记者刘垠")
+    assert (a1.dateline, a1.author) == ("科技日报北京2月3日电", "记者何亮")
+    assert a2.dateline == "新华社北京2月3日电" and a2.paragraphs[-1].endswith("一往无前！")
+    assert seg(F002).articles[0].author == "本报记者 包松娅"
+    assert seg(F002).articles[3].author == "胡方玉 宋海珊" and seg(F002).articles[3].dateline == "本报讯"
+    assert seg(F002).articles[3].paragraphs[-1].endswith("让“同心示范工程”更暖民心。")
+    zhang = by_title(F001, "县级税务局")
+    assert zhang.author == "国家税务总局吉林省税务局党委书记 张鹏飞"
+    liu = by_title(F001, "新质生产力的理论创新")
+    assert liu.source == "学习时报" and liu.author == "刘伟；作者系中国人民大学原校长"
+    assert by_title(F001, "关于提升机关党支部组织力").notes[0].startswith("课题组组长：张跃波")
+    assert by_title(F001, "省委书记景俊海主持召开").author == "邹乃硕 摄"
+
+
+# ------------------------------------------------------------------- independence from line positions
+def wrap(paragraph: str, width: int, indent: int = 2) -> list[str]:
+    """Hard-wrap like a column typesetter: the first line is ``indent`` characters shorter; a line never
+    ends with sentence-final punctuation inside the paragraph (that break would be ambiguous even to a
+    reader, rule R1), so such a line gives its last character to the next one."""
+    lines, rest, w = [], paragraph, width - indent
+    while len(rest) > w:
+        cut = w
+        while cut > 1 and C.is_terminated(rest[:cut]):
+            cut -= 1
+        lines.append(rest[:cut])
+        rest, w = rest[cut:], width
+    return lines + [rest]
+
+
+def layout(blocks: list[list[str]], blanks: str) -> str:
+    """Lay lines out with a blank-line pattern: "none", "double" (every line) or "blocks" (between blocks)."""
+    out = []
+    for block in blocks:
+        for line in block:
+            out.append(line)
+            if blanks == "double":
+                out.append("")
+        if blanks == "blocks":
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("width", [12, 15, 21, 28])
+@pytest.mark.parametrize("blanks", ["none", "double", "blocks"])
+def test_newspaper_article_rewrapped(width, blanks):
+    """000 article 1 (headline after the body) typeset at other column widths and spacings."""
+    art = seg(F000).articles[0]
+    paras = [f"{art.dateline}（{art.author}）{art.paragraphs[0]}"] + art.paragraphs[1:]
+    text = layout([wrap(p, width) for p in paras] + [[art.title]], blanks)
+    out = segment_file(text, source_file="rewrapped").articles
+    assert len(out) == 1
+    assert (out[0].title, out[0].paragraphs, out[0].dateline, out[0].author) == (
+        art.title, art.paragraphs, art.dateline, art.author)
+
+
+@pytest.mark.parametrize("width", [14, 19, 26])
+def test_two_newspaper_articles_rewrapped(width):
+    """002 articles 1-2 (headline + byline after the body) at other widths."""
+    arts = seg(F002).articles[:2]
+    blocks = []
+    for a in arts:
+        blocks += [wrap(p, width) for p in a.paragraphs] + [[a.title, a.author]]
+    out = segment_file(layout(blocks, "blocks"), source_file="rewrapped").articles
+    assert [(a.title, a.paragraphs, a.author) for a in out] == [(a.title, a.paragraphs, a.author) for a in arts]
+
+
+@pytest.mark.parametrize("width", [24, 33, 40])
+def test_speeches_rewrapped_into_columns(width):
+    """Three 003 speeches (one paragraph per line, title first) re-typeset as narrow columns."""
+    arts = seg(F003, False).articles[4:7]
+    blocks = []
+    for a in arts:
+        blocks += [wrap(a.title, width, 0)] + [wrap(p, width) for p in a.paragraphs]
+    out = segment_file(layout(blocks, "blocks"), source_file="rewrapped", drop_speech_formulas=False).articles
+    assert [(a.title, a.paragraphs) for a in out] == [(a.title, a.paragraphs) for a in arts]
+
+
+@pytest.mark.parametrize("start, end", [(733, 787), (896, 950), (986, 1028)])
+@pytest.mark.parametrize("blanks", ["none", "double", "single"])
+def test_interleaved_region_with_other_blank_lines(start, end, blanks):
+    """001's interleaved regions give the same articles without blank lines or with doubled ones."""
+    lines = [ln for ln in raw_slice(F001, start, end).split("\n") if ln.strip()]
+    text = layout([[ln] for ln in lines], {"none": "none", "double": "double", "single": "blocks"}[blanks])
+    base = segment_file(raw_slice(F001, start, end), source_file="slice").articles
+    out = segment_file(text, source_file="variant").articles
+    assert [(a.title, a.paragraphs, a.author, a.source) for a in out] == [
+        (a.title, a.paragraphs, a.author, a.source) for a in base]
+    assert len(base) == 2 and all(a.title for a in base)
+
+
+@pytest.mark.parametrize("blanks", ["none", "double"])
+def test_docx_compilation_with_other_blank_lines(blanks):
+    """004 items 5-8 (bookmark headlines, glued 来源：, page breaks as blank lines) without/with extra blanks."""
+    lines = [ln for ln in raw_slice(F004, 104, 208).split("\n") if ln.strip()]
+    out = segment_file(layout([[ln] for ln in lines], blanks), source_file="variant").articles
+    want = [a for a in seg(F004).articles[4:8]]
+    assert [(a.title, a.paragraphs, a.source) for a in out] == [(a.title, a.paragraphs, a.source) for a in want]
+
+
+def test_slices_used_by_the_corpus_stage():
+    """A slice without its headline still gives one clean article (no title, nothing dropped wrongly)."""
+    out = segment_file(raw_slice(F000, 1, 40), source_file="slice")
+    assert len(out.articles) == 1 and out.dropped["banner"] == 1
+    assert out.articles[0].paragraphs[0].startswith("2月2日晚，科技部官网发布《脑机接口研究伦理指引》")
+    out = segment_file(raw_slice(F003, 15, 40), source_file="slice")
+    assert [a.title for a in out.articles] == ["主题教育读书班总结讲话"]
