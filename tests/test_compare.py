@@ -7,6 +7,7 @@ raw files into articles, else the manifest's five files expanded into their 82 a
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from pathlib import Path
@@ -38,6 +39,11 @@ TOPIC_WORDS = [
 
 def sample_documents() -> pd.DataFrame:
     """The sample corpus's article table (doc_id, issuer, date, year, title, n_chars)."""
+    return _sample_documents().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_documents() -> pd.DataFrame:
     try:
         from topics.config import load_config
         from topics.corpus import load_corpus

@@ -109,7 +109,10 @@ def test_partial_articles():
     assert seg(F002).articles[4].continued_from == "上接1版"
     assert by_title(F001, "关于巩固拓展").partial  # an excerpt starting at 四、
     assert not by_title(F001, "县级税务局").partial
-    assert [a.partial for a in seg(F004).articles].count(True) == 8  # items 1-4, 9, 10, 17, 18
+    assert [i for i, a in enumerate(seg(F004).articles) if a.partial] == [0, 1, 2, 3, 8, 9, 16, 17]  # R13
+    assert [a.title[:8] for a in seg(F003).articles if a.partial] == [  # paragraphs cut off in the source
+        "主题教育读书班总", "主题教育读书班推", "关于第二批主题教", "自然资源局局长在"]
+    assert sum(a.partial for n in COUNTS for a in seg(n).articles) == 15  # R13: 15 partial articles
 
 
 # ------------------------------------------------------------------------------------ interleaving
@@ -259,18 +262,18 @@ def test_sources_authors_datelines():
 
 
 # ------------------------------------------------------------------- independence from line positions
-def wrap(paragraph: str, width: int, indent: int = 2) -> list[str]:
-    """Hard-wrap like a column typesetter: the first line is ``indent`` characters shorter; a line never
-    ends with sentence-final punctuation inside the paragraph (that break would be ambiguous even to a
-    reader, rule R1), so such a line gives its last character to the next one."""
-    lines, rest, w = [], paragraph, width - indent
-    while len(rest) > w:
-        cut = w
-        while cut > 1 and C.is_terminated(rest[:cut]):
-            cut -= 1
-        lines.append(rest[:cut])
-        rest, w = rest[cut:], width
-    return lines + [rest]
+def wrap(paragraph: str, width: float, indent: int = 2) -> list[str]:
+    """Hard-wrap like a column typesetter, by printed width (digits and Latin letters are half as wide as an
+    ideograph): the first line is ``indent`` characters shorter; a line never ends with sentence-final
+    punctuation inside the paragraph (that break would be ambiguous even to a reader, rule R1), so such a
+    line takes one more character."""
+    lines, cur, w = [], "", width - indent
+    for ch in paragraph:
+        if C.text_width(cur + ch) > w and not C.is_terminated(cur):
+            lines.append(cur)
+            cur, w = "", width
+        cur += ch
+    return lines + [cur]
 
 
 def layout(blocks: list[list[str]], blanks: str) -> str:
@@ -335,12 +338,38 @@ def test_interleaved_region_with_other_blank_lines(start, end, blanks):
 
 
 @pytest.mark.parametrize("blanks", ["none", "double"])
+@pytest.mark.parametrize("name", COUNTS)
+def test_whole_files_with_other_blank_lines(name, blanks):
+    """Every sample file without any blank line, or with a blank line after every line, gives the same
+    articles (titles, paragraphs, provenance): blank lines carry no structure the segmenter relies on (R2)."""
+    lines = [ln for ln in raw(name).split("\n") if ln.strip()]
+    out = segment_file(layout([[ln] for ln in lines], blanks), source_file="variant").articles
+    assert [(a.title, a.paragraphs, a.author, a.source, a.dateline) for a in out] == [
+        (a.title, a.paragraphs, a.author, a.source, a.dateline) for a in seg(name).articles]
+
+
+@pytest.mark.parametrize("blanks", ["none", "double"])
 def test_docx_compilation_with_other_blank_lines(blanks):
     """004 items 5-8 (bookmark headlines, glued 来源：, page breaks as blank lines) without/with extra blanks."""
     lines = [ln for ln in raw_slice(F004, 104, 208).split("\n") if ln.strip()]
     out = segment_file(layout([[ln] for ln in lines], blanks), source_file="variant").articles
     want = [a for a in seg(F004).articles[4:8]]
     assert [(a.title, a.paragraphs, a.source) for a in out] == [(a.title, a.paragraphs, a.source) for a in want]
+
+
+@pytest.mark.parametrize("width", [18, 24, 30])
+def test_magazine_articles_rewrapped_into_columns(width):
+    """001 articles (headline, byline, unnumbered sub-headings, 一、/（一） items, □ end mark) re-typeset as
+    columns: same headlines, bylines and paragraphs."""
+    arts = [by_title(F001, t) for t in ("突出党建引领", "聚焦关税政策", "县级税务局")]
+    blocks = []
+    for a in arts:
+        byline = a.author.split(" ")[-1]
+        blocks += [wrap(a.title.replace(" ", ""), width, 0), [byline]] + [wrap(p, width) for p in a.paragraphs]
+        blocks[-1][-1] += "□"
+    out = segment_file(layout(blocks, "blocks"), source_file="columns").articles
+    assert [(o.title, o.author, o.paragraphs) for o in out] == [
+        (a.title.replace(" ", ""), a.author.split(" ")[-1], a.paragraphs) for a in arts]
 
 
 def test_slices_used_by_the_corpus_stage():
@@ -350,3 +379,32 @@ def test_slices_used_by_the_corpus_stage():
     assert out.articles[0].paragraphs[0].startswith("2月2日晚，科技部官网发布《脑机接口研究伦理指引》")
     out = segment_file(raw_slice(F003, 15, 40), source_file="slice")
     assert [a.title for a in out.articles] == ["主题教育读书班总结讲话"]
+
+
+def test_list_items_ending_in_semicolons_stay_apart():
+    feature = seg(F002).articles[4]
+    assert feature.paragraphs[:3] == [
+        "从马克思主义建党原则出发，阐明“组织建设是党的建设的重要基础”；",
+        "从百年大党历史使命着眼，强调“建设堪当民族复兴重任的高素质干部队伍”；",
+        "从赢得国际竞争主动角度考量，提出“综合国力竞争归根到底是人才竞争”……",
+    ]
+
+
+@pytest.mark.parametrize("width", [22, 30])
+def test_word_style_indented_paragraphs(width):
+    """A user's file typed in Word: headline, then paragraphs with a 　　 first-line indent, hard-wrapped so
+    that some lines end in 。 inside a paragraph: the indent, not the punctuation, marks paragraph starts."""
+    art = seg(F003).articles[5]  # 在第二批主题教育调查研究部署推进会上的讲话
+    lines = [art.title]
+    for p in art.paragraphs:
+        rows = [p[i: i + width] for i in range(0, len(p), width)]
+        lines += ["\u3000\u3000" + rows[0]] + rows[1:]
+    assert any(C.ends_sentence(row) for row in lines[2:] if not row.startswith("\u3000"))  # the hard case occurs
+    out = segment_file("\n".join(lines) + "\n", source_file="word.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [(art.title, art.paragraphs)]
+
+
+def test_text_without_structure_is_kept_whole():
+    out = segment_file("abc def\nxyz\n", source_file="plain.txt")
+    assert [a.paragraphs for a in out.articles] == [["abc def", "xyz"]] and out.articles[0].lines == [(1, 2)]
+    assert segment_file("", source_file="empty.txt").articles == []

@@ -1,9 +1,10 @@
-"""Character-level cleaning of text extracted from PDF/DOCX: small pure ``str -> str`` helpers.
+"""Text-level helpers for :mod:`topics.segment`: character cleaning and line recognisers, all pure functions.
 
-Every helper changes layout noise only (spacing, width of digits and punctuation, inline extraction
-markers, corrupt glyphs); none of them changes a word, so source typos such as ``转化转化为`` survive (R14
-of the seed notes).  :mod:`topics.segment` applies :func:`clean_line` to every raw line and
-:func:`clean_title` / :func:`clean_paragraph` to the rebuilt titles and paragraphs.
+Cleaning (``str -> str``) changes layout noise only: spaces around digits and inside Chinese text, the width
+of digits and punctuation, split dashes, inline extraction markers (``[bookmark: …]``, end marks ``□``) and
+corrupt glyphs.  No helper changes a word, so source typos such as ``转化转化为`` survive (R14 of the seed
+notes, ``shared/seeds-structure.md``).  :mod:`topics.segment` applies :func:`clean_line` to every raw line,
+:func:`clean_title` to headlines and :func:`clean_paragraph` to rebuilt paragraphs.
 
 Example
 -------
@@ -19,9 +20,11 @@ Example
 >>> join_wrapped("科技部官网发布《脑机接口研究伦理指", "引》（以下简称《指引》）")
 '科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》）'
 
-The second half holds the recognisers :mod:`topics.segment` uses on cleaned lines (bylines, source notes,
-continuation markers, enumerated headings, speech formulas, datelines, TOC entries).  Rules keyed on a known
-source use content markers only (``##paidbegin##``, ``【哒哒素材库】``), never file names or line numbers.
+The second half holds the recognisers used on cleaned lines (bylines, source notes, continuation markers,
+enumerated headings, speech formulas, datelines, TOC entries, pull-quote blocks) and two text measures
+(:func:`word_spans`: a jieba word across a line break; :func:`affinity`: which article a fragment resembles).
+Rules keyed on a known source use content markers only (``##paidbegin##``, ``【哒哒素材库】``), never file
+names or line numbers.
 
 >>> parse_source_start("来源：《求是》2024/02统一战线是党的总路线总政策的重要组成部分。")
 ('《求是》2024/02', '统一战线是党的总路线总政策的重要组成部分。')
@@ -266,16 +269,19 @@ DATELINE_RE = re.compile(
     r"^((?:本报|本刊|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|时报|报|网|社|电视台))(?:[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日电|讯))"
     r"\s*(?:[（(]([^（）()]{1,30})[）)])?\s*"
 )
-STRONG_BYLINE_RE = re.compile(
-    r"^((本报|本刊|特约)?(记者|通讯员|评论员)|特约评论员)(\s?[\u4e00-\u9fff]{2,4}){0,4}$"
+STRONG_BYLINE_RE = re.compile(  # 本报记者 包松娅 / 通讯员 李兵 范锦招 / 特约评论员 / 记者 何亮
+    r"^(本报记者|本刊记者|特约记者|本报通讯员|通讯员|特约评论员|本刊评论员|本报评论员)(\s?[\u4e00-\u9fff]{2,3}){0,4}$"
+    r"|^记者\s?[\u4e00-\u9fff]{2,3}$"
 )
 _ORG_SUFFIX = r"(党委|党组|党支部|党总支|工委|机关工委|课题组|评论员|研究室|研究院|研究中心|编辑部|委员会|办公室|办公厅|小组|党小组)"
 ORG_BYLINE_RE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}$")
 _POSITION = r"(书记|副书记|主任|局长|厅长|部长|院长|主席|校长|教授|研究员|主委|会长|社长|处长|干部)"
-POSITION_BYLINE_RE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_POSITION}(\s*[\u4e00-\u9fff]{{2,4}}|\s[\u4e00-\u9fff]\s?[\u4e00-\u9fff])?$")
+POSITION_BYLINE_RE = re.compile(
+    rf"^[\u4e00-\u9fff（）()]{{2,30}}{_POSITION}(\s*[\u4e00-\u9fff]{{2,4}}|\s[\u4e00-\u9fff]\s?[\u4e00-\u9fff])?$"
+)
 NAME_RE = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}$")
 TRAILING_CREDIT_RE = re.compile(r"([。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,4})[）)]$")
-TOC_HEADER_RE = re.compile(r"^(CONTENTS|Contents)\b|^目\s*录$|^CONTENTS")
+TOC_HEADER_RE = re.compile(r"^(CONTENTS|Contents)|^目\s*录$")
 TOC_ENTRY_RE = re.compile(r"(\s|\t|[.…·]{3,})\d{1,3}$|\t|^[.…·]{3,}|^[-—_=]{5,}")
 DOT_LEADER_RE = re.compile(r"[.…·]{4,}\s*\d{1,3}$")
 MASTHEAD_RE = re.compile(
@@ -379,8 +385,11 @@ _jieba = None
 
 
 def word_spans(a: str, b: str) -> bool:
-    """True when a dictionary word runs across the break between ``a`` and ``b`` (``夯实基层基`` + ``础，``:
-    基础), evidence that ``a`` was hard-wrapped inside a word.  jieba is loaded on first use."""
+    """True when a dictionary word runs across the break between ``a`` and ``b`` and leaves a single
+    character orphaned on one side (``夯实基层基`` + ``础，``: 基础) or is a compound of 3+ characters (``财政`` +
+    ``管理``), evidence that ``a`` was hard-wrapped inside a word.  ``文章标题`` + ``为了`` is not (题为 is a
+    word, but 标题 and 为了 are complete).
+    jieba is loaded on first use."""
     global _jieba
     if not (a and b and is_cjk(a[-1]) and is_cjk(b[0])):
         return False
@@ -392,13 +401,18 @@ def word_spans(a: str, b: str) -> bool:
         jieba.setLogLevel(logging.ERROR)
         _jieba = jieba
     left, right = a[-6:], b[:6]
-    pos = 0
+    pos, across = 0, ""
     for tok in _jieba.cut(left + right, HMM=False):
         end = pos + len(tok)
-        if pos < len(left) < end:
-            return True
+        across = tok if pos < len(left) < end else across
         pos = end
-    return False
+    if not across:
+        return False
+    if len(across) >= 3:
+        return True
+    tail = list(_jieba.cut(left, HMM=False))[-1]
+    head = next(iter(_jieba.cut(right, HMM=False)))
+    return len(tail) == 1 or len(head) == 1
 
 
 def affinity(fragment: str, reference: str) -> float:
@@ -416,3 +430,61 @@ def paren_number(s: str) -> int | None:
     """Number of a paragraph-initial ``（一）``…``（十）`` enumerator, else None."""
     m = re.match(r"^[（(]([一二三四五六七八九十])[）)]", s)
     return "一二三四五六七八九十".index(m.group(1)) + 1 if m else None
+
+
+def join_headline(lines: list[str]) -> str:
+    """Join the lines of one headline: directly when a word runs across the break (a wrapped headline),
+    else with a space (kicker + headline, headline + subtitle, ``省纪委监委公开通报6起`` + ``群众身边…``)."""
+    s = ""
+    for t in lines:
+        s = (join_wrapped(s, t) if word_spans(s, t) or not is_cjk(s[-1]) else s + " " + t) if s else t
+    return s
+
+
+def provenance(text: str) -> tuple[str, str, str | None] | None:
+    """A standalone provenance line -> (kind, value, second value): ``source`` (``（来源：学习时报）``),
+    ``author+source`` (``(作者系…)(来源：新华日报)``), ``author`` (``（作者系…）``), ``credit``
+    (``（课题组组长：…）``), ``dateline`` (``（新华社北京2月3日电）``), ``note`` (``※这是…``)."""
+    for kind, rx in (("author+source", AUTHOR_SOURCE_RE), ("source", SOURCE_END_RE), ("credit", CREDIT_RE),
+                     ("author", AUTHOR_NOTE_RE), ("dateline", CLOSING_DATELINE_RE)):
+        if m := rx.match(text):
+            return kind, m.group(1), m.group(2) if kind == "author+source" else None
+    if NOTE_RE.match(text):
+        return "note", text.lstrip("※"), None
+    return None
+
+
+def pull_quote_blocks(texts: list[str]) -> list[tuple[int, int]]:
+    """Blocks ``[start, end)`` of pull-quote bullets: lines opening with ``·`` (and their wrapped continuation
+    lines) whose text recurs in the lines that follow (R8: each bullet repeats a body sentence)."""
+    squash = [re.sub(r"\s+", "", t) for t in texts]
+    blocks, k = [], 0
+    while k < len(texts):
+        start = k
+        while k < len(texts) and texts[k].startswith("·"):
+            piece = squash[k].lstrip("·")
+            if piece[:40] not in "".join(squash[k + 1: k + 200]):
+                break
+            k += 1
+            while k < len(texts) and not texts[k].startswith("·") and (
+                    (piece + squash[k])[-60:] in "".join(squash[k + 1: k + 200])):
+                piece += squash[k]
+                k += 1
+        if k > start:
+            blocks.append((start, k))
+        else:
+            k += 1
+    return blocks
+
+
+def dominant_width(widths: list[float]) -> float | None:
+    """The width shared (within one unit) by at least 35% of the given cut lines, else None: DOCX output that
+    breaks every paragraph's first visual line at the same width."""
+    from collections import Counter
+
+    cut = Counter(round(w * 2) / 2 for w in widths)
+    if not cut:
+        return None
+    m = cut.most_common(1)[0][0]
+    near = sum(v for w, v in cut.items() if abs(w - m) <= 1)
+    return m if near >= 8 and near >= 0.35 * sum(cut.values()) else None

@@ -43,6 +43,8 @@ from .io import read_jsonl, write_json, write_table, write_text
 logger = logging.getLogger(__name__)
 
 MODELS = ("lda", "bertopic")
+# Files a model stage may write with theta's Dirichlet posterior (doc_id, [unit_id,] topic_0..topic_{K-1}).
+POSTERIOR_FILES = ("doc_posterior.parquet", "doc_posterior.csv", "unit_posterior.parquet", "unit_posterior.csv")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -59,6 +61,13 @@ def load_model_outputs(run_dir: str | Path, model: str) -> dict:
         out[name] = pd.read_csv(path, dtype={"doc_id": str}, keep_default_na=False, na_values=[""])
     metrics = folder / "metrics.json"
     out["metrics"] = json.loads(metrics.read_text(encoding="utf-8")) if metrics.is_file() else {}
+    out["posterior"], out["posterior_file"] = None, None
+    for name in POSTERIOR_FILES:  # per-document (or per-unit) Dirichlet parameters saved by the model stage
+        if (folder / name).is_file():
+            table = read_jsonl(folder / name) if name.endswith(".jsonl") else (
+                pd.read_parquet(folder / name) if name.endswith(".parquet") else pd.read_csv(folder / name, dtype={"doc_id": str}))
+            out["posterior"], out["posterior_file"] = table, name
+            break
     if "label" not in out["topics"].columns:
         out["topics"]["label"] = out["topics"]["topic"].map(lambda t: f"topic {t}")
     return out
@@ -227,7 +236,8 @@ def compare_model(model: str, out: dict, docs: pd.DataFrame, tokens: Optional[pd
     labels = dict(zip(out["topics"]["topic"], out["topics"]["label"]))
     method = uncertainty_method(model, cfg.uncertainty)
     alpha_sum = lda_alpha_sum(out, k, lda_alpha) if method == "posterior" else 0.0
-    opts = dict(method=method, weight=cfg.weight, draws=cfg.draws, ci=cfg.ci, alpha_sum=alpha_sum)
+    posterior = out.get("posterior") if method == "posterior" else None
+    opts = dict(method=method, weight=cfg.weight, draws=cfg.draws, ci=cfg.ci, alpha_sum=alpha_sum, posterior=posterior)
     tables: dict = {}
     fits: dict[str, Composition] = {}
     tcol = time_column(docs, cfg.time_column)
@@ -252,7 +262,10 @@ def compare_model(model: str, out: dict, docs: pd.DataFrame, tokens: Optional[pd
         tables[f"{main}_topic_words"] = _label(_topic_words(dt, docs, tokens, main, cfg).rename(columns={"group": main}),
                                                model, labels)
     tables["_summary"] = {"model": model, "k": k, "method": method, "weight": cfg.weight, "draws": cfg.draws,
-                          "alpha_sum": alpha_sum, "time_column": tcol, "n_docs": fits[main].n_docs,
+                          "alpha_sum": alpha_sum, "time_column": tcol,
+                          "theta_draws": (out.get("posterior_file") if posterior is not None else
+                                          "Dirichlet(theta*(n_tokens+alpha_sum))" if method == "posterior" else
+                                          "bootstrap within levels + Dirichlet(theta*(n_tokens+1))"), "n_docs": fits[main].n_docs,
                           "dropped_terms": effects.dropped_terms}
     return tables
 

@@ -226,17 +226,67 @@ def _wls(X: np.ndarray, w: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.nd
     return beta, sigma2, xtx_inv
 
 
+@dataclass
+class PosteriorSampler:
+    """Dirichlet parameters of every document's theta (or of every unit's, pooled to documents).
+
+    ``concentration`` has one row per document or unit; ``pool`` (documents x rows, sparse) averages
+    unit draws into document draws weighted by unit size (the row sums, n_u + sum alpha), matching how
+    doc_topics.csv aggregates unit proportions. ``pool=None``: rows are the documents themselves.
+    """
+
+    concentration: np.ndarray
+    pool: Optional[object] = None
+
+    @classmethod
+    def from_theta(cls, theta: np.ndarray, n_tokens: np.ndarray, alpha_sum: float) -> "PosteriorSampler":
+        """theta_d ~ Dirichlet(theta_hat_d * (N_d + sum alpha)): the posterior given N_d tokens."""
+        return cls(theta * (n_tokens + alpha_sum)[:, None])
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, doc_ids: Sequence[str]) -> "PosteriorSampler":
+        """From a saved posterior (doc_id [, unit_id], topic_0.. = Dirichlet parameters), in ``doc_ids`` order."""
+        from scipy import sparse
+
+        topics = topic_columns(table)
+        conc = table[topics].to_numpy(float)
+        if (conc <= 0).any() or not np.isfinite(conc).all():
+            raise InputError("the saved document posterior has non-positive or missing Dirichlet parameters")
+        row_of = {d: i for i, d in enumerate(doc_ids)}
+        missing = [d for d in doc_ids if d not in set(table["doc_id"])]
+        if missing:
+            raise InputError(f"the saved document posterior lacks {len(missing)} compared documents, e.g. {missing[:3]}")
+        keep = table["doc_id"].isin(row_of).to_numpy()
+        conc = conc[keep]
+        docs = table.loc[keep, "doc_id"].map(row_of).to_numpy()
+        if len(docs) == len(doc_ids) and len(set(docs)) == len(docs):
+            return cls(conc[np.argsort(docs)])
+        size = conc.sum(axis=1)
+        pool = sparse.csr_matrix((size, (docs, np.arange(len(docs)))), shape=(len(doc_ids), len(docs)))
+        pool = sparse.diags(1 / np.asarray(pool.sum(axis=1)).ravel()) @ pool
+        return cls(conc, pool)
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        g = rng.standard_gamma(np.maximum(self.concentration, 1e-6))
+        theta = g / np.maximum(g.sum(axis=1, keepdims=True), 1e-300)
+        return theta if self.pool is None else np.asarray(self.pool @ theta)
+
+
 def compose(theta: np.ndarray, X: np.ndarray, w: np.ndarray, n_tokens: np.ndarray, *, method: Method,
             draws: int, rng: np.random.Generator, alpha_sum: float = 0.0,
-            strata: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray]:
-    """Point fit and ``draws`` coefficient draws (see the module docstring for the two methods)."""
-    beta_hat, _, _ = _wls(X, w, theta)
+            strata: Optional[np.ndarray] = None,
+            sampler: Optional[PosteriorSampler] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Point fit and ``draws`` coefficient draws (see the module docstring for the two methods).
+
+    ``sampler`` (posterior method): where theta draws come from; default
+    :meth:`PosteriorSampler.from_theta` with ``n_tokens`` and ``alpha_sum``."""
+    beta_hat, _, xtx_inv = _wls(X, w, theta)
     out = np.empty((draws, *beta_hat.shape))
     if method == "posterior":
-        conc = n_tokens + alpha_sum
+        sampler = sampler or PosteriorSampler.from_theta(theta, n_tokens, alpha_sum)
+        chol = _psd_sqrt(xtx_inv)  # X and w are fixed across draws
         for i in range(draws):
-            beta, sigma2, xtx_inv = _wls(X, w, dirichlet_draw(theta, conc, rng))
-            chol = _psd_sqrt(xtx_inv)
+            beta, sigma2, _ = _wls(X, w, sampler.draw(rng))
             z = rng.standard_normal(beta.shape)
             out[i] = beta + (chol @ z) * np.sqrt(sigma2)[None, :]
     elif method == "bootstrap":
@@ -260,11 +310,13 @@ def _psd_sqrt(m: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------
 def fit_groups(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str, *, method: Method = "posterior",
                weight: Weight = "tokens", draws: int = 200, ci: float = 0.95, alpha_sum: float = 0.0,
-               seed: int = 0) -> Composition:
+               seed: int = 0, posterior: Optional[pd.DataFrame] = None) -> Composition:
     """Prevalence of every topic within every level of ``column`` (cell-means model), with draws.
 
     ``meta`` needs ``doc_id``, ``column`` and (for ``weight="tokens"`` or the Dirichlet draws)
     ``n_tokens``. ``alpha_sum`` is the LDA prior's total mass sum_k alpha_k (posterior method only).
+    ``posterior``: the model's saved Dirichlet parameters per document/unit (doc_id, [unit_id,] topic_k);
+    when given, the posterior method draws from it instead of theta * (N_d + alpha_sum).
     """
     frame = align_inputs(doc_topics, meta, [column])
     topics = topic_columns(doc_topics)
@@ -274,7 +326,9 @@ def fit_groups(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str, *, met
     X, names, _ = design_matrix(frame, [column], cell_means=True)
     rng = np.random.default_rng(seed)
     strata = frame[column].astype(str).to_numpy()
-    beta, out = compose(theta, X, w, n_tok, method=method, draws=draws, rng=rng, alpha_sum=alpha_sum, strata=strata)
+    sampler = PosteriorSampler.from_table(posterior, frame["doc_id"].tolist()) if posterior is not None else None
+    beta, out = compose(theta, X, w, n_tok, method=method, draws=draws, rng=rng, alpha_sum=alpha_sum, strata=strata,
+                        sampler=sampler)
     level_docs = {n: int(X[:, j].sum()) for j, n in enumerate(names)}
     level_weight = {n: float((X[:, j] * w).sum()) for j, n in enumerate(names)}
     return Composition(names, topics, beta, out, method, weight, ci, len(frame), column=column,
@@ -283,8 +337,10 @@ def fit_groups(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str, *, met
 
 def estimate_effects(doc_topics: pd.DataFrame, meta: pd.DataFrame, covariates: Sequence[str], *,
                      reference: Optional[dict] = None, method: Method = "posterior", weight: Weight = "tokens",
-                     draws: int = 200, ci: float = 0.95, alpha_sum: float = 0.0, seed: int = 0) -> Composition:
-    """Regression ``theta_k ~ covariates`` (treatment-coded categoricals, centred numerics) with draws."""
+                     draws: int = 200, ci: float = 0.95, alpha_sum: float = 0.0, seed: int = 0,
+                     posterior: Optional[pd.DataFrame] = None) -> Composition:
+    """Regression ``theta_k ~ covariates`` (treatment-coded categoricals, centred numerics) with draws
+    (``posterior`` as in :func:`fit_groups`)."""
     covariates = list(covariates)
     frame = align_inputs(doc_topics, meta, covariates)
     topics = topic_columns(doc_topics)
@@ -293,8 +349,9 @@ def estimate_effects(doc_topics: pd.DataFrame, meta: pd.DataFrame, covariates: S
     X, names, dropped = design_matrix(frame, covariates, reference=reference)
     rng = np.random.default_rng(seed)
     strata = frame[covariates[0]].astype(str).to_numpy()
+    sampler = PosteriorSampler.from_table(posterior, frame["doc_id"].tolist()) if posterior is not None else None
     beta, out = compose(theta, X, w, _token_counts(frame), method=method, draws=draws, rng=rng,
-                        alpha_sum=alpha_sum, strata=strata)
+                        alpha_sum=alpha_sum, strata=strata, sampler=sampler)
     return Composition(names, topics, beta, out, method, weight, ci, len(frame), dropped_terms=dropped)
 
 

@@ -92,16 +92,22 @@ class TokenizeConfig:
 @dataclass(frozen=True)
 class LdaConfig:
     enabled: bool = True
-    engine: Literal["tomotopy", "gensim"] = "tomotopy"
-    k: int = 10
-    alpha: Optional[float] = None  # None = engine default (symmetric 0.1 for tomotopy, 'auto' learned for gensim)
-    eta: Optional[float] = None
-    iterations: int = 1000  # tomotopy Gibbs sweeps / gensim iterations per pass
-    passes: int = 10  # gensim only
-    chains: int = 1  # independent chains; the best by held-out likelihood is kept
-    k_grid: Optional[list[int]] = None  # run a K sweep over these values
-    sweep_seeds: int = 3
-    top_n: int = 10
+    engine: Literal["tomotopy", "gensim"] = "tomotopy"  # tomotopy = collapsed Gibbs (benchmarks/lda_thucnews.py: better NMI and faster)
+    k: int = 10  # number of topics (K); fixed here, or chosen from k_grid when k_rule is not "fixed"
+    alpha: Optional[float] = None  # symmetric doc-topic prior; None = 0.1 (tomotopy) / learned 'auto' (gensim)
+    eta: Optional[float] = None  # symmetric topic-word prior; None = 0.1 (tomotopy, measured) / 1/K (gensim)
+    optimize_alpha: bool = True  # re-estimate an asymmetric alpha during training (tomotopy every 10 sweeps; gensim 'auto')
+    iterations: int = 250  # per chain: tomotopy Gibbs sweeps / gensim inner iterations per document
+    passes: int = 10  # gensim only: passes over the corpus (gensim's own default of 1 does not converge)
+    chains: int = 4  # independent chains (seeds derived from the run seed); the one with the highest log-likelihood is kept
+    workers: int = 2  # processes running chains/sweep fits side by side (each chain single-threaded: reproducible)
+    k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
+    sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
+    k_rule: Literal["fixed", "npmi", "heldout"] = "fixed"  # fixed = use lda.k; else the grid K with best mean NPMI / held-out LL
+    heldout_share: float = 0.1  # sweep: share of documents held out for the held-out log-likelihood / perplexity
+    top_n: int = 10  # words per topic in labels, top_words and coherence
+    label_words: int = 3  # top words joined into each topic's label
+    representative_docs: int = 5  # most representative documents listed per topic
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,13 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "lda.chains": (lambda v: v >= 1, "an int >= 1"),
     "lda.k_grid": (lambda v: v is None or (len(v) >= 2 and min(v) >= 2), "a list of at least two ints >= 2, or null"),
     "lda.sweep_seeds": (lambda v: v >= 1, "an int >= 1"),
+    "lda.alpha": (lambda v: v > 0, "a number > 0 or null"),
+    "lda.eta": (lambda v: v > 0, "a number > 0 or null"),
+    "lda.workers": (lambda v: v >= 1, "an int >= 1"),
+    "lda.heldout_share": (lambda v: 0 < v < 0.5, "a number in (0, 0.5)"),
+    "lda.top_n": (lambda v: v >= 2, "an int >= 2"),
+    "lda.label_words": (lambda v: v >= 1, "an int >= 1"),
+    "lda.representative_docs": (lambda v: v >= 1, "an int >= 1"),
     "bertopic.chunk_chars": (lambda v: v >= 16, "an int >= 16"),
     "bertopic.max_chars": (lambda v: v is None or v >= 16, "an int >= 16 or null"),
     "bertopic.umap_neighbors": (lambda v: v >= 2, "an int >= 2"),

@@ -59,6 +59,9 @@ class Stage:
 # The pipeline, in order. Later issues append their stages here.
 STAGES: list[Stage] = [
     Stage("corpus", "topics.corpus:run_stage", ("corpus", "segment")),
+    Stage("tokenize", "topics.tokens:run_stage", ("tokenize",), depends=("corpus",)),
+    Stage("bertopic", "topics.models.bertopic_model:run_stage", ("bertopic", "tokenize"), depends=("tokenize",),
+          enabled=lambda c: c.bertopic.enabled),
     # compare/figures read every model folder: they run after lda/bertopic whatever the list order (see run()).
     Stage("compare", "topics.compare:run_stage", ("compare",), depends=("lda", "bertopic"),
           enabled=lambda c: c.compare.enabled),

@@ -1,4 +1,4 @@
-"""Article segmentation: one raw text file (extracted from PDF/DOCX) -> clean article-level documents.
+r"""Article segmentation: one raw text file (extracted from PDF/DOCX) -> clean article-level documents.
 
 Rules R1-R14 of the seed notes (``shared/seeds-structure.md`` section 7), in four steps:
 
@@ -19,12 +19,14 @@ Nothing depends on file names or line numbers; rules for a known source key on c
 Example
 -------
 >>> from topics.segment import segment_file
->>> raw = "关于做好工作的通知\\n\\n各单位要认真贯彻落\\n实。\\n\\n第二篇文章标题\\n\\n为了推进工作，现将有关\\n事项通知如下。\\n"
+>>> raw = ("关于做好工作的通知\n\n各单位要认真贯彻落实党中央决策部署，切实加强组织领导，压紧压实工作责任，确保"
+...        "各项任务落\n\n实到位。\n\n第二篇文章标题\n\n为了推进工作，现将有关事项通知如下。\n")
 >>> result = segment_file(raw, source_file="demo.txt")
->>> [(a.title, a.paragraphs) for a in result.articles]
-[('关于做好工作的通知', ['各单位要认真贯彻落实。']), ('第二篇文章标题', ['为了推进工作，现将有关事项通知如下。'])]
+>>> [(a.title, a.paragraphs) for a in result.articles]  # doctest: +NORMALIZE_WHITESPACE
+[('关于做好工作的通知', ['各单位要认真贯彻落实党中央决策部署，切实加强组织领导，压紧压实工作责任，确保各项任务落实到位。']),
+ ('第二篇文章标题', ['为了推进工作，现将有关事项通知如下。'])]
 >>> result.articles[0].lines, result.dropped["blank"]
-([(1, 4)], 4)
+([(1, 5)], 4)
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class _Line:
     end_mark: bool = False  # □ at the end
     kind: str = "text"  # text | blank | drop
     special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
-    start: bool = False  # forced article start (indented item, after a pull-quote block, numbered bookmark)
+    start: bool = False  # forced article start (rare indented item, after a pull-quote block, numbered bookmark)
     lead: list[int] = field(default_factory=list)  # dropped lines that open the item this line starts
 
 
@@ -144,7 +146,8 @@ def _drop_front_matter(lines: list[_Line], dropped: Counter) -> None:
             i += 1
             continue
         last, j = i, i + 1
-        while j < len(tl) and j - i < 300 and tl[j].width <= 60 and not C.ends_sentence(tl[j].text) and not tl[j].special:
+        while (j < len(tl) and j - i < 300 and tl[j].width <= 60 and not C.ends_sentence(tl[j].text)
+               and not tl[j].special):
             if C.TOC_ENTRY_RE.search(tl[j].raw) or C.TOC_ENTRY_RE.search(tl[j].text):
                 last = j
             j += 1
@@ -169,26 +172,11 @@ def _drop_banner(lines: list[_Line], dropped: Counter, column: bool) -> None:
 def _drop_bullets(lines: list[_Line], dropped: Counter) -> None:
     """Pull-quote bullets (``· …``, wrapped over lines) that repeat a sentence of the body that follows (R8)."""
     tl = _text_lines(lines)
-    squash = [re.sub(r"\s+", "", t.text) for t in tl]
-    k = 0
-    while k < len(tl):
-        start = k
-        while k < len(tl) and tl[k].text.startswith("·"):
-            piece = squash[k].lstrip("·")
-            if piece[:40] not in "".join(squash[k + 1: k + 200]):
-                break
-            k += 1
-            while k < len(tl) and not tl[k].text.startswith("·") and (piece + squash[k])[-60:] in "".join(squash[k + 1: k + 200]):
-                piece += squash[k]
-                k += 1
-        if k == start:
-            k += 1
-            continue
-        for t in tl[start:k]:
+    for start, end in C.pull_quote_blocks([t.text for t in tl]):
+        for t in tl[start:end]:
             _drop(t, "bullet_duplicate", dropped)
-        if k < len(tl):
-            tl[k].start = True
-            tl[k].lead = [t.no for t in tl[start:k]]
+        if end < len(tl):
+            tl[end].start, tl[end].lead = True, [t.no for t in tl[start:end]]
 
 
 def _drop_inline_captions(lines: list[_Line], dropped: Counter, layout: dict) -> None:
@@ -265,30 +253,42 @@ def _full_width(tl: list[_Line], k: int, layout: dict) -> float | None:
 _STRONG, _WEAK = 2, 1
 
 
-def _joins(tl: list[_Line], k: int, layout: dict, first: bool) -> int:
+def _joins(tl: list[_Line], k: int, layout: dict, first: bool, indented: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
-    its paragraph (in a column its lost first-line indent makes a full first line shorter)."""
+    its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
+    the paragraph opened with an indented line in a file that indents paragraphs, so every following line
+    without indent continues it (a line ending in 。 included), unless it looks like a headline."""
     line, nxt = tl[k], tl[k + 1]
     a, b = line.text, nxt.text
     ref = _full_width(tl, k, layout)
     full = ref is not None and line.width >= ref - (4.0 if first and layout["column"] else 2.5)
     if line.special or line.end_mark or (line.title_mark and not full) or _hard_start(nxt):
         return 0
-    if not layout["column"] and (_headline_pair(line, nxt) or k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2])):
+    def short(ln: _Line) -> bool:  # where full lines have a known width, a byline is well short of it
+        return ref is None or ln.width < ref - 2.5
+
+    if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
+        return _STRONG
+    if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
+            k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
+            first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)):  # headline, byline | body
         return 0
     if C.split_trailing_credit(a):
         return 0
+    if layout["indent"] == "paragraph" and indented and not (
+            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent)):  # a headline
+        return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
-    if a.endswith("；"):  # a list item ends here, unless the line is full (a narrow box, 001 l.331)
-        return _STRONG if full else 0
+    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow box (001 l.331)
+        return _STRONG if full and not layout["column"] else 0
     if layout["nowrap"]:
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
-            or a[-1].isdigit() and re.match(r"^(年|月|日|万|亿|%|个|名|人|家|项|次|余|多)", b)
+            or a[-1].isdigit() and re.match(r"^[\d%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类]", b)
             or C.word_spans(a, b) or full):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
@@ -302,10 +302,11 @@ def _build_units(lines: list[_Line], layout: dict) -> list[_Unit]:
     cur: _Unit | None = None
     for k, ln in enumerate(tl):
         if cur is None:
-            cur = _Unit([], start=ln.start or ln.indent, title_mark=ln.title_mark, special=ln.special, lead=ln.lead)
+            cur = _Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead)
+            indented = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
-        how = _joins(tl, k, layout, first=len(cur.parts) == 1) if k + 1 < len(tl) else 0
+        how = _joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented) if k + 1 < len(tl) else 0
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
@@ -410,8 +411,8 @@ def _segment_headline_after(units: list[_Unit]) -> list[_Art]:
         if u.kind == "marker":
             cur = _Art(continued_from=u.text.strip("（）()"), extra=u.nos)
             arts.append(cur)
-        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (
-                (blk := _title_block(units, i))[1] and (blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None))):
+        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _title_block(units, i))[1] and (
+                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None)):
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
             cur = None
             i = blk[0]
@@ -479,7 +480,8 @@ def _segment_headline_first(units: list[_Unit], strong: bool) -> list[_Art]:
             if cur or arts:
                 target = cur or arts[-1]
                 target.tail.append(u)
-                target.closed = target.closed or k != "caption" or (i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle"))
+                before_headline = i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
+                target.closed = target.closed or k != "caption" or before_headline
             i += 1
             continue
         if k == "source_start":
@@ -575,3 +577,167 @@ def _restore_displaced(body: list[_Unit]) -> None:
                 m = q + 1 + len(block)
                 continue
         m += 1
+
+
+# ------------------------------------------------------------------------------------- assembly
+def _art_nos(a: _Art) -> list[int]:
+    units = a.titles + a.bylines + a.body + a.tail
+    return [n for u in units for n in u.nos + u.lead] + a.extra
+
+
+def _spans(nos: list[int], owner: dict[int, int], me: int, lines: list[_Line]) -> list[tuple[int, int]]:
+    """Merge line numbers into spans; a gap is bridged when it holds only blank or dropped lines."""
+    spans: list[list[int]] = []
+    for n in sorted(set(nos)):
+        if spans and all(owner.get(g, me) == me and lines[g - 1].kind != "text" for g in range(spans[-1][1] + 1, n)):
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return [(s, e) for s, e in spans]
+
+
+def _title_text(units: list[_Unit], raw_title: dict[int, str]) -> str | None:
+    """Headline units (with their spaces: ``切实学好用好党史 激活干事创业动力``); a subtitle joins with its dash."""
+    out = ""
+    for u in units:
+        s = C.join_headline([raw_title[n] for n in u.nos])
+        out = out + s if u.kind == "subtitle" or not out else out + " " + s
+    return out or None
+
+
+def _build_article(a: _Art, raw_title: dict[int, str], drop_formulas: bool, dropped: Counter,
+                   bookmarks: bool) -> Article:
+    subtitle_only = bool(a.titles) and a.titles[0].kind == "subtitle"
+    art = Article(title=None if subtitle_only else _title_text(a.titles, raw_title),
+                  source=a.source, continued_from=a.continued_from)
+    authors = []
+    for u in a.bylines:
+        s = " ".join(raw_title[n] for n in u.nos)
+        authors.append(s.replace(" ", "") if C.NAME_RE.match(s) else s)
+    authors = [" ".join(authors)] if authors else []
+    if subtitle_only:  # only a speech's subtitle is printed: date, meeting and speaker
+        art.dateline = C.clean_line(a.titles[0].text).lstrip("—")
+    for u in a.tail:
+        kind, value, extra = C.provenance(u.text) or (u.kind, None, None)
+        if kind in ("author", "author+source"):
+            authors.append(value)
+        if kind in ("source", "author+source"):
+            art.source = art.source or extra or value
+        elif kind == "dateline":
+            art.dateline = art.dateline or value
+        elif kind in ("credit", "note"):
+            art.notes.append(value)
+        elif kind == "caption":
+            dropped["caption"] += len(u.parts)
+            if (m := C.PHOTO_CREDIT_RE.search(" ".join(raw_title[n] for n in u.nos))) and not authors:
+                authors.append(m.group(1) + " 摄")
+    for idx, u in enumerate(a.body):
+        t = C.clean_paragraph(u.text)
+        if u.kind in ("greeting", "closing") and drop_formulas:
+            dropped["speech_formula"] += len(u.parts)
+            continue
+        if drop_formulas:
+            t = C.ADDRESS_PREFIX_RE.sub("", t)
+        if not art.paragraphs and (d := C.split_dateline(t)):
+            art.dateline = art.dateline or d[0]
+            authors[:0] = [d[1]] if d[1] else []
+            t = d[2]
+        if idx == len(a.body) - 1 and (c := C.split_trailing_credit(t)):
+            raw_c = C.split_trailing_credit(raw_title[u.nos[-1]])
+            t, _ = c
+            authors.append(raw_c[1] if raw_c else c[1])
+        if m := C.CLOSING_DATELINE_RE.match(t):
+            art.dateline = art.dateline or m.group(1)
+        elif t:
+            art.paragraphs.append(t)
+    art.author = "；".join(x for x in authors if x) or None
+    first = art.paragraphs[0] if art.paragraphs else ""
+    art.partial = bool(
+        a.continued_from or art.title is None or a.headless
+        or (bookmarks and a.titles and not any(u.title_mark for u in a.titles))  # a headline cut at the front
+        or re.match(r"^([二三四五六七八九十]+、|[（(][二三四五六七八九十][）)])", first)  # an excerpt
+        or any(not C.is_terminated(p) and (C.text_width(p) > 60 or re.search("[。！？]", p)) for p in art.paragraphs)
+    )  # the last test: a paragraph cut off in the source (not a heading: it is long or holds a full stop)
+    return art
+
+
+def _detect_layout(lines: list[_Line]) -> dict:
+    tl = _text_lines(lines)
+    long_lines = [t for t in tl if t.width > 40]
+    # most cut lines share one width: the first visual lines of DOCX paragraphs
+    mode_width = C.dominant_width([t.width for t in tl if 10 <= t.width <= 40 and not C.is_terminated(t.text)])
+    indented = sum(t.indent for t in tl)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)]  # lines that likely open a paragraph
+    ends = sum(1 for t in tl if t.end_mark or t.title_mark or t.special in ("source_end", "author_source", "credit"))
+    return {
+        "column": len(tl) >= 20 and len(long_lines) < 0.05 * len(tl),  # hard-wrapped narrow columns
+        "nowrap": len(long_lines) >= 20 and sum(not C.is_terminated(t.text) and not t.end_mark for t in long_lines)
+        <= 0.03 * len(long_lines),
+        "mode_width": mode_width,
+        "end_marks": ends,
+        "bookmark_titles": sum(t.title_mark for t in tl) >= 3,
+        # indented lines: most paragraphs (first-line indent: a paragraph start) or a few item starts (004)
+        "indent": "paragraph" if starts and sum(t.indent for t in starts) >= max(2, 0.5 * len(starts))
+        else ("item" if indented else None),
+    }
+
+
+def _headline_after(units: list[_Unit]) -> bool:
+    """Newspaper pages printed body-first: the file opens with body text and some headline block below a
+    finished paragraph is followed by a byline, a new dateline, a continuation marker or the end of the file."""
+    content = [u for u in units if u.kind not in _TAIL]
+    if not content or content[0].kind != "para" or content[0].start:
+        return False
+    for i in range(1, len(units)):
+        if units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text):
+            j, titles, bylines = _title_block(units, i)
+            if titles and (bylines or _ends_block(units[j] if j < len(units) else None)):
+                return True
+    return False
+
+
+def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
+    """Split one raw text file into clean articles in reading order (see the module docstring).
+
+    ``source_file`` only names the file in ``layout`` diagnostics; no rule depends on it.
+    ``drop_speech_formulas`` drops greetings and closings (``同志们：`` ``谢谢大家！``) and address openers
+    (``同志们，`` ``各位代表！``) at the start of a paragraph (R11).
+    """
+    dropped: Counter = Counter()
+    lines = _read_lines(text, dropped)
+    _classify(lines, dropped)
+    _drop_front_matter(lines, dropped)
+    layout = _detect_layout(lines)
+    _drop_banner(lines, dropped, layout["column"])
+    for ln in _text_lines(lines):
+        ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+    _drop_bullets(lines, dropped)
+    _drop_inline_captions(lines, dropped, layout)
+    dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
+    units = _build_units(lines, layout)
+    layout["headline_after"] = _headline_after(units)
+    if layout["headline_after"]:
+        layout.pop("end_marks")
+        arts = _segment_headline_after(units)
+    else:
+        # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
+        # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
+        pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
+        layout["strong_delimiters"] = layout.pop("end_marks") >= 2 or pairs >= 1
+        arts = _stitch(_segment_headline_first(units, layout["strong_delimiters"]))
+    arts = [a for a in arts if a.body or a.titles]
+    owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
+    dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
+    raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip())) for ln in _text_lines(lines)}
+    articles = []
+    for k, a in enumerate(arts):
+        art = _build_article(a, raw_title, drop_speech_formulas, dropped, layout["bookmark_titles"])
+        if art.paragraphs:
+            art.lines = _spans(_art_nos(a), owner, k, lines)
+            articles.append(art)
+    if not articles and any(ln.kind == "text" for ln in lines):  # no structure found: the file is one text
+        tl = _text_lines(lines)
+        articles = [Article(paragraphs=[C.clean_paragraph(ln.text) for ln in tl], partial=True,
+                            lines=_spans([ln.no for ln in tl], {}, 0, lines))]
+    layout["source_file"] = source_file
+    return SegmentResult(articles=articles, dropped={k: v for k, v in dropped.items() if v}, layout=layout)

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import BertopicConfig
-from ..errors import InputError, TopicsError
+from ..errors import ConfigError, InputError, TopicsError
 from ..io import write_json, write_table
 from .embeddings import embed_tfidf_svd, embed_texts, load_embedder
 
@@ -167,6 +167,8 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
     Raises :class:`InputError` when there are too few units or no cluster is found.
     """
     texts = list(texts)
+    if cfg.clustering == "kmeans" and not cfg.nr_topics:
+        raise ConfigError("bertopic.clustering: kmeans needs bertopic.nr_topics (the number of clusters)")
     check_size(len(texts), cfg)
     model = build_model(cfg, seed, len(texts), tokenizer, vocabulary)
     started = time.perf_counter()
@@ -317,19 +319,16 @@ def load_model(folder: str | Path, tokenizer: Optional[Callable[[str], list[str]
 # --------------------------------------------------------------------------------------------------
 # The stage
 # --------------------------------------------------------------------------------------------------
-def _project_tokenizer(ctx):
-    from .. import tokens as tok_mod
+def _project_tokens(ctx) -> tuple[pd.DataFrame, list[str], Callable[[str], list[str]]]:
+    """The tokenize stage's tokens and pruned vocabulary, and the same tokenizer policy for c-TF-IDF."""
+    from ..tokens import ChineseTokenizer, load_tokens, load_vocabulary
 
-    return tok_mod.make_tokenizer(ctx.config.tokenize)
-
-
-def _project_tokens(ctx) -> tuple[pd.DataFrame, list[str]]:
-    from .. import tokens as tok_mod
-
-    tokens = tok_mod.load_tokens(ctx.run_dir)
-    vocab_path = ctx.run_dir / "vocabulary.csv"
-    vocabulary = pd.read_csv(vocab_path, keep_default_na=False)["token"].astype(str).tolist()
-    return tokens, vocabulary
+    tokens = load_tokens(ctx.run_dir)
+    vocabulary = load_vocabulary(ctx.run_dir)["token"].astype(str).tolist()
+    if not vocabulary:
+        raise InputError(f"{ctx.run_dir / 'vocabulary.csv'}: empty vocabulary; relax tokenize.no_below/no_above")
+    tokenizer = ChineseTokenizer(ctx.config.tokenize, cache_dir=ctx.cache_dir, vocabulary=vocabulary)
+    return tokens, vocabulary, tokenizer
 
 
 def run_stage(ctx) -> dict:
@@ -339,13 +338,12 @@ def run_stage(ctx) -> dict:
     cfg: BertopicConfig = ctx.config.bertopic
     out_dir = ctx.run_dir / OUTPUT_DIR
     units = load_units(ctx.run_dir)
-    tokens, vocabulary = _project_tokens(ctx)
+    tokens, vocabulary, tokenizer = _project_tokens(ctx)
     tokens = tokens.set_index("unit_id").reindex(units["unit_id"].astype(str))
     if tokens["tokens"].isna().any():
         missing = tokens.index[tokens["tokens"].isna()][:3].tolist()
         raise InputError(f"{ctx.run_dir / 'tokens.jsonl'}: no tokens for units {missing}; rerun the tokenize stage")
     token_lists = [list(t) for t in tokens["tokens"]]
-    tokenizer = _project_tokenizer(ctx)
     texts = units["text"].astype(str).tolist()
     check_size(len(texts), cfg)
 

@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Issuer comparison
+#
+# The question the project exists for: **do issuers write about different themes?** The **compare** stage takes
+# each model's document–topic proportions and, for the first column of `compare.covariates` (issuer by default):
+#
+# * **prevalence**: each issuer's share of each topic (weighted by document length in tokens), with confidence
+#   intervals that carry the topic model's own uncertainty — the method of composition of R's stm `estimateEffect`
+#   (Roberts et al. 2019): draw document–topic proportions (LDA: from the posterior; BERTopic: bootstrap over
+#   documents), recompute, repeat `compare.draws` times, and take percentiles;
+# * **differences** between issuers (each issuer against all others, and every pair), and a regression of topic
+#   proportion on the covariates (plus year when the corpus has one);
+# * **distinctive words**: within a topic, the words one issuer uses more than the others (log-odds ratio with an
+#   informative Dirichlet prior, Monroe, Colaresi & Quinn 2008);
+# * **similarity**: Jensen–Shannon divergence between issuers' topic distributions, and a clustering of issuers.
+#
+# Tables are under `<model>/compare/`, figures under `figures/` (PDF, SVG and PNG). Set `model` below to `bertopic`
+# to see the same comparison on the BERTopic topics.
+
+# %% tags=["parameters"]
+config = "configs/sample.yaml"
+model = "lda"
+
+# %%
+import os
+from pathlib import Path
+
+os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
+
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from topics import report
+from topics.compare import wide_interval_table
+from topics.compare_effects import REST, divergence_matrix
+from topics.config import load_config
+from topics.experiment import run
+
+pd.set_option("display.max_colwidth", 80)
+cfg = load_config(config)
+manifest = run(cfg, only=["figures"])  # every stage; each reused when already done
+r = report.load_run(cfg.run_dir)
+m = r.models[model]
+column = cfg.compare.covariates[0]
+labels = dict(zip(m.topics["topic"], m.topics["label"]))
+pd.Series(r.stage("compare")["models"][model])
+
+# %% [markdown]
+# ## Topic prevalence by issuer
+#
+# Percent of each issuer's tokens (columns) in each topic (rows), with the `compare.ci` interval in brackets.
+# Intervals are wide when an issuer has few documents; two issuers differ credibly only where the difference
+# interval below excludes zero.
+
+# %%
+prevalence = m.compare[f"{column}_prevalence"]
+wide_interval_table(prevalence, column, labels)
+
+# %%
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_prevalence")])
+
+# %% [markdown]
+# ## Differences between issuers
+#
+# Each issuer minus all other issuers pooled, in percentage points, with intervals: the issuer-specific themes.
+# `*_differences.csv` also holds every pair of issuers.
+
+# %%
+differences = m.compare[f"{column}_differences"]
+wide_interval_table(differences[differences[f"{column}_b"] == REST].rename(columns={f"{column}_a": column}),
+                    column, labels)
+
+# %%
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{column}_") + r.figure_paths(f"{model}_differences") + r.figure_paths(f"{model}_effects")])
+
+# %% [markdown]
+# ## Regression: topic proportion ~ covariates
+#
+# The stm-style effect estimates: each coefficient is the change in a topic's proportion for a level against the
+# reference level (most documents unless `compare.reference` says otherwise), with intervals from the same draws.
+
+# %%
+m.compare["topic_effects"].round(4).head(30)
+
+# %% [markdown]
+# ## Distinctive words
+#
+# Within each topic, the words that most distinguish one issuer's use of the topic from the others'
+# (z-scored log-odds; positive = used more by that issuer). This separates *what* an issuer says about a shared
+# theme from *whether* it addresses the theme.
+
+# %%
+m.compare[f"{column}_topic_words"].groupby(["topic", column]).head(5).head(40)
+
+# %% [markdown]
+# ## Issuer similarity
+#
+# Jensen–Shannon divergence between issuers' topic distributions (0 = identical, 1 = disjoint; base 2), and the
+# average-linkage clustering it implies.
+
+# %%
+divergence_matrix(m.compare[f"{column}_divergence"], column).round(3)
+
+# %%
+m.compare[f"{column}_clusters"]
+
+# %%
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_similarity") + r.figure_paths(f"{model}_{column}_similarity")])
+
+# %% [markdown]
+# ## Documents
+#
+# The most representative documents per topic and issuer, and for each document its nearest documents from *other*
+# issuers in topic space: pairs worth reading side by side.
+
+# %%
+m.compare["representative_documents"].head(15)
+
+# %%
+m.compare["nearest_documents"].head(15)
+
+# %% [markdown]
+# ## Over time
+#
+# Prevalence per year with intervals, when the corpus has a year or date column (`compare.time_column`).
+
+# %%
+display(m.compare.get("topic_time"))
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_prevalence_over_time")])
+
+# %% [markdown]
+# ## Every figure of this model
+#
+# All figures the figures stage drew for this model, by file name (the PDF and SVG next to each PNG are for papers).
+
+# %%
+for path in r.figure_paths(f"{model}_"):
+    display(Markdown(f"`figures/{path.name}`"), Image(filename=str(path), width=720))

@@ -1,0 +1,322 @@
+"""Read-only helpers that load a finished run's tables for display (used by the notebooks).
+
+Nothing here fits a model or writes a file: each function reads what the stages wrote under a run
+folder (``results/<name>/``) and returns a DataFrame (or a list of paths) ready to show. The notebooks in
+``notebooks/`` call :func:`topics.experiment.run` first, then these.
+
+Example
+-------
+>>> from topics.report import load_run
+>>> run = load_run("results/sample")  # doctest: +SKIP
+>>> run.models["lda"].topics.head()  # doctest: +SKIP
+>>> run.figure_paths("lda")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from .errors import InputError
+
+MODELS = ("lda", "bertopic")
+
+
+@dataclass
+class ModelTables:
+    """One model's folder (``<run>/<model>/``): every CSV by stem (``topics``, ``doc_topics``, ...),
+    ``metrics.json``, and the comparison tables of ``<model>/compare/`` by stem."""
+
+    name: str
+    folder: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    compare: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getattr__(self, stem: str) -> pd.DataFrame:
+        # run.models["lda"].topics -> topics.csv; a missing table names the file and the stage to run.
+        if stem.startswith("_") or stem in ("name", "folder", "tables", "metrics", "compare"):
+            raise AttributeError(stem)
+        if stem in self.tables:
+            return self.tables[stem]
+        raise InputError(f"{self.folder / (stem + '.csv')}: not found; run the {self.name} stage "
+                         f"(tables present: {', '.join(sorted(self.tables)) or 'none'})")
+
+
+@dataclass
+class RunTables:
+    """What a run folder holds, loaded: the manifest, the documents, the vocabulary, each model's tables,
+    the run-level comparison (``<run>/compare/``) and the figure files."""
+
+    run_dir: Path
+    manifest: dict
+    documents: pd.DataFrame
+    corpus_report: dict
+    vocabulary: Optional[pd.DataFrame]
+    vocabulary_dropped: Optional[pd.DataFrame]
+    models: dict[str, ModelTables]
+    compare: dict[str, pd.DataFrame]
+    compare_json: dict[str, dict]
+
+    def stage(self, name: str) -> dict:
+        """The stage's record in ``run.json`` (summary, key, seconds); {} if it has not run."""
+        return self.manifest.get("stages", {}).get(name, {})
+
+    def figure_paths(self, contains: str = "", suffix: str = "png") -> list[Path]:
+        """Figure files under ``<run>/figures/`` whose name contains ``contains``, sorted by name."""
+        folder = self.run_dir / "figures"
+        return sorted(p for p in folder.glob(f"*.{suffix}") if contains in p.name) if folder.is_dir() else []
+
+
+def load_run(run_dir: str | Path) -> RunTables:
+    """Load every table a run folder holds (stages that have not run are simply absent)."""
+    run_dir = Path(run_dir)
+    if not (run_dir / "run.json").is_file():
+        raise InputError(f"{run_dir}: no run.json; run the pipeline first (topics run CONFIG)")
+    documents = pd.read_csv(run_dir / "documents.csv", dtype={"doc_id": str})
+    if "lines" in documents.columns:
+        documents["lines"] = documents["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
+    models = {m: _model_tables(run_dir, m) for m in MODELS if (run_dir / m).is_dir()}
+    return RunTables(
+        run_dir=run_dir,
+        manifest=_json(run_dir / "run.json"),
+        documents=documents,
+        corpus_report=_json(run_dir / "corpus_report.json"),
+        vocabulary=_csv(run_dir / "vocabulary.csv"),
+        vocabulary_dropped=_csv(run_dir / "vocabulary_dropped.csv"),
+        models=models,
+        compare={p.stem: _csv(p) for p in sorted((run_dir / "compare").glob("*.csv"))},
+        compare_json={p.stem: _json(p) for p in sorted((run_dir / "compare").glob("*.json"))},
+    )
+
+
+def _model_tables(run_dir: Path, model: str) -> ModelTables:
+    folder = run_dir / model
+    return ModelTables(
+        name=model,
+        folder=folder,
+        tables={p.stem: _csv(p) for p in sorted(folder.glob("*.csv"))},
+        metrics=_json(folder / "metrics.json"),
+        compare={p.stem: _csv(p) for p in sorted((folder / "compare").glob("*.csv"))},
+    )
+
+
+def _csv(path: Path) -> Optional[pd.DataFrame]:
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype={c: str for c in ("doc_id", "unit_id", "doc_id_a", "doc_id_b", "token", "term")})
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+# --------------------------------------------------------------------------------------------------
+# 01 corpus overview
+# --------------------------------------------------------------------------------------------------
+def issuer_table(documents: pd.DataFrame, column: str = "issuer") -> pd.DataFrame:
+    """Documents and characters per issuer (or another documents.csv column), with length quartiles."""
+    g = documents.groupby(column, dropna=False)["n_chars"]
+    table = pd.DataFrame({
+        "documents": g.size(),
+        "characters": g.sum(),
+        "median_chars": g.median().round().astype(int),
+        "min_chars": g.min(),
+        "max_chars": g.max(),
+    })
+    return table.sort_values("documents", ascending=False)
+
+
+def dropped_lines_table(corpus_report: dict) -> pd.DataFrame:
+    """Lines removed by cleaning, per raw file (rows) and category (columns), blank lines excluded.
+
+    Empty for table input (CSV/JSONL), where nothing is cut from the texts."""
+    rows = {name: {k: v for k, v in info.get("dropped_lines", {}).items() if k != "blank"}
+            for name, info in corpus_report.get("per_file", {}).items()}
+    table = pd.DataFrame.from_dict(rows, orient="index").fillna(0).astype(int)
+    if table.empty:
+        return table
+    table = table.loc[:, table.sum() > 0]
+    table["total"] = table.sum(axis=1)
+    table.insert(0, "issuer", [corpus_report["per_file"][n].get("issuer") for n in table.index])
+    return table
+
+
+def example_document(documents: pd.DataFrame) -> Optional[str]:
+    """A document worth tracing: the first with raw-file line spans and a title (None for table input)."""
+    has_spans = documents["lines"].map(lambda v: bool(v if isinstance(v, list) else json.loads(v or "[]")))
+    titled = documents["title"].notna() if "title" in documents.columns else has_spans
+    pick = documents.loc[has_spans & titled, "doc_id"]
+    pick = pick if len(pick) else documents.loc[has_spans, "doc_id"]
+    return str(pick.iloc[0]) if len(pick) else None
+
+
+def trace_document(documents: pd.DataFrame, doc_id: Optional[str], raw_folder: str | Path, context: int = 2,
+                   encoding: str = "auto", blank: bool = False) -> pd.DataFrame:
+    """The raw file lines of one document, to check it against its source.
+
+    ``documents`` needs ``doc_id, source_file, lines`` and, to mark what was kept, ``text`` and ``title``
+    (:func:`topics.corpus.load_documents`). Returns ``line`` (1-based number in the raw file), ``in_span``
+    (inside one of the document's ``lines`` spans), ``in_document`` (the line's characters, whitespace
+    ignored, occur in the document's title or text) and ``text`` (the raw line), for every line of the spans
+    plus ``context`` lines around them; blank lines only with ``blank=True``. A line in a span but not in the
+    document is one that cleaning removed (caption, bullet, masthead, ...)."""
+    from .readers import read_text_file
+
+    empty = pd.DataFrame(columns=["line", "in_span", "in_document", "text"])
+    if doc_id is None:  # table input: no raw-file lines to show
+        return empty
+    row = documents.loc[documents["doc_id"].astype(str) == str(doc_id)]
+    if row.empty:
+        raise InputError(f"doc_id {doc_id!r}: not in documents.csv")
+    row = row.iloc[0]
+    spans = row["lines"] if isinstance(row["lines"], list) else json.loads(row["lines"] or "[]")
+    if not spans or not isinstance(row.get("source_file"), str):  # table input keeps no line numbers
+        return empty
+    lines, _ = read_text_file(Path(raw_folder) / row["source_file"], encoding)
+    lines = lines.split("\n")
+    body = _squash("\n".join(str(row.get(c) or "") for c in ("title", "source", "author", "dateline", "text")))
+    inside: set[int] = set()
+    shown: set[int] = set()
+    for start, end in spans:
+        inside.update(range(start, end + 1))
+        shown.update(range(max(1, start - context), min(len(lines), end + context) + 1))
+    records = [{"line": n, "in_span": n in inside, "in_document": bool(_squash(lines[n - 1])) and _squash(lines[n - 1]) in body,
+                "text": lines[n - 1]} for n in sorted(shown) if blank or lines[n - 1].strip()]
+    return pd.DataFrame.from_records(records, columns=["line", "in_span", "in_document", "text"])
+
+
+def _squash(text: str) -> str:
+    """Characters only: cleaning's width/punctuation normalisation applied, whitespace removed."""
+    from .clean import clean_line
+
+    return re.sub(r"\s+", "", clean_line(text))
+
+
+# --------------------------------------------------------------------------------------------------
+# 02 tokenization
+# --------------------------------------------------------------------------------------------------
+def sample_paragraph(units: pd.DataFrame, min_chars: int = 40, max_chars: int = 200) -> str:
+    """The first paragraph of the units with at least ``min_chars`` characters, cut to ``max_chars``
+    (an example to segment; salutations such as 各位代表： are skipped by the length rule)."""
+    for text in units["text"].fillna(""):
+        for paragraph in text.split("\n"):
+            if len(paragraph.strip()) >= min_chars:
+                return paragraph.strip()[:max_chars]
+    return str(units["text"].iloc[0])[:max_chars] if len(units) else ""
+
+
+def dictionary_hits(vocabulary: pd.DataFrame, tokenize_cfg=None) -> pd.DataFrame:
+    """Terms of the shipped political dictionary (and the user dictionary of ``tokenize_cfg``) that
+    occur in the vocabulary, most frequent first: token, doc_freq, count."""
+    from .config import TokenizeConfig
+    from .tokens import BUILTIN_TERMS, read_dictionary
+
+    cfg = tokenize_cfg or TokenizeConfig()
+    terms: set[str] = set()
+    if cfg.builtin_dictionary:
+        terms |= set(read_dictionary(BUILTIN_TERMS))
+    if cfg.user_dictionary is not None:
+        terms |= set(read_dictionary(Path(cfg.user_dictionary)))
+    hits = vocabulary[vocabulary["token"].isin(terms)]
+    return hits.sort_values(["count", "token"], ascending=[False, True]).reset_index(drop=True)
+
+
+def stopword_effects(units: pd.DataFrame, tokenize_cfg, top: int = 30) -> tuple[pd.DataFrame, dict]:
+    """Re-segment the units (no filters) and count the words each stopword list removes.
+
+    Returns ``(table, totals)``: table = the ``top`` most frequent removed words (token, count, list
+    = general/domain/user), totals = raw words, removed by each list, and their share of raw words."""
+    from .tokens import DOMAIN_STOPWORDS, GENERAL_STOPWORDS, ChineseTokenizer, read_wordlist
+
+    tok = ChineseTokenizer(tokenize_cfg)
+    lists = {}
+    if tokenize_cfg.general_stopwords:
+        lists["general"] = read_wordlist(GENERAL_STOPWORDS)
+    if tokenize_cfg.domain_stopwords:
+        lists["domain"] = read_wordlist(DOMAIN_STOPWORDS)
+    if tokenize_cfg.user_stopwords is not None:
+        lists["user"] = read_wordlist(Path(tokenize_cfg.user_stopwords))
+    words: Counter = Counter()
+    for text in units["text"].fillna(""):
+        words.update(tok.segment(text))
+    removed = Counter({w: n for w, n in words.items() if w in tok.stopwords})
+    owner = {w: next((name for name, words_ in lists.items() if w in words_), "?") for w in removed}
+    table = pd.DataFrame([(w, n, owner[w]) for w, n in removed.most_common(top)], columns=["token", "count", "list"])
+    raw = sum(words.values())
+    totals = {"raw_words": raw}
+    for name in lists:
+        n = sum(c for w, c in removed.items() if owner[w] == name)
+        totals[f"removed_{name}"] = n
+        totals[f"share_{name}"] = round(n / raw, 4) if raw else 0.0
+    return table, totals
+
+
+# --------------------------------------------------------------------------------------------------
+# 03-06 models
+# --------------------------------------------------------------------------------------------------
+def metrics_table(run: RunTables) -> pd.DataFrame:
+    """One row per model: the scalar entries of its metrics.json (coherence, diversity, ...)."""
+    rows = {name: {k: v for k, v in m.metrics.items() if isinstance(v, (int, float, str, bool)) or v is None}
+            for name, m in run.models.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def representative_documents(run: RunTables, model: str, n: int = 3) -> pd.DataFrame:
+    """For every topic, the ``n`` documents with the highest proportion of it (outliers excluded):
+    topic, label, rank, doc_id, issuer, title, proportion."""
+    m = run.models[model]
+    labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
+    topics = [int(c.split("_", 1)[1]) for c in m.doc_topics.columns if c.startswith("topic_")]
+    parts = [top_documents(run, model, k, n).assign(topic=k, label=labels.get(k))
+             for k in topics]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return table[["topic", "label", "rank", *[c for c in table.columns if c not in ("topic", "label", "rank")]]]
+
+
+def top_documents(run: RunTables, model: str, topic: int, n: int = 5) -> pd.DataFrame:
+    """The ``n`` documents with the highest proportion of ``topic``: doc_id, issuer, title, proportion."""
+    dt = run.models[model].doc_topics
+    col = f"topic_{topic}"
+    if col not in dt.columns:
+        raise InputError(f"{run.run_dir / model / 'doc_topics.csv'}: no column {col}")
+    best = dt[["doc_id", col]].nlargest(n, col).rename(columns={col: "proportion"})
+    best.insert(0, "rank", range(1, len(best) + 1))
+    meta = run.documents[[c for c in ("doc_id", "issuer", "title", "n_chars") if c in run.documents.columns]]
+    return best.merge(meta, on="doc_id", how="left")[["rank", "doc_id", *meta.columns[1:], "proportion"]]
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures drawn for the notebooks (same functions and style as the figures stage, not saved)
+# --------------------------------------------------------------------------------------------------
+def k_selection_figure(run: RunTables):
+    """The K-selection panel (one small plot per metric against K) from ``lda/k_selection.csv``, with the
+    chosen K marked; None when no K sweep ran (``lda.k_grid`` not set)."""
+    from .figures import figure_k_selection
+    from .style import journal_style
+
+    lda = run.models.get("lda")
+    ksel = lda.tables.get("k_selection") if lda else None
+    if ksel is None:
+        return None
+    chosen = sum(c.startswith("topic_") for c in lda.doc_topics.columns)
+    with journal_style():
+        return figure_k_selection(ksel, chosen)
+
+
+def topic_words_figure(run: RunTables, model: str, n: int = 8, max_topics: int = 20):
+    """Top words per topic as bar panels (``topic_terms.csv``), at most ``max_topics`` topics."""
+    from .figures import figure_topic_words
+    from .style import journal_style
+
+    m = run.models[model]
+    labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
+    topics = [t for t in sorted(m.topic_terms["topic"].unique()) if t >= 0][:max_topics]
+    with journal_style():
+        return figure_topic_words(m.topic_terms, labels, topics, n)

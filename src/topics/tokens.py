@@ -1,0 +1,558 @@
+"""Chinese tokenization that keeps political terms whole: jieba + curated dictionary, stopwords, filters.
+
+The ``tokenize`` stage reads ``run_dir/units.jsonl`` (unit_id, doc_id, text) and writes
+``tokens.jsonl`` (unit_id, doc_id, tokens), ``vocabulary.csv`` (token, doc_freq, count) and
+``vocabulary_dropped.csv`` (the terms removed by frequency pruning, with the reason).
+
+* Segmentation: one private ``jieba.Tokenizer`` per settings (never the global ``jieba.dt``), with the
+  shipped dictionary of political/official terms (``data/political_terms.txt``) and an optional user
+  dictionary. Each term gets a frequency high enough that it comes out as one token.
+* Per-text filters (cached): stopwords (general + domain + user lists), numbers/dates, punctuation,
+  minimum length, part of speech. Corpus filters (not cached): gensim Phrases, no_below/no_above/keep_n.
+* Speed: texts are segmented on a process pool (fork start method where safe, so the dictionary is
+  loaded once) and the token lists are cached in ``<cache_dir>/tokens/<settings hash>.sqlite`` keyed
+  by the text's SHA-256, so a rerun with the same settings does no segmentation work.
+
+Example
+-------
+>>> from topics.config import TokenizeConfig
+>>> from topics.tokens import ChineseTokenizer
+>>> tok = ChineseTokenizer(TokenizeConfig())
+>>> tok("同志们，我们要推动高质量发展，扎实推进中国式现代化。")  # doctest: +SKIP
+['推动', '高质量发展', '扎实', '推进', '中国式现代化']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+import re
+import sqlite3
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import pandas as pd
+
+from .config import TokenizeConfig, config_to_dict
+from .errors import InputError
+from .io import file_sha256, read_jsonl, text_sha256, write_table
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+BUILTIN_TERMS = DATA_DIR / "political_terms.txt"
+GENERAL_STOPWORDS = DATA_DIR / "stopwords_general.txt"
+DOMAIN_STOPWORDS = DATA_DIR / "stopwords_domain.txt"
+
+# Bump when a code change alters the tokens produced for the same text and settings (invalidates caches).
+CACHE_FORMAT = 1
+# A term without a frequency gets max(BOOST x the frequency jieba needs to keep it whole, MIN_TERM_FREQ).
+TERM_FREQ_BOOST = 1000
+MIN_TERM_FREQ = 1000
+# Below this many characters of uncached text, segmentation runs in-process (a pool costs more).
+MIN_PARALLEL_CHARS = 100_000
+_MEMO_LIMIT = 300_000  # per-process memo of segmented blocks (jieba cuts each block independently)
+
+_NUMERAL = r"(?:[0-9０-９]+(?:[.．,，][0-9０-９]+)*|[零〇一二三四五六七八九十百千万亿两]+)"
+_NUMBER_UNIT = (r"(?:年代|年度|周年|世纪|年|月|日|号|时|点|分|秒|岁|多|余|届|次|期|个|项|条|名|人|位|件|家|倍|"
+                r"元|万元|亿元|万|亿|%|％|‰|公里|千米|米|吨|亩|天|周|批|版|段|章|节|类|种|点多)")
+NUMBER_RE = re.compile(rf"^[第约近]?{_NUMERAL}(?:{_NUMBER_UNIT})?$")
+_CONTENT_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9０-９]")  # a token without these is punctuation/symbols
+
+
+# --------------------------------------------------------------------------------------------------
+# Word lists
+# --------------------------------------------------------------------------------------------------
+def read_dictionary(path: Path) -> dict[str, tuple[Optional[int], Optional[str]]]:
+    """Read a jieba-style user dictionary: ``term [freq] [tag]`` per line, ``#`` comments, blank lines.
+
+    Raises InputError naming the line when a term holds characters jieba can never join into one token.
+    """
+    terms: dict[str, tuple[Optional[int], Optional[str]]] = {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        term, freq, tag = parts[0], None, None
+        for extra in parts[1:3]:
+            if extra.isdigit():
+                freq = int(extra)
+            else:
+                tag = extra
+        if not re.fullmatch(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+", term):
+            raise InputError(f"{path}: line {n}: {term!r} holds spaces or punctuation that jieba never joins "
+                             "into one token; remove those characters or the line")
+        terms[term] = (freq, tag)
+    return terms
+
+
+def read_wordlist(path: Path) -> set[str]:
+    """Words separated by whitespace (several a line allowed); ``#`` starts a comment."""
+    words: set[str] = set()
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return words
+
+
+def is_number(token: str) -> bool:
+    """True for numbers, dates and counted quantities: 2024, 3.5%, 2024年, 十五, 第二, 30余 ..."""
+    return bool(NUMBER_RE.match(token))
+
+
+# --------------------------------------------------------------------------------------------------
+# The tokenizer
+# --------------------------------------------------------------------------------------------------
+class ChineseTokenizer:
+    """Callable ``text -> list[str]`` applying one :class:`TokenizeConfig`'s per-text policy.
+
+    Picklable (the jieba dictionary is rebuilt lazily after unpickling), so it can be handed to
+    ``sklearn.feature_extraction.text.CountVectorizer(tokenizer=tok, token_pattern=None, lowercase=False)``
+    for BERTopic. Corpus-level steps (phrases, no_below/no_above/keep_n) are not applied here; pass
+    ``vocabulary`` (e.g. ``load_vocabulary(run_dir).token``) to keep only the pruned vocabulary.
+
+    Parameters
+    ----------
+    cfg : TokenizeConfig, default TokenizeConfig()
+    cache_dir : path, optional
+        jieba's dictionary cache goes to ``<cache_dir>/jieba/`` (default: the system temp folder).
+    vocabulary : iterable of str, optional
+        Keep only these tokens.
+    """
+
+    def __init__(self, cfg: Optional[TokenizeConfig] = None, cache_dir: Optional[Path] = None,
+                 vocabulary: Optional[Iterable[str]] = None) -> None:
+        self.cfg = cfg or TokenizeConfig()
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.vocabulary = frozenset(vocabulary) if vocabulary is not None else None
+        self.terms: dict[str, tuple[Optional[int], Optional[str]]] = {}
+        self.file_hashes: dict[str, str] = {}
+        self._join: set[str] = set()
+        for flag, path in ((self.cfg.builtin_dictionary, BUILTIN_TERMS), (True, self.cfg.user_dictionary)):
+            if flag and path is not None:
+                self.terms.update(read_dictionary(path))
+                self.file_hashes[f"dictionary:{Path(path).name}"] = file_sha256(path)
+        stopwords: set[str] = set()
+        for flag, path in ((self.cfg.general_stopwords, GENERAL_STOPWORDS),
+                           (self.cfg.domain_stopwords, DOMAIN_STOPWORDS), (True, self.cfg.user_stopwords)):
+            if flag and path is not None:
+                words = read_wordlist(path)
+                stopwords |= words
+                self.file_hashes[f"stopwords:{Path(path).name}"] = file_sha256(path)
+                if path != GENERAL_STOPWORDS:  # boilerplate phrases (谢谢大家, 本报讯) are joined, then dropped
+                    self._join |= {w for w in words if len(w) > 1 and re.fullmatch(r"[\u4E00-\u9FD5]+", w)}
+        self.stopwords = frozenset(stopwords - set(self.terms))  # a listed term is never a stopword
+        self.settings_hash = self._settings_hash()
+        self.segment_calls = 0  # texts segmented by this object in this process
+        self._jieba = None
+        self._pos = None
+        self._memo: dict[str, list[str]] = {}
+
+    def _settings_hash(self) -> str:
+        import jieba
+
+        per_text = {k: v for k, v in config_to_dict(self.cfg).items()
+                    if k in ("builtin_dictionary", "general_stopwords", "domain_stopwords", "pos",
+                             "min_length", "drop_numbers", "hmm")}
+        payload = {"format": CACHE_FORMAT, "jieba": jieba.__version__, "settings": per_text,
+                   "files": self.file_hashes, "boost": [TERM_FREQ_BOOST, MIN_TERM_FREQ]}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.update(_jieba=None, _pos=None, _memo={})
+        return state
+
+    def __repr__(self) -> str:
+        return f"ChineseTokenizer(settings_hash={self.settings_hash!r}, terms={len(self.terms)})"
+
+    # -- jieba ----------------------------------------------------------------------------------
+    def load(self) -> "ChineseTokenizer":
+        """Build the private jieba tokenizer now (otherwise on first use); returns self."""
+        if self._jieba is not None:
+            return self
+        import jieba
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG
+        tk = jieba.Tokenizer()
+        if self.cache_dir is not None:
+            (self.cache_dir / "jieba").mkdir(parents=True, exist_ok=True)
+            tk.tmp_dir = str(self.cache_dir / "jieba")
+        tk.initialize()
+        # Longer terms first: a shorter term added later cannot raise the bar a longer one had to clear.
+        for term in sorted(self.terms, key=len, reverse=True):
+            freq, tag = self.terms[term]
+            if freq is None and tk.FREQ.get(term):  # jieba knows it: only make sure it beats its parts
+                freq = max(tk.suggest_freq(term, False), tk.FREQ[term])
+            elif freq is None:
+                freq = max(tk.suggest_freq(term, False) * TERM_FREQ_BOOST, MIN_TERM_FREQ)
+            tk.add_word(term, freq=freq, tag=tag or "nz")
+        for word in sorted(self._join - set(self.terms)):
+            if not tk.FREQ.get(word):
+                tk.add_word(word, freq=tk.suggest_freq(word, False))
+        self._jieba = tk
+        if self.cfg.pos is not None:
+            from jieba import posseg
+
+            self._pos = posseg.POSTokenizer(tk)
+        return self
+
+    def segment(self, text: str) -> list[str]:
+        """jieba's accurate-mode words for ``text`` (identical to ``Tokenizer.lcut(text, HMM=cfg.hmm)``)."""
+        self.load()
+        self.segment_calls += 1
+        if not self.cfg.hmm:
+            return self._jieba.lcut(text, HMM=False)
+        return _cut_text(self._jieba, text, self._memo)
+
+    def tokens(self, text: str) -> tuple[list[str], int]:
+        """Segment ``text`` and apply the per-text filters; returns (tokens, number of raw words)."""
+        if self.cfg.pos is not None:
+            self.load()
+            self.segment_calls += 1
+            pairs = [(p.word, p.flag) for p in self._pos.cut(text, HMM=self.cfg.hmm)]
+            prefixes = tuple(self.cfg.pos)
+            words = [w for w, flag in pairs if flag.startswith(prefixes) or w in self.terms]
+            n_raw = len(pairs)
+        else:
+            words = self.segment(text)
+            n_raw = len(words)
+        return [w for w in words if self._keep(w)], n_raw
+
+    def _keep(self, word: str) -> bool:
+        if word in self.stopwords or not _CONTENT_RE.search(word):
+            return False
+        if word in self.terms:
+            return self.vocabulary is None or word in self.vocabulary
+        if len(word) < self.cfg.min_length or (self.cfg.drop_numbers and NUMBER_RE.match(word)):
+            return False
+        return self.vocabulary is None or word in self.vocabulary
+
+    def __call__(self, text: str) -> list[str]:
+        return self.tokens(text)[0]
+
+
+def _cut_text(tk, text: str, memo: dict) -> list[str]:
+    """``tk.lcut(text)`` (accurate mode, HMM on), faster: jieba cuts each Han block independently, so
+    blocks are memoised, and the DAG + route search is fused into one pass (same floats, same ties)."""
+    import jieba
+
+    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
+    out: list[str] = []
+    for blk in re_han.split(text):
+        if not blk:
+            continue
+        if re_han.match(blk):
+            words = memo.get(blk)
+            if words is None:
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                words = memo[blk] = _cut_block(tk, blk)
+            out.extend(words)
+        else:
+            for x in re_skip.split(blk):
+                if re_skip.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)
+    return out
+
+
+def _cut_block(tk, sentence: str) -> list[str]:
+    """Exact re-implementation of jieba 0.42.1 ``Tokenizer.__cut_DAG`` (get_DAG + calc + HMM)."""
+    from jieba import finalseg
+
+    freq_of = tk.FREQ
+    n = len(sentence)
+    logtotal = math.log(tk.total)
+    score = [0.0] * (n + 1)
+    end = [0] * (n + 1)
+    for idx in range(n - 1, -1, -1):
+        best, best_x = None, idx
+        i, frag = idx, sentence[idx]
+        while i < n and frag in freq_of:
+            f = freq_of[frag]
+            if f:
+                s = math.log(f) - logtotal + score[i + 1]
+                if best is None or s >= best:  # max() over (score, x) tuples: ties go to the larger x
+                    best, best_x = s, i
+            i += 1
+            frag = sentence[idx:i + 1]
+        if best is None:
+            best = math.log(freq_of.get(sentence[idx]) or 1) - logtotal + score[idx + 1]
+        score[idx], end[idx] = best, best_x
+    out: list[str] = []
+    x, buf = 0, ""
+    while x < n:
+        y = end[x] + 1
+        if y - x == 1:
+            buf += sentence[x]
+        else:
+            if buf:
+                _flush(buf, freq_of, out, finalseg)
+                buf = ""
+            out.append(sentence[x:y])
+        x = y
+    if buf:
+        _flush(buf, freq_of, out, finalseg)
+    return out
+
+
+def _flush(buf: str, freq_of: dict, out: list, finalseg) -> None:
+    if len(buf) == 1:
+        out.append(buf)
+    elif not freq_of.get(buf):
+        out.extend(finalseg.cut(buf))
+    else:
+        out.extend(buf)
+
+
+# --------------------------------------------------------------------------------------------------
+# Cache and parallel segmentation
+# --------------------------------------------------------------------------------------------------
+class TokenCache:
+    """SQLite store ``<cache_dir>/tokens/<settings_hash>.sqlite``: text SHA-256 -> tokens (space-joined)."""
+
+    def __init__(self, cache_dir: Path, settings_hash: str) -> None:
+        self.path = Path(cache_dir) / "tokens" / f"{settings_hash}.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=120)
+        self.db.execute("CREATE TABLE IF NOT EXISTS tokens (text_hash TEXT PRIMARY KEY, tokens TEXT, n_raw INTEGER)")
+
+    def get(self, hashes: Sequence[str]) -> dict[str, tuple[str, int]]:
+        found: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(hashes), 900):
+            part = list(hashes[start:start + 900])
+            rows = self.db.execute(f"SELECT text_hash, tokens, n_raw FROM tokens WHERE text_hash IN "
+                                   f"({','.join('?' * len(part))})", part)
+            found.update((h, (t, n)) for h, t, n in rows)
+        return found
+
+    def put(self, rows: list[tuple[str, str, int]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+_WORKER: Optional[ChineseTokenizer] = None
+
+
+def _init_worker(tok: ChineseTokenizer) -> None:
+    global _WORKER
+    _WORKER = tok.load()
+
+
+def _work(texts: list[str]) -> list[tuple[str, int]]:
+    out = []
+    for text in texts:
+        tokens, n_raw = _WORKER.tokens(text)
+        out.append((" ".join(tokens), n_raw))
+    return out
+
+
+def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optional[Path] = None,
+                   workers: Optional[int] = None, progress: bool = True) -> tuple[list[list[str]], dict]:
+    """Token lists for ``texts`` (same order), using the cache and a process pool for what is missing.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    tok : ChineseTokenizer
+    cache_dir : path, optional
+        Cache root (``<cache_dir>/tokens/``); None or ``tok.cfg.cache = False`` disables the cache.
+    workers : int, optional
+        Processes; default ``tok.cfg.workers`` (0 = all cores). Output does not depend on it.
+    progress : bool, default True
+        tqdm bar on long runs (on a terminal only).
+
+    Returns
+    -------
+    tokens : list of list of str
+    stats : dict
+        texts, unique_texts, cached, segmented (texts segmented now), raw_words, kept_tokens, workers.
+    """
+    hashes = [text_sha256(t) for t in texts]
+    by_hash = dict(zip(hashes, texts))
+    cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and tok.cfg.cache else None
+    try:
+        found = cache.get(list(by_hash)) if cache else {}
+        missing = [h for h in by_hash if h not in found]
+        n_workers = workers if workers is not None else tok.cfg.workers
+        n_workers = n_workers or os.cpu_count() or 1
+        fresh, used = _segment_missing([by_hash[h] for h in missing], tok, n_workers, progress)
+        new_rows = [(h, joined, n_raw) for h, (joined, n_raw) in zip(missing, fresh)]
+        if cache and new_rows:
+            cache.put(new_rows)
+        found.update((h, (joined, n_raw)) for h, joined, n_raw in new_rows)
+    finally:
+        if cache:
+            cache.close()
+    tokens = [found[h][0].split(" ") if found[h][0] else [] for h in hashes]
+    stats = {"texts": len(texts), "unique_texts": len(by_hash), "cached": len(by_hash) - len(missing),
+             "segmented": len(missing), "workers": used,
+             "raw_words": sum(found[h][1] for h in hashes), "kept_tokens": sum(len(t) for t in tokens)}
+    return tokens, stats
+
+
+def _segment_missing(texts: list[str], tok: ChineseTokenizer, workers: int,
+                     progress: bool) -> tuple[list[tuple[str, int]], int]:
+    total = sum(len(t) for t in texts)
+    if not texts:
+        return [], 0
+    if workers <= 1 or total < MIN_PARALLEL_CHARS:
+        tok.load()
+        return [(" ".join(toks), n) for toks, n in map(tok.tokens, texts)], 1
+    chunks = _chunks(texts, tok.cfg.chunk_size, max(20_000, total // (workers * 4)))
+    tok.load()  # before forking: workers inherit the loaded dictionary
+    safe_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if safe_fork else "spawn")
+    results: list[tuple[str, int]] = []
+    with ctx.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(tok,)) as pool:
+        bar = _progress_bar(total, progress and total > 2_000_000)
+        for chunk, out in zip(chunks, pool.imap(_work, chunks)):
+            results.extend(out)
+            bar.update(sum(len(t) for t in chunk))
+        bar.close()
+    tok.segment_calls += len(texts)
+    return results, min(workers, len(chunks))
+
+
+def _chunks(texts: list[str], max_docs: int, max_chars: int) -> list[list[str]]:
+    chunks, current, size = [], [], 0
+    for text in texts:
+        current.append(text)
+        size += len(text)
+        if len(current) >= max_docs or size >= max_chars:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    class _Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: it would make a later fork unsafe
+
+    return _Bar(total=total, unit="char", unit_scale=True, desc="tokenize", disable=None if enabled else True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Corpus-level steps: phrases and frequency pruning
+# --------------------------------------------------------------------------------------------------
+def apply_phrases(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list[list[str]], dict]:
+    """Join frequent bigrams found by gensim ``Phrases`` with ``_`` (e.g. ``基层_减负``)."""
+    from gensim.models.phrases import Phrases
+
+    model = Phrases(tokens, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold, delimiter="_")
+    frozen = model.freeze()
+    joined = [frozen[doc] for doc in tokens]
+    found = Counter(t for doc in joined for t in doc if t in frozen.phrasegrams)
+    report = {"phrases_found": len(frozen.phrasegrams), "phrase_tokens": sum(found.values()),
+              "top_phrases": [t for t, _ in found.most_common(20)]}
+    return joined, report
+
+
+def prune_vocabulary(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list[list[str]], pd.DataFrame, pd.DataFrame]:
+    """Drop terms in fewer than ``no_below`` units, in more than ``no_above`` of units, beyond ``keep_n``.
+
+    Returns
+    -------
+    kept : list of list of str (same order)
+    vocabulary : DataFrame token, doc_freq, count (sorted by count desc, then token)
+    dropped : DataFrame token, doc_freq, count, reason (no_below | no_above | keep_n)
+    """
+    count = Counter(t for doc in tokens for t in doc)
+    doc_freq = Counter(t for doc in tokens for t in set(doc))
+    table = pd.DataFrame({"token": list(count), "doc_freq": [doc_freq[t] for t in count],
+                          "count": [count[t] for t in count]}, columns=["token", "doc_freq", "count"])
+    table = table.sort_values(["count", "doc_freq", "token"], ascending=[False, False, True], kind="mergesort")
+    n_units = max(len(tokens), 1)
+    reason = pd.Series("", index=table.index)
+    reason[table.doc_freq < cfg.no_below] = "no_below"
+    reason[(reason == "") & (table.doc_freq > cfg.no_above * n_units)] = "no_above"
+    if cfg.keep_n is not None:
+        survivors = table.index[reason == ""]
+        reason[survivors[cfg.keep_n:]] = "keep_n"
+    vocab = table[reason == ""].reset_index(drop=True)
+    dropped = table[reason != ""].assign(reason=reason[reason != ""]).reset_index(drop=True)
+    keep = set(vocab.token)
+    return [[t for t in doc if t in keep] for doc in tokens], vocab, dropped
+
+
+# --------------------------------------------------------------------------------------------------
+# Stage and loaders
+# --------------------------------------------------------------------------------------------------
+def run_stage(ctx) -> dict:
+    """Stage ``tokenize``: units.jsonl -> tokens.jsonl, vocabulary.csv, vocabulary_dropped.csv."""
+    cfg = ctx.config.tokenize
+    units = _load_units(ctx.run_dir)
+    tok = ChineseTokenizer(cfg, cache_dir=ctx.cache_dir)
+    tokens, stats = tokenize_texts(units["text"].tolist(), tok, cache_dir=ctx.cache_dir)
+    summary: dict = {"settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
+                     "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords), "segmentation": stats}
+    if cfg.phrases:
+        tokens, summary["phrases"] = apply_phrases(tokens, cfg)
+    kept, vocab, dropped = prune_vocabulary(tokens, cfg)
+    out = pd.DataFrame({"unit_id": units["unit_id"].astype(str), "doc_id": units["doc_id"].astype(str),
+                        "tokens": kept})
+    write_table(out, ctx.run_dir / "tokens.jsonl")
+    write_table(vocab, ctx.run_dir / "vocabulary.csv")
+    write_table(dropped, ctx.run_dir / "vocabulary_dropped.csv")
+    by_reason = dropped.groupby("reason")
+    summary["drop_report"] = {
+        "filtered_per_text": stats["raw_words"] - stats["kept_tokens"],
+        "terms_dropped": {r: int(len(g)) for r, g in by_reason},
+        "tokens_dropped": {r: int(g["count"].sum()) for r, g in by_reason},
+        "examples": {r: g.head(15)["token"].tolist() for r, g in by_reason},
+        "units_left_empty": int(sum(1 for doc in kept if not doc)),
+    }
+    summary["counts"] = {"units": len(out), "tokens": int(sum(len(d) for d in kept)), "vocabulary": len(vocab)}
+    summary["outputs"] = ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv"]
+    logger.info("tokenize: %d units, %d tokens, vocabulary %d (%d cached, %d segmented)", len(out),
+                summary["counts"]["tokens"], len(vocab), stats["cached"], stats["segmented"])
+    return summary
+
+
+def _load_units(run_dir: Path) -> pd.DataFrame:
+    path = Path(run_dir) / "units.jsonl"
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
+    units = read_jsonl(path)
+    missing = {"unit_id", "doc_id", "text"} - set(units.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {sorted(missing)}; expected unit_id, doc_id, text")
+    if units["unit_id"].duplicated().any():
+        dups = units.loc[units["unit_id"].duplicated(), "unit_id"].head(5).tolist()
+        raise InputError(f"{path}: duplicate unit_id values, e.g. {dups}; unit ids must be unique")
+    units["text"] = units["text"].fillna("").astype(str)
+    return units
+
+
+def load_tokens(run_dir: str | Path) -> pd.DataFrame:
+    """The tokenize stage's ``tokens.jsonl``: unit_id, doc_id, tokens (list of str)."""
+    path = Path(run_dir) / "tokens.jsonl"
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
+    df = read_jsonl(path)
+    if df.empty:
+        return pd.DataFrame(columns=["unit_id", "doc_id", "tokens"])
+    return df.astype({"unit_id": str, "doc_id": str})
+
+
+def load_vocabulary(run_dir: str | Path) -> pd.DataFrame:
+    """The tokenize stage's ``vocabulary.csv``: token, doc_freq, count."""
+    path = Path(run_dir) / "vocabulary.csv"
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
+    return pd.read_csv(path, dtype={"token": str}, keep_default_na=False)

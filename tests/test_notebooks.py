@@ -1,0 +1,99 @@
+"""The numbered notebooks run top to bottom, headless, on the sample corpus.
+
+Each notebooks/NN-*.py (jupytext percent format) is converted to .ipynb and executed with papermill on the
+python3 kernel of this virtual environment, with the ``config`` parameter pointing at a copy of
+configs/sample.yaml whose output_dir is a temporary folder (the session's full run, so every stage is reused).
+A notebook whose stages are not there yet (or not enabled in configs/sample.yaml) is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from _sample_run import ROOT, enabled_stages, shared_run
+
+jupytext = pytest.importorskip("jupytext")
+papermill = pytest.importorskip("papermill")
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
+# Text that must appear in each notebook's outputs (besides "no cell raised").
+EXPECTED = {
+    "01-corpus-overview": ["科技日报", "median_chars", "in_document", "dropped lines by category"],
+    "02-tokenization": ["dictionary terms occur in the vocabulary", "removed_general", "no_below"],
+    "03-lda": ["top_words", "proportion", "npmi"],
+    "04-bertopic": ["outlier_share", "documents are outliers", "application/vnd.plotly.v1+json"],
+    "05-issuer-comparison": ["image/png", "estimate"],
+    "06-model-comparison": ["models in this run"],
+}
+
+
+def _stages_needed(source: str) -> list[str]:
+    """The stages a notebook asks for (``run(cfg, only=[...])``); run() adds what they depend on."""
+    only = re.search(r"only=\[([^\]]*)\]", source)
+    assert only, "the notebook must call topics.experiment.run(cfg, only=[...])"
+    return re.findall(r"[\"'](\w+)[\"']", only.group(1))
+
+
+def _outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts += [f"{mime}\n{value}" for mime, value in out.get("data", {}).items()]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_notebooks_exist_in_pipeline_order():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names == sorted(EXPECTED), names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_a_thin_driver(path):
+    """No def/class/lambda (logic lives in src/topics); the first code cell is the papermill parameters cell."""
+    nb = jupytext.read(path)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged parameters"
+    assert code[0].source.strip().startswith('config = "configs/sample.yaml"')
+    for cell in code:
+        tree = ast.parse(cell.source)
+        bad = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
+        assert not bad, f"{path.name}: {bad} in cell:\n{cell.source[:200]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_headless(path, tmp_path):
+    needed = _stages_needed(path.read_text(encoding="utf-8"))
+    available = enabled_stages()
+    missing = [s for s in needed if s not in available]
+    if missing:
+        pytest.skip(f"stages {missing} not available or not enabled in configs/sample.yaml yet")
+    run_dir, cfg_path, proc, _ = shared_run()
+    assert proc.returncode == 0, proc.stderr
+    ipynb = tmp_path / f"{path.stem}.ipynb"
+    jupytext.write(jupytext.read(path), ipynb)
+    out = tmp_path / f"{path.stem}.out.ipynb"
+    # From notebooks/, as JupyterLab opens it; the notebook moves to the project root itself.
+    nb = papermill.execute_notebook(str(ipynb), str(out), parameters={"config": str(cfg_path)},
+                                    kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False)
+    text = _outputs_text(nb)
+    assert "Traceback" not in text
+    for expected in EXPECTED[path.stem]:
+        assert expected in text, f"{path.name}: {expected!r} not in the outputs"
+
+
+@pytest.mark.slow
+def test_notebook_runs_from_the_project_root(tmp_path):
+    """Executed with cwd = the project root (as `papermill notebooks/01-....ipynb out.ipynb` from there)."""
+    run_dir, cfg_path, proc, _ = shared_run()
+    assert proc.returncode == 0, proc.stderr
+    path = ROOT / "notebooks" / "01-corpus-overview.py"
+    ipynb = tmp_path / "01.ipynb"
+    jupytext.write(jupytext.read(path), ipynb)
+    nb = papermill.execute_notebook(str(ipynb), str(tmp_path / "01.out.ipynb"), parameters={"config": str(cfg_path)},
+                                    kernel_name="python3", cwd=str(ROOT), progress_bar=False)
+    assert f"run folder: {run_dir}" in _outputs_text(nb)
