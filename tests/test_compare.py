@@ -398,3 +398,26 @@ def test_missing_column_message():
 
     with pytest.raises(InputError, match="no column"):
         ce.fit_groups(sim, meta, "province", draws=20)
+
+
+def test_saved_posterior_is_used_and_pooled_over_units():
+    """A model's saved Dirichlet parameters drive the draws; unit rows are pooled to their document."""
+    sim, meta = simulated(4, seed=6)
+    topics = ce.topic_columns(sim)
+    theta = sim[topics].to_numpy()
+    conc = theta * (meta.set_index("doc_id").loc[sim["doc_id"], "n_tokens"].to_numpy() + 0.4)[:, None]
+    doc_post = pd.DataFrame(conc, columns=topics).assign(doc_id=sim["doc_id"].to_numpy())
+    a = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", draws=100, seed=3, alpha_sum=0.4))
+    b = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", draws=100, seed=3, posterior=doc_post.iloc[::-1]))
+    assert np.allclose(a["estimate"], b["estimate"])
+    assert np.allclose(a["ci_low"], b["ci_low"]) and np.allclose(a["ci_high"], b["ci_high"])  # same draws, any row order
+    # two units per document, each with half the tokens: pooled draws are about as certain as one unit each
+    units = pd.concat([doc_post.assign(unit_id=doc_post["doc_id"] + f"#{i}", **{t: doc_post[t] / 2 for t in topics})
+                       for i in (1, 2)])
+    sampler = ce.PosteriorSampler.from_table(units, sim["doc_id"].tolist())
+    draws = np.stack([sampler.draw(np.random.default_rng(i)) for i in range(200)])
+    assert draws.shape == (200, len(sim), 4)
+    assert np.allclose(draws.mean(axis=0), theta, atol=0.03)
+    assert np.allclose(draws.sum(axis=2), 1)
+    with pytest.raises(Exception, match="lacks"):
+        ce.PosteriorSampler.from_table(doc_post.iloc[1:], sim["doc_id"].tolist())

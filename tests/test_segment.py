@@ -408,3 +408,16 @@ def test_text_without_structure_is_kept_whole():
     out = segment_file("abc def\nxyz\n", source_file="plain.txt")
     assert [a.paragraphs for a in out.articles] == [["abc def", "xyz"]] and out.articles[0].lines == [(1, 2)]
     assert segment_file("", source_file="empty.txt").articles == []
+
+
+def test_signed_documents_one_paragraph_per_line():
+    """Two reports typed one paragraph per line (real 003 text), each signed by its issuer above a date:
+    the signature and the date become author and dateline instead of a new headline."""
+    arts = seg(F003).articles[7:9]
+    signers = [("中共某市保密局党组", "2023年11月20日"), ("国家税务总局某市税务局党委", "二〇二三年十一月二十一日")]
+    lines = []
+    for a, (who, when) in zip(arts, signers):
+        lines += [a.title, ""] + [x for p in a.paragraphs for x in (p, "")] + [who, "", when, ""]
+    out = segment_file("\n".join(lines), source_file="signed.txt").articles
+    assert [(o.title, o.paragraphs, o.author, o.dateline) for o in out] == [
+        (a.title, a.paragraphs, who, when) for a, (who, when) in zip(arts, signers)]

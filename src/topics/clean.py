@@ -255,6 +255,8 @@ CREDIT_RE = re.compile(r"^[（(]\s*((课题组(组长|成员)|执笔人?|撰稿�
 CAPTION_RE = re.compile(r"^[（(]\s*(图为|图片|资料图|照片)[^（）()]*[）)]$|^[（(][^（）()]{0,40}\s摄[）)]$")
 PHOTO_CREDIT_RE = re.compile(r"\s([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*)\s摄")
 CLOSING_DATELINE_RE = re.compile(r"^[（(]\s*((新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*[）)]$")
+# The signing date under an official document: 2024年1月5日 / 二〇二四年一月五日
+SIGNING_DATE_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日)$")
 NOTE_RE = re.compile(r"^※")
 START_SOURCE_RE = re.compile(r"^来源[：:]\s*")
 GREETING_RE = re.compile(
@@ -444,9 +446,10 @@ def join_headline(lines: list[str]) -> str:
 def provenance(text: str) -> tuple[str, str, str | None] | None:
     """A standalone provenance line -> (kind, value, second value): ``source`` (``（来源：学习时报）``),
     ``author+source`` (``(作者系…)(来源：新华日报)``), ``author`` (``（作者系…）``), ``credit``
-    (``（课题组组长：…）``), ``dateline`` (``（新华社北京2月3日电）``), ``note`` (``※这是…``)."""
+    (``（课题组组长：…）``), ``dateline`` (``（新华社北京2月3日电）``, a signing date ``2024年1月5日``), ``note``
+    (``※这是…``)."""
     for kind, rx in (("author+source", AUTHOR_SOURCE_RE), ("source", SOURCE_END_RE), ("credit", CREDIT_RE),
-                     ("author", AUTHOR_NOTE_RE), ("dateline", CLOSING_DATELINE_RE)):
+                     ("author", AUTHOR_NOTE_RE), ("dateline", CLOSING_DATELINE_RE), ("dateline", SIGNING_DATE_RE)):
         if m := rx.match(text):
             return kind, m.group(1), m.group(2) if kind == "author+source" else None
     if NOTE_RE.match(text):

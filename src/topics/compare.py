@@ -316,8 +316,13 @@ def run_stage(ctx) -> dict:
     for model in models:
         out = loaded[model] = load_model_outputs(run_dir, model)
         labels = dict(zip(out["topics"]["topic"], out["topics"]["label"]))
-        tables = compare_model(model, out, docs, tokens, cfg, ctx.seed, ctx.config.lda.alpha)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tables = compare_model(model, out, docs, tokens, cfg, ctx.seed, ctx.config.lda.alpha)
         summary["models"][model] = tables.pop("_summary")
+        summary["models"][model]["warnings"] = sorted({str(w.message) for w in caught})
+        for message in summary["models"][model]["warnings"]:
+            logger.warning("compare %s: %s", model, message)
         folder = run_dir / model / "compare"
         for name, df in tables.items():
             outputs.append(str(write_table(df, folder / f"{name}.csv").relative_to(run_dir)))

