@@ -73,7 +73,7 @@ def main() -> int:
             agree = label_agreement(dt["label"], dt["dominant_topic"])
             ours.append({"seed": seed, "nmi": agree["nmi"], "ari": agree["ari"], "npmi": metrics["npmi"],
                          "c_v": metrics["c_v"], "diversity": metrics["diversity"],
-                         "fit_seconds": metrics["fit_seconds"], "lda_stage_seconds": manifest["stages"]["lda"]["seconds"],
+                         "fit_seconds": manifest["stages"]["lda"]["fit_seconds"], "lda_stage_seconds": manifest["stages"]["lda"]["seconds"],
                          "run_seconds": round(total, 2), "chosen_chain": metrics["chosen_chain"],
                          "chain_stability": metrics["chain_stability"]})
             print(json.dumps({"ours": ours[-1]}), file=sys.stderr, flush=True)

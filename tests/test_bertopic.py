@@ -148,3 +148,17 @@ def test_config_checks():
         config_from_dict({"name": "x", "bertopic": {"min_cluster_size": 1}})
     with pytest.raises(ConfigError, match=r"bertopic\.clustering: must be one of"):
         config_from_dict({"name": "x", "bertopic": {"clustering": "dbscan"}})
+
+
+def test_model_chunks_aggregates_to_units(runs):
+    """model_chunks: fit on chunks, each unit gets its chunks' length-weighted topics (rows sum to 1)."""
+    from topics.models.bertopic_model import fit_on_chunks
+    from topics.tokens import ChineseTokenizer
+
+    cfg = runs["cfg"]
+    texts = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)["text"].tolist()
+    bcfg = replace(cfg.bertopic, model_chunks=True, clustering="kmeans", nr_topics=3, chunk_chars=128)
+    fit, stats = fit_on_chunks(texts, ChineseTokenizer(cfg.tokenize), bcfg, cfg.cache_dir, cfg.seed)
+    assert stats["modelled_chunks"] > len(texts)
+    assert fit.probabilities.shape == (len(texts), 3) and np.allclose(fit.probabilities.sum(axis=1), 1.0)
+    assert (fit.assignments >= 0).all() and fit.topics["size"].sum() == len(texts)

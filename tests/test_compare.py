@@ -18,6 +18,7 @@ import pytest
 
 from topics import compare as cmp
 from topics import compare_effects as ce
+from topics import compare_similarity as cs
 from topics.compare_models import align_models, match_topics, topic_similarity
 from topics.compare_words import doc_term_matrix, issuer_topic_words
 from topics.io import write_json, write_table
@@ -212,8 +213,8 @@ def test_differences_flip_sign_when_issuers_swap(sample_fit):
 
 def test_js_matrix_symmetric_zero_diagonal(sample_fit):
     _, meta, fit = sample_fit
-    table = ce.divergence_table(fit)
-    m = ce.divergence_matrix(table, "issuer")
+    table = cs.divergence_table(fit)
+    m = cs.divergence_matrix(table, "issuer")
     assert m.shape == (meta["issuer"].nunique(),) * 2
     assert np.allclose(m.to_numpy(), m.to_numpy().T)
     assert np.allclose(np.diag(m.to_numpy()), 0)
@@ -221,17 +222,17 @@ def test_js_matrix_symmetric_zero_diagonal(sample_fit):
     assert ((off >= 0) & (off <= 1)).all()
     inner = table[table["issuer_a"] != table["issuer_b"]]
     assert (inner["ci_low"] <= inner["js_divergence"] + 1e-12).all()
-    clusters = ce.cluster_levels(m)
+    clusters = cs.cluster_levels(m)
     assert sorted(clusters["leaf_order"]) == sorted(m.index)
 
 
 def test_js_divergence_known_values():
     p = np.array([1.0, 0.0])
     q = np.array([0.0, 1.0])
-    assert ce.js_divergence(p, q) == pytest.approx(1.0)
-    assert ce.js_divergence(p, p) == pytest.approx(0.0)
+    assert cs.js_divergence(p, q) == pytest.approx(1.0)
+    assert cs.js_divergence(p, p) == pytest.approx(0.0)
     r = np.array([0.5, 0.5])
-    assert ce.js_divergence(p, r) == pytest.approx(ce.js_divergence(r, p))
+    assert cs.js_divergence(p, r) == pytest.approx(cs.js_divergence(r, p))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -421,3 +422,86 @@ def test_saved_posterior_is_used_and_pooled_over_units():
     assert np.allclose(draws.sum(axis=2), 1)
     with pytest.raises(Exception, match="lacks"):
         ce.PosteriorSampler.from_table(doc_post.iloc[1:], sim["doc_id"].tolist())
+
+
+# --------------------------------------------------------------------------------------------------
+# A real topic model on the sample corpus
+# --------------------------------------------------------------------------------------------------
+def build_real_run(run_dir: Path, k: int = 6) -> Path:
+    """corpus + tokenize stages on the sample corpus, then LDA: the lda stage when it is registered,
+    otherwise tomotopy through topics.models.lda_engines (written as the lda stage writes its folder)."""
+    from topics.config import config_from_dict
+    from topics.experiment import STAGES, run
+
+    cfg = {"name": "real", "seed": 7, "output_dir": str(run_dir), "cache_dir": str(run_dir / "cache"),
+           "corpus": {"path": str(SAMPLE), "manifest": str(SAMPLE / "manifest.csv")},
+           "tokenize": {"workers": 1}, "lda": {"k": k, "iterations": 300}, "compare": {"draws": 100}}
+    has_lda = any(s.name == "lda" for s in STAGES)
+    config = config_from_dict(cfg)
+    run(config, only=["lda"] if has_lda else ["tokenize"])
+    out = config.run_dir
+    if not has_lda:
+        _fit_lda_with_engine(out, k)
+    return out
+
+
+def _fit_lda_with_engine(out: Path, k: int) -> None:
+    from topics.io import read_jsonl
+    from topics.models.lda_engines import EncodedCorpus, fit_tomotopy
+
+    tok = read_jsonl(out / "tokens.jsonl")
+    tok = tok[tok["tokens"].map(len) > 0]
+    tok = tok.groupby("doc_id", sort=False)["tokens"].sum().reset_index()
+    enc = EncodedCorpus.from_token_lists(tok["tokens"].tolist())
+    fit = fit_tomotopy(enc, k=k, alpha=None, eta=None, iterations=300, seed=7)
+    cols = [f"topic_{i}" for i in range(k)]
+    theta = fit.doc_topic
+    dt = pd.DataFrame(theta, columns=cols)
+    dt.insert(0, "doc_id", tok["doc_id"].to_numpy())
+    dt["dominant_topic"] = theta.argmax(axis=1)
+    post = pd.DataFrame(fit.doc_posterior, columns=cols)
+    post.insert(0, "doc_id", tok["doc_id"].to_numpy())
+    terms, info = [], []
+    for t in range(k):
+        top = np.argsort(-fit.topic_word[t])[:30]
+        terms += [{"topic": t, "rank": r + 1, "term": enc.vocab[j], "weight": float(fit.topic_word[t, j])}
+                  for r, j in enumerate(top)]
+        info.append({"topic": t, "label": " ".join(enc.vocab[j] for j in top[:3]),
+                     "top_words": " ".join(enc.vocab[j] for j in top[:10]), "prevalence": float(theta[:, t].mean())})
+    write_table(dt, out / "lda" / "doc_topics.csv")
+    write_table(post, out / "lda" / "doc_posterior.csv")
+    write_table(pd.DataFrame(info), out / "lda" / "topics.csv")
+    write_table(pd.DataFrame(terms), out / "lda" / "topic_terms.csv")
+    write_json(out / "lda" / "metrics.json", {"alpha": fit.alpha.tolist()})
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory):
+    return build_real_run(tmp_path_factory.mktemp("real"))
+
+
+def test_real_lda_comparison_on_sample(real_run):
+    """The compare stage on a real LDA fit of the sample corpus: the uncertainty properties hold on real
+    model output, and distinctive words are real Chinese words of the corpus."""
+    from topics.config import config_from_dict
+    from topics.experiment import RunContext
+
+    cfg = config_from_dict({"name": "real", "compare": {"draws": 100}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = cmp.run_stage(RunContext(cfg, real_run, real_run / "cache"))
+    comp = real_run / "lda" / "compare"
+    prev = pd.read_csv(comp / "issuer_prevalence.csv")
+    assert prev["issuer"].nunique() == 5 and (prev["n_docs"] > 0).all()
+    assert (prev["ci_low"] <= prev["estimate"]).all() and (prev["estimate"] <= prev["ci_high"]).all()
+    width = (prev["ci_high"] - prev["ci_low"]).groupby(prev["issuer"]).mean()
+    n_docs = prev.groupby("issuer")["n_docs"].first()
+    assert width[n_docs.idxmin()] > width[n_docs.idxmax()]  # 3 articles vs 29: wider intervals
+    div = pd.read_csv(comp / "issuer_divergence.csv")
+    m = div.pivot(index="issuer_a", columns="issuer_b", values="js_divergence")
+    assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 0)
+    words = pd.read_csv(comp / "issuer_topic_words.csv")
+    assert len(words) > 0 and words["term"].str.contains(r"[\u4e00-\u9fff]").mean() > 0.9
+    assert summary["models"]["lda"]["method"] == "posterior"
+    near = pd.read_csv(comp / "nearest_documents.csv")
+    assert (near["issuer"] != near["neighbor_issuer"]).all()

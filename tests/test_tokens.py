@@ -104,7 +104,9 @@ def test_terms_survive_the_filters(sample_tokens):
 
 def test_fast_path_is_identical_to_jieba(tok, sample_texts):
     for text in sample_texts:
-        assert _cut_text(tok._jieba, text, {}) == tok._jieba.lcut(text)
+        words = tok._jieba.lcut(text)
+        assert _cut_text(tok._jieba, text, {}, list) == (words, len(words))
+        assert tok.tokens(text) == ([w for w in words if tok._keep(w)], len(words))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -268,3 +270,34 @@ def test_missing_units_is_a_clear_error(tmp_path):
     ctx = RunContext(RunConfig(name="t"), tmp_path, tmp_path / "cache")
     with pytest.raises(InputError, match="units.jsonl: not found; run the corpus stage"):
         run_stage(ctx)
+
+
+def test_vocabulary_restriction_has_its_own_cache_key(jieba_cache):
+    full = ChineseTokenizer(TokenizeConfig(), cache_dir=jieba_cache)
+    limited = ChineseTokenizer(TokenizeConfig(), cache_dir=jieba_cache, vocabulary=["高质量发展"])
+    assert limited("推动高质量发展，加快发展新质生产力。") == ["高质量发展"]
+    assert limited.settings_hash != full.settings_hash
+
+
+def test_spawn_fallback_when_threads_run(jieba_cache, sample_texts):
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # another thread makes fork unsafe: the pool must spawn
+    thread.start()
+    try:
+        cfg = TokenizeConfig(cache=False)
+        spawned, stats = tokenize_texts(sample_texts, ChineseTokenizer(cfg, cache_dir=jieba_cache), workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    single, _ = tokenize_texts(sample_texts, ChineseTokenizer(cfg, cache_dir=jieba_cache), workers=1)
+    assert stats["workers"] == 2 and spawned == single
+
+
+def test_built_dictionary_cache_gives_the_same_tokenizer(tmp_path, sample_texts):
+    built = ChineseTokenizer(TokenizeConfig(), cache_dir=tmp_path).load()  # builds and writes dict-<hash>.pickle
+    assert len(list((tmp_path / "jieba").glob("dict-*.pickle"))) == 1
+    loaded = ChineseTokenizer(TokenizeConfig(), cache_dir=tmp_path).load()  # loads it
+    assert loaded._jieba.FREQ == built._jieba.FREQ and loaded._jieba.total == built._jieba.total
+    assert loaded(sample_texts[1]) == built(sample_texts[1])

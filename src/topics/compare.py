@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import compare_effects as ce
+from . import compare_similarity as cs
 from .compare_effects import REST, Composition
 from .errors import InputError
 from .io import read_jsonl, write_json, write_table, write_text
@@ -248,9 +249,9 @@ def compare_model(model: str, out: dict, docs: pd.DataFrame, tokens: Optional[pd
         tables[name] = _label(ce.prevalence_table(fit), model, labels)
         if name != "topic_time":
             tables[f"{col}_differences"] = _label(ce.difference_table(fit), model, labels)
-            div = ce.divergence_table(fit)
+            div = cs.divergence_table(fit)
             tables[f"{col}_divergence"] = _label(div, model, labels)
-            tables[f"{col}_clusters"] = ce.cluster_levels(ce.divergence_matrix(div, col))
+            tables[f"{col}_clusters"] = cs.cluster_levels(cs.divergence_matrix(div, col))
     regressors = list(dict.fromkeys(cfg.covariates + ([tcol] if tcol else [])))
     effects = ce.estimate_effects(dt, docs, regressors, reference=cfg.reference, seed=seed + 100, **opts)
     tables["topic_effects"] = _label(ce.effects_table(effects), model, labels)

@@ -61,7 +61,7 @@ def wrap_label(text: str, width: int = 6) -> str:
 
 def _topic_names(df: pd.DataFrame) -> dict:
     labels = df.drop_duplicates("topic").set_index("topic")["label"] if "label" in df.columns else {}
-    return {t: topic_name(t, labels.get(t) if len(labels) else None) for t in sorted(df["topic"].unique())}
+    return {t: topic_name(t, labels.get(t) if len(labels) else None, width=14) for t in sorted(df["topic"].unique())}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def plot_dendrogram(matrix: pd.DataFrame, ax=None, orientation: str = "top"):
     """Average-linkage dendrogram of the levels on the JS distance (sqrt of the divergence)."""
     from scipy.cluster.hierarchy import dendrogram
 
-    from .compare_effects import linkage_matrix
+    from .compare_similarity import linkage_matrix
 
     ax = _axes(ax)
     if len(matrix) < 2:
@@ -187,7 +187,7 @@ def plot_dendrogram(matrix: pd.DataFrame, ax=None, orientation: str = "top"):
 def leaf_order(matrix: pd.DataFrame) -> list[str]:
     from scipy.cluster.hierarchy import leaves_list
 
-    from .compare_effects import linkage_matrix
+    from .compare_similarity import linkage_matrix
 
     if len(matrix) < 2:
         return list(matrix.index)
@@ -204,6 +204,9 @@ def plot_topic_words(topic_terms: pd.DataFrame, topic: int, n: int = 8, ax=None,
     ax.barh(range(len(d)), d["weight"], color="#6f6f6f", height=0.7)
     ax.set_yticks(range(len(d)), d["term"].astype(str))
     ax.set_title(topic_name(topic, label, words=0), loc="left")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(3))
     ax.tick_params(axis="x", labelsize=6)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -511,7 +514,7 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
         figs.append((f"{model}_topic_words{sfx}", figure_topic_words(out["topic_terms"], labels, chunk, cfg.top_words)))
     div = _read(comp / f"{column}_divergence.csv")
     if div is not None:
-        from .compare_effects import divergence_matrix
+        from .compare_similarity import divergence_matrix
 
         div = div.astype({f"{column}_a": str, f"{column}_b": str})
         figs.append((f"{model}_{column}_similarity", figure_similarity(divergence_matrix(div, column))))

@@ -30,6 +30,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 import re
 import sqlite3
 import threading
@@ -41,7 +42,7 @@ import pandas as pd
 
 from .config import TokenizeConfig, config_to_dict
 from .errors import InputError
-from .io import file_sha256, read_jsonl, text_sha256, write_table
+from .io import file_sha256, read_jsonl, text_sha256, write_bytes, write_table
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ BUILTIN_TERMS = DATA_DIR / "political_terms.txt"
 GENERAL_STOPWORDS = DATA_DIR / "stopwords_general.txt"
 DOMAIN_STOPWORDS = DATA_DIR / "stopwords_domain.txt"
 
-# Bump when a code change alters the tokens produced for the same text and settings (invalidates caches).
+# Part of the cache key, with this file's own SHA-256 (any edit here re-tokenizes) and jieba's version.
 CACHE_FORMAT = 1
 # A term without a frequency gets max(BOOST x the frequency jieba needs to keep it whole, MIN_TERM_FREQ).
 TERM_FREQ_BOOST = 1000
@@ -152,7 +153,9 @@ class ChineseTokenizer:
         self.segment_calls = 0  # texts segmented by this object in this process
         self._jieba = None
         self._pos = None
-        self._memo: dict[str, list[str]] = {}
+        self._memo: dict[str, tuple[list[str], int]] = {}
+        self._kept_memo: dict[str, tuple[list[str], int]] = {}
+        self._keep_memo: dict[str, bool] = {}
 
     def _settings_hash(self) -> str:
         import jieba
@@ -160,13 +163,15 @@ class ChineseTokenizer:
         per_text = {k: v for k, v in config_to_dict(self.cfg).items()
                     if k in ("builtin_dictionary", "general_stopwords", "domain_stopwords", "pos",
                              "min_length", "drop_numbers", "hmm")}
-        payload = {"format": CACHE_FORMAT, "jieba": jieba.__version__, "settings": per_text,
+        vocab = None if self.vocabulary is None else text_sha256("\n".join(sorted(self.vocabulary)))
+        payload = {"format": CACHE_FORMAT, "code": file_sha256(__file__), "jieba": jieba.__version__,
+                   "settings": per_text, "vocabulary": vocab,
                    "files": self.file_hashes, "boost": [TERM_FREQ_BOOST, MIN_TERM_FREQ]}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(_jieba=None, _pos=None, _memo={})
+        state.update(_jieba=None, _pos=None, _memo={}, _kept_memo={}, _keep_memo={})
         return state
 
     def __repr__(self) -> str:
@@ -181,6 +186,26 @@ class ChineseTokenizer:
 
         logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG
         tk = jieba.Tokenizer()
+        built = self.cache_dir / "jieba" / f"dict-{self.settings_hash}.pickle" if self.cache_dir else None
+        if built is not None and built.is_file():
+            try:  # the finished dictionary (jieba's + terms); pickle loads ~3x faster than jieba's marshal cache
+                with open(built, "rb") as fh:
+                    tk.FREQ, tk.total, tk.user_word_tag_tab = pickle.load(fh)
+                tk.initialized = True
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+                tk = jieba.Tokenizer()
+        if not tk.initialized:
+            self._build_dictionary(tk)
+            if built is not None:
+                write_bytes(built, pickle.dumps((tk.FREQ, tk.total, tk.user_word_tag_tab), protocol=5))
+        self._jieba = tk
+        if self.cfg.pos is not None:
+            from jieba import posseg
+
+            self._pos = posseg.POSTokenizer(tk)
+        return self
+
+    def _build_dictionary(self, tk) -> None:
         if self.cache_dir is not None:
             (self.cache_dir / "jieba").mkdir(parents=True, exist_ok=True)
             tk.tmp_dir = str(self.cache_dir / "jieba")
@@ -196,12 +221,6 @@ class ChineseTokenizer:
         for word in sorted(self._join - set(self.terms)):
             if not tk.FREQ.get(word):
                 tk.add_word(word, freq=tk.suggest_freq(word, False))
-        self._jieba = tk
-        if self.cfg.pos is not None:
-            from jieba import posseg
-
-            self._pos = posseg.POSTokenizer(tk)
-        return self
 
     def segment(self, text: str) -> list[str]:
         """jieba's accurate-mode words for ``text`` (identical to ``Tokenizer.lcut(text, HMM=cfg.hmm)``)."""
@@ -209,21 +228,33 @@ class ChineseTokenizer:
         self.segment_calls += 1
         if not self.cfg.hmm:
             return self._jieba.lcut(text, HMM=False)
-        return _cut_text(self._jieba, text, self._memo)
+        return _cut_text(self._jieba, text, self._memo, list)[0]
 
     def tokens(self, text: str) -> tuple[list[str], int]:
         """Segment ``text`` and apply the per-text filters; returns (tokens, number of raw words)."""
+        self.load()
+        self.segment_calls += 1
         if self.cfg.pos is not None:
-            self.load()
-            self.segment_calls += 1
             pairs = [(p.word, p.flag) for p in self._pos.cut(text, HMM=self.cfg.hmm)]
             prefixes = tuple(self.cfg.pos)
             words = [w for w, flag in pairs if flag.startswith(prefixes) or w in self.terms]
-            n_raw = len(pairs)
-        else:
-            words = self.segment(text)
-            n_raw = len(words)
-        return [w for w in words if self._keep(w)], n_raw
+            return [w for w in words if self._keep(w)], len(pairs)
+        if not self.cfg.hmm:
+            words = self._jieba.lcut(text, HMM=False)
+            return [w for w in words if self._keep(w)], len(words)
+        # Fast path: blocks are memoised already filtered, so each distinct block is filtered once.
+        return _cut_text(self._jieba, text, self._kept_memo, self._filter)
+
+    def _filter(self, words: list[str]) -> list[str]:
+        keep = self._keep_memo
+        out = []
+        for w in words:
+            k = keep.get(w)
+            if k is None:
+                k = keep[w] = self._keep(w)
+            if k:
+                out.append(w)
+        return out
 
     def _keep(self, word: str) -> bool:
         if word in self.stopwords or not _CONTENT_RE.search(word):
@@ -238,55 +269,63 @@ class ChineseTokenizer:
         return self.tokens(text)[0]
 
 
-def _cut_text(tk, text: str, memo: dict) -> list[str]:
-    """``tk.lcut(text)`` (accurate mode, HMM on), faster: jieba cuts each Han block independently, so
-    blocks are memoised, and the DAG + route search is fused into one pass (same floats, same ties)."""
+def _cut_text(tk, text: str, memo: dict, post) -> tuple[list[str], int]:
+    """``post(tk.lcut(text))`` and the number of words before ``post``, for jieba's accurate mode with HMM.
+
+    Faster than jieba with identical words: jieba cuts each block between punctuation/spaces on its own,
+    so blocks are memoised (``memo``: block -> (post(words), len(words))), and the DAG and route search
+    run fused in one pass (same floating-point sums, same tie-breaking).
+    """
     import jieba
 
     re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
     out: list[str] = []
+    n_raw = 0
     for blk in re_han.split(text):
         if not blk:
             continue
-        if re_han.match(blk):
-            words = memo.get(blk)
-            if words is None:
-                if len(memo) > _MEMO_LIMIT:
-                    memo.clear()
-                words = memo[blk] = _cut_block(tk, blk)
-            out.extend(words)
-        else:
-            for x in re_skip.split(blk):
-                if re_skip.match(x):
-                    out.append(x)
-                else:
-                    out.extend(x)
-    return out
+        hit = memo.get(blk)
+        if hit is None:
+            if len(memo) > _MEMO_LIMIT:  # bounded memory on huge corpora
+                memo.clear()
+            if re_han.match(blk):
+                words = _cut_block(tk, blk)
+            else:
+                words = [x for part in re_skip.split(blk) if part
+                         for x in ((part,) if re_skip.match(part) else part)]
+            hit = memo[blk] = (post(words), len(words))
+        out.extend(hit[0])
+        n_raw += hit[1]
+    return out, n_raw
 
 
 def _cut_block(tk, sentence: str) -> list[str]:
     """Exact re-implementation of jieba 0.42.1 ``Tokenizer.__cut_DAG`` (get_DAG + calc + HMM)."""
     from jieba import finalseg
 
-    freq_of = tk.FREQ
+    get = tk.FREQ.get
+    log = math.log
     n = len(sentence)
-    logtotal = math.log(tk.total)
+    logtotal = log(tk.total)
     score = [0.0] * (n + 1)
-    end = [0] * (n + 1)
+    end = list(range(n + 1))
     for idx in range(n - 1, -1, -1):
-        best, best_x = None, idx
-        i, frag = idx, sentence[idx]
-        while i < n and frag in freq_of:
-            f = freq_of[frag]
+        best = None
+        i = idx
+        f = get(sentence[idx])
+        while f is not None:  # jieba: while i < N and frag in FREQ
             if f:
-                s = math.log(f) - logtotal + score[i + 1]
+                s = log(f) - logtotal + score[i + 1]
                 if best is None or s >= best:  # max() over (score, x) tuples: ties go to the larger x
-                    best, best_x = s, i
+                    best = s
+                    end[idx] = i
             i += 1
-            frag = sentence[idx:i + 1]
-        if best is None:
-            best = math.log(freq_of.get(sentence[idx]) or 1) - logtotal + score[idx + 1]
-        score[idx], end[idx] = best, best_x
+            if i >= n:
+                break
+            f = get(sentence[idx:i + 1])
+        if best is None:  # the character alone, unknown or with frequency 0: log(1)
+            best = 0.0 - logtotal + score[idx + 1]
+        score[idx] = best
     out: list[str] = []
     x, buf = 0, ""
     while x < n:
@@ -295,12 +334,12 @@ def _cut_block(tk, sentence: str) -> list[str]:
             buf += sentence[x]
         else:
             if buf:
-                _flush(buf, freq_of, out, finalseg)
+                _flush(buf, tk.FREQ, out, finalseg)
                 buf = ""
             out.append(sentence[x:y])
         x = y
     if buf:
-        _flush(buf, freq_of, out, finalseg)
+        _flush(buf, tk.FREQ, out, finalseg)
     return out
 
 
@@ -323,6 +362,8 @@ class TokenCache:
         self.path = Path(cache_dir) / "tokens" / f"{settings_hash}.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=120)
+        self.db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; commits stay cheap
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS tokens (text_hash TEXT PRIMARY KEY, tokens TEXT, n_raw INTEGER)")
 
     def get(self, hashes: Sequence[str]) -> dict[str, tuple[str, int]]:
@@ -350,10 +391,11 @@ def _init_worker(tok: ChineseTokenizer) -> None:
     _WORKER = tok.load()
 
 
-def _work(texts: list[str]) -> list[tuple[str, int]]:
+def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> list[tuple[str, int]]:
+    tok = tok or _WORKER
     out = []
     for text in texts:
-        tokens, n_raw = _WORKER.tokens(text)
+        tokens, n_raw = tok.tokens(text)
         out.append((" ".join(tokens), n_raw))
     return out
 
@@ -384,14 +426,9 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and tok.cfg.cache else None
     try:
         found = cache.get(list(by_hash)) if cache else {}
-        missing = [h for h in by_hash if h not in found]
+        missing = [(h, by_hash[h]) for h in by_hash if h not in found]
         n_workers = workers if workers is not None else tok.cfg.workers
-        n_workers = n_workers or os.cpu_count() or 1
-        fresh, used = _segment_missing([by_hash[h] for h in missing], tok, n_workers, progress)
-        new_rows = [(h, joined, n_raw) for h, (joined, n_raw) in zip(missing, fresh)]
-        if cache and new_rows:
-            cache.put(new_rows)
-        found.update((h, (joined, n_raw)) for h, joined, n_raw in new_rows)
+        used = _segment_missing(missing, tok, n_workers or os.cpu_count() or 1, progress, cache, found)
     finally:
         if cache:
             cache.close()
@@ -402,34 +439,45 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     return tokens, stats
 
 
-def _segment_missing(texts: list[str], tok: ChineseTokenizer, workers: int,
-                     progress: bool) -> tuple[list[tuple[str, int]], int]:
-    total = sum(len(t) for t in texts)
-    if not texts:
-        return [], 0
-    if workers <= 1 or total < MIN_PARALLEL_CHARS:
-        tok.load()
-        return [(" ".join(toks), n) for toks, n in map(tok.tokens, texts)], 1
-    chunks = _chunks(texts, tok.cfg.chunk_size, max(20_000, total // (workers * 4)))
+def _segment_missing(missing: list[tuple[str, str]], tok: ChineseTokenizer, workers: int, progress: bool,
+                     cache: Optional[TokenCache], found: dict) -> int:
+    """Segment the (hash, text) pairs chunk by chunk into ``found``; each chunk is cached as it arrives,
+    so an interrupted run keeps what it did. Returns the number of processes used."""
+    if not missing:
+        return 0
+    total = sum(len(t) for _, t in missing)
+    chunks = _chunks(missing, tok.cfg.chunk_size, max(20_000, total // (workers * 4)))
+    bar = _progress_bar(total, progress and total > 2_000_000)
+
+    def store(chunk: list[tuple[str, str]], out: list[tuple[str, int]]) -> None:
+        rows = [(h, joined, n_raw) for (h, _), (joined, n_raw) in zip(chunk, out)]
+        if cache:
+            cache.put(rows)
+        found.update((h, (joined, n_raw)) for h, joined, n_raw in rows)
+        bar.update(sum(len(t) for _, t in chunk))
+
     tok.load()  # before forking: workers inherit the loaded dictionary
+    if workers <= 1 or total < MIN_PARALLEL_CHARS or len(chunks) == 1:
+        for chunk in chunks:
+            store(chunk, _work([t for _, t in chunk], tok))
+        bar.close()
+        return 1
     safe_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     ctx = multiprocessing.get_context("fork" if safe_fork else "spawn")
-    results: list[tuple[str, int]] = []
-    with ctx.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(tok,)) as pool:
-        bar = _progress_bar(total, progress and total > 2_000_000)
-        for chunk, out in zip(chunks, pool.imap(_work, chunks)):
-            results.extend(out)
-            bar.update(sum(len(t) for t in chunk))
-        bar.close()
-    tok.segment_calls += len(texts)
-    return results, min(workers, len(chunks))
+    used = min(workers, len(chunks))
+    with ctx.Pool(used, initializer=_init_worker, initargs=(tok,)) as pool:
+        for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
+            store(chunk, out)
+    bar.close()
+    tok.segment_calls += len(missing)
+    return used
 
 
-def _chunks(texts: list[str], max_docs: int, max_chars: int) -> list[list[str]]:
+def _chunks(items: list[tuple[str, str]], max_docs: int, max_chars: int) -> list[list[tuple[str, str]]]:
     chunks, current, size = [], [], 0
-    for text in texts:
-        current.append(text)
-        size += len(text)
+    for item in items:
+        current.append(item)
+        size += len(item[1])
         if len(current) >= max_docs or size >= max_chars:
             chunks.append(current)
             current, size = [], 0

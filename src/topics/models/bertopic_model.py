@@ -64,7 +64,7 @@ import pandas as pd
 from ..config import BertopicConfig
 from ..errors import ConfigError, InputError, TopicsError
 from ..io import write_json, write_table
-from .embeddings import embed_tfidf_svd, embed_texts, load_embedder
+from .embeddings import embed_texts, embed_tfidf_svd, load_embedder, split_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +195,36 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
     probabilities = _probability_rows(probs, assigned, k)
     topics, terms = _topic_tables(model, assigned, k)
     return BertopicFit(model, assigned, probabilities, topics, terms, {"fit": round(fit_seconds, 3)})
+
+
+def fit_on_chunks(texts: Sequence[str], tokenizer: Callable[[str], list[str]], cfg: BertopicConfig,
+                  cache_dir: Path, seed: int, vocabulary: Optional[Sequence[str]] = None
+                  ) -> tuple[BertopicFit, dict]:
+    """``model_chunks``: fit on the embedding chunks of every unit, then give each unit the length-weighted
+    mean of its chunks' probability rows and the topic holding most of its non-outlier characters."""
+    if cfg.embedding == "tfidf-svd":
+        raise ConfigError("bertopic.model_chunks: needs a neural embedding backend, not tfidf-svd")
+    per_unit = [split_chunks(t, cfg.chunk_chars, cfg.max_chars) for t in texts]
+    chunks = [c for unit in per_unit for c in unit]
+    owner = np.repeat(np.arange(len(per_unit)), [len(u) for u in per_unit])
+    check_size(len(chunks), cfg)
+    embedder = load_embedder(cfg.embedding)
+    # every chunk is at most chunk_chars long, so it is its own single chunk: the cache keys are shared
+    vectors, stats = embed_texts(chunks, embedder, cache_dir, chunk_chars=cfg.chunk_chars)
+    fit = fit_bertopic(chunks, vectors, tokenizer, cfg, seed, vocabulary)
+    weights = np.array([max(len(c), 1) for c in chunks], dtype=np.float64)
+    k = fit.probabilities.shape[1]
+    probs = np.zeros((len(per_unit), k))
+    np.add.at(probs, owner, fit.probabilities * weights[:, None])
+    probs /= probs.sum(axis=1, keepdims=True)
+    votes = np.zeros((len(per_unit), k))
+    hard = fit.assignments >= 0
+    np.add.at(votes, (owner[hard], fit.assignments[hard]), weights[hard])
+    assigned = np.where(votes.sum(axis=1) > 0, votes.argmax(axis=1), -1)
+    sizes = np.bincount(assigned[assigned >= 0], minlength=k)
+    topics = fit.topics.assign(size=sizes, prevalence=sizes / len(per_unit), chunks=fit.topics["size"])
+    unit_fit = BertopicFit(fit.model, assigned, probs, topics, fit.topic_terms, fit.seconds)
+    return unit_fit, {"backend": embedder.name, "model_key": embedder.key, "modelled_chunks": len(chunks), **stats}
 
 
 def _probability_rows(probs: Optional[np.ndarray], assigned: np.ndarray, k: int) -> np.ndarray:
@@ -345,10 +375,12 @@ def run_stage(ctx) -> dict:
         raise InputError(f"{ctx.run_dir / 'tokens.jsonl'}: no tokens for units {missing}; rerun the tokenize stage")
     token_lists = [list(t) for t in tokens["tokens"]]
     texts = units["text"].astype(str).tolist()
-    check_size(len(texts), cfg)
-
-    embeddings, embed_stats = embed_units(texts, cfg, ctx.cache_dir, ctx.seed, tokenizer)
-    fit = fit_bertopic(texts, embeddings, tokenizer, cfg, ctx.seed, vocabulary)
+    if cfg.model_chunks:
+        fit, embed_stats = fit_on_chunks(texts, tokenizer, cfg, ctx.cache_dir, ctx.seed, vocabulary)
+    else:
+        check_size(len(texts), cfg)
+        embeddings, embed_stats = embed_units(texts, cfg, ctx.cache_dir, ctx.seed, tokenizer)
+        fit = fit_bertopic(texts, embeddings, tokenizer, cfg, ctx.seed, vocabulary)
     unit_topics = unit_table(units, fit, [len(t) for t in token_lists])
     doc_topics = aggregate_to_documents(unit_topics)
     metrics = {

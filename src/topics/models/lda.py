@@ -11,7 +11,7 @@ Outputs under ``run_dir/lda/``: ``doc_topics.csv`` (doc_id, topic_0..topic_{K-1}
 prevalence, ...), ``topic_terms.csv`` (topic, rank, term, weight = p(term|topic), top 30),
 ``representative_docs.csv``, ``doc_posterior.csv`` / ``unit_posterior.csv`` (Dirichlet posterior
 concentration of each document's topic proportions, for method-of-composition draws),
-``metrics.json``, ``model.bin`` (tomotopy) or ``model.gensim*`` and ``k_selection.csv`` when a K sweep ran.
+``metrics.json``, ``model.bin`` (tomotopy, full state) or ``model_gensim/`` and ``k_selection.csv`` when a K sweep ran.
 
 Example
 -------
@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -33,7 +34,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,11 +62,28 @@ class LdaInput:
     dropped: list[str]  # unit_ids left empty by tokenization
 
 
-def prepare_input(tokens: pd.DataFrame) -> LdaInput:
-    """Encode a token table (unit_id or doc_id, tokens) and drop empty units, counting them.
+def read_token_records(path: str | Path) -> Iterator[dict]:
+    """Stream ``tokens.jsonl`` (unit_id, doc_id, tokens) one record at a time (never the whole table)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); rerun the tokenize stage") from None
+
+
+def prepare_input(tokens: pd.DataFrame | Iterable[dict]) -> LdaInput:
+    """Encode token lists (a table or a stream of records with unit_id and/or doc_id, tokens) over one
+    vocabulary and drop empty units, counting them. Streams: only integer arrays are kept.
 
     Raises InputError when columns are missing, ids repeat, or no unit has a token.
     """
+    if not isinstance(tokens, pd.DataFrame):
+        return _prepare_stream(tokens)
     if "tokens" not in tokens.columns or not ({"unit_id", "doc_id"} & set(tokens.columns)):
         raise InputError(f"tokens table: needs columns doc_id (or unit_id) and tokens, got {list(tokens.columns)}")
     tokens = tokens.copy()
@@ -94,6 +112,39 @@ def prepare_input(tokens: pd.DataFrame) -> LdaInput:
     ids = pd.DataFrame({"unit_id": kept["unit_id"].to_numpy(), "doc_id": kept["doc_id"].to_numpy(),
                         "n_tokens": n_tok[~empty].to_numpy()})
     return LdaInput(corpus, ids, dropped)
+
+
+def _prepare_stream(records: Iterable[dict]) -> LdaInput:
+    ids: list[tuple[str, str, int]] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+
+    def non_empty() -> Iterator[list[str]]:
+        for n, rec in enumerate(records, 1):
+            if "tokens" not in rec or not ({"unit_id", "doc_id"} & rec.keys()):
+                raise InputError(f"tokens record {n}: needs doc_id (or unit_id) and tokens, got keys {sorted(rec)}")
+            unit = str(rec.get("unit_id", rec.get("doc_id")))
+            doc = str(rec.get("doc_id", unit))
+            if unit in seen:
+                raise InputError(f"tokens: duplicate unit id {unit!r}; each unit must appear once")
+            seen.add(unit)
+            toks = rec["tokens"] or []
+            if not toks:
+                dropped.append(unit)
+                continue
+            ids.append((unit, doc, len(toks)))
+            yield toks
+
+    corpus = EncodedCorpus.from_token_lists(non_empty())
+    if dropped:
+        warnings.warn(
+            f"lda: {len(dropped)} of {len(dropped) + len(ids)} units have no tokens left after tokenization and are "
+            f"left out of the model (e.g. {dropped[:5]}); they are listed in lda/metrics.json under empty_units",
+            stacklevel=3,
+        )
+    if not ids:
+        raise InputError("lda: every unit is empty after tokenization; check the tokenize settings (stopwords, no_above)")
+    return LdaInput(corpus, pd.DataFrame(ids, columns=["unit_id", "doc_id", "n_tokens"]), dropped)
 
 
 def check_k(k: int, n_units: int, n_vocab: int) -> None:
@@ -161,7 +212,11 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
     check_k(k, len(data.corpus), len(data.corpus.vocab))
     seeds = chain_seeds(seed, cfg.chains)
     started = time.perf_counter()
-    outcomes = _run_parallel(_fit_chain, [(data.corpus, cfg, k, s) for s in seeds], cfg.workers)
+    if cfg.chains == 1 and cfg.workers > 1 and cfg.engine == "tomotopy":
+        # one chain: tomotopy's own threads (faster; the sampling order then depends on thread timing)
+        outcomes = [_fit_chain(data.corpus, cfg, k, seeds[0], cfg.workers)]
+    else:
+        outcomes = _run_parallel(_fit_chain, [(data.corpus, cfg, k, s) for s in seeds], cfg.workers)
     lls = [o[0] for o in outcomes]
     best = int(np.argmax(lls))
     fit = _restore(outcomes[best][2], data.corpus)
@@ -175,18 +230,18 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
     )
 
 
-def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> EngineFit:
-    """One chain with the configured engine (single-threaded: reproducible)."""
+def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1) -> EngineFit:
+    """One chain with the configured engine (``threads`` 1 = reproducible)."""
     if cfg.engine == "tomotopy":
         return fit_tomotopy(corpus, k=k, alpha=cfg.alpha, eta=cfg.eta, iterations=cfg.iterations, seed=seed,
-                            workers=1, optimize_interval=10 if cfg.optimize_alpha else 0)
+                            workers=threads, optimize_interval=10 if cfg.optimize_alpha else 0)
     alpha = None if cfg.optimize_alpha and cfg.alpha is None else (cfg.alpha if cfg.alpha is not None else 1.0 / k)
     return fit_gensim(corpus, k=k, alpha=alpha, eta=cfg.eta, iterations=cfg.iterations, passes=cfg.passes,
                       seed=seed, workers=1)
 
 
-def _fit_chain(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> tuple[float, list, Any]:
-    fit = fit_engine(corpus, cfg, k, seed)
+def _fit_chain(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1) -> tuple[float, list, Any]:
+    fit = fit_engine(corpus, cfg, k, seed, threads)
     return fit.ll_per_word, _top_words(fit.topic_word, corpus.vocab, 10), _portable(fit)
 
 
@@ -220,7 +275,9 @@ def _run_parallel(func, arg_list: list[tuple], workers: int) -> list:
 
 
 def _params(cfg: LdaConfig, k: int, fit: EngineFit) -> dict:
+    threads = cfg.workers if cfg.chains == 1 and cfg.engine == "tomotopy" else 1
     return {"engine": cfg.engine, "k": k, "alpha_setting": cfg.alpha, "eta": fit.eta,
+            "threads_per_chain": threads, "reproducible": threads == 1,
             "optimize_alpha": cfg.optimize_alpha, "iterations": cfg.iterations,
             "passes": cfg.passes if cfg.engine == "gensim" else None, "chains": cfg.chains}
 
@@ -315,10 +372,12 @@ def representative_docs_table(doc_topics: pd.DataFrame, documents: Optional[pd.D
 # --------------------------------------------------------------------------------------------------
 # Evaluation
 # --------------------------------------------------------------------------------------------------
-def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10) -> dict:
-    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability."""
+def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10, processes: int = 1) -> dict:
+    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability.
+
+    ``processes`` > 1 counts co-occurrences in parallel for large inputs (counts are sums: same result)."""
     topics = result.top_words(top_n)
-    scores = coherence(topics, texts, top_n=top_n)
+    scores = coherence(topics, texts, top_n=top_n, processes=processes if len(texts) >= 2000 else 1)
     scores["diversity"] = topic_diversity(result.top_words(25), top_n=25)
     scores["exclusivity"] = exclusivity(result.fit.topic_word, top_n=top_n)
     scores["log_likelihood_per_token"] = result.fit.ll_per_word
@@ -340,7 +399,7 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
     held = np.sort(rng.choice(n, size=max(1, int(round(cfg.heldout_share * n))), replace=False))
     train_idx = np.setdiff1d(np.arange(n), held)
     train, test = data.corpus.subset(train_idx), data.corpus.subset(held)
-    texts = list(data.corpus.token_lists())
+    texts = coherence_texts(data.corpus, cfg.coherence_units, seed)
     grid = [k for k in cfg.k_grid if k <= len(train)]
     skipped = sorted(set(cfg.k_grid) - set(grid))
     if skipped:
@@ -359,19 +418,16 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
         table.loc[mask, "c_v"] = [c["c_v"] for c in co]
         table.loc[mask, "stability"] = stability(runs, top_n=cfg.top_n)["stability"] if len(runs) > 1 else math.nan
     order = ["k", "seed", "npmi", "c_v", "heldout_ll_per_token", "perplexity", "diversity", "exclusivity",
-             "stability", "seconds"]
-    return table[order]
+             "stability"]
+    return table[order]  # fit times are not in the table (it must rerun byte-identical); see run.json
 
 
 def _sweep_fit(train: EncodedCorpus, test: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> tuple[dict, list]:
-    started = time.perf_counter()
     fit = fit_engine(train, cfg, k, seed)
-    seconds = time.perf_counter() - started
     ll = fit.heldout_ll_per_word(test, seed=seed)
     tops = _top_words(fit.topic_word, train.vocab, max(cfg.top_n, 25))
     row = {"k": k, "seed": seed, "heldout_ll_per_token": ll, "perplexity": float(math.exp(-ll)),
-           "diversity": topic_diversity(tops, top_n=25), "exclusivity": exclusivity(fit.topic_word, top_n=cfg.top_n),
-           "seconds": round(seconds, 3)}
+           "diversity": topic_diversity(tops, top_n=25), "exclusivity": exclusivity(fit.topic_word, top_n=cfg.top_n)}
     return row, [t[: cfg.top_n] for t in tops]
 
 
@@ -395,33 +451,44 @@ def plot_k_selection(df: pd.DataFrame, ax=None, metric: str = "npmi"):
 # --------------------------------------------------------------------------------------------------
 def run_stage(ctx) -> dict:
     """Stage ``lda``: tokens.jsonl -> lda/ (tables, metrics.json, model, k_selection.csv)."""
-    from ..tokens import load_tokens
-
     cfg: LdaConfig = ctx.config.lda
     out_dir = Path(ctx.run_dir) / "lda"
-    data = prepare_input(load_tokens(ctx.run_dir))
+    data = prepare_input(read_token_records(Path(ctx.run_dir) / "tokens.jsonl"))
     outputs: list[str] = []
     k = cfg.k
     ksel = None
+    sweep_seconds = None
     if cfg.k_grid:
+        started = time.perf_counter()
         ksel = search_k(data, cfg, ctx.seed)
+        sweep_seconds = round(time.perf_counter() - started, 3)
         k = choose_k(ksel, cfg.k_rule, cfg.k)
         ksel["chosen"] = ksel["k"] == k
         write_table(ksel, out_dir / "k_selection.csv")
         outputs.append("lda/k_selection.csv")
     result = fit_lda(data, cfg, ctx.seed, k=k)
-    outputs += write_outputs(result, cfg, ctx.run_dir, ksel)
+    outputs += write_outputs(result, cfg, ctx.run_dir, ksel, seed=ctx.seed)
     metrics = _read_json(out_dir / "metrics.json")
     return {"outputs": outputs, "k": k, "empty_units": len(result.dropped), "npmi": metrics["npmi"],
-            "c_v": metrics["c_v"], "fit_seconds": round(result.seconds, 3)}
+            "c_v": metrics["c_v"], "fit_seconds": round(result.seconds, 3), "sweep_seconds": sweep_seconds}
 
 
-def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Optional[pd.DataFrame] = None) -> list[str]:
+def coherence_texts(corpus: EncodedCorpus, limit: Optional[int], seed: int) -> list[list[str]]:
+    """Token lists coherence is measured on: every unit, or a seeded sample of ``limit`` units."""
+    index = np.arange(len(corpus))
+    if limit is not None and len(corpus) > limit:
+        index = np.sort(np.random.default_rng(seed).choice(len(corpus), size=limit, replace=False))
+    return list(corpus.subset(index).token_lists())
+
+
+def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Optional[pd.DataFrame] = None,
+                  seed: int = 0) -> list[str]:
     """Write every lda/ file for a fitted result; return their paths relative to ``run_dir``."""
     run_dir = Path(run_dir)
     out_dir = run_dir / "lda"
-    texts = result.texts()
-    scores = score_result(result, texts, top_n=cfg.top_n)
+    texts = coherence_texts(result.corpus, cfg.coherence_units, seed)
+    scores = score_result(result, texts, top_n=cfg.top_n, processes=cfg.workers)
+    scores["coherence_units"] = len(texts)
     unit_level = not (result.ids["unit_id"] == result.ids["doc_id"]).all()
     doc_topics = doc_topics_table(result)
     documents = _read_documents(run_dir)
@@ -447,7 +514,7 @@ def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Option
         "stability_source": "k_sweep seeds" if stability_k is not None else "chains",
         "k": k, "alpha": result.fit.alpha.tolist(), "eta": result.fit.eta, "params": result.params,
         "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
-        "chosen_chain": result.chosen_chain, "fit_seconds": round(result.seconds, 3),
+        "chosen_chain": result.chosen_chain,
         "n_units": len(result.ids), "n_documents": int(result.ids["doc_id"].nunique()),
         "n_tokens": int(result.ids["n_tokens"].sum()), "vocabulary": len(result.vocab),
         "empty_units": result.dropped, "n_empty_units": len(result.dropped),

@@ -222,9 +222,9 @@ def fit_gensim(
         model = LdaMulticore(corpus=bow, workers=workers, alpha="symmetric" if alpha is None else alpha, **common)
     else:
         model = LdaModel(corpus=bow, alpha="auto" if alpha is None else alpha, update_every=1, **common)
-    gamma = np.vstack([model.inference(chunk)[0] for chunk in _chunks(bow, chunksize)])
+    gamma = np.vstack([model.inference(chunk)[0] for chunk in _chunks(bow, chunksize)]).astype(float)
     bound = model.bound(bow) / max(int(corpus.lengths.sum()), 1)
-    return EngineFit("gensim", model.get_topics(), gamma, np.asarray(model.alpha, dtype=float),
+    return EngineFit("gensim", model.get_topics().astype(float), gamma, np.asarray(model.alpha, dtype=float),
                      float(np.mean(model.eta)), float(bound), model)
 
 

@@ -1,0 +1,220 @@
+"""Scale run: cold tokenize + LDA (K = 50) on 24,084 CCTV news stories through ``topics run``, against the
+plain single-process recipe, measured in the same run.
+
+- ours: ``topics run`` (subprocess, fresh cache folder so tokenization is cold) with the config below on
+  25 %, 50 % and 100 % of the stories; wall time, peak RSS of the whole process tree (sampled every
+  0.1 s with psutil: the main process plus tokenizer/chain workers) and the lda/metrics.json coherence.
+- plain: a ``jieba.lcut`` loop (one process, the project's stopword lists, CJK tokens only), gensim
+  ``Dictionary.filter_extremes(no_below=2, no_above=0.5)`` and ``LdaMulticore(num_topics=50, passes=2)``.
+- coherence: NPMI and c_v (gensim CoherenceModel via :func:`topics.evaluate.coherence`) of each model's
+  top-10 words, on each model's own tokens and on one common reference (the plain recipe's tokens), over
+  the same seeded sample of 2000 stories.
+
+Usage (heavy: ~6 minutes; run under the shared CPU lock)::
+
+    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/lda_scale.py
+
+Prints one JSON object. Targets (issue 4): ours <= 0.6x the plain recipe's time at equal or better
+coherence, peak RSS <= 1.5 GB, memory flat as the corpus grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / ".." / "shared" / "corpora" / "xwlb_cctv.jsonl.gz"
+SAMPLE = 2000  # stories the coherence of both models is measured on
+CONFIG = {
+    "seed": 0,
+    "corpus": {"format": "jsonl", "on_bad_file": "warn",  # 1 story has no Chinese text: skipped with a warning
+               "columns": {"id": "id", "text": "text", "title": "title", "issuer": "issuer"}},
+    "segment": {"unit": "document"},
+    "tokenize": {"workers": 2},
+    # one chain on tomotopy's 2 threads, 100 Gibbs sweeps (fits the time budget; coherence is checked below)
+    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 100, "eta": 0.1, "coherence_units": SAMPLE},
+    "bertopic": {"enabled": False},
+    "compare": {"enabled": False},
+    "figures": {"enabled": False},
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shares", type=float, nargs="+", default=[0.25, 0.5, 1.0])
+    parser.add_argument("--skip-plain", action="store_true")
+    args = parser.parse_args()
+    if not CORPUS.is_file():
+        print(json.dumps({"skipped": f"corpus not found: {CORPUS.resolve()} (benchmarks need ../shared/corpora/)"}))
+        return 0
+    lines = gzip.open(CORPUS, "rt", encoding="utf-8").read().splitlines()
+    out: dict = {"corpus": "../shared/corpora/xwlb_cctv.jsonl.gz", "stories": len(lines),
+                 "characters": sum(len(json.loads(l)["text"]) for l in lines), "config": CONFIG}
+    with tempfile.TemporaryDirectory(prefix="lda_scale_") as tmp:
+        tmp = Path(tmp)
+        ours = {}
+        for share in args.shares:
+            n = int(round(share * len(lines)))
+            path = tmp / f"xwlb_{int(share * 100)}.jsonl"
+            path.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
+            ours[f"{int(share * 100)}%"] = run_ours(path, tmp / f"run_{int(share * 100)}", n)
+            print(json.dumps({"ours": ours[f"{int(share * 100)}%"]}), file=sys.stderr, flush=True)
+        out["topics_run"] = ours
+        full = ours.get("100%")
+        if not args.skip_plain:
+            texts = [json.loads(l)["text"] for l in lines]
+            plain = run_plain(texts)
+            print(json.dumps({"plain": {k: v for k, v in plain.items() if k != "_model"}}), file=sys.stderr, flush=True)
+            if full:
+                score_common(full, plain)
+            out["plain_recipe"] = {k: v for k, v in plain.items() if not k.startswith("_")}
+            if full:
+                out["time_ratio"] = round(full["wall_seconds"] / plain["total_seconds"], 3)
+                out["targets"] = {
+                    "time<=0.6x_plain": out["time_ratio"] <= 0.6,
+                    "npmi>=plain (common reference)": full["npmi_common"] >= plain["npmi_common"],
+                    "c_v>=plain (common reference)": full["c_v_common"] >= plain["c_v_common"],
+                    "peak_rss<=1.5GB": full["peak_rss_gb"] <= 1.5,
+                }
+        for rec in ours.values():
+            for key in [k for k in rec if k.startswith("_")]:
+                rec.pop(key)
+        out["rss_gb_by_share"] = {k: v["peak_rss_gb"] for k, v in ours.items()}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------
+def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
+    import yaml
+
+    workdir.mkdir(parents=True)
+    cfg = dict(CONFIG, name="xwlb", output_dir=str(workdir / "results"), cache_dir=str(workdir / "cache"))
+    cfg["corpus"] = dict(CONFIG["corpus"], path=str(corpus))
+    cfg_path = workdir / "xwlb.yaml"
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    cmd = [str(ROOT / ".venv" / "bin" / "topics"), "run", str(cfg_path)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = _watch_rss(proc)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"topics run failed ({proc.returncode}):\n{stderr[-3000:]}")
+    run_dir = workdir / "results" / "xwlb"
+    manifest = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    metrics = json.loads((run_dir / "lda" / "metrics.json").read_text(encoding="utf-8"))
+    stages = {name: rec["seconds"] for name, rec in manifest["stages"].items()}
+    top = _lda_top_words(run_dir)
+    return {"stories": n, "wall_seconds": round(wall, 2), "stage_seconds": stages,
+            "lda_fit_seconds": manifest["stages"]["lda"]["fit_seconds"], "peak_rss_gb": round(peak / 1e9, 3),
+            "tokens": metrics["n_tokens"], "vocabulary": metrics["vocabulary"], "npmi_own": metrics["npmi"],
+            "c_v_own": metrics["c_v"], "diversity": metrics["diversity"], "_run_dir": str(run_dir), "_top": top}
+
+
+def _watch_rss(proc: subprocess.Popen) -> int:
+    """Peak summed RSS of ``proc`` and its descendants, sampled every 0.1 s until it exits."""
+    import psutil
+
+    peak = 0
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            procs = [root] + root.children(recursive=True)
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    return peak
+
+
+def _lda_top_words(run_dir: Path) -> list[list[str]]:
+    import pandas as pd
+
+    terms = pd.read_csv(run_dir / "lda" / "topic_terms.csv", keep_default_na=False)
+    return [g.sort_values("rank")["term"].astype(str).tolist()[:10] for _, g in terms.groupby("topic")]
+
+
+# --------------------------------------------------------------------------------------------------
+def run_plain(texts: list[str]) -> dict:
+    """jieba.lcut loop + gensim LdaMulticore(passes=2), one process (LdaMulticore's default workers)."""
+    import jieba
+    import psutil
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaMulticore
+
+    from topics.tokens import read_wordlist
+
+    data = Path(__import__("topics").__file__).parent / "data"
+    stop = read_wordlist(data / "stopwords_general.txt") | read_wordlist(data / "stopwords_domain.txt")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    proc = psutil.Process()
+    peak = [proc.memory_info().rss]
+    stop_watch = threading.Event()
+
+    def watch() -> None:
+        while not stop_watch.is_set():
+            peak[0] = max(peak[0], sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True)))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    jieba.initialize()
+    t0 = time.perf_counter()
+    tokens = [[w for w in jieba.lcut(t) if w not in stop and cjk.search(w)] for t in texts]
+    t1 = time.perf_counter()
+    dictionary = Dictionary(tokens)
+    dictionary.filter_extremes(no_below=2, no_above=0.5)
+    bow = [dictionary.doc2bow(t) for t in tokens]
+    model = LdaMulticore(bow, id2word=dictionary, num_topics=50, passes=2, random_state=0)
+    t2 = time.perf_counter()
+    stop_watch.set()
+    watcher.join()
+    top = [[w for w, _ in model.show_topic(k, topn=10)] for k in range(50)]
+    from topics.evaluate import coherence
+
+    vocab = set(dictionary.token2id)
+    sample = _sample([[w for w in t if w in vocab] for t in tokens])
+    co = coherence(top, sample, top_n=10)
+    return {"tokenize_seconds": round(t1 - t0, 2), "lda_seconds": round(t2 - t1, 2), "total_seconds": round(t2 - t0, 2),
+            "peak_rss_gb": round(peak[0] / 1e9, 3), "npmi_own": co["npmi"], "c_v_own": co["c_v"],
+            "_top": top, "_sample": sample}
+
+
+def _sample(token_lists: list[list[str]]) -> list[list[str]]:
+    index = np.sort(np.random.default_rng(0).choice(len(token_lists), size=min(SAMPLE, len(token_lists)), replace=False))
+    return [token_lists[i] for i in index]
+
+
+def score_common(ours: dict, plain: dict) -> None:
+    """Both models' top words scored on the same reference texts (the plain recipe's tokens)."""
+    from topics.evaluate import coherence
+
+    for target, top in ((ours, ours["_top"]), (plain, plain["_top"])):
+        co = coherence(top, plain["_sample"], top_n=10)
+        target["npmi_common"], target["c_v_common"] = co["npmi"], co["c_v"]
+        target["common_reference_unknown_words"] = co["unknown_words"]
+    for key in [k for k in ours if k.startswith("_")]:
+        ours.pop(key)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

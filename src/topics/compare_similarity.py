@@ -1,0 +1,96 @@
+"""Similarity of issuers' topic distributions: Jensen-Shannon divergence (with intervals) and clustering.
+
+Each level's topic distribution is its row of a cell-means fit (:func:`topics.compare_effects.fit_groups`:
+token-weighted mean theta). JS divergence (base 2, in [0, 1]) is computed for the point estimates and for
+every composition draw, so the matrix comes with percentile intervals. Levels are clustered by average
+linkage on the JS *distance* sqrt(JS), which is a metric.
+
+Example
+-------
+>>> table = divergence_table(fit_groups(doc_topics, meta, "issuer"))  # doctest: +SKIP
+>>> cluster_levels(divergence_matrix(table, "issuer"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .compare_effects import Composition, _need_groups
+
+
+# --------------------------------------------------------------------------------------------------
+def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence in bits (0..1) between distributions along the last axis."""
+    p = np.clip(p, 0, None)
+    q = np.clip(q, 0, None)
+    p = p / p.sum(axis=-1, keepdims=True)
+    q = q / q.sum(axis=-1, keepdims=True)
+    m = (p + q) / 2
+
+    def kl(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(x > 0, x * np.log2(x / np.where(y > 0, y, 1)), 0.0)
+        return terms.sum(axis=-1)
+
+    return np.clip((kl(p, m) + kl(q, m)) / 2, 0, 1)
+
+
+def divergence_table(fit: Composition) -> pd.DataFrame:
+    """JS divergence between every two levels' topic distributions (point + interval), long form
+    with both orders and the zero diagonal, so it pivots straight into a symmetric matrix."""
+    _need_groups(fit)
+    rows = []
+    point = fit.beta.T  # (K, p)
+    for i, a in enumerate(fit.terms):
+        for j, b in enumerate(fit.terms):
+            if i == j:
+                est, low, high = 0.0, 0.0, 0.0
+            else:
+                est = float(js_divergence(point[:, i], point[:, j]))
+                d = js_divergence(fit.draws[:, i, :], fit.draws[:, j, :])
+                low, high = (float(x) for x in fit.interval(d))
+            rows.append({f"{fit.column}_a": a, f"{fit.column}_b": b, "js_divergence": est, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def divergence_matrix(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Square matrix (levels x levels) from :func:`divergence_table`'s output."""
+    m = table.pivot(index=f"{column}_a", columns=f"{column}_b", values="js_divergence")
+    order = list(dict.fromkeys(table[f"{column}_a"]))
+    return m.loc[order, order]
+
+
+def linkage_matrix(matrix: pd.DataFrame, method: str = "average") -> np.ndarray:
+    """scipy linkage of the levels on sqrt(JS divergence) (the JS distance, a metric)."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    d = np.sqrt(np.clip(matrix.to_numpy(float), 0, None))
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0)
+    return linkage(squareform(d, checks=False), method=method)
+
+
+def cluster_levels(matrix: pd.DataFrame, method: str = "average") -> pd.DataFrame:
+    """Hierarchical (average-linkage) clustering of levels on the JS distance.
+
+    One row per merge: step, left, right (a level or ``cluster_<step>``), height (JS distance), size,
+    and ``leaf_order``: the dendrogram's left-to-right order of the levels (in the first rows)."""
+    from scipy.cluster.hierarchy import leaves_list
+
+    names = list(matrix.index)
+    if len(names) < 2:
+        return pd.DataFrame(columns=["step", "left", "right", "height", "size", "leaf_order"])
+    link = linkage_matrix(matrix, method)
+    labels = {i: names[i] for i in range(len(names))}
+    rows = []
+    for step, (left, right, height, size) in enumerate(link):
+        labels[len(names) + step] = f"cluster_{step}"
+        rows.append({"step": step, "left": labels[int(left)], "right": labels[int(right)],
+                     "height": float(height), "size": int(size)})
+    order = [names[i] for i in leaves_list(link)]
+    rows.append({"step": None, "left": None, "right": None, "height": None, "size": None})
+    out = pd.DataFrame(rows[: len(names)])
+    out["leaf_order"] = order
+    return out

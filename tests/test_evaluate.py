@@ -1,0 +1,99 @@
+"""Shared topic-model metrics (topics.evaluate) on known answers and real sample text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from topics.evaluate import (
+    coherence,
+    exclusivity,
+    frex_scores,
+    label_agreement,
+    label_topics,
+    lift_scores,
+    stability,
+    topic_diversity,
+)
+
+# Three "issuers" with disjoint vocabularies (after sklearn's _build_sparse_mtx known-answer corpus).
+GROUPS = [["财政", "预算", "税收", "债务"], ["教育", "学校", "教师", "学生"], ["环境", "污染", "排放", "治理"]]
+
+
+def _texts(n: int = 30, seed: int = 0) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    return [list(rng.choice(GROUPS[i % 3], size=12)) for i in range(n)]
+
+
+def test_coherence_prefers_words_that_occur_together():
+    texts = _texts()
+    good = coherence(GROUPS, texts, top_n=4)
+    mixed = coherence([[g[i] for g in GROUPS] + [GROUPS[0][3]] for i in range(3)], texts, top_n=4)
+    assert good["npmi"] > 0.5 > mixed["npmi"]
+    assert good["c_v"] > mixed["c_v"]
+    assert len(good["npmi_per_topic"]) == 3 and good["unknown_words"] == 0
+
+
+def test_coherence_skips_unknown_words_and_scores_short_topics_nan():
+    out = coherence([GROUPS[0] + ["不存在的词"], ["不存在的词", "财政"]], _texts(), top_n=5, measures=("npmi",))
+    assert out["unknown_words"] == 2
+    assert np.isfinite(out["npmi_per_topic"][0]) and np.isnan(out["npmi_per_topic"][1])
+    assert out["npmi"] == pytest.approx(out["npmi_per_topic"][0])
+
+
+def test_coherence_errors():
+    with pytest.raises(ValueError, match="unknown measure"):
+        coherence(GROUPS, _texts(), measures=("umass",))
+    with pytest.raises(ValueError, match="texts are empty"):
+        coherence(GROUPS, [[]])
+
+
+def test_topic_diversity():
+    assert topic_diversity(GROUPS, top_n=4) == 1.0
+    assert topic_diversity([GROUPS[0], GROUPS[0]], top_n=4) == 0.5
+    assert topic_diversity(GROUPS, top_n=2) == 1.0
+
+
+def test_exclusivity_bounds():
+    disjoint = np.kron(np.eye(3), np.ones(4))  # each topic owns 4 words
+    assert exclusivity(disjoint, top_n=4) == pytest.approx(1.0)
+    same = np.ones((3, 12))
+    assert exclusivity(same, top_n=4) == pytest.approx(1 / 3)
+
+
+def test_stability_matches_topics_regardless_of_order():
+    run = [g[:3] for g in GROUPS]
+    assert stability([run, run[::-1]])["stability"] == pytest.approx(1.0)
+    other = [["甲", "乙", "丙"], ["丁", "戊", "己"], ["庚", "辛", "壬"]]
+    out = stability([run, other, run])
+    assert out["stability"] == pytest.approx(1 / 3)  # pairs: (run, other)=0, (run, run)=1, (other, run)=0
+    assert len(out["per_topic"]) == 3
+    with pytest.raises(ValueError, match="at least 2 runs"):
+        stability([run])
+
+
+def test_label_agreement():
+    gold = ["a"] * 5 + ["b"] * 5
+    assert label_agreement(gold, [1] * 5 + [0] * 5)["nmi"] == pytest.approx(1.0)
+    assert label_agreement(gold, [1] * 5 + [0] * 5)["ari"] == pytest.approx(1.0)
+    out = label_agreement(gold, [1, 1, 1, 1, -1, 0, 0, 0, 0, -1], outlier=-1)
+    assert out["nmi"] == pytest.approx(1.0) and out["excluded"] == pytest.approx(0.2) and out["n"] == 8
+    with pytest.raises(ValueError, match="join on doc_id"):
+        label_agreement(gold, [0, 1])
+
+
+def test_frex_lift_and_labels():
+    vocab = ["共同", "财政", "预算", "教育", "学校"]
+    phi = np.array([[0.5, 0.3, 0.2, 0.0, 0.0], [0.5, 0.0, 0.0, 0.3, 0.2]])
+    frex = frex_scores(phi)
+    assert frex.shape == phi.shape
+    assert frex[0, 1] > frex[0, 0]  # exclusive and frequent beats shared
+    lift = lift_scores(phi, np.array([100, 30, 20, 30, 20]))
+    assert lift[0, 1] > lift[0, 0]
+    labels = label_topics(phi, vocab, np.array([100, 30, 20, 30, 20]), n=2, min_count=1)
+    assert list(labels.columns) == ["topic", "prob", "frex", "lift"]
+    assert labels.loc[0, "prob"] == "共同 财政"
+    assert labels.loc[0, "frex"].split()[0] == "财政"
+    assert labels.loc[1, "lift"].split()[0] == "教育"
+    with pytest.raises(ValueError, match="word_freq has 2 entries"):
+        lift_scores(phi, np.array([1, 2]))

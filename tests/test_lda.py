@@ -1,0 +1,176 @@
+"""LDA stage: known-answer recovery, the stage on the sample corpus (outputs, proportions, rerun identity),
+the K sweep, and the documented errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from topics.config import ConfigError, LdaConfig, config_from_dict
+from topics.errors import InputError
+from topics.evaluate import label_agreement
+from topics.experiment import run
+from topics.models.lda import check_k, choose_k, fit_lda, prepare_input, search_k
+
+ROOT = Path(__file__).resolve().parents[1]
+GROUPS = [["财政", "预算", "税收", "债务", "赤字"], ["教育", "学校", "教师", "学生", "课程"],
+          ["环境", "污染", "排放", "治理", "生态"]]
+FAST = dict(k=5, iterations=60, chains=2, workers=2, coherence_units=None)
+
+
+def _synthetic(n: int = 60, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = [{"doc_id": f"d{i:03d}", "tokens": list(rng.choice(GROUPS[i % 3], size=20)), "group": i % 3}
+            for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def _config(tmp: Path, name: str, **lda) -> dict:
+    return {"name": name, "seed": 42, "output_dir": str(tmp), "cache_dir": str(ROOT / "data" / "cache"),
+            "corpus": {"path": str(ROOT / "data/raw/sample"), "manifest": str(ROOT / "data/raw/sample/manifest.csv")},
+            "lda": {**FAST, **lda}, "bertopic": {"enabled": False}, "compare": {"enabled": False},
+            "figures": {"enabled": False}}
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    """The sample corpus through corpus -> tokenize -> lda, twice (separate run folders)."""
+    tmp = tmp_path_factory.mktemp("lda")
+    dirs = []
+    for name in ("a", "b"):
+        cfg = config_from_dict(_config(tmp, name))
+        run(cfg, only=["lda"])
+        dirs.append(cfg.run_dir)
+    return dirs
+
+
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("engine", ["tomotopy", "gensim"])
+def test_recovers_known_topics(engine):
+    df = _synthetic()
+    cfg = LdaConfig(engine=engine, k=3, iterations=100, passes=10, chains=2, workers=1)
+    result = fit_lda(df, cfg, seed=1)
+    assert result.doc_topic.shape == (60, 3)
+    np.testing.assert_allclose(result.doc_topic.sum(axis=1), 1.0)
+    assert label_agreement(df["group"], result.doc_topic.argmax(axis=1))["nmi"] == pytest.approx(1.0)
+    tops = {frozenset(t[:5]) for t in result.top_words(5)}
+    assert tops == {frozenset(g) for g in GROUPS}
+    assert (result.fit.doc_posterior > 0).all()
+
+
+@pytest.mark.parametrize("engine", ["tomotopy", "gensim"])
+def test_same_seed_same_model_in_and_out_of_process(engine):
+    df = _synthetic()
+    base = LdaConfig(engine=engine, k=3, iterations=30, passes=2, chains=2, workers=1)
+    a = fit_lda(df, base, seed=7)
+    b = fit_lda(df, replace(base, workers=2), seed=7)  # chains on worker processes
+    np.testing.assert_array_equal(a.doc_topic, b.doc_topic)
+    assert a.chain_ll == b.chain_ll
+
+
+def test_stage_outputs_on_sample(sample_runs):
+    lda = sample_runs[0] / "lda"
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "doc_posterior.csv",
+                 "representative_docs.csv", "model.bin"):
+        assert (lda / name).stat().st_size > 0, name
+    docs = pd.read_csv(sample_runs[0] / "documents.csv", dtype={"doc_id": str})
+    dt = pd.read_csv(lda / "doc_topics.csv", dtype={"doc_id": str})
+    cols = [f"topic_{t}" for t in range(5)]
+    assert list(dt.columns) == ["doc_id", *cols, "dominant_topic"]
+    np.testing.assert_allclose(dt[cols].sum(axis=1), 1.0, atol=1e-9)
+    assert (dt["dominant_topic"] == dt[cols].to_numpy().argmax(axis=1)).all()
+    assert set(dt["doc_id"]) <= set(docs["doc_id"]) and dt["doc_id"].is_unique
+    topics = pd.read_csv(lda / "topics.csv")
+    assert list(topics["topic"]) == list(range(5))
+    assert {"label", "top_words", "frex", "lift", "prevalence", "npmi", "c_v"} <= set(topics.columns)
+    assert topics["prevalence"].sum() == pytest.approx(1.0)
+    assert topics["top_words"].str.split().map(len).eq(10).all()
+    terms = pd.read_csv(lda / "topic_terms.csv")
+    assert terms.groupby("topic").size().eq(30).all()
+    assert (terms.groupby("topic")["weight"].apply(lambda w: w.is_monotonic_decreasing)).all()
+    reps = pd.read_csv(lda / "representative_docs.csv", dtype={"doc_id": str})
+    assert reps["title"].notna().any() and reps["issuer"].notna().all()
+    m = json.loads((lda / "metrics.json").read_text(encoding="utf-8"))
+    for key in ("npmi", "c_v", "diversity", "exclusivity", "perplexity", "stability", "alpha", "n_empty_units"):
+        assert key in m, key
+    assert -1 <= m["npmi"] <= 1 and 0 < m["c_v"] <= 1 and len(m["alpha"]) == 5
+    # theta = normalised Dirichlet posterior (the file compare draws from)
+    post = pd.read_csv(lda / "doc_posterior.csv", dtype={"doc_id": str}).set_index("doc_id")
+    theta = post[cols].div(post[cols].sum(axis=1), axis=0)
+    np.testing.assert_allclose(theta.loc[dt["doc_id"]].to_numpy(), dt[cols].to_numpy(), atol=1e-9)
+
+
+def test_rerun_gives_identical_tables(sample_runs):
+    a, b = (d / "lda" for d in sample_runs)
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "doc_posterior.csv", "representative_docs.csv",
+                 "metrics.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_k_sweep_writes_k_selection(tmp_path):
+    cfg = config_from_dict(_config(tmp_path, "sweep", k_grid=[3, 5], sweep_seeds=2, k_rule="npmi", chains=1))
+    manifest = run(cfg, only=["lda"])
+    ksel = pd.read_csv(cfg.run_dir / "lda" / "k_selection.csv")
+    assert list(ksel.columns) == ["k", "seed", "npmi", "c_v", "heldout_ll_per_token", "perplexity", "diversity",
+                                  "exclusivity", "stability", "chosen"]
+    assert sorted(ksel["k"].unique()) == [3, 5] and len(ksel) == 4
+    assert ksel[["npmi", "c_v", "heldout_ll_per_token", "stability"]].notna().all().all()
+    chosen = manifest["stages"]["lda"]["k"]
+    assert chosen == int(ksel.groupby("k")["npmi"].mean().idxmax())
+    assert ksel.loc[ksel["chosen"], "k"].eq(chosen).all()
+    dt = pd.read_csv(cfg.run_dir / "lda" / "doc_topics.csv")
+    assert sum(c.startswith("topic_") for c in dt.columns) == chosen
+
+
+def test_search_k_and_choose_k_on_synthetic():
+    data = prepare_input(_synthetic(90))
+    cfg = LdaConfig(k_grid=[2, 3], sweep_seeds=2, iterations=50, chains=1, workers=1)
+    table = search_k(data, cfg, seed=0)
+    assert len(table) == 4
+    pd.testing.assert_frame_equal(table, search_k(data, replace(cfg, workers=2), seed=0))  # reproducible
+    assert choose_k(table, "fixed", 7) == 7
+    assert choose_k(table, "heldout", 7) in (2, 3)
+
+
+# --------------------------------------------------------------------------------------------------
+def test_k_below_two_is_rejected():
+    with pytest.raises(ConfigError, match=r"lda\.k: must be an int >= 2, got 1"):
+        config_from_dict({"name": "x", "lda": {"k": 1}})
+    with pytest.raises(InputError, match="lda.k must be an int >= 2"):
+        check_k(1, 100, 1000)
+
+
+def test_corpus_too_small_for_k():
+    with pytest.raises(InputError, match="only 6 non-empty units.*too small for 10 topics"):
+        fit_lda(_synthetic(6), LdaConfig(k=10, iterations=5, chains=1), seed=0)
+
+
+def test_empty_documents_are_reported_and_dropped():
+    df = _synthetic(30)
+    df.loc[[3, 7], "tokens"] = pd.Series([[], []], index=[3, 7])
+    with pytest.warns(UserWarning, match="2 of 30 units have no tokens"):
+        result = fit_lda(df, LdaConfig(k=3, iterations=20, chains=1, workers=1), seed=0)
+    assert result.dropped == ["d003", "d007"]
+    assert len(result.ids) == 28 and "d003" not in set(result.ids["doc_id"])
+
+
+def test_streamed_records_match_table():
+    df = _synthetic(30)
+    a = prepare_input(df)
+    b = prepare_input(iter(df[["doc_id", "tokens"]].to_dict(orient="records")))
+    assert a.corpus.vocab == b.corpus.vocab
+    assert all(np.array_equal(x, y) for x, y in zip(a.corpus.docs, b.corpus.docs))
+
+
+def test_bad_token_input():
+    with pytest.raises(InputError, match="every unit is empty"):
+        prepare_input(pd.DataFrame({"doc_id": ["a", "b"], "tokens": [[], []]}))
+    with pytest.raises(InputError, match="duplicate unit ids"):
+        prepare_input(pd.DataFrame({"doc_id": ["a", "a"], "tokens": [["x"], ["y"]]}))
+    with pytest.raises(InputError, match="needs columns doc_id"):
+        prepare_input(pd.DataFrame({"text": ["a"]}))
