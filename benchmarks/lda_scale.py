@@ -92,6 +92,7 @@ def main() -> int:
             for key in [k for k in rec if k.startswith("_")]:
                 rec.pop(key)
         out["rss_gb_by_share"] = {k: v["peak_rss_gb"] for k, v in ours.items()}
+        out["pss_gb_by_share"] = {k: v["peak_pss_gb"] for k, v in ours.items()}
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
@@ -108,7 +109,7 @@ def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
     cmd = [str(ROOT / ".venv" / "bin" / "topics"), "run", str(cfg_path)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = _watch_rss(proc)
+    peak, peak_pss = _watch_rss(proc)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
@@ -120,30 +121,33 @@ def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
     top = _lda_top_words(run_dir)
     return {"stories": n, "wall_seconds": round(wall, 2), "stage_seconds": stages,
             "lda_fit_seconds": manifest["stages"]["lda"]["fit_seconds"], "peak_rss_gb": round(peak / 1e9, 3),
-            "tokens": metrics["n_tokens"], "vocabulary": metrics["vocabulary"], "npmi_own": metrics["npmi"],
+            "peak_pss_gb": round(peak_pss / 1e9, 3), "tokens": metrics["n_tokens"], "vocabulary": metrics["vocabulary"], "npmi_own": metrics["npmi"],
             "c_v_own": metrics["c_v"], "diversity": metrics["diversity"], "_run_dir": str(run_dir), "_top": top}
 
 
-def _watch_rss(proc: subprocess.Popen) -> int:
-    """Peak summed RSS of ``proc`` and its descendants, sampled every 0.1 s until it exits."""
+def _watch_rss(proc: subprocess.Popen) -> tuple[int, int]:
+    """Peak memory of ``proc`` and its descendants, sampled every 0.1 s until it exits: (summed RSS,
+    summed PSS). RSS counts pages shared by forked workers once per process (an over-count); PSS
+    (proportional set size) splits shared pages between the processes sharing them."""
     import psutil
 
-    peak = 0
+    peak_rss = peak_pss = 0
     root = psutil.Process(proc.pid)
     while proc.poll() is None:
         try:
-            procs = [root] + root.children(recursive=True)
-            total = 0
-            for p in procs:
+            rss = pss = 0
+            for p in [root] + root.children(recursive=True):
                 try:
-                    total += p.memory_info().rss
+                    info = p.memory_full_info()
+                    rss += info.rss
+                    pss += getattr(info, "pss", info.rss)
                 except psutil.Error:
                     pass
-            peak = max(peak, total)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         except psutil.Error:
             pass
         time.sleep(0.1)
-    return peak
+    return peak_rss, peak_pss
 
 
 def _lda_top_words(run_dir: Path) -> list[list[str]]:

@@ -79,11 +79,12 @@ report.topic_words_figure(r, "lda", n=8)
 # %% [markdown]
 # ## Representative documents
 #
-# The documents with the highest proportion of each topic. Reading them is the check that a topic means what its
-# words suggest; notebook 01 shows how to trace any document back to its raw file lines.
+# The documents with the highest proportion of each topic (`lda/representative_docs.csv`). Reading them is the
+# check that a topic means what its words suggest; notebook 01 shows how to trace any document back to its raw
+# file lines.
 
 # %%
-report.representative_documents(r, "lda", n=3)
+lda.representative_docs.groupby("topic").head(3)
 
 # %% [markdown]
 # ## Document–topic proportions

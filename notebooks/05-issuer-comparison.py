@@ -42,7 +42,7 @@ from IPython.display import Image, Markdown, display
 
 from topics import report
 from topics.compare import wide_interval_table
-from topics.compare_effects import REST, divergence_matrix
+from topics.compare_effects import REST
 from topics.config import load_config
 from topics.experiment import run
 
@@ -67,7 +67,7 @@ prevalence = m.compare[f"{column}_prevalence"]
 wide_interval_table(prevalence, column, labels)
 
 # %%
-display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_prevalence")])
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{column}_prevalence")])
 
 # %% [markdown]
 # ## Differences between issuers
@@ -81,7 +81,8 @@ wide_interval_table(differences[differences[f"{column}_b"] == REST].rename(colum
                     column, labels)
 
 # %%
-display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{column}_") + r.figure_paths(f"{model}_differences") + r.figure_paths(f"{model}_effects")])
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{column}_effects")
+          + r.figure_paths(f"{model}_{column}_differences")])
 
 # %% [markdown]
 # ## Regression: topic proportion ~ covariates
@@ -109,13 +110,13 @@ m.compare[f"{column}_topic_words"].groupby(["topic", column]).head(5).head(40)
 # average-linkage clustering it implies.
 
 # %%
-divergence_matrix(m.compare[f"{column}_divergence"], column).round(3)
+report.divergence_matrix(m.compare[f"{column}_divergence"], column).round(3)
 
 # %%
 m.compare[f"{column}_clusters"]
 
 # %%
-display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_similarity") + r.figure_paths(f"{model}_{column}_similarity")])
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{column}_similarity")])
 
 # %% [markdown]
 # ## Documents
@@ -139,10 +140,12 @@ display(m.compare.get("topic_time"))
 display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_prevalence_over_time")])
 
 # %% [markdown]
-# ## Every figure of this model
+# ## Topic words and documents by issuer
 #
-# All figures the figures stage drew for this model, by file name (the PDF and SVG next to each PNG are for papers).
+# The top words of each topic, and every document's topic proportions grouped by issuer (one row per document).
+# All figure files of this model are listed below; the PDF and SVG next to each PNG are for papers.
 
 # %%
-for path in r.figure_paths(f"{model}_"):
-    display(Markdown(f"`figures/{path.name}`"), Image(filename=str(path), width=720))
+display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_topic_words")
+          + r.figure_paths(f"{model}_doc_topics")])
+pd.DataFrame({"figure": [f"figures/{p.stem}.{{pdf,svg,png}}" for p in r.figure_paths(f"{model}_")]})

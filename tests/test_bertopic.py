@@ -112,8 +112,8 @@ def test_saved_model_reloads(runs):
     terms = pd.read_csv(runs["out"] / "topic_terms.csv")
     top = terms[terms["topic"] == 0].sort_values("rank")["term"].tolist()
     assert [w for w, _ in model.get_topic(0)][: len(top)] == top
-    unit_topics = pd.read_csv(runs["out"] / "unit_topics.csv")
-    assert list(model.topics_) == unit_topics["dominant_topic"].tolist()
+    assert sorted(set(model.topics_) - {-1}) == list(range(len(pd.read_csv(runs["out"] / "topics.csv"))))
+    assert json.loads((runs["out"] / "model" / "versions.json").read_text())["versions"]["bertopic"]
 
 
 def test_outlier_reduction_and_kmeans_options(runs):

