@@ -43,8 +43,8 @@ CONFIG = {
                "columns": {"id": "id", "text": "text", "title": "title", "issuer": "issuer"}},
     "segment": {"unit": "document"},
     "tokenize": {"workers": 2},
-    # one chain on tomotopy's 2 threads, 100 Gibbs sweeps (fits the time budget; coherence is checked below)
-    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 100, "eta": 0.1, "coherence_units": SAMPLE},
+    # one chain on tomotopy's 2 threads, 60 Gibbs sweeps (the time budget; coherence is checked against plain)
+    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 60, "eta": 0.1, "coherence_units": SAMPLE},
     "bertopic": {"enabled": False},
     "compare": {"enabled": False},
     "figures": {"enabled": False},
@@ -109,7 +109,7 @@ def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
     cmd = [str(ROOT / ".venv" / "bin" / "topics"), "run", str(cfg_path)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, peak_pss = _watch_rss(proc)
+    peak, peak_pss, by_stage = _watch_rss(proc, workdir / "results" / "xwlb" / "run.json")
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
@@ -121,19 +121,29 @@ def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
     top = _lda_top_words(run_dir)
     return {"stories": n, "wall_seconds": round(wall, 2), "stage_seconds": stages,
             "lda_fit_seconds": manifest["stages"]["lda"]["fit_seconds"], "peak_rss_gb": round(peak / 1e9, 3),
-            "peak_pss_gb": round(peak_pss / 1e9, 3), "tokens": metrics["n_tokens"], "vocabulary": metrics["vocabulary"], "npmi_own": metrics["npmi"],
+            "peak_pss_gb": round(peak_pss / 1e9, 3), "peak_by_stage": by_stage, "tokens": metrics["n_tokens"], "vocabulary": metrics["vocabulary"], "npmi_own": metrics["npmi"],
             "c_v_own": metrics["c_v"], "diversity": metrics["diversity"], "_run_dir": str(run_dir), "_top": top}
 
 
-def _watch_rss(proc: subprocess.Popen) -> tuple[int, int]:
+STAGE_ORDER = ("corpus", "tokenize", "lda")
+
+
+def _watch_rss(proc: subprocess.Popen, manifest: Path) -> tuple[int, int, dict]:
     """Peak memory of ``proc`` and its descendants, sampled every 0.1 s until it exits: (summed RSS,
-    summed PSS). RSS counts pages shared by forked workers once per process (an over-count); PSS
-    (proportional set size) splits shared pages between the processes sharing them."""
+    summed PSS, per-stage peaks). RSS counts pages shared by forked workers once per process (an
+    over-count); PSS (proportional set size) splits shared pages between the processes sharing them.
+    The running stage is the first one not yet recorded in run.json (rewritten after each stage)."""
     import psutil
 
     peak_rss = peak_pss = 0
+    by_stage: dict = {}
     root = psutil.Process(proc.pid)
     while proc.poll() is None:
+        try:
+            done = set(json.loads(manifest.read_text(encoding="utf-8")).get("stages", {}))
+        except (OSError, ValueError):
+            done = set()
+        stage = next((s for s in STAGE_ORDER if s not in done), "end")
         try:
             rss = pss = 0
             for p in [root] + root.children(recursive=True):
@@ -144,10 +154,13 @@ def _watch_rss(proc: subprocess.Popen) -> tuple[int, int]:
                 except psutil.Error:
                     pass
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            old = by_stage.get(stage, (0, 0))
+            by_stage[stage] = (max(old[0], rss), max(old[1], pss))
         except psutil.Error:
             pass
         time.sleep(0.1)
-    return peak_rss, peak_pss
+    return peak_rss, peak_pss, {k: {"rss_gb": round(v[0] / 1e9, 3), "pss_gb": round(v[1] / 1e9, 3)}
+                                for k, v in by_stage.items()}
 
 
 def _lda_top_words(run_dir: Path) -> list[list[str]]:

@@ -141,21 +141,23 @@ def test_topic_name_and_wrap():
 
 
 def test_real_lda_figures_render_every_glyph(tmp_path):
-    """Figures of a real LDA fit of the sample corpus: real topic words and issuer names, every glyph drawn."""
+    """Figures of a real LDA fit of the sample corpus, through the runner (``topics run --stages figures``):
+    real topic words and issuer names, every glyph drawn."""
+    from topics.experiment import run
+
     run_dir = build_real_run(tmp_path)
-    cfg = config_from_dict({"name": "real", "compare": {"draws": 50}, "figures": {"formats": ["png", "pdf"],
-                                                                                  "interactive": False}})
-    ctx = RunContext(cfg, run_dir, run_dir / "cache")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        compare.run_stage(ctx)
+    cfg = config_from_dict({"name": run_dir.name, "output_dir": str(run_dir.parent), "cache_dir": str(tmp_path / "c"),
+                            "corpus": {"path": "data/raw/sample", "manifest": "data/raw/sample/manifest.csv"},
+                            "compare": {"draws": 50}, "figures": {"formats": ["png", "pdf"], "interactive": False}})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        summary = figures.run_stage(ctx)
+        manifest = run(cfg, only=["figures"])
+    assert set(manifest["stages"]) == {"compare", "figures"}  # lda is not re-run: compare/figures only
+    summary = manifest["stages"]["figures"]
     assert summary["glyph_problems"] == []
     assert not [w for w in caught if "missing from" in str(w.message).lower()]
     assert "lda_topic_words" in summary["figures"] and "lda_issuer_effects" in summary["figures"]
     words = pd.read_csv(run_dir / "lda" / "topic_terms.csv")["term"].astype(str)
     assert style.missing_glyphs(words) == set()
-    for rel in summary["outputs"]:
-        assert (run_dir / rel).stat().st_size > 2000
+    for rel in summary["outputs"] + manifest["stages"]["compare"]["outputs"]:
+        assert (run_dir / rel).stat().st_size > 100

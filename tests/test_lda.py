@@ -15,7 +15,8 @@ from topics.config import ConfigError, LdaConfig, config_from_dict
 from topics.errors import InputError
 from topics.evaluate import label_agreement
 from topics.experiment import run
-from topics.models.lda import check_k, choose_k, fit_lda, prepare_input, search_k
+from topics.models.lda import check_k, fit_lda, prepare_input
+from topics.models.lda_select import choose_k, search_k
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUPS = [["财政", "预算", "税收", "债务", "赤字"], ["教育", "学校", "教师", "学生", "课程"],
@@ -75,7 +76,7 @@ def test_same_seed_same_model_in_and_out_of_process(engine):
 
 def test_stage_outputs_on_sample(sample_runs):
     lda = sample_runs[0] / "lda"
-    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "doc_posterior.csv",
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "doc_posterior.parquet",
                  "representative_docs.csv", "model.bin"):
         assert (lda / name).stat().st_size > 0, name
     docs = pd.read_csv(sample_runs[0] / "documents.csv", dtype={"doc_id": str})
@@ -100,16 +101,16 @@ def test_stage_outputs_on_sample(sample_runs):
         assert key in m, key
     assert -1 <= m["npmi"] <= 1 and 0 < m["c_v"] <= 1 and len(m["alpha"]) == 5
     # theta = normalised Dirichlet posterior (the file compare draws from)
-    post = pd.read_csv(lda / "doc_posterior.csv", dtype={"doc_id": str}).set_index("doc_id")
+    post = pd.read_parquet(lda / "doc_posterior.parquet").set_index("doc_id")
     theta = post[cols].div(post[cols].sum(axis=1), axis=0)
     np.testing.assert_allclose(theta.loc[dt["doc_id"]].to_numpy(), dt[cols].to_numpy(), atol=1e-9)
 
 
 def test_rerun_gives_identical_tables(sample_runs):
     a, b = (d / "lda" for d in sample_runs)
-    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "doc_posterior.csv", "representative_docs.csv",
-                 "metrics.json"):
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "representative_docs.csv", "metrics.json"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    pd.testing.assert_frame_equal(pd.read_parquet(a / "doc_posterior.parquet"), pd.read_parquet(b / "doc_posterior.parquet"))
 
 
 def test_k_sweep_writes_k_selection(tmp_path):

@@ -28,6 +28,8 @@ EXPECTED = {
     "05-issuer-comparison": ["image/png", "estimate"],
     "06-model-comparison": ["models in this run"],
 }
+# Text that must not appear: interactive views load plotly.js from the notebook itself, never from a CDN.
+FORBIDDEN = {"04-bertopic": ['src="https://cdn.plot.ly', "Glyph"], "03-lda": ["Glyph"], "05-issuer-comparison": ["Glyph"]}
 
 
 def _stages_needed(source: str) -> list[str]:
@@ -84,6 +86,8 @@ def test_notebook_runs_headless(path, tmp_path):
     assert "Traceback" not in text
     for expected in EXPECTED[path.stem]:
         assert expected in text, f"{path.name}: {expected!r} not in the outputs"
+    for forbidden in FORBIDDEN.get(path.stem, []):  # "Glyph ... missing from font": a CJK label drawn as boxes
+        assert forbidden not in text, f"{path.name}: {forbidden!r} in the outputs"
 
 
 @pytest.mark.slow

@@ -87,6 +87,10 @@ def align_inputs(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence
     if na.any():
         warnings.warn(f"{int(na.sum())} documents have no value for {list(columns)}; left out of the comparison")
         joined = joined.loc[~na]
+    zero = joined[topics].fillna(0).sum(axis=1) <= 0
+    if zero.any():
+        warnings.warn(f"{int(zero.sum())} documents have all-zero topic proportions; left out")
+        joined = joined.loc[~zero]
     if "n_tokens" in joined.columns:
         empty = joined["n_tokens"].fillna(0) <= 0
         if empty.any():

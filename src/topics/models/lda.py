@@ -9,7 +9,7 @@ selection, never from the choice of run seed: every seed runs the same procedure
 Outputs under ``run_dir/lda/``: ``doc_topics.csv`` (doc_id, topic_0..topic_{K-1}, dominant_topic),
 ``unit_topics.csv`` (paragraph/chunk units only), ``topics.csv`` (topic, label, top_words, frex, lift,
 prevalence, ...), ``topic_terms.csv`` (topic, rank, term, weight = p(term|topic), top 30),
-``representative_docs.csv``, ``doc_posterior.csv`` / ``unit_posterior.csv`` (Dirichlet posterior
+``representative_docs.csv``, ``doc_posterior.parquet`` / ``unit_posterior.parquet`` (Dirichlet posterior
 concentration of each document's topic proportions, for method-of-composition draws),
 ``metrics.json``, ``model.bin`` (tomotopy, full state) or ``model_gensim/`` and ``k_selection.csv`` when a K sweep ran.
 
@@ -32,7 +32,7 @@ import shutil
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
@@ -383,68 +383,11 @@ def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int =
     scores["exclusivity"] = exclusivity(result.fit.topic_word, top_n=top_n)
     scores["log_likelihood_per_token"] = result.fit.ll_per_word
     scores["perplexity"] = float(math.exp(-result.fit.ll_per_word))
+    scores["perplexity_source"] = ("training: exp(-log p(w, z) per token) of the kept Gibbs state" if result.fit.engine == "tomotopy"
+                                   else "training: exp(-variational bound per token)")
     scores["chain_stability"] = (stability(result.chain_top_words, top_n=10)["stability"]
                                  if len(result.chain_top_words) > 1 else None)
     return scores
-
-
-# --------------------------------------------------------------------------------------------------
-# Choosing K
-# --------------------------------------------------------------------------------------------------
-def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
-    """K sweep: for each K in ``cfg.k_grid`` and each of ``cfg.sweep_seeds`` seeds, fit one chain on the
-    documents not held out and score it. Returns one row per (k, seed): npmi, c_v, heldout_ll_per_token,
-    perplexity (held-out), diversity, exclusivity, stability (per K, across seeds), seconds."""
-    n = len(data.corpus)
-    rng = np.random.default_rng(seed)
-    held = np.sort(rng.choice(n, size=max(1, int(round(cfg.heldout_share * n))), replace=False))
-    train_idx = np.setdiff1d(np.arange(n), held)
-    train, test = data.corpus.subset(train_idx), data.corpus.subset(held)
-    texts = coherence_texts(data.corpus, cfg.coherence_units, seed)
-    grid = [k for k in cfg.k_grid if k <= len(train)]
-    skipped = sorted(set(cfg.k_grid) - set(grid))
-    if skipped:
-        warnings.warn(f"lda.k_grid: K = {skipped} skipped, more topics than the {len(train)} training units", stacklevel=2)
-    for k in grid:
-        check_k(k, len(train), len(train.vocab))
-    jobs = [(train, test, cfg, k, s) for k in grid for s in chain_seeds(seed + 1, cfg.sweep_seeds)]
-    rows = _run_parallel(_sweep_fit, jobs, cfg.workers)
-    table = pd.DataFrame([r[0] for r in rows])
-    tops = [r[1] for r in rows]
-    for k in grid:
-        mask = (table["k"] == k).to_numpy()
-        runs = [t for t, m in zip(tops, mask) if m]
-        co = [coherence(t, texts, top_n=cfg.top_n) for t in runs]
-        table.loc[mask, "npmi"] = [c["npmi"] for c in co]
-        table.loc[mask, "c_v"] = [c["c_v"] for c in co]
-        table.loc[mask, "stability"] = stability(runs, top_n=cfg.top_n)["stability"] if len(runs) > 1 else math.nan
-    order = ["k", "seed", "npmi", "c_v", "heldout_ll_per_token", "perplexity", "diversity", "exclusivity",
-             "stability"]
-    return table[order]  # fit times are not in the table (it must rerun byte-identical); see run.json
-
-
-def _sweep_fit(train: EncodedCorpus, test: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> tuple[dict, list]:
-    fit = fit_engine(train, cfg, k, seed)
-    ll = fit.heldout_ll_per_word(test, seed=seed)
-    tops = _top_words(fit.topic_word, train.vocab, max(cfg.top_n, 25))
-    row = {"k": k, "seed": seed, "heldout_ll_per_token": ll, "perplexity": float(math.exp(-ll)),
-           "diversity": topic_diversity(tops, top_n=25), "exclusivity": exclusivity(fit.topic_word, top_n=cfg.top_n)}
-    return row, [t[: cfg.top_n] for t in tops]
-
-
-def choose_k(table: pd.DataFrame, rule: str, fixed: int) -> int:
-    """fixed: ``lda.k``; npmi: the K with the highest mean NPMI; heldout: highest mean held-out LL/token."""
-    if rule == "fixed":
-        return fixed
-    column = {"npmi": "npmi", "heldout": "heldout_ll_per_token"}[rule]
-    return int(table.groupby("k")[column].mean().idxmax())
-
-
-def plot_k_selection(df: pd.DataFrame, ax=None, metric: str = "npmi"):
-    """One K-sweep metric against K (delegates to :func:`topics.figures.plot_k_selection`)."""
-    from ..figures import plot_k_selection as _plot
-
-    return _plot(df, metric, ax=ax)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -452,6 +395,8 @@ def plot_k_selection(df: pd.DataFrame, ax=None, metric: str = "npmi"):
 # --------------------------------------------------------------------------------------------------
 def run_stage(ctx) -> dict:
     """Stage ``lda``: tokens.jsonl -> lda/ (tables, metrics.json, model, k_selection.csv)."""
+    from .lda_select import choose_k, search_k
+
     cfg: LdaConfig = ctx.config.lda
     out_dir = Path(ctx.run_dir) / "lda"
     data = prepare_input(read_token_records(Path(ctx.run_dir) / "tokens.jsonl"))
@@ -498,7 +443,8 @@ def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Option
         "topics.csv": topics_table(result, doc_topics, cfg, scores),
         "topic_terms.csv": topic_terms_table(result),
         "representative_docs.csv": representative_docs_table(doc_topics, documents, cfg.representative_docs),
-        ("unit_posterior.csv" if unit_level else "doc_posterior.csv"): posterior_table(result, unit_level),
+        # parquet: exact float64 and fast to write for large corpora (compare reads it first)
+        ("unit_posterior.parquet" if unit_level else "doc_posterior.parquet"): posterior_table(result, unit_level),
     }
     if unit_level:
         files["unit_topics.csv"] = unit_topics_table(result)
@@ -519,7 +465,7 @@ def write_outputs(result: LdaResult, cfg: LdaConfig, run_dir: Path, ksel: Option
         "n_units": len(result.ids), "n_documents": int(result.ids["doc_id"].nunique()),
         "n_tokens": int(result.ids["n_tokens"].sum()), "vocabulary": len(result.vocab),
         "empty_units": result.dropped, "n_empty_units": len(result.dropped),
-        "posterior": ("theta_d ~ Dirichlet(row of " + ("unit" if unit_level else "doc") + "_posterior.csv topic_* "
+        "posterior": ("theta_d ~ Dirichlet(row of " + ("unit" if unit_level else "doc") + "_posterior.parquet topic_* "
                       "columns) = alpha + topic token counts (tomotopy) or variational gamma (gensim)"),
     }
     write_json(out_dir / "metrics.json", metrics)

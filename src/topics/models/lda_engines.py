@@ -77,10 +77,9 @@ class EncodedCorpus:
         return np.fromiter((len(d) for d in self.docs), dtype=np.int64, count=len(self.docs))
 
     def word_counts(self) -> np.ndarray:
-        counts = np.zeros(len(self.vocab), dtype=np.int64)
-        for d in self.docs:
-            counts += np.bincount(d, minlength=len(self.vocab))
-        return counts
+        if not self.docs:
+            return np.zeros(len(self.vocab), dtype=np.int64)
+        return np.bincount(np.concatenate(self.docs), minlength=len(self.vocab)).astype(np.int64)
 
     def subset(self, index: Sequence[int]) -> "EncodedCorpus":
         return EncodedCorpus([self.docs[i] for i in index], self.vocab)
@@ -134,15 +133,17 @@ class EngineFit:
         tomotopy: Gibbs inference of each document's topics with the topics fixed, summed document
         log-likelihoods; gensim: the variational bound (``log_perplexity``). Higher is better;
         ``perplexity = exp(-value)``."""
-        n = int(heldout.lengths.sum())
-        if n == 0:
-            return float("nan")
         if self.engine == "tomotopy":
-            docs = [self.model.make_doc(words) for words in heldout.token_lists() if words]
-            _, ll = self.model.infer(docs, iterations, workers=1)
+            known = set(self.model.used_vocabs)  # words never seen in training are not scored
+            token_lists = [[w for w in words if w in known] for words in heldout.token_lists()]
+            token_lists = [t for t in token_lists if t]
+            n = sum(len(t) for t in token_lists)
+            if n == 0:
+                return float("nan")
+            _, ll = self.model.infer([self.model.make_doc(t) for t in token_lists], iterations, workers=1)
             return float(np.sum(ll) / n)
         bow = [b for b in _BowStream(heldout) if b]
-        return float(self.model.log_perplexity(bow))
+        return float(self.model.log_perplexity(bow)) if bow else float("nan")
 
     def save(self, path: Path) -> None:
         if self.engine == "tomotopy":
