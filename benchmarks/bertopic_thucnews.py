@@ -55,7 +55,7 @@ def run_one(config: Path, backend: str, seed: int, output_dir: Path, cache_dir: 
         overrides["cache_dir"] = str(cache_dir)
     cfg = load_config(config, overrides)
     started = time.perf_counter()
-    run(cfg, only=["bertopic"])
+    run(cfg, only=["bertopic"], force=True)  # always measure; never reuse an earlier run's outputs
     wall = time.perf_counter() - started
     docs = pd.read_csv(cfg.run_dir / "documents.csv", dtype={"doc_id": str}, keep_default_na=False)
     if "label" not in docs.columns:

@@ -124,8 +124,23 @@ def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, s
         "upstream": {d: upstream.get(d) for d in stage.depends},
         "topics": _version("topics"),
         "code": code_sha,
+        "files": _section_file_hashes(cfg, stage.sections),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _section_file_hashes(cfg: RunConfig, sections: tuple[str, ...]) -> dict[str, str]:
+    """Hashes of user files named in the stage's sections (user dictionary, stopwords), so editing one
+    in place invalidates the stage. The corpus itself is covered by the data hash."""
+    from .config import _EXISTING_PATHS, _get
+
+    out = {}
+    for key in _EXISTING_PATHS:
+        if key.split(".")[0] in sections and not key.startswith("corpus."):
+            value = _get(cfg, key)
+            if value is not None and Path(value).is_file():
+                out[key] = file_sha256(value)
+    return out
 
 
 def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> dict:

@@ -208,8 +208,14 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
     if cfg.reduce_outliers and (assigned < 0).any():
         assigned = np.asarray(model.reduce_outliers(texts, assigned.tolist(), strategy="embeddings",
                                                     embeddings=embeddings, threshold=cfg.outlier_threshold), int)
-        model.update_topics(texts, topics=assigned.tolist(), top_n_words=TOP_TERMS,
-                            vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model)
+        bt_logger = logging.getLogger("BERTopic")
+        level = bt_logger.level
+        bt_logger.setLevel(logging.ERROR)  # its "custom list of topic assignments" warning: reduction is done
+        try:
+            model.update_topics(texts, topics=assigned.tolist(), top_n_words=TOP_TERMS,
+                                vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model)
+        finally:
+            bt_logger.setLevel(level)
     fit_seconds = time.perf_counter() - started
     k = int(assigned.max()) + 1
     probabilities = _probability_rows(probs, assigned, k)
