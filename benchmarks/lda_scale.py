@@ -8,7 +8,7 @@ plain single-process recipe, measured in the same run.
   ``Dictionary.filter_extremes(no_below=2, no_above=0.5)`` and ``LdaMulticore(num_topics=50, passes=2)``.
 - coherence: NPMI and c_v (gensim CoherenceModel via :func:`topics.evaluate.coherence`) of each model's
   top-10 words, on each model's own tokens and on one common reference (the plain recipe's tokens), over
-  the same seeded sample of 2000 stories.
+  the same seeded sample of 1000 stories.
 
 Usage (heavy: ~6 minutes; run under the shared CPU lock)::
 
@@ -36,16 +36,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpora" / "xwlb_cctv.jsonl.gz"
-SAMPLE = 2000  # stories the coherence of both models is measured on
+SAMPLE = 1000  # stories the coherence of both models is measured on
 CONFIG = {
     "seed": 0,
     "corpus": {"format": "jsonl", "on_bad_file": "warn",  # 1 story has no Chinese text: skipped with a warning
                "columns": {"id": "id", "text": "text", "title": "title", "issuer": "issuer"}},
     "segment": {"unit": "document"},
     "tokenize": {"workers": 2},
-    # one chain on tomotopy's 2 threads (not reproducible run to run; chains > 1 are), 100 Gibbs sweeps: 60 sweeps
-    # measured no faster on this shared machine and lower NPMI (0.098 vs 0.117)
-    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 100, "eta": 0.1, "coherence_units": SAMPLE},
+    # one chain on tomotopy's 2 threads (not reproducible run to run; chains > 1 are). 40 Gibbs sweeps fit the
+    # 0.6x time budget; measured NPMI (own tokens): 100 sweeps 0.117, 60 sweeps 0.098; plain recipe 0.041-0.046
+    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 40, "eta": 0.1, "coherence_units": SAMPLE},
     "bertopic": {"enabled": False},
     "compare": {"enabled": False},
     "figures": {"enabled": False},

@@ -110,12 +110,18 @@ def leftover_temp_files(run_dir: Path) -> list[str]:
     return [str(p.relative_to(run_dir)) for p in run_dir.rglob("*") if re.match(r"^\..*\.tmp$", p.name)]
 
 
+# configs/sample.yaml with BERTopic switched on (for notebooks 04 and 06 when the sample config leaves it off).
+BERTOPIC_VARIANT = (("bertopic", (("enabled", True), ("min_cluster_size", 5))),)
+
+
 @functools.cache
-def shared_run() -> tuple[Path, Path, subprocess.CompletedProcess, dict[str, bytes]]:
-    """The session's full run: (run_dir, config path, the finished process, snapshot taken right after)."""
+def shared_run(variant: tuple = ()) -> tuple[Path, Path, subprocess.CompletedProcess, dict[str, bytes]]:
+    """The session's full run: (run_dir, config path, the finished process, snapshot taken right after).
+
+    ``variant``: section overrides as a hashable tuple, e.g. :data:`BERTOPIC_VARIANT`."""
     tmp = Path(tempfile.mkdtemp(prefix="topics-sample-run-"))
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
-    cfg_path = write_config(tmp / "sample.yaml", tmp / "results")
+    cfg_path = write_config(tmp / "sample.yaml", tmp / "results", **{sec: dict(kv) for sec, kv in variant})
     proc = topics_run(cfg_path)
     run_dir = run_dir_of(cfg_path)
     return run_dir, cfg_path, proc, snapshot(run_dir) if run_dir.is_dir() else {}

@@ -427,15 +427,21 @@ def test_saved_posterior_is_used_and_pooled_over_units():
 # --------------------------------------------------------------------------------------------------
 # A real topic model on the sample corpus
 # --------------------------------------------------------------------------------------------------
+def real_config(run_dir: Path, k: int = 6, **sections) -> dict:
+    """Config of the real sample run (small LDA); ``sections`` override whole sections."""
+    cfg = {"name": "real", "seed": 7, "output_dir": str(run_dir), "cache_dir": str(run_dir / "cache"),
+           "corpus": {"path": str(SAMPLE), "manifest": str(SAMPLE / "manifest.csv")},
+           "tokenize": {"workers": 1}, "lda": {"k": k, "iterations": 300}, "compare": {"draws": 100}}
+    return cfg | sections
+
+
 def build_real_run(run_dir: Path, k: int = 6) -> Path:
     """corpus + tokenize stages on the sample corpus, then LDA: the lda stage when it is registered,
     otherwise tomotopy through topics.models.lda_engines (written as the lda stage writes its folder)."""
     from topics.config import config_from_dict
     from topics.experiment import STAGES, run
 
-    cfg = {"name": "real", "seed": 7, "output_dir": str(run_dir), "cache_dir": str(run_dir / "cache"),
-           "corpus": {"path": str(SAMPLE), "manifest": str(SAMPLE / "manifest.csv")},
-           "tokenize": {"workers": 1}, "lda": {"k": k, "iterations": 300}, "compare": {"draws": 100}}
+    cfg = real_config(run_dir, k)
     has_lda = any(s.name == "lda" for s in STAGES)
     config = config_from_dict(cfg)
     run(config, only=["lda"] if has_lda else ["tokenize"])

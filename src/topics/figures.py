@@ -243,6 +243,11 @@ def plot_doc_topic_heatmap(doc_topics: pd.DataFrame, meta: pd.DataFrame, column:
     return ax
 
 
+METRIC_NAMES = {"npmi": "NPMI coherence", "c_v": "C_V coherence", "heldout_ll_per_token": "held-out log-lik. / token",
+                "perplexity": "held-out perplexity", "diversity": "topic diversity", "exclusivity": "exclusivity",
+                "stability": "stability across seeds"}
+
+
 def plot_k_selection(ksel: pd.DataFrame, metric: str, ax=None, chosen: Optional[int] = None, k_col: str = "k"):
     """One K-sweep metric against K: each seed/chain as a gray dot, the mean as a line."""
     ax = _axes(ax, (1.8, 1.5))
@@ -252,7 +257,7 @@ def plot_k_selection(ksel: pd.DataFrame, metric: str, ax=None, chosen: Optional[
     ax.plot(mean.index, mean.to_numpy(), "-o", color=CATEGORICAL[0], markersize=3)
     if chosen is not None:
         ax.axvline(chosen, color=CATEGORICAL[2], lw=0.8, ls="--")
-    ax.set_title(metric, loc="left")
+    ax.set_title(METRIC_NAMES.get(metric, metric), loc="left")
     ax.set_xlabel("K")
     ax.set_xticks(sorted(d[k_col].unique()))
     return ax
@@ -568,6 +573,8 @@ def _run_level_figures(run_dir: Path, models: list[str]) -> list[tuple[str, obje
     if ksel is not None:
         lda_dt = _read(run_dir / "lda" / "doc_topics.csv")
         chosen = sum(c.startswith("topic_") for c in lda_dt.columns) if lda_dt is not None else None
+        if "chosen" in ksel.columns and ksel["chosen"].astype(bool).any():
+            chosen = int(ksel.loc[ksel["chosen"].astype(bool), "k"].iloc[0])
         fig = figure_k_selection(ksel, chosen)
         if fig is not None:
             figs.append(("lda_k_selection", fig))
