@@ -66,7 +66,9 @@ def run_one(config: Path, backend: str, seed: int, output_dir: Path, cache_dir: 
     kept = label_agreement(joined["label"], joined["dominant_topic"], outlier=-1) \
         if (joined["dominant_topic"] >= 0).any() and (joined["dominant_topic"] < 0).any() else agreement
     metrics = json.loads((cfg.run_dir / "bertopic" / "metrics.json").read_text(encoding="utf-8"))
-    emb = metrics["embedding"]
+    # timings and cache hits vary run to run, so the stage keeps them in run.json, not in metrics.json
+    stage = json.loads((cfg.run_dir / "run.json").read_text(encoding="utf-8"))["stages"]["bertopic"]
+    emb = stage["embedding"]
     return {
         "backend": backend, "seed": seed, "nmi": round(agreement["nmi"], 4), "ari": round(agreement["ari"], 4),
         "nmi_without_outliers": round(kept["nmi"], 4), "ari_without_outliers": round(kept["ari"], 4),
@@ -74,7 +76,7 @@ def run_one(config: Path, backend: str, seed: int, output_dir: Path, cache_dir: 
         "diversity": round(metrics["diversity"], 4), "outlier_share": round(metrics["outlier_share"], 4),
         "n_topics": metrics["n_topics"], "embed_seconds": emb.get("seconds"),
         "embedded_chunks": emb.get("embedded"), "cached_chunks": emb.get("cache_hits"),
-        "fit_seconds": metrics["seconds"]["fit"], "wall_seconds": round(wall, 2),
+        "fit_seconds": stage["timings"]["fit"], "wall_seconds": round(wall, 2),
     }
 
 

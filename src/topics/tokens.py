@@ -33,16 +33,17 @@ import os
 import pickle
 import re
 import sqlite3
+import tempfile
 import threading
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 import pandas as pd
 
 from .config import TokenizeConfig, config_to_dict
 from .errors import InputError
-from .io import file_sha256, read_jsonl, text_sha256, write_bytes, write_table
+from .io import atomic_path, file_sha256, read_jsonl, text_sha256, write_bytes, write_table
 
 logger = logging.getLogger(__name__)
 
@@ -375,6 +376,15 @@ class TokenCache:
             found.update((h, (t, n)) for h, t, n in rows)
         return found
 
+    def has(self, hashes: Sequence[str]) -> set[str]:
+        """The subset of ``hashes`` held in the cache (no token text is read)."""
+        held: set[str] = set()
+        for start in range(0, len(hashes), 900):
+            part = list(hashes[start:start + 900])
+            rows = self.db.execute(f"SELECT text_hash FROM tokens WHERE text_hash IN ({','.join('?' * len(part))})", part)
+            held.update(h for (h,) in rows)
+        return held
+
     def put(self, rows: list[tuple[str, str, int]]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?)", rows)
@@ -387,6 +397,8 @@ _WORKER: Optional[ChineseTokenizer] = None
 
 
 def _init_worker(tok: ChineseTokenizer) -> None:
+    # Each worker loads the dictionary itself (from <cache_dir>/jieba/dict-<hash>.pickle when built): the
+    # parent never holds it, so no worker carries a copy-on-write duplicate of the parent's dictionary pages.
     global _WORKER
     _WORKER = tok.load()
 
@@ -398,6 +410,42 @@ def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> list[tupl
         tokens, n_raw = tok.tokens(text)
         out.append((" ".join(tokens), n_raw))
     return out
+
+
+def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
+    """Yield ``(key, _work(texts))`` for each ``(key, texts)`` job, in order. ``processes > 1``: on a pool
+    with at most ``2 x processes`` jobs in flight (``jobs`` is consumed lazily, so memory stays bounded)."""
+    if processes <= 1:
+        tok.load()
+        for key, texts in jobs:
+            yield key, _work(texts, tok) if texts else []
+        return
+    safe_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if safe_fork else "spawn")
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(tok,)) as pool:
+        pending: deque = deque()
+        for key, texts in jobs:
+            pending.append((key, pool.apply_async(_work, (texts,)) if texts else None))
+            while len(pending) > 2 * processes:
+                k, res = pending.popleft()
+                yield k, res.get() if res is not None else []
+        while pending:
+            k, res = pending.popleft()
+            yield k, res.get() if res is not None else []
+
+
+def _chunk_limits(tok: ChineseTokenizer, workers: int, total: int) -> tuple[int, int]:
+    return tok.cfg.chunk_size, max(20_000, total // (workers * 4))
+
+
+def _count_chunks(sizes: Iterable[int], max_docs: int, max_chars: int) -> int:
+    n, docs, size = 0, 0, 0
+    for s in sizes:
+        docs += 1
+        size += s
+        if docs >= max_docs or size >= max_chars:
+            n, docs, size = n + 1, 0, 0
+    return n + (1 if docs else 0)
 
 
 def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optional[Path] = None,
@@ -439,6 +487,13 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     return tokens, stats
 
 
+def _processes(workers: int, total: int, n_chunks: int) -> int:
+    """Processes segmentation runs on: 1 (in-process) for little text, else min(workers, chunks)."""
+    if workers <= 1 or total < MIN_PARALLEL_CHARS or n_chunks == 1:
+        return 1
+    return min(workers, n_chunks)
+
+
 def _segment_missing(missing: list[tuple[str, str]], tok: ChineseTokenizer, workers: int, progress: bool,
                      cache: Optional[TokenCache], found: dict) -> int:
     """Segment the (hash, text) pairs chunk by chunk into ``found``; each chunk is cached as it arrives,
@@ -446,30 +501,18 @@ def _segment_missing(missing: list[tuple[str, str]], tok: ChineseTokenizer, work
     if not missing:
         return 0
     total = sum(len(t) for _, t in missing)
-    chunks = _chunks(missing, tok.cfg.chunk_size, max(20_000, total // (workers * 4)))
+    chunks = _chunks(missing, *_chunk_limits(tok, workers, total))
     bar = _progress_bar(total, progress and total > 2_000_000)
-
-    def store(chunk: list[tuple[str, str]], out: list[tuple[str, int]]) -> None:
+    used = _processes(workers, total, len(chunks))
+    for chunk, out in _run_jobs(((c, [t for _, t in c]) for c in chunks), tok, used):
         rows = [(h, joined, n_raw) for (h, _), (joined, n_raw) in zip(chunk, out)]
         if cache:
             cache.put(rows)
         found.update((h, (joined, n_raw)) for h, joined, n_raw in rows)
         bar.update(sum(len(t) for _, t in chunk))
-
-    tok.load()  # before forking: workers inherit the loaded dictionary
-    if workers <= 1 or total < MIN_PARALLEL_CHARS or len(chunks) == 1:
-        for chunk in chunks:
-            store(chunk, _work([t for _, t in chunk], tok))
-        bar.close()
-        return 1
-    safe_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    ctx = multiprocessing.get_context("fork" if safe_fork else "spawn")
-    used = min(workers, len(chunks))
-    with ctx.Pool(used, initializer=_init_worker, initargs=(tok,)) as pool:
-        for chunk, out in zip(chunks, pool.imap(_work, [[t for _, t in c] for c in chunks])):
-            store(chunk, out)
     bar.close()
-    tok.segment_calls += len(missing)
+    if used > 1:
+        tok.segment_calls += len(missing)
     return used
 
 
@@ -500,15 +543,22 @@ def _progress_bar(total: int, enabled: bool):
 # --------------------------------------------------------------------------------------------------
 def apply_phrases(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list[list[str]], dict]:
     """Join frequent bigrams found by gensim ``Phrases`` with ``_`` (e.g. ``基层_减负``)."""
+    frozen = _phrase_model(tokens, cfg)
+    joined = [frozen[doc] for doc in tokens]
+    found = Counter(t for doc in joined for t in doc if t in frozen.phrasegrams)
+    return joined, _phrase_report(frozen, found)
+
+
+def _phrase_model(tokens: Iterable[list[str]], cfg: TokenizeConfig):
     from gensim.models.phrases import Phrases
 
     model = Phrases(tokens, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold, delimiter="_")
-    frozen = model.freeze()
-    joined = [frozen[doc] for doc in tokens]
-    found = Counter(t for doc in joined for t in doc if t in frozen.phrasegrams)
-    report = {"phrases_found": len(frozen.phrasegrams), "phrase_tokens": sum(found.values()),
-              "top_phrases": [t for t, _ in found.most_common(20)]}
-    return joined, report
+    return model.freeze()
+
+
+def _phrase_report(frozen, found: Counter) -> dict:
+    return {"phrases_found": len(frozen.phrasegrams), "phrase_tokens": sum(found.values()),
+            "top_phrases": [t for t, _ in found.most_common(20)]}
 
 
 def prune_vocabulary(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list[list[str]], pd.DataFrame, pd.DataFrame]:
@@ -522,10 +572,18 @@ def prune_vocabulary(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list
     """
     count = Counter(t for doc in tokens for t in doc)
     doc_freq = Counter(t for doc in tokens for t in set(doc))
+    vocab, dropped = _vocabulary_tables(count, doc_freq, len(tokens), cfg)
+    keep = set(vocab.token)
+    return [[t for t in doc if t in keep] for doc in tokens], vocab, dropped
+
+
+def _vocabulary_tables(count: Counter, doc_freq: Counter, n_units: int,
+                       cfg: TokenizeConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(vocabulary, dropped) tables of :func:`prune_vocabulary` from term and document counts."""
     table = pd.DataFrame({"token": list(count), "doc_freq": [doc_freq[t] for t in count],
                           "count": [count[t] for t in count]}, columns=["token", "doc_freq", "count"])
     table = table.sort_values(["count", "doc_freq", "token"], ascending=[False, False, True], kind="mergesort")
-    n_units = max(len(tokens), 1)
+    n_units = max(n_units, 1)
     reason = pd.Series("", index=table.index)
     reason[table.doc_freq < cfg.no_below] = "no_below"
     reason[(reason == "") & (table.doc_freq > cfg.no_above * n_units)] = "no_above"
@@ -534,42 +592,219 @@ def prune_vocabulary(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list
         reason[survivors[cfg.keep_n:]] = "keep_n"
     vocab = table[reason == ""].reset_index(drop=True)
     dropped = table[reason != ""].assign(reason=reason[reason != ""]).reset_index(drop=True)
-    keep = set(vocab.token)
-    return [[t for t in doc if t in keep] for doc in tokens], vocab, dropped
+    return vocab, dropped
 
 
 # --------------------------------------------------------------------------------------------------
 # Stage and loaders
 # --------------------------------------------------------------------------------------------------
 def run_stage(ctx) -> dict:
-    """Stage ``tokenize``: units.jsonl -> tokens.jsonl, vocabulary.csv, vocabulary_dropped.csv."""
+    """Stage ``tokenize``: units.jsonl -> tokens.jsonl, vocabulary.csv, vocabulary_dropped.csv.
+
+    Streams: units are read, segmented (a bounded number of chunks in flight) and written one chunk at a
+    time; term/document counts are kept incrementally and pruning is a second pass over the written
+    tokens, so memory does not grow with the corpus beyond the vocabulary and the unit ids.
+    """
     cfg = ctx.config.tokenize
-    units = _load_units(ctx.run_dir)
+    run_dir = Path(ctx.run_dir)
+    path = run_dir / "units.jsonl"
+    scan = _scan_units(path)
     tok = ChineseTokenizer(cfg, cache_dir=ctx.cache_dir)
-    tokens, stats = tokenize_texts(units["text"].tolist(), tok, cache_dir=ctx.cache_dir)
     summary: dict = {"settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
-                     "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords), "segmentation": stats}
-    if cfg.phrases:
-        tokens, summary["phrases"] = apply_phrases(tokens, cfg)
-    kept, vocab, dropped = prune_vocabulary(tokens, cfg)
-    out = pd.DataFrame({"unit_id": units["unit_id"].astype(str), "doc_id": units["doc_id"].astype(str),
-                        "tokens": kept})
-    write_table(out, ctx.run_dir / "tokens.jsonl")
-    write_table(vocab, ctx.run_dir / "vocabulary.csv")
-    write_table(dropped, ctx.run_dir / "vocabulary_dropped.csv")
+                     "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords)}
+    cache = TokenCache(ctx.cache_dir, tok.settings_hash) if ctx.cache_dir is not None and cfg.cache else None
+    raw_fd, raw_name = tempfile.mkstemp(prefix=".tokens_raw.", suffix=".tmp", dir=run_dir)
+    os.close(raw_fd)
+    raw_path = Path(raw_name)
+    try:
+        try:
+            stats, count, doc_freq = _segment_units(path, scan, tok, cache, raw_path)
+        finally:
+            if cache:
+                cache.close()
+        summary["segmentation"] = stats
+        n_units = len(scan["hashes"])
+        del scan
+        if cfg.phrases:
+            frozen = _phrase_model(_TokenFile(raw_path), cfg)
+            found: Counter = Counter()
+            count, doc_freq = Counter(), Counter()
+            with atomic_path(raw_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+                for rec in _TokenFile(raw_path).records():
+                    joined = frozen[rec["tokens"]]
+                    found.update(t for t in joined if t in frozen.phrasegrams)
+                    count.update(joined)
+                    doc_freq.update(set(joined))
+                    rec["tokens"] = joined
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            summary["phrases"] = _phrase_report(frozen, found)
+            del frozen
+        vocab, dropped = _vocabulary_tables(count, doc_freq, n_units, cfg)
+        del count, doc_freq
+        keep = set(vocab.token)
+        n_tokens = n_empty = n_out = 0
+        with atomic_path(run_dir / "tokens.jsonl") as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            for rec in _TokenFile(raw_path).records():
+                rec["tokens"] = [t for t in rec["tokens"] if t in keep]
+                n_tokens += len(rec["tokens"])
+                n_empty += not rec["tokens"]
+                n_out += 1
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        raw_path.unlink(missing_ok=True)
+    write_table(vocab, run_dir / "vocabulary.csv")
+    write_table(dropped, run_dir / "vocabulary_dropped.csv")
     by_reason = dropped.groupby("reason")
     summary["drop_report"] = {
         "filtered_per_text": stats["raw_words"] - stats["kept_tokens"],
         "terms_dropped": {r: int(len(g)) for r, g in by_reason},
         "tokens_dropped": {r: int(g["count"].sum()) for r, g in by_reason},
         "examples": {r: g.head(15)["token"].tolist() for r, g in by_reason},
-        "units_left_empty": int(sum(1 for doc in kept if not doc)),
+        "units_left_empty": int(n_empty),
     }
-    summary["counts"] = {"units": len(out), "tokens": int(sum(len(d) for d in kept)), "vocabulary": len(vocab)}
+    summary["counts"] = {"units": n_out, "tokens": int(n_tokens), "vocabulary": len(vocab)}
     summary["outputs"] = ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv"]
-    logger.info("tokenize: %d units, %d tokens, vocabulary %d (%d cached, %d segmented)", len(out),
-                summary["counts"]["tokens"], len(vocab), stats["cached"], stats["segmented"])
+    logger.info("tokenize: %d units, %d tokens, vocabulary %d (%d cached, %d segmented)", n_out,
+                n_tokens, len(vocab), stats["cached"], stats["segmented"])
     return summary
+
+
+class _TokenFile:
+    """Re-iterable token lists (or records) of a JSON-lines file with a ``tokens`` field."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def records(self) -> Iterator[dict]:
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (rec["tokens"] for rec in self.records())
+
+
+def _iter_units(path: Path) -> Iterator[tuple[int, dict]]:
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
+
+
+def _unit_text(rec: dict) -> str:
+    text = rec.get("text")
+    return "" if text is None else str(text)
+
+
+def _unit_id(value) -> str:
+    return "nan" if value is None else str(value)
+
+
+def _scan_units(path: Path) -> dict:
+    """First pass over units.jsonl: checks columns and unit ids; per unit the text's SHA-256, per distinct
+    text its length and number of occurrences (no text is kept)."""
+    if not path.is_file():
+        raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
+    columns: set[str] = set()
+    seen: set = set()
+    dups: list = []
+    hashes: list[str] = []
+    sizes: dict[str, int] = {}
+    repeats: Counter = Counter()
+    for _, rec in _iter_units(path):
+        columns.update(rec)
+        uid = rec.get("unit_id")
+        key = (type(uid).__name__, uid) if isinstance(uid, (int, float, str)) else repr(uid)
+        if key in seen:
+            if len(dups) < 5:
+                dups.append(uid)
+        else:
+            seen.add(key)
+        text = _unit_text(rec)
+        h = text_sha256(text)
+        hashes.append(h)
+        if h in sizes:
+            repeats[h] += 1
+        else:
+            sizes[h] = len(text)
+    missing = {"unit_id", "doc_id", "text"} - columns
+    if missing:
+        raise InputError(f"{path}: missing column(s) {sorted(missing)}; expected unit_id, doc_id, text")
+    if dups:
+        raise InputError(f"{path}: duplicate unit_id values, e.g. {dups}; unit ids must be unique")
+    return {"hashes": hashes, "sizes": sizes, "repeats": repeats}
+
+
+def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optional[TokenCache],
+                   out_path: Path) -> tuple[dict, Counter, Counter]:
+    """Second pass: segment what the cache lacks, write (unit_id, doc_id, tokens) lines to ``out_path`` in
+    unit order and count terms and documents. Returns (stats as in :func:`tokenize_texts`, count, doc_freq)."""
+    sizes, repeats = scan["sizes"], scan["repeats"]
+    cached = cache.has(list(sizes)) if cache else set()
+    missing_sizes = [s for h, s in sizes.items() if h not in cached]
+    total = sum(missing_sizes)
+    workers = tok.cfg.workers or os.cpu_count() or 1
+    max_docs, max_chars = _chunk_limits(tok, workers, total)
+    used = _processes(workers, total, _count_chunks(missing_sizes, max_docs, max_chars)) if missing_sizes else 0
+    bar = _progress_bar(total, total > 2_000_000)
+    kept_for_repeats: dict[str, tuple[str, int]] = {}  # results of texts that occur again later
+
+    def jobs() -> Iterator[tuple[list, list[str]]]:
+        units: list[tuple[str, str, str, bool]] = []  # unit_id, doc_id, hash, segmented in this job
+        texts: list[str] = []
+        size = 0
+        dispatched: set[str] = set()
+        for _, rec in _iter_units(path):
+            text = _unit_text(rec)
+            h = text_sha256(text)
+            new = h not in cached and h not in dispatched
+            if new:
+                dispatched.add(h)
+                texts.append(text)
+                size += len(text)
+            units.append((_unit_id(rec.get("unit_id")), _unit_id(rec.get("doc_id")), h, new))
+            if len(texts) >= max_docs or size >= max_chars or len(units) >= 4 * max_docs:
+                yield units, texts
+                units, texts, size = [], [], 0
+        if units:
+            yield units, texts
+
+    count: Counter = Counter()
+    doc_freq: Counter = Counter()
+    raw_words = kept_tokens = 0
+    with open(out_path, "w", encoding="utf-8") as fh:
+        for units, out in _run_jobs(jobs(), tok, max(used, 1)):
+            fresh = iter(out)
+            rows = []
+            lookup = cache.get([h for _, _, h, new in units if not new and h not in kept_for_repeats]) if cache else {}
+            for uid, did, h, new in units:
+                if new:
+                    hit = next(fresh)
+                    rows.append((h, hit[0], hit[1]))
+                else:
+                    hit = lookup.get(h) or kept_for_repeats[h]
+                if h in repeats and h not in kept_for_repeats:
+                    kept_for_repeats[h] = hit
+                tokens = hit[0].split(" ") if hit[0] else []
+                raw_words += hit[1]
+                kept_tokens += len(tokens)
+                count.update(tokens)
+                doc_freq.update(set(tokens))
+                fh.write(json.dumps({"unit_id": uid, "doc_id": did, "tokens": tokens}, ensure_ascii=False) + "\n")
+            if rows:
+                if cache:
+                    cache.put(rows)
+                bar.update(sum(sizes[h] for h, _, _ in rows))
+    bar.close()
+    if used > 1:
+        tok.segment_calls += len(missing_sizes)
+    stats = {"texts": len(scan["hashes"]), "unique_texts": len(sizes), "cached": len(sizes) - len(missing_sizes),
+             "segmented": len(missing_sizes), "workers": used, "raw_words": raw_words, "kept_tokens": kept_tokens}
+    return stats, count, doc_freq
 
 
 def _load_units(run_dir: Path) -> pd.DataFrame:

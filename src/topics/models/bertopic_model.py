@@ -387,6 +387,9 @@ def _project_tokens(ctx) -> tuple[pd.DataFrame, list[str], Callable[[str], list[
     return tokens, vocabulary, tokenizer
 
 
+RUN_DEPENDENT_STATS = ("seconds", "cache_hits", "embedded")
+
+
 def run_stage(ctx) -> dict:
     """The ``bertopic`` stage: embed units, fit, write tables, metrics and the model under ``<run>/bertopic/``."""
     from ..corpus import load_units
@@ -415,8 +418,8 @@ def run_stage(ctx) -> dict:
         "outlier_share": float((fit.assignments < 0).mean()),
         "document_outlier_share": float((doc_topics["dominant_topic"] < 0).mean()),
         **score_topics(fit, token_lists),
-        "embedding": embed_stats,
-        "seconds": {"embed": embed_stats.get("seconds"), **fit.seconds},
+        # only what the config determines: timings and cache hits vary run to run and go to run.json
+        "embedding": {k: v for k, v in embed_stats.items() if k not in RUN_DEPENDENT_STATS},
     }
     outputs = ["doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "model/config.json"]
     write_table(doc_topics, out_dir / "doc_topics.csv")
@@ -433,4 +436,5 @@ def run_stage(ctx) -> dict:
                 embed_stats.get("seconds") or 0, fit.seconds["fit"])
     return {"outputs": [f"{OUTPUT_DIR}/{o}" for o in outputs], "n_topics": metrics["n_topics"],
             "outlier_share": round(metrics["outlier_share"], 4), "npmi": round(metrics["npmi"], 4),
-            "c_v": round(metrics["c_v"], 4), "embedding": embed_stats}
+            "c_v": round(metrics["c_v"], 4), "embedding": embed_stats,
+            "timings": {"embed": embed_stats.get("seconds"), **fit.seconds}}
