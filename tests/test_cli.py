@@ -22,15 +22,6 @@ def topics(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           cwd=cwd, timeout=300)
 
 
-def _segment_available() -> bool:
-    try:
-        import topics.segment  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _segment_available(), reason="topics.segment is not there yet")
 def test_corpus_command_on_the_sample_folder(tmp_path):
     out = tmp_path / "docs.jsonl"
     proc = topics("corpus", "data/raw/sample", "--out", str(out))
@@ -110,8 +101,7 @@ def test_run_bad_config_is_one_error_line(tmp_path):
 
 def test_run_corpus_stage_end_to_end(tmp_path):
     cfg = tmp_path / "c.yaml"
-    segment = "" if _segment_available() else "  segment_articles: false\n"
-    cfg.write_text(f"name: e2e\noutput_dir: {tmp_path / 'results'}\ncorpus:\n  path: {SAMPLE}\n{segment}"
+    cfg.write_text(f"name: e2e\noutput_dir: {tmp_path / 'results'}\ncorpus:\n  path: {SAMPLE}\n"
                    "segment:\n  unit: chunk\n", encoding="utf-8")
     proc = topics("run", str(cfg), "--stages", "corpus")
     assert proc.returncode == 0, proc.stderr
