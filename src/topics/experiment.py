@@ -183,7 +183,8 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
             logger.info("stage %s: running", stage.name)
             started = time.perf_counter()
             summary = stage.load()(ctx) or {}
-            record = {"key": key, "seconds": round(time.perf_counter() - started, 3), "reused": False, **summary}
+            # the runner's fields last, so a stage's summary cannot overwrite them
+            record = {**summary, "key": key, "seconds": round(time.perf_counter() - started, 3), "reused": False}
             logger.info("stage %s: done in %.1f s", stage.name, record["seconds"])
         ctx.summaries[stage.name] = record
         manifest["stages"][stage.name] = record

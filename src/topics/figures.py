@@ -552,15 +552,15 @@ def run_stage(ctx) -> dict:
     docs = pd.read_csv(run_dir / "documents.csv", dtype={"doc_id": str, column: str})
     outputs, problems, names = [], [], []
     with journal_style():
-        pending = []
-        for model in models:
-            pending += _model_figures(run_dir, model, cfg, column, docs, ccfg.ci)
-        pending += _run_level_figures(run_dir, models)
-        for stem, fig in pending:
-            paths, probs = save_figure(fig, fig_dir / stem, cfg.formats, cfg.dpi)
-            outputs += [str(p.relative_to(run_dir)) for p in paths]
-            problems += probs
-            names.append(stem)
+        # saved (and closed) model by model, so only one model's figures are open at a time
+        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
+        batches.append(lambda: _run_level_figures(run_dir, models))
+        for batch in batches:
+            for stem, fig in batch():
+                paths, probs = save_figure(fig, fig_dir / stem, cfg.formats, cfg.dpi)
+                outputs += [str(p.relative_to(run_dir)) for p in paths]
+                problems += probs
+                names.append(stem)
     if cfg.interactive:
         outputs.append(str(_write_html(run_dir, models, column, fig_dir, ccfg.ci).relative_to(run_dir)))
     logger.info("figures: %d figures x %d formats in %s", len(names), len(cfg.formats), fig_dir)
