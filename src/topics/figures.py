@@ -141,7 +141,13 @@ def plot_prevalence_over_time(time_df: pd.DataFrame, topic: int, period: str = "
     ax.set_title(_topic_names(time_df)[topic], loc="left")
     ax.set_ylim(bottom=0)
     if pd.api.types.is_numeric_dtype(d[period]):
-        ax.set_xticks(np.unique(x))
+        periods = np.unique(x)
+        if len(periods) <= 8:
+            ax.set_xticks(periods)  # every period labelled
+        else:  # long series (e.g. a century of yearly reports): a few integer ticks that do not overlap
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     return ax
 
 
