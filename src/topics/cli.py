@@ -19,6 +19,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .config import load_config
     from .experiment import run
 
+    # The project's own INFO lines (stage started/done, embedding progress) are the progress display of a run.
+    logging.getLogger("topics").setLevel(logging.INFO)
     cfg = load_config(args.config)
     manifest = run(cfg, force=args.force, only=args.stages)
     stages = manifest["stages"]
@@ -66,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    # The project's own INFO lines (stage started/done, embedding progress) are the progress display.
-    logging.getLogger("topics").setLevel(logging.INFO)
     for noisy in ("fontTools", "gensim", "numba", "matplotlib", "urllib3"):  # library chatter under -v
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
