@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import RunConfig, config_to_dict
-from .io import file_sha256, to_json, write_json
+from .io import file_sha256, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -166,11 +166,11 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
     manifest["code_sha256"] = code_sha
     keys: dict[str, str] = {}
     wanted = _resolve(only)
+    enabled = {s.name for s in STAGES if s.enabled(cfg)}
     for stage in _dependency_order(STAGES):
         if stage.name not in wanted or not stage.enabled(cfg):
             continue
-        missing = [d for d in stage.depends if d in {s.name for s in STAGES} and d not in keys
-                   and any(s.name == d and s.enabled(cfg) for s in STAGES)]
+        missing = [d for d in stage.depends if d in enabled and d not in keys]
         if missing:
             raise RuntimeError(f"stage {stage.name} needs {missing} to run first")
         key = stage_key(stage, cfg, data_sha, keys, code_sha)
@@ -263,7 +263,3 @@ def _git_state() -> dict:
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
-
-
-def manifest_text(manifest: dict) -> str:
-    return to_json(manifest)
