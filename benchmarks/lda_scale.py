@@ -10,7 +10,10 @@ plain single-process recipe, measured in the same run.
   top-10 words, on each model's own tokens and on one common reference (the plain recipe's tokens), over
   the same seeded sample of 1000 stories.
 
-Usage (heavy: ~6 minutes; run under the shared CPU lock)::
+The plain recipe runs in its own process (reading the corpus itself); its peak RSS includes its texts and
+LdaMulticore's worker process, as ours includes the tokenizer workers.
+
+Usage (heavy: ~4 minutes; run under the shared CPU lock)::
 
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/lda_scale.py
 
@@ -56,7 +59,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shares", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--plain-child", metavar="OUT", help=argparse.SUPPRESS)  # internal: the plain recipe's process
     args = parser.parse_args()
+    if args.plain_child:
+        texts = [json.loads(l)["text"] for l in gzip.open(CORPUS, "rt", encoding="utf-8")]
+        Path(args.plain_child).write_text(json.dumps(run_plain(texts), ensure_ascii=False), encoding="utf-8")
+        return 0
     if not CORPUS.is_file():
         print(json.dumps({"skipped": f"corpus not found: {CORPUS.resolve()} (benchmarks need ../shared/corpora/)"}))
         return 0
@@ -71,13 +79,12 @@ def main() -> int:
             path = tmp / f"xwlb_{int(share * 100)}.jsonl"
             path.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
             ours[f"{int(share * 100)}%"] = run_ours(path, tmp / f"run_{int(share * 100)}", n)
-            print(json.dumps({"ours": ours[f"{int(share * 100)}%"]}), file=sys.stderr, flush=True)
+            print(json.dumps({"ours": {k: v for k, v in ours[f"{int(share * 100)}%"].items() if not k.startswith("_")}}), file=sys.stderr, flush=True)
         out["topics_run"] = ours
         full = ours.get("100%")
         if not args.skip_plain:
-            texts = [json.loads(l)["text"] for l in lines]
-            plain = run_plain(texts)
-            print(json.dumps({"plain": {k: v for k, v in plain.items() if k != "_model"}}), file=sys.stderr, flush=True)
+            plain = run_plain_subprocess(tmp / "plain.json")
+            print(json.dumps({"plain": {k: v for k, v in plain.items() if not k.startswith("_")}}), file=sys.stderr, flush=True)
             if full:
                 score_common(full, plain)
             out["plain_recipe"] = {k: v for k, v in plain.items() if not k.startswith("_")}
@@ -172,6 +179,12 @@ def _lda_top_words(run_dir: Path) -> list[list[str]]:
 
 
 # --------------------------------------------------------------------------------------------------
+def run_plain_subprocess(out: Path) -> dict:
+    """The plain recipe in its own process, so its peak RSS is its own (not this script's corpus copies)."""
+    subprocess.run([sys.executable, __file__, "--plain-child", str(out)], check=True, cwd=ROOT)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def run_plain(texts: list[str]) -> dict:
     """jieba.lcut loop + gensim LdaMulticore(passes=2), one process (LdaMulticore's default workers)."""
     import jieba

@@ -279,20 +279,14 @@ def test_vocabulary_restriction_has_its_own_cache_key(jieba_cache):
     assert limited.settings_hash != full.settings_hash
 
 
-def test_spawn_fallback_when_threads_run(jieba_cache, sample_texts):
-    import threading
-
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)  # another thread makes fork unsafe: the pool must spawn
-    thread.start()
-    try:
-        cfg = TokenizeConfig(cache=False)
-        spawned, stats = tokenize_texts(sample_texts, ChineseTokenizer(cfg, cache_dir=jieba_cache), workers=2)
-    finally:
-        stop.set()
-        thread.join()
-    single, _ = tokenize_texts(sample_texts, ChineseTokenizer(cfg, cache_dir=jieba_cache), workers=1)
-    assert stats["workers"] == 2 and spawned == single
+def test_process_pool_gives_the_tokens_of_one_process(tmp_path, sample_texts):
+    # a fresh cache folder: the parent builds the dictionary file once and releases it; spawned workers load it
+    pooled_tok = ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=tmp_path)
+    pooled, stats = tokenize_texts(sample_texts, pooled_tok, workers=2)
+    assert stats["workers"] == 2 and pooled_tok._jieba is None
+    assert len(list((tmp_path / "jieba").glob("dict-*.pickle"))) == 1
+    single, _ = tokenize_texts(sample_texts, ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=tmp_path), workers=1)
+    assert pooled == single and sum(map(len, single)) > 10_000
 
 
 def test_built_dictionary_cache_gives_the_same_tokenizer(tmp_path, sample_texts):

@@ -215,7 +215,7 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
     meta = map_columns(table.drop(columns=[c for c in (cols.text, cols.id) if c]), cols, where, table=True)
     report: dict[str, Any] = {"input": where, "format": fmt, "per_file": {}, "skipped": [], "traditional": []}
     records, bad = [], []
-    for i, (doc_id, raw, (_, meta_row)) in enumerate(zip(ids, texts, meta.iterrows())):
+    for i, (doc_id, raw, meta_row) in enumerate(zip(ids, texts, meta.to_dict("records"))):
         name = f"row {i} (id {doc_id})"
         text = raw if isinstance(raw, str) else ""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -228,7 +228,7 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
         if trad:
             report["traditional"].append({"row": i, "doc_id": doc_id, **trad})
         paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
-        rec = {"doc_id": doc_id, **{k: v for k, v in meta_row.to_dict().items()}}
+        rec = {"doc_id": doc_id, **meta_row}
         fields = _article_fields(rec.pop("title", None), paragraphs, [])
         for key in PROVENANCE:  # the user's own provenance columns win over the empty defaults
             if key in rec:

@@ -52,22 +52,17 @@ class EncodedCorpus:
         """Encode token lists in one pass (streamed: only the integer arrays are kept).
 
         With a fixed ``vocab``, tokens outside it are dropped (used for held-out documents)."""
-        index: dict[str, int] = {w: i for i, w in enumerate(vocab)} if vocab is not None else {}
-        grow = vocab is None
-        words: list[str] = list(vocab) if vocab is not None else []
         docs = []
+        if vocab is None:  # ids in order of first occurrence
+            index: dict[str, int] = {}
+            add = index.setdefault
+            for tokens in token_lists:
+                docs.append(np.array([add(w, len(index)) for w in tokens], dtype=np.int32))
+            return cls(docs, list(index))
+        index = {w: i for i, w in enumerate(vocab)}
         for tokens in token_lists:
-            ids = []
-            for w in tokens:
-                i = index.get(w)
-                if i is None:
-                    if not grow:
-                        continue
-                    i = index[w] = len(words)
-                    words.append(w)
-                ids.append(i)
-            docs.append(np.asarray(ids, dtype=np.int32))
-        return cls(docs, words)
+            docs.append(np.array([index[w] for w in tokens if w in index], dtype=np.int32))
+        return cls(docs, list(vocab))
 
     def __len__(self) -> int:
         return len(self.docs)
