@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -287,6 +289,24 @@ def test_process_pool_gives_the_tokens_of_one_process(tmp_path, sample_texts):
     assert len(list((tmp_path / "jieba").glob("dict-*.pickle"))) == 1
     single, _ = tokenize_texts(sample_texts, ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=tmp_path), workers=1)
     assert pooled == single and sum(map(len, single)) > 10_000
+
+
+def test_pool_from_a_script_without_main_guard(tmp_path):
+    # spawned workers must not re-run the caller's script (which would start the run again in each worker)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from topics.config import TokenizeConfig\n"
+        "from topics.tokens import ChineseTokenizer, tokenize_texts\n"
+        f"texts = [p.read_text(encoding='utf-8', errors='replace') for p in sorted(Path({str(SAMPLE)!r}).glob('*.txt'))]\n"
+        f"tok = ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=Path({str(tmp_path / 'cache')!r}))\n"
+        "tokens, stats = tokenize_texts(texts, tok, workers=2)\n"
+        "print(stats['workers'], sum(map(len, tokens)))\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    workers, n_tokens = map(int, done.stdout.split())
+    assert workers == 2 and n_tokens > 10_000
 
 
 def test_built_dictionary_cache_gives_the_same_tokenizer(tmp_path, sample_texts):

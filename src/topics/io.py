@@ -88,7 +88,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
         if suffix == ".csv":
             out = df.copy()
             for col in out.columns:
-                if out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+                if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
                     out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
             out.to_csv(tmp, index=False, lineterminator="\n")
         elif suffix == ".jsonl":

@@ -34,6 +34,7 @@ import os
 import pickle
 import re
 import sqlite3
+import sys
 import tempfile
 from collections import Counter, deque
 from pathlib import Path
@@ -67,6 +68,7 @@ _NUMERAL = r"(?:[0-9０-９]+(?:[.．,，][0-9０-９]+)*|[零〇一二三四五
 _NUMBER_UNIT = (r"(?:年代|年度|周年|世纪|年|月|日|号|时|点|分|秒|岁|多|余|届|次|期|个|项|条|名|人|位|件|家|倍|"
                 r"元|万元|亿元|万|亿|%|％|‰|公里|千米|米|吨|亩|天|周|批|版|段|章|节|类|种|点多)")
 NUMBER_RE = re.compile(rf"^[第约近]?{_NUMERAL}(?:{_NUMBER_UNIT})?$")
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters json.dumps escapes (with ensure_ascii=False)
 _CONTENT_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9０-９]")  # a token without these is punctuation/symbols
 
 
@@ -417,29 +419,62 @@ def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> list[tupl
     return out
 
 
-def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
-    """Yield ``(key, _work(texts))`` for each ``(key, texts)`` job, in order. ``processes > 1``: on a pool
+def _work_counted(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> tuple[list[tuple[str, int]], dict, dict]:
+    """:func:`_work` plus the texts' term and document counts, counted where the token strings already
+    live (the stage's main process then merges per-chunk counts instead of re-counting every token)."""
+    tok = tok or _WORKER
+    out = []
+    count: Counter = Counter()
+    doc_freq: Counter = Counter()
+    for text in texts:
+        tokens, n_raw = tok.tokens(text)
+        out.append((" ".join(tokens), n_raw))
+        count.update(tokens)
+        doc_freq.update(set(tokens))
+    return out, dict(count), dict(doc_freq)
+
+
+def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int,
+              work=_work) -> Iterator:
+    """Yield ``(key, work(texts))`` for each ``(key, texts)`` job, in order. ``processes > 1``: on a pool
     of spawned processes with at most ``2 x processes`` jobs in flight (``jobs`` is consumed lazily, so
     memory stays bounded)."""
     if processes <= 1:
         tok.load()
         for key, texts in jobs:
-            yield key, _work(texts, tok) if texts else []
+            yield key, work(texts, tok) if texts else None
         return
     if tok.cache_dir is not None and tok._jieba is None:
         tok.load()  # builds the dictionary file once here, so workers only load it
         tok.release()
     _release_memory()
-    with multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(tok,)) as pool:
+    with _spawn_pool(processes, tok) as pool:
         pending: deque = deque()
         for key, texts in jobs:
-            pending.append((key, pool.apply_async(_work, (texts,)) if texts else None))
+            pending.append((key, pool.apply_async(work, (texts,)) if texts else None))
             while len(pending) > 2 * processes:
                 k, res = pending.popleft()
-                yield k, res.get() if res is not None else []
+                yield k, res.get() if res is not None else None
         while pending:
             k, res = pending.popleft()
-            yield k, res.get() if res is not None else []
+            yield k, res.get() if res is not None else None
+
+
+def _spawn_pool(processes: int, tok: ChineseTokenizer):
+    """A pool of spawned workers that never re-run the caller's script.
+
+    A spawned child normally re-imports the parent's ``__main__`` file, so a user's script without an
+    ``if __name__ == "__main__":`` guard would start the whole run again in every worker. The workers need
+    nothing from it (``_work`` and ``_init_worker`` live here), so ``__main__`` is swapped for an empty
+    module while the workers start."""
+    import types
+
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(tok,))
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _release_memory() -> None:
@@ -651,13 +686,12 @@ def run_stage(ctx) -> dict:
             found: Counter = Counter()
             count, doc_freq = Counter(), Counter()
             with atomic_path(raw_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-                for rec in _TokenFile(raw_path).records():
-                    joined = frozen[rec["tokens"]]
+                for ids, tokens in _TokenFile(raw_path).records():
+                    joined = frozen[tokens]
                     found.update(t for t in joined if t in frozen.phrasegrams)
                     count.update(joined)
                     doc_freq.update(set(joined))
-                    rec["tokens"] = joined
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    fh.write(f"{ids}\t{' '.join(joined)}\n")
             summary["phrases"] = _phrase_report(frozen, found)
             del frozen
         vocab, dropped = _vocabulary_tables(count, doc_freq, n_units, cfg)
@@ -665,12 +699,12 @@ def run_stage(ctx) -> dict:
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
         with atomic_path(run_dir / "tokens.jsonl") as tmp, open(tmp, "w", encoding="utf-8") as fh:
-            for rec in _TokenFile(raw_path).records():
-                rec["tokens"] = [t for t in rec["tokens"] if t in keep]
-                n_tokens += len(rec["tokens"])
-                n_empty += not rec["tokens"]
+            for ids, tokens in _TokenFile(raw_path).records():
+                tokens = [t for t in tokens if t in keep]
+                n_tokens += len(tokens)
+                n_empty += not tokens
                 n_out += 1
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                fh.write(_token_line(ids, tokens))
     finally:
         raw_path.unlink(missing_ok=True)
     write_table(vocab, run_dir / "vocabulary.csv")
@@ -691,18 +725,36 @@ def run_stage(ctx) -> dict:
 
 
 class _TokenFile:
-    """Re-iterable token lists (or records) of a JSON-lines file with a ``tokens`` field."""
+    """The stage's intermediate file: one line per unit, ``<unit_id JSON>\t<doc_id JSON>\t<tokens joined by
+    spaces>`` (tokens never hold whitespace; JSON strings never hold a raw tab). Cheaper to write and read
+    than JSON lines, which only the final ``tokens.jsonl`` needs. Iterating gives token lists."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def records(self) -> Iterator[dict]:
+    @staticmethod
+    def line(uid: str, did: str, joined: str) -> str:
+        return f"{json.dumps(uid, ensure_ascii=False)}\t{json.dumps(did, ensure_ascii=False)}\t{joined}\n"
+
+    def records(self) -> Iterator[tuple[str, list[str]]]:
+        """``(ids, tokens)`` per unit; ``ids`` is the line's ``<unit_id JSON>\t<doc_id JSON>`` part."""
         with open(self.path, encoding="utf-8") as fh:
             for line in fh:
-                yield json.loads(line)
+                ids, _, joined = line[:-1].rpartition("\t")
+                yield ids, joined.split(" ") if joined else []
 
     def __iter__(self) -> Iterator[list[str]]:
-        return (rec["tokens"] for rec in self.records())
+        return (tokens for _, tokens in self.records())
+
+
+def _token_line(ids: str, tokens: list[str]) -> str:
+    """One ``tokens.jsonl`` line, byte-identical to ``json.dumps({"unit_id", "doc_id", "tokens"},
+    ensure_ascii=False)`` (built from parts: the ids are JSON already, and plain tokens need no escaping)."""
+    uid, did = ids.split("\t")
+    body = '["' + '", "'.join(tokens) + '"]' if tokens else "[]"
+    if _JSON_ESCAPED.search("".join(tokens)):  # never from jieba's tokens; kept exact all the same
+        body = json.dumps(tokens, ensure_ascii=False)
+    return f'{{"unit_id": {uid}, "doc_id": {did}, "tokens": {body}}}\n'
 
 
 def _iter_units(path: Path) -> Iterator[tuple[int, dict]]:
@@ -798,8 +850,12 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
     doc_freq: Counter = Counter()
     raw_words = kept_tokens = 0
     with open(out_path, "w", encoding="utf-8") as fh:
-        for units, out in _run_jobs(jobs(), tok, max(used, 1)):
-            fresh = iter(out)
+        for units, result in _run_jobs(jobs(), tok, max(used, 1), work=_work_counted):
+            if result is not None:
+                out, chunk_count, chunk_df = result
+                count.update(chunk_count)
+                doc_freq.update(chunk_df)
+            fresh = iter(out if result is not None else ())
             rows = []
             lookup = cache.get([h for _, _, h, new in units if not new and h not in kept_for_repeats]) if cache else {}
             for uid, did, h, new in units:
@@ -810,12 +866,15 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
                     hit = lookup.get(h) or kept_for_repeats[h]
                 if h in repeats and h not in kept_for_repeats:
                     kept_for_repeats[h] = hit
-                tokens = hit[0].split(" ") if hit[0] else []
                 raw_words += hit[1]
-                kept_tokens += len(tokens)
-                count.update(tokens)
-                doc_freq.update(set(tokens))
-                fh.write(json.dumps({"unit_id": uid, "doc_id": did, "tokens": tokens}, ensure_ascii=False) + "\n")
+                if new:  # counted by _work_counted
+                    kept_tokens += hit[0].count(" ") + 1 if hit[0] else 0
+                else:
+                    tokens = hit[0].split(" ") if hit[0] else []
+                    kept_tokens += len(tokens)
+                    count.update(tokens)
+                    doc_freq.update(set(tokens))
+                fh.write(_TokenFile.line(uid, did, hit[0]))
             if rows:
                 if cache:
                     cache.put(rows)
