@@ -213,10 +213,12 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
         ids = [str(i) for i in range(len(table))]
     texts = table[cols.text].tolist()
     meta = map_columns(table.drop(columns=[c for c in (cols.text, cols.id) if c]), cols, where, table=True)
+    del table  # the texts live on in `texts` only, and each is dropped once processed (peak memory)
     report: dict[str, Any] = {"input": where, "format": fmt, "per_file": {}, "skipped": [], "traditional": []}
     records, bad = [], []
     for i, (doc_id, raw, meta_row) in enumerate(zip(ids, texts, meta.to_dict("records"))):
         name = f"row {i} (id {doc_id})"
+        texts[i] = None
         text = raw if isinstance(raw, str) else ""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         try:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import RunConfig, config_to_dict
-from .io import file_sha256, write_json
+from .io import file_sha256, release_memory, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
             logger.info("stage %s: running", stage.name)
             started = time.perf_counter()
             summary = stage.load()(ctx) or {}
+            release_memory()
             # the runner's fields last, so a stage's summary cannot overwrite them
             record = {**summary, "key": key, "seconds": round(time.perf_counter() - started, 3), "reused": False}
             logger.info("stage %s: done in %.1f s", stage.name, record["seconds"])

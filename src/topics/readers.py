@@ -374,7 +374,7 @@ def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
             raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
         return pd.DataFrame.from_records(records)
     records = []
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(io.StringIO(text, newline="\n"), 1):  # one line at a time, not a list of them
         if not line.strip():
             continue
         try:

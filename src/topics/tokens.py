@@ -44,7 +44,7 @@ import pandas as pd
 
 from .config import TokenizeConfig, config_to_dict
 from .errors import InputError
-from .io import atomic_path, file_sha256, read_jsonl, text_sha256, write_bytes, write_table
+from .io import atomic_path, file_sha256, read_jsonl, release_memory, text_sha256, write_bytes, write_table
 
 logger = logging.getLogger(__name__)
 
@@ -447,7 +447,7 @@ def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, p
     if tok.cache_dir is not None and tok._jieba is None:
         tok.load()  # builds the dictionary file once here, so workers only load it
         tok.release()
-    _release_memory()
+    release_memory()
     with _spawn_pool(processes, tok) as pool:
         pending: deque = deque()
         for key, texts in jobs:
@@ -475,19 +475,6 @@ def _spawn_pool(processes: int, tok: ChineseTokenizer):
         return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(tok,))
     finally:
         sys.modules["__main__"] = main
-
-
-def _release_memory() -> None:
-    """Return freed heap memory (e.g. an earlier stage's tables) to the OS before a long stage."""
-    import gc
-
-    gc.collect()
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _chunk_limits(tok: ChineseTokenizer, workers: int, total: int) -> tuple[int, int]:
