@@ -18,9 +18,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: tokenizer worker processes start without pandas (~0.4 s)
+    import pandas as pd
 
 from .errors import InputError
 
@@ -104,6 +105,8 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 def read_jsonl(path: str | os.PathLike) -> pd.DataFrame:
     """Read a JSON-lines file (optionally ``.gz``); a bad line is reported with its line number."""
     import gzip
+
+    import pandas as pd
 
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open

@@ -38,9 +38,10 @@ import sys
 import tempfile
 from collections import Counter, deque
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used, so spawned tokenizer workers start without pandas (~0.4 s each)
+    import pandas as pd
 
 from .config import TokenizeConfig, config_to_dict
 from .errors import InputError
@@ -576,7 +577,7 @@ def _progress_bar(total: int, enabled: bool):
     from tqdm.auto import tqdm
 
     class _Bar(tqdm):
-        monitor_interval = 0  # no monitor thread: it would make a later fork unsafe
+        monitor_interval = 0  # no monitor thread (a later fork, e.g. of LDA chains, is unsafe while threads run)
 
     return _Bar(total=total, unit="char", unit_scale=True, desc="tokenize", disable=None if enabled else True)
 
@@ -623,6 +624,8 @@ def prune_vocabulary(tokens: list[list[str]], cfg: TokenizeConfig) -> tuple[list
 def _vocabulary_tables(count: Counter, doc_freq: Counter, n_units: int,
                        cfg: TokenizeConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(vocabulary, dropped) tables of :func:`prune_vocabulary` from term and document counts."""
+    import pandas as pd
+
     table = pd.DataFrame({"token": list(count), "doc_freq": [doc_freq[t] for t in count],
                           "count": [count[t] for t in count]}, columns=["token", "doc_freq", "count"])
     table = table.sort_values(["count", "doc_freq", "token"], ascending=[False, False, True], kind="mergesort")
@@ -876,6 +879,8 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
 
 def load_tokens(run_dir: str | Path) -> pd.DataFrame:
     """The tokenize stage's ``tokens.jsonl``: unit_id, doc_id, tokens (list of str)."""
+    import pandas as pd
+
     path = Path(run_dir) / "tokens.jsonl"
     if not path.is_file():
         raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
@@ -887,6 +892,8 @@ def load_tokens(run_dir: str | Path) -> pd.DataFrame:
 
 def load_vocabulary(run_dir: str | Path) -> pd.DataFrame:
     """The tokenize stage's ``vocabulary.csv``: token, doc_freq, count."""
+    import pandas as pd
+
     path = Path(run_dir) / "vocabulary.csv"
     if not path.is_file():
         raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
