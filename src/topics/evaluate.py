@@ -307,18 +307,25 @@ def label_topics(
     """
     vocab = np.asarray(vocab, dtype=object)
     phi = _row_normalise(topic_word)
-    frex = frex_scores(phi, frex_weight)
-    rows = []
-    lift = None
+    # Row by row, with the same arithmetic as frex_scores(phi) / lift_scores(phi, freq): a few K x V arrays
+    # at once instead of about eight (K = 50 x V = 55,000 is 22 MB each).
+    phi2 = _row_normalise(phi)
+    col = np.maximum(phi2.sum(axis=0), 1e-300)
     if word_freq is not None:
         freq = np.asarray(word_freq, dtype=float)
-        lift = np.where(freq[None, :] >= min_count, lift_scores(phi, freq), -np.inf)
+        if freq.shape[0] != phi.shape[1]:
+            raise ValueError(f"label_topics: word_freq has {freq.shape[0]} entries but topic_word has {phi.shape[1]} columns")
+        share, counted = np.maximum(freq / freq.sum(), 1e-300), freq >= min_count
+    rows = []
     for k in range(phi.shape[0]):
+        frex = 1.0 / (frex_weight / _ecdf_rows((phi2[k] / col)[None, :])[0]
+                      + (1 - frex_weight) / _ecdf_rows(phi2[k][None, :])[0])
+        lift = np.where(counted, phi2[k] / share, -np.inf) if word_freq is not None else None
         rows.append({
             "topic": k,
             "prob": " ".join(vocab[np.argsort(-phi[k], kind="stable")[:n]]),
-            "frex": " ".join(vocab[np.argsort(-frex[k], kind="stable")[:n]]),
-            "lift": " ".join(vocab[np.argsort(-lift[k], kind="stable")[:n]]) if lift is not None else "",
+            "frex": " ".join(vocab[np.argsort(-frex, kind="stable")[:n]]),
+            "lift": " ".join(vocab[np.argsort(-lift, kind="stable")[:n]]) if lift is not None else "",
         })
     return pd.DataFrame(rows)
 
