@@ -102,24 +102,28 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     return path
 
 
-def read_jsonl(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a JSON-lines file (optionally ``.gz``); a bad line is reported with its line number."""
+def iter_jsonl(path: str | os.PathLike, fix: str = "fix or remove that line") -> Iterator[dict]:
+    """Records of a JSON-lines file (optionally ``.gz``), one at a time; blank lines are skipped and a bad
+    line is an :class:`InputError` naming its number, followed by ``fix`` (what to do about it)."""
     import gzip
-
-    import pandas as pd
 
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    records = []
     with opener(path, "rt", encoding="utf-8-sig") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                yield json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
-    return pd.DataFrame.from_records(records)
+                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); {fix}") from None
+
+
+def read_jsonl(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a JSON-lines file (optionally ``.gz``); a bad line is reported with its line number."""
+    import pandas as pd
+
+    return pd.DataFrame.from_records(list(iter_jsonl(path)))
 
 
 def file_sha256(path: str | os.PathLike) -> str:

@@ -23,7 +23,6 @@ import json
 import logging
 import re
 import warnings
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # imported where used, so spawned tokenizer workers start wit
 
 from .config import TokenizeConfig, config_to_dict
 from .errors import InputError
-from .io import atomic_path, file_sha256, read_jsonl, release_memory, text_sha256, write_bytes, write_table
+from .io import atomic_path, file_sha256, iter_jsonl, read_jsonl, release_memory, text_sha256, write_bytes, write_table
 
 logger = logging.getLogger(__name__)
 
@@ -747,17 +747,6 @@ def _token_line(ids: str, tokens: list[str]) -> str:
     return f'{{"unit_id": {uid}, "doc_id": {did}, "tokens": {body}}}\n'
 
 
-def _iter_units(path: Path) -> Iterator[tuple[int, dict]]:
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield n, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
-
-
 def _unit_text(rec: dict) -> str:
     text = rec.get("text")
     return "" if text is None else str(text)
@@ -778,7 +767,7 @@ def _scan_units(path: Path) -> dict:
     hashes: list[str] = []
     sizes: dict[str, int] = {}
     repeats: Counter = Counter()
-    for _, rec in _iter_units(path):
+    for rec in iter_jsonl(path):
         columns.update(rec)
         uid = rec.get("unit_id")
         key = (type(uid).__name__, uid) if isinstance(uid, (int, float, str)) else repr(uid)
@@ -821,7 +810,7 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
         texts: list[str] = []
         size = 0
         dispatched: set[str] = set()
-        for _, rec in _iter_units(path):
+        for rec in iter_jsonl(path):
             text = _unit_text(rec)
             h = text_sha256(text)
             new = h not in cached and h not in dispatched

@@ -42,7 +42,7 @@ import pandas as pd
 from ..config import LdaConfig
 from ..errors import InputError
 from ..evaluate import coherence, exclusivity, label_topics, stability, topic_diversity
-from ..io import atomic_path, write_json, write_table
+from ..io import atomic_path, iter_jsonl, write_json, write_table
 from .lda_engines import EncodedCorpus, EngineFit, fit_gensim, fit_tomotopy
 
 logger = logging.getLogger(__name__)
@@ -67,13 +67,7 @@ def read_token_records(path: str | Path) -> Iterator[dict]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: not found; run the tokenize stage first (topics run CONFIG --stages tokenize)")
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); rerun the tokenize stage") from None
+    yield from iter_jsonl(path, fix="rerun the tokenize stage")
 
 
 def prepare_input(tokens: pd.DataFrame | Iterable[dict]) -> LdaInput:
@@ -496,6 +490,4 @@ def _read_documents(run_dir: Path) -> Optional[pd.DataFrame]:
 
 
 def _read_json(path: Path) -> dict:
-    import json
-
     return json.loads(path.read_text(encoding="utf-8"))
