@@ -268,6 +268,25 @@ def test_stage_is_registered_after_corpus():
     assert stage.target == "topics.tokens:run_stage" and stage.depends == ("corpus",)
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_stage_with_repeated_texts_equals_the_in_memory_pipeline(tmp_path, cache):
+    # repeated and empty units, cold then warm: the streamed stage writes what tokenize_texts + prune_vocabulary give
+    texts = [_read_sample(p.name) for p in sorted(SAMPLE.glob("*.txt"))[:3]]
+    units = [texts[0], texts[1], texts[0], "", texts[2], texts[1]]
+    write_table(pd.DataFrame({"unit_id": [f"u{i}" for i in range(6)], "doc_id": [f"d{i}" for i in range(6)],
+                              "text": units}), tmp_path / "units.jsonl")
+    cfg = config_from_dict({"name": "t", "tokenize": {"cache": cache}})
+    tokens, _ = tokenize_texts(units, ChineseTokenizer(TokenizeConfig(cache=False)), workers=1)
+    kept, vocab, _ = prune_vocabulary(tokens, cfg.tokenize)
+    for _ in range(2):
+        summary = run_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
+        written = pd.read_json(tmp_path / "tokens.jsonl", lines=True)
+        assert written["tokens"].tolist() == kept and written["unit_id"].tolist() == [f"u{i}" for i in range(6)]
+        assert pd.read_csv(tmp_path / "vocabulary.csv", keep_default_na=False).equals(vocab)
+        assert summary["segmentation"]["unique_texts"] == 4 and summary["counts"]["units"] == 6
+    assert summary["segmentation"]["cached"] == (4 if cache else 0)
+
+
 def test_missing_units_is_a_clear_error(tmp_path):
     ctx = RunContext(RunConfig(name="t"), tmp_path, tmp_path / "cache")
     with pytest.raises(InputError, match="units.jsonl: not found; run the corpus stage"):

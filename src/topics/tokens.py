@@ -411,18 +411,10 @@ def _init_worker(tok: ChineseTokenizer) -> None:
     _WORKER = tok.load()
 
 
-def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> list[tuple[str, int]]:
-    tok = tok or _WORKER
-    out = []
-    for text in texts:
-        tokens, n_raw = tok.tokens(text)
-        out.append((" ".join(tokens), n_raw))
-    return out
-
-
-def _work_counted(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> tuple[list[tuple[str, int]], dict, dict]:
-    """:func:`_work` plus the texts' term and document counts, counted where the token strings already
-    live (the stage's main process then merges per-chunk counts instead of re-counting every token)."""
+def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None, counted: bool = False):
+    """``(space-joined tokens, raw word count)`` per text; with ``counted``, also the texts' term and
+    document counts, made here where the token strings already live (the stage's main process then merges
+    per-chunk counts instead of re-counting every token): ``(rows, count, doc_freq)``."""
     tok = tok or _WORKER
     out = []
     count: Counter = Counter()
@@ -430,20 +422,21 @@ def _work_counted(texts: list[str], tok: Optional[ChineseTokenizer] = None) -> t
     for text in texts:
         tokens, n_raw = tok.tokens(text)
         out.append((" ".join(tokens), n_raw))
-        count.update(tokens)
-        doc_freq.update(set(tokens))
-    return out, dict(count), dict(doc_freq)
+        if counted:
+            count.update(tokens)
+            doc_freq.update(set(tokens))
+    return (out, dict(count), dict(doc_freq)) if counted else out
 
 
 def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int,
-              work=_work) -> Iterator:
-    """Yield ``(key, work(texts))`` for each ``(key, texts)`` job, in order. ``processes > 1``: on a pool
+              counted: bool = False) -> Iterator:
+    """Yield ``(key, _work(texts, counted=counted))`` for each ``(key, texts)`` job (None for no texts), in order. ``processes > 1``: on a pool
     of spawned processes with at most ``2 x processes`` jobs in flight (``jobs`` is consumed lazily, so
     memory stays bounded)."""
     if processes <= 1:
         tok.load()
         for key, texts in jobs:
-            yield key, work(texts, tok) if texts else None
+            yield key, _work(texts, tok, counted) if texts else None
         return
     if tok.cache_dir is not None and tok._jieba is None:
         tok.load()  # builds the dictionary file once here, so workers only load it
@@ -452,7 +445,7 @@ def _run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, p
     with _spawn_pool(processes, tok) as pool:
         pending: deque = deque()
         for key, texts in jobs:
-            pending.append((key, pool.apply_async(work, (texts,)) if texts else None))
+            pending.append((key, pool.apply_async(_work, (texts, None, counted)) if texts else None))
             while len(pending) > 2 * processes:
                 k, res = pending.popleft()
                 yield k, res.get() if res is not None else None
@@ -482,14 +475,18 @@ def _chunk_limits(tok: ChineseTokenizer, workers: int, total: int) -> tuple[int,
     return tok.cfg.chunk_size, max(20_000, total // (workers * 4))
 
 
-def _count_chunks(sizes: Iterable[int], max_docs: int, max_chars: int) -> int:
-    n, docs, size = 0, 0, 0
-    for s in sizes:
+def _chunk_ends(sizes: Iterable[int], max_docs: int, max_chars: int) -> Iterator[int]:
+    """End positions (exclusive) of the chunks that texts of these sizes are cut into, in order: a chunk
+    closes at ``max_docs`` texts or ``max_chars`` characters."""
+    docs = size = 0
+    for i, s in enumerate(sizes, 1):
         docs += 1
         size += s
         if docs >= max_docs or size >= max_chars:
-            n, docs, size = n + 1, 0, 0
-    return n + (1 if docs else 0)
+            yield i
+            docs = size = 0
+    if docs:
+        yield i
 
 
 def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optional[Path] = None,
@@ -561,16 +558,8 @@ def _segment_missing(missing: list[tuple[str, str]], tok: ChineseTokenizer, work
 
 
 def _chunks(items: list[tuple[str, str]], max_docs: int, max_chars: int) -> list[list[tuple[str, str]]]:
-    chunks, current, size = [], [], 0
-    for item in items:
-        current.append(item)
-        size += len(item[1])
-        if len(current) >= max_docs or size >= max_chars:
-            chunks.append(current)
-            current, size = [], 0
-    if current:
-        chunks.append(current)
-    return chunks
+    ends = list(_chunk_ends((len(t) for _, t in items), max_docs, max_chars))
+    return [items[a:b] for a, b in zip([0] + ends, ends)]
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -669,7 +658,7 @@ def run_stage(ctx) -> dict:
             if cache:
                 cache.close()
         summary["segmentation"] = stats
-        n_units = len(scan["hashes"])
+        n_units = scan["units"]
         del scan
         if cfg.phrases:
             frozen = _phrase_model(_TokenFile(raw_path), cfg)
@@ -681,7 +670,7 @@ def run_stage(ctx) -> dict:
                     found.update(t for t in joined if t in frozen.phrasegrams)
                     count.update(joined)
                     doc_freq.update(set(joined))
-                    fh.write(f"{ids}\t{' '.join(joined)}\n")
+                    fh.write(_TokenFile.line(ids, " ".join(joined)))
             summary["phrases"] = _phrase_report(frozen, found)
             del frozen
         vocab, dropped = _vocabulary_tables(count, doc_freq, n_units, cfg)
@@ -723,8 +712,13 @@ class _TokenFile:
         self.path = path
 
     @staticmethod
-    def line(uid: str, did: str, joined: str) -> str:
-        return f"{json.dumps(uid, ensure_ascii=False)}\t{json.dumps(did, ensure_ascii=False)}\t{joined}\n"
+    def ids(uid: str, did: str) -> str:
+        return f"{json.dumps(uid, ensure_ascii=False)}\t{json.dumps(did, ensure_ascii=False)}"
+
+    @staticmethod
+    def line(ids: str, joined: str) -> str:
+        """One line from :meth:`ids` and the space-joined tokens."""
+        return f"{ids}\t{joined}\n"
 
     def records(self) -> Iterator[tuple[str, list[str]]]:
         """``(ids, tokens)`` per unit; ``ids`` is the line's ``<unit_id JSON>\t<doc_id JSON>`` part."""
@@ -757,14 +751,14 @@ def _unit_id(value) -> str:
 
 
 def _scan_units(path: Path) -> dict:
-    """First pass over units.jsonl: checks columns and unit ids; per unit the text's SHA-256, per distinct
-    text its length and number of occurrences (no text is kept)."""
+    """First pass over units.jsonl: checks columns and unit ids; counts units, and per distinct text (by
+    SHA-256) its length and number of repeats (no text is kept)."""
     if not path.is_file():
         raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
     columns: set[str] = set()
     seen: set = set()
     dups: list = []
-    hashes: list[str] = []
+    n_units = 0
     sizes: dict[str, int] = {}
     repeats: Counter = Counter()
     for rec in iter_jsonl(path):
@@ -778,7 +772,7 @@ def _scan_units(path: Path) -> dict:
             seen.add(key)
         text = _unit_text(rec)
         h = text_sha256(text)
-        hashes.append(h)
+        n_units += 1
         if h in sizes:
             repeats[h] += 1
         else:
@@ -788,7 +782,7 @@ def _scan_units(path: Path) -> dict:
         raise InputError(f"{path}: missing column(s) {sorted(missing)}; expected unit_id, doc_id, text")
     if dups:
         raise InputError(f"{path}: duplicate unit_id values, e.g. {dups}; unit ids must be unique")
-    return {"hashes": hashes, "sizes": sizes, "repeats": repeats}
+    return {"units": n_units, "sizes": sizes, "repeats": repeats}
 
 
 def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optional[TokenCache],
@@ -801,7 +795,8 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
     total = sum(missing_sizes)
     workers = tok.cfg.workers or os.cpu_count() or 1
     max_docs, max_chars = _chunk_limits(tok, workers, total)
-    used = _processes(workers, total, _count_chunks(missing_sizes, max_docs, max_chars)) if missing_sizes else 0
+    n_chunks = sum(1 for _ in _chunk_ends(missing_sizes, max_docs, max_chars))
+    used = _processes(workers, total, n_chunks) if missing_sizes else 0
     bar = _progress_bar(total, total > 2_000_000)
     kept_for_repeats: dict[str, tuple[str, int]] = {}  # results of texts that occur again later
 
@@ -829,31 +824,28 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
     doc_freq: Counter = Counter()
     raw_words = kept_tokens = 0
     with open(out_path, "w", encoding="utf-8") as fh:
-        for units, result in _run_jobs(jobs(), tok, max(used, 1), work=_work_counted):
-            if result is not None:
-                out, chunk_count, chunk_df = result
-                count.update(chunk_count)
-                doc_freq.update(chunk_df)
-            fresh = iter(out if result is not None else ())
+        for units, result in _run_jobs(jobs(), tok, max(used, 1), counted=True):
+            out, chunk_count, chunk_df = result if result is not None else ([], {}, {})
+            count.update(chunk_count)  # the texts segmented now were counted by the workers
+            doc_freq.update(chunk_df)
+            fresh = iter(out)
             rows = []
             lookup = cache.get([h for _, _, h, new in units if not new and h not in kept_for_repeats]) if cache else {}
             for uid, did, h, new in units:
                 if new:
                     hit = next(fresh)
                     rows.append((h, hit[0], hit[1]))
-                else:
-                    hit = lookup.get(h) or kept_for_repeats[h]
-                if h in repeats and h not in kept_for_repeats:
-                    kept_for_repeats[h] = hit
-                raw_words += hit[1]
-                if new:  # counted by _work_counted
                     kept_tokens += hit[0].count(" ") + 1 if hit[0] else 0
-                else:
+                else:  # cached, or a repeat of an earlier text: counted here
+                    hit = lookup.get(h) or kept_for_repeats[h]
                     tokens = hit[0].split(" ") if hit[0] else []
                     kept_tokens += len(tokens)
                     count.update(tokens)
                     doc_freq.update(set(tokens))
-                fh.write(_TokenFile.line(uid, did, hit[0]))
+                if h in repeats and h not in kept_for_repeats:
+                    kept_for_repeats[h] = hit
+                raw_words += hit[1]
+                fh.write(_TokenFile.line(_TokenFile.ids(uid, did), hit[0]))
             if rows:
                 if cache:
                     cache.put(rows)
@@ -861,7 +853,7 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
     bar.close()
     if used > 1:
         tok.segment_calls += len(missing_sizes)
-    stats = {"texts": len(scan["hashes"]), "unique_texts": len(sizes), "cached": len(sizes) - len(missing_sizes),
+    stats = {"texts": scan["units"], "unique_texts": len(sizes), "cached": len(sizes) - len(missing_sizes),
              "segmented": len(missing_sizes), "workers": used, "raw_words": raw_words, "kept_tokens": kept_tokens}
     return stats, count, doc_freq
 
