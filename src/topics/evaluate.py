@@ -281,18 +281,28 @@ def frex_scores(topic_word: np.ndarray, weight: float = 0.5) -> np.ndarray:
     ECDF rank of a word's exclusivity and of its frequency. ``weight`` is the weight on exclusivity
     (stm's ``frexw``; labelTopics uses 0.5). Returns a ``K x V`` array; higher = more FREX."""
     phi = _row_normalise(topic_word)
-    excl = phi / np.maximum(phi.sum(axis=0, keepdims=True), 1e-300)
-    return 1.0 / (weight / _ecdf_rows(excl) + (1 - weight) / _ecdf_rows(phi))
+    col = np.maximum(phi.sum(axis=0), 1e-300)
+    return np.array([_frex_row(row, col, weight) for row in phi]).reshape(phi.shape)
+
+
+def _frex_row(phi_row: np.ndarray, col: np.ndarray, weight: float) -> np.ndarray:
+    """FREX of one topic: ``phi_row`` its word probabilities, ``col`` every word's sum over topics."""
+    return 1.0 / (weight / _ecdf(phi_row / col) + (1 - weight) / _ecdf(phi_row))
 
 
 def lift_scores(topic_word: np.ndarray, word_freq: np.ndarray) -> np.ndarray:
     """Lift (Taddy 2012, as stm ``calclift``): ``p(w|k) / p(w)`` with ``p(w)`` the word's share of all
     tokens in the corpus. ``word_freq`` holds corpus counts aligned with the columns."""
     phi = _row_normalise(topic_word)
+    return phi / _word_share(word_freq, phi.shape[1], "lift_scores")
+
+
+def _word_share(word_freq: np.ndarray, n_words: int, caller: str) -> np.ndarray:
+    """Each word's share of all corpus tokens, p(w), floored at 1e-300 (the denominator of lift)."""
     freq = np.asarray(word_freq, dtype=float)
-    if freq.shape[0] != phi.shape[1]:
-        raise ValueError(f"lift_scores: word_freq has {freq.shape[0]} entries but topic_word has {phi.shape[1]} columns")
-    return phi / np.maximum(freq / freq.sum(), 1e-300)
+    if freq.shape[0] != n_words:
+        raise ValueError(f"{caller}: word_freq has {freq.shape[0]} entries but topic_word has {n_words} columns")
+    return np.maximum(freq / freq.sum(), 1e-300)
 
 
 def label_topics(
@@ -307,19 +317,16 @@ def label_topics(
     """
     vocab = np.asarray(vocab, dtype=object)
     phi = _row_normalise(topic_word)
-    # Row by row, with the same arithmetic as frex_scores(phi) / lift_scores(phi, freq): a few K x V arrays
-    # at once instead of about eight (K = 50 x V = 55,000 is 22 MB each).
-    phi2 = _row_normalise(phi)
+    # Topic by topic, as frex_scores(phi) / lift_scores(phi, freq) compute each row: a few K x V arrays at
+    # once instead of about eight (K = 50 x V = 55,000 is 22 MB each).
+    phi2 = _row_normalise(phi)  # what frex_scores and lift_scores see
     col = np.maximum(phi2.sum(axis=0), 1e-300)
     if word_freq is not None:
-        freq = np.asarray(word_freq, dtype=float)
-        if freq.shape[0] != phi.shape[1]:
-            raise ValueError(f"label_topics: word_freq has {freq.shape[0]} entries but topic_word has {phi.shape[1]} columns")
-        share, counted = np.maximum(freq / freq.sum(), 1e-300), freq >= min_count
+        share = _word_share(word_freq, phi.shape[1], "label_topics")
+        counted = np.asarray(word_freq, dtype=float) >= min_count
     rows = []
     for k in range(phi.shape[0]):
-        frex = 1.0 / (frex_weight / _ecdf_rows((phi2[k] / col)[None, :])[0]
-                      + (1 - frex_weight) / _ecdf_rows(phi2[k][None, :])[0])
+        frex = _frex_row(phi2[k], col, frex_weight)
         lift = np.where(counted, phi2[k] / share, -np.inf) if word_freq is not None else None
         rows.append({
             "topic": k,
@@ -340,11 +347,6 @@ def _row_normalise(m: np.ndarray) -> np.ndarray:
     return m / np.maximum(m.sum(axis=1, keepdims=True), 1e-300)
 
 
-def _ecdf_rows(m: np.ndarray) -> np.ndarray:
-    """Per row: the empirical CDF value of each entry (rank / V, ties share the max rank)."""
-    out = np.empty_like(m)
-    v = m.shape[1]
-    for k in range(m.shape[0]):
-        sorted_row = np.sort(m[k])
-        out[k] = np.searchsorted(sorted_row, m[k], side="right") / v
-    return out
+def _ecdf(v: np.ndarray) -> np.ndarray:
+    """The empirical CDF value of each entry of a vector (rank / length, ties share the max rank)."""
+    return np.searchsorted(np.sort(v), v, side="right") / v.shape[0]
