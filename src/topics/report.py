@@ -282,9 +282,9 @@ def representative_documents(run: RunTables, model: str, n: int = 3) -> pd.DataF
 
 def divergence_matrix(divergence: pd.DataFrame, column: str = "issuer") -> pd.DataFrame:
     """``<col>_divergence.csv`` (pairs with js_divergence) as a square matrix, levels in file order."""
-    levels = list(dict.fromkeys(divergence[f"{column}_a"]))
-    matrix = divergence.pivot(index=f"{column}_a", columns=f"{column}_b", values="js_divergence")
-    return matrix.reindex(index=levels, columns=levels).rename_axis(index=column, columns=None)
+    from .compare_similarity import divergence_matrix as square
+
+    return square(divergence, column).rename_axis(index=column, columns=None)
 
 
 def top_documents(run: RunTables, model: str, topic: int, n: int = 5) -> pd.DataFrame:
