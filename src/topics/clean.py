@@ -1,30 +1,7 @@
-"""Text-level helpers for :mod:`topics.segment`: character cleaning and line recognisers, all pure functions.
-
-Cleaning (``str -> str``) changes layout noise only: spaces around digits and inside Chinese text, the width
-of digits and punctuation, split dashes, inline extraction markers (``[bookmark: …]``, end marks ``□``) and
-corrupt glyphs.  No helper changes a word, so source typos such as ``转化转化为`` survive (R14 of the seed
-notes, ``shared/seeds-structure.md``).  :mod:`topics.segment` applies :func:`clean_line` to every raw line,
-:func:`clean_title` to headlines and :func:`clean_paragraph` to rebuilt paragraphs.
-
-Example
--------
->>> from topics.clean import clean_line, clean_paragraph, join_wrapped
->>> clean_line("科技日报讯（记者刘垠）2月 2日晚，")
-'科技日报讯（记者刘垠）2月2日晚，'
->>> clean_line("坚持党建引领,深入贯彻财政体制改革精神")
-'坚持党建引领，深入贯彻财政体制改革精神'
->>> clean_line("[bookmark: _bookmark6]习近平为第六批全国干部学习培训教材作序")
-'习近平为第六批全国干部学习培训教材作序'
->>> clean_paragraph("— — 主要经济指标增速位居全国第一方阵。")
-'——主要经济指标增速位居全国第一方阵。'
->>> join_wrapped("科技部官网发布《脑机接口研究伦理指", "引》（以下简称《指引》）")
-'科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》）'
-
-The second half holds the recognisers used on cleaned lines (bylines, source notes, continuation markers,
-enumerated headings, speech formulas, datelines, TOC entries, pull-quote blocks) and two text measures
-(:func:`word_spans`: a jieba word across a line break; :func:`affinity`: which article a fragment resembles).
-Rules keyed on a known source use content markers only (``##paidbegin##``, ``【哒哒素材库】``), never file
-names or line numbers.
+"""Line recognisers used by :mod:`topics.segment` on cleaned lines: bylines, source notes, continuation
+markers, enumerated headings, speech formulas, datelines, TOC entries, pull-quote blocks, and two text
+measures (:func:`word_spans`: a jieba word across a line break; :func:`affinity`: which article a fragment
+resembles). The ``str -> str`` cleaning they run on lives in :mod:`topics.text`.
 
 >>> parse_source_start("来源：《求是》2024/02统一战线是党的总路线总政策的重要组成部分。")
 ('《求是》2024/02', '统一战线是党的总路线总政策的重要组成部分。')
@@ -38,204 +15,21 @@ from __future__ import annotations
 
 import re
 
-# DOCX bookmarks rendered by the extractor: ``[bookmark: 标题]`` or ``[bookmark: _bookmark7]``.
-BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
+from .text import (  # noqa: F401  (segment.py reads these through this module)
+    BOOKMARK_RE,
+    clean_line,
+    clean_paragraph,
+    clean_title,
+    ends_sentence,
+    is_han as is_cjk,
+    join_wrapped,
+    strip_bookmarks,
+    strip_end_mark,
+    text_width,
+)
+
 # Only the numbered kind is glued reliably to a title line (the named kind is often misplaced).
 TITLE_BOOKMARK_RE = re.compile(r"\[bookmark:\s*_bookmark\d+\s*\]")
-
-_CJK_RANGES = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2FA1F),
-)
-# Characters that belong to Chinese running text besides ideographs: full-width punctuation and quotes.
-_CJK_PUNCT = "，。、；：！？（）《》〈〉【】“”‘’「」『』…—·－～"
-_SENTENCE_END = "。！？!?…"
-_CLOSERS = "”’）)」』】》"
-
-
-def is_cjk(ch: str) -> bool:
-    """True for a CJK ideograph (not punctuation)."""
-    if not ch:
-        return False
-    cp = ord(ch[0])
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
-
-
-def _cjkish(ch: str) -> bool:
-    return bool(ch) and (is_cjk(ch) or ch in _CJK_PUNCT)
-
-
-def text_width(s: str) -> float:
-    """Printed width of a line in ideograph units: CJK characters and full-width punctuation count 1,
-    ASCII characters 0.5 (so a column's full lines have about the same width whatever their digits)."""
-    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’—…·" else 1.0 for c in s)
-
-
-def strip_bookmarks(s: str) -> str:
-    """Remove ``[bookmark: …]`` markers (DOCX bookmarks), keeping the text around them."""
-    return BOOKMARK_RE.sub("", s)
-
-
-def remove_corrupt_glyphs(s: str) -> str:
-    """Drop glyphs that cannot be part of Chinese official text: pictographs such as U+1F582 (put by the
-    PDF extractor in place of a missing character), the replacement character and private-use code points.
-    The missing character is not guessed (R14: never repair the source)."""
-    return re.sub("[\U0001F300-\U0001FAFF\uFFFD\uE000-\uF8FF\u200B-\u200D\uFEFF]", "", s)
-
-
-def normalize_width(s: str) -> str:
-    """Full-width digits and Latin letters -> ASCII; ideographic space and TAB -> ASCII space."""
-    out = []
-    for c in s:
-        cp = ord(c)
-        if 0xFF10 <= cp <= 0xFF19 or 0xFF21 <= cp <= 0xFF3A or 0xFF41 <= cp <= 0xFF5A:
-            out.append(chr(cp - 0xFEE0))
-        elif c in "\u3000\t\u00a0":
-            out.append(" ")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def normalize_dashes(s: str) -> str:
-    """``— —`` (two em dashes split by a space) -> ``——``."""
-    return re.sub("—\\s+—", "——", s)
-
-
-_PUNCT_MAP = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-
-
-def normalize_punctuation(s: str) -> str:
-    """ASCII ``, ; : ! ?`` next to Chinese text -> full width; ``(…)`` around or next to Chinese -> ``（…）``.
-
-    Punctuation between ASCII letters or digits (``1,000``, ``jgjsb@sina.com``, ``a:b``) is kept.
-    """
-    chars = list(s)
-    n = len(chars)
-    for i, c in enumerate(chars):
-        if c not in _PUNCT_MAP:
-            continue
-        prev = chars[i - 1] if i > 0 else ""
-        nxt = chars[i + 1] if i + 1 < n else ""
-        if c == ",":
-            if prev.isdigit() and nxt.isdigit():
-                continue
-            if _cjkish(prev) or _cjkish(nxt) or (prev and not nxt):
-                chars[i] = "，"
-        elif c == ":":
-            # keep "信箱:jgjsb@..." style ASCII after a colon only when the right side is ASCII alnum
-            if _cjkish(prev) and (not nxt or _cjkish(nxt) or nxt == " "):
-                chars[i] = "："
-        elif _cjkish(prev) or (_cjkish(nxt) and not prev.isascii()) or (c in "!?;" and _cjkish(nxt)):
-            chars[i] = _PUNCT_MAP[c]
-    s = "".join(chars)
-
-    # parentheses: convert a matched ASCII pair when it touches or contains Chinese text
-    def _paren(m: re.Match) -> str:
-        inner = m.group(1)
-        start, end = m.start(), m.end()
-        before = s[start - 1] if start > 0 else ""
-        after = s[end] if end < len(s) else ""
-        if any(_cjkish(c) for c in inner) or _cjkish(before) or _cjkish(after):
-            return "（" + inner + "）"
-        return m.group(0)
-
-    return re.sub(r"\(([^()]*)\)", _paren, s)
-
-
-def collapse_spaces(s: str, keep_cjk_spaces: bool = False) -> str:
-    """Remove layout spaces inside Chinese text (``2 月 7 日`` -> ``2月7日``, ``问题。 “两个`` -> ``问题。“两个``).
-
-    A space survives only between two ASCII letters/digits (``2 万 P`` keeps none, ``Hello World`` keeps one)
-    and, with ``keep_cjk_spaces``, between two ideographs (the separator of a two-part headline
-    ``切实学好用好党史 激活干事创业动力``).
-    """
-    s = re.sub(r"\s+", " ", s).strip()
-
-    def _space(m: re.Match) -> str:
-        a, b = m.group(1), m.group(2)
-        if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
-            # "1 4367" style digit runs and Latin words keep their separator
-            return a + " " + b
-        if keep_cjk_spaces and (is_cjk(a) or a in "”》）") and (is_cjk(b) or b in "“《（"):
-            return a + " " + b
-        return a + b
-
-    prev = None
-    while prev != s:
-        prev = s
-        s = re.sub(r"(\S) (\S)", _space, s)
-    return s
-
-
-def strip_end_mark(s: str) -> str:
-    """Remove an article end mark at the end of a line: ``□``, ``□(完)``, ``□（完）``, ``（完）``."""
-    return re.sub(r"\s*(□\s*([(（]完[)）])?|[(（]完[)）])\s*$", "", s)
-
-
-def fix_reversed_quotes(s: str) -> str:
-    """Swap a quotation pair typed backwards (``”扎实开展主题教育“`` -> ``“扎实开展主题教育”``).
-
-    Only acts when the line's double quotes read closing-first at every pair, i.e. the whole line is
-    consistently reversed; correct lines are never touched.
-    """
-    quotes = [(i, c) for i, c in enumerate(s) if c in "“”"]
-    if not quotes or len(quotes) % 2 or quotes[0][1] != "”":
-        return s
-    if any(c != ("”" if k % 2 == 0 else "“") for k, (_, c) in enumerate(quotes)):
-        return s
-    chars = list(s)
-    for i, c in quotes:
-        chars[i] = "“" if c == "”" else "”"
-    return "".join(chars)
-
-
-def ends_sentence(s: str) -> bool:
-    """True when ``s`` ends in sentence-final punctuation (``。！？…``), optionally followed by closing
-    quotes or brackets."""
-    s = s.rstrip()
-    while s and s[-1] in _CLOSERS:
-        s = s[:-1]
-    return bool(s) and s[-1] in _SENTENCE_END
-
-
-def _base(s: str) -> str:
-    s = remove_corrupt_glyphs(strip_bookmarks(s))
-    s = normalize_width(s)
-    s = normalize_dashes(s)
-    return s
-
-
-def clean_line(s: str) -> str:
-    """Clean one raw line for classification: markers, glyphs, widths, dashes, punctuation, spaces."""
-    s = _base(s)
-    s = collapse_spaces(s)
-    return normalize_punctuation(s)
-
-
-def clean_title(s: str) -> str:
-    """Like :func:`clean_line` but keeps a single space between two ideographs (headline separator)."""
-    s = _base(s)
-    s = collapse_spaces(s, keep_cjk_spaces=True)
-    return normalize_punctuation(s)
-
-
-def clean_paragraph(s: str) -> str:
-    """Final form of a rebuilt paragraph: :func:`clean_line` plus end-mark removal and quote repair."""
-    s = strip_end_mark(clean_line(s))
-    return fix_reversed_quotes(s)
-
-
-def join_wrapped(a: str, b: str) -> str:
-    """Join a hard-wrapped line ``a`` with its continuation ``b``: no separator between Chinese text or
-    digits (a number split over two lines), one space between two Latin letters (``new`` + ``energy``)."""
-    a, b = a.rstrip(), b.lstrip()
-    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return a + " " + b
-    return a + b
-
 
 # ---------------------------------------------------------------- recognisers (used by topics.segment)
 

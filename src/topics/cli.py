@@ -17,7 +17,7 @@ from .errors import TopicsError
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .experiment import run
+    from .pipeline import run
 
     # The project's own INFO lines (stage started/done, embedding progress) are the progress display of a run.
     logging.getLogger("topics").setLevel(logging.INFO)
@@ -32,7 +32,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
-    from .corpus import corpus_command
+    from .ingest.summary import corpus_command
 
     return corpus_command(args)
 

@@ -171,6 +171,9 @@ class FiguresConfig:
 class RunConfig:
     name: str  # run name: results go to <output_dir>/<name>/
     seed: int = 42  # every stochastic step derives its seed from this one (recorded in run.json)
+    # folder that relative paths are taken from; null = the project root (the nearest folder at or above the
+    # config file that holds pyproject.toml or .git, else the config file's folder)
+    root: Optional[Path] = None
     output_dir: Path = Path("results")  # the run writes <output_dir>/<name>/
     cache_dir: Path = Path("data/cache")  # token and embedding caches, keyed by text + settings hash (safe to delete)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
@@ -237,18 +240,34 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
 }
 
-# Paths that must exist when set (relative paths resolve against the config file's folder's project root).
-_EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+# Paths that must exist when set.
+EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+# Every path field: a relative value is taken from the run's root folder (see RunConfig.root).
+PATH_FIELDS = ("output_dir", "cache_dir", *EXISTING_PATHS)
+# A folder holding one of these is a project root.
+ROOT_MARKERS = ("pyproject.toml", ".git")
 
 
 # --------------------------------------------------------------------------------------------------
 # Loading and validation
 # --------------------------------------------------------------------------------------------------
+def project_root(config_file: Path) -> Path:
+    """The nearest folder at or above ``config_file``'s folder that holds ``pyproject.toml`` or ``.git``;
+    the config file's own folder when there is none."""
+    folder = Path(config_file).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / m).exists() for m in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
 def load_config(path: str | Path, overrides: Optional[dict] = None) -> RunConfig:
     """Read a YAML config, fill in defaults, validate, and return a :class:`RunConfig`.
 
-    Relative paths in the file are taken relative to the current working directory (run ``topics``
-    from the project root). ``overrides`` is a nested dict merged over the file's content.
+    Relative paths in the file are taken from the run's root folder: ``root:`` when the file sets it
+    (itself relative to the file's folder), else the project root of :func:`project_root`, so a config
+    gives the same run whatever folder ``topics`` is started from. ``overrides`` is a nested dict merged over
+    the file's content.
     """
     path = Path(path)
     if not path.is_file():
@@ -263,20 +282,49 @@ def load_config(path: str | Path, overrides: Optional[dict] = None) -> RunConfig
         data = {}
     if overrides:
         data = _merge(data, overrides)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys to values")
+    root = data.get("root")
+    base = path.resolve().parent
+    if isinstance(root, str) and root:
+        data = {**data, "root": str((base / root).resolve())}
+    elif root is None:
+        data = {**data, "root": str(project_root(path))}
     return config_from_dict(data, source=str(path))
 
 
 def config_from_dict(data: dict, source: str = "config") -> RunConfig:
+    """Build and validate a :class:`RunConfig` from a dict; relative paths are taken from ``data["root"]``
+    (default: the current folder)."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the top level must be a mapping of keys to values")
     if "name" not in data:
         raise ConfigError(f"{source}: name: missing; give the run a name (results go to <output_dir>/<name>/)")
     cfg = _build(RunConfig, data, "", source)
-    for key in _EXISTING_PATHS:
-        value = _get(cfg, key)
+    cfg = _resolve_paths(cfg, Path(cfg.root) if cfg.root is not None else Path.cwd())
+    for key in EXISTING_PATHS:
+        value = get_value(cfg, key)
         if value is not None and not Path(value).exists():
             raise ConfigError(f"{source}: {key}: file or folder not found: {value}")
     return cfg
+
+
+def _resolve_paths(cfg: RunConfig, root: Path) -> RunConfig:
+    """``cfg`` with ``root`` and every relative path field made absolute against ``root``."""
+    root = root.resolve()
+    cfg = dataclasses.replace(cfg, root=root)
+    for key in PATH_FIELDS:
+        value = get_value(cfg, key)
+        if value is not None and not Path(value).is_absolute():
+            cfg = _replace_value(cfg, key, root / value)
+    return cfg
+
+
+def _replace_value(cfg: Any, dotted: str, value: Any) -> Any:
+    head, _, rest = dotted.partition(".")
+    if not rest:
+        return dataclasses.replace(cfg, **{head: value})
+    return dataclasses.replace(cfg, **{head: _replace_value(getattr(cfg, head), rest, value)})
 
 
 def config_to_dict(cfg: Any) -> dict:
@@ -304,7 +352,8 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _get(cfg: Any, dotted: str) -> Any:
+def get_value(cfg: Any, dotted: str) -> Any:
+    """The value of a dotted key (``"tokenize.user_dictionary"``) of a config object."""
     for part in dotted.split("."):
         cfg = getattr(cfg, part)
     return cfg
@@ -328,14 +377,15 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     return cls(**kwargs)
 
 
-def _type_name(tp: Any) -> str:
+def type_name(tp: Any) -> str:
+    """The type of a config field in words (``an int or null``), for messages and the README reference."""
     origin = typing.get_origin(tp)
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
     if origin in (typing.Union, types.UnionType):
-        return " or ".join("null" if a is type(None) else _type_name(a) for a in typing.get_args(tp))
+        return " or ".join("null" if a is type(None) else type_name(a) for a in typing.get_args(tp))
     if origin is list:
-        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+        return f"a list of {type_name(typing.get_args(tp)[0])}"
     if tp is Path:
         return "a path"
     return getattr(tp, "__name__", str(tp))
@@ -343,7 +393,7 @@ def _type_name(tp: Any) -> str:
 
 def _coerce(tp: Any, value: Any, key: str, source: str) -> Any:
     origin = typing.get_origin(tp)
-    bad = ConfigError(f"{source}: {key}: must be {_type_name(tp)}, got {value!r}")
+    bad = ConfigError(f"{source}: {key}: must be {type_name(tp)}, got {value!r}")
     if origin in (typing.Union, types.UnionType):
         args = typing.get_args(tp)
         if value is None and type(None) in args:

@@ -67,7 +67,7 @@ def _rows(cls: type, prefix: str) -> list[str]:
             rows.extend(_rows(tp, f"{prefix}{f.name}."))
             continue
         text = comments.get(f.name, "").replace("|", "\\|")
-        rows.append(f"| `{prefix}{f.name}` | {_default(f)} | {config_module._type_name(tp)} | {text} |")
+        rows.append(f"| `{prefix}{f.name}` | {_default(f)} | {config_module.type_name(tp)} | {text} |")
     return rows
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
+from ..models.result import TopicModelResult
 
 
 def topic_word_matrix(topic_terms: pd.DataFrame, vocab: list[str]) -> np.ndarray:
@@ -97,24 +98,22 @@ def assignment_agreement(doc_topics_a: pd.DataFrame, doc_topics_b: pd.DataFrame)
     return out
 
 
-def align_models(name_a: str, out_a: dict, name_b: str, out_b: dict, n_shared: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Alignment table, long similarity table and agreement scores for two models' outputs.
-
-    ``out_*`` hold the model's ``doc_topics``, ``topics`` and ``topic_terms`` frames.
-    """
-    sim = topic_similarity(out_a["topic_terms"], out_b["topic_terms"])
+def align_models(a: TopicModelResult, b: TopicModelResult, n_shared: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Alignment table, long similarity table and agreement scores for two fitted models."""
+    name_a, name_b = a.model, b.model
+    sim = topic_similarity(a.topic_terms, b.topic_terms)
     match = match_topics(sim)
-    labels_a = dict(zip(out_a["topics"]["topic"], out_a["topics"]["label"]))
-    labels_b = dict(zip(out_b["topics"]["topic"], out_b["topics"]["label"]))
-    top_a = out_a["topic_terms"].sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
-    top_b = out_b["topic_terms"].sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
+    labels_a = dict(zip(a.topics["topic"], a.topics["label"]))
+    labels_b = dict(zip(b.topics["topic"], b.topics["label"]))
+    top_a = a.topic_terms.sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
+    top_b = b.topic_terms.sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
     rows = []
     for r in match.itertuples():
         shared = [t for t in top_a.get(r.topic_a, []) if t in set(top_b.get(r.topic_b, []))][:n_shared]
         rows.append({"model_a": name_a, "topic_a": r.topic_a, "label_a": labels_a.get(r.topic_a),
                      "model_b": name_b, "topic_b": r.topic_b, "label_b": labels_b.get(r.topic_b),
                      "similarity": r.similarity,
-                     "doc_correlation": proportion_correlation(out_a["doc_topics"], out_b["doc_topics"], r.topic_a, r.topic_b),
+                     "doc_correlation": proportion_correlation(a.doc_topics, b.doc_topics, r.topic_a, r.topic_b),
                      "shared_words": " ".join(shared)})
     table = pd.DataFrame(rows)
     for c in ("topic_a", "topic_b"):
@@ -122,6 +121,6 @@ def align_models(name_a: str, out_a: dict, name_b: str, out_b: dict, n_shared: i
     long = sim.stack().rename("similarity").reset_index()
     long.insert(0, "model_a", name_a)
     long.insert(2, "model_b", name_b)
-    agreement = {"model_a": name_a, "model_b": name_b, **assignment_agreement(out_a["doc_topics"], out_b["doc_topics"]),
+    agreement = {"model_a": name_a, "model_b": name_b, **assignment_agreement(a.doc_topics, b.doc_topics),
                  "mean_matched_similarity": float(np.nanmean(match["similarity"])) if match["similarity"].notna().any() else None}
     return table, long, agreement

@@ -40,7 +40,8 @@ from typing import Literal, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
+from ..models import result as model_result
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +55,10 @@ REST = "(all others)"  # label of the "one level against all the others" contras
 # --------------------------------------------------------------------------------------------------
 def topic_columns(doc_topics: pd.DataFrame) -> list[str]:
     """The ``topic_<k>`` columns of a doc_topics table, ordered by k."""
-    cols = [c for c in doc_topics.columns if c.startswith("topic_") and c[6:].isdigit()]
+    cols = model_result.topic_columns(doc_topics)
     if not cols:
         raise InputError("doc_topics has no topic_<k> columns; expected doc_id, topic_0 .. topic_{K-1}, dominant_topic")
-    return sorted(cols, key=lambda c: int(c[6:]))
+    return cols
 
 
 def align_inputs(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -376,7 +377,7 @@ def _token_counts(frame: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------
 def prevalence_table(fit: Composition) -> pd.DataFrame:
     """One row per (topic, level): estimate, ci_low, ci_high, n_docs (a cell-means fit)."""
-    _need_groups(fit)
+    need_groups(fit)
     low, high = fit.interval(fit.draws)
     rows = []
     for k, topic in enumerate(fit.topics):
@@ -388,7 +389,7 @@ def prevalence_table(fit: Composition) -> pd.DataFrame:
 
 def contrast_draws(fit: Composition, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     """(point (K,), draws (n, K)) of level ``a`` minus level ``b`` (``b=REST``: all other levels pooled)."""
-    _need_groups(fit)
+    need_groups(fit)
     vec = np.zeros(len(fit.terms))
     idx = {t: j for j, t in enumerate(fit.terms)}
     if a not in idx:
@@ -442,36 +443,7 @@ def effects_table(fit: Composition) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _need_groups(fit: Composition) -> None:
+def need_groups(fit: Composition) -> None:
+    """Raise unless ``fit`` is a per-level (cell-means) fit."""
     if fit.column is None:
         raise InputError("this table needs a cell-means fit from fit_groups(), not estimate_effects()")
-
-
-# --------------------------------------------------------------------------------------------------
-# Simulation (known-answer tests, power checks)
-# --------------------------------------------------------------------------------------------------
-def simulate_doc_topics(meta: pd.DataFrame, k: int, *, column: str = "issuer", boost: Optional[dict] = None,
-                        concentration: float = 2.0, mean_tokens: int = 400, seed: int = 0) -> pd.DataFrame:
-    """Synthetic doc_topics for the documents in ``meta`` (doc_id, ``column``) with a known structure.
-
-    Every document draws theta ~ Dirichlet(concentration * base) with a flat ``base``; for a level
-    listed in ``boost`` as ``{(level, topic): factor}`` the base weight of that topic is multiplied by
-    ``factor`` before normalising, so that level over-uses that topic and nothing else differs.
-    Returns doc_id, topic_0..topic_{k-1}, dominant_topic, n_tokens (Poisson around ``mean_tokens``).
-    """
-    rng = np.random.default_rng(seed)
-    boost = boost or {}
-    rows = []
-    for doc_id, level in zip(meta["doc_id"], meta[column]):
-        base = np.ones(k)
-        for (lv, topic), factor in boost.items():
-            if lv == level:
-                base[topic] *= factor
-        theta = rng.dirichlet(concentration * k * base / base.sum())
-        rows.append(theta)
-    theta = np.vstack(rows)
-    out = pd.DataFrame(theta, columns=[f"topic_{i}" for i in range(k)])
-    out.insert(0, "doc_id", meta["doc_id"].to_numpy())
-    out["dominant_topic"] = theta.argmax(axis=1)
-    out["n_tokens"] = rng.poisson(mean_tokens, len(out)).clip(20)
-    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compare_effects import Composition, _need_groups
+from .effects import Composition, need_groups
 
 
 # --------------------------------------------------------------------------------------------------
@@ -39,7 +39,7 @@ def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 def divergence_table(fit: Composition) -> pd.DataFrame:
     """JS divergence between every two levels' topic distributions (point + interval), long form
     with both orders and the zero diagonal, so it pivots straight into a symmetric matrix."""
-    _need_groups(fit)
+    need_groups(fit)
     rows = []
     point = fit.beta.T  # (K, p)
     for i, a in enumerate(fit.terms):

@@ -23,24 +23,26 @@ Example
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .errors import InputError
+from ..errors import InputError
 
 
-def doc_term_matrix(tokens: pd.DataFrame, doc_ids: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Documents x terms count matrix for ``doc_ids`` (row order) from a tokens table
-    (unit_id, doc_id, tokens: list[str]); units of one document are summed. Returns (csr, vocab)."""
-    if not {"doc_id", "tokens"} <= set(tokens.columns):
-        raise InputError("tokens table needs doc_id and tokens columns (tokens.jsonl of the tokenize stage)")
+def doc_term_matrix(records: Iterable[dict], doc_ids: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Documents x terms count matrix for ``doc_ids`` (row order) from token records (``doc_id``, ``tokens``:
+    list of str, e.g. :func:`topics.artifacts.iter_tokens`; streamed, one record at a time); units of one
+    document are summed. Returns (csr, vocab)."""
     row_of = {d: i for i, d in enumerate(doc_ids)}
     vocab: dict[str, int] = {}
     rows, cols = [], []
-    for doc_id, toks in zip(tokens["doc_id"], tokens["tokens"]):
+    for n, rec in enumerate(records, 1):
+        if "doc_id" not in rec or "tokens" not in rec:
+            raise InputError(f"token record {n}: needs doc_id and tokens (tokens.jsonl of the tokenize stage)")
+        doc_id, toks = str(rec["doc_id"]), rec["tokens"]
         r = row_of.get(doc_id)
         if r is None or toks is None:
             continue

@@ -15,7 +15,7 @@ thin spines, no top/right frame, light grid, and grayscale-safe colours (sequent
 
 Example
 -------
->>> from topics.style import journal_style
+>>> from topics.figures.style import COLUMN_WIDTH, journal_style
 >>> import matplotlib.pyplot as plt
 >>> with journal_style():  # doctest: +SKIP
 ...     fig, ax = plt.subplots(figsize=(COLUMN_WIDTH, 2.4))
@@ -28,7 +28,7 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,11 @@ _RC = {
 }
 
 
-def font_cache_dir() -> Path:
+def font_cache_dir(font_dir: Optional[Path] = None) -> Path:
+    """Where the converted font is kept: ``font_dir`` (the figures stage passes ``<cache_dir>/fonts``), else
+    ``$TOPICS_FONT_CACHE``, else ``~/.cache/topics/fonts`` (notebooks drawing without a run config)."""
+    if font_dir is not None:
+        return Path(font_dir)
     return Path(os.environ.get("TOPICS_FONT_CACHE", Path.home() / ".cache" / "topics" / "fonts"))
 
 
@@ -87,19 +91,19 @@ def source_font_path() -> Path:
     try:
         import pylopdf_fonts_zh_cn
     except ImportError:  # pragma: no cover - a declared dependency
-        from .errors import TopicsError
+        from ..errors import TopicsError
 
         raise TopicsError("the CJK font package is missing; install it with: pip install pylopdf-fonts-zh-cn") from None
     return Path(pylopdf_fonts_zh_cn.sans_path())
 
 
-def truetype_font_path() -> Path:
+def truetype_font_path(font_dir: Optional[Path] = None) -> Path:
     """Path of the TrueType-outline copy of Noto Sans SC, converting and caching it on first use."""
     src = source_font_path()
-    out = font_cache_dir() / (src.stem + f"-tt-{src.stat().st_size}.ttf")
+    out = font_cache_dir(font_dir) / (src.stem + f"-tt-{src.stat().st_size}.ttf")
     if not out.is_file():
         logger.info("converting %s to TrueType outlines for PDF embedding (one time, ~20 s)", src.name)
-        from .io import atomic_path
+        from ..io import atomic_path
 
         with atomic_path(out) as tmp:
             _otf_to_ttf(src, tmp)
@@ -142,12 +146,12 @@ def _otf_to_ttf(src: Path, dst: Path) -> None:
     font.save(str(dst))
 
 
-@lru_cache(maxsize=1)
-def register_fonts() -> Path:
+@lru_cache(maxsize=4)
+def register_fonts(font_dir: Optional[Path] = None) -> Path:
     """Register the CJK font with matplotlib's font manager (idempotent); return its file."""
     from matplotlib import font_manager
 
-    path = truetype_font_path()
+    path = truetype_font_path(font_dir)
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
     if name != FONT_FAMILY:  # pragma: no cover - depends on the font package
@@ -164,11 +168,12 @@ def rc_params() -> dict:
 
 
 @contextlib.contextmanager
-def journal_style() -> Iterator[None]:
-    """Context manager: the project's figure style with the CJK font registered."""
+def journal_style(font_dir: Optional[Path] = None) -> Iterator[None]:
+    """Context manager: the project's figure style with the CJK font registered (converted font cached in
+    ``font_dir``, see :func:`font_cache_dir`)."""
     import matplotlib
 
-    register_fonts()
+    register_fonts(Path(font_dir) if font_dir is not None else None)
     with matplotlib.rc_context(rc_params()):
         yield
 

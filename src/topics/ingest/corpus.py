@@ -1,4 +1,4 @@
-"""Corpus stage: read the raw input into one table of documents and one table of modelling units.
+"""Read the raw input into one table of documents (the corpus stage's work, without its files).
 
 Two kinds of input, chosen by ``corpus.path`` (and ``corpus.format``):
 
@@ -15,7 +15,7 @@ title, source_file, lines, n_chars, source, author, dateline, continued_from, pa
 Example
 -------
 >>> from topics.config import load_config
->>> from topics.corpus import load_corpus, make_units
+>>> from topics.ingest import load_corpus, make_units
 >>> cfg = load_config("configs/sample.yaml")  # doctest: +SKIP
 >>> docs, report = load_corpus(cfg)  # doctest: +SKIP
 >>> units = make_units(docs, cfg.segment)  # doctest: +SKIP
@@ -24,26 +24,21 @@ Example
 from __future__ import annotations
 
 import logging
-import re
-import sys
 import warnings
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
 
-from .config import CorpusConfig, RunConfig, SegmentConfig
-from .errors import ConfigError, InputError
-from .io import read_jsonl, write_json, write_table
+from ..config import CorpusConfig, RunConfig, SegmentConfig
+from ..errors import InputError
 from .readers import (
     PROVENANCE,
     BadFile,
     InputWarning,
     check_text,
     check_unique_ids,
-    is_traditional,
     map_columns,
     read_manifest,
     read_table,
@@ -51,15 +46,11 @@ from .readers import (
     report_bad,
     require_column,
     table_format,
-    to_simplified,
 )
+from .script import is_traditional, to_simplified
 
 logger = logging.getLogger(__name__)
 
-DOCUMENTS_CSV = "documents.csv"
-DOCUMENTS_JSONL = "documents.jsonl"
-UNITS_JSONL = "units.jsonl"
-REPORT_JSON = "corpus_report.json"
 NO_ISSUER = "(no issuer)"  # report key for table rows whose issuer cell is empty
 
 
@@ -173,15 +164,8 @@ def _split_file(text: str, name: str, corpus: CorpusConfig, segment: SegmentConf
         n = len(lines) - (1 if text.endswith("\n") else 0)
         paragraphs = [line.strip() for line in lines if line.strip()]
         return [_article_fields(None, paragraphs, [[1, n]])], {}
-    try:
-        from .segment import segment_file
-    except ModuleNotFoundError as exc:
-        if exc.name != "topics.segment":
-            raise
-        raise ConfigError(
-            "corpus.segment_articles: true needs topics.segment, which is not installed in this version; "
-            "set corpus.segment_articles: false (one file = one document)"
-        ) from None
+    from ..segment import segment_file
+
     result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas)
     articles = []
     for art in result.articles:
@@ -301,7 +285,7 @@ def _issuer_key(issuer: Any) -> str:
     return NO_ISSUER if issuer is None or (isinstance(issuer, float) and issuer != issuer) else str(issuer)
 
 
-def _content_lines(dropped: dict) -> int:
+def content_lines(dropped: dict) -> int:
     """Dropped lines that held text (blank lines are counted by category but not in the totals)."""
     return sum(n for cat, n in dropped.items() if cat != "blank")
 
@@ -316,202 +300,27 @@ def _summarise(docs: pd.DataFrame, report: dict) -> dict:
                                    "dropped_lines": 0}
     for info in report["per_file"].values():
         if _issuer_key(info.get("issuer")) in per_issuer:
-            per_issuer[_issuer_key(info.get("issuer"))]["dropped_lines"] += _content_lines(info.get("dropped_lines", {}))
+            per_issuer[_issuer_key(info.get("issuer"))]["dropped_lines"] += content_lines(info.get("dropped_lines", {}))
     return {"documents": int(len(docs)), "characters": int(docs["n_chars"].sum()),
             "per_issuer": per_issuer, "dropped_lines": dict(sorted(dropped.items()))}
 
 
-# --------------------------------------------------------------------------------------------------
-# Modelling units
-# --------------------------------------------------------------------------------------------------
-_SENTENCE_RE = re.compile(r"[^。！？!?…]*[。！？!?…]+[”’」』）)]*|[^。！？!?…]+")
+def build_corpus(cfg: RunConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The corpus stage's work: documents, modelling units and the report (with the input warnings, which
+    are also logged). Nothing is written."""
+    from .units import make_units
 
-
-def make_units(documents: pd.DataFrame, segment: SegmentConfig) -> pd.DataFrame:
-    """Split documents into modelling units (``unit_id, doc_id, text, n_chars``) per ``segment.unit``.
-
-    * ``document``: one unit per document, ``unit_id == doc_id``;
-    * ``paragraph``: one unit per paragraph (line of ``text``);
-    * ``chunk``: whole paragraphs packed into chunks of about ``chunk_chars`` characters; a paragraph longer
-      than 1.5 x ``chunk_chars`` is cut at sentence ends first.
-
-    Paragraph/chunk units shorter than ``min_unit_chars`` are merged into the previous unit of the same
-    document (the first into the next); unit ids are ``"<doc_id>#<n>"`` counting from 1.
-    """
-    rows = []
-    for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].fillna("")):
-        if segment.unit == "document":
-            rows.append((doc_id, doc_id, text))
-            continue
-        paragraphs = [p for p in text.split("\n") if p.strip()]
-        if segment.unit == "chunk":
-            pieces = _pack(paragraphs, segment.chunk_chars)
-        else:
-            pieces = paragraphs
-        pieces = _merge_short(pieces, segment.min_unit_chars)
-        rows.extend((f"{doc_id}#{n}", doc_id, piece) for n, piece in enumerate(pieces, 1))
-    units = pd.DataFrame(rows, columns=["unit_id", "doc_id", "text"])
-    units["n_chars"] = units["text"].map(lambda t: len(t.replace("\n", ""))).astype(int)
-    return units
-
-
-def _pack(paragraphs: list[str], size: int) -> list[str]:
-    parts: list[str] = []
-    for p in paragraphs:
-        if len(p) > 1.5 * size:
-            parts.extend(_cut_sentences(p, size))
-        else:
-            parts.append(p)
-    chunks: list[list[str]] = []
-    length = 0
-    for p in parts:
-        if chunks and length + len(p) <= size:
-            chunks[-1].append(p)
-            length += len(p)
-        else:
-            chunks.append([p])
-            length = len(p)
-    return ["\n".join(c) for c in chunks]
-
-
-def _cut_sentences(paragraph: str, size: int) -> list[str]:
-    """Cut one long paragraph at sentence ends into pieces of at most ``size`` characters where possible."""
-    pieces, current = [], ""
-    for sentence in _SENTENCE_RE.findall(paragraph):
-        if current and len(current) + len(sentence) > size:
-            pieces.append(current)
-            current = ""
-        current += sentence
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _merge_short(pieces: list[str], min_chars: int) -> list[str]:
-    out: list[str] = []
-    for piece in pieces:
-        if out and len(out[-1].replace("\n", "")) < min_chars:  # the previous one is short: grow it
-            out[-1] = out[-1] + "\n" + piece
-        elif out and len(piece.replace("\n", "")) < min_chars:
-            out[-1] = out[-1] + "\n" + piece
-        else:
-            out.append(piece)
-    return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Stage files
-# --------------------------------------------------------------------------------------------------
-def load_documents(run_dir: str | Path) -> pd.DataFrame:
-    """The corpus stage's documents (``documents.jsonl``, with ``text``) of a run folder."""
-    return _read_stage_file(Path(run_dir) / DOCUMENTS_JSONL, "doc_id")
-
-
-def load_units(run_dir: str | Path) -> pd.DataFrame:
-    """The corpus stage's modelling units (``units.jsonl``: unit_id, doc_id, text, n_chars) of a run folder."""
-    return _read_stage_file(Path(run_dir) / UNITS_JSONL, "unit_id")
-
-
-def _read_stage_file(path: Path, key: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
-    df = read_jsonl(path)
-    for col in (key, "doc_id"):
-        if col in df.columns:
-            df[col] = df[col].astype(str)
-    return df
-
-
-def write_corpus(docs: pd.DataFrame, units: pd.DataFrame, report: dict, run_dir: Path) -> list[str]:
-    """Write documents.csv (no text), documents.jsonl, units.jsonl and corpus_report.json; return their names."""
-    write_table(docs.drop(columns=["text"]), run_dir / DOCUMENTS_CSV)
-    write_table(docs, run_dir / DOCUMENTS_JSONL)
-    write_table(units, run_dir / UNITS_JSONL)
-    write_json(run_dir / REPORT_JSON, report)
-    return [DOCUMENTS_CSV, DOCUMENTS_JSONL, UNITS_JSONL, REPORT_JSON]
-
-
-def run_stage(ctx) -> dict:
-    """The ``corpus`` stage: read the input, write the document and unit tables; see :func:`load_corpus`."""
     with warnings.catch_warnings(record=True) as caught:  # kept in run.json, shown through logging
         warnings.simplefilter("always", InputWarning)
-        docs, report = load_corpus(ctx.config)
+        docs, report = load_corpus(cfg)
     messages = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
     for w in caught:
         if issubclass(w.category, InputWarning):
             logger.warning("%s", w.message)
         else:  # not ours: pass it on unchanged
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    units = make_units(docs, ctx.config.segment)
+    units = make_units(docs, cfg.segment)
     report["units"] = int(len(units))
     report["warnings"] = messages
-    outputs = write_corpus(docs, units, report, ctx.run_dir)
-    logger.info("corpus: %d documents, %d units (%s)", len(docs), len(units), ctx.config.segment.unit)
-    return {"outputs": outputs, "documents": int(len(docs)), "units": int(len(units)),
-            "per_issuer": report["per_issuer"], "dropped_lines": report["dropped_lines"],
-            "skipped": [s.get("file") or s.get("row") for s in report["skipped"]], "warnings": messages}
-
-
-# --------------------------------------------------------------------------------------------------
-# Command line: topics corpus PATH --out FILE
-# --------------------------------------------------------------------------------------------------
-def corpus_command(args) -> int:
-    """Write the document table for ``args.path`` to ``args.out`` and print a per-issuer summary."""
-    from .config import load_config
-
-    if args.config:
-        cfg = load_config(args.config)
-        corpus, segment = cfg.corpus, cfg.segment
-    else:
-        corpus, segment = CorpusConfig(), SegmentConfig()
-    changes: dict[str, Any] = {"path": Path(args.path)}
-    if args.config is None or Path(args.path) != Path(corpus.path):  # another input than the config's
-        changes.update(format="auto", manifest=None)
-    if args.manifest:
-        changes["manifest"] = Path(args.manifest)
-    if getattr(args, "whole_files", False):
-        changes["segment_articles"] = False
-    if getattr(args, "on_bad_file", None):
-        changes["on_bad_file"] = args.on_bad_file
-    corpus = replace(corpus, **changes)
-    out = Path(args.out)
-    if out.suffix.lower() not in (".jsonl", ".csv", ".parquet"):
-        raise InputError(f"--out {out}: unsupported format {out.suffix!r}; use .jsonl, .csv or .parquet")
-    if corpus.path.is_dir() and out.resolve().is_relative_to(corpus.path.resolve()):
-        raise InputError(f"--out {out}: is inside the input folder {corpus.path}; write it elsewhere (raw data stay untouched)")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InputWarning)
-        docs, report = load_corpus(corpus, segment)
-    for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
-    write_table(docs, out)
-    print(format_summary(report))
-    print(f"wrote {len(docs)} documents to {out}")
-    return 0
-
-
-def format_summary(report: dict) -> str:
-    """A plain-text table: documents, characters and dropped lines per issuer, then the totals."""
-    rows = [("issuer", "documents", "characters", "dropped lines")]
-    for issuer, info in report["per_issuer"].items():
-        rows.append((issuer, str(info["documents"]), str(info["characters"]), str(info["dropped_lines"])))
-    rows.append(("total", str(report["documents"]), str(report["characters"]),
-                 str(_content_lines(report["dropped_lines"]))))
-    width = [max(_display_width(r[i]) for r in rows) for i in range(4)]
-    lines = []
-    for r in rows:
-        cells = [r[0] + " " * (width[0] - _display_width(r[0]))]
-        cells += [" " * (width[i] - len(r[i])) + r[i] for i in range(1, 4)]
-        lines.append("  ".join(cells))
-    if report["dropped_lines"]:
-        lines.append("dropped lines by category (blank lines not in the totals): "
-                     + ", ".join(f"{k} {v}" for k, v in report["dropped_lines"].items()))
-    if report["skipped"]:
-        lines.append(f"skipped: {len(report['skipped'])} file(s)/row(s); see the warnings")
-    return "\n".join(lines)
-
-
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    logger.info("corpus: %d documents, %d units (%s)", len(docs), len(units), cfg.segment.unit)
+    return docs, units, report

@@ -1,4 +1,4 @@
-"""Reading raw input for the corpus stage: decoding, file checks, script detection, manifest and tables.
+"""Reading raw input for the corpus stage: decoding, file checks, manifest and tables.
 
 Everything here turns bytes on disk into plain Python/pandas objects and reports bad input by name:
 a user-facing problem is an :class:`~topics.errors.InputError` (or, for a bad file when
@@ -9,7 +9,7 @@ of GBK and GB2312), and only then charset-normalizer's best guess.
 
 Example
 -------
->>> from topics.readers import decode_bytes
+>>> from topics.ingest.readers import decode_bytes
 >>> decode_bytes("政府工作报告".encode("gb18030"), "x.txt")
 ('政府工作报告', 'gb18030')
 """
@@ -23,20 +23,17 @@ import json
 import logging
 import re
 import warnings
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
 
-from .config import ColumnsConfig
-from .errors import InputError
+from ..config import ColumnsConfig
+from ..errors import InputError
+from ..text import HAN_RE
 
 logger = logging.getLogger(__name__)
 
-# Han ideographs: CJK Unified (basic, extension A, extensions B+ in the supplementary planes) and compatibility.
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))  # CJK ideographs
-HAN_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in HAN_RANGES) + "]")
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE mark
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -174,61 +171,6 @@ def check_text(text: str, name: str) -> None:
         raise BadFile(name, "is empty")
     if not HAN_RE.search(text):
         raise BadFile(name, "contains no Chinese (CJK) text (wrong file, or wrong corpus.encoding?)")
-
-
-# --------------------------------------------------------------------------------------------------
-# Traditional script
-# --------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-_ASTRAL_RE = re.compile("[\U00010000-\U0010FFFF]")
-
-
-@lru_cache(maxsize=1)
-def _changed_by_t2s() -> tuple[re.Pattern, re.Pattern]:
-    """Character classes of the Han characters (the ranges of ``HAN_RE``) that OpenCC ``t2s`` changes when
-    converted on its own: (BMP characters, supplementary-plane characters). Built once with one OpenCC call
-    (~0.05 s); then a text needs two or three regex scans. Split in two because a class holding
-    supplementary-plane characters makes ``re`` about 400x slower on every text."""
-    chars = [chr(c) for a, b in HAN_RANGES for c in range(a, b + 1)]
-    converted = _t2s().convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # a phrase rule changed the layout; fall back to one call per character
-        converted = [_t2s().convert(c) for c in chars]
-    changed = [c for c, s in zip(chars, converted) if s != c]
-    bmp = "".join(re.escape(c) for c in changed if ord(c) < 0x10000)
-    astral = "".join(re.escape(c) for c in changed if ord(c) >= 0x10000)
-    return re.compile(f"[{bmp}]"), re.compile(f"[{astral}]" if astral else "(?!)")
-
-
-def traditional_share(text: str) -> tuple[float, int]:
-    """Share and number of Han characters that OpenCC ``t2s`` changes (each character converted on its own).
-
-    Simplified text scores about 0 (the sample corpus: at most 0.0001, from 乾); Traditional text about 0.35.
-    """
-    n_han = len(text) - len(HAN_RE.sub("", text))
-    if not n_han:
-        return 0.0, 0
-    bmp, astral = _changed_by_t2s()
-    changed = len(text) - len(bmp.sub("", text))
-    if _ASTRAL_RE.search(text):
-        changed += len(text) - len(astral.sub("", text))
-    return changed / n_han, changed
-
-
-def is_traditional(text: str, threshold: float) -> tuple[bool, float]:
-    """``(detected, share)``: at least ``threshold`` of the Han characters, and at least 3 of them, change under t2s."""
-    share, changed = traditional_share(text)
-    return share >= threshold and changed >= 3, share
-
-
-def to_simplified(text: str) -> str:
-    """Convert Traditional-script text to Simplified with OpenCC ``t2s`` (line breaks are kept)."""
-    return "\n".join(_t2s().convert(line) for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------------------------------------

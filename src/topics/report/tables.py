@@ -2,7 +2,7 @@
 
 Nothing here fits a model or writes a file: each function reads what the stages wrote under a run
 folder (``results/<name>/``) and returns a DataFrame (or a list of paths) ready to show. The notebooks in
-``notebooks/`` call :func:`topics.experiment.run` first, then these.
+``notebooks/`` call :func:`topics.pipeline.run` first, then these.
 
 Example
 -------
@@ -15,7 +15,6 @@ Example
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +22,9 @@ from typing import Optional
 
 import pandas as pd
 
-from .errors import InputError
-
-MODELS = ("lda", "bertopic")
-
+from .. import artifacts
+from ..errors import InputError
+from ..models.result import representative_documents as _representative
 
 @dataclass
 class ModelTables:
@@ -79,10 +77,8 @@ def load_run(run_dir: str | Path) -> RunTables:
     run_dir = Path(run_dir)
     if not (run_dir / "run.json").is_file():
         raise InputError(f"{run_dir}: no run.json; run the pipeline first (topics run CONFIG)")
-    documents = pd.read_csv(run_dir / "documents.csv", dtype={"doc_id": str})
-    if "lines" in documents.columns:
-        documents["lines"] = documents["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
-    models = {m: _model_tables(run_dir, m) for m in MODELS if (run_dir / m).is_dir()}
+    documents = artifacts.read_documents(run_dir)
+    models = {m: _model_tables(run_dir, m) for m in artifacts.MODELS if (run_dir / m).is_dir()}
     return RunTables(
         run_dir=run_dir,
         manifest=_json(run_dir / "run.json"),
@@ -108,13 +104,11 @@ def _model_tables(run_dir: Path, model: str) -> ModelTables:
 
 
 def _csv(path: Path) -> Optional[pd.DataFrame]:
-    if not path.is_file():
-        return None
-    return pd.read_csv(path, dtype={c: str for c in ("doc_id", "unit_id", "doc_id_a", "doc_id_b", "token", "term")})
+    return artifacts.read_csv(path) if path.is_file() else None
 
 
 def _json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return artifacts.read_json(path) if path.is_file() else {}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -162,12 +156,12 @@ def trace_document(documents: pd.DataFrame, doc_id: Optional[str], raw_folder: s
     """The raw file lines of one document, to check it against its source.
 
     ``documents`` needs ``doc_id, source_file, lines`` and, to mark what was kept, ``text`` and ``title``
-    (:func:`topics.corpus.load_documents`). Returns ``line`` (1-based number in the raw file), ``in_span``
+    (:func:`topics.artifacts.read_documents` with ``text=True``). Returns ``line`` (1-based number in the raw file), ``in_span``
     (inside one of the document's ``lines`` spans), ``in_document`` (the line's characters, whitespace
     ignored, occur in the document's title or text) and ``text`` (the raw line), for every line of the spans
     plus ``context`` lines around them; blank lines only with ``blank=True``. A line in a span but not in the
     document is one that cleaning removed (caption, bullet, masthead, ...)."""
-    from .readers import read_text_file
+    from ..ingest.readers import read_text_file
 
     empty = pd.DataFrame(columns=["line", "in_span", "in_document", "text"])
     if doc_id is None:  # table input: no raw-file lines to show
@@ -194,9 +188,9 @@ def trace_document(documents: pd.DataFrame, doc_id: Optional[str], raw_folder: s
 
 def _squash(text: str) -> str:
     """Characters only: cleaning's width/punctuation normalisation applied, whitespace removed."""
-    from .clean import clean_line
+    from ..text import clean_line, squash
 
-    return re.sub(r"\s+", "", clean_line(text))
+    return squash(clean_line(text))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,8 +209,8 @@ def sample_paragraph(units: pd.DataFrame, min_chars: int = 40, max_chars: int = 
 def dictionary_hits(vocabulary: pd.DataFrame, tokenize_cfg=None) -> pd.DataFrame:
     """Terms of the shipped political dictionary (and the user dictionary of ``tokenize_cfg``) that
     occur in the vocabulary, most frequent first: token, doc_freq, count."""
-    from .config import TokenizeConfig
-    from .tokens import BUILTIN_TERMS, read_dictionary
+    from ..config import TokenizeConfig
+    from ..tokens.wordlists import BUILTIN_TERMS, read_dictionary
 
     cfg = tokenize_cfg or TokenizeConfig()
     terms: set[str] = set()
@@ -233,7 +227,8 @@ def stopword_effects(units: pd.DataFrame, tokenize_cfg, top: int = 30) -> tuple[
 
     Returns ``(table, totals)``: table = the ``top`` most frequent removed words (token, count, list
     = general/domain/user), totals = raw words, removed by each list, and their share of raw words."""
-    from .tokens import DOMAIN_STOPWORDS, GENERAL_STOPWORDS, ChineseTokenizer, read_wordlist
+    from ..tokens import ChineseTokenizer
+    from ..tokens.wordlists import DOMAIN_STOPWORDS, GENERAL_STOPWORDS, read_wordlist
 
     tok = ChineseTokenizer(tokenize_cfg)
     lists = {}
@@ -269,92 +264,26 @@ def metrics_table(run: RunTables) -> pd.DataFrame:
 
 
 def representative_documents(run: RunTables, model: str, n: int = 3) -> pd.DataFrame:
-    """For every topic, the ``n`` documents with the highest proportion of it (outliers excluded):
-    topic, label, rank, doc_id, issuer, title, proportion."""
+    """For every topic, the ``n`` documents with the highest proportion of it:
+    topic, label, rank, doc_id, issuer, title, n_chars, proportion."""
     m = run.models[model]
     labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
-    topics = [int(c.split("_", 1)[1]) for c in m.doc_topics.columns if c.startswith("topic_")]
-    parts = [top_documents(run, model, k, n).assign(topic=k, label=labels.get(k))
-             for k in topics]
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return table[["topic", "label", "rank", *[c for c in table.columns if c not in ("topic", "label", "rank")]]]
+    shown = tuple(c for c in ("issuer", "title", "n_chars") if c in run.documents.columns)
+    table = _representative(m.doc_topics, run.documents, n, columns=shown)
+    table.insert(1, "label", table["topic"].map(labels))
+    return table
 
 
 def divergence_matrix(divergence: pd.DataFrame, column: str = "issuer") -> pd.DataFrame:
     """``<col>_divergence.csv`` (pairs with js_divergence) as a square matrix, levels in file order."""
-    from .compare_similarity import divergence_matrix as square
+    from ..compare.similarity import divergence_matrix as square
 
     return square(divergence, column).rename_axis(index=column, columns=None)
 
 
 def top_documents(run: RunTables, model: str, topic: int, n: int = 5) -> pd.DataFrame:
-    """The ``n`` documents with the highest proportion of ``topic``: doc_id, issuer, title, proportion."""
-    dt = run.models[model].doc_topics
-    col = f"topic_{topic}"
-    if col not in dt.columns:
-        raise InputError(f"{run.run_dir / model / 'doc_topics.csv'}: no column {col}")
-    best = dt[["doc_id", col]].nlargest(n, col).rename(columns={col: "proportion"})
-    best.insert(0, "rank", range(1, len(best) + 1))
-    meta = run.documents[[c for c in ("doc_id", "issuer", "title", "n_chars") if c in run.documents.columns]]
-    return best.merge(meta, on="doc_id", how="left")[["rank", "doc_id", *meta.columns[1:], "proportion"]]
-
-
-# --------------------------------------------------------------------------------------------------
-# Figures drawn for the notebooks (same functions and style as the figures stage, not saved)
-# --------------------------------------------------------------------------------------------------
-class FigurePng:
-    """A figure already rendered to PNG (shown inline by Jupyter through ``_repr_png_``).
-
-    Rendering happens inside :func:`topics.style.journal_style`, so the CJK font and the journal style apply
-    (a matplotlib Figure returned to the notebook would be drawn later, outside the style, without the font)."""
-
-    def __init__(self, png: bytes) -> None:
-        self.png = png
-
-    def _repr_png_(self) -> bytes:
-        return self.png
-
-    def save(self, path: str | Path) -> Path:
-        from .io import write_bytes
-
-        return write_bytes(path, self.png)
-
-
-def _render(draw, dpi: int = 150) -> Optional[FigurePng]:
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from .style import journal_style
-
-    with journal_style():
-        fig = draw()
-        if fig is None:
-            return None
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi)
-        plt.close(fig)
-    return FigurePng(buf.getvalue())
-
-
-def k_selection_figure(run: RunTables) -> Optional[FigurePng]:
-    """The K-selection panel (one small plot per metric against K) from ``lda/k_selection.csv``, with the
-    chosen K marked; None when no K sweep ran (``lda.k_grid`` not set)."""
-    from .figures import figure_k_selection
-
-    lda = run.models.get("lda")
-    ksel = lda.tables.get("k_selection") if lda else None
-    if ksel is None:
-        return None
-    chosen = sum(c.startswith("topic_") for c in lda.doc_topics.columns)
-    return _render(lambda: figure_k_selection(ksel, chosen))
-
-
-def topic_words_figure(run: RunTables, model: str, n: int = 8, max_topics: int = 20) -> Optional[FigurePng]:
-    """Top words per topic as bar panels (``topic_terms.csv``), at most ``max_topics`` topics."""
-    from .figures import figure_topic_words
-
-    m = run.models[model]
-    labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
-    topics = [t for t in sorted(m.topic_terms["topic"].unique()) if t >= 0][:max_topics]
-    return _render(lambda: figure_topic_words(m.topic_terms, labels, topics, n))
+    """The ``n`` documents with the highest proportion of ``topic``: rank, doc_id, issuer, title, n_chars, proportion."""
+    table = representative_documents(run, model, n)
+    if topic not in set(table["topic"]):
+        raise InputError(f"{run.run_dir / model / 'doc_topics.csv'}: no column topic_{topic}")
+    return table[table["topic"] == topic].drop(columns=["topic", "label"]).reset_index(drop=True)

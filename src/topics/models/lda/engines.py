@@ -172,10 +172,10 @@ def fit_tomotopy(
     for d in corpus.docs:
         model.add_doc([vocab[i] for i in d])
     model.train(iterations, workers=workers)
-    return _tomotopy_result(model, corpus)
+    return tomotopy_result(model, corpus)
 
 
-def _tomotopy_result(model: Any, corpus: EncodedCorpus) -> EngineFit:
+def tomotopy_result(model: Any, corpus: EncodedCorpus) -> EngineFit:
     k = model.k
     index = {w: i for i, w in enumerate(corpus.vocab)}
     used = [index[w] for w in model.used_vocabs]

@@ -9,8 +9,7 @@ best-match similarity of the topics between the seeds of one K. ``choose_k`` app
 
 Example
 -------
->>> from topics.models.lda import prepare_input
->>> from topics.models.lda_select import search_k, choose_k
+>>> from topics.models.lda import prepare_input, search_k, choose_k
 >>> table = search_k(prepare_input(tokens_df), LdaConfig(k_grid=[5, 10, 15]), seed=42)  # doctest: +SKIP
 >>> choose_k(table, "npmi", fixed=10)  # doctest: +SKIP
 """
@@ -23,10 +22,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..config import LdaConfig
-from ..evaluate import coherence, exclusivity, stability, topic_diversity
-from .lda import LdaInput, _run_parallel, _top_words, chain_seeds, check_k, coherence_texts, fit_engine
-from .lda_engines import EncodedCorpus
+from ...config import LdaConfig
+from ...evaluate import coherence, exclusivity, stability, topic_diversity
+from .engines import EncodedCorpus
+from .fit import LdaInput, chain_seeds, check_k, fit_engine, run_parallel, top_words
+from .tables import coherence_texts
 
 
 def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
     for k in grid:
         check_k(k, len(train), len(train.vocab))
     jobs = [(train, test, cfg, k, s) for k in grid for s in chain_seeds(seed + 1, cfg.sweep_seeds)]
-    rows = _run_parallel(_sweep_fit, jobs, cfg.workers)
+    rows = run_parallel(_sweep_fit, jobs, cfg.workers)
     table = pd.DataFrame([r[0] for r in rows])
     tops = [r[1] for r in rows]
     for k in grid:
@@ -64,7 +64,7 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
 def _sweep_fit(train: EncodedCorpus, test: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> tuple[dict, list]:
     fit = fit_engine(train, cfg, k, seed)
     ll = fit.heldout_ll_per_word(test, seed=seed)
-    tops = _top_words(fit.topic_word, train.vocab, max(cfg.top_n, 25))
+    tops = top_words(fit.topic_word, train.vocab, max(cfg.top_n, 25))
     row = {"k": k, "seed": seed, "heldout_ll_per_token": ll, "perplexity": float(math.exp(-ll)),
            "diversity": topic_diversity(tops, top_n=25), "exclusivity": exclusivity(fit.topic_word, top_n=cfg.top_n)}
     return row, [t[: cfg.top_n] for t in tops]
@@ -76,10 +76,3 @@ def choose_k(table: pd.DataFrame, rule: str, fixed: int) -> int:
         return fixed
     column = {"npmi": "npmi", "heldout": "heldout_ll_per_token"}[rule]
     return int(table.groupby("k")[column].mean().idxmax())
-
-
-def plot_k_selection(df: pd.DataFrame, ax=None, metric: str = "npmi"):
-    """One K-sweep metric against K (delegates to :func:`topics.figures.plot_k_selection`)."""
-    from ..figures import plot_k_selection as _plot
-
-    return _plot(df, metric, ax=ax)

@@ -1,0 +1,261 @@
+"""The run folder: every file a stage writes there, its name, its columns and dtypes, how it is read and written.
+
+This module is the one owner of ``results/<run name>/``. Stages never build a run-folder path or call
+``pd.read_csv`` on one themselves: they call the functions here, so each file has one schema and one set of
+dtype rules (ids are always strings, empty cells are missing values, a cell reading ``NA`` stays text), and a
+missing file is one error message that names the stage to run.
+
+==============================  =====================  ===============================================
+file                            written by             read with
+==============================  =====================  ===============================================
+documents.csv / .jsonl          corpus                 :func:`read_documents` (``text=True``: .jsonl)
+units.jsonl                     corpus                 :func:`read_units`, :func:`iter_units`
+corpus_report.json              corpus                 :func:`read_json`
+tokens.jsonl                    tokenize               :func:`iter_tokens`, :func:`read_tokens`, :func:`token_counts`
+vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
+<model>/…                       lda, bertopic          :func:`read_model_result` (:class:`TopicModelResult`)
+<model>/compare/…, compare/…    compare                :func:`read_compare_table`
+figures/…                       figures                :func:`figures_dir`
+run.json                        the runner             :func:`read_json`
+==============================  =====================  ===============================================
+
+Example
+-------
+>>> from topics import artifacts
+>>> docs = artifacts.read_documents("results/sample")  # doctest: +SKIP
+>>> lda = artifacts.read_model_result("results/sample", "lda")  # doctest: +SKIP
+>>> lda.doc_topics.head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Optional
+
+from .errors import InputError
+from .io import iter_jsonl, write_json, write_table, write_text
+
+if TYPE_CHECKING:  # pandas is imported where used: tokenizer worker processes import this module without it
+    import pandas as pd
+
+    from .models.result import TopicModelResult
+
+# corpus stage
+DOCUMENTS_CSV = "documents.csv"
+DOCUMENTS_JSONL = "documents.jsonl"
+UNITS_JSONL = "units.jsonl"
+CORPUS_REPORT = "corpus_report.json"
+# tokenize stage
+TOKENS_JSONL = "tokens.jsonl"
+VOCABULARY_CSV = "vocabulary.csv"
+VOCABULARY_DROPPED_CSV = "vocabulary_dropped.csv"
+# model stages: one folder each
+MODELS = ("lda", "bertopic")
+DOC_TOPICS = "doc_topics.csv"
+UNIT_TOPICS = "unit_topics.csv"
+TOPICS = "topics.csv"
+TOPIC_TERMS = "topic_terms.csv"
+METRICS = "metrics.json"
+# Dirichlet parameters of each document's (or unit's) topic proportions, for method-of-composition draws
+POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
+COMPARE = "compare"
+FIGURES = "figures"
+RUN_JSON = "run.json"
+
+# Columns read as text whatever they hold (ids and words: "007" and "NA" stay as written).
+TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "token", "term", "label", "title", "neighbor_doc_id",
+                "doc_id_a", "doc_id_b", "source_file", "top_words", "frex", "lift")
+
+_STAGE_OF = {DOCUMENTS_CSV: "corpus", DOCUMENTS_JSONL: "corpus", UNITS_JSONL: "corpus", CORPUS_REPORT: "corpus",
+             TOKENS_JSONL: "tokenize", VOCABULARY_CSV: "tokenize", VOCABULARY_DROPPED_CSV: "tokenize"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Generic readers (one dtype rule for every CSV of a run folder)
+# --------------------------------------------------------------------------------------------------
+def _missing(path: Path, stage: str) -> InputError:
+    return InputError(f"{path}: not found; run the {stage} stage first (topics run CONFIG --stages {stage})")
+
+
+def read_csv(path: str | Path, stage: str = "corpus", text_columns: tuple[str, ...] = (),
+             columns: Optional[list[str]] = None) -> pd.DataFrame:
+    """A run-folder CSV: the :data:`TEXT_COLUMNS` (and ``text_columns``) as strings, only empty cells missing."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise _missing(path, stage)
+    as_text = {c: str for c in (*TEXT_COLUMNS, *text_columns)}
+    usecols = (lambda c: c in set(columns)) if columns is not None else None
+    return pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""], usecols=usecols)
+
+
+def read_json(path: str | Path, stage: str = "corpus") -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise _missing(path, stage)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _jsonl_frame(path: Path, stage: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    if not path.is_file():
+        raise _missing(path, stage)
+    df = pd.DataFrame.from_records(list(iter_jsonl(path, fix=f"rerun the {stage} stage")))
+    for col in ids:
+        if col in df.columns:
+            df[col] = df[col].astype(str)
+    return df
+
+
+# --------------------------------------------------------------------------------------------------
+# corpus stage
+# --------------------------------------------------------------------------------------------------
+def write_corpus(run_dir: str | Path, docs: pd.DataFrame, units: pd.DataFrame, report: dict) -> list[str]:
+    """documents.csv (no text), documents.jsonl, units.jsonl and corpus_report.json; returns their names."""
+    run_dir = Path(run_dir)
+    write_table(docs.drop(columns=["text"]), run_dir / DOCUMENTS_CSV)
+    write_table(docs, run_dir / DOCUMENTS_JSONL)
+    write_table(units, run_dir / UNITS_JSONL)
+    write_json(run_dir / CORPUS_REPORT, report)
+    return [DOCUMENTS_CSV, DOCUMENTS_JSONL, UNITS_JSONL, CORPUS_REPORT]
+
+
+def read_documents(run_dir: str | Path, text: bool = False, columns: Optional[list[str]] = None) -> pd.DataFrame:
+    """The documents table: ``documents.csv`` (metadata), or with ``text=True`` ``documents.jsonl`` (+ text).
+
+    ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way."""
+    run_dir = Path(run_dir)
+    if text:
+        return _jsonl_frame(run_dir / DOCUMENTS_JSONL, "corpus", ("doc_id",))
+    df = read_csv(run_dir / DOCUMENTS_CSV, columns=columns)
+    if "lines" in df.columns:
+        df["lines"] = df["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
+    return df
+
+
+def read_units(run_dir: str | Path) -> pd.DataFrame:
+    """``units.jsonl``: unit_id, doc_id, text, n_chars (what the models see)."""
+    return _jsonl_frame(Path(run_dir) / UNITS_JSONL, "corpus", ("unit_id", "doc_id"))
+
+
+def iter_units(run_dir: str | Path) -> Iterator[dict]:
+    """``units.jsonl`` one record at a time (large corpora)."""
+    path = Path(run_dir) / UNITS_JSONL
+    if not path.is_file():
+        raise _missing(path, "corpus")
+    yield from iter_jsonl(path, fix="rerun the corpus stage")
+
+
+# --------------------------------------------------------------------------------------------------
+# tokenize stage
+# --------------------------------------------------------------------------------------------------
+def tokens_path(run_dir: str | Path) -> Path:
+    return Path(run_dir) / TOKENS_JSONL
+
+
+def iter_tokens(run_dir: str | Path) -> Iterator[dict]:
+    """``tokens.jsonl`` (unit_id, doc_id, tokens) one record at a time: never the whole table."""
+    path = tokens_path(run_dir)
+    if not path.is_file():
+        raise _missing(path, "tokenize")
+    yield from iter_jsonl(path, fix="rerun the tokenize stage")
+
+
+def read_tokens(run_dir: str | Path) -> pd.DataFrame:
+    """``tokens.jsonl`` as a table (unit_id, doc_id as str; tokens as lists). Small corpora and notebooks."""
+    import pandas as pd
+
+    df = _jsonl_frame(tokens_path(run_dir), "tokenize", ("unit_id", "doc_id"))
+    return df if not df.empty else pd.DataFrame(columns=["unit_id", "doc_id", "tokens"])
+
+
+def token_counts(run_dir: str | Path) -> dict[str, int]:
+    """Tokens per document (summed over its units), streamed from ``tokens.jsonl``."""
+    counts: dict[str, int] = {}
+    for rec in iter_tokens(run_dir):
+        doc = str(rec.get("doc_id"))
+        counts[doc] = counts.get(doc, 0) + len(rec.get("tokens") or [])
+    return counts
+
+
+def read_vocabulary(run_dir: str | Path, dropped: bool = False) -> pd.DataFrame:
+    """``vocabulary.csv`` (token, doc_freq, count) or, with ``dropped``, ``vocabulary_dropped.csv`` (+ reason)."""
+    return read_csv(Path(run_dir) / (VOCABULARY_DROPPED_CSV if dropped else VOCABULARY_CSV), stage="tokenize")
+
+
+# --------------------------------------------------------------------------------------------------
+# model stages
+# --------------------------------------------------------------------------------------------------
+def model_dir(run_dir: str | Path, model: str) -> Path:
+    return Path(run_dir) / model
+
+
+def available_models(run_dir: str | Path, wanted: Optional[list[str]] = None) -> list[str]:
+    """The model folders of the run that hold a finished doc_topics table, in :data:`MODELS` order."""
+    return [m for m in (wanted or list(MODELS)) if (model_dir(run_dir, m) / DOC_TOPICS).is_file()]
+
+
+def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:
+    """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run."""
+    folder = model_dir(run_dir, result.model)
+    written = []
+    for name, df in result.tables().items():
+        write_table(df, folder / name)
+        written.append(f"{result.model}/{name}")
+    write_json(folder / METRICS, result.metrics)
+    return written + [f"{result.model}/{METRICS}"]
+
+
+def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
+    """A finished model folder as a :class:`~topics.models.result.TopicModelResult`."""
+    import pandas as pd
+
+    from .models.result import TopicModelResult
+
+    folder = model_dir(run_dir, model)
+    tables = {name: read_csv(folder / name, stage=model) for name in (DOC_TOPICS, TOPICS, TOPIC_TERMS)}
+    extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in tables}
+    posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None)
+    metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
+    topics = tables[TOPICS]
+    if "label" not in topics.columns:
+        topics["label"] = topics["topic"].map(lambda t: f"topic {t}")
+    return TopicModelResult(
+        model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
+        metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
+        posterior=pd.read_parquet(posterior) if posterior is not None else None,
+        posterior_name=posterior.name if posterior is not None else None, extra=extra)
+
+
+# --------------------------------------------------------------------------------------------------
+# compare and figures stages
+# --------------------------------------------------------------------------------------------------
+def compare_dir(run_dir: str | Path, model: Optional[str] = None) -> Path:
+    """``<run>/<model>/compare/`` for one model's comparisons, ``<run>/compare/`` for those across models."""
+    return Path(run_dir) / model / COMPARE if model else Path(run_dir) / COMPARE
+
+
+def write_compare_table(run_dir: str | Path, model: Optional[str], name: str, table) -> str:
+    """Write ``name`` (``.csv`` table, ``.tex`` or ``.json``) under :func:`compare_dir`; returns its run path."""
+    path = compare_dir(run_dir, model) / name
+    if name.endswith(".csv"):
+        write_table(table, path)
+    elif name.endswith(".json"):
+        write_json(path, table)
+    else:
+        write_text(path, table)
+    return str(path.relative_to(Path(run_dir)))
+
+
+def read_compare_table(run_dir: str | Path, model: Optional[str], name: str,
+                       text_columns: tuple[str, ...] = ()) -> Optional[pd.DataFrame]:
+    """A compare table (``name`` without ``.csv``), or None when the compare stage did not write it."""
+    path = compare_dir(run_dir, model) / f"{name}.csv"
+    return read_csv(path, stage="compare", text_columns=text_columns) if path.is_file() else None
+
+
+def figures_dir(run_dir: str | Path) -> Path:
+    return Path(run_dir) / FIGURES

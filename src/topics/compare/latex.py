@@ -1,0 +1,55 @@
+"""LaTeX (booktabs) copies of the main comparison tables, written by hand: no jinja2 needed.
+
+Example
+-------
+>>> print(to_latex_booktabs(pd.DataFrame({"a": ["x_1"], "b": [2]}), "A & B", "tab:x").splitlines()[2])
+\\caption{A \\& B}
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .effects import REST
+
+
+_LATEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+def latex_escape(text: object) -> str:
+    return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in str(text))
+
+def to_latex_booktabs(df: pd.DataFrame, caption: str, label: str) -> str:
+    """A booktabs ``table`` environment (needs \\usepackage{booktabs}; CJK text needs xeCJK or ctex)."""
+    cols = "l" * (1 if len(df.columns) else 0) + "r" * max(len(df.columns) - 1, 0)
+    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{latex_escape(caption)}}}",
+             rf"\label{{{label}}}", rf"\begin{{tabular}}{{{cols}}}", r"\toprule",
+             " & ".join(latex_escape(c) for c in df.columns) + r" \\", r"\midrule"]
+    for row in df.itertuples(index=False):
+        lines.append(" & ".join(latex_escape("" if pd.isna(v) else v) for v in row) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    return "\n".join(lines)
+
+def wide_interval_table(df: pd.DataFrame, column: str, labels: dict, percent: bool = True) -> pd.DataFrame:
+    """Topics as rows, levels of ``column`` as columns, cells 'estimate [low, high]' (in % by default)."""
+    f = 100.0 if percent else 1.0
+    cell = df.apply(lambda r: f"{r.estimate * f:.1f} [{r.ci_low * f:.1f}, {r.ci_high * f:.1f}]", axis=1)
+    wide = df.assign(cell=cell).pivot(index="topic", columns=column, values="cell")
+    wide = wide[list(dict.fromkeys(df[column]))]
+    wide.insert(0, "topic", [f"{t}: {labels.get(t, '')}" for t in wide.index])
+    return wide.reset_index(drop=True)
+
+def latex_tables(tables: dict, model: str, labels: dict, cfg) -> dict[str, str]:
+    col = cfg.covariates[0]
+    out = {}
+    prev = tables[f"{col}_prevalence"]
+    out[f"{col}_prevalence"] = to_latex_booktabs(
+        wide_interval_table(prev, col, labels), f"{model}: topic prevalence by {col}, % of tokens "
+        f"[{cfg.ci:.0%} CI, method of composition, {cfg.draws} draws]", f"tab:{model}-{col}-prevalence")
+    diff = tables[f"{col}_differences"]
+    rest = diff[diff[f"{col}_b"] == REST].rename(columns={f"{col}_a": col})
+    if len(rest):
+        out[f"{col}_differences"] = to_latex_booktabs(
+            wide_interval_table(rest, col, labels), f"{model}: prevalence of each {col} minus all others, "
+            f"percentage points [{cfg.ci:.0%} CI]", f"tab:{model}-{col}-differences")
+    return out

@@ -1,0 +1,13 @@
+"""Ingest: raw files and tables -> one document table (with provenance) and the modelling units.
+
+Example
+-------
+>>> from topics.config import load_config
+>>> from topics.ingest import build_corpus
+>>> docs, units, report = build_corpus(load_config("configs/sample.yaml"))  # doctest: +SKIP
+"""
+
+from .corpus import build_corpus, load_corpus
+from .units import make_units
+
+__all__ = ["build_corpus", "load_corpus", "make_units"]

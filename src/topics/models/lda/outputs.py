@@ -1,0 +1,94 @@
+"""Everything the LDA stage writes: the tables as a :class:`~topics.models.result.TopicModelResult`, and the model.
+
+Outputs under ``run_dir/lda/``: ``doc_topics.csv`` (doc_id, topic_0..topic_{K-1}, dominant_topic),
+``unit_topics.csv`` (paragraph/chunk units only), ``topics.csv`` (topic, label, top_words, frex, lift,
+prevalence, ...), ``topic_terms.csv`` (topic, rank, term, weight = p(term|topic), top 30),
+``representative_docs.csv``, ``doc_posterior.parquet`` / ``unit_posterior.parquet`` (Dirichlet posterior
+concentration of each document's topic proportions, for method-of-composition draws),
+``metrics.json``, ``model.bin`` (tomotopy, full state) or ``model_gensim/`` and ``k_selection.csv`` when a K sweep ran.
+
+Example
+-------
+>>> result = lda_result(fit, cfg, documents, ksel=None, seed=42)  # doctest: +SKIP
+>>> artifacts.write_model_result(run_dir, result)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from ...config import LdaConfig
+from ...io import atomic_path
+from ..result import TopicModelResult, representative_documents
+from .engines import EngineFit
+from .fit import LdaResult
+from .tables import (
+    coherence_texts,
+    doc_topics_table,
+    posterior_table,
+    score_result,
+    topic_terms_table,
+    topics_table,
+    unit_topics_table,
+)
+
+
+def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFrame], ksel: Optional[pd.DataFrame] = None,
+               seed: int = 0) -> TopicModelResult:
+    """Every lda/ table and the metrics of a fitted result (``documents``: doc_id, title, issuer for the
+    representative documents; ``ksel``: the K sweep's table, if one ran)."""
+    texts = coherence_texts(result.corpus, cfg.coherence_units, seed)
+    scores = score_result(result, texts, top_n=cfg.top_n)
+    scores["coherence_units"] = len(texts)
+    unit_level = not (result.ids["unit_id"] == result.ids["doc_id"]).all()
+    doc_topics = doc_topics_table(result)
+    extra = {"representative_docs.csv": representative_documents(doc_topics, documents, cfg.representative_docs)}
+    if ksel is not None:
+        extra["k_selection.csv"] = ksel
+    k = result.fit.k
+    stability_k = None
+    if ksel is not None and (ksel["k"] == k).any():
+        stability_k = float(ksel.loc[ksel["k"] == k, "stability"].iloc[0])
+    posterior_name = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
+    metrics = {
+        **scores,
+        "stability": stability_k if stability_k is not None else scores["chain_stability"],
+        "stability_source": "k_sweep seeds" if stability_k is not None else "chains",
+        "k": k, "alpha": result.fit.alpha.tolist(), "eta": result.fit.eta, "params": result.params,
+        "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
+        "chosen_chain": result.chosen_chain,
+        "n_units": len(result.ids), "n_documents": int(result.ids["doc_id"].nunique()),
+        "n_tokens": int(result.ids["n_tokens"].sum()), "vocabulary": len(result.vocab),
+        "empty_units": result.dropped, "n_empty_units": len(result.dropped),
+        "posterior": (f"theta_d ~ Dirichlet(row of {posterior_name} topic_* columns) = alpha + topic token "
+                      "counts (tomotopy) or variational gamma (gensim)"),
+    }
+    return TopicModelResult(
+        model="lda", doc_topics=doc_topics, topics=topics_table(result, doc_topics, cfg, scores),
+        topic_terms=topic_terms_table(result), metrics=metrics,
+        unit_topics=unit_topics_table(result) if unit_level else None,
+        # parquet: exact float64 and fast to write for large corpora
+        posterior=posterior_table(result, unit_level), posterior_name=posterior_name, extra=extra)
+
+
+def save_model(fit: EngineFit, out_dir: Path) -> str:
+    """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``);
+    returns its path relative to ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if fit.engine == "tomotopy":
+        with atomic_path(out_dir / "model.bin") as tmp:
+            fit.model.save(str(tmp), full=True)
+        return "model.bin"
+    folder = out_dir / "model_gensim"
+    tmp = out_dir / ".model_gensim.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    fit.model.save(str(tmp / "lda.gensim"))
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+    return "model_gensim/lda.gensim"

@@ -1,0 +1,110 @@
+"""What every topic model hands to the rest of the pipeline: one :class:`TopicModelResult`.
+
+Evaluation, comparison, figures and the notebooks take only this, never a tomotopy, gensim or BERTopic object,
+so a new model (STM, a Spark LDA) plugs in by producing these tables. :mod:`topics.artifacts` writes it into
+``<run>/<model>/`` and reads it back.
+
+Tables (one row per document/unit/topic, joined on ``doc_id``/``topic``, never by position):
+
+* ``doc_topics``: doc_id, topic_0 .. topic_{K-1} (rows sum to 1), dominant_topic (-1 = outlier);
+* ``topics``: topic, label, top_words (space-separated), prevalence, … (model-specific extra columns);
+* ``topic_terms``: topic, rank, term, weight (the model's own weight: p(term|topic) for LDA, c-TF-IDF for BERTopic);
+* ``unit_topics`` (paragraph/chunk units only): unit_id, doc_id, topic_*, dominant_topic;
+* ``posterior`` (optional): Dirichlet parameters of each document's (``doc_posterior``) or unit's
+  (``unit_posterior``) topic proportions, used by the comparison's method-of-composition draws;
+* ``extra``: further tables by file name (``representative_docs.csv``, ``k_selection.csv``).
+
+Example
+-------
+>>> import pandas as pd
+>>> r = TopicModelResult("lda", doc_topics=pd.DataFrame({"doc_id": ["a"], "topic_0": [1.0], "dominant_topic": [0]}),
+...                      topics=pd.DataFrame({"topic": [0], "label": ["经济 发展"]}),
+...                      topic_terms=pd.DataFrame({"topic": [0], "rank": [1], "term": ["经济"], "weight": [0.1]}),
+...                      metrics={"k": 1})
+>>> r.k, r.labels()
+(1, {0: '经济 发展'})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import pandas as pd
+
+TOPIC_PREFIX = "topic_"
+
+
+def topic_columns(table: pd.DataFrame) -> list[str]:
+    """The ``topic_<k>`` columns of a doc/unit-topics table, ordered by k."""
+    cols = [c for c in table.columns if c.startswith(TOPIC_PREFIX) and c[len(TOPIC_PREFIX):].isdigit()]
+    return sorted(cols, key=lambda c: int(c[len(TOPIC_PREFIX):]))
+
+
+def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFrame], n: int,
+                             by: Optional[str] = None, columns: Sequence[str] = ("title", "issuer")) -> pd.DataFrame:
+    """Per topic (and per level of ``by``), the ``n`` documents with the highest proportion of it.
+
+    Returns topic, [``by``], rank, doc_id, the ``columns`` of ``meta`` (None where ``meta`` lacks the
+    document or the column), proportion. Ties go to the smaller doc_id. With ``by``, only documents that
+    ``meta`` has (with a value of ``by``) take part.
+    """
+    import numpy as np
+
+    topics = topic_columns(doc_topics)
+    ids = doc_topics["doc_id"].astype(str).to_numpy()
+    theta = doc_topics[topics].to_numpy(float)
+    id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # tie-break: doc_id order
+    info = meta.assign(doc_id=meta["doc_id"].astype(str)).set_index("doc_id") if meta is not None else None
+    if by is not None:
+        level = info[by].reindex(ids) if info is not None else pd.Series(index=ids, dtype=object)
+        groups = [(lv, np.flatnonzero((level == lv).to_numpy())) for lv in sorted(level.dropna().unique(), key=str)]
+    else:
+        groups = [(None, np.arange(len(ids)))]
+    rows = []
+    for t, col in enumerate(topics):
+        for lv, idx in groups:
+            order = idx[np.lexsort((id_rank[idx], -theta[idx, t]))][:n]
+            for rank, i in enumerate(order, 1):
+                row = {"topic": int(col[len(TOPIC_PREFIX):]), **({by: lv} if by is not None else {}), "rank": rank,
+                       "doc_id": ids[i]}
+                for c in columns:
+                    value = info.at[ids[i], c] if info is not None and c in info.columns and ids[i] in info.index else None
+                    row[c] = None if value is None or (isinstance(value, float) and value != value) else value
+                row["proportion"] = float(theta[i, t])
+                rows.append(row)
+    head = ["topic", *([by] if by is not None else []), "rank", "doc_id", *columns, "proportion"]
+    return pd.DataFrame(rows, columns=head)
+
+
+@dataclass
+class TopicModelResult:
+    """A fitted model's tables and metrics (see the module docstring for the columns)."""
+
+    model: str
+    doc_topics: pd.DataFrame
+    topics: pd.DataFrame
+    topic_terms: pd.DataFrame
+    metrics: dict
+    unit_topics: Optional[pd.DataFrame] = None
+    posterior: Optional[pd.DataFrame] = None
+    posterior_name: Optional[str] = None  # doc_posterior.parquet | unit_posterior.parquet
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return len(topic_columns(self.doc_topics))
+
+    def labels(self) -> dict[int, str]:
+        """topic number -> label."""
+        return dict(zip(self.topics["topic"].astype(int), self.topics["label"].astype(str)))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by its file name in the model folder (metrics.json is written separately)."""
+        out = {"doc_topics.csv": self.doc_topics, "topics.csv": self.topics, "topic_terms.csv": self.topic_terms}
+        out.update(self.extra)
+        if self.unit_topics is not None:
+            out["unit_topics.csv"] = self.unit_topics
+        if self.posterior is not None:
+            out[self.posterior_name or "doc_posterior.parquet"] = self.posterior
+        return out
