@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .. import artifacts
 from ..config import RunConfig, config_to_dict
 from ..errors import ConfigError
 from ..io import file_sha256, release_memory, write_json
@@ -98,7 +99,7 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
     """Run every enabled stage (or the named ones and what they need); return the manifest dict."""
     run_dir = cfg.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
-    manifest_path = run_dir / "run.json"
+    manifest_path = run_dir / artifacts.RUN_JSON
     previous = _read_previous(manifest_path)
     data_sha = data_hash(cfg)
     manifest: dict[str, Any] = {

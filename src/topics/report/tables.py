@@ -75,20 +75,20 @@ class RunTables:
 def load_run(run_dir: str | Path) -> RunTables:
     """Load every table a run folder holds (stages that have not run are simply absent)."""
     run_dir = Path(run_dir)
-    if not (run_dir / "run.json").is_file():
+    if not (run_dir / artifacts.RUN_JSON).is_file():
         raise InputError(f"{run_dir}: no run.json; run the pipeline first (topics run CONFIG)")
     documents = artifacts.read_documents(run_dir)
     models = {m: _model_tables(run_dir, m) for m in artifacts.MODELS if (run_dir / m).is_dir()}
     return RunTables(
         run_dir=run_dir,
-        manifest=_json(run_dir / "run.json"),
+        manifest=_json(run_dir / artifacts.RUN_JSON),
         documents=documents,
-        corpus_report=_json(run_dir / "corpus_report.json"),
-        vocabulary=_csv(run_dir / "vocabulary.csv"),
-        vocabulary_dropped=_csv(run_dir / "vocabulary_dropped.csv"),
+        corpus_report=_json(run_dir / artifacts.CORPUS_REPORT),
+        vocabulary=_csv(run_dir / artifacts.VOCABULARY_CSV),
+        vocabulary_dropped=_csv(run_dir / artifacts.VOCABULARY_DROPPED_CSV),
         models=models,
-        compare={p.stem: _csv(p) for p in sorted((run_dir / "compare").glob("*.csv"))},
-        compare_json={p.stem: _json(p) for p in sorted((run_dir / "compare").glob("*.json"))},
+        compare={p.stem: _csv(p) for p in sorted(artifacts.compare_dir(run_dir).glob("*.csv"))},
+        compare_json={p.stem: _json(p) for p in sorted(artifacts.compare_dir(run_dir).glob("*.json"))},
     )
 
 
@@ -98,8 +98,8 @@ def _model_tables(run_dir: Path, model: str) -> ModelTables:
         name=model,
         folder=folder,
         tables={p.stem: _csv(p) for p in sorted(folder.glob("*.csv"))},
-        metrics=_json(folder / "metrics.json"),
-        compare={p.stem: _csv(p) for p in sorted((folder / "compare").glob("*.csv"))},
+        metrics=_json(folder / artifacts.METRICS),
+        compare={p.stem: _csv(p) for p in sorted(artifacts.compare_dir(run_dir, model).glob("*.csv"))},
     )
 
 
