@@ -43,7 +43,7 @@ def run_one(config: Path, backend: str, seed: int, output_dir: Path, cache_dir: 
             extra: dict) -> dict:
     from topics.config import load_config
     from topics.evaluate import label_agreement
-    from topics.experiment import run
+    from topics.pipeline import run
 
     overrides = {
         "name": f"thucnews-bertopic-{backend.replace('/', '_')}-seed{seed}", "seed": seed,

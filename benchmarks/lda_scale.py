@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import subprocess
 import sys
@@ -192,7 +191,7 @@ def run_plain(texts: list[str]) -> dict:
     from gensim.corpora import Dictionary
     from gensim.models import LdaMulticore
 
-    from topics.tokens import read_wordlist
+    from topics.tokens.wordlists import read_wordlist
 
     data = Path(__import__("topics").__file__).parent / "data"
     stop = read_wordlist(data / "stopwords_general.txt") | read_wordlist(data / "stopwords_domain.txt")

@@ -51,8 +51,8 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     from topics.config import load_config
     from topics.evaluate import coherence, label_agreement, topic_diversity
-    from topics.experiment import run
-    from topics.tokens import load_tokens
+    from topics.pipeline import run
+    from topics.artifacts import read_tokens
 
     gold = pd.read_json(CORPUS, lines=True)[["id", "label"]].rename(columns={"id": "doc_id"})
     gold["doc_id"] = gold["doc_id"].astype(str)
@@ -78,7 +78,7 @@ def main() -> int:
                          "chain_stability": metrics["chain_stability"]})
             print(json.dumps({"ours": ours[-1]}), file=sys.stderr, flush=True)
             if not args.no_baseline or args.gensim:
-                tokens = load_tokens(cfg.run_dir)
+                tokens = read_tokens(cfg.run_dir)
                 tokens = tokens[tokens["tokens"].map(len) > 0].merge(gold, on="doc_id")
                 texts = tokens["tokens"].tolist()
             if not args.no_baseline:

@@ -61,7 +61,7 @@ def bench(name: str, texts: list[str], workers: int, repeats: int) -> dict:
     import jieba
 
     from topics.config import TokenizeConfig
-    from topics.tokens import ChineseTokenizer, _cut_text, tokenize_texts
+    from topics.tokens import ChineseTokenizer, tokenize_texts
 
     chars = sum(len(t) for t in texts)
     jieba.setLogLevel(30)
@@ -73,7 +73,7 @@ def bench(name: str, texts: list[str], workers: int, repeats: int) -> dict:
         # An earlier run has left the built dictionary in the cache (as after any run): build it untimed.
         probe = ChineseTokenizer(cfg, cache_dir=cache).load()
         head = texts[: max(1, len(texts) // 20)]
-        identical = all(_cut_text(probe._jieba, t, {}, list)[0] == probe._jieba.lcut(t) for t in head)
+        identical = all(probe.segment(t) == probe.jieba_tokenizer.lcut(t) for t in head)
         del probe
         for _ in range(repeats):
             shutil.rmtree(cache / "tokens", ignore_errors=True)  # cold: no cached tokens

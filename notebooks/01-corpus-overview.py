@@ -19,24 +19,20 @@
 # `corpus_report.json` (what was read, kept and dropped).
 #
 # Change `config` in the next cell (or pass `-p config configs/mine.yaml` to papermill) to run this notebook on
-# your own corpus; paths are relative to the project root.
+# your own corpus. The config path is relative to this notebook's folder; the paths inside the config are
+# taken from the project root (see the README's config reference, `root`).
 
 # %% tags=["parameters"]
-config = "configs/sample.yaml"
+config = "../configs/sample.yaml"
 
 # %%
-import os
-from pathlib import Path
-
-os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
-
 import pandas as pd
 from IPython.display import display
 
-from topics import report
+from topics import artifacts, report
 from topics.config import load_config
-from topics.corpus import format_summary, load_documents
-from topics.experiment import run
+from topics.ingest.summary import format_summary
+from topics.pipeline import run
 
 pd.set_option("display.max_colwidth", 120)
 cfg = load_config(config)
@@ -89,7 +85,7 @@ pd.DataFrame({"skipped": [r.corpus_report.get("skipped", [])], "warnings": [r.co
 # input (CSV/JSONL) has no raw lines, and the table is empty.
 
 # %%
-docs = load_documents(run_dir)
+docs = artifacts.read_documents(run_dir, text=True)
 doc_id = report.example_document(docs)
 display(docs.loc[docs["doc_id"] == doc_id, ["doc_id", "issuer", "title", "source_file", "lines", "n_chars"]])
 print(docs.loc[docs["doc_id"] == doc_id, "text"].str[:400].iloc[0] if doc_id else "(table input)")

@@ -20,22 +20,16 @@
 # `vocabulary_dropped.csv` (pruned terms with the reason).
 
 # %% tags=["parameters"]
-config = "configs/sample.yaml"
+config = "../configs/sample.yaml"
 
 # %%
-import os
-from pathlib import Path
-
-os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
-
 import pandas as pd
 from IPython.display import display
 
-from topics import report
+from topics import artifacts, report
 from topics.config import load_config
-from topics.corpus import load_units
-from topics.experiment import run
-from topics.tokens import ChineseTokenizer, load_tokens
+from topics.pipeline import run
+from topics.tokens import ChineseTokenizer
 
 cfg = load_config(config)
 manifest = run(cfg, only=["tokenize"])  # corpus + tokenize, reused when already done
@@ -64,7 +58,7 @@ r.vocabulary[["doc_freq", "count"]].describe().round(1)
 # removed; dictionary terms kept whole).
 
 # %%
-units = load_units(run_dir)
+units = artifacts.read_units(run_dir)
 tokenizer = ChineseTokenizer(cfg.tokenize, cache_dir=cfg.cache_dir)
 paragraph = report.sample_paragraph(units)
 print(paragraph)
@@ -106,6 +100,6 @@ display(pd.Series(tok_summary["drop_report"]["terms_dropped"], name="terms dropp
 r.vocabulary_dropped.groupby("reason").head(10).reset_index(drop=True)
 
 # %%
-tokens = load_tokens(run_dir)
+tokens = artifacts.read_tokens(run_dir)
 tokens.assign(n_tokens=tokens["tokens"].map(len)).merge(r.documents[["doc_id", "issuer"]], on="doc_id") \
     .groupby("issuer")["n_tokens"].describe().round(0)

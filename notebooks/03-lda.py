@@ -19,20 +19,15 @@
 # `lda.k_grid` is set, `k_selection.csv`: the evidence for choosing K.
 
 # %% tags=["parameters"]
-config = "configs/sample.yaml"
+config = "../configs/sample.yaml"
 
 # %%
-import os
-from pathlib import Path
-
-os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
-
 import pandas as pd
 from IPython.display import display
 
 from topics import report
 from topics.config import load_config
-from topics.experiment import run
+from topics.pipeline import run
 
 pd.set_option("display.max_colwidth", 100)
 cfg = load_config(config)

@@ -21,22 +21,16 @@
 # (`bertopic.enabled: true` turns the stage on).
 
 # %% tags=["parameters"]
-config = "configs/sample.yaml"
+config = "../configs/sample.yaml"
 
 # %%
-import os
-from pathlib import Path
-
-os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
-
 import pandas as pd
 import plotly.io as pio
-from IPython.display import display
 
 from topics import report
 from topics.config import load_config
-from topics.experiment import run
-from topics.models.bertopic_model import load_model
+from topics.models.bertopic import load_model
+from topics.pipeline import run
 
 pio.renderers.default = "plotly_mimetype+notebook"  # plotly.js goes inline into the notebook: works offline
 pd.set_option("display.max_colwidth", 100)

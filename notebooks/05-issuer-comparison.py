@@ -28,23 +28,18 @@
 # to see the same comparison on the BERTopic topics.
 
 # %% tags=["parameters"]
-config = "configs/sample.yaml"
+config = "../configs/sample.yaml"
 model = "lda"
 
 # %%
-import os
-from pathlib import Path
-
-os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "configs").is_dir()))  # the project root
-
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import Image, display
 
 from topics import report
-from topics.compare import wide_interval_table
-from topics.compare_effects import REST
+from topics.compare.effects import REST
+from topics.compare.latex import wide_interval_table
 from topics.config import load_config
-from topics.experiment import run
+from topics.pipeline import run
 
 pd.set_option("display.max_colwidth", 80)
 cfg = load_config(config)

@@ -118,6 +118,11 @@ class ChineseTokenizer:
         return f"ChineseTokenizer(settings_hash={self.settings_hash!r}, terms={len(self.terms)})"
 
     @property
+    def jieba_tokenizer(self):
+        """The private ``jieba.Tokenizer`` with this config's dictionary (built or loaded on first access)."""
+        return self.load()._jieba
+
+    @property
     def loaded(self) -> bool:
         """True once the jieba dictionary is built or loaded in this process."""
         return self._jieba is not None
