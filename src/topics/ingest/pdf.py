@@ -4,13 +4,16 @@ PDFium (``pypdfium2``, Apache-2.0/BSD) gives every character with its box, basel
 weight and text render mode; :mod:`topics.ingest.pdf_layout` turns them into paragraphs in reading order.
 This module does the document-level work:
 
+* fonts: Chinese fonts named but not embedded get a CJK substitute (:mod:`topics.ingest.pdf_fonts`);
+  without one PDFium drops their one-character text objects;
 * opening: an encrypted file (needs a password) or a damaged one is a :class:`~topics.readers.BadFile` whose
   reason says what to do;
 * characters: radicals mapped to ideographs (``⽂`` -> ``文``), PDFium's generated spaces/line ends and rotated
   text (margin stamps) left out, glyphs without a Unicode value (no ToUnicode map: PDFium's unicode-map
-  error, U+FFFD, private use, control codes, literal ``(cid:NNN)``) counted per page;
-* pages without extractable text: a page with glyphs of which >= 30% have no Unicode value, or with images
-  but no text (a scan), *needs OCR*. If every page does, the file is a BadFile "no extractable text -- needs
+  error, U+FFFD, private use, control codes, literal ``(cid:NNN)``) left out and counted per page, and
+  accented Latin letters/signs counted (a one-byte font without a Unicode map decodes to them);
+* pages without extractable text: a page with glyphs of which >= 30% are unmapped or such Latin-1 letters,
+  or with images but no text (a scan), *needs OCR*. If every page does, the file is a BadFile "no extractable text -- needs
   OCR"; otherwise an :class:`~topics.readers.InputWarning` names the pages and the rest is read;
 * page furniture: rows in the top or bottom 12% of a page that stand apart from the text flow (no line of
   a column within 1 em above or below them) and whose text (digits ignored) recurs at the same height
@@ -40,7 +43,7 @@ from pathlib import Path
 
 from ..readers import BadFile, InputWarning
 from .layout import SourceLine, count_radicals, is_han, map_radicals
-from .pdf_layout import Char, Frag, blocks, merge_row_pieces, paragraphs, reading_order, rows
+from .pdf_layout import SPACES, Char, Frag, blocks, merge_row_pieces, paragraphs, reading_order, rows
 
 OCR_SHARE = 0.3        # share of glyphs without a Unicode value that makes a page unreadable
 BAND = 0.12            # top/bottom share of the page searched for running headers, footers, page numbers
@@ -49,6 +52,10 @@ HEADLINE = 1.16        # relative size from which a paragraph is a headline (2 x
 HEADLINE_MAX = 100     # a longer bold paragraph is emphasised body text, not a headline
 OCR_HINT = "run OCR first (e.g. ocrmypdf -l chi_sim IN.pdf OUT.pdf) and use the OCR'd file"
 CID_RE = re.compile(r"\(cid:\d+\)")
+# What a simple (one-byte) font without a Unicode map decodes to under its standard encoding: accented Latin
+# letters and Latin-1/typographic signs. Chinese text has few (· × ÷ ° ± § • are left out: they do occur).
+MOJIBAKE_RE = re.compile("[\u00a1-\u00a6\u00a8-\u00af\u00b2-\u00b6\u00b8-\u00d6\u00d8-\u00f6\u00f8-\u02ff"
+                         "\u2020\u2021\u2030\u2039\u203a\ufb01\ufb02]")
 PAGE_NO_RE = re.compile(
     r"^[\s\-—–－·•|/]*(?:第\s*)?(?:\d+|[ivxlcdm]+|[IVXLCDM]+|[一二三四五六七八九十百]+)\s*[页版]?"
     r"(?:\s*(?:/|共|of)\s*\d+\s*页?)?[\s\-—–－·•|/]*$|^(?:page|p\.)\s*\d+(?:\s*of\s*\d+)?$",
@@ -64,7 +71,8 @@ class PageText:
     height: float
     chars: list[Char] = field(default_factory=list)
     glyphs: int = 0          # non-space characters in the text layer
-    unmapped: int = 0        # of those, without a Unicode value
+    unmapped: int = 0        # of those, without a Unicode value (left out)
+    mojibake: int = 0        # of those, Latin-1/Latin Extended letters and signs (kept, but counted)
     images: int = 0
     rotated: int = 0         # characters left out because they are not upright on the displayed page
     radicals: int = 0        # radical code points mapped to ideographs
@@ -72,13 +80,17 @@ class PageText:
 
     @property
     def needs_ocr(self) -> bool:
-        return (self.glyphs == 0 and self.images > 0) or (self.glyphs > 0 and self.unmapped >= OCR_SHARE * self.glyphs)
+        bad = self.unmapped + self.mojibake
+        return (self.glyphs == 0 and self.images > 0) or (self.glyphs > 0 and bad >= OCR_SHARE * self.glyphs)
 
 
 def _open(path: Path):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from .pdf_fonts import install
+
+    install()  # a CJK substitute for fonts the PDF names but does not embed (see pdf_fonts)
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF" not in head:  # the header may follow some junk bytes, within the first 1024
@@ -141,7 +153,7 @@ def read_pdf(path: Path) -> tuple[list[SourceLine], dict]:
         "format": "pdf", "pages": n_pages, "encrypted": encrypted, "needs_ocr_pages": ocr,
         "blank_pages": [p.number for p in pages if not p.glyphs and not p.images],
         "furniture": [t for t in removed][:20], "furniture_rows": len(removed),
-        "unmapped_glyphs": sum(p.unmapped for p in usable), "radicals_mapped": sum(p.radicals for p in pages),
+        "unmapped_glyphs": sum(p.unmapped for p in usable), "latin1_glyphs": sum(p.mojibake for p in usable), "radicals_mapped": sum(p.radicals for p in pages),
         "rotated_chars": sum(p.rotated for p in pages),
     }
     return lines, info
@@ -201,13 +213,14 @@ def _read_chars(tp, out: PageText, box, rot: int) -> None:
         if min(abs(angle - rot), 360 - abs(angle - rot)) > 1:
             out.rotated += 1
             continue
-        space = ch.isspace()
-        if not space:
+        if ch not in SPACES:
             out.glyphs += 1
             if raw.FPDFText_HasUnicodeMapError(h, i) or ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" \
-                    or (u < 0x20 and u != 2):
+                    or (u < 0x20 and u != 2) or 0x7F <= u <= 0x9F:
                 out.unmapped += 1
                 continue
+            if MOJIBAKE_RE.match(ch):
+                out.mojibake += 1
         size = raw.FPDFText_GetFontSize(h, i) * math.sqrt(abs(m.a * m.d - m.b * m.c))
         raw.FPDFText_GetLooseCharBox(h, i, ctypes.byref(rect))
         corners = [_display(x, y, box, rot) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)]
@@ -279,7 +292,7 @@ def _remove_furniture(pages: list[PageText]) -> list[str]:
 
 
 def _mode_size(chars) -> tuple[float | None, int]:
-    sizes = Counter(round(c.size * 2) / 2 for c in chars if not c.ch.isspace())
+    sizes = Counter(round(c.size * 2) / 2 for c in chars if c.ch not in SPACES)
     return (sizes.most_common(1)[0][0], sum(sizes.values())) if sizes else (None, 0)
 
 
@@ -296,7 +309,7 @@ def _body_sizes(pages: list[PageText]) -> list[float]:
 def _source_lines(paras, body: list[float]) -> list[SourceLine]:
     lines = []
     for n, para in enumerate(paras, 1):
-        chars = [c for f in para.frags for c in f.chars if not c.ch.isspace()]
+        chars = [c for f in para.frags for c in f.chars if c.ch not in SPACES]
         size, _ = _mode_size(chars)
         ref = body[para.page - 1]
         bold = sum(c.bold for c in chars) * 2 > len(chars)
