@@ -50,6 +50,11 @@ class Layout:
     alternate: bool = True         # header left on odd pages, right on even pages
     margin: float = 72.0
     gutter: float = 18.0
+    justify: bool = True           # full lines stretched to the column width (else ragged right)
+    indent: float = 2.0            # first-line indent in characters
+    para_space: float = 0.0        # extra space between paragraphs, in ems
+    line_pitch: float = 1.6        # baseline distance of body lines, in ems
+    title_align: str = "center"    # or "left"
 
 
 @dataclass
@@ -162,7 +167,8 @@ class _Flow:
         x0 = self.lay.margin if full else self.x0()
         for line in lines:
             self.y -= size
-            self.text(x0 + (width - stringWidth(line, self.font, size)) / 2, self.y, line, size, self.lay.title_bold)
+            dx = (width - stringWidth(line, self.font, size)) / 2 if self.lay.title_align == "center" else 0.0
+            self.text(x0 + dx, self.y, line, size, self.lay.title_bold)
             self.y -= pitch - size
         self.y -= size * 0.6
         if full:
@@ -172,15 +178,18 @@ class _Flow:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         size = self.lay.body_size
-        pitch = size * 1.6
-        lines = wrap(para, self.font, size, self.colw, indent=2 * size)
+        pitch = size * self.lay.line_pitch
+        ind = self.lay.indent * size
+        lines = wrap(para, self.font, size, self.colw, indent=ind)
+        if self.lay.para_space and self.y < self.col_top - 1:
+            self.y -= self.lay.para_space * size
         for i, line in enumerate(lines):
             self.room(pitch)
             self.y -= size
-            x = self.x0() + (2 * size if i == 0 else 0)
-            avail = self.colw - (2 * size if i == 0 else 0)
+            x = self.x0() + (ind if i == 0 else 0)
+            avail = self.colw - (ind if i == 0 else 0)
             space = 0.0
-            if i < len(lines) - 1 and len(line) > 1:
+            if self.lay.justify and i < len(lines) - 1 and len(line) > 1:
                 space = (avail - stringWidth(line, self.font, size)) / (len(line) - 1)
             self.text(x, self.y, line, size, False, space)
             self.y -= pitch - size
