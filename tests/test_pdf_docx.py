@@ -375,3 +375,16 @@ def test_pdf_non_embedded_font_one_character_per_text_object(tmp_path):
     c.save()
     lines, _ = read_layout_file(path)
     assert [sl.text for sl in lines] == [text, "下一段的最后一行只有一个。"]
+
+
+@pytest.mark.parametrize("lay", [
+    Layout(columns=2, indent=0, para_space=0.8),             # paragraphs set apart by space, no indent
+    Layout(columns=1, justify=False, title_align="left"),   # ragged right, headlines flush left
+    Layout(columns=2, body_size=9.5, line_pitch=1.3, gutter=11),  # tight leading, gutter of 1.2 em
+], ids=["spaced", "ragged", "tight"])
+def test_pdf_paragraph_conventions(tmp_path, lay):
+    path = tmp_path / "p.pdf"
+    truth = make_pdf(path, articles(6, seed=10), lay)
+    lines, _ = read_layout_file(path)
+    assert_articles(lines, truth)
+    assert_no_furniture(lines, truth.furniture)

@@ -17,8 +17,9 @@ characters concerned, so the rules hold for any font size):
    right; a banner splits the page into an upper and a lower band.
 4. :func:`paragraphs` -- consecutive lines of one column join into one paragraph unless the next line is
    indented (>= 0.8 em from the column's left edge, the Chinese first-line indent), the previous one ends
-   short (>= 1.5 em before the column's right edge), or the font size/weight changes. The same rule joins
-   a paragraph that runs from the foot of one column (or page) to the head of the next. Lines of a
+   short (>= 1.5 em before the column's right edge), the font size/weight changes, or the gap above the
+   next line is 0.4 em wider than the page's usual line gap (paragraphs set apart by space). The same rule
+   joins a paragraph that runs from the foot of one column (or page) to the head of the next. Lines of a
    headline (larger or bold type) join while the style stays the same, whatever their length.
 
 >>> c = [Char(ch, 10 + 10 * i, 20 + 10 * i, 0, 10, 9, 10, False) for i, ch in enumerate("通知如下")]
@@ -42,7 +43,7 @@ LINK_GAP = 1.0     # lines of one block are at most this far apart (em)
 INDENT = 0.8       # first-line indent (em) that starts a paragraph
 SHORT = 1.5        # a line ending this far (em) before the column's right edge ends its paragraph
 SIZE_TOL = 0.08    # relative size difference that counts as another style
-SPACED = 0.4      # a line gap this much (em) wider than the block's usual gap starts a paragraph
+SPACED = 0.4      # a line gap this much (em) wider than the page's usual one starts a paragraph
 
 SPACES = " \u3000\u00a0\u2002\u2003\u2009"
 
@@ -126,34 +127,33 @@ def _text(chars: list[Char]) -> str:
 
 def rows(chars: list[Char]) -> list[Frag]:
     """Fragments of the page's rows, top to bottom and left to right; ``Frag.row`` numbers the rows."""
-    ink = sorted((c for c in chars if c.ch not in SPACES), key=lambda c: (c.base, c.x0))
     groups: list[list[Char]] = []
-    for c in ink:
+    for c in sorted(chars, key=lambda c: (c.base, c.x0)):
         if groups:
             g = groups[-1]
             if abs(c.base - g[0].base) <= ROW_TOL * min(c.size, g[0].size):
                 g.append(c)
                 continue
         groups.append([c])
-    spaces = [c for c in chars if c.ch in SPACES]
     frags: list[Frag] = []
-    for n, g in enumerate(groups):
-        g.sort(key=lambda c: c.x0)
-        cur = [g[0]]
-        pieces = [cur]
-        for a, b in zip(g, g[1:]):
+    n = 0
+    for group in groups:
+        ink = sorted((c for c in group if c.ch not in SPACES), key=lambda c: c.x0)
+        if not ink:
+            continue
+        spaces = [c for c in group if c.ch in SPACES]
+        pieces = [[ink[0]]]
+        for a, b in zip(ink, ink[1:]):
             limit = (GAP_LATIN if _latin(a.ch[-1]) and _latin(b.ch[0]) else GAP_CJK) * max(a.size, b.size)
             if b.x0 - a.x1 > limit:
-                cur = [b]
-                pieces.append(cur)
+                pieces.append([b])
             else:
-                cur.append(b)
-        top, bottom = min(c.top for c in g), max(c.bottom for c in g)
+                pieces[-1].append(b)
         for piece in pieces:
             lo, hi = piece[0].x0, piece[-1].x1
-            inside = [s for s in spaces if lo <= (s.x0 + s.x1) / 2 <= hi and top <= (s.top + s.bottom) / 2 <= bottom]
-            row_spaces = [s for s in spaces if top <= (s.top + s.bottom) / 2 <= bottom]
-            frags.append(Frag(sorted(piece + inside, key=lambda c: c.x0), row=n, spaces=row_spaces).finish())
+            inside = [s for s in spaces if lo <= (s.x0 + s.x1) / 2 <= hi]
+            frags.append(Frag(sorted(piece + inside, key=lambda c: c.x0), row=n, spaces=spaces).finish())
+        n += 1
     return frags
 
 
@@ -286,29 +286,32 @@ def _same_style(a: Frag, b: Frag) -> bool:
 def paragraphs(pages: list[list[Block]], body_sizes: list[float]) -> list[Para]:
     """Paragraphs over all pages in reading order (``pages[i]`` = page i+1's blocks, already ordered)."""
     out: list[Para] = []
-    prev: tuple[Frag, tuple[float, float], bool] | None = None  # last line, its column, last of its block
+    prev: tuple[Frag, tuple[float, float], bool, int, int] | None = None  # line, column edges, ends block, page, column
     for p, blks in enumerate(pages, 1):
         body = body_sizes[p - 1]
         cols = columns(blks)
+        # the page's usual gap between the lines of a paragraph (body-size lines of one block)
+        gaps = [g.top - f.bottom for blk in blks for f, g in zip(blk.frags, blk.frags[1:])
+                if abs(f.size - body) <= SIZE_TOL * body and abs(g.size - body) <= SIZE_TOL * body]
+        usual = median(gaps) if len(gaps) >= 2 else None
         for blk in blks:
             k = column_of(blk, cols)
             col = cols[k] if cols else (blk.x0, blk.x1)
             wide = blk.x1 - blk.x0 > (col[1] - col[0]) * 1.2  # a banner over several columns
             edge = (blk.x0, blk.x1) if wide else (min(col[0], blk.x0), max(col[1], blk.x1))
-            gaps = [b.top - a.bottom for a, b in zip(blk.frags, blk.frags[1:])]
-            usual = median(gaps) if len(gaps) >= 2 else None
             for i, f in enumerate(blk.frags):
                 new = True
                 if prev is not None and out:
-                    last, last_edge, crossing = prev
-                    new = _starts_paragraph(last, last_edge, f, edge, body, crossing and i == 0)
-                    if not new and i and usual is not None and gaps[i - 1] > usual + SPACED * f.size:
+                    last, last_edge, ends_block, last_page, last_col = prev
+                    new = _starts_paragraph(last, last_edge, f, edge, body, ends_block and i == 0)
+                    below = last_page == p and last_col == k and f.top > last.bottom
+                    if not new and below and usual is not None and f.top - last.bottom > usual + SPACED * f.size:
                         new = True  # paragraphs set apart by space instead of an indent
                 if new:
                     out.append(Para([f], p, k, edge[0]))
                 else:
                     out[-1].frags.append(f)
-                prev = (f, edge, i == len(blk.frags) - 1)
+                prev = (f, edge, i == len(blk.frags) - 1, p, k)
     return out
 
 
