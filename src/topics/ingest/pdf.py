@@ -109,7 +109,8 @@ def read_pdf(path: Path) -> tuple[list[SourceLine], dict]:
     """Paragraphs of a PDF in reading order, and what was found (see the module docstring).
 
     ``info`` keys: format, pages, encrypted (owner-password only; it opened), needs_ocr_pages, blank_pages,
-    furniture (removed rows' text, first 20), furniture_rows, unmapped_glyphs, radicals_mapped, rotated_chars.
+    furniture (removed rows' text, first 20), furniture_rows, unmapped_glyphs, latin1_glyphs, radicals_mapped,
+    rotated_chars.
     """
     import pypdfium2.raw as raw
 
@@ -132,13 +133,12 @@ def read_pdf(path: Path) -> tuple[list[SourceLine], dict]:
     ocr = [p.number for p in pages if p.needs_ocr]
     usable = [p for p in pages if p.glyphs and not p.needs_ocr]
     if not usable:
-        what = "scanned image pages" if any(p.images for p in pages) else "fonts without a Unicode map"
         if not any(p.glyphs or p.images for p in pages):
             raise BadFile(str(path), "has no text and no images (blank pages)")
-        raise BadFile(str(path), f"has no extractable text — needs OCR ({what}); {OCR_HINT}")
+        raise BadFile(str(path), f"has no extractable text — needs OCR ({_why(pages)}); {OCR_HINT}")
     if ocr:
-        warnings.warn(f"{path}: page(s) {_ranges(ocr)} have no extractable text (scanned, or fonts without a "
-                      f"Unicode map) and are left out — they need OCR; {OCR_HINT}", InputWarning, stacklevel=3)
+        warnings.warn(f"{path}: page(s) {_ranges(ocr)} have no extractable text ({_why(pages)}) and are left out "
+                      f"— they need OCR; {OCR_HINT}", InputWarning, stacklevel=3)
     for p in usable:
         p.frags = rows(p.chars)
     removed = _remove_furniture(usable)
@@ -153,10 +153,17 @@ def read_pdf(path: Path) -> tuple[list[SourceLine], dict]:
         "format": "pdf", "pages": n_pages, "encrypted": encrypted, "needs_ocr_pages": ocr,
         "blank_pages": [p.number for p in pages if not p.glyphs and not p.images],
         "furniture": [t for t in removed][:20], "furniture_rows": len(removed),
-        "unmapped_glyphs": sum(p.unmapped for p in usable), "latin1_glyphs": sum(p.mojibake for p in usable), "radicals_mapped": sum(p.radicals for p in pages),
-        "rotated_chars": sum(p.rotated for p in pages),
+        "unmapped_glyphs": sum(p.unmapped for p in usable), "latin1_glyphs": sum(p.mojibake for p in usable),
+        "radicals_mapped": sum(p.radicals for p in pages), "rotated_chars": sum(p.rotated for p in pages),
     }
     return lines, info
+
+
+def _why(pages: list[PageText]) -> str:
+    scanned = sum(1 for p in pages if p.needs_ocr and not p.glyphs)
+    unmapped = sum(1 for p in pages if p.needs_ocr and p.glyphs)
+    parts = [f"{scanned} scanned image page(s)"] if scanned else []
+    return ", ".join(parts + ([f"{unmapped} page(s) whose fonts have no Unicode map"] if unmapped else []))
 
 
 def _ranges(nums: list[int]) -> str:
