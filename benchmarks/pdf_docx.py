@@ -59,6 +59,8 @@ LAYOUTS = [
     ("pdf-1col-ragged-left-titles", "pdf", Layout(columns=1, justify=False, title_align="left")),
     ("pdf-2col-spaced-no-indent", "pdf", Layout(columns=2, font="stsong", indent=0, para_space=0.8)),
     ("pdf-2col-tight", "pdf", Layout(columns=2, body_size=9.5, line_pitch=1.3, gutter=11)),
+    ("pdf-3col-newspaper", "pdf", Layout(columns=3, body_size=9, title_size=18, gutter=12, page_number=None,
+                                         header="人民日报　2022年1月{n}日　星期六　第{n}版　要闻")),
     ("docx-builtin", "docx", "builtin"),
     ("docx-chinese-ids", "docx", "chinese_ids"),
     ("docx-outline", "docx", "outline"),

@@ -42,7 +42,7 @@ class Layout:
     body_size: float = 10.5
     title_size: float = 16.0
     title_bold: bool = True        # drawn fill+stroke, as word processors fake bold for CJK fonts
-    header: str | None = "新闻联播文字稿　内部资料"
+    header: str | None = "新闻联播文字稿　内部资料"  # may hold {n} (page) and {total}
     page_number: str | None = "— {n} —"   # format of the footer page number; None = no footer
     banner: bool = False           # the first article's headline spans all columns
     jump: bool = False             # the first article jumps: first half, others, then its second half
@@ -258,12 +258,13 @@ def _render(path, flow: _Flow, lay: Layout, truth: Truth, encrypt, image_page: b
     n_pages = len(flow.pages)
     for n, ops in enumerate(flow.pages, 1):
         if lay.header:
+            head = lay.header.format(n=n, total=n_pages)  # a header may carry the page number
             left = not lay.alternate or n % 2 == 1
-            hx = lay.margin if left else PAGE[0] - lay.margin - stringWidth(lay.header, font, 9)
+            hx = lay.margin if left else PAGE[0] - lay.margin - stringWidth(head, font, 9)
             c.setFont(font, 9)
-            c.drawString(hx, PAGE[1] - 48, lay.header)
+            c.drawString(hx, PAGE[1] - 48, head)
             c.line(lay.margin, PAGE[1] - 54, PAGE[0] - lay.margin, PAGE[1] - 54)
-            truth.furniture.append(lay.header)
+            truth.furniture.append(head)
         if lay.page_number:
             label = lay.page_number.format(n=n, total=n_pages)
             c.setFont(font, 9)

@@ -201,11 +201,15 @@ def test_pdf_stsong_light_not_embedded(tmp_path):
 
 def test_pdf_banner_headline_over_three_columns(tmp_path):
     path = tmp_path / "banner.pdf"
-    truth = make_pdf(path, articles(6, seed=3), Layout(columns=3, banner=True, body_size=9, title_size=14,
-                                                        page_number="- {n} -"))
+    arts = articles(6, seed=3)
+    # a banner of two lines whose short, centred second line stands over the middle column only
+    arts[0].title = "【奋进新征程 建功新时代】各地认真贯彻落实国务院关于进一步加强文化和民生保障工作的通知"
+    lay = Layout(columns=3, banner=True, body_size=9, title_size=14, page_number="- {n} -")
+    truth = make_pdf(path, arts, lay)
     lines, _ = read_layout_file(path)
     assert_articles(lines, truth)
     assert_no_furniture(lines, truth.furniture)
+    assert {sl.column for sl in lines if sl.page == 1 and sl.heading is None} == {0, 1, 2}
 
 
 def test_pdf_newspaper_jump_cues(tmp_path):

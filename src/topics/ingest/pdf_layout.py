@@ -9,8 +9,9 @@ characters concerned, so the rules hold for any font size):
    the gutter between columns. Latin words get one space where the glyphs are apart (>0.15 em) and the text
    layer has no space.
 2. :func:`blocks` -- a fragment and the nearest fragment below it are one block when each is the only one
-   overlapping the other horizontally and they are at most 1 em apart: a column's run of lines. A banner
-   headline over two columns overlaps two fragments, so it stays a block of its own.
+   overlapping the other horizontally, they are at most 1 em apart and in one style (size, weight): a
+   column's run of lines. A banner headline over two columns overlaps two fragments, and its last line,
+   even when short, differs in style from the text below, so it stays a block of its own.
 3. :func:`reading_order` -- blocks are sorted by two rules (T. Breuel, "High performance document layout
    analysis", 2003): *a* comes before *b* if they overlap horizontally and *a* is above; or if *a* is wholly
    left of *b* and no block between them vertically overlaps both. Columns are read top to bottom, left to
@@ -177,7 +178,7 @@ def blocks(frags: list[Frag]) -> list[Block]:
                 g = hits[0]
                 ups = [h for h in by_row[r] if _overlap(h, g) > 0]
                 em = max(f.size, g.size)
-                if len(hits) == 1 and ups == [f] and g.top - f.bottom <= LINK_GAP * em:
+                if len(hits) == 1 and ups == [f] and g.top - f.bottom <= LINK_GAP * em and _same_style(f, g):
                     below[id(f)] = g
                 break
     linked = {id(g) for g in below.values()}
@@ -250,7 +251,7 @@ def columns(blks: list[Block]) -> list[tuple[float, float]]:
     spans: list[list[float]] = []
     for b in multi:
         for s in spans:
-            if min(s[1], b.x1) - max(s[0], b.x0) > 0.5 * min(s[1] - s[0], b.x1 - b.x0):
+            if min(s[1], b.x1) - max(s[0], b.x0) > 0.5 * max(s[1] - s[0], b.x1 - b.x0):
                 s[0], s[1] = min(s[0], b.x0), max(s[1], b.x1)
                 break
         else:
@@ -258,7 +259,8 @@ def columns(blks: list[Block]) -> list[tuple[float, float]]:
     if not spans and blks:
         spans = [[min(b.x0 for b in blks), max(b.x1 for b in blks)]]
     # a span that covers several others is a full-width block over columns, not a column
-    narrow = [s for s in spans if sum(1 for t in spans if t is not s and s[0] <= t[0] + 1 and t[1] <= s[1] + 1) < 2]
+    narrow = [s for s in spans
+              if sum(1 for t in spans if t is not s and min(s[1], t[1]) - max(s[0], t[0]) > 0.5 * (t[1] - t[0])) < 2]
     return [tuple(s) for s in sorted(narrow or spans)]
 
 
