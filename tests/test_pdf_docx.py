@@ -142,6 +142,19 @@ def test_reading_order_banner_then_columns():
     assert [b.frags[0].text for b in order] == ["B", "1", "2", "R", "3", "4"]
 
 
+def test_paragraph_ends_alone_in_a_column_of_the_last_page():
+    """A page whose second column holds one short line: the columns of the page before say where it is."""
+    from topics.ingest.pdf_layout import blocks, merge_row_pieces, paragraphs
+
+    full = "一二三四五六七八九十"
+    page1 = [c for x in (0, 120) for base in (20, 36, 52) for c in chars(full, x, base)]
+    page2 = [c for base in (20, 36, 52) for c in chars(full, 0, base)] + chars("完。", 120, 20)
+    pages = [merge_row_pieces(reading_order(blocks(rows(p)))) for p in (page1, page2)]
+    paras = paragraphs(pages, [10.0, 10.0])
+    assert [p.text for p in paras] == [full * 9 + "完。"]
+    assert [p.column for p in paras] == [0]
+
+
 # ---------------------------------------------------------------------------------------------
 # PDF end to end
 # ---------------------------------------------------------------------------------------------

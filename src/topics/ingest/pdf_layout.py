@@ -289,9 +289,12 @@ def paragraphs(pages: list[list[Block]], body_sizes: list[float]) -> list[Para]:
     """Paragraphs over all pages in reading order (``pages[i]`` = page i+1's blocks, already ordered)."""
     out: list[Para] = []
     prev: tuple[Frag, tuple[float, float], bool, int, int] | None = None  # line, column edges, ends block, page, column
-    for p, blks in enumerate(pages, 1):
+    seen: list[tuple[float, float]] = []  # columns of the pages before: a sparse page (a column of one line) has
+    for p, blks in enumerate(pages, 1):   # too few blocks to show its own
         body = body_sizes[p - 1]
         cols = columns(blks)
+        cols = sorted(cols + [c for c in seen if not any(min(c[1], d[1]) - max(c[0], d[0]) > 0 for d in cols)])
+        seen = cols or seen
         # the page's usual gap between the lines of a paragraph (body-size lines of one block)
         gaps = [g.top - f.bottom for blk in blks for f, g in zip(blk.frags, blk.frags[1:])
                 if abs(f.size - body) <= SIZE_TOL * body and abs(g.size - body) <= SIZE_TOL * body]
