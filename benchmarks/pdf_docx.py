@@ -5,7 +5,7 @@ tests/pdf_factory.py in several layouts -- PDF: one, two and three columns, bann
 ("（下转第N版）"), justified or ragged right, indented or spaced paragraphs, tight gutter and leading, Noto Sans SC embedded (with radicals in the text layer) or STSong-Light not embedded,
 running headers (alternating odd/even), four page-number styles; DOCX: built-in heading style, Chinese
 style ids, outline level via a based-on style, size-only headlines -- reads every file with
-``topics.ingest.layout.read_layout_file`` and splits articles with a splitter (default: the *stand-in*
+``topics.ingest.files.read_layout_file`` and splits articles with a splitter (default: the *stand-in*
 ``pdf_factory.split_by_headings`` on SourceLine cues, until the segmenter takes SourceLines).
 
 Scores (:func:`score_articles`, reusable with any splitter): an article is found when a predicted article has
@@ -43,7 +43,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from pdf_factory import Article, Layout, make_docx, make_pdf, split_by_headings  # noqa: E402
 
-from topics.ingest.layout import SourceLine, read_layout_file  # noqa: E402
+from topics.ingest.files import read_layout_file  # noqa: E402
+from topics.ingest.layout import SourceLine  # noqa: E402
 
 XWLB = ROOT.parent / "shared" / "corpora" / "xwlb_cctv.jsonl.gz"
 PER_FILE = 8

@@ -3,7 +3,7 @@
 :func:`make_pdf` typesets articles with reportlab (a small flow layout: 1-3 columns, justified lines with a
 two-character first-line indent, centred headlines, running header, page numbers, an optional banner
 headline over the columns, newspaper jumps "（下转第N版）"/"（上接第N版）", radicals in the text layer).
-Fonts: Noto Sans SC (embedded; TrueType copy made by :func:`topics.style.truetype_font_path`) or STSong-Light
+Fonts: Noto Sans SC (embedded; TrueType copy made by :func:`topics.figures.style.truetype_font_path`) or STSong-Light
 (Adobe-GB1 CID font, not embedded, as in many official PDFs). :func:`make_docx` writes the same articles
 with python-docx (heading styles, header, footer, page breaks, a table). Both return a :class:`Truth`
 (articles, furniture strings, pages). :func:`split_by_headings` is a *stand-in* article splitter on
@@ -71,7 +71,7 @@ def _fonts() -> dict[str, str]:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from topics.style import truetype_font_path
+    from topics.figures.style import truetype_font_path
 
     pdfmetrics.registerFont(TTFont("NotoSansSC", str(truetype_font_path())))
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from pdf_factory import HEADINGS, Article, Layout, make_cid_pdf, make_docx, make_pdf, make_scanned_pdf, split_by_headings
-from topics.ingest.layout import SourceLine, join_lines, map_radicals, radical_table, read_layout_file
+from topics.ingest.files import read_layout_file
+from topics.ingest.layout import SourceLine, join_lines, map_radicals, radical_table
 from topics.ingest.pdf_layout import Block, Char, Frag, reading_order, rows
-from topics.readers import BadFile, InputWarning
+from topics.ingest.readers import BadFile, InputWarning
 
 TITLES = [
     "国务院关于进一步加强文化和民生保障工作的通知",

@@ -37,7 +37,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from ..readers import BadFile
+from .readers import BadFile
 from .layout import SourceLine, join_lines, map_radicals
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -1,6 +1,7 @@
 """Lines with layout cues: the contract between the file readers (text, PDF, DOCX) and the segmenter.
 
-Every reader returns ``(list[SourceLine], info)``. A :class:`SourceLine` is one line of the file's extracted
+Every reader returns ``(list[SourceLine], info)``; :func:`topics.ingest.files.read_layout_file` picks the
+reader by suffix. A :class:`SourceLine` is one line of the file's extracted
 text: for ``.txt`` a raw line (only ``text`` and ``line`` set); for PDF and DOCX one paragraph, already in
 reading order, with the page it starts on and the layout cues the reader could see (relative font size,
 weight, heading level, indent, column). ``line`` numbers run 1.. over the file's extracted text; the span of
@@ -33,7 +34,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 from ..errors import InputError
 
@@ -50,18 +50,11 @@ class SourceLine:
     column: int | None = None  # column index on the page (reading order already applied)
 
 
-# Han ideographs (the ranges of topics.readers.HAN_RE) as a predicate on one character.
-_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 RADICAL_TABLE = "cjk_radicals.txt"
 # Continuation cues printed by newspapers and magazines: （下转第2版） （上接第一版） （转第5页） （接上页）.
 CONTINUATION_RE = re.compile(
     r"[（(]\s*(?P<cue>(?:下转|转|上接|接)\s*(?:第\s*[0-9０-９一二三四五六七八九十百]+\s*[版页]|[上下]?[页版]))\s*[)）]"
 )
-
-
-def is_han(ch: str) -> bool:
-    cp = ord(ch)
-    return any(a <= cp <= b for a, b in _HAN)
 
 
 @lru_cache(maxsize=1)
@@ -156,47 +149,3 @@ def text_lines(text: str) -> list[SourceLine]:
     if text.endswith("\n"):
         raw = raw[:-1]
     return [SourceLine(text=t, line=n) for n, t in enumerate(raw, 1)]
-
-
-# Suffixes whose files need converting before they can be read.
-CONVERT_FIRST = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS Writer (.wps)", ".dot": "Word 97-2003 template (.dot)",
-                 ".wpt": "WPS template (.wpt)", ".rtf": "RTF (.rtf)", ".odt": "OpenDocument (.odt)"}
-LAYOUT_SUFFIXES = (".txt", ".pdf", ".docx")
-
-
-def read_layout_file(path: Path, encoding: str = "auto") -> tuple[list[SourceLine], dict]:
-    """Read one input file of a folder (``.txt``, ``.pdf`` or ``.docx``) as SourceLines in reading order.
-
-    Returns ``(lines, info)``; ``info`` has at least ``format`` (txt/pdf/docx), ``pages`` (None for text),
-    ``page_lines`` and ``characters``; the PDF and DOCX readers add what they found (furniture removed,
-    pages needing OCR, continuation cues, ...). Raises :class:`topics.readers.BadFile` for a file that cannot be
-    used (binary, empty, encrypted, no text layer, ``.doc``/``.wps``), with a reason that says what to do;
-    the corpus stage turns it into an error or a warning (``corpus.on_bad_file``).
-    """
-    from ..readers import BadFile, check_text, read_text_file
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in CONVERT_FIRST:
-        raise BadFile(str(path), f"is a {CONVERT_FIRST[suffix]} file, which cannot be read directly; convert it to "
-                                 f".docx first (e.g. libreoffice --headless --convert-to docx {path.name})")
-    if suffix == ".pdf":
-        from .pdf import read_pdf
-
-        lines, info = read_pdf(path)
-    elif suffix == ".docx":
-        from .docx import read_docx
-
-        lines, info = read_docx(path)
-    elif suffix == ".txt":
-        text, used = read_text_file(path, encoding)
-        lines, info = text_lines(text), {"format": "txt", "encoding": used, "pages": None}
-    else:
-        raise BadFile(str(path), f"has the suffix {path.suffix!r}; a folder may hold .txt, .pdf and .docx files "
-                                 "(convert other formats, or move the file out of the folder)")
-    if suffix != ".txt":
-        check_text("\n".join(sl.text for sl in lines), str(path))
-    info["page_lines"] = page_lines(lines)
-    info["characters"] = sum(len(sl.text.strip()) for sl in lines)
-    info["continuations"] = find_continuations(lines)
-    return lines, info

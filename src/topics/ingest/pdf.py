@@ -6,7 +6,7 @@ This module does the document-level work:
 
 * fonts: Chinese fonts named but not embedded get a CJK substitute (:mod:`topics.ingest.pdf_fonts`);
   without one PDFium drops their one-character text objects;
-* opening: an encrypted file (needs a password) or a damaged one is a :class:`~topics.readers.BadFile` whose
+* opening: an encrypted file (needs a password) or a damaged one is a :class:`~topics.ingest.readers.BadFile` whose
   reason says what to do;
 * characters: radicals mapped to ideographs (``⽂`` -> ``文``), PDFium's generated spaces/line ends and rotated
   text (margin stamps) left out, glyphs without a Unicode value (no ToUnicode map: PDFium's unicode-map
@@ -14,7 +14,7 @@ This module does the document-level work:
   accented Latin letters/signs counted (a one-byte font without a Unicode map decodes to them);
 * pages without extractable text: a page with glyphs of which >= 30% are unmapped or such Latin-1 letters,
   or with images but no text (a scan), *needs OCR*. If every page does, the file is a BadFile "no extractable text -- needs
-  OCR"; otherwise an :class:`~topics.readers.InputWarning` names the pages and the rest is read;
+  OCR"; otherwise an :class:`~topics.ingest.readers.InputWarning` names the pages and the rest is read;
 * page furniture: rows in the top or bottom 12% of a page that stand apart from the text flow (no line of
   a column within 1 em above or below them) and whose text (digits ignored) recurs at the same height
   (within 1% of the page) on another page -- running headers and footers, odd/even alternating too -- or
@@ -41,8 +41,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..readers import BadFile, InputWarning
-from .layout import SourceLine, count_radicals, is_han, map_radicals
+from .readers import BadFile, InputWarning
+from ..text import is_han
+from .layout import SourceLine, count_radicals, map_radicals
 from .pdf_layout import SPACES, Char, Frag, blocks, merge_row_pieces, paragraphs, reading_order, rows
 
 OCR_SHARE = 0.3        # share of glyphs without a Unicode value that makes a page unreadable

@@ -33,7 +33,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from .layout import is_han
+from ..text import is_han
 
 KANGXI = range(0x2F00, 0x2FE0)
 SUPPLEMENT = range(0x2E80, 0x2F00)
