@@ -66,7 +66,7 @@ class Truth:
 
 
 @lru_cache(maxsize=None)
-def _fonts() -> dict[str, str]:
+def register_fonts() -> dict[str, str]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
@@ -119,7 +119,7 @@ class _Flow:
 
     def __init__(self, lay: Layout):
         self.lay = lay
-        self.font = _fonts()[lay.font]
+        self.font = register_fonts()[lay.font]
         self.pages: list[list[tuple]] = [[]]
         self.top = PAGE[1] - lay.margin
         self.bottom = lay.margin

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import random
 import unicodedata
-import warnings
-from pathlib import Path
 
 import pytest
 
@@ -240,9 +238,9 @@ def test_pdf_newspaper_jump_cues(tmp_path):
 def test_pdf_latin_hyphenation_and_headline_levels(tmp_path):
     from reportlab.pdfgen import canvas
 
-    from pdf_factory import PAGE, _fonts
+    from pdf_factory import PAGE, register_fonts
 
-    font = _fonts()["noto"]
+    font = register_fonts()["noto"]
     path = tmp_path / "levels.pdf"
     c = canvas.Canvas(str(path), pagesize=PAGE)
     y = 760
@@ -378,9 +376,9 @@ def test_pdf_non_embedded_font_one_character_per_text_object(tmp_path):
     """Without a CJK substitute PDFium drops one-character text objects of a non-embedded font."""
     from reportlab.pdfgen import canvas
 
-    from pdf_factory import PAGE, _fonts
+    from pdf_factory import PAGE, register_fonts
 
-    _fonts()
+    register_fonts()
     path = tmp_path / "per_char.pdf"
     c = canvas.Canvas(str(path), pagesize=PAGE)
     c.setFont("STSong-Light", 10.5)

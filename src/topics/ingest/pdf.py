@@ -41,8 +41,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .readers import BadFile, InputWarning
 from ..text import is_han
+from .readers import BadFile, InputWarning
 from .layout import SourceLine, count_radicals, map_radicals
 from .pdf_layout import SPACES, Char, Frag, blocks, merge_row_pieces, paragraphs, reading_order, rows
 
