@@ -404,3 +404,34 @@ def test_pdf_paragraph_conventions(tmp_path, lay):
     lines, _ = read_layout_file(path)
     assert_articles(lines, truth)
     assert_no_furniture(lines, truth.furniture)
+
+
+def test_pdf_rotated_page_and_diagonal_watermark(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from pdf_factory import PAGE, register_fonts
+
+    font = register_fonts()["noto"]
+    path = tmp_path / "rotated.pdf"
+    c = canvas.Canvas(str(path), pagesize=PAGE)
+    c.setFont(font, 40)  # page 1: a diagonal watermark over the text
+    c.saveState()
+    c.translate(150, 300)
+    c.rotate(45)
+    c.drawString(0, 0, "内部资料注意保存")
+    c.restoreState()
+    c.setFont(font, 12)
+    c.drawString(96, 760, "第一页的正文内容。")  # paragraphs indented by two characters
+    c.showPage()
+    c.setPageRotation(90)  # page 2: stored sideways, shown upright (/Rotate 90); text drawn along +y
+    c.saveState()
+    c.rotate(90)
+    c.setFont(font, 12)
+    for x, y, line in ((96, -72, "横排显示的第一段文字，内容较长需要"), (72, -90, "换行。"), (96, -108, "第二段。")):
+        c.drawString(x, y, line)
+    c.restoreState()
+    c.showPage()
+    c.save()
+    lines, info = read_layout_file(path)
+    assert [sl.text for sl in lines] == ["第一页的正文内容。", "横排显示的第一段文字，内容较长需要换行。", "第二段。"]
+    assert info["rotated_chars"] == len("内部资料注意保存")

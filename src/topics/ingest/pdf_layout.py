@@ -288,13 +288,18 @@ def _same_style(a: Frag, b: Frag) -> bool:
 def paragraphs(pages: list[list[Block]], body_sizes: list[float]) -> list[Para]:
     """Paragraphs over all pages in reading order (``pages[i]`` = page i+1's blocks, already ordered)."""
     out: list[Para] = []
-    prev: tuple[Frag, tuple[float, float], bool, int, int] | None = None  # line, column edges, ends block, page, column
-    seen: list[tuple[float, float]] = []  # columns of the pages before: a sparse page (a column of one line) has
-    for p, blks in enumerate(pages, 1):   # too few blocks to show its own
+    prev = None  # (last line, its column edges, it ends its block, page, column, edges measured)
+    seen: list[tuple[float, float]] = []  # measured columns of the pages before
+    for p, blks in enumerate(pages, 1):
         body = body_sizes[p - 1]
         cols = columns(blks)
-        cols = sorted(cols + [c for c in seen if not any(min(c[1], d[1]) - max(c[0], d[0]) > 0 for d in cols)])
-        seen = cols or seen
+        # column edges are measured on a column of two or more lines, here or on a page before (a sparse page
+        # borrows them); on a page of one-line blocks a line is not taken to run on into the next block
+        measured = any(len(b.frags) >= 2 for b in blks) or bool(seen)
+        if seen:
+            cols = sorted(cols + [c for c in seen if not any(min(c[1], d[1]) - max(c[0], d[0]) > 0 for d in cols)])
+        if any(len(b.frags) >= 2 for b in blks):
+            seen = cols
         # the page's usual gap between the lines of a paragraph (body-size lines of one block)
         gaps = [g.top - f.bottom for blk in blks for f, g in zip(blk.frags, blk.frags[1:])
                 if abs(f.size - body) <= SIZE_TOL * body and abs(g.size - body) <= SIZE_TOL * body]
@@ -307,8 +312,11 @@ def paragraphs(pages: list[list[Block]], body_sizes: list[float]) -> list[Para]:
             for i, f in enumerate(blk.frags):
                 new = True
                 if prev is not None and out:
-                    last, last_edge, ends_block, last_page, last_col = prev
-                    new = _starts_paragraph(last, last_edge, f, edge, body, ends_block and i == 0)
+                    last, last_edge, ends_block, last_page, last_col, last_measured = prev
+                    crossing = ends_block and i == 0
+                    new = _starts_paragraph(last, last_edge, f, edge, body, crossing)
+                    if crossing and not (measured and last_measured):
+                        new = True
                     below = last_page == p and last_col == k and f.top > last.bottom
                     if not new and below and usual is not None and f.top - last.bottom > usual + SPACED * f.size:
                         new = True  # paragraphs set apart by space instead of an indent
@@ -316,7 +324,7 @@ def paragraphs(pages: list[list[Block]], body_sizes: list[float]) -> list[Para]:
                     out.append(Para([f], p, k, edge[0]))
                 else:
                     out[-1].frags.append(f)
-                prev = (f, edge, i == len(blk.frags) - 1, p, k)
+                prev = (f, edge, i == len(blk.frags) - 1, p, k, measured)
     return out
 
 
