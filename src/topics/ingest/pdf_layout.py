@@ -20,7 +20,8 @@ characters concerned, so the rules hold for any font size):
    indented (>= 0.8 em from the column's left edge, the Chinese first-line indent), the previous one ends
    short (>= 1.5 em before the column's right edge), the font size/weight changes, or the gap above the
    next line is 0.4 em wider than the page's usual line gap (paragraphs set apart by space). The same rule
-   joins a paragraph that runs from the foot of one column (or page) to the head of the next. Lines of a
+   joins a paragraph that runs from the foot of one column (or page) to the head of the next, where the
+   column edges are measured (a column of two or more lines on that page, or on a page before). Lines of a
    headline (larger or bold type) join while the style stays the same, whatever their length.
 
 >>> c = [Char(ch, 10 + 10 * i, 20 + 10 * i, 0, 10, 9, 10, False) for i, ch in enumerate("通知如下")]
