@@ -435,3 +435,30 @@ def test_pdf_rotated_page_and_diagonal_watermark(tmp_path):
     lines, info = read_layout_file(path)
     assert [sl.text for sl in lines] == ["第一页的正文内容。", "横排显示的第一段文字，内容较长需要换行。", "第二段。"]
     assert info["rotated_chars"] == len("内部资料注意保存")
+
+
+def test_docx_revisions_content_controls_and_text_boxes(tmp_path):
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = Document()
+    d.add_paragraph("第一段正文。")
+    p = d.add_paragraph("保留的文字")
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>删除的文字</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>插入的文字</w:t></w:r></w:ins>'))
+    d.element.body.insert(2, parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>内容控件里的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    box = ('<w:p><w:r><w:t>文本框里的文字</w:t></w:r></w:p>')
+    anchor = d.add_paragraph("锚定段落")
+    anchor._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml">'
+        f'<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>{box}</w:txbxContent>'
+        f'</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{box}</w:txbxContent>'
+        '</v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    path = tmp_path / "revisions.docx"
+    d.save(str(path))
+    lines, info = read_layout_file(path)
+    assert [sl.text for sl in lines] == ["第一段正文。", "保留的文字插入的文字", "内容控件里的段落", "锚定段落", "文本框里的文字"]
+    assert info["pages"] is None and all(sl.page is None for sl in lines)  # no page break: pages unknown

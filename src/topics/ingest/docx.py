@@ -17,7 +17,8 @@ in document order:
 * ``page``: 1 + the page breaks before the paragraph's first character: ``w:br w:type="page"``,
   ``w:lastRenderedPageBreak`` (where Word last broke the page), "page break before", section breaks.
   Breaks with no text between them count once (Word writes a rendered break after an explicit one). A
-  document with no break markers gets ``page = None`` unless ``docProps/app.xml`` says it has one page.
+  document with no break markers gets ``page = None`` (the page count in ``docProps/app.xml`` is reported as
+  ``pages_saved`` but not trusted: files made from a template keep the template's count).
 
 ``.doc``/``.wps`` files (also when renamed to ``.docx``) and password-protected DOCX are BadFiles whose
 reason says how to convert or unprotect them.
@@ -282,7 +283,8 @@ def _indent(ppr, sid, styles: Styles) -> tuple[float, str]:
 def read_docx(path: Path) -> tuple[list[SourceLine], dict]:
     """Paragraphs and table rows of a DOCX body in document order (see the module docstring).
 
-    ``info`` keys: format, pages (counted from breaks, else docProps/app.xml, else None), page_breaks, tables.
+    ``info`` keys: format, pages (counted from breaks; None without any), pages_saved (docProps/app.xml),
+    page_breaks, tables.
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -297,8 +299,7 @@ def read_docx(path: Path) -> tuple[list[SourceLine], dict]:
     reader = _Reader(styles)
     body = document.element.body
     reader.block(body)
-    app_pages = _app_pages(path)
-    known = reader.breaks > 0 or app_pages == 1
+    known = reader.breaks > 0
     sizes = Counter()
     for it in reader.items:
         for (size, _), n in it["chars"].items():
@@ -316,6 +317,6 @@ def read_docx(path: Path) -> tuple[list[SourceLine], dict]:
             indent = round(value if unit == "chars" else value / (body_size * 20), 1)
         lines.append(SourceLine(text=map_radicals(it["text"]), page=it["page"] if known else None, line=n,
                                 size=size, bold=bold, heading=it["heading"], indent=indent))
-    pages = (max(reader.page, app_pages or 0) if reader.breaks else app_pages)
-    info = {"format": "docx", "pages": pages, "page_breaks": reader.breaks, "tables": len(body.findall(W + "tbl"))}
+    info = {"format": "docx", "pages": reader.page if known else None, "pages_saved": _app_pages(path),
+            "page_breaks": reader.breaks, "tables": len(body.findall(W + "tbl"))}
     return lines, info
