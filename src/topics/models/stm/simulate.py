@@ -1,0 +1,174 @@
+"""Corpora drawn from the STM's generative process, with the truth kept (known-answer tests, benchmarks).
+
+Documents get an issuer (unequal group sizes) and a year; the prevalence design is ``["issuer", "s(year)"]``
+built by :func:`.design.build_design` (the same design the fit uses). Known parameters:
+
+* gamma (P x (K-1)): intercepts N(0, 0.3^2); issuer effects N(0, ``issuer_effect``^2); the year effect of
+  topic k is a smooth wave over the years with amplitude N(0, ``year_effect``^2) (spline coefficients read
+  off the wave at the knot positions); Sigma = ``sigma_scale`` x a random correlation matrix.
+* beta: background log frequencies m (Zipf), each topic raises ``topic_words`` x V of the words by
+  N(``topic_boost``, 0.5^2) (its own words); with ``content=True`` one issuer uses ``planted_words`` extra words in one
+  topic (interaction deviation +``planted_size``), every other deviation is zero.
+* eta_d ~ N(x_d' gamma, Sigma), theta_d = softmax(eta_d, 0); N_d ~ Poisson(``doc_length``) (>= 20);
+  counts_d ~ Multinomial(N_d, theta_d' beta_{issuer_d}).
+
+Example
+-------
+>>> sim = simulate_corpus(n_docs=200, k=4, vocab_size=150, seed=0)
+>>> sim.counts.shape, sim.gamma.shape
+((200, 150), (14, 3))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .design import Design, build_design
+
+TERMS = ["issuer", "s(year)"]
+
+
+@dataclass
+class Simulation:
+    counts: sparse.csr_matrix
+    vocab: list[str]
+    meta: pd.DataFrame  # doc_id, issuer, year
+    design: Design
+    gamma: np.ndarray  # P x (K-1), reference topic K-1
+    sigma: np.ndarray
+    theta: np.ndarray  # N x K drawn proportions
+    log_beta: np.ndarray  # A x K x V, levels in sorted order (as encode_content)
+    levels: list
+    planted_level: Optional[str]
+    planted_topic: Optional[int]
+    planted_words: list[str]
+    terms: list[str]
+
+    def topic_word(self) -> np.ndarray:
+        """K x V truth averaged over issuers by their documents' expected topic tokens."""
+        beta = np.exp(self.log_beta)
+        if len(beta) == 1:
+            return beta[0]
+        lengths = np.asarray(self.counts.sum(axis=1)).ravel()
+        level_index = pd.Series(self.meta["issuer"]).map({lv: i for i, lv in enumerate(self.levels)}).to_numpy()
+        w = np.zeros((len(self.levels), self.theta.shape[1]))
+        np.add.at(w, level_index, self.theta * lengths[:, None])
+        w /= w.sum(axis=0, keepdims=True)
+        return np.einsum("ak,akv->kv", w, beta)
+
+
+def simulate_corpus(n_docs: int = 1000, k: int = 6, vocab_size: int = 800, *, n_issuers: int = 4,
+                    years: tuple[int, int] = (2001, 2020), doc_length: float = 150.0, content: bool = False,
+                    planted_words: int = 6, planted_size: float = 3.0, issuer_effect: float = 0.6,
+                    year_effect: float = 0.6, sigma_scale: float = 0.5, topic_words: float = 0.12, topic_boost: float = 3.0,
+                    seed: int = 0) -> Simulation:
+    """Draw a corpus from the STM generative process (see module docstring)."""
+    rng = np.random.default_rng(seed)
+    share = np.arange(n_issuers, 0, -1, dtype=float)
+    issuers = np.array([f"issuer_{chr(65 + i)}" for i in range(n_issuers)])
+    meta = pd.DataFrame({
+        "doc_id": [f"d{i:05d}" for i in range(n_docs)],
+        "issuer": issuers[rng.choice(n_issuers, size=n_docs, p=share / share.sum())],
+        "year": rng.integers(years[0], years[1] + 1, size=n_docs),
+    })
+    design = build_design(meta, TERMS)
+    X = design.matrix
+    gamma = _true_gamma(design, k, issuer_effect, year_effect, rng)
+    sigma = sigma_scale * _correlation(k - 1, rng)
+    eta = X @ gamma + rng.multivariate_normal(np.zeros(k - 1), sigma, size=n_docs)
+    full = np.column_stack([eta, np.zeros(n_docs)])
+    theta = np.exp(full - full.max(axis=1, keepdims=True))
+    theta /= theta.sum(axis=1, keepdims=True)
+
+    levels = sorted(meta["issuer"].unique().tolist()) if content else ["(all)"]
+    log_beta, planted = _true_beta(vocab_size, k, len(levels), content, planted_words, planted_size, topic_words,
+                                   topic_boost, rng)
+    vocab = [f"w{i:04d}" for i in range(vocab_size)]
+    level_index = meta["issuer"].map({lv: i for i, lv in enumerate(levels)}).to_numpy() if content \
+        else np.zeros(n_docs, dtype=int)
+    beta = np.exp(log_beta)
+    lengths = np.maximum(rng.poisson(doc_length, size=n_docs), 20)
+    rows = np.empty((n_docs, vocab_size))
+    for d in range(n_docs):
+        p = theta[d] @ beta[level_index[d]]
+        rows[d] = rng.multinomial(lengths[d], p / p.sum())
+    counts = sparse.csr_matrix(rows)
+    # keep only words that occur (the fit requires it); truth restricted to the same columns
+    used = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() > 0)
+    counts = counts[:, used]
+    log_beta = log_beta[:, :, used]
+    log_beta -= np.log(np.exp(log_beta).sum(axis=2, keepdims=True))
+    vocab = [vocab[i] for i in used]
+    planted_names = [f"w{i:04d}" for i in planted if i in set(used)]
+    return Simulation(counts=sparse.csr_matrix(counts), vocab=vocab, meta=meta, design=design, gamma=gamma,
+                      sigma=sigma, theta=theta, log_beta=log_beta, levels=levels,
+                      planted_level=levels[1] if content else None, planted_topic=0 if content else None,
+                      planted_words=planted_names, terms=list(TERMS))
+
+
+def expected_theta(gamma: np.ndarray, sigma: np.ndarray, X: np.ndarray, draws: int = 4000,
+                   seed: int = 0) -> np.ndarray:
+    """E[softmax(x' gamma + e, 0)], e ~ N(0, Sigma), for every row of X (Monte Carlo over unique rows)."""
+    rng = np.random.default_rng(seed)
+    k1 = gamma.shape[1]
+    noise = rng.multivariate_normal(np.zeros(k1), sigma, size=draws)
+    unique, inverse = np.unique(np.round(X, 12), axis=0, return_inverse=True)
+    out = np.empty((len(unique), k1 + 1))
+    for i, row in enumerate(unique):
+        eta = row @ gamma + noise
+        full = np.column_stack([eta, np.zeros(draws)])
+        th = np.exp(full - full.max(axis=1, keepdims=True))
+        out[i] = (th / th.sum(axis=1, keepdims=True)).mean(axis=0)
+    return out[np.ravel(inverse)]
+
+
+def _true_gamma(design: Design, k: int, issuer_effect: float, year_effect: float,
+                rng: np.random.Generator) -> np.ndarray:
+    gamma = np.zeros((design.matrix.shape[1], k - 1))
+    gamma[0] = rng.normal(0, 0.3, k - 1)
+    for spec in design.specs:
+        cols = design.columns_of(spec.term.column)
+        if spec.term.kind == "categorical":
+            gamma[cols] = rng.normal(0, issuer_effect, (len(cols), k - 1))
+        else:  # smooth wave: spline coefficients = the wave at the knot (Greville) positions
+            t, deg = spec.knots, spec.degree
+            greville = np.array([t[i + 1:i + deg + 1].mean() for i in range(len(t) - deg - 1)])[1:]
+            pos = (greville - spec.bounds[0]) / max(spec.bounds[1] - spec.bounds[0], 1e-12)
+            amp = rng.normal(0, year_effect, k - 1)
+            phase = rng.uniform(0, 2 * np.pi, k - 1)
+            wave = amp[None, :] * (np.sin(2 * np.pi * pos[:, None] * 0.75 + phase[None, :]) - np.sin(phase)[None, :])
+            gamma[cols] = wave
+    return gamma
+
+
+def _correlation(p: int, rng: np.random.Generator) -> np.ndarray:
+    w = rng.normal(size=(p, p)) * 0.4 + np.eye(p)
+    c = w @ w.T
+    d = np.sqrt(np.diag(c))
+    return c / np.outer(d, d)
+
+
+def _true_beta(v: int, k: int, a: int, content: bool, n_planted: int, size: float, topic_words: float,
+               boost: float, rng: np.random.Generator) -> tuple[np.ndarray, list[int]]:
+    ranks = rng.permutation(v) + 1
+    m = np.log(1.0 / ranks)
+    kt = np.zeros((k, v))
+    n_own = max(3, int(topic_words * v))
+    for j in range(k):
+        own = rng.choice(v, size=n_own, replace=False)
+        kt[j, own] = rng.normal(boost, 0.5, n_own)
+    eta = np.repeat((m[None, :] + kt)[None], a, axis=0)
+    planted: list[int] = []
+    if content:
+        # mid-frequency words that are not already topic 0's own words
+        candidates = np.flatnonzero((kt[0] == 0) & (ranks > v * 0.2) & (ranks < v * 0.6))
+        planted = sorted(rng.choice(candidates, size=n_planted, replace=False).tolist())
+        eta[1, 0, planted] += size
+    eta -= eta.max(axis=2, keepdims=True)
+    log_beta = eta - np.log(np.exp(eta).sum(axis=2, keepdims=True))
+    return log_beta, planted
