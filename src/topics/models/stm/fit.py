@@ -97,7 +97,8 @@ class StmFit:
 def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.DataFrame], k: int, *,
             prevalence: Sequence[str] = (), content: Optional[str] = None, init="spectral",
             max_em_its: int = 500, emtol: float = 1e-5, seed: int = 0, sigma_prior: float = 0.0,
-            interactions: bool = True, max_vocab: int = MAX_VOCAB, keep_nu: bool = True) -> StmFit:
+            interactions: bool = True, max_vocab: int = MAX_VOCAB, anchor_rule: str = "frequent",
+            keep_nu: bool = True) -> StmFit:
     """Fit an STM with K topics.
 
     Parameters
@@ -117,6 +118,8 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     sigma_prior : weight in [0, 1] shrinking Sigma towards its diagonal.
     interactions : with a content covariate, include topic x level deviations (stm's default).
     max_vocab : spectral initialisation uses at most this many most frequent words.
+    anchor_rule : ``"frequent"`` (anchor candidates: words in at least the median number of documents) or
+        ``"all"`` (stm); see :mod:`.spectral`.
     keep_nu : keep each document's Laplace covariance (for ``estimate_effect(uncertainty="local")``).
 
     Returns
@@ -142,7 +145,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
         levels, aspect = ["(all)"], np.zeros(n, dtype=np.int64)
     a = len(levels)
     word_counts = np.asarray(counts.sum(axis=0)).ravel()
-    beta0 = initial_beta(counts, k, init, seed, max_vocab)
+    beta0 = initial_beta(counts, k, init, seed, max_vocab, anchor_rule)
     log_beta = np.repeat(np.log(beta0)[None], a, axis=0)
     kappa = init_kappa(word_counts, a, k, interactions) if content is not None else None
     eta = np.zeros((n, k - 1))
@@ -194,6 +197,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
                 "init": init if isinstance(init, str) else "custom",
                 "max_em_its": max_em_its, "emtol": emtol, "seed": seed, "sigma_prior": sigma_prior,
                 "interactions": bool(interactions and content is not None), "max_vocab": max_vocab,
+                "anchor_rule": anchor_rule,
                 "gamma_prior": "pooled variational regression (stm Pooled)",
                 "kappa_prior": "Jeffreys" if content is not None else None}
     seconds = time.perf_counter() - started
@@ -239,10 +243,15 @@ def check_counts(counts, vocab: Sequence[str]) -> tuple[sparse.csr_matrix, list[
     return counts, vocab
 
 
-def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: int) -> np.ndarray:
+def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: int = MAX_VOCAB,
+                 anchor_rule: str = "frequent") -> np.ndarray:
     """K x V starting topic-word matrix for ``init`` (see :func:`fit_stm`)."""
     if isinstance(init, str):
-        return spectral_beta(counts, k, max_vocab) if init == "spectral" else random_beta(counts.shape[1], k, seed)
+        if init == "random":
+            return random_beta(counts.shape[1], k, seed)
+        if anchor_rule not in ("frequent", "all"):
+            raise ConfigError(f"stm: anchor_rule must be 'frequent' or 'all', got {anchor_rule!r}")
+        return spectral_beta(counts, k, max_vocab, anchor_rule)
     beta = np.asarray(init, dtype=float)
     if beta.shape != (k, counts.shape[1]) or (beta <= 0).any() or not np.isfinite(beta).all():
         raise ConfigError(f"stm: a custom init must be a positive K x V = {k} x {counts.shape[1]} array, "

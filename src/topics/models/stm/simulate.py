@@ -6,9 +6,11 @@ built by :func:`.design.build_design` (the same design the fit uses). Known para
 * gamma (P x (K-1)): intercepts N(0, 0.3^2); issuer effects N(0, ``issuer_effect``^2); the year effect of
   topic k is a smooth wave over the years with amplitude N(0, ``year_effect``^2) (spline coefficients read
   off the wave at the knot positions); Sigma = ``sigma_scale`` x a random correlation matrix.
-* beta: background log frequencies m (Zipf), each topic raises ``topic_words`` x V of the words by
-  N(``topic_boost``, 0.5^2) (its own words); with ``content=True`` one issuer uses ``planted_words`` extra words in one
-  topic (interaction deviation +``planted_size``), every other deviation is zero.
+* beta: each topic ~ Dirichlet(``topic_concentration``) over the V words (sparse, distinct topics); with
+  ``content=True`` the second issuer (sorted) mixes ``planted_share`` of topic 0's mass evenly onto
+  ``planted_words`` words that other topics use (top 50 of another topic) and topic 0 does not (not in its
+  top 100; 50 and 100 shrink to V/10 and V/4 for small vocabularies): in SAGE terms a known interaction kappa_{issuer, 0, v} = log(beta_{issuer,0,v} / beta_{0,v})
+  on the planted words and a constant elsewhere.
 * eta_d ~ N(x_d' gamma, Sigma), theta_d = softmax(eta_d, 0); N_d ~ Poisson(``doc_length``) (>= 20);
   counts_d ~ Multinomial(N_d, theta_d' beta_{issuer_d}).
 
@@ -64,8 +66,8 @@ class Simulation:
 
 def simulate_corpus(n_docs: int = 1000, k: int = 6, vocab_size: int = 800, *, n_issuers: int = 4,
                     years: tuple[int, int] = (2001, 2020), doc_length: float = 150.0, content: bool = False,
-                    planted_words: int = 6, planted_size: float = 3.0, issuer_effect: float = 0.6,
-                    year_effect: float = 0.6, sigma_scale: float = 0.5, topic_words: float = 0.12, topic_boost: float = 3.0,
+                    planted_words: int = 6, planted_share: float = 0.1, issuer_effect: float = 0.6,
+                    year_effect: float = 0.6, sigma_scale: float = 0.5, topic_concentration: float = 0.05,
                     seed: int = 0) -> Simulation:
     """Draw a corpus from the STM generative process (see module docstring)."""
     rng = np.random.default_rng(seed)
@@ -86,8 +88,8 @@ def simulate_corpus(n_docs: int = 1000, k: int = 6, vocab_size: int = 800, *, n_
     theta /= theta.sum(axis=1, keepdims=True)
 
     levels = sorted(meta["issuer"].unique().tolist()) if content else ["(all)"]
-    log_beta, planted = _true_beta(vocab_size, k, len(levels), content, planted_words, planted_size, topic_words,
-                                   topic_boost, rng)
+    log_beta, planted = _true_beta(vocab_size, k, len(levels), content, planted_words, planted_share,
+                                   topic_concentration, rng)
     vocab = [f"w{i:04d}" for i in range(vocab_size)]
     level_index = meta["issuer"].map({lv: i for i, lv in enumerate(levels)}).to_numpy() if content \
         else np.zeros(n_docs, dtype=int)
@@ -153,22 +155,21 @@ def _correlation(p: int, rng: np.random.Generator) -> np.ndarray:
     return c / np.outer(d, d)
 
 
-def _true_beta(v: int, k: int, a: int, content: bool, n_planted: int, size: float, topic_words: float,
-               boost: float, rng: np.random.Generator) -> tuple[np.ndarray, list[int]]:
-    ranks = rng.permutation(v) + 1
-    m = np.log(1.0 / ranks)
-    kt = np.zeros((k, v))
-    n_own = max(3, int(topic_words * v))
-    for j in range(k):
-        own = rng.choice(v, size=n_own, replace=False)
-        kt[j, own] = rng.normal(boost, 0.5, n_own)
-    eta = np.repeat((m[None, :] + kt)[None], a, axis=0)
+def _true_beta(v: int, k: int, a: int, content: bool, n_planted: int, share: float, concentration: float,
+               rng: np.random.Generator) -> tuple[np.ndarray, list[int]]:
+    beta = rng.dirichlet(np.full(v, concentration), size=k) + 1e-12
+    beta /= beta.sum(axis=1, keepdims=True)
+    log_beta = np.repeat(np.log(beta)[None], a, axis=0)
     planted: list[int] = []
     if content:
-        # mid-frequency words that are not already topic 0's own words
-        candidates = np.flatnonzero((kt[0] == 0) & (ranks > v * 0.2) & (ranks < v * 0.6))
+        # words other topics use (top 50 of some topic) that are not among topic 0's top 100
+        rank0 = np.argsort(np.argsort(-beta[0]))
+        others = np.unique(np.argsort(-beta[1:], axis=1)[:, :min(50, v // 10)])
+        candidates = others[rank0[others] >= min(100, v // 4)]
+        if len(candidates) < n_planted:
+            raise ValueError(f"simulate_corpus: only {len(candidates)} words qualify for planting; use a larger vocabulary")
         planted = sorted(rng.choice(candidates, size=n_planted, replace=False).tolist())
-        eta[1, 0, planted] += size
-    eta -= eta.max(axis=2, keepdims=True)
-    log_beta = eta - np.log(np.exp(eta).sum(axis=2, keepdims=True))
+        mixed = (1 - share) * beta[0]
+        mixed[planted] += share / n_planted
+        log_beta[1, 0] = np.log(mixed)
     return log_beta, planted

@@ -3,10 +3,17 @@
 Spectral: the word co-occurrence matrix Q (Arora et al.'s unbiased estimator from documents with >= 2 tokens)
 of the ``max_vocab`` most frequent words (stm uses 10,000 for larger vocabularies), row-normalised to
 Qbar = p(w2 | w1); K anchor words by greedy Gram-Schmidt (stm ``fastAnchor``: the row farthest from the span
-of the anchors so far); every word's row is written as a convex combination of the anchor rows by
+of the anchors so far) among the words that occur in at least the median number of documents; every word's row is written as a convex combination of the anchor rows by
 exponentiated gradient on the L2 loss (RecoverL2, stm's default ``recoverEG``), giving p(topic | word);
 Bayes' rule with the word frequencies gives beta = p(word | topic). Words outside ``max_vocab`` get a
 uniform 0.1 % of each topic's mass, as in stm. No randomness: the same counts give the same beta.
+
+Deviation from stm: stm lets every word be an anchor. The row of a word seen in few documents is a noisy
+estimate, far from the others, so greedy selection picks such words (on LDA-style simulations, K = 5..20,
+V = 500..3000, every anchor stm's rule picked occurred in 1 document). Arora et al. (2013) restrict anchor
+candidates to words in enough documents; here: at least the median document frequency. On Dirichlet-topic
+simulations (benchmarks/stm_simulation.py, ``anchors`` section) this raised the mean matched topic
+correlation of the initial beta from 0.6-0.85 to 0.99-1.0. ``anchor_rule="all"`` gives stm's behaviour.
 
 Implementation notes: Q is accumulated densely from sparse blocks of documents (never a dense document-term
 matrix), the anchor search keeps only the orthonormal basis (no second copy of Qbar), and RecoverL2 runs for
@@ -33,8 +40,10 @@ MAX_VOCAB = 10_000
 _BLOCK_PAIRS = 20_000_000  # word pairs per block of documents when accumulating Q
 
 
-def spectral_beta(counts: sparse.csr_matrix, k: int, max_vocab: int = MAX_VOCAB) -> np.ndarray:
-    """K x V topic-word matrix from anchor words (see module docstring)."""
+def spectral_beta(counts: sparse.csr_matrix, k: int, max_vocab: int = MAX_VOCAB,
+                  anchor_rule: str = "frequent") -> np.ndarray:
+    """K x V topic-word matrix from anchor words (see module docstring). ``anchor_rule``: ``"frequent"``
+    (anchors among words in at least the median number of documents) or ``"all"`` (stm)."""
     n_docs, v = counts.shape
     if k >= v:
         raise InputError(f"stm: spectral initialisation needs fewer topics than words (K = {k}, V = {v}); "
@@ -54,7 +63,11 @@ def spectral_beta(counts: sparse.csr_matrix, k: int, max_vocab: int = MAX_VOCAB)
         sums = sums[nonzero]
         keep = keep[nonzero]
     q /= sums[:, None]
-    anchors = find_anchors(q, k)
+    doc_freq = np.asarray((counts[:, keep] > 0).sum(axis=0)).ravel()
+    candidates = np.flatnonzero(doc_freq >= np.median(doc_freq)) if anchor_rule == "frequent" else np.arange(len(keep))
+    if len(candidates) < k:
+        candidates = np.arange(len(keep))
+    anchors = candidates[find_anchors(q[candidates], k)]
     weights = recover_weights(q, anchors)  # p(topic | word), rows on the simplex
     a = weights * (freq[keep] / freq.sum())[:, None]
     beta_kept = (a / a.sum(axis=0, keepdims=True)).T
