@@ -2,7 +2,9 @@
 
 For ``draws`` repetitions: draw every document's topic proportions from the model's own posterior, regress
 each topic's proportions on the covariates by least squares (documents weighted equally, as stm), and draw
-the coefficients from their sampling distribution N(b, s_k^2 (X'X)^-1). The pooled coefficient draws carry
+the coefficients from their sampling distribution, vec(B) ~ N(vec(B_hat), S (x) (X'X)^-1) with S the topics'
+residual covariance (stm draws each topic alone with its own variance s_k^2; the marginals are the same, and
+with S the draws of every level's proportions still sum to 1 over topics). The pooled coefficient draws carry
 both the measurement uncertainty of theta and the regression's sampling uncertainty; point estimates are
 their means and intervals their percentiles (``ci``).
 
@@ -195,9 +197,10 @@ def estimate_effect(fit: StmFit, meta: pd.DataFrame, terms: Optional[Sequence[st
         theta = sampler(rng)[:, topics]
         coef = r_inv @ (q.T @ theta)
         resid = theta - X @ coef
-        s2 = (resid**2).sum(axis=0) / dof
+        vals, vecs = np.linalg.eigh(resid.T @ resid / dof)  # topics' residual covariance (singular: rows sum to 1)
+        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
         z = rng.standard_normal(coef.shape)
-        out[i] = coef + (xtx_chol @ z) * np.sqrt(s2)[None, :]
+        out[i] = coef + xtx_chol @ z @ root.T
     return Effect(design=design, meta=meta, draws=out, uncertainty=uncertainty, ci=ci, topics=topics)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -187,8 +188,6 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     eta, nu = final.eta, final.nu
     theta = _softmax(eta)
     if diag["capped_regressions"]:
-        import warnings
-
         warnings.warn(f"stm: the prevalence regression hit its iteration limit {diag['capped_regressions']} times",
                       stacklevel=2)
     diag["estep_seconds"] = round(diag["estep_seconds"], 3)

@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import warnings
 from typing import Optional
 
 import numpy as np
@@ -38,9 +37,6 @@ def update_prevalence(eta: np.ndarray, X: Optional[np.ndarray], max_its: int = 1
     for k in range(eta.shape[1]):
         gamma[:, k], ok = vb_regression(eta[:, k], X, xtx, max_its, tol)
         capped += not ok
-    if capped:
-        warnings.warn(f"stm: {capped} prevalence regressions stopped at {max_its} iterations before converging",
-                      stacklevel=2)
     return X @ gamma, gamma, capped
 
 
