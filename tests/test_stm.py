@@ -303,3 +303,19 @@ def test_larger_corpus_recovers_gamma_and_content():
     table = content_words(fit, n=10)
     row = table[(table["topic"] == order[sim.planted_topic]) & (table["level"] == sim.planted_level)].iloc[0]
     assert len(set(row["distinctive"].split()) & set(sim.planted_words)) >= len(sim.planted_words) // 2
+
+
+def test_stage_tables(small):
+    from topics.models.stm import content_terms_table, doc_topics_table, metrics, topic_terms_table, topics_table
+
+    sim, fit = small
+    docs = doc_topics_table(fit, sim.meta["doc_id"])
+    assert list(docs.columns) == ["doc_id", "topic_0", "topic_1", "topic_2", "dominant_topic"]
+    topics = topics_table(fit, sim.counts)
+    assert {"label", "top_words", "frex", "lift", "score", "prevalence", "semantic_coherence"} <= set(topics.columns)
+    np.testing.assert_allclose(topics["prevalence"].sum(), 1.0)
+    terms = topic_terms_table(fit, n=5)
+    assert len(terms) == 15 and terms.groupby("topic")["weight"].is_monotonic_decreasing.all()
+    assert metrics(fit)["k"] == 3
+    with pytest.raises(InputError, match="content covariate"):
+        content_terms_table(fit)
