@@ -15,8 +15,8 @@ candidates to words in enough documents; here: at least the median document freq
 simulations (benchmarks/stm_simulation.py, ``anchors`` section) this raised the mean matched topic
 correlation of the initial beta from 0.6-0.85 to 0.99-1.0. ``anchor_rule="all"`` gives stm's behaviour.
 
-Implementation notes: Q is accumulated densely from sparse blocks of documents (never a dense document-term
-matrix), the anchor search keeps only the orthonormal basis (no second copy of Qbar), and RecoverL2 runs for
+Implementation notes: Q is one sparse product densified once (never a dense document-term matrix), the
+anchor search keeps only the orthonormal basis (no second copy of Qbar), and RecoverL2 runs for
 all words at once in the K-dimensional space of ``Qbar @ X'`` (its objective depends on Qbar only through it).
 
 Example
@@ -37,7 +37,6 @@ from scipy import sparse
 from ...errors import InputError
 
 MAX_VOCAB = 10_000
-_BLOCK_PAIRS = 20_000_000  # word pairs per block of documents when accumulating Q
 
 
 def spectral_beta(counts: sparse.csr_matrix, k: int, max_vocab: int = MAX_VOCAB,
@@ -94,17 +93,9 @@ def cooccurrence(counts: sparse.csr_matrix) -> np.ndarray:
     counts = counts[n >= 2]
     n = n[n >= 2]
     v = counts.shape[1]
-    q = np.zeros((v, v))
-    scaled = sparse.diags(1.0 / np.sqrt(n * (n - 1))) @ counts
-    scaled = sparse.csr_matrix(scaled)
-    pairs = np.diff(scaled.indptr).astype(np.int64) ** 2
-    start = 0
-    while start < scaled.shape[0]:
-        stop = start + max(1, int(np.searchsorted(np.cumsum(pairs[start:]), _BLOCK_PAIRS)))
-        block = scaled[start:stop]
-        prod = (block.T @ block).tocoo()
-        q[prod.row, prod.col] += prod.data  # (row, col) pairs are unique within one product
-        start = stop
+    scaled = sparse.csr_matrix(sparse.diags(1.0 / np.sqrt(n * (n - 1))) @ counts)
+    q = np.empty((v, v))
+    (scaled.T @ scaled).tocsr().toarray(out=q)  # sparse product (its size <= the dense result), densified once
     q[np.diag_indices(v)] -= np.asarray((sparse.diags(1.0 / (n * (n - 1))) @ counts).sum(axis=0)).ravel()
     return q
 
