@@ -17,7 +17,8 @@ prevalence = issuer + s(year), content = issuer) and scored:
   x). Coverage = share of (coefficient, topic) intervals containing the truth; also for issuer
   differences and the year curve (10 points), and restricted to well-recovered topics (matched r >= 0.95).
 * content: in the fitted topic matched to topic 0, words ranked by how much more the planted issuer uses
-  them than the other issuers (log beta difference); precision of the top 6 = share of planted words.
+  them than the other issuers (``level_contrast``: beta difference); precision of the top 6 = share of
+  planted words.
 * oracle: our EM started at the true topic-word matrix (``ours_truth_init``), which separates the calibration
   of the effect intervals from errors in the recovered topics.
 * time: fit seconds (ours after a warm-up fit that loads the compiled E-step), per EM iteration, and a grid

@@ -5,7 +5,8 @@
   semantic_coherence, exclusivity (LDA's topics.csv columns where they apply, plus stm's score and diagnostics).
 * :func:`topic_terms_table`: topic, rank, term, weight = p(term | topic) on the corpus-level topic-word matrix.
 * :func:`content_terms_table`: topic, level, rank, term, weight = p(term | topic, level), contrast (how much more
-  the level uses the term in this topic than the other levels, log scale): words per topic per content level.
+  the level uses the term in this topic than the other levels: difference of probabilities): words per topic
+  per content level.
 * :func:`metrics`: a JSON-ready dict (K, bound trace, convergence, timings, settings, diagnostics).
 
 Example
