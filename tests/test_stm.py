@@ -319,3 +319,20 @@ def test_stage_tables(small):
     assert metrics(fit)["k"] == 3
     with pytest.raises(InputError, match="content covariate"):
         content_terms_table(fit)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    from topics.models.stm import load_fit, save_fit
+
+    sim = simulate_corpus(n_docs=150, k=3, vocab_size=100, doc_length=100, content=True, seed=9)
+    fit = fit_stm(sim.counts, sim.vocab, sim.meta, 3, prevalence=TERMS, content="issuer", seed=4, max_em_its=10)
+    path = save_fit(fit, tmp_path / "stm.npz")
+    back = load_fit(path, sim.meta)
+    for name in ("theta", "eta", "nu", "mu", "gamma", "sigma", "log_beta"):
+        assert getattr(back, name).tobytes() == getattr(fit, name).tobytes(), name
+    assert back.vocab == fit.vocab and back.levels == fit.levels and back.bound == fit.bound
+    pd.testing.assert_frame_equal(estimate_effect(back, sim.meta, draws=10, seed=1).coefficients(),
+                                  estimate_effect(fit, sim.meta, draws=10, seed=1).coefficients())
+    pd.testing.assert_frame_equal(content_words(back), content_words(fit))
+    with pytest.raises(InputError, match="no saved STM"):
+        load_fit(tmp_path / "missing.npz")

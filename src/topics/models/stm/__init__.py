@@ -7,7 +7,8 @@ Modules: :mod:`.design` (covariate design, B-splines), :mod:`.spectral` (anchor-
 :mod:`.content` (SAGE kappa, Jeffreys prior), :mod:`.fit` (variational EM), :mod:`.effects` (estimateEffect,
 method of composition), :mod:`.labels` (prob/FREX/lift/score words, per content level), :mod:`.diagnostics`
 (held-out likelihood, semantic coherence, exclusivity, searchK), :mod:`.tables` (doc_topics / topics /
-topic_terms / content terms / metrics in the LDA stage's shapes), :mod:`.simulate` (the generative process).
+topic_terms / content terms / metrics in the LDA stage's shapes), :mod:`.simulate` (the generative process),
+:mod:`.store` (save/load a fit).
 
 Example
 -------
@@ -25,9 +26,10 @@ from .effects import Effect, estimate_effect
 from .fit import StmFit, fit_stm
 from .labels import content_words, label_words
 from .simulate import Simulation, expected_theta, simulate_corpus
+from .store import load_fit, save_fit
 from .tables import content_terms_table, doc_topics_table, metrics, topic_terms_table, topics_table
 
 __all__ = ["Design", "build_design", "Effect", "estimate_effect", "StmFit", "fit_stm", "label_words",
            "content_words", "exclusivity", "heldout_likelihood", "make_heldout", "search_k", "semantic_coherence",
            "Simulation", "expected_theta", "simulate_corpus", "content_terms_table", "doc_topics_table", "metrics",
-           "topic_terms_table", "topics_table"]
+           "topic_terms_table", "topics_table", "load_fit", "save_fit"]
