@@ -12,6 +12,7 @@ each model's dominant topic (:func:`topics.evaluate.label_agreement`).
 Usage (heavy: run under the shared CPU lock)::
 
     flock /tmp/topics-cpu.lock env PYTHONPATH=src .venv/bin/python benchmarks/stm_thucnews.py [--seeds 0 1 2]
+        [--corpus PATH]   (a git worktree elsewhere than the project root: pass the corpus path)
 
 Prints one JSON object. Target (issue 17): STM time within 5x the LDA stage's time.
 """
@@ -40,9 +41,11 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--cache", default="/work/cache", help="token cache folder (cache_dir)")
     parser.add_argument("--emtol", type=float, default=1e-5)
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="THUCNews jsonl (default ../shared/corpora/)")
     args = parser.parse_args()
-    if not CORPUS.is_file():
-        print(json.dumps({"skipped": f"corpus not found: {CORPUS.resolve()} (benchmarks need ../shared/corpora/)"}))
+    corpus = args.corpus
+    if not corpus.is_file():
+        print(json.dumps({"skipped": f"corpus not found: {corpus.resolve()} (benchmarks need ../shared/corpora/)"}))
         return 0
     warnings.filterwarnings("ignore")
     from topics.config import load_config
@@ -55,13 +58,14 @@ def main() -> int:
     warm = simulate_corpus(n_docs=50, k=3, vocab_size=60, seed=0)
     fit_stm(warm.counts, warm.vocab, None, 3, max_em_its=2)
     warm_up = time.perf_counter() - started
-    gold = pd.read_json(CORPUS, lines=True)[["id", "label"]].rename(columns={"id": "doc_id"})
+    gold = pd.read_json(corpus, lines=True)[["id", "label"]].rename(columns={"id": "doc_id"})
     gold["doc_id"] = gold["doc_id"].astype(str)
     rows = []
     with tempfile.TemporaryDirectory(prefix="stm_thucnews_") as tmp:
         for seed in args.seeds:
             cfg = load_config(CONFIG, overrides={"seed": seed, "name": f"thucnews_seed{seed}", "output_dir": tmp,
-                                                 "cache_dir": args.cache, "bertopic": {"enabled": False}})
+                                                 "cache_dir": args.cache, "bertopic": {"enabled": False},
+                                                 "corpus": {"path": str(corpus)}})
             manifest = run(cfg, only=["lda"])
             lda = manifest["stages"]["lda"]
             dt = pd.read_csv(cfg.run_dir / "lda" / "doc_topics.csv", dtype={"doc_id": str}).merge(gold, on="doc_id")
