@@ -1,0 +1,298 @@
+"""Fit a structural topic model (Roberts, Stewart & Airoldi 2016) by variational EM, as R's ``stm()``.
+
+Model. Document d has covariates x_d (a design row: intercept, issuer dummies, a B-spline of year, ...) and,
+optionally, a content level a_d. Its topic proportions are logistic normal,
+eta_d ~ N(x_d' gamma, Sigma) (K - 1 free coordinates, eta_K = 0), theta_d = softmax(eta_d); every token
+draws a topic z ~ theta_d and a word from beta_{a_d, z}. Without a content covariate beta is one K x V
+matrix (stm's "LDA beta"); with one, beta is SAGE-style (see :mod:`.content`).
+
+Estimation. stm's semi-collapsed variational EM: E-step = each document's Laplace approximation
+(:mod:`.estep`); M-step = gamma by the pooled variational regression, Sigma, beta (or kappa)
+(:mod:`.mstep`, :mod:`.content`). The first E-step uses the shared prior mean (zero) as stm does. The bound
+is the sum of the documents' approximate evidence bounds; EM stops when its relative change
+(new - old) / |old| falls below ``emtol`` (a decrease also stops it, as stm's ``allow.neg.change``) or after
+``max_em_its`` iterations. Initialisation: ``"spectral"`` (anchor words, deterministic) or ``"random"``
+(seeded). Same inputs and seed give byte-identical results.
+
+Example
+-------
+>>> from topics.models.stm import fit_stm, simulate_corpus
+>>> sim = simulate_corpus(n_docs=300, k=4, vocab_size=200, seed=1)
+>>> fit = fit_stm(sim.counts, sim.vocab, sim.meta, k=4, prevalence=["issuer", "s(year)"], seed=1)
+>>> fit.theta.shape
+(300, 4)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ...errors import ConfigError, InputError
+from .content import Kappa, init_kappa, update_kappa
+from .design import Design, build_design, encode_content
+from .estep import run_estep
+from .mstep import update_beta, update_prevalence, update_sigma
+from .spectral import MAX_VOCAB, random_beta, spectral_beta
+
+logger = logging.getLogger(__name__)
+
+INITS = ("spectral", "random")
+
+
+@dataclass
+class StmFit:
+    """A fitted STM. Arrays are numpy; topic j of ``theta`` is row j of every beta."""
+
+    theta: np.ndarray  # N x K topic proportions (softmax of the modes)
+    eta: np.ndarray  # N x (K-1) modes of the logistic-normal coordinates
+    nu: Optional[np.ndarray]  # N x (K-1) x (K-1) Laplace covariances of eta (keep_nu=True)
+    mu: np.ndarray  # N x (K-1) prior means x_d' gamma (1 x (K-1) without covariates)
+    gamma: Optional[np.ndarray]  # P x (K-1) prevalence coefficients (None without covariates)
+    sigma: np.ndarray  # (K-1) x (K-1)
+    log_beta: np.ndarray  # A x K x V (A = 1 without a content covariate)
+    vocab: list[str]
+    word_counts: np.ndarray  # V corpus counts
+    doc_lengths: np.ndarray  # N tokens per document
+    design: Optional[Design]  # prevalence design (None without covariates)
+    content: Optional[str]  # content covariate column
+    levels: list  # content levels (["(all)"] without one)
+    aspect: np.ndarray  # N: each document's content level index
+    kappa: Optional[Kappa]
+    level_topic_tokens: np.ndarray  # A x K expected tokens of each topic within each level
+    bound: list[float]  # approximate evidence bound after each EM iteration
+    converged: bool
+    seconds: float
+    settings: dict = field(default_factory=dict)
+    diagnostics: dict = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return self.theta.shape[1]
+
+    @property
+    def beta(self) -> np.ndarray:
+        """A x K x V topic-word probabilities, one K x V block per content level."""
+        return np.exp(self.log_beta)
+
+    def topic_word(self) -> np.ndarray:
+        """K x V: each topic's words over the whole corpus (content levels weighted by their expected
+        tokens in that topic; the single beta without a content covariate)."""
+        if self.log_beta.shape[0] == 1:
+            return np.exp(self.log_beta[0])
+        w = self.level_topic_tokens / np.maximum(self.level_topic_tokens.sum(axis=0, keepdims=True), 1e-300)
+        return np.einsum("ak,akv->kv", w, self.beta)
+
+    @property
+    def iterations(self) -> int:
+        return len(self.bound)
+
+
+def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.DataFrame], k: int, *,
+            prevalence: Sequence[str] = (), content: Optional[str] = None, init="spectral",
+            max_em_its: int = 500, emtol: float = 1e-5, seed: int = 0, sigma_prior: float = 0.0,
+            interactions: bool = True, max_vocab: int = MAX_VOCAB, anchor_rule: str = "frequent",
+            keep_nu: bool = True) -> StmFit:
+    """Fit an STM with K topics.
+
+    Parameters
+    ----------
+    counts : scipy.sparse matrix, documents x V, non-negative integer counts (every document and every
+        vocabulary word at least one token).
+    vocab : the V words, in column order.
+    meta : DataFrame with one row per document (row i = document i), holding the covariate columns.
+    k : number of topics, >= 2.
+    prevalence : terms of the prevalence model, e.g. ``["issuer", "s(year)"]`` (see :mod:`.design`);
+        empty = no covariates (a correlated topic model).
+    content : column of ``meta`` whose levels get their own topic-word distributions, or None.
+    init : ``"spectral"``, ``"random"`` (seeded by ``seed``) or a K x V array of topic-word probabilities
+        (stm's "Custom").
+    max_em_its, emtol : EM stops after ``max_em_its`` iterations or when the bound's relative change < emtol.
+    seed : seeds the random initialisation (spectral uses no randomness).
+    sigma_prior : weight in [0, 1] shrinking Sigma towards its diagonal.
+    interactions : with a content covariate, include topic x level deviations (stm's default).
+    max_vocab : spectral initialisation uses at most this many most frequent words.
+    anchor_rule : ``"frequent"`` (anchor candidates: words in at least the median number of documents) or
+        ``"all"`` (stm); see :mod:`.spectral`.
+    keep_nu : keep each document's Laplace covariance (for ``estimate_effect(uncertainty="local")``).
+
+    Returns
+    -------
+    StmFit
+
+    Examples
+    --------
+    >>> fit = fit_stm(counts, vocab, meta, k=10, prevalence=["issuer", "s(year)"], content="issuer")  # doctest: +SKIP
+    >>> fit.theta.shape, fit.beta.shape  # doctest: +SKIP
+    ((500, 10), (3, 10, 4000))
+    """
+    started = time.perf_counter()
+    counts, vocab = check_counts(counts, vocab)
+    n, v = counts.shape
+    check_settings(k, n, v, init, max_em_its, emtol, sigma_prior)
+    meta = _check_meta(meta, n, prevalence, content)
+    design = build_design(meta, list(prevalence)) if prevalence else None
+    X = design.matrix if design is not None else None
+    if content is not None:
+        levels, aspect = encode_content(meta, content)
+    else:
+        levels, aspect = ["(all)"], np.zeros(n, dtype=np.int64)
+    a = len(levels)
+    word_counts = np.asarray(counts.sum(axis=0)).ravel()
+    beta0 = initial_beta(counts, k, init, seed, max_vocab, anchor_rule)
+    log_beta = np.repeat(np.log(beta0)[None], a, axis=0)
+    kappa = init_kappa(word_counts, a, k, interactions) if content is not None else None
+    eta = np.zeros((n, k - 1))
+    mu = np.zeros((1, k - 1))
+    sigma = np.eye(k - 1) * 20.0
+    gamma = None
+    bound: list[float] = []
+    converged = False
+    diag = {"capped_regressions": 0, "not_pd_documents": 0, "newton_steps": 0, "estep_seconds": 0.0,
+            "mstep_seconds": 0.0, "init_seconds": round(time.perf_counter() - started, 3)}
+    level_tokens = np.zeros((a, k))
+    est = None
+    for it in range(max_em_its):
+        t0 = time.perf_counter()
+        est = run_estep(counts, np.exp(log_beta), aspect, mu, sigma, eta, keep_nu=False)
+        t1 = time.perf_counter()
+        eta = est.eta
+        # iteration 1 ran with the shared zero mean, as stm; from now on mu_d = x_d' gamma
+        mu, gamma, capped = update_prevalence(eta, X)
+        sigma = update_sigma(est.sigma_ss, eta, mu, sigma_prior)
+        level_tokens = est.beta_ss.sum(axis=2)
+        if kappa is None:
+            log_beta = _safe_log(update_beta(est.beta_ss))
+        else:
+            kappa = update_kappa(kappa, est.beta_ss)
+            log_beta = kappa.log_beta()
+        diag["capped_regressions"] += capped
+        diag["not_pd_documents"] = est.not_pd
+        diag["newton_steps"] += est.newton_steps
+        diag["estep_seconds"] += t1 - t0
+        diag["mstep_seconds"] += time.perf_counter() - t1
+        bound.append(float(est.bound.sum()))
+        logger.debug("stm: iteration %d bound %.6f", it + 1, bound[-1])
+        if len(bound) > 1 and (bound[-1] - bound[-2]) / abs(bound[-2]) < emtol:
+            converged = True
+            break
+    # modes and Laplace covariances under the final parameters (theta then matches the returned beta)
+    final = run_estep(counts, np.exp(log_beta), aspect, mu, sigma, eta, keep_nu=keep_nu)
+    eta, nu = final.eta, final.nu
+    theta = _softmax(eta)
+    if diag["capped_regressions"]:
+        warnings.warn(f"stm: the prevalence regression hit its iteration limit {diag['capped_regressions']} times",
+                      stacklevel=2)
+    diag["estep_seconds"] = round(diag["estep_seconds"], 3)
+    diag["mstep_seconds"] = round(diag["mstep_seconds"], 3)
+    settings = {"k": k, "prevalence": list(prevalence), "content": content,
+                "init": init if isinstance(init, str) else "custom",
+                "max_em_its": max_em_its, "emtol": emtol, "seed": seed, "sigma_prior": sigma_prior,
+                "interactions": bool(interactions and content is not None), "max_vocab": max_vocab,
+                "anchor_rule": anchor_rule,
+                "gamma_prior": "pooled variational regression (stm Pooled)",
+                "kappa_prior": "Jeffreys" if content is not None else None}
+    seconds = time.perf_counter() - started
+    logger.info("stm: K=%d, %d documents, %d iterations (%s) in %.1f s", k, n, len(bound),
+                "converged" if converged else "not converged", seconds)
+    return StmFit(theta=theta, eta=eta, nu=nu, mu=mu, gamma=gamma, sigma=sigma, log_beta=log_beta,
+                  vocab=list(vocab), word_counts=word_counts, doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
+                  design=design, content=content, levels=levels, aspect=aspect, kappa=kappa,
+                  level_topic_tokens=level_tokens, bound=bound, converged=converged, seconds=seconds,
+                  settings=settings, diagnostics=diag)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------------------
+def check_counts(counts, vocab: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
+    """A float64 CSR copy of ``counts`` after checking it is a usable document-term count matrix."""
+    if not sparse.issparse(counts):
+        counts = np.asarray(counts)
+        if counts.ndim != 2:
+            raise InputError(f"stm: counts must be a documents x words matrix, got shape {counts.shape}")
+    counts = sparse.csr_matrix(counts, dtype=np.float64)
+    counts.sum_duplicates()
+    counts.eliminate_zeros()
+    vocab = [str(w) for w in vocab]
+    n, v = counts.shape
+    if len(vocab) != v:
+        raise InputError(f"stm: vocab has {len(vocab)} words but counts has {v} columns")
+    if len(set(vocab)) != v:
+        raise InputError("stm: vocab has repeated words; each column must be a distinct word")
+    data = counts.data
+    if (data < 0).any() or not np.all(np.isfinite(data)) or np.any(data != np.round(data)):
+        raise InputError("stm: counts must be non-negative integers")
+    lengths = np.diff(counts.indptr)
+    if (lengths == 0).any():
+        empty = np.flatnonzero(lengths == 0)
+        raise InputError(f"stm: {len(empty)} documents have no tokens (rows {empty[:5].tolist()}); drop them first")
+    unused = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() == 0)
+    if len(unused):
+        raise InputError(f"stm: {len(unused)} vocabulary words never occur (e.g. {[vocab[i] for i in unused[:5]]}); "
+                         "drop those columns")
+    counts.sort_indices()
+    return counts, vocab
+
+
+def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: int = MAX_VOCAB,
+                 anchor_rule: str = "frequent") -> np.ndarray:
+    """K x V starting topic-word matrix for ``init`` (see :func:`fit_stm`)."""
+    if isinstance(init, str):
+        if init == "random":
+            return random_beta(counts.shape[1], k, seed)
+        if anchor_rule not in ("frequent", "all"):
+            raise ConfigError(f"stm: anchor_rule must be 'frequent' or 'all', got {anchor_rule!r}")
+        return spectral_beta(counts, k, max_vocab, anchor_rule)
+    beta = np.asarray(init, dtype=float)
+    if beta.shape != (k, counts.shape[1]) or (beta <= 0).any() or not np.isfinite(beta).all():
+        raise ConfigError(f"stm: a custom init must be a positive K x V = {k} x {counts.shape[1]} array, "
+                          f"got shape {beta.shape}")
+    return beta / beta.sum(axis=1, keepdims=True)
+
+
+def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior) -> None:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
+        raise ConfigError(f"stm.k must be an integer >= 2 (one topic is no model), got {k!r}")
+    if k > n:
+        raise InputError(f"stm.k = {k} but there are only {n} documents; lower stm.k")
+    if k >= v:
+        raise InputError(f"stm.k = {k} but the vocabulary has only {v} words; lower stm.k")
+    if isinstance(init, str) and init not in INITS:
+        raise ConfigError(f"stm.init must be one of {list(INITS)}, got {init!r}")
+    if isinstance(max_em_its, bool) or not isinstance(max_em_its, (int, np.integer)) or max_em_its < 1:
+        raise ConfigError(f"stm.max_em_its must be an integer >= 1, got {max_em_its!r}")
+    if not isinstance(emtol, (int, float)) or not 0 <= emtol < 1:
+        raise ConfigError(f"stm.emtol must be a number in [0, 1), got {emtol!r}")
+    if not 0 <= sigma_prior <= 1:
+        raise ConfigError(f"stm sigma_prior must be in [0, 1], got {sigma_prior!r}")
+
+
+def _check_meta(meta: Optional[pd.DataFrame], n: int, prevalence: Sequence[str], content: Optional[str]):
+    if isinstance(prevalence, str):
+        raise ConfigError(f"stm.prevalence must be a list of terms, e.g. [{prevalence!r}], not a string")
+    if not prevalence and content is None:
+        return meta
+    if meta is None:
+        raise InputError("stm: prevalence/content covariates need a metadata table (meta)")
+    if len(meta) != n:
+        raise InputError(f"stm: meta has {len(meta)} rows but counts has {n} documents; one row per document")
+    return meta.reset_index(drop=True)
+
+
+def _softmax(eta: np.ndarray) -> np.ndarray:
+    full = np.column_stack([eta, np.zeros(len(eta))])
+    full -= full.max(axis=1, keepdims=True)
+    e = np.exp(full)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _safe_log(beta: np.ndarray) -> np.ndarray:
+    return np.log(np.maximum(beta, 1e-300))
