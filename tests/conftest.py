@@ -75,3 +75,12 @@ def sample_run(session_cache) -> SampleRun:
     assert proc.returncode == 0, f"topics run {cfg} failed:\n{proc.stdout}\n{proc.stderr}"
     run_dir = _SESSION_DIR / "results" / "sample"
     return SampleRun(run_dir, cfg, session_cache, proc, snapshot(run_dir))
+
+
+@pytest.fixture(scope="session")
+def journal_font() -> Path:
+    """The CJK figure font registered with matplotlib, converted to TrueType once per session (~20 s) into the
+    session's font cache (``TOPICS_FONT_CACHE``)."""
+    from topics.figures.style import register_fonts
+
+    return register_fonts()

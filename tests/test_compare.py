@@ -27,6 +27,7 @@ from topics.errors import InputError
 from topics.io import write_table
 from topics.models.result import representative_documents
 from topics.pipeline.stages import RunContext, compare_stage
+from topics.text import HAN_RE
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,6 +215,7 @@ def test_nearest_documents_are_from_other_issuers():
 def test_representative_documents():
     sim, meta = simulated(6, seed=8)
     rep = representative_documents(sim, meta, 2, by="issuer")
+    assert list(rep.columns) == ["topic", "issuer", "rank", "doc_id", "title", "proportion"]
     assert rep.groupby(["topic", "issuer"]).size().max() == 2
     one = rep[(rep["topic"] == 0) & (rep["issuer"] == meta["issuer"].iloc[0])]
     j = sim.merge(meta, on="doc_id")
@@ -322,7 +324,7 @@ def test_real_lda_comparison_on_sample(sample_run):
     m = div.pivot(index="issuer_a", columns="issuer_b", values="js_divergence")
     assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 0)
     words = pd.read_csv(comp / "issuer_topic_words.csv")
-    assert len(words) > 0 and words["term"].str.contains(r"[\u4e00-\u9fff]").mean() > 0.9
+    assert len(words) > 0 and words["term"].str.contains(HAN_RE.pattern).mean() > 0.9
     assert summary["models"]["lda"]["method"] == "posterior"
     assert summary["models"]["lda"]["theta_draws"] == "doc_posterior.parquet"  # the model's saved posterior
     assert summary["models"]["bertopic"]["method"] == "bootstrap"

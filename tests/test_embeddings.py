@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from helpers import SAMPLE
 from topics.errors import ConfigError, TopicsError
 from topics.models.bertopic.embeddings import (
     EmbeddingCache,
@@ -16,8 +17,6 @@ from topics.models.bertopic.embeddings import (
     pool,
     split_chunks,
 )
-
-from helpers import SAMPLE
 
 
 def _sample_paragraphs(n: int = 6, min_chars: int = 40) -> list[str]:
@@ -105,11 +104,13 @@ def test_tfidf_svd_is_explicit_and_deterministic():
         load_embedder("tfidf-svd")
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_model_that_needs_the_network_gets_a_clear_message():
     with pytest.raises(TopicsError, match=r"cannot load 'no-such-org/no-such-model' offline.*never downloads"):
         load_embedder("no-such-org/no-such-model")
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_local_folder_that_is_not_a_model(tmp_path):
     with pytest.raises(TopicsError, match="does not hold a sentence-transformers model"):
         load_embedder(str(tmp_path))

@@ -141,7 +141,7 @@ def simulated_tables():
     return prev, diff
 
 
-def test_plot_functions_only_draw(simulated_tables, tmp_path, monkeypatch):
+def test_plot_functions_only_draw(simulated_tables, journal_font, tmp_path, monkeypatch):
     """Each plot function returns the Axes it drew on and writes no file."""
     prev, diff = simulated_tables
     monkeypatch.chdir(tmp_path)
@@ -159,7 +159,7 @@ def test_plot_functions_only_draw(simulated_tables, tmp_path, monkeypatch):
     assert set(tmp_path.rglob("*")) == before
 
 
-def test_missing_glyph_is_detected(tmp_path):
+def test_missing_glyph_is_detected(journal_font, tmp_path):
     """The check is real: a character the font lacks is reported (by our cmap check and by matplotlib)."""
     assert style.missing_glyphs(["中共吉林省直属机关工作委员会 全国政协 −0.5 （推断）"]) == set()
     assert style.missing_glyphs(["\U0001F600"]) == {"\U0001F600"}
@@ -170,10 +170,11 @@ def test_missing_glyph_is_detected(tmp_path):
     assert any("no glyph" in p for p in problems)
 
 
-def test_font_registered_once():
+def test_font_registered_once(journal_font):
     path = style.register_fonts()
     from matplotlib import font_manager
 
+    assert path == journal_font and path.parent == style.font_cache_dir()
     assert path.suffix == ".ttf" and path.is_file()
     with style.journal_style():
         found = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
