@@ -4,8 +4,8 @@ The run is typed as a user types it (the venv's ``topics`` console script, from 
 configs/sample.yaml whose ``root:`` is the project root, ``output_dir`` a temporary folder and ``cache_dir`` a
 temporary cache (never the project's data/cache), with every stage the sample config enables (BERTopic with
 the USE encoder and KMeans included). Tests that need a finished run take the ``sample_run`` fixture (and
-are marked ``slow``); tests that rerun, force or resume work on a copy of its folder
-(:func:`helpers.copy_run`) with the same cache, so they never disturb it.
+are marked ``slow``) and only read its folder; tests that run anything on it (reruns, --force, resume, the
+notebooks) work on a copy of its folder (:func:`helpers.copy_run`) with the same cache, so they never disturb it.
 
 The figure font is converted once per session into the session cache (``TOPICS_FONT_CACHE``), shared by
 in-process drawing and the sample run.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import snapshot, topics_run, write_config
+from helpers import snapshot, stage_records, topics_run, write_config
 
 # One temporary folder per session: the sample run's results and the session cache (tokens, embeddings, fonts).
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="topics-tests-"))
@@ -53,6 +53,7 @@ class SampleRun:
     cache_dir: Path  # its (temporary) cache
     proc: subprocess.CompletedProcess  # the finished `topics run`
     tables: dict  # snapshot() right after the run
+    records: dict  # run.json's stage records right after the run
 
     def load_config(self):
         from topics.config import load_config
@@ -68,13 +69,17 @@ def session_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_run(session_cache) -> SampleRun:
-    """``topics run`` of configs/sample.yaml into a temporary folder, once per session."""
+def sample_run(session_cache):
+    """``topics run`` of configs/sample.yaml into a temporary folder, once per session; at the end of the
+    session its folder must be as the run left it (tests read it, and run things on copies only)."""
     cfg = write_config(_SESSION_DIR / "sample.yaml", _SESSION_DIR / "results", session_cache)
     proc = topics_run(cfg)
     assert proc.returncode == 0, f"topics run {cfg} failed:\n{proc.stdout}\n{proc.stderr}"
     run_dir = _SESSION_DIR / "results" / "sample"
-    return SampleRun(run_dir, cfg, session_cache, proc, snapshot(run_dir))
+    run = SampleRun(run_dir, cfg, session_cache, proc, snapshot(run_dir), stage_records(run_dir))
+    yield run
+    assert stage_records(run_dir) == run.records and snapshot(run_dir) == run.tables, \
+        "a test changed the session's sample run; run things on helpers.copy_run() instead"
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """The numbered notebooks run top to bottom, headless, on the sample corpus.
 
 Each notebooks/NN-*.py (jupytext percent format) is converted to .ipynb and executed with papermill on the
-python3 kernel of this virtual environment, with the ``config`` parameter pointing at the session's copy of
-configs/sample.yaml (conftest ``sample_run``: every stage is already done, so the notebooks reuse them).
+python3 kernel of this virtual environment, with the ``config`` parameter pointing at a copy of the session's
+sample run (conftest ``sample_run``: every stage is already done, so the notebooks reuse them).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import jupytext
 import papermill
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, copy_run, write_config
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
 # Text that must appear in each notebook's outputs (besides "no cell raised").
@@ -56,6 +56,14 @@ def _execute(path, cfg_path, tmp_path, cwd):
                                       progress_bar=False)
 
 
+@pytest.fixture(scope="module")
+def notebook_config(sample_run, tmp_path_factory):
+    """A config whose run folder is a copy of the session's finished sample run (the notebooks rewrite
+    run.json when they call run())."""
+    tmp = tmp_path_factory.mktemp("notebooks")
+    return write_config(tmp / "sample.yaml", copy_run(sample_run.run_dir, tmp), sample_run.cache_dir)
+
+
 def test_notebooks_exist_in_pipeline_order():
     names = [p.stem for p in NOTEBOOKS]
     assert names == sorted(EXPECTED), names
@@ -81,9 +89,9 @@ def test_notebook_is_a_thin_driver(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_headless(path, tmp_path, sample_run):
+def test_notebook_runs_headless(path, tmp_path, notebook_config):
     # From notebooks/, as JupyterLab opens it.
-    nb = _execute(path, sample_run.config, tmp_path, ROOT / "notebooks")
+    nb = _execute(path, notebook_config, tmp_path, ROOT / "notebooks")
     text = _outputs_text(nb)
     assert "Traceback" not in text
     for expected in EXPECTED[path.stem]:
@@ -93,7 +101,7 @@ def test_notebook_runs_headless(path, tmp_path, sample_run):
 
 
 @pytest.mark.slow
-def test_notebook_runs_from_the_project_root(tmp_path, sample_run):
+def test_notebook_runs_from_the_project_root(tmp_path, notebook_config):
     """Executed with cwd = the project root (as `papermill notebooks/01-....ipynb out.ipynb` from there)."""
-    nb = _execute(ROOT / "notebooks" / "01-corpus-overview.py", sample_run.config, tmp_path, ROOT)
-    assert f"run folder: {sample_run.run_dir}" in _outputs_text(nb)
+    nb = _execute(ROOT / "notebooks" / "01-corpus-overview.py", notebook_config, tmp_path, ROOT)
+    assert f"run folder: {notebook_config.parent / 'results' / 'sample'}" in _outputs_text(nb)

@@ -3,17 +3,31 @@
 The session's run (conftest ``sample_run``) is the first run. Tables (.csv, .jsonl, .json, .tex; run.json
 excluded) must be byte-identical after a rerun that reuses every stage and after a `--force` rerun that
 recomputes every stage (parquet tables: equal values). A stage that fails on real bad input is not recorded in
-run.json, and the next run resumes from the completed stages. Reruns work on copies of the session's run folder
+run.json, and the next run resumes from the completed stages; so does a run interrupted with Ctrl-C. Reruns work on copies of the session's run folder
 with the session's cache.
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import time
 
 import pytest
 
-from helpers import copy_run, differences, leftover_temp_files, parquet_frames, snapshot, stage_records, topics_run, write_config
+from helpers import (
+    ROOT,
+    copy_run,
+    differences,
+    leftover_temp_files,
+    parquet_frames,
+    snapshot,
+    stage_records,
+    topics_command,
+    topics_run,
+    write_config,
+)
 from topics.pipeline import STAGES
 
 pytestmark = pytest.mark.slow
@@ -40,7 +54,7 @@ def test_sample_config_enables_every_stage(sample_run):
 
 def test_full_run_writes_every_output(sample_run):
     run_dir = sample_run.run_dir
-    records = stage_records(run_dir)
+    records = sample_run.records
     assert set(records) == set(EXPECTED) == set(ORDER)
     for stage in ORDER:
         for pattern in EXPECTED[stage]:
@@ -104,4 +118,38 @@ def test_failed_stage_is_not_recorded_and_rerun_resumes(sample_run, tmp_path):
     records = stage_records(copy)
     assert set(records) == set(ORDER)
     assert {n for n, r in records.items() if not r["reused"]} == set(ORDER[failed_at:])
+    assert differences(sample_run.tables, snapshot(copy)) == []
+
+
+def test_interrupted_run_resumes(sample_run, tmp_path):
+    """Ctrl-C during a `--force` run (after its first two stages): exit 130 with the resume hint, run.json holds
+    exactly the completed stages, no temporary file is left; the same command without --force then reuses
+    those stages, computes the rest, and the tables equal the first run's."""
+    out = copy_run(sample_run.run_dir, tmp_path)
+    cfg = write_config(tmp_path / "sample.yaml", out, sample_run.cache_dir)
+    copy = out / "sample"
+    proc = subprocess.Popen([*topics_command(), "run", str(cfg), "--force"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while proc.poll() is None and time.monotonic() < deadline:
+        # the forced run rewrites run.json after each completed stage (atomically), starting from no stages
+        if set(stage_records(copy)) == set(ORDER[:2]):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: completed stages are kept" in stderr and "Traceback" not in stderr
+    records = stage_records(copy)
+    done = ORDER[:len(records)]
+    assert set(records) == set(done) and 2 <= len(done) < len(ORDER)
+    assert not any(r["reused"] for r in records.values())
+    assert not leftover_temp_files(copy)
+
+    proc = topics_run(cfg)
+    assert proc.returncode == 0, proc.stderr
+    records = stage_records(copy)
+    assert {n for n, r in records.items() if r["reused"]} == set(done)
+    assert {n for n, r in records.items() if not r["reused"]} == set(ORDER) - set(done)
     assert differences(sample_run.tables, snapshot(copy)) == []
