@@ -1,146 +1,33 @@
 """Tests of the compare stage: uncertainty behaves, known answers are recovered, tables are well-formed.
 
-The documents are the real sample corpus's documents (documents.csv of the corpus stage when it splits the
-raw files into articles, else the manifest's five files expanded into their 82 articles with the counts of
-/work/shared/seeds-structure.md); topic proportions and tokens are synthetic with a known structure.
+The documents are the real sample corpus's documents (the corpus stage's article table); topic proportions and
+tokens are simulated with a known structure (tests/helpers.py). The last test reads the compare tables of the
+session's real run (LDA and BERTopic on the sample corpus).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from topics import compare as cmp
-from topics import compare_effects as ce
-from topics import compare_similarity as cs
-from topics.compare_models import align_models, match_topics, topic_similarity
-from topics.compare_words import doc_term_matrix, issuer_topic_words
-from topics.io import write_json, write_table
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "raw" / "sample"
-ARTICLES_PER_FILE = {"000": 3, "001": 26, "002": 5, "003": 29, "004": 19}  # seeds-structure.md, section 1
-
-# A few words per topic (real vocabulary of the genre) and issuer-specific words inside topic 2.
-TOPIC_WORDS = [
-    ["科技", "创新", "研究", "伦理", "脑机接口", "技术", "科研", "人工智能"],
-    ["党建", "机关", "党员", "支部", "组织", "作风", "纪律", "学习"],
-    ["政协", "委员", "协商", "建言", "履职", "会议", "常委会", "民主"],
-    ["主题教育", "调查研究", "问题", "整改", "理论", "学习", "成效", "检视"],
-    ["经济", "发展", "改革", "开放", "市场", "产业", "高质量", "企业"],
-    ["文化", "体育", "冬运会", "火炬", "传递", "群众", "活动", "赛事"],
-]
-
-
-def sample_documents() -> pd.DataFrame:
-    """The sample corpus's article table (doc_id, issuer, date, year, title, n_chars)."""
-    return _sample_documents().copy()
-
-
-@functools.lru_cache(maxsize=1)
-def _sample_documents() -> pd.DataFrame:
-    try:
-        from topics.config import load_config
-        from topics.corpus import load_corpus
-
-        docs, _ = load_corpus(load_config(ROOT / "configs" / "sample.yaml"))
-        if len(docs) >= 40:
-            return docs.drop(columns=[c for c in ("text",) if c in docs.columns]).reset_index(drop=True)
-    except Exception:  # corpus stage not able to split articles yet: expand the manifest
-        pass
-    manifest = pd.read_csv(SAMPLE / "manifest.csv", dtype=str)
-    rows = []
-    for m in manifest.itertuples():
-        stem = m.file.removesuffix(".txt")
-        for i in range(ARTICLES_PER_FILE[stem[:3]]):
-            rows.append({"doc_id": f"{stem}-{i + 1:02d}", "issuer": m.issuer, "date": m.date, "year": int(m.year),
-                         "title": f"{m.publication} 第{i + 1}篇", "source_file": m.file, "n_chars": 1500})
-    return pd.DataFrame(rows)
-
-
-def synthetic_tokens(doc_topics: pd.DataFrame, meta: pd.DataFrame, seed: int = 0,
-                     issuer_word: tuple[str, str] | None = None) -> pd.DataFrame:
-    """Tokens drawn from each document's topic mixture; ``issuer_word=(issuer, word)`` makes that issuer
-    use ``word`` in topic 2 instead of the topic's own words for a third of its topic-2 tokens."""
-    rng = np.random.default_rng(seed)
-    topics = ce.topic_columns(doc_topics)
-    joined = doc_topics.merge(meta[["doc_id", "issuer", "n_tokens"]], on="doc_id")
-    rows = []
-    for r in joined.itertuples(index=False):
-        d = r._asdict()
-        theta = np.array([d[t] for t in topics])
-        z = rng.choice(len(topics), size=int(d["n_tokens"]), p=theta / theta.sum())
-        words = []
-        for k in z:
-            vocab = TOPIC_WORDS[k % len(TOPIC_WORDS)]
-            if issuer_word and k == 2 and d["issuer"] == issuer_word[0] and rng.random() < 1 / 3:
-                words.append(issuer_word[1])
-            else:
-                words.append(vocab[rng.integers(len(vocab))])
-        rows.append({"unit_id": d["doc_id"], "doc_id": d["doc_id"], "tokens": words})
-    return pd.DataFrame(rows)
-
-
-def simulated(k: int = 6, boost=None, seed: int = 0, docs: pd.DataFrame | None = None, concentration: float = 2.0):
-    docs = sample_documents() if docs is None else docs
-    sim = ce.simulate_doc_topics(docs, k, boost=boost, seed=seed, concentration=concentration)
-    meta = docs.merge(sim[["doc_id", "n_tokens"]], on="doc_id")
-    return sim.drop(columns="n_tokens"), meta
-
-
-def write_model(run_dir: Path, model: str, doc_topics: pd.DataFrame, tokens: pd.DataFrame, alpha: float | None = None,
-                outliers: bool = False) -> None:
-    """A model folder as the lda/bertopic stages write it (topic_terms estimated from the tokens)."""
-    from topics.compare_words import estimate_phi
-
-    topics = ce.topic_columns(doc_topics)
-    dtm, vocab = doc_term_matrix(tokens, doc_topics["doc_id"].tolist())
-    phi = estimate_phi(dtm, doc_topics[topics].to_numpy())
-    dt = doc_topics.copy()
-    dt["dominant_topic"] = dt[topics].to_numpy().argmax(axis=1)
-    if outliers:
-        dt.loc[dt.index[::9], "dominant_topic"] = -1
-    terms, info = [], []
-    for k in range(len(topics)):
-        top = np.argsort(-phi[k])[:30]
-        terms += [{"topic": k, "rank": r + 1, "term": vocab[j], "weight": float(phi[k, j])} for r, j in enumerate(top)]
-        info.append({"topic": k, "label": " ".join(vocab[j] for j in top[:3]),
-                     "top_words": " ".join(vocab[j] for j in top[:10]), "prevalence": float(dt[topics[k]].mean())})
-    folder = run_dir / model
-    write_table(dt, folder / "doc_topics.csv")
-    write_table(pd.DataFrame(info), folder / "topics.csv")
-    write_table(pd.DataFrame(terms), folder / "topic_terms.csv")
-    write_json(folder / "metrics.json", {"alpha": alpha} if alpha is not None else {})
-
-
-def build_run(run_dir: Path, k: int = 6, seed: int = 0, two_models: bool = True, k_selection: bool = True) -> pd.DataFrame:
-    """A run folder with documents.csv, tokens.jsonl, lda/ (+ bertopic/, lda/k_selection.csv)."""
-    docs = sample_documents()
-    issuers = sorted(docs["issuer"].unique())
-    sim, meta = simulated(k, boost={(issuers[1], 2): 4.0}, seed=seed, docs=docs, concentration=0.4)
-    tokens = synthetic_tokens(sim, meta, seed=seed, issuer_word=(issuers[1], "巡视"))
-    write_table(docs, run_dir / "documents.csv")
-    write_table(tokens, run_dir / "tokens.jsonl")
-    write_model(run_dir, "lda", sim, tokens, alpha=0.1)
-    if two_models:
-        noisy = sim.copy()
-        cols = ce.topic_columns(sim)
-        rng = np.random.default_rng(seed + 1)
-        perm = rng.permutation(k)  # same topics, another numbering, plus noise
-        noisy[cols] = np.vstack([rng.dirichlet(50 * row + 0.1) for row in sim[cols].to_numpy()[:, perm]])
-        write_model(run_dir, "bertopic", noisy, tokens, outliers=True)
-    if k_selection:
-        rows = [{"k": kk, "seed": s, "npmi": 0.05 + 0.01 * min(kk, k) - 0.002 * s, "c_v": 0.4 + 0.02 * min(kk, 6),
-                 "perplexity": 900 - 20 * kk, "diversity": 1 - 0.03 * kk, "stability": 0.9 - 0.02 * abs(kk - k)}
-                for kk in (4, 6, 8, 10) for s in range(3)]
-        write_table(pd.DataFrame(rows), run_dir / "lda" / "k_selection.csv")
-    return meta
+from helpers import build_run, sample_documents, simulated, synthetic_tokens, token_records
+from topics import artifacts
+from topics.compare import effects as ce
+from topics.compare import similarity as cs
+from topics.compare.alignment import align_models, match_topics, topic_similarity
+from topics.compare.documents import nearest_documents
+from topics.compare.latex import to_latex_booktabs
+from topics.compare.words import doc_term_matrix, issuer_topic_words
+from topics.config import config_from_dict
+from topics.errors import InputError
+from topics.io import write_table
+from topics.models.result import representative_documents
+from topics.pipeline.stages import RunContext, compare_stage
+from topics.text import HAN_RE
 
 
 # --------------------------------------------------------------------------------------------------
@@ -290,7 +177,7 @@ def test_distinctive_words_known_answer():
     issuers = ce.levels_of(docs["issuer"])
     sim, meta = simulated(6, seed=4, docs=docs)
     tokens = synthetic_tokens(sim, meta, seed=4, issuer_word=(issuers[0], "巡视"))
-    dtm, vocab = doc_term_matrix(tokens, sim["doc_id"].tolist())
+    dtm, vocab = doc_term_matrix(token_records(tokens), sim["doc_id"].tolist())
     words = issuer_topic_words(dtm, vocab, sim[ce.topic_columns(sim)].to_numpy(),
                                meta.set_index("doc_id").loc[sim["doc_id"], "issuer"].tolist(), top_n=5)
     first = words[(words["group"] == issuers[0]) & (words["topic"] == 2) & (words["rank"] == 1)]
@@ -316,7 +203,7 @@ def test_regression_drops_aliased_year_with_warning():
 # --------------------------------------------------------------------------------------------------
 def test_nearest_documents_are_from_other_issuers():
     sim, meta = simulated(6, seed=8)
-    near = cmp.nearest_documents(sim, meta, "issuer", n=2)
+    near = nearest_documents(sim, meta, "issuer", n=2)
     assert (near["issuer"] != near["neighbor_issuer"]).all()
     assert near.groupby("doc_id")["rank"].max().eq(2).all()
     assert near["hellinger"].between(0, 1).all()
@@ -327,7 +214,8 @@ def test_nearest_documents_are_from_other_issuers():
 
 def test_representative_documents():
     sim, meta = simulated(6, seed=8)
-    rep = cmp.representative_documents(sim, meta, "issuer", n=2)
+    rep = representative_documents(sim, meta, 2, by="issuer")
+    assert list(rep.columns) == ["topic", "issuer", "rank", "doc_id", "title", "proportion"]
     assert rep.groupby(["topic", "issuer"]).size().max() == 2
     one = rep[(rep["topic"] == 0) & (rep["issuer"] == meta["issuer"].iloc[0])]
     j = sim.merge(meta, on="doc_id")
@@ -336,32 +224,29 @@ def test_representative_documents():
 
 def test_model_alignment_recovers_permutation(tmp_path):
     build_run(tmp_path, k=6)
-    a = cmp.load_model_outputs(tmp_path, "lda")
-    b = cmp.load_model_outputs(tmp_path, "bertopic")
-    table, long, agree = align_models("lda", a, "bertopic", b)
+    a = artifacts.read_model_result(tmp_path, "lda")
+    b = artifacts.read_model_result(tmp_path, "bertopic")
+    table, long, agree = align_models(a, b)
     assert len(table) == 6 and table["similarity"].min() > 0.9
     assert (table["doc_correlation"] > 0.8).all()
     assert agree["nmi"] > 0.3 and agree["nmi_without_outliers"] > agree["nmi"]
-    sim = topic_similarity(a["topic_terms"], b["topic_terms"])
+    sim = topic_similarity(a.topic_terms, b.topic_terms)
     assert match_topics(sim)["topic_a"].nunique() == 6
 
 
 def test_latex_booktabs_escapes():
     df = pd.DataFrame({"topic": ["0: 经济_发展 & 改革"], "x": ["12.0 [10.1, 14.2]"]})
-    tex = cmp.to_latex_booktabs(df, "prevalence 95%", "tab:x")
+    tex = to_latex_booktabs(df, "prevalence 95%", "tab:x")
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
     assert r"经济\_发展 \& 改革" in tex and r"95\%" in tex
 
 
 def test_stage_writes_tables(tmp_path):
-    from topics.config import config_from_dict
-    from topics.experiment import RunContext
-
     build_run(tmp_path, k=6)
-    cfg = config_from_dict({"name": "t", "compare": {"draws": 50}})
+    cfg = config_from_dict({"name": "t", "cache_dir": str(tmp_path / "cache"), "compare": {"draws": 50}})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        summary = cmp.run_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
+        summary = compare_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
     for rel in summary["outputs"]:
         assert (tmp_path / rel).stat().st_size > 0
     prev = pd.read_csv(tmp_path / "lda" / "compare" / "issuer_prevalence.csv")
@@ -384,19 +269,13 @@ def test_stage_writes_tables(tmp_path):
 
 
 def test_stage_without_models_says_what_to_do(tmp_path):
-    from topics.config import config_from_dict
-    from topics.errors import InputError
-    from topics.experiment import RunContext
-
     write_table(sample_documents(), tmp_path / "documents.csv")
     with pytest.raises(InputError, match="enable the lda or bertopic stage"):
-        cmp.run_stage(RunContext(config_from_dict({"name": "t"}), tmp_path, tmp_path / "c"))
+        compare_stage(RunContext(config_from_dict({"name": "t", "cache_dir": str(tmp_path / "c")}), tmp_path, tmp_path / "c"))
 
 
 def test_missing_column_message():
     sim, meta = simulated(4, seed=1)
-    from topics.errors import InputError
-
     with pytest.raises(InputError, match="no column"):
         ce.fit_groups(sim, meta, "province", draws=20)
 
@@ -425,89 +304,31 @@ def test_saved_posterior_is_used_and_pooled_over_units():
 
 
 # --------------------------------------------------------------------------------------------------
-# A real topic model on the sample corpus
+# Real topic models on the sample corpus (the session's run)
 # --------------------------------------------------------------------------------------------------
-def real_config(run_dir: Path, k: int = 6, **sections) -> dict:
-    """Config of the real sample run (small LDA); ``sections`` override whole sections."""
-    cfg = {"name": "real", "seed": 7, "output_dir": str(run_dir), "cache_dir": str(run_dir / "cache"),
-           "corpus": {"path": str(SAMPLE), "manifest": str(SAMPLE / "manifest.csv")},
-           "tokenize": {"workers": 1}, "lda": {"k": k, "iterations": 300}, "compare": {"draws": 100}}
-    return cfg | sections
-
-
-def build_real_run(run_dir: Path, k: int = 6) -> Path:
-    """corpus + tokenize stages on the sample corpus, then LDA: the lda stage when it is registered,
-    otherwise tomotopy through topics.models.lda_engines (written as the lda stage writes its folder)."""
-    from topics.config import config_from_dict
-    from topics.experiment import STAGES, run
-
-    cfg = real_config(run_dir, k)
-    has_lda = any(s.name == "lda" for s in STAGES)
-    config = config_from_dict(cfg)
-    run(config, only=["lda"] if has_lda else ["tokenize"])
-    out = config.run_dir
-    if not has_lda:
-        _fit_lda_with_engine(out, k)
-    return out
-
-
-def _fit_lda_with_engine(out: Path, k: int) -> None:
-    from topics.io import read_jsonl
-    from topics.models.lda_engines import EncodedCorpus, fit_tomotopy
-
-    tok = read_jsonl(out / "tokens.jsonl")
-    tok = tok[tok["tokens"].map(len) > 0]
-    tok = tok.groupby("doc_id", sort=False)["tokens"].sum().reset_index()
-    enc = EncodedCorpus.from_token_lists(tok["tokens"].tolist())
-    fit = fit_tomotopy(enc, k=k, alpha=None, eta=None, iterations=300, seed=7)
-    cols = [f"topic_{i}" for i in range(k)]
-    theta = fit.doc_topic
-    dt = pd.DataFrame(theta, columns=cols)
-    dt.insert(0, "doc_id", tok["doc_id"].to_numpy())
-    dt["dominant_topic"] = theta.argmax(axis=1)
-    post = pd.DataFrame(fit.doc_posterior, columns=cols)
-    post.insert(0, "doc_id", tok["doc_id"].to_numpy())
-    terms, info = [], []
-    for t in range(k):
-        top = np.argsort(-fit.topic_word[t])[:30]
-        terms += [{"topic": t, "rank": r + 1, "term": enc.vocab[j], "weight": float(fit.topic_word[t, j])}
-                  for r, j in enumerate(top)]
-        info.append({"topic": t, "label": " ".join(enc.vocab[j] for j in top[:3]),
-                     "top_words": " ".join(enc.vocab[j] for j in top[:10]), "prevalence": float(theta[:, t].mean())})
-    write_table(dt, out / "lda" / "doc_topics.csv")
-    write_table(post, out / "lda" / "doc_posterior.csv")
-    write_table(pd.DataFrame(info), out / "lda" / "topics.csv")
-    write_table(pd.DataFrame(terms), out / "lda" / "topic_terms.csv")
-    write_json(out / "lda" / "metrics.json", {"alpha": fit.alpha.tolist()})
-
-
-@pytest.fixture(scope="module")
-def real_run(tmp_path_factory):
-    return build_real_run(tmp_path_factory.mktemp("real"))
-
-
-def test_real_lda_comparison_on_sample(real_run):
+@pytest.mark.slow
+def test_real_lda_comparison_on_sample(sample_run):
     """The compare stage on a real LDA fit of the sample corpus: the uncertainty properties hold on real
     model output, and distinctive words are real Chinese words of the corpus."""
-    from topics.config import config_from_dict
-    from topics.experiment import RunContext
-
-    cfg = config_from_dict({"name": "real", "compare": {"draws": 100}})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        summary = cmp.run_stage(RunContext(cfg, real_run, real_run / "cache"))
-    comp = real_run / "lda" / "compare"
+    run_dir = sample_run.run_dir
+    summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["stages"]["compare"]
+    comp = run_dir / "lda" / "compare"
     prev = pd.read_csv(comp / "issuer_prevalence.csv")
-    assert prev["issuer"].nunique() == 5 and (prev["n_docs"] > 0).all()
+    issuers = artifacts.read_documents(run_dir)["issuer"]
+    assert set(prev["issuer"]) == set(issuers) and (prev["n_docs"] > 0).all()
     assert (prev["ci_low"] <= prev["estimate"]).all() and (prev["estimate"] <= prev["ci_high"]).all()
     width = (prev["ci_high"] - prev["ci_low"]).groupby(prev["issuer"]).mean()
     n_docs = prev.groupby("issuer")["n_docs"].first()
-    assert width[n_docs.idxmin()] > width[n_docs.idxmax()]  # 3 articles vs 29: wider intervals
+    assert width[n_docs.idxmin()] > width[n_docs.idxmax()]  # fewest articles vs most: wider intervals
     div = pd.read_csv(comp / "issuer_divergence.csv")
     m = div.pivot(index="issuer_a", columns="issuer_b", values="js_divergence")
     assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 0)
     words = pd.read_csv(comp / "issuer_topic_words.csv")
-    assert len(words) > 0 and words["term"].str.contains(r"[\u4e00-\u9fff]").mean() > 0.9
+    assert len(words) > 0 and words["term"].str.contains(HAN_RE.pattern).mean() > 0.9
     assert summary["models"]["lda"]["method"] == "posterior"
+    assert summary["models"]["lda"]["theta_draws"] == "doc_posterior.parquet"  # the model's saved posterior
+    assert summary["models"]["bertopic"]["method"] == "bootstrap"
     near = pd.read_csv(comp / "nearest_documents.csv")
     assert (near["issuer"] != near["neighbor_issuer"]).all()
+    align = pd.read_csv(run_dir / "compare" / "model_alignment.csv")
+    assert set(align["model_a"]) == {"lda"} and set(align["model_b"]) == {"bertopic"}

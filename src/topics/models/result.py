@@ -46,11 +46,12 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
     """Per topic (and per level of ``by``), the ``n`` documents with the highest proportion of it.
 
     Returns topic, [``by``], rank, doc_id, the ``columns`` of ``meta`` (None where ``meta`` lacks the
-    document or the column), proportion. Ties go to the smaller doc_id. With ``by``, only documents that
-    ``meta`` has (with a value of ``by``) take part.
+    document or the column; ``by`` is not repeated among them), proportion. Ties go to the smaller doc_id.
+    With ``by``, only documents that ``meta`` has (with a value of ``by``) take part.
     """
     import numpy as np
 
+    columns = [c for c in columns if c != by]
     topics = topic_columns(doc_topics)
     ids = doc_topics["doc_id"].astype(str).to_numpy()
     theta = doc_topics[topics].to_numpy(float)
