@@ -153,6 +153,11 @@ class CompareConfig:
     top_words: int = 10  # distinctive words per issuer per topic (log-odds, informative Dirichlet prior)
     prior_scale: float = 1.0  # prior a_w = prior_scale * topic's word counts over all issuers (Monroe et al. 2008)
     n_documents: int = 3  # representative documents per topic x issuer; nearest other-issuer documents per document
+    # levels (issuers) with fewer documents are pooled into one level "other (N issuers)"; see topics.compare.levels
+    min_docs: int = 1
+    top_n: Optional[int] = None  # at most this many levels keep their own name (most documents); the rest are pooled
+    # every pair of levels in <col>_differences.csv: auto = only while pairs x (1 - ci) <= 1 (6 levels at ci 0.95)
+    pairwise: Literal["auto", True, False] = "auto"
     latex: bool = True  # also write the main tables as LaTeX (booktabs)
 
 
@@ -233,6 +238,8 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "compare.top_words": (lambda v: v >= 1, "an int >= 1"),
     "compare.prior_scale": (lambda v: v > 0, "a number > 0"),
     "compare.n_documents": (lambda v: v >= 1, "an int >= 1"),
+    "compare.min_docs": (lambda v: v >= 1, "an int >= 1"),
+    "compare.top_n": (lambda v: v >= 2, "an int >= 2 or null"),
     "figures.top_words": (lambda v: 1 <= v <= 30, "an int in [1, 30]"),
     "figures.max_topics_per_figure": (lambda v: v >= 2, "an int >= 2"),
     "figures.heatmap_docs": (lambda v: v >= 10, "an int >= 10"),

@@ -36,7 +36,7 @@ def wide_interval_table(df: pd.DataFrame, column: str, labels: dict, percent: bo
     cell = df.apply(lambda r: f"{r.estimate * f:.1f} [{r.ci_low * f:.1f}, {r.ci_high * f:.1f}]", axis=1)
     wide = df.assign(cell=cell).pivot(index="topic", columns=column, values="cell")
     wide = wide[list(dict.fromkeys(df[column]))]
-    wide.insert(0, "topic", [f"{t}: {labels.get(t, '')}" for t in wide.index])
+    wide.insert(0, "topic", [labels.get(t, f"T{t}") for t in wide.index])
     return wide.reset_index(drop=True)
 
 def latex_tables(tables: dict, model: str, labels: dict, cfg) -> dict[str, str]:
