@@ -257,5 +257,11 @@ def read_compare_table(run_dir: str | Path, model: Optional[str], name: str,
     return read_csv(path, stage="compare", text_columns=text_columns) if path.is_file() else None
 
 
+def read_compare_json(run_dir: str | Path, model: Optional[str], name: str) -> Optional[dict]:
+    """A compare JSON file (``name`` without ``.json``), or None when the compare stage did not write it."""
+    path = compare_dir(run_dir, model) / f"{name}.json"
+    return read_json(path, stage="compare") if path.is_file() else None
+
+
 def figures_dir(run_dir: str | Path) -> Path:
     return Path(run_dir) / FIGURES

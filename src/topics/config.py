@@ -169,6 +169,9 @@ class FiguresConfig:
     top_words: int = 8  # words per topic in the top-words panel
     max_topics_per_figure: int = 20  # topics beyond this are split over numbered figures (…_p2)
     heatmap_docs: int = 600  # documents shown in the doc-topic heatmap (sampled evenly within issuers beyond this)
+    # levels (issuers) a figure shows: the ones with most documents; a note names the table holding all of them.
+    # 30 = the most whose similarity matrix fits the 7.2 in page width with its values written in the cells
+    max_levels: int = 30
     interactive: bool = True  # also write figures/interactive.html (plotly, offline: plotly.js inline)
 
 
@@ -243,6 +246,7 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "figures.top_words": (lambda v: 1 <= v <= 30, "an int in [1, 30]"),
     "figures.max_topics_per_figure": (lambda v: v >= 2, "an int >= 2"),
     "figures.heatmap_docs": (lambda v: v >= 10, "an int >= 10"),
+    "figures.max_levels": (lambda v: 2 <= v <= 120, "an int in [2, 120]"),
     "figures.dpi": (lambda v: v >= 72, "an int >= 72"),
     "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
 }

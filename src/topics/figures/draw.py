@@ -20,7 +20,13 @@ import pandas as pd
 from .. import artifacts
 from ..errors import InputError
 from .interactive import interactive_effects, interactive_prevalence, write_interactive
+from .layout import LEVELS_PER_PAGE, PAGE_HEIGHT, add_note, level_note, page_suffix, pages, per_page, shown_levels
 from .panels import (
+    DIFFERENCES_COLS,
+    EFFECTS_COLS,
+    difference_levels,
+    differences_panel_height,
+    effects_panel_height,
     figure_differences,
     figure_issuer_effects,
     figure_k_selection,
@@ -39,9 +45,14 @@ def _chunks(topics: list[int], size: int) -> list[list[int]]:
     return [topics[i:i + size] for i in range(0, len(topics), size)] or [[]]
 
 
+def _paged(stem: str, figures: list) -> list[tuple[str, object]]:
+    return [(stem + page_suffix(n), fig) for n, fig in enumerate(figures)]
+
+
 def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
                    ci: float = 0.95) -> list[tuple[str, object]]:
-    """(file stem, Figure) pairs for one model's compare tables."""
+    """(file stem, Figure) pairs for one model's compare tables, at most ``cfg.max_levels`` levels each
+    (:mod:`topics.figures.layout`), split over pages so that none is taller than a journal page."""
     import matplotlib.pyplot as plt
 
     from ..compare.similarity import divergence_matrix
@@ -52,32 +63,52 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
     if "prevalence" in out.topics.columns and out.topics["prevalence"].between(0, 1).all():
         reference = dict(zip(out.topics["topic"], out.topics["prevalence"]))
     topics = sorted(int(t) for t in out.topics["topic"] if int(t) >= 0)
+    chunks = _chunks(topics, cfg.max_topics_per_figure)
     figs: list[tuple[str, object]] = []
     pair = (f"{column}_a", f"{column}_b")
     prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
     diff = artifacts.read_compare_table(run_dir, model, f"{column}_differences", text_columns=pair)
-    for n, chunk in enumerate(_chunks(topics, cfg.max_topics_per_figure)):
-        sfx = f"_p{n + 1}" if n else ""
-        if prev is not None:
-            fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.75, 0.8 + 0.24 * len(chunk)), layout="constrained")
-            plot_prevalence_heatmap(prev[prev["topic"].isin(chunk)], column, ax=ax)
-            figs.append((f"{model}_{column}_prevalence_heatmap{sfx}", fig))
-            figs.append((f"{model}_{column}_effects{sfx}", figure_issuer_effects(prev, column, chunk, reference)))
-        if diff is not None:
-            diff.attrs["ci"] = ci
-            figs.append((f"{model}_{column}_differences{sfx}", figure_differences(diff, column, chunk)))
-        figs.append((f"{model}_topic_words{sfx}", figure_topic_words(out.topic_terms, labels, chunk, cfg.top_words)))
+    levels, note = None, None
+    if prev is not None:
+        levels, total = shown_levels(prev, column, cfg.max_levels)
+        note = level_note(levels, total, column, f"{model}/compare/{column}_prevalence.csv")
+        heat, effects = [], []
+        for chunk in chunks:
+            for page in pages(levels, LEVELS_PER_PAGE):
+                fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 1.7 + 0.2 * len(page)), layout="constrained")
+                plot_prevalence_heatmap(prev[prev["topic"].isin(chunk)], column, ax=ax, levels=page)
+                heat.append(fig)
+            for page in pages(levels, LEVELS_PER_PAGE):
+                per = per_page(effects_panel_height(len(page)), EFFECTS_COLS)
+                effects += [figure_issuer_effects(prev, column, ts, reference, page) for ts in pages(chunk, per)]
+        figs += _paged(f"{model}_{column}_prevalence_heatmap", heat) + _paged(f"{model}_{column}_effects", effects)
+    if diff is not None and len(diff):
+        diff.attrs["ci"] = ci
+        drawn, _ = difference_levels(diff, column)
+        drawn = [lv for lv in (levels or drawn) if lv in set(drawn)] or drawn[:1]
+        per = per_page(differences_panel_height(min(len(topics), cfg.max_topics_per_figure)), DIFFERENCES_COLS)
+        figs += _paged(f"{model}_{column}_differences",
+                       [figure_differences(diff, column, chunk, page) for chunk in chunks for page in pages(drawn, per)])
+    figs += _paged(f"{model}_topic_words", [figure_topic_words(out.topic_terms, labels, chunk, cfg.top_words)
+                                            for chunk in chunks])
     div = artifacts.read_compare_table(run_dir, model, f"{column}_divergence", text_columns=pair)
     if div is not None:
-        figs.append((f"{model}_{column}_similarity", figure_similarity(divergence_matrix(div, column))))
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.7, 4.2), layout="constrained")
-    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs)
+        matrix = divergence_matrix(div, column)
+        keep = [lv for lv in (levels or list(matrix.index)) if lv in matrix.index]
+        figs.append((f"{model}_{column}_similarity", figure_similarity(matrix.loc[keep, keep])))
+    n_shown = len(levels) if levels is not None else docs[column].nunique()
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
+                           layout="constrained")
+    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs,
+                           labels=labels, levels=levels)
     figs.append((f"{model}_doc_topics_by_{column}", fig))
+    for stem, fig in figs:
+        if column in stem and "_topic_words" not in stem:
+            add_note(fig, note)
     time_df = artifacts.read_compare_table(run_dir, model, "topic_time")
     if time_df is not None:
         period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high", "n_docs"})
-        for n, chunk in enumerate(_chunks(topics, cfg.max_topics_per_figure)):
-            figs.append((f"{model}_prevalence_over_time{'_p%d' % (n + 1) if n else ''}", figure_over_time(time_df, period, chunk)))
+        figs += _paged(f"{model}_prevalence_over_time", [figure_over_time(time_df, period, chunk) for chunk in chunks])
     return figs
 
 
@@ -128,9 +159,13 @@ def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
         import matplotlib.pyplot as plt
 
         names = (str(sim["model_a"].iloc[0]), str(sim["model_b"].iloc[0]))
-        m = sim["topic_a"].nunique()
-        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH * 1.2, 0.9 + 0.2 * m), layout="constrained")
-        plot_model_alignment(sim, align, ax=ax, names=names)
+        labels = [artifacts.read_model_result(run_dir, n).labels() if artifacts.available_models(run_dir, [n]) else {}
+                  for n in names]
+        agreement = artifacts.read_compare_json(run_dir, None, "model_agreement") or {}
+        m, n = sim["topic_a"].nunique(), sim["topic_b"].nunique()
+        fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, 2.6 + 0.24 * n), 2.0 + 0.2 * m), layout="constrained")
+        plot_model_alignment(sim, align, ax=ax, names=names, labels_a=labels[0], labels_b=labels[1],
+                             threshold=agreement.get("match_threshold"))
         figs.append(("model_alignment", fig))
     return figs
 

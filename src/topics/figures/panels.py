@@ -27,6 +27,7 @@ from .plots import (
     plot_similarity_heatmap,
     plot_topic_words,
 )
+from .layout import ROW_PITCH
 from .style import CATEGORICAL, PAGE_WIDTH
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,25 @@ def _grid(n: int, ncols: int, panel_w: float, panel_h: float, sharex: bool = Fal
     return fig, list(axes.flat[:n])
 
 
-def figure_issuer_effects(prev: pd.DataFrame, column: str, topics: Sequence[int], reference: Optional[dict] = None):
-    n_levels = prev[column].nunique()
-    ncols = min(4, len(topics))
-    fig, axes = _grid(len(topics), ncols, PAGE_WIDTH / 4, 0.45 + 0.17 * n_levels)
+EFFECTS_COLS, DIFFERENCES_COLS = 4, 3  # panels per row
+
+
+def effects_panel_height(n_levels: int) -> float:
+    return 0.55 + ROW_PITCH * n_levels
+
+
+def figure_issuer_effects(prev: pd.DataFrame, column: str, topics: Sequence[int], reference: Optional[dict] = None,
+                          levels: Optional[Sequence[str]] = None):
+    """One panel per topic: the ``levels`` (rows, one per level) with their prevalence intervals."""
+    p = prev[prev[column].astype(str).isin(set(levels))] if levels is not None else prev
+    if levels is not None:  # rows in the given order, top to bottom
+        rank = {lv: i for i, lv in enumerate(levels)}
+        p = p.assign(_r=p[column].astype(str).map(rank)).sort_values(["topic", "_r"]).drop(columns="_r")
+    n_levels = p[column].nunique()
+    ncols = min(EFFECTS_COLS, len(topics))
+    fig, axes = _grid(len(topics), ncols, PAGE_WIDTH / EFFECTS_COLS, effects_panel_height(n_levels))
     for i, (ax, t) in enumerate(zip(axes, topics)):
-        plot_issuer_effects(prev, t, column, ax=ax, reference=(reference or {}).get(t))
+        plot_issuer_effects(p, t, column, ax=ax, reference=(reference or {}).get(t))
         if i % ncols:
             ax.set_yticklabels([])
         if i < len(topics) - ncols:
@@ -57,16 +71,28 @@ def figure_issuer_effects(prev: pd.DataFrame, column: str, topics: Sequence[int]
     return fig
 
 
-def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int]):
+def differences_panel_height(n_topics: int) -> float:
+    return 0.75 + 0.15 * n_topics
+
+
+def difference_levels(diff: pd.DataFrame, column: str) -> tuple[list[str], Optional[str]]:
+    """Levels drawn against all others (or, with two levels, the one pair: (first level, the other))."""
     from ..compare.effects import REST
 
+    rest = diff[diff[f"{column}_b"] == REST]
+    if len(rest):
+        return list(dict.fromkeys(rest[f"{column}_a"].astype(str))), None
+    first = diff.iloc[0] if len(diff) else None
+    return ([str(first[f"{column}_a"])], str(first[f"{column}_b"])) if first is not None else ([], None)
+
+
+def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int], levels: Optional[Sequence[str]] = None):
+    """One panel per level (``levels``, default all): its prevalence minus all others' per topic, with intervals."""
     d = diff[diff["topic"].isin(topics)]
-    levels = list(dict.fromkeys(d.loc[d[f"{column}_b"] == REST, f"{column}_a"].astype(str)))
-    if not levels:  # two levels: the single pair
-        levels = list(dict.fromkeys(d[f"{column}_a"].astype(str)))[:1]
-    fig, axes = _grid(len(levels), 3, PAGE_WIDTH / 3, 0.6 + 0.16 * len(topics))
-    against = None if (d[f"{column}_b"] == REST).any() else str(d[f"{column}_b"].iloc[0])
-    ncols = min(3, len(levels))
+    all_levels, against = difference_levels(d, column)
+    levels = [lv for lv in (levels if levels is not None else all_levels) if lv in set(all_levels)]
+    fig, axes = _grid(len(levels), DIFFERENCES_COLS, PAGE_WIDTH / DIFFERENCES_COLS, differences_panel_height(len(topics)))
+    ncols = min(DIFFERENCES_COLS, len(levels))
     for i, (ax, lv) in enumerate(zip(axes, levels)):
         plot_issuer_differences(d, lv, column, against=against, ax=ax)
         if i % ncols:
@@ -87,12 +113,19 @@ def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int]):
 
 
 def figure_similarity(matrix: pd.DataFrame):
+    """JS-divergence heatmap and dendrogram of the levels: square cells of 0.15 in up to 30 levels (values
+    written in them), then smaller down to :data:`ROW_PITCH`-ish rows so labels never overlap."""
     import matplotlib.pyplot as plt
 
     n = len(matrix)
-    fig, (ax, right) = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 1.2 + 0.42 * n), layout="constrained",
+    cell = min(0.16, max(4.4 / max(n, 1), 0.1))
+    longest = max((len(str(v)) for v in matrix.index), default=1)
+    names_in = min(2.2, 0.1 * longest + 0.2)  # level names at 7 pt: about 0.1 in per CJK character
+    height = n * cell + names_in + 0.4
+    width = max(PAGE_WIDTH, n * cell * 1.7 + 2 * names_in + 1.0)
+    fig, (ax, right) = plt.subplots(1, 2, figsize=(width, height), layout="constrained",
                                     gridspec_kw={"width_ratios": [1.6, 1]})
-    plot_similarity_heatmap(matrix, ax=ax, order=leaf_order(matrix)[::-1])  # rows top-down as the dendrogram
+    plot_similarity_heatmap(matrix, ax=ax, order=leaf_order(matrix)[::-1], annotate=n <= 30)
     plot_dendrogram(matrix, ax=right, orientation="right")
     right.spines[["left"]].set_visible(False)
     right.tick_params(axis="y", length=0)
@@ -138,11 +171,14 @@ def text_of(fig) -> list[str]:
 def save_figure(fig, stem: Path, formats: Sequence[str] = ("pdf", "svg", "png"), dpi: int = 300) -> tuple[list[Path], list[str]]:
     """Save ``fig`` as ``stem.<fmt>`` for each format (atomically); return (paths, glyph problems).
 
-    Glyph problems are characters the CJK font lacks plus any matplotlib "missing from font" warning.
+    A PNG never exceeds :data:`~topics.figures.layout.MAX_PIXELS` on a side: a figure too large for that at
+    ``dpi`` is written at the highest resolution that fits (logged). Glyph problems are characters the CJK
+    font lacks plus any matplotlib "missing from font" warning.
     """
     import matplotlib.pyplot as plt
 
     from ..io import atomic_path
+    from .layout import MAX_PIXELS, png_dpi
     from .style import missing_glyphs
 
     problems = [f"{stem.name}: no glyph for {ch!r}" for ch in sorted(missing_glyphs(text_of(fig)))]
@@ -151,11 +187,28 @@ def save_figure(fig, stem: Path, formats: Sequence[str] = ("pdf", "svg", "png"),
         warnings.simplefilter("always")
         for fmt in formats:
             path = stem.with_suffix(f".{fmt}")
+            fmt_dpi = dpi
+            if fmt == "png":
+                fmt_dpi = png_dpi(*saved_size(fig), dpi)
+                if fmt_dpi < dpi:
+                    logger.info("%s: %.1f x %.1f in; PNG at %d dpi to stay within %d px", stem.name,
+                                *saved_size(fig), fmt_dpi, MAX_PIXELS)
             with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=dpi)
+                fig.savefig(tmp, format=fmt, dpi=fmt_dpi)
             paths.append(path)
     problems += [f"{stem.name}: {w.message}" for w in caught if "missing from" in str(w.message).lower()]
     plt.close(fig)
     for p in problems:
         logger.warning(p)
     return paths, problems
+
+
+def saved_size(fig) -> tuple[float, float]:
+    """Width and height in inches of the figure as saved with ``bbox_inches="tight"`` (its padding included)."""
+    import matplotlib
+
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox(renderer)
+    pad = 2 * float(matplotlib.rcParams["savefig.pad_inches"])
+    return float(box.width) + pad, float(box.height) + pad
