@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup sample test bench clean-cache
+.PHONY: setup sample test bench clean-cache browser
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,10 @@ sample: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Headless Chromium for tests/test_page.py and the JupyterLab test (tests/headless.py); needs root for apt-get
+browser:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 clean-cache:
 	rm -rf data/cache

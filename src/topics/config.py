@@ -172,7 +172,7 @@ class FiguresConfig:
     # levels (issuers) a figure shows: the ones with most documents; a note names the table holding all of them.
     # 30 = the most whose similarity matrix fits the 7.2 in page width with its values written in the cells
     max_levels: int = 30
-    interactive: bool = True  # also write figures/interactive.html (plotly, offline: plotly.js inline)
+    interactive: bool = True  # also write figures/interactive.html (an offline explorer with its CJK font embedded)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The stage draws every figure under the project style (:mod:`topics.figures.style`: CJK font registered,
 grayscale-safe, 8 pt) and saves it to ``run_dir/figures/<name>.{pdf,svg,png}`` (PNG at ``figures.dpi``), plus
-``figures/interactive.html`` (plotly with plotly.js inline: works offline).
+``figures/interactive.html`` (:mod:`topics.figures.interactive`: plain JS/SVG with its CJK font subset inline; offline).
 
 Example
 -------
@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import artifacts
 from ..errors import InputError
-from .interactive import interactive_effects, interactive_prevalence, write_interactive
+from .interactive import write_page
 from .layout import LEVELS_PER_PAGE, PAGE_HEIGHT, add_note, level_note, page_suffix, pages, per_page, shown_levels
 from .panels import (
     DIFFERENCES_COLS,
@@ -135,7 +135,9 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
                 problems += probs
                 names.append(stem)
     if cfg.interactive:
-        outputs.append(str(_write_html(run_dir, models, column, fig_dir, ccfg.ci).relative_to(run_dir)))
+        page = write_page(run_dir, models, column, ccfg.ci, fig_dir / "interactive.html")
+        if page is not None:
+            outputs.append(str(page.relative_to(run_dir)))
     logger.info("figures: %d figures x %d formats in %s", len(names), len(cfg.formats), fig_dir)
     return {"outputs": outputs, "figures": names, "glyph_problems": problems}
 
@@ -168,13 +170,3 @@ def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
                              threshold=agreement.get("match_threshold"))
         figs.append(("model_alignment", fig))
     return figs
-
-
-def _write_html(run_dir: Path, models: list[str], column: str, fig_dir: Path, ci: float = 0.95) -> Path:
-    figs = []
-    for model in models:
-        prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
-        if prev is not None:
-            figs.append(interactive_prevalence(prev, column, f"{model}: topic prevalence by {column} (% of tokens)"))
-            figs.append(interactive_effects(prev, column, f"{model}: prevalence with {ci:.0%} intervals"))
-    return write_interactive(figs, fig_dir / "interactive.html")
