@@ -7,12 +7,15 @@ BIN = $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml jupyter/labconfig/default_setting_overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel; an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[all]"
+	# JupyterLab opens notebooks/*.py as notebooks on a double click (an editable install skips data-files)
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp jupyter/labconfig/default_setting_overrides.json $(VENV)/etc/jupyter/labconfig/
 	touch $@
 
 sample: setup

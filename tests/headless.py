@@ -145,6 +145,7 @@ class Browser:
         self.send("Page.navigate", url=url)
 
     def double_click(self, x: float, y: float) -> None:
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
         for count in (1, 2):
             for kind in ("mousePressed", "mouseReleased"):
                 self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=count)
