@@ -236,6 +236,10 @@ def _gram_inverse(Xw: np.ndarray) -> tuple[np.ndarray, int]:
     """Pseudo-inverse and rank of X'WX from one eigendecomposition of the p x p matrix (``pinv``'s cutoff,
     p * eps * the largest eigenvalue), instead of an SVD of X'WX and one of the n x p matrix per call."""
     g = Xw.T @ Xw
+    d = np.diagonal(g).copy()
+    if np.count_nonzero(g) == np.count_nonzero(d):  # a cell-means (one indicator per row) design: diagonal
+        ok = d > (d.max() if d.size else 0.0) * len(d) * np.finfo(float).eps
+        return np.diag(np.where(ok, 1 / np.where(ok, d, 1), 0.0)), int(ok.sum())
     vals, vecs = np.linalg.eigh((g + g.T) / 2)
     top = float(vals.max()) if vals.size else 0.0
     ok = vals > top * len(vals) * np.finfo(float).eps
