@@ -32,8 +32,8 @@ from .panels import (
     figure_k_selection,
     figure_over_time,
     figure_similarity,
-    figure_topic_words,
     save_figure,
+    topic_words_pages,
 )
 from .plots import plot_doc_topic_heatmap, plot_model_alignment, plot_prevalence_heatmap
 from .style import COLUMN_WIDTH, PAGE_WIDTH, journal_style
@@ -89,8 +89,8 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
         per = per_page(differences_panel_height(min(len(topics), cfg.max_topics_per_figure)), DIFFERENCES_COLS)
         figs += _paged(f"{model}_{column}_differences",
                        [figure_differences(diff, column, chunk, page) for chunk in chunks for page in pages(drawn, per)])
-    figs += _paged(f"{model}_topic_words", [figure_topic_words(out.topic_terms, labels, chunk, cfg.top_words)
-                                            for chunk in chunks])
+    figs += _paged(f"{model}_topic_words", [fig for chunk in chunks
+                                            for fig in topic_words_pages(out.topic_terms, labels, chunk, cfg.top_words)])
     div = artifacts.read_compare_table(run_dir, model, f"{column}_divergence", text_columns=pair)
     if div is not None:
         matrix = divergence_matrix(div, column)

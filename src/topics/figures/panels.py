@@ -26,8 +26,12 @@ from .plots import (
     plot_prevalence_over_time,
     plot_similarity_heatmap,
     plot_topic_words,
+    text_width,
+    topic_names,
+    wrap_title,
 )
-from .layout import ROW_PITCH
+from ..models.result import topic_label
+from .layout import ROW_PITCH, pages, per_page
 from .style import CATEGORICAL, PAGE_WIDTH
 
 logger = logging.getLogger(__name__)
@@ -61,9 +65,13 @@ def figure_issuer_effects(prev: pd.DataFrame, column: str, topics: Sequence[int]
         p = p.assign(_r=p[column].astype(str).map(rank)).sort_values(["topic", "_r"]).drop(columns="_r")
     n_levels = p[column].nunique()
     ncols = min(EFFECTS_COLS, len(topics))
-    fig, axes = _grid(len(topics), ncols, PAGE_WIDTH / EFFECTS_COLS, effects_panel_height(n_levels))
+    names = topic_names(prev)
+    titles, lines = _titles({t: names[t] for t in topics}, PAGE_WIDTH / EFFECTS_COLS - 0.2)
+    fig, axes = _grid(len(topics), ncols, PAGE_WIDTH / EFFECTS_COLS,
+                      effects_panel_height(n_levels) + TITLE_LINE * (lines - 1))
     for i, (ax, t) in enumerate(zip(axes, topics)):
         plot_issuer_effects(p, t, column, ax=ax, reference=(reference or {}).get(t))
+        ax.set_title(titles[t], loc="left", fontsize=8.5)
         if i % ncols:
             ax.set_yticklabels([])
         if i < len(topics) - ncols:
@@ -91,10 +99,13 @@ def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int], l
     d = diff[diff["topic"].isin(topics)]
     all_levels, against = difference_levels(d, column)
     levels = [lv for lv in (levels if levels is not None else all_levels) if lv in set(all_levels)]
-    fig, axes = _grid(len(levels), DIFFERENCES_COLS, PAGE_WIDTH / DIFFERENCES_COLS, differences_panel_height(len(topics)))
+    titles, lines = _titles({lv: lv for lv in levels}, PAGE_WIDTH / DIFFERENCES_COLS - 0.2)
+    fig, axes = _grid(len(levels), DIFFERENCES_COLS, PAGE_WIDTH / DIFFERENCES_COLS,
+                      differences_panel_height(len(topics)) + TITLE_LINE * (lines - 1))
     ncols = min(DIFFERENCES_COLS, len(levels))
     for i, (ax, lv) in enumerate(zip(axes, levels)):
         plot_issuer_differences(d, lv, column, against=against, ax=ax)
+        ax.set_title(titles[lv], loc="left", fontsize=8.5)
         if i % ncols:
             ax.set_yticklabels([])
         if i < len(levels) - ncols:
@@ -132,17 +143,48 @@ def figure_similarity(matrix: pd.DataFrame):
     return fig
 
 
+TITLE_LINE = 0.15  # inches per line of an 8.5 pt panel title
+
+
+def _titles(texts: dict, room_in: float) -> tuple[dict, int]:
+    """Wrapped titles and the number of lines of the longest (panels are made taller by the extra lines)."""
+    wrapped = {k: wrap_title(v, room_in) for k, v in texts.items()}
+    return wrapped, max((w.count("\n") + 1 for w in wrapped.values()), default=1)
+
+
+def _topic_words_geometry(topic_terms: pd.DataFrame, labels: dict, topics: Sequence[int], n: int):
+    """(columns, inches of word labels, wrapped titles, panel height): as many panels per row as the longest
+    word leaves room for."""
+    shown = topic_terms[topic_terms["topic"].isin(topics) & (topic_terms["rank"] <= n)]
+    label_in = max((text_width(t) for t in shown["term"].astype(str)), default=2) * 7 / 72 + 0.1
+    ncols = int(np.clip(PAGE_WIDTH // (label_in + 1.0), 2, 5))
+    titles, lines = _titles({t: topic_label(t, labels.get(t)) for t in topics}, PAGE_WIDTH / ncols - 0.15)
+    return ncols, label_in, titles, 0.35 + 0.13 * n + TITLE_LINE * (lines - 1)
+
+
 def figure_topic_words(topic_terms: pd.DataFrame, labels: dict, topics: Sequence[int], n: int):
-    fig, axes = _grid(len(topics), 5, PAGE_WIDTH / 5, 0.35 + 0.13 * n)
+    """Top words of each topic, each panel titled with the topic's label."""
+    ncols, label_in, titles, height = _topic_words_geometry(topic_terms, labels, topics, n)
+    fig, axes = _grid(len(topics), ncols, PAGE_WIDTH / ncols, height)
     for ax, t in zip(axes, topics):
         plot_topic_words(topic_terms, t, n=n, ax=ax, label=labels.get(t))
+        ax.set_title(titles[t], loc="left", fontsize=8.5, x=-label_in / (PAGE_WIDTH / ncols - label_in))
     return fig
 
 
+def topic_words_pages(topic_terms: pd.DataFrame, labels: dict, topics: Sequence[int], n: int) -> list:
+    """:func:`figure_topic_words` over as many pages as it takes to keep each within a journal page."""
+    ncols, _, _, height = _topic_words_geometry(topic_terms, labels, topics, n)
+    return [figure_topic_words(topic_terms, labels, page, n) for page in pages(list(topics), per_page(height, ncols))]
+
+
 def figure_over_time(time_df: pd.DataFrame, period: str, topics: Sequence[int]):
-    fig, axes = _grid(len(topics), 5, PAGE_WIDTH / 5, 1.25, sharex=True)
+    names = topic_names(time_df)
+    titles, lines = _titles({t: names[t] for t in topics}, PAGE_WIDTH / 5 - 0.4)
+    fig, axes = _grid(len(topics), 5, PAGE_WIDTH / 5, 1.25 + TITLE_LINE * (lines - 1), sharex=True)
     for ax, t in zip(axes, topics):
         plot_prevalence_over_time(time_df, t, period, ax=ax)
+        ax.set_title(titles[t], loc="left", fontsize=8.5)
     axes[0].set_ylabel("prevalence (%)")
     return fig
 

@@ -43,6 +43,37 @@ def wrap_label(text: str, width: int = 6) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def text_width(text: str) -> float:
+    """Width of ``text`` in em: a CJK character is 1, other characters about 0.55."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in str(text))
+
+
+def wrap_title(text: str, room_in: float, size: float = 8.5) -> str:
+    """``text`` wrapped at word boundaries (a word wider than a line: by characters) into lines of at most
+    ``room_in`` inches at ``size`` pt, so that neighbouring panel titles never run into each other."""
+    room = max(3.0, room_in * 72 / size)  # em per line
+    lines, line = [], ""
+    for word in str(text).split(" "):
+        trial = f"{line} {word}".strip()
+        if line and text_width(trial) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    out = []
+    for ln in lines:
+        out.extend(wrap_label(ln, max(2, int(room))).split("\n") if text_width(ln) > room else [ln])
+    return "\n".join(out)
+
+
+def panel_title(ax, text: str, size: float = 8.5) -> None:
+    """A left-aligned title wrapped to the width of ``ax`` as created (figure builders that know their
+    geometry better call :func:`wrap_title` themselves)."""
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    ax.set_title(wrap_title(text, width_in, size), loc="left", fontsize=size)
+
+
 def topic_names(df: pd.DataFrame) -> dict:
     """topic -> its one display label (``T3 · 经济 发展 改革``) from a table's ``label`` column."""
     labels = df.drop_duplicates("topic").set_index("topic")["label"] if "label" in df.columns else None
@@ -93,7 +124,7 @@ def plot_issuer_effects(prev: pd.DataFrame, topic: int, column: str = "issuer", 
     if reference is not None:
         ax.axvline(reference * 100, color="#999999", lw=0.6, ls="--")
     ax.set_yticks(y, d[column].astype(str).tolist())
-    ax.set_title(topic_names(prev)[topic], loc="left")
+    panel_title(ax, topic_names(prev)[topic])
     ax.set_xlabel("prevalence (%)")
     ax.set_xlim(left=0)
     ax.grid(axis="x")
@@ -118,7 +149,7 @@ def plot_issuer_differences(diff: pd.DataFrame, level: str, column: str = "issue
     ax.plot(est[sig], y[sig], "o", color=CATEGORICAL[0], markersize=3.5)
     ax.plot(est[~sig], y[~sig], "o", mfc="white", mec=CATEGORICAL[0], markersize=3.5)
     ax.set_yticks(y, [names[t] for t in d["topic"]])
-    ax.set_title(wrap_label(level, 18), loc="left")
+    panel_title(ax, level)
     ax.set_xlabel(f"minus {wrap_label(against, 18) if against else 'all others'} (points)")
     return ax
 
@@ -130,7 +161,7 @@ def plot_prevalence_over_time(time_df: pd.DataFrame, topic: int, period: str = "
     x = d[period].to_numpy()
     ax.fill_between(x, d["ci_low"] * 100, d["ci_high"] * 100, color="#cccccc", lw=0)
     ax.plot(x, d["estimate"] * 100, "o-", color=CATEGORICAL[0], markersize=3)
-    ax.set_title(topic_names(time_df)[topic], loc="left")
+    panel_title(ax, topic_names(time_df)[topic])
     ax.set_ylim(bottom=0)
     if pd.api.types.is_numeric_dtype(d[period]):
         periods = np.unique(x)
@@ -203,7 +234,7 @@ def plot_topic_words(topic_terms: pd.DataFrame, topic: int, n: int = 8, ax=None,
     d = topic_terms[topic_terms["topic"] == topic].sort_values("rank").head(n).iloc[::-1]
     ax.barh(range(len(d)), d["weight"], color="#6f6f6f", height=0.7)
     ax.set_yticks(range(len(d)), d["term"].astype(str))
-    ax.set_title(topic_label(topic, label), loc="left")
+    panel_title(ax, topic_label(topic, label))
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(3))
