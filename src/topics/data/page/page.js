@@ -34,15 +34,21 @@ function colour(x) {
   return "rgb(254,232,56)";
 }
 
-function ticks(lo, hi) {  // about five round values (in proportion units) between lo and hi
-  const raw = (hi - lo) / 5, mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw);
+function ticks(lo, hi) {  // four to seven round values (in proportion units) between lo and hi
+  const raw = (hi - lo) / 7, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw);
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push(v);
   return out;
 }
 
 function step(range) { return range < 0.05 ? 1 : 0; }  // decimals of the tick labels (in %)
+
+const measure = document.createElement("canvas").getContext("2d");
+function textWidth(text, px) {  // rendered width of text in the page's font, in CSS pixels
+  measure.font = `${px}px ${getComputedStyle(document.body).fontFamily}`;
+  return measure.measureText(text).width;
+}
 
 function model() { return DATA.models[state.model]; }
 
@@ -79,8 +85,10 @@ function renderIntervals() {
   $("intervals-title").textContent = `${m.topics[k].label}: prevalence by ${DATA.column} (% of tokens, ${Math.round(DATA.ci * 100)}% intervals)`;
   const rows = m.levels.map((name, i) => ({ name, docs: m.docs[i], est: m.est[i][k], lo: m.lo[i][k], hi: m.hi[i][k] }))
     .filter((r) => r.est !== null).sort((a, b) => b.est - a.est);
-  const left = 12 + 13 * Math.max(...rows.map((r) => r.name.length + String(r.docs).length + 3), 6);
-  const width = Math.max(560, left + 320), pitch = 18, top = 24, plotW = width - left - 20;
+  const names = rows.map((r) => `${r.name} (${r.docs})`);
+  const width = Math.max(420, svg.parentElement.clientWidth - 8), pitch = 18, top = 24;
+  const left = 14 + Math.min(0.5 * width, Math.max(...names.map((n) => textWidth(n, 12)), 40));
+  const plotW = width - left - 24;
   const xmin = Math.min(0, ...rows.map((r) => r.lo));
   const xmax = Math.max(...rows.map((r) => r.hi), m.topics[k].prevalence, 0.01) * 1.05;
   const x = (v) => left + (plotW * (v - xmin)) / (xmax - xmin);
@@ -95,7 +103,7 @@ function renderIntervals() {
   rows.forEach((r, i) => {
     const y = top + pitch * i + pitch / 2;
     const g = el("svg:g", { class: "level-row" });
-    g.append(el("svg:text", { x: left - 8, y: y + 4, "text-anchor": "end", "font-size": 12 }, `${r.name} (${r.docs})`));
+    g.append(el("svg:text", { x: left - 8, y: y + 4, "text-anchor": "end", "font-size": 12 }, names[i]));
     g.append(el("svg:line", { x1: x(r.lo), x2: x(r.hi), y1: y, y2: y, stroke: "#444", "stroke-width": 1.5 }));
     g.append(el("svg:circle", { cx: x(r.est), cy: y, r: 3.5, fill: "#1f1f1f" }));
     g.append(el("svg:title", {}, `${r.name}: ${pct(r.est)}% [${pct(r.lo)}, ${pct(r.hi)}], ${r.docs} documents`));
@@ -163,4 +171,6 @@ function render() {
 }
 
 $("search").addEventListener("input", (e) => { state.query = e.target.value; render(); });
+window.addEventListener("resize", () => renderIntervals());
 render();
+document.fonts.ready.then(() => renderIntervals());  // label widths measured in the embedded font
