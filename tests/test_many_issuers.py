@@ -143,3 +143,20 @@ def test_write_comparisons_summary_names_levels(many):
     info = summary["models"]["lda"]["pooling"]["issuer"]
     assert info["other"] == other_name("issuer", len(info["pooled"]))
     assert summary["models"]["lda"]["levels"] == info["kept"] + 1
+
+
+def test_latex_tables_split_into_page_wide_parts(many):
+    from topics.compare.latex import LEVELS_PER_TABLE
+
+    cfg = config_from_dict({"name": "x", "compare": {"draws": 20, "min_docs": 2}}).compare
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = write_comparisons(many, cfg, seed=3)
+    tex = (artifacts.compare_dir(many, "lda") / "issuer_prevalence.tex").read_text(encoding="utf-8")
+    levels = summary["models"]["lda"]["levels"]
+    parts = -(-levels // LEVELS_PER_TABLE)
+    assert tex.count("\\begin{table}") == parts
+    for block in tex.split("\\begin{tabular}")[1:]:
+        header = block.split("\\midrule")[0].splitlines()[-1]
+        assert header.count("&") <= LEVELS_PER_TABLE  # topic column + at most six levels
+    assert "T0 · " in tex

@@ -222,7 +222,10 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
     topics = tables[TOPICS]
     if "label" not in topics.columns:
-        topics["label"] = topics["top_words"] if "top_words" in topics.columns else ""
+        from .models.result import LABEL_WORDS
+
+        words = topics["top_words"] if "top_words" in topics.columns else pd.Series([""] * len(topics))
+        topics["label"] = [" ".join(str(w).split()[:LABEL_WORDS]) for w in words]
     return TopicModelResult(
         model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
