@@ -124,22 +124,27 @@ def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int], l
 
 
 def figure_similarity(matrix: pd.DataFrame):
-    """JS-divergence heatmap and dendrogram of the levels: square cells of 0.15 in up to 30 levels (values
-    written in them), then smaller down to :data:`ROW_PITCH`-ish rows so labels never overlap."""
+    """JS-divergence heatmap with the dendrogram beside it, its leaves level with the heatmap's rows (the rows
+    carry the names once). Square-ish cells of 0.15 in up to 30 levels with the values written in them, then
+    smaller, never under 0.1 in, so that names never overlap."""
     import matplotlib.pyplot as plt
 
     n = len(matrix)
     cell = min(0.16, max(4.4 / max(n, 1), 0.1))
-    longest = max((len(str(v)) for v in matrix.index), default=1)
-    names_in = min(2.2, 0.1 * longest + 0.2)  # level names at 7 pt: about 0.1 in per CJK character
-    height = n * cell + names_in + 0.4
-    width = max(PAGE_WIDTH, n * cell * 1.7 + 2 * names_in + 1.0)
-    fig, (ax, right) = plt.subplots(1, 2, figsize=(width, height), layout="constrained",
-                                    gridspec_kw={"width_ratios": [1.6, 1]})
-    plot_similarity_heatmap(matrix, ax=ax, order=leaf_order(matrix)[::-1], annotate=n <= 30)
-    plot_dendrogram(matrix, ax=right, orientation="right")
+    longest = max((text_width(v) for v in matrix.index), default=1)
+    names_in = min(2.4, longest * 7 / 72 + 0.15)  # level names at 7 pt
+    fig = plt.figure(figsize=(names_in + n * cell + 2.4, n * cell + names_in + 0.9), layout="constrained")
+    ax, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [n * cell, 1.8]})
+    order = leaf_order(matrix)[::-1]  # rows top-down as the dendrogram's leaves
+    plot_similarity_heatmap(matrix, ax=ax, order=order, annotate=n <= 30, aspect="auto", colorbar=False)
+    plot_dendrogram(matrix, ax=right, orientation="right", labels=False)
+    right.set_ylim(0, 10 * n)  # scipy puts leaf i at 10 i + 5: level with heatmap row n - 1 - i
     right.spines[["left"]].set_visible(False)
     right.tick_params(axis="y", length=0)
+    cb = fig.colorbar(ax.images[0], ax=[ax, right], location="top", fraction=0.5 / (n * cell + names_in + 0.9),
+                      shrink=0.5, aspect=30, pad=0.02)
+    cb.set_label("Jensen–Shannon divergence (bits)")
+    cb.outline.set_visible(False)
     return fig
 
 

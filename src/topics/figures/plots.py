@@ -175,14 +175,14 @@ def plot_prevalence_over_time(time_df: pd.DataFrame, topic: int, period: str = "
 
 
 def plot_similarity_heatmap(matrix: pd.DataFrame, ax=None, order: Optional[Sequence[str]] = None,
-                            annotate: Optional[bool] = None):
+                            annotate: Optional[bool] = None, aspect: str = "equal", colorbar: bool = True):
     """Jensen-Shannon divergence between levels (symmetric matrix), in the dendrogram's order; values written
     in the cells up to 30 levels (``annotate``), names horizontal on the rows and upright on the columns."""
     ax = _axes(ax, (COLUMN_WIDTH, COLUMN_WIDTH * 0.85))
     order = list(order) if order is not None else list(matrix.index)
     m = matrix.loc[order, order].to_numpy(float)
     n = len(order)
-    im = ax.imshow(m, cmap=GRAY_CMAP, vmin=0)
+    im = ax.imshow(m, cmap=GRAY_CMAP, vmin=0, aspect=aspect)
     size = label_size(n, ax.figure.get_figheight() * 0.8 / max(n, 1))
     ax.set_xticks(range(n), order, rotation=90 if n > 8 else 40, ha="center" if n > 8 else "right",
                   rotation_mode="default" if n > 8 else "anchor", fontsize=size)
@@ -195,13 +195,14 @@ def plot_similarity_heatmap(matrix: pd.DataFrame, ax=None, order: Optional[Seque
         for (i, j), v in np.ndenumerate(m):
             ax.text(j, i, f"{v:.2f}".lstrip("0") if v < 1 else "1", ha="center", va="center", fontsize=5.5,
                     color="white" if v > 0.5 * top else "black")
-    cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, shrink=min(1.0, 12 / max(n, 1)) if n > 12 else 1.0)
-    cb.set_label("Jensen–Shannon divergence (bits)")
-    cb.outline.set_visible(False)
+    if colorbar:
+        cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, shrink=min(1.0, 12 / max(n, 1)) if n > 12 else 1.0)
+        cb.set_label("Jensen–Shannon divergence (bits)")
+        cb.outline.set_visible(False)
     return ax
 
 
-def plot_dendrogram(matrix: pd.DataFrame, ax=None, orientation: str = "top"):
+def plot_dendrogram(matrix: pd.DataFrame, ax=None, orientation: str = "top", labels: bool = True):
     """Average-linkage dendrogram of the levels on the JS distance (sqrt of the divergence)."""
     from scipy.cluster.hierarchy import dendrogram
 
@@ -213,7 +214,7 @@ def plot_dendrogram(matrix: pd.DataFrame, ax=None, orientation: str = "top"):
         return ax
     size = label_size(len(matrix), ax.figure.get_figheight() * 0.8 / len(matrix))
     dendrogram(linkage_matrix(matrix), labels=[str(v) for v in matrix.index], ax=ax, orientation=orientation,
-               color_threshold=0, above_threshold_color="#333333", leaf_font_size=size)
+               color_threshold=0, above_threshold_color="#333333", leaf_font_size=size, no_labels=not labels)
     ax.set_ylabel("JS distance") if orientation == "top" else ax.set_xlabel("JS distance")
     return ax
 
