@@ -6,11 +6,17 @@ compared and drawn with the default config, each count in its own process (so a 
 ``--timeout`` without losing the others). Reports seconds for the compare stage and the figures stage, the
 number of figure files, the largest PNG side in pixels and the rows of the differences table.
 
+``--baseline SRC`` also runs every count with another version of the package (``SRC`` = its ``src`` folder,
+e.g. a checkout of an older commit), alternating baseline and current within the one run, so that the
+before/after times come from the same machine state. A count that crashes or exceeds ``--timeout`` is
+reported as such (compare time is still reported when only the figures fail).
+
 Usage (run under the shared CPU lock)::
 
-    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/compare_scale.py [--issuers 10 30 100 300] [--timeout 1800]
+    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/compare_scale.py [--issuers 10 30 100 300] \
+        [--timeout 1800] [--baseline /path/to/old/src]
 
-Prints one JSON object per issuer count, then a Markdown table.
+Prints one JSON object per issuer count and version, then a Markdown table.
 """
 
 from __future__ import annotations
@@ -45,16 +51,32 @@ def one(n_issuers: int, k: int, seed: int, cache: Path) -> dict:
         t0 = time.perf_counter()
         summary = write_comparisons(run, cfg.compare, seed)
         t1 = time.perf_counter()
-        figs = draw_figures(run, cfg.figures, cfg.compare, font_dir=cache / "fonts")
+        diff = run / "lda" / "compare" / "issuer_differences.csv"
+        rows = sum(1 for _ in diff.open(encoding="utf-8")) - 1 if diff.is_file() else 0
+        out = {"issuers": n_issuers, "documents": len(docs), "levels_compared": summary["models"]["lda"].get("levels", n_issuers),
+               "compare_s": round(t1 - t0, 1), "difference_rows": rows}
+        try:
+            figs = draw_figures(run, cfg.figures, cfg.compare, font_dir=cache / "fonts")
+        except Exception as exc:  # noqa: BLE001 - a crash of the measured code is a result to report
+            return out | {"figures_error": f"{type(exc).__name__}: {exc}"[:200]}
         t2 = time.perf_counter()
         pngs = sorted((run / "figures").glob("*.png"))
         sides = [max(Image.open(p).size) for p in pngs]
-        diff = run / "lda" / "compare" / "issuer_differences.csv"
-        rows = sum(1 for _ in diff.open(encoding="utf-8")) - 1 if diff.is_file() else 0
-        levels = summary["models"]["lda"].get("levels", n_issuers)
-    return {"issuers": n_issuers, "documents": len(docs), "levels_compared": levels,
-            "compare_s": round(t1 - t0, 1), "figures_s": round(t2 - t1, 1), "figure_files": len(figs["outputs"]),
-            "pngs": len(pngs), "max_png_side_px": max(sides) if sides else 0, "difference_rows": rows}
+    return out | {"figures_s": round(t2 - t1, 1), "figure_files": len(figs["outputs"]), "pngs": len(pngs),
+                  "max_png_side_px": max(sides) if sides else 0}
+
+
+def _measure(n: int, args, src: Path) -> dict:
+    import os
+
+    cmd = [sys.executable, __file__, "--one", str(n), "--k", str(args.k), "--seed", str(args.seed), "--cache", str(args.cache)]
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, env=env)
+        line = proc.stdout.strip().splitlines()[-1] if proc.returncode == 0 and proc.stdout.strip() else None
+        return json.loads(line) if line else {"issuers": n, "error": " ".join(proc.stderr.strip().splitlines()[-1:])}
+    except subprocess.TimeoutExpired:
+        return {"issuers": n, "error": f"over {args.timeout} s"}
 
 
 def main() -> None:
@@ -62,32 +84,28 @@ def main() -> None:
     ap.add_argument("--issuers", type=int, nargs="+", default=[10, 30, 100, 300])
     ap.add_argument("--k", type=int, default=15)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds per issuer count")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per issuer count and version")
     ap.add_argument("--cache", type=Path, default=ROOT / "data" / "cache", help="cache_dir (the converted CJK font)")
+    ap.add_argument("--baseline", type=Path, help="src folder of another version to measure alongside")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one(args.one, args.k, args.seed, args.cache)))
         return
+    versions = ([("baseline", args.baseline)] if args.baseline else []) + [("current", ROOT / "src")]
     results = []
     for n in args.issuers:
-        cmd = [sys.executable, __file__, "--one", str(n), "--k", str(args.k), "--seed", str(args.seed), "--cache", str(args.cache)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
-            line = proc.stdout.strip().splitlines()[-1] if proc.returncode == 0 else None
-            res = json.loads(line) if line else {"issuers": n, "error": proc.stderr.strip().splitlines()[-1:]}
-        except subprocess.TimeoutExpired:
-            res = {"issuers": n, "error": f"over {args.timeout} s"}
-        print(json.dumps(res, ensure_ascii=False), flush=True)
-        results.append(res)
-    print("\n| issuers | documents | compare s | figures s | PNGs | largest PNG side (px) | difference rows |")
-    print("|---|---|---|---|---|---|---|")
+        for name, src in versions:
+            res = {"version": name, **_measure(n, args, src)}
+            print(json.dumps(res, ensure_ascii=False), flush=True)
+            results.append(res)
+    print("\n| version | issuers | documents | levels | compare s | figures s | PNGs | largest PNG side (px) | difference rows |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        if "error" in r:
-            print(f"| {r['issuers']} | | {r['error']} | | | | |")
-        else:
-            print(f"| {r['issuers']} | {r['documents']} | {r['compare_s']} | {r['figures_s']} | {r['pngs']} | "
-                  f"{r['max_png_side_px']} | {r['difference_rows']} |")
+        fig = r.get("figures_s", r.get("figures_error", ""))
+        print(f"| {r['version']} | {r['issuers']} | {r.get('documents', '')} | {r.get('levels_compared', '')} | "
+              f"{r.get('compare_s', r.get('error', ''))} | {fig} | {r.get('pngs', '')} | {r.get('max_png_side_px', '')} | "
+              f"{r.get('difference_rows', '')} |")
 
 
 if __name__ == "__main__":
