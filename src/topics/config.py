@@ -153,7 +153,8 @@ class CompareConfig:
     top_words: int = 10  # distinctive words per issuer per topic (log-odds, informative Dirichlet prior)
     prior_scale: float = 1.0  # prior a_w = prior_scale * topic's word counts over all issuers (Monroe et al. 2008)
     n_documents: int = 3  # representative documents per topic x issuer; nearest other-issuer documents per document
-    # levels (issuers) with fewer documents are pooled into one level "other (N issuers)"; see topics.compare.levels
+    # levels (issuers) with fewer documents are pooled into one level "other (N issuers)" (topics.compare.levels).
+    # 1 = none: LDA's posterior intervals cover ~93 % from one document up (benchmarks/min_docs_coverage.py)
     min_docs: int = 1
     top_n: Optional[int] = None  # at most this many levels keep their own name (most documents); the rest are pooled
     # every pair of levels in <col>_differences.csv: auto = only while pairs x (1 - ci) <= 1 (6 levels at ci 0.95)
