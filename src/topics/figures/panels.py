@@ -232,6 +232,7 @@ def save_figure(fig, stem: Path, formats: Sequence[str] = ("pdf", "svg", "png"),
     paths = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        freeze_layout(fig)
         for fmt in formats:
             path = stem.with_suffix(f".{fmt}")
             fmt_dpi = dpi
@@ -250,12 +251,19 @@ def save_figure(fig, stem: Path, formats: Sequence[str] = ("pdf", "svg", "png"),
     return paths, problems
 
 
+def freeze_layout(fig) -> None:
+    """Lay the figure out once (constrained layout) and keep that layout for every format saved after it:
+    each save would otherwise redo the layout twice (the draw and the tight bounding box)."""
+    fig.draw_without_rendering()
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+
+
 def saved_size(fig) -> tuple[float, float]:
     """Width and height in inches of the figure as saved with ``bbox_inches="tight"`` (its padding included)."""
     import matplotlib
 
     renderer = fig.canvas.get_renderer()
-    fig.draw_without_rendering()
     box = fig.get_tightbbox(renderer)
     pad = 2 * float(matplotlib.rcParams["savefig.pad_inches"])
     return float(box.width) + pad, float(box.height) + pad
