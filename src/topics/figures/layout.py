@@ -1,7 +1,7 @@
 """Figure layout at any number of issuers: which levels a figure shows, how panels split over pages, the note
 naming what is left out, and the pixel ceiling every PNG respects.
 
-Sizes come from the text they must hold, not from the data size: a row of 7 pt labels needs about 0.14 in,
+Sizes come from the text they must hold, not from the data size: a row of 7 pt labels needs about 0.12 in,
 a journal page is 7.2 x 9 in. So a figure shows at most ``figures.max_levels`` levels (the ones with the
 most documents; the pooled ``other (N …)`` level last), splits panels over numbered pages (``_p2`` …) so
 that no page is taller than :data:`PAGE_HEIGHT`, and says in a note under the figure how many levels are not
@@ -31,7 +31,7 @@ import pandas as pd
 from ..compare.levels import is_other
 
 PAGE_HEIGHT = 9.0  # inches: the tallest page a figure may take (a journal page less its caption)
-ROW_PITCH = 0.14  # inches per row of 7 pt labels
+ROW_PITCH = 0.12  # inches per row of 7 pt labels (a 7 pt line is 0.097 in)
 LEVELS_PER_PAGE = 40  # rows of levels on one page of a heatmap: 40 x 0.2 in + the slanted topic labels
 MAX_PIXELS = 6000  # no PNG side beyond this (issue 12: an 8,692 x 9,388 px similarity figure)
 
