@@ -72,7 +72,7 @@ def drawn(tmp_path_factory):
         warnings.simplefilter("ignore")
         write_comparisons(run, cfg.compare, seed=1)
     with journal_style(FONT_DIR):
-        figs = _model_figures(run, "lda", cfg.figures, "issuer", docs, 0.95) + _run_level_figures(run)
+        figs = [*_model_figures(run, "lda", cfg.figures, "issuer", docs, 0.95), *_run_level_figures(run)]
         info = {stem: (text_of(fig), fig.get_size_inches(), fig) for stem, fig in figs}
     yield info
     for _, _, fig in info.values():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import pandas as pd
 
@@ -45,16 +45,34 @@ def _chunks(topics: list[int], size: int) -> list[list[int]]:
     return [topics[i:i + size] for i in range(0, len(topics), size)] or [[]]
 
 
-def _paged(stem: str, figures: list) -> list[tuple[str, object]]:
-    return [(stem + page_suffix(n), fig) for n, fig in enumerate(figures)]
+def _paged(stem: str, makers: list) -> list[tuple[str, object]]:
+    return [(stem + page_suffix(n), make) for n, make in enumerate(makers)]
+
+
+def _heatmap(prev: pd.DataFrame, column: str, topics: list[int], levels: list[str]):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 1.7 + 0.2 * len(levels)), layout="constrained")
+    plot_prevalence_heatmap(prev[prev["topic"].isin(topics)], column, ax=ax, levels=levels)
+    return fig
+
+
+def _doc_heatmap(out, docs: pd.DataFrame, column: str, cfg, labels: dict, levels: Optional[list[str]]):
+    import matplotlib.pyplot as plt
+
+    n_shown = len(levels) if levels is not None else docs[column].nunique()
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
+                           layout="constrained")
+    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs,
+                           labels=labels, levels=levels)
+    return fig
 
 
 def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
-                   ci: float = 0.95) -> list[tuple[str, object]]:
+                   ci: float = 0.95) -> Iterator[tuple[str, object]]:
     """(file stem, Figure) pairs for one model's compare tables, at most ``cfg.max_levels`` levels each
-    (:mod:`topics.figures.layout`), split over pages so that none is taller than a journal page."""
-    import matplotlib.pyplot as plt
-
+    (:mod:`topics.figures.layout`), split over pages so that none is taller than a journal page. Each figure is
+    made only when the previous one was taken (saved and closed): one open figure at a time."""
     from ..compare.similarity import divergence_matrix
 
     out = artifacts.read_model_result(run_dir, model)
@@ -64,7 +82,7 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
         reference = dict(zip(out.topics["topic"], out.topics["prevalence"]))
     topics = sorted(int(t) for t in out.topics["topic"] if int(t) >= 0)
     chunks = _chunks(topics, cfg.max_topics_per_figure)
-    figs: list[tuple[str, object]] = []
+    makers: list[tuple[str, object]] = []  # (stem, function making the figure)
     pair = (f"{column}_a", f"{column}_b")
     prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
     diff = artifacts.read_compare_table(run_dir, model, f"{column}_differences", text_columns=pair)
@@ -75,41 +93,38 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
         heat, effects = [], []
         for chunk in chunks:
             for page in pages(levels, LEVELS_PER_PAGE):
-                fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 1.7 + 0.2 * len(page)), layout="constrained")
-                plot_prevalence_heatmap(prev[prev["topic"].isin(chunk)], column, ax=ax, levels=page)
-                heat.append(fig)
-            for page in pages(levels, LEVELS_PER_PAGE):
+                heat.append(lambda c=chunk, p=page: _heatmap(prev, column, c, p))
                 per = per_page(effects_panel_height(len(page)), EFFECTS_COLS)
-                effects += [figure_issuer_effects(prev, column, ts, reference, page) for ts in pages(chunk, per)]
-        figs += _paged(f"{model}_{column}_prevalence_heatmap", heat) + _paged(f"{model}_{column}_effects", effects)
+                effects += [lambda ts=ts, p=page: figure_issuer_effects(prev, column, ts, reference, p)
+                            for ts in pages(chunk, per)]
+        makers += _paged(f"{model}_{column}_prevalence_heatmap", heat) + _paged(f"{model}_{column}_effects", effects)
     if diff is not None and len(diff):
         diff.attrs["ci"] = ci
         drawn, _ = difference_levels(diff, column)
         drawn = [lv for lv in (levels or drawn) if lv in set(drawn)] or drawn[:1]
         per = per_page(differences_panel_height(min(len(topics), cfg.max_topics_per_figure)), DIFFERENCES_COLS)
-        figs += _paged(f"{model}_{column}_differences",
-                       [figure_differences(diff, column, chunk, page) for chunk in chunks for page in pages(drawn, per)])
-    figs += _paged(f"{model}_topic_words", [fig for chunk in chunks
-                                            for fig in topic_words_pages(out.topic_terms, labels, chunk, cfg.top_words)])
+        makers += _paged(f"{model}_{column}_differences", [lambda c=chunk, p=page: figure_differences(diff, column, c, p)
+                                                           for chunk in chunks for page in pages(drawn, per)])
     div = artifacts.read_compare_table(run_dir, model, f"{column}_divergence", text_columns=pair)
     if div is not None:
         matrix = divergence_matrix(div, column)
         keep = [lv for lv in (levels or list(matrix.index)) if lv in matrix.index]
-        figs.append((f"{model}_{column}_similarity", figure_similarity(matrix.loc[keep, keep])))
-    n_shown = len(levels) if levels is not None else docs[column].nunique()
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
-                           layout="constrained")
-    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs,
-                           labels=labels, levels=levels)
-    figs.append((f"{model}_doc_topics_by_{column}", fig))
-    for stem, fig in figs:
-        if column in stem and "_topic_words" not in stem:
-            add_note(fig, note)
+        makers.append((f"{model}_{column}_similarity", lambda: figure_similarity(matrix.loc[keep, keep])))
+    makers.append((f"{model}_doc_topics_by_{column}", lambda: _doc_heatmap(out, docs, column, cfg, labels, levels)))
+    for stem, make in makers:
+        fig = make()
+        add_note(fig, note)
+        yield stem, fig
+    page = 0
+    for chunk in chunks:  # topic words: no levels, no note; as many pages as the longest word needs
+        for fig in topic_words_pages(out.topic_terms, labels, chunk, cfg.top_words):
+            yield f"{model}_topic_words" + page_suffix(page), fig
+            page += 1
     time_df = artifacts.read_compare_table(run_dir, model, "topic_time")
     if time_df is not None:
         period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high", "n_docs"})
-        figs += _paged(f"{model}_prevalence_over_time", [figure_over_time(time_df, period, chunk) for chunk in chunks])
-    return figs
+        for n, chunk in enumerate(chunks):
+            yield f"{model}_prevalence_over_time" + page_suffix(n), figure_over_time(time_df, period, chunk)
 
 
 def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> dict:
@@ -125,7 +140,7 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     docs = artifacts.read_documents(run_dir)
     outputs, problems, names = [], [], []
     with journal_style(font_dir):
-        # saved (and closed) model by model, so only one model's figures are open at a time
+        # each figure is made, saved and closed before the next is made: one open figure at a time
         batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
         batches.append(lambda: _run_level_figures(run_dir))
         for batch in batches:
