@@ -80,7 +80,7 @@ def figure_issuer_effects(prev: pd.DataFrame, column: str, topics: Sequence[int]
 
 
 def differences_panel_height(n_topics: int) -> float:
-    return 0.75 + 0.15 * n_topics
+    return 0.75 + ROW_PITCH * n_topics
 
 
 def difference_levels(diff: pd.DataFrame, column: str) -> tuple[list[str], Optional[str]]:
