@@ -1,6 +1,6 @@
 """Compare and figures time against the number of issuers (issue 12: 234 s compare, 178-278 s figures at 88).
 
-For each issuer count (default 10, 30, 100, 300) a synthetic run folder (:mod:`topics.synthetic`: K = 15
+For each issuer count (default 10, 30, 100, 300) a synthetic run folder (`tests/synthetic.py`: K = 15
 topics, two models, a skewed number of documents per issuer with mean 3, about 150 tokens per document) is
 compared and drawn with the default config, each count in its own process (so a slow count can be cut off by
 ``--timeout`` without losing the others). Reports seconds for the compare stage and the figures stage, the
@@ -40,7 +40,8 @@ def one(n_issuers: int, k: int, seed: int, cache: Path) -> dict:
     from topics.compare.run import write_comparisons
     from topics.config import config_from_dict
     from topics.figures.draw import draw_figures
-    from topics.synthetic import write_synthetic_run
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' synthetic run folders
+    from synthetic import write_synthetic_run
 
     logging.disable(logging.WARNING)
     Image.MAX_IMAGE_PIXELS = None  # the "before" figures exceed PIL's decompression-bomb limit

@@ -21,7 +21,7 @@ from topics.config import config_from_dict  # noqa: E402
 from topics.figures.layout import MAX_PIXELS, PAGE_HEIGHT  # noqa: E402
 from topics.figures.panels import save_figure, text_of  # noqa: E402
 from topics.figures.plots import plot_doc_topic_heatmap  # noqa: E402
-from topics.synthetic import write_synthetic_run  # noqa: E402
+from synthetic import write_synthetic_run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT_DIR = ROOT / "data" / "cache" / "fonts"

@@ -14,7 +14,7 @@ from topics.compare import effects as ce
 from topics.compare.levels import other_name, pairwise_on, pool_levels
 from topics.compare.run import compare_model, load_meta, write_comparisons
 from topics.config import ConfigError, config_from_dict
-from topics.synthetic import write_synthetic_run
+from synthetic import write_synthetic_run
 
 
 def _docs(counts: dict) -> pd.DataFrame:

@@ -69,7 +69,7 @@ def page(tmp_path_factory) -> Path:
     from topics.compare.run import write_comparisons
     from topics.config import config_from_dict
     from topics.figures.interactive import write_page
-    from topics.synthetic import write_synthetic_run
+    from synthetic import write_synthetic_run
 
     run = tmp_path_factory.mktemp("run")
     write_synthetic_run(run, n_issuers=24, k=8, seed=5)

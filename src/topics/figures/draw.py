@@ -36,7 +36,7 @@ from .panels import (
     topic_words_pages,
 )
 from .plots import plot_doc_topic_heatmap, plot_model_alignment, plot_prevalence_heatmap
-from .style import COLUMN_WIDTH, PAGE_WIDTH, journal_style
+from .style import PAGE_WIDTH, journal_style
 
 logger = logging.getLogger(__name__)
 

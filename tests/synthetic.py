@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import artifacts
-from .models.result import TopicModelResult
+from topics import artifacts
+from topics.models.result import TopicModelResult
 
 PLACES = ("北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 江西省 山东省 "
           "河南省 湖北省 湖南省 广东省 广西壮族自治区 海南省 重庆市 四川省 贵州省 云南省 西藏自治区 陕西省 甘肃省 青海省 "
@@ -98,7 +98,7 @@ def write_synthetic_run(run_dir: str | Path, n_issuers: int, k: int = 12, mean_d
     docs = pd.DataFrame(rows)
     units = docs[["doc_id", "text", "n_chars"]].assign(unit_id=docs["doc_id"])[["unit_id", "doc_id", "text", "n_chars"]]
     artifacts.write_corpus(run_dir, docs, units, {"per_issuer": {}, "dropped_lines": {}, "skipped": [], "warnings": []})
-    from .io import write_table
+    from topics.io import write_table
 
     write_table(pd.DataFrame(tokens), artifacts.tokens_path(run_dir))
     theta = np.vstack(theta)
