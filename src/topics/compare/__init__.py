@@ -35,11 +35,11 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from . import compare_effects as ce
-from . import compare_similarity as cs
-from .compare_effects import REST, Composition
-from .errors import InputError
-from .io import read_jsonl, write_json, write_table, write_text
+from .. import compare_effects as ce
+from .. import compare_similarity as cs
+from ..compare_effects import REST, Composition
+from ..errors import InputError
+from ..io import read_jsonl, write_json, write_table, write_text
 
 logger = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def compare_model(model: str, out: dict, docs: pd.DataFrame, tokens: Optional[pd
 
 
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, tokens: pd.DataFrame, column: str, cfg) -> pd.DataFrame:
-    from .compare_words import doc_term_matrix, issuer_topic_words
+    from ..compare_words import doc_term_matrix, issuer_topic_words
 
     frame = ce.align_inputs(dt, docs, [column])
     theta = ce.theta_matrix(frame, ce.topic_columns(dt))
@@ -338,7 +338,7 @@ def run_stage(ctx) -> dict:
 
 
 def _write_alignment(run_dir: Path, a: str, out_a: dict, b: str, out_b: dict, summary: dict) -> list[str]:
-    from .compare_models import align_models
+    from ..compare_models import align_models
 
     table, long, agreement = align_models(a, out_a, b, out_b)
     folder = run_dir / "compare"
