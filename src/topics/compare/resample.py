@@ -24,7 +24,8 @@ while every multiplier stays >= 0, so prevalences stay inside [0, 1].
 Example
 -------
 >>> import numpy as np
->>> plan = plan_resampling(np.array(["a", "a", "b"]), np.array([0, 0, 1]), [np.zeros((4, 2))] * 3, min_docs=2)
+>>> shares = [np.full((1, 2), 0.5), np.full((1, 2), 0.5), np.full((2, 2), 0.5)]
+>>> plan = plan_resampling(np.array(["a", "a", "b"]), np.array([0, 1, 2, 2]), shares, min_docs=2)
 >>> plan.stage_of("b")
 'blocks'
 """
