@@ -58,8 +58,9 @@ def lda_parts(model_file: str | Path, ids: pd.DataFrame, part_tokens: int = PART
     if not path.is_file():
         raise InputError(f"{path}: missing; part evidence needs the tomotopy model saved by the lda stage")
     model = tp.LDAModel.load(str(path))
-    if len(model.docs) != len(ids):
-        raise InputError(f"{path}: {len(model.docs)} documents in the model but {len(ids)} rows in the posterior "
+    model_docs = list(model.docs)  # one view: indexing model.docs afresh each time is not reliable
+    if len(model_docs) != len(ids):
+        raise InputError(f"{path}: {len(model_docs)} documents in the model but {len(ids)} rows in the posterior "
                          "table; were they written by the same lda run?")
     alpha = np.asarray(model.alpha, float)
     k = len(alpha)
@@ -68,7 +69,7 @@ def lda_parts(model_file: str | Path, ids: pd.DataFrame, part_tokens: int = PART
     for i, doc_id in enumerate(ids["doc_id"].astype(str)):
         if doc_ids is not None and doc_id not in doc_ids:
             continue
-        z = np.asarray(model.docs[i].topics, dtype=np.int64)
+        z = np.asarray(model_docs[i].topics, dtype=np.int64)
         n = len(z)
         if "n_tokens" in ids.columns and int(ids["n_tokens"].iloc[i]) != n:
             raise InputError(f"{path}: document {doc_id} has {n} tokens in the model but "

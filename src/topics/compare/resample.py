@@ -41,6 +41,7 @@ import numpy as np
 from ..errors import InputError
 
 MIN_DOCS = 5  # levels with fewer documents also resample blocks within documents (benchmarks/validity.py)
+MIN_BLOCKS = 4  # blocks are shortened so that a document with enough parts has at least this many
 BLOCK_SCALE = 2.0  # block length = BLOCK_SCALE x the Politis-White length (benchmarks/validity.py --simulate)
 
 
@@ -158,7 +159,8 @@ def plan_resampling(levels_of_docs: np.ndarray, part_doc: Optional[np.ndarray],
             n_parts = int((part_doc == d).sum())
             theta_d = part_theta[d] if part_theta is not None else None
             length = block_parts or (math.ceil(block_scale * document_block_length(theta_d)) if theta_d is not None else 1)
-            length = max(1, min(length, max(n_parts // 2, 1)))  # at least two blocks when there are 2+ parts
+            # at least MIN_BLOCKS blocks (a resample of 2-3 blocks cannot show a topic the document lacks)
+            length = max(1, min(length, max(n_parts // MIN_BLOCKS, 1)))
             blocks[d] = np.arange(n_parts) // length
             block_len[int(d)] = int(length)
     return ResamplingPlan(levels, doc_level, stages, blocks, block_len, min_docs)
