@@ -289,8 +289,8 @@ def prevalence_intervals(res: GroupDraws) -> tuple[np.ndarray, np.ndarray]:
     percentile interval), so it stays inside [0, 1] and keeps the replicates' asymmetry; for large df it
     is the plain percentile interval.
 
-    A topic no replicate gives any weight in a level (hard labels never assigned there) has no spread
-    on any scale; it gets [0, the Clopper-Pearson upper bound for 0 of n units] (n = resampled units).
+    A topic with no weight in a level (hard labels never assigned there, estimate 0) has no spread to
+    resample; it gets [0, the Clopper-Pearson upper bound for 0 of n units] (n = resampled units).
     """
     from scipy import stats
     from scipy.special import expit, logit
@@ -302,7 +302,7 @@ def prevalence_intervals(res: GroupDraws) -> tuple[np.ndarray, np.ndarray]:
     q_high = logit(np.clip(np.quantile(res.draws, 1 - tail, axis=0), EPS, 1 - EPS))
     low = expit(centre - np.maximum(centre - q_low, 0) * stretch)
     high = expit(centre + np.maximum(q_high - centre, 0) * stretch)
-    empty = res.draws.max(axis=0) <= EPS
+    empty = res.estimate <= EPS
     if empty.any():
         upper = 1 - tail ** (1 / np.maximum(res.units, 1))
         low = np.where(empty, 0.0, low)
