@@ -110,6 +110,7 @@ class ResamplingPlan:
     blocks: list[Optional[np.ndarray]]
     block_len: dict[int, int] = field(default_factory=dict)  # doc index -> parts per block
     min_docs: int = MIN_DOCS
+    part_rows: dict[int, np.ndarray] = field(default_factory=dict)  # doc index -> its rows in the part table
 
     def stage_of(self, level: str) -> str:
         return self.stages[level]
@@ -145,8 +146,12 @@ def plan_resampling(levels_of_docs: np.ndarray, part_doc: Optional[np.ndarray],
     block_len: dict[int, int] = {}
     stages: dict[str, str] = {}
     has_parts = np.zeros(n_docs, bool)
+    rows_of: dict[int, np.ndarray] = {}
     if part_doc is not None and len(part_doc):
         has_parts[np.unique(part_doc)] = True
+        order = np.argsort(part_doc, kind="stable")
+        bounds = np.searchsorted(part_doc[order], np.arange(n_docs + 1))
+        rows_of = {d: order[bounds[d]:bounds[d + 1]] for d in range(n_docs) if bounds[d + 1] > bounds[d]}
     for j, level in enumerate(levels):
         docs = np.flatnonzero(doc_level == j)
         if len(docs) >= min_docs or not has_parts[docs].any():
@@ -156,14 +161,15 @@ def plan_resampling(levels_of_docs: np.ndarray, part_doc: Optional[np.ndarray],
         for d in docs:
             if not has_parts[d]:
                 continue
-            n_parts = int((part_doc == d).sum())
+            n_parts = len(rows_of[d])
             theta_d = part_theta[d] if part_theta is not None else None
             length = block_parts or (math.ceil(block_scale * document_block_length(theta_d)) if theta_d is not None else 1)
             # at least MIN_BLOCKS blocks (a resample of 2-3 blocks cannot show a topic the document lacks)
             length = max(1, min(length, max(n_parts // MIN_BLOCKS, 1)))
             blocks[d] = np.arange(n_parts) // length
             block_len[int(d)] = int(length)
-    return ResamplingPlan(levels, doc_level, stages, blocks, block_len, min_docs)
+    part_rows = {d: rows_of[d] for d in block_len}
+    return ResamplingPlan(levels, doc_level, stages, blocks, block_len, min_docs, part_rows)
 
 
 # --------------------------------------------------------------------------------------------------

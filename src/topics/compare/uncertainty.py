@@ -166,8 +166,7 @@ def replicate(ev: Evidence, plan: ResamplingPlan, rng: np.random.Generator,
         if within:
             mult = np.zeros(len(ev.part_doc))
             for d in within:
-                idx = np.flatnonzero(ev.part_doc == d)
-                mult[idx] = block_multipliers(plan.blocks[d], rng)
+                mult[plan.part_rows[d]] = block_multipliers(plan.blocks[d], rng)
             sel = np.flatnonzero(mult > 0)
             pt = _dirichlet(ev.part_conc[sel], rng) if posterior else ev.part_conc[sel] / ev.part_conc[sel].sum(1, keepdims=True)
             pw = (ev.part_weight[sel] * mult[sel])[:, None]
@@ -258,7 +257,7 @@ def level_df(ev: Evidence, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray
                 continue
             b = plan.blocks[d]
             nb = int(b.max()) + 1
-            pw = ev.part_weight[ev.part_doc == d]
+            pw = ev.part_weight[plan.part_rows[d]]
             bw = np.bincount(b, weights=pw, minlength=nb)
             bt = np.zeros((nb, k))
             np.add.at(bt, b, shares[d] * pw[:, None])
