@@ -120,7 +120,7 @@ def multiplicity_table(reps: int, draws: int, seed: int) -> dict:
     from topics.compare.uncertainty import difference_table, group_draws
 
     out = {}
-    for shape, factor in (("stories10", 1.3), ("long31", 1.6)):
+    for shape, factor in (("stories10", 1.5), ("stories10", 1.8), ("long31", 2.0), ("long31", 3.0)):
         res_rows = []
         for r in range(reps):
             sim = simulate(k=10, seed=seed + 100 + r, boost={0: (0, factor)}, **SHAPES[shape])
@@ -128,6 +128,7 @@ def multiplicity_table(reps: int, draws: int, seed: int) -> dict:
             pair = diff[diff["family"] == "pairwise"]
             null = (pair["issuer_a"] != "L00") & (pair["issuer_b"] != "L00")
             target = diff[(diff["issuer_a"] == "L00") & (diff["issuer_b"] == "(all others)") & (diff["topic"] == 0)]
+            pairs0 = pair[(pair["issuer_a"] == "L00") & (pair["topic"] == 0)]
             flags = {"sup-t": diff["excludes_zero"].to_numpy()}
             for name, fn in (("holm", _holm), ("bh", _bh)):
                 flags[name] = np.zeros(len(diff), bool)
@@ -138,6 +139,7 @@ def multiplicity_table(reps: int, draws: int, seed: int) -> dict:
             for name, f in flags.items():
                 f = pd.Series(f, index=diff.index)
                 row[f"{name}_detected"] = float(f[target.index].iloc[0])
+                row[f"{name}_pairs_detected"] = float(f[pairs0.index].mean())
                 row[f"{name}_any_false"] = float(f[pair.index[null.to_numpy()]].any())
             res_rows.append(row)
         out[f"{shape} x{factor}"] = _mean(res_rows)
@@ -167,4 +169,4 @@ def _bh(p: np.ndarray, q: float = 0.05) -> np.ndarray:
 
 def simulate_all(reps: int, draws: int, seed: int) -> dict:
     return {"coverage": coverage_table(reps, draws, seed), "min_docs": min_docs_table(max(4, reps // 2), draws, seed),
-            "multiplicity": multiplicity_table(max(4, reps // 2), draws, seed)}
+            "multiplicity": multiplicity_table(reps, draws, seed)}
