@@ -314,6 +314,7 @@ def main() -> int:
         from validity_simulate import simulate_all
 
         result["simulation"] = simulate_all(args.reps, args.draws, args.seed)
+        print(json.dumps({"simulation": result["simulation"]}, ensure_ascii=False), file=sys.stderr, flush=True)
     if args.real:
         result["real"] = real(args)
     if args.sample:
