@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpora" / "xwlb_cctv.jsonl.gz"
 THEME = ("冬奥", "冬残奥")  # title keywords of the planted theme
 THEME_TERMS = ("冬奥会", "冬奥", "冬残奥会", "冰雪", "运动员", "比赛", "冬残奥")
-SHAPES = ("stories10", "long31", "few", "s300", "planted_stories10", "planted_long31", "planted_few")
+SHAPES = ("stories10", "long31", "few", "s300", "planted_stories10", "planted_long31", "planted_few",
+          "long31_chunk", "planted_long31_chunk", "few_chunk", "planted_few_chunk")
 PLANTED = "I00"
 
 
@@ -80,7 +81,7 @@ def build(shape: str, pool: list[dict], theme: list[dict], seed: int) -> tuple[l
         docs.append({"doc_id": f"{issuer}-{len([d for d in docs if d['issuer'] == issuer]):03d}", "issuer": issuer,
                      "title": stories[0]["title"], "text": text})
 
-    base = shape.replace("planted_", "")
+    base = shape.replace("planted_", "").replace("_chunk", "")
     plant = shape.startswith("planted_")
     if base in ("stories10", "s300"):
         n_issuers = 10 if base == "stories10" else 300
@@ -121,7 +122,7 @@ def write_config(shape: str, corpus: Path, out: Path, seed: int) -> Path:
            "corpus": {"path": str(corpus), "format": "jsonl",
                       "columns": {"id": "doc_id", "text": "text", "issuer": "issuer", "title": "title",
                                   "date": None, "year": None}},
-           "segment": {"unit": "document"},
+           "segment": {"unit": "chunk" if shape.endswith("_chunk") else "document"},
            "lda": {"k": 10},
            "bertopic": {"enabled": True, "embedding": "use", "clustering": "kmeans", "nr_topics": 10},
            "figures": {"enabled": False}}
@@ -155,7 +156,7 @@ def planted_topic(run: Path, model: str) -> int | None:
 
 def new_tables(run: Path, model: str, draws: int, seed: int, within: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     from topics.compare import load_meta
-    from topics.compare.evidence import bertopic_parts, lda_parts
+    from topics.compare.evidence import bertopic_parts, lda_parts, parts_from_units
     from topics.compare.resample import MIN_DOCS
     from topics.compare.uncertainty import Evidence, difference_table, group_draws, prevalence_table
     from topics.config import load_config
@@ -168,7 +169,12 @@ def new_tables(run: Path, model: str, draws: int, seed: int, within: bool = True
     counts = meta["issuer"].value_counts()
     small = set(meta.loc[meta["issuer"].isin(counts.index[counts < MIN_DOCS]), "doc_id"].astype(str))
     parts = None
-    if model == "lda":
+    if model == "lda" and (run / "lda" / "unit_posterior.parquet").is_file():  # fitted on paragraphs/chunks
+        post = pd.read_parquet(run / "lda" / "unit_posterior.parquet")
+        if within and small:
+            parts = parts_from_units(post[post["doc_id"].astype(str).isin(small)])
+        ev = Evidence.from_tables(dt, n_tok, posterior=post, parts=parts)
+    elif model == "lda":
         post = pd.read_parquet(run / "lda" / "doc_posterior.parquet")
         if within and small:
             parts = lda_parts(run / "lda" / "model.bin", post, doc_ids=small)
@@ -226,7 +232,7 @@ def evaluate_run(run: Path, shape: str, planted: dict, models: list[str], draws:
                "new": summarise(prev, diff, "excludes_zero", who, topic),
                "new_seconds": round(seconds, 1),
                "resampled": sorted({v["resampled"] for v in plan["levels"].values()})}
-        if shape.replace("planted_", "") in ("long31", "few"):
+        if shape.replace("planted_", "").replace("_chunk", "") in ("long31", "few"):
             prev0, diff0, _ = new_tables(run, model, draws, seed, within=False)
             res["new_without_within_document_resampling"] = summarise(prev0, diff0, "excludes_zero_unadjusted", who, topic)
         out[model] = res
