@@ -196,6 +196,8 @@ def test_design_checks_plain_messages():
     assert kinds["few_documents"]["levels"] == ["b"]
     assert kinds["nested"]["column"] == "year" and kinds["nested"]["action"] == "no_trend_figure"
     assert not trend_allowed(checks, "year")
+    assert "whole_documents" in {c["check"] for c in design_checks(meta, ["issuer"], None, min_docs=5, unit="document")}
+    assert "whole_documents" not in {c["check"] for c in design_checks(meta, ["issuer"], None, min_docs=5, unit="chunk")}
     assert all(isinstance(c["message"], str) and c["message"] for c in checks)
     crossed = meta.assign(year=[2020, 2021, 2020, 2021, 2020, 2021, 2020, 2021, 2020])
     assert trend_allowed(design_checks(crossed, ["issuer"], "year", min_docs=5), "year")

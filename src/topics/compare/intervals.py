@@ -36,9 +36,10 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
                       posterior: Optional[pd.DataFrame] = None, parts: Optional[pd.DataFrame] = None,
                       covariates: Optional[Sequence[str]] = None, time_column: Optional[str] = None,
                       reference: Optional[dict] = None, draws: int = 200, ci: float = 0.95, seed: int = 0,
-                      min_docs: int = MIN_DOCS, weight: str = "tokens") -> dict:
+                      min_docs: int = MIN_DOCS, weight: str = "tokens", unit: Optional[str] = None) -> dict:
     """Prevalence/difference tables for ``column``, regression on ``covariates`` (+ ``time_column``),
-    design checks. ``meta``: documents.csv with n_tokens. ``weight="none"`` weights documents equally."""
+    design checks. ``meta``: documents.csv with n_tokens. ``weight="none"`` weights documents equally;
+    ``unit``: the modelling unit (``segment.unit``) for the design checks."""
     regressors = list(dict.fromkeys(list(covariates or [column]) + ([time_column] if time_column else [])))
     frame = align_inputs(doc_topics, meta, list(dict.fromkeys([column, *regressors])))
     n_tok = frame.set_index("doc_id")["n_tokens"].astype(float)
@@ -47,7 +48,8 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     ev = Evidence.from_tables(frame, n_tok, posterior=posterior, parts=parts)
     frame = frame.set_index("doc_id").loc[ev.doc_ids].reset_index()
     checks = design_checks(frame, [column, *[c for c in regressors if c != column]], time_column,
-                           min_docs=min_docs, parts_docs=set(parts["doc_id"].astype(str)) if parts is not None else set())
+                           min_docs=min_docs, parts_docs=set(parts["doc_id"].astype(str)) if parts is not None else set(),
+                           unit=unit)
     res = group_draws(ev, frame[column].astype(str).to_numpy(), column, draws=draws, ci=ci, seed=seed,
                       min_docs=min_docs)
     usable = [c for c in regressors if frame[c].nunique(dropna=True) > 1]
