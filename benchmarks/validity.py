@@ -10,7 +10,10 @@ Real text (``../shared/corpora/xwlb_cctv.jsonl.gz``, 新闻联播 stories; round
 
 and planted-effect corpora ``planted_stories10`` / ``planted_long31`` / ``planted_few``: issuer I00 gets
 extra stories of one theme (titles with 冬奥 or 冬残奥, left out of the random pool): +60 stories
-(stories10), 10 of its 40 stories (long31), 3 more stories in each of its documents (few). Each corpus
+(stories10), 10 of its 40 stories (long31), 3 more stories in each of its documents (few). The
+``*_chunk`` variants are the same corpora with ``segment.unit: chunk`` (models fitted on ~400-character
+chunks, results reported per document): a topic model fitted on 31 or 32 whole documents learns topics
+that describe those documents, which no interval can repair. Each corpus
 runs through ``topics run`` (LDA K = 10 default settings; BERTopic, USE encoder, KMeans 10) with the old
 compare stage (the "before" numbers); the new intervals (:mod:`topics.compare.uncertainty`) are then
 computed on the same run folders. The planted topic is the one whose top terms (topic_terms.csv) weigh
@@ -22,7 +25,11 @@ prevalence and differences, old method vs new, per shape; the min_docs and multi
 
 Usage (heavy: under the CPU lock)::
 
-    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/validity.py [--real] [--simulate] [--out DIR]
+    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/validity.py [--real] [--simulate] [--sample] \
+        [--shapes ...] [--out DIR] [--old-code DIR]
+
+``--old-code``: the package before this change (``git archive a6232b5 src | tar -x -C DIR``); its compare
+stage gives the "old" numbers, and its code hash keeps the pipeline runs reusable while this code changes.
 
 Prints a JSON object (also written to ``<out>/validity.json``).
 """
