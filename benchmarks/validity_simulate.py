@@ -82,12 +82,13 @@ def coverage_table(reps: int, draws: int, seed: int) -> dict:
 
     out = {}
     for shape, kw in SHAPES.items():
-        for family in ("dirichlet", "logistic"):
+        for family in ("dirichlet", "logistic", "sparse"):
             n = reps if shape != "s300" else max(2, reps // 4)
             old, new, new_no = [], [], []
             started = time.perf_counter()
             for r in range(n):
-                sim = simulate(k=10, seed=seed + r, logistic=family == "logistic", **kw)
+                sim = simulate(k=10, seed=seed + r, logistic=family == "logistic",
+                               seg_conc=0.1 if family == "sparse" else 1.0, **kw)
                 old.append(_old(sim, draws, seed + r, pairwise=shape != "s300"))
                 new.append(_new(sim, draws, seed + r))
                 if shape in ("long31", "few"):

@@ -223,3 +223,18 @@ def test_compare_intervals_end_to_end_on_tables():
     assert out["differences"].attrs["adjustment"].startswith("sup-t")
     assert ((out["prevalence"]["ci_low"] >= 0) & (out["prevalence"]["ci_high"] <= 1)).all()
     assert out["effects"] is not None and "excludes_zero" in out["effects"].columns
+
+
+def test_levels_of_few_short_documents_are_not_certain_about_topics_they_lack():
+    # sparse proportions (a story is about one topic): a level of 10 stories often has none on topic k;
+    # its resampled share is ~0 in every replicate, so without the pooled variance floor the level minus
+    # the rest looks certain
+    import topics.compare.uncertainty as unc
+
+    sim = simulate(levels=40, docs_per_level=10, k=8, seg_conc=0.1, seed=12)
+    res = group_draws(sim.evidence, sim.labels, draws=150, seed=4)
+    rest = difference_table(res, pairwise=False)
+    assert rest["excludes_zero_unadjusted"].mean() <= 0.06
+    res.floor = np.zeros_like(res.floor)
+    assert difference_table(res, pairwise=False)["excludes_zero_unadjusted"].mean() >= 0.12
+    assert isinstance(unc.variance_floor(sim.evidence, res.plan), np.ndarray)

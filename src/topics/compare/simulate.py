@@ -3,7 +3,8 @@
 A level (issuer) g has true prevalence pi_g. Each of its documents has its own mean mu_d ~
 Dirichlet(doc_conc * pi_g) (``doc_conc=None``: mu_d = pi_g, the document is a bag of segments of the
 issuer's text, e.g. one long report made of sections). A document is a run of *segments* (stories,
-sections) of lognormal length, each with theta_s ~ Dirichlet(seg_conc * mu_d) or, with
+sections) of lognormal length, each with theta_s ~ Dirichlet(seg_conc * K * mu_d) (seg_conc = 0.1: sparse,
+most segments about one topic, as LDA's story proportions are) or, with
 ``logistic=True``, softmax(log mu_d + N(0, seg_sd^2)) renormalised (logistic normal); its tokens' topics
 are Multinomial(length, theta_s). Parts are consecutive pieces of ``part_tokens`` tokens. The model's
 "posterior" is what LDA with known topics gives: Dirichlet(alpha + topic counts), the prior split over

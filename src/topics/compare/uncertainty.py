@@ -194,6 +194,7 @@ class GroupDraws:
     rep_weights: np.ndarray = field(default=None, repr=False)  # (R, L) replicate level weights
     df: np.ndarray = field(default=None, repr=False)  # (L, K) degrees of freedom of each level's estimate
     units: np.ndarray = field(default=None, repr=False)  # (L,) resampled units (documents or blocks)
+    floor: np.ndarray = field(default=None, repr=False)  # (L, K) pooled-variance floor of each level's estimate
     info: dict = field(default_factory=dict)
 
 
@@ -224,8 +225,61 @@ def group_draws(ev: Evidence, labels: Sequence, column: str = "issuer", *, draws
         out[r], rep_w[r] = level_means(theta, w, plan.doc_level, n_levels)
     n_docs = np.bincount(plan.doc_level, minlength=n_levels)
     df, units = level_df(ev, plan)
-    return GroupDraws(column, plan.levels, ev.topics, est, out, den, n_docs, plan, ci, rep_w, df, units,
+    floor = variance_floor(ev, plan) if resample else np.zeros_like(est)
+    return GroupDraws(column, plan.levels, ev.topics, est, out, den, n_docs, plan, ci, rep_w, df, units, floor,
                       {"evidence": ev.source, "resample": resample, "posterior": posterior, "draws": draws})
+
+
+def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
+    """(L, K) lower bound for the variance of each level's prevalence: the pooled within-level variance.
+
+    A level with 10 short documents often has none about topic k (sparse topic proportions): its
+    resampled share is then ~0 in every replicate, and a difference to it would look certain. Under the
+    comparison's own null all levels share one document-to-document variance sigma_k^2, so it is pooled
+    over levels (weighted, centred on each level's mean) and a level's floor is sigma_k^2 sum(w_d^2) /
+    (sum w_d)^2, the variance of its weighted mean of documents (the homoscedastic variance a regression
+    would use; Smyth 2004 moderates per-group variances toward such a pooled value). Levels resampled
+    within documents get the same from the pooled variance between blocks; both stages: the sum.
+    """
+    n_levels, k = len(plan.levels), ev.k
+    floor = np.zeros((n_levels, k))
+    theta, w, lv = ev.theta, ev.weight, plan.doc_level
+    mean = np.zeros((n_levels, k))
+    np.add.at(mean, lv, theta * w[:, None])
+    tot = np.bincount(lv, weights=w, minlength=n_levels)
+    mean /= tot[:, None]
+    n_by = np.bincount(lv, minlength=n_levels)
+    multi = n_by[lv] > 1
+    if multi.sum() > (n_by > 1).sum():
+        dev = (theta[multi] - mean[lv[multi]]) ** 2 * w[multi, None]
+        sigma2 = dev.sum(0) / w[multi].sum() * multi.sum() / (multi.sum() - (n_by > 1).sum())
+        w2 = np.bincount(lv, weights=w ** 2, minlength=n_levels)
+        doc_floor = sigma2[None, :] * (w2 / tot ** 2)[:, None]
+        doc_floor[n_by <= 1] = 0.0
+        floor += doc_floor
+    blocked = [d for d, b in enumerate(plan.blocks) if b is not None]
+    if blocked:
+        shares = ev.part_shares()
+        stats_b = []  # per document: block weights, block shares
+        for d in blocked:
+            b = plan.blocks[d]
+            nb = int(b.max()) + 1
+            pw = ev.part_weight[plan.part_rows[d]]
+            bw = np.bincount(b, weights=pw, minlength=nb)
+            bt = np.zeros((nb, k))
+            np.add.at(bt, b, shares[d] * pw[:, None])
+            stats_b.append((d, bw, bt / np.maximum(bw, 1e-12)[:, None]))
+        num = sum(((bt - (bw @ bt) / bw.sum()) ** 2 * bw[:, None]).sum(0) for _, bw, bt in stats_b)
+        n_blocks = sum(len(bw) for _, bw, _ in stats_b)
+        if n_blocks > len(stats_b):
+            sigma2_b = num / sum(bw.sum() for _, bw, _ in stats_b) * n_blocks / (n_blocks - len(stats_b))
+            for j in range(n_levels):
+                mine = [(bw, d) for d, bw, _ in stats_b if lv[d] == j]
+                if mine:
+                    # a level's mean weights document d by w_d / W and its blocks by their tokens within d
+                    share2 = sum((w[d] / tot[j]) ** 2 * ((bw / bw.sum()) ** 2).sum() for bw, d in mine)
+                    floor[j] += sigma2_b * share2
+    return floor
 
 
 def level_df(ev: Evidence, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
@@ -334,9 +388,10 @@ def interval_note(res: GroupDraws) -> str:
             f"from the model's posterior ({res.info.get('evidence')})")
 
 
-def contrast_draws(res: GroupDraws, a: str, b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(estimate (K,), replicates (R, K), df (K,)) of level ``a`` minus level ``b`` (``REST``: all others
-    pooled, weighted by their replicate weights). df: Welch-Satterthwaite from the two sides."""
+def contrast_draws(res: GroupDraws, a: str, b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(estimate (K,), replicates (R, K), df (K,), extra variance (K,)) of level ``a`` minus level ``b``
+    (``REST``: all others pooled, weighted by their replicate weights). df: Welch-Satterthwaite from the
+    two sides; extra variance: what each side's replicates fall short of its pooled floor."""
     idx = {v: j for j, v in enumerate(res.levels)}
     if a not in idx or (b != REST and b not in idx):
         raise InputError(f"{res.column}: unknown level in contrast {a!r} - {b!r}; levels: {res.levels}")
@@ -348,14 +403,23 @@ def contrast_draws(res: GroupDraws, a: str, b: str) -> tuple[np.ndarray, np.ndar
         rw = res.rep_weights[:, others]
         draws_b = (res.draws[:, others] * rw[:, :, None]).sum(1) / rw.sum(1)[:, None]
         share = (w / w.sum())[:, None]
-        v_parts = share ** 2 * res.draws[:, others].var(axis=0, ddof=1)
+        v_parts = share ** 2 * _moderate(res.draws[:, others].var(axis=0, ddof=1), res.floor[others])
         df_b = v_parts.sum(0) ** 2 / np.maximum((v_parts ** 2 / res.df[others]).sum(0), 1e-300)
+        floor_b = v_parts.sum(0)
     else:
         point_b, draws_b, df_b = res.estimate[idx[b]], res.draws[:, idx[b]], res.df[idx[b]]
-    va, vb = res.draws[:, ja].var(axis=0, ddof=1), draws_b.var(axis=0, ddof=1)
+        floor_b = res.floor[idx[b]]
+    va_rep, vb_rep = res.draws[:, ja].var(axis=0, ddof=1), draws_b.var(axis=0, ddof=1)
+    va, vb = _moderate(va_rep, res.floor[ja]), (_moderate(vb_rep, floor_b) if b != REST else np.maximum(vb_rep, floor_b))
     df = (va + vb) ** 2 / np.maximum(va ** 2 / res.df[ja] + vb ** 2 / np.maximum(df_b, 1.0), 1e-300)
     df = np.where(va + vb > 0, df, 1.0)
-    return res.estimate[ja] - point_b, res.draws[:, ja] - draws_b, np.maximum(df, 1.0)
+    extra = (va - va_rep) + (vb - vb_rep)
+    return res.estimate[ja] - point_b, res.draws[:, ja] - draws_b, np.maximum(df, 1.0), extra
+
+
+def _moderate(v_rep: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """A level's variance moderated toward the pooled one (Smyth 2004), the two weighted equally."""
+    return np.where(floor > 0, (v_rep + floor) / 2, v_rep)
 
 
 def difference_table(res: GroupDraws, rest: bool = True, pairwise: bool = True, chunk: int = 2000) -> pd.DataFrame:
@@ -373,12 +437,13 @@ def difference_table(res: GroupDraws, rest: bool = True, pairwise: bool = True, 
     for family, pairs in families.items():
         parts, max_t = [], np.zeros(res.draws.shape[0])
         for s in range(0, len(pairs), chunk):
-            est, reps, dfs, keys = [], [], [], []
+            est, reps, dfs, extras, keys = [], [], [], [], []
             for a, b in pairs[s:s + chunk]:
-                e, d, df = contrast_draws(res, a, b)
-                est.append(e), reps.append(d), dfs.append(df)
+                e, d, df, extra = contrast_draws(res, a, b)
+                est.append(e), reps.append(d), dfs.append(df), extras.append(extra)
                 keys += [(int(t[6:]), a, b) for t in res.topics]
-            part = _spread(np.concatenate(est), np.concatenate(reps, axis=1), np.concatenate(dfs), res.ci)
+            part = _spread(np.concatenate(est), np.concatenate(reps, axis=1), np.concatenate(dfs), res.ci,
+                           np.concatenate(extras))
             max_t = np.maximum(max_t, part.pop("rep_max_t"))
             part = pd.DataFrame(part)
             part.insert(0, "topic", [k[0] for k in keys])
@@ -396,11 +461,13 @@ def difference_table(res: GroupDraws, rest: bool = True, pairwise: bool = True, 
     return out
 
 
-def _spread(estimate: np.ndarray, reps: np.ndarray, df: np.ndarray, ci: float) -> dict:
-    """Per-comparison part of :func:`adjust` (no family-wide quantity except each replicate's max |t|)."""
+def _spread(estimate: np.ndarray, reps: np.ndarray, df: np.ndarray, ci: float,
+            extra_var: Optional[np.ndarray] = None) -> dict:
+    """Per-comparison part of :func:`adjust` (no family-wide quantity except each replicate's max |t|);
+    ``extra_var`` is added to the replicates' variance (the pooled floor's shortfall)."""
     from scipy import stats
 
-    sd = reps.std(axis=0, ddof=1)
+    sd = np.sqrt(reps.var(axis=0, ddof=1) + (0.0 if extra_var is None else extra_var))
     flat = sd <= 1e-12  # e.g. a topic no replicate gives weight on either side: nothing to compare
     sd_safe = np.where(flat, 1.0, sd)
     t_rep = np.where(flat, 0.0, np.abs(reps - reps.mean(axis=0)) / sd_safe)
