@@ -467,10 +467,13 @@ def _spread(estimate: np.ndarray, reps: np.ndarray, df: np.ndarray, ci: float,
     ``extra_var`` is added to the replicates' variance (the pooled floor's shortfall)."""
     from scipy import stats
 
-    sd = np.sqrt(reps.var(axis=0, ddof=1) + (0.0 if extra_var is None else extra_var))
+    sd_rep = reps.std(axis=0, ddof=1)
+    sd = np.sqrt(sd_rep ** 2 + (0.0 if extra_var is None else extra_var))
     flat = sd <= 1e-12  # e.g. a topic no replicate gives weight on either side: nothing to compare
     sd_safe = np.where(flat, 1.0, sd)
-    t_rep = np.where(flat, 0.0, np.abs(reps - reps.mean(axis=0)) / sd_safe)
+    # the family's dependence comes from the replicates standardised by their own spread; the floor only
+    # widens each comparison's own interval
+    t_rep = np.where(sd_rep <= 1e-12, 0.0, np.abs(reps - reps.mean(axis=0)) / np.where(sd_rep <= 1e-12, 1.0, sd_rep))
     half = _t(df, ci) * sd
     t_obs = np.where(flat, 0.0, np.abs(estimate) / sd_safe)
     p = 2 * stats.t.sf(t_obs, df)
