@@ -238,3 +238,11 @@ def test_levels_of_few_short_documents_are_not_certain_about_topics_they_lack():
     res.floor = np.zeros_like(res.floor)
     assert difference_table(res, pairwise=False)["excludes_zero_unadjusted"].mean() >= 0.12
     assert isinstance(unc.variance_floor(sim.evidence, res.plan), np.ndarray)
+
+
+def test_regression_effects_null_with_few_short_documents_flags_few():
+    sim = simulate(levels=40, docs_per_level=10, k=8, seg_conc=0.1, seed=13)
+    frame = pd.DataFrame({"doc_id": sim.evidence.doc_ids, "issuer": sim.labels})
+    table = effects_table(effect_draws(sim.evidence, frame, ["issuer"], draws=150, seed=2))
+    assert table["excludes_zero_unadjusted"].mean() <= 0.07
+    assert not table["excludes_zero"].any()

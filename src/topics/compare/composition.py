@@ -37,6 +37,7 @@ class EffectDraws:
     dropped_terms: list[str] = field(default_factory=list)
     ci: float = 0.95
     df: Optional[np.ndarray] = None  # (p,) degrees of freedom per coefficient
+    model_var: Optional[np.ndarray] = None  # (p, K) homoscedastic variance of each coefficient (the floor)
 
 
 def _wls(X: np.ndarray, w: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -70,7 +71,22 @@ def effect_draws(ev: Evidence, frame: pd.DataFrame, covariates: Sequence[str], *
     df = np.array([min(ldf[by_level[n.split("=", 1)[1]]], ldf[by_level[ref]] if ref in by_level else np.inf)
                    if n.startswith(f"{covariates[0]}=") and n.split("=", 1)[1] in by_level
                    else max(units.sum() - len(names), 1.0) for n in names])
-    return EffectDraws(names, ev.topics, beta, out, dropped, ci, df)
+    return EffectDraws(names, ev.topics, beta, out, dropped, ci, df, model_variance(X, ev.weight, ev.theta, beta))
+
+
+def model_variance(X: np.ndarray, w: np.ndarray, theta: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """(p, K) variance of the WLS coefficients if every document's theta_k had one variance sigma_k^2
+    (pooled residual variance): A X' W^2 X A sigma_k^2, A = (X' W X)^-1. The regression analogue of the
+    pooled floor of :func:`topics.compare.uncertainty.variance_floor` (a level of a few short documents
+    lacking a topic has no replicate spread for it)."""
+    n, p = X.shape
+    if n <= p:
+        return np.zeros_like(beta)
+    resid = theta - X @ beta
+    sigma2 = (w[:, None] * resid ** 2).sum(0) / w.sum() * n / (n - p)
+    a = np.linalg.pinv(X.T @ (X * w[:, None]))
+    core = a @ (X.T @ (X * (w ** 2)[:, None])) @ a
+    return np.diag(core)[:, None] * sigma2[None, :]
 
 
 def effects_table(fit: EffectDraws) -> pd.DataFrame:
@@ -82,7 +98,13 @@ def effects_table(fit: EffectDraws) -> pd.DataFrame:
         return pd.DataFrame()
     est = np.array([fit.beta[j, kk] for kk, j in rows])
     reps = np.stack([fit.draws[:, j, kk] for kk, j in rows], axis=1)
-    table = adjust(est, reps, df=np.array([fit.df[j] for _, j in rows]) if fit.df is not None else None, ci=fit.ci)
+    extra = None
+    if fit.model_var is not None:  # moderate each coefficient's variance toward the homoscedastic one
+        v_rep = reps.var(axis=0, ddof=1)
+        v_mod = np.array([fit.model_var[j, kk] for kk, j in rows])
+        extra = np.maximum((v_rep + v_mod) / 2 - v_rep, 0.0)
+    table = adjust(est, reps, df=np.array([fit.df[j] for _, j in rows]) if fit.df is not None else None, ci=fit.ci,
+                   extra_var=extra)
     table.insert(0, "topic", [int(fit.topics[kk][6:]) for kk, _ in rows])
     table.insert(1, "term", [fit.terms[j] for _, j in rows])
     if fit.dropped_terms:

@@ -502,7 +502,8 @@ def _simultaneous(table: pd.DataFrame, max_t: np.ndarray, ci: float) -> pd.DataF
     return table
 
 
-def adjust(estimate: np.ndarray, reps: np.ndarray, df: Optional[np.ndarray] = None, ci: float = 0.95) -> pd.DataFrame:
+def adjust(estimate: np.ndarray, reps: np.ndarray, df: Optional[np.ndarray] = None, ci: float = 0.95,
+           extra_var: Optional[np.ndarray] = None) -> pd.DataFrame:
     """Per-comparison and simultaneous intervals for one family of m comparisons.
 
     ``estimate`` (m,), ``reps`` (R, m) replicates, ``df`` (m,) degrees of freedom (default: large).
@@ -510,10 +511,10 @@ def adjust(estimate: np.ndarray, reps: np.ndarray, df: Optional[np.ndarray] = No
     Plagborg-Moller 2019): c = the ``ci`` quantile over replicates of max_j |rep_j - mean_j| / sd_j,
     converted to each comparison's t(df) scale; ``excludes_zero`` when that band excludes 0, which keeps
     the family-wise error rate <= 1 - ci. ``p_adjusted``: share of replicates whose max |t| reaches the
-    comparison's own (normal-equivalent) |t|.
+    comparison's own (normal-equivalent) |t|. ``extra_var`` (m,) is added to each comparison's variance.
     """
     reps = np.asarray(reps, float)
     df = np.full(len(estimate), 1e6) if df is None else np.asarray(df, float)
-    part = _spread(np.asarray(estimate, float), reps, df, ci)
+    part = _spread(np.asarray(estimate, float), reps, df, ci, extra_var)
     max_t = part.pop("rep_max_t")
     return _simultaneous(pd.DataFrame(part), max_t, ci)
