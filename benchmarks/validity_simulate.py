@@ -60,7 +60,11 @@ def _old(sim, draws: int, seed: int, pairwise: bool) -> dict:
 
 def _new(sim, draws: int, seed: int, **opts) -> dict:
     from topics.compare.simulate import coverage
-    from topics.compare.uncertainty import difference_table, group_draws, prevalence_table
+    from topics.compare.uncertainty import (
+        difference_table,
+        group_draws,
+        prevalence_table,
+    )
 
     res = group_draws(sim.evidence, sim.labels, draws=draws, seed=seed, **opts)
     diff = difference_table(res)

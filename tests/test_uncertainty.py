@@ -12,7 +12,14 @@ from topics.compare.design import design_checks, trend_allowed
 from topics.compare.evidence import lda_parts, parts_from_rows
 from topics.compare.resample import block_length, plan_resampling, rescaled_counts
 from topics.compare.simulate import coverage, simulate
-from topics.compare.uncertainty import (REST, Evidence, adjust, difference_table, group_draws, prevalence_table)
+from topics.compare.uncertainty import (
+    REST,
+    Evidence,
+    adjust,
+    difference_table,
+    group_draws,
+    prevalence_table,
+)
 
 
 def _one_doc_null(seed: int = 3):

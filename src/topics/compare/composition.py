@@ -91,7 +91,7 @@ def model_variance(X: np.ndarray, w: np.ndarray, theta: np.ndarray, beta: np.nda
 
 def effects_table(fit: EffectDraws) -> pd.DataFrame:
     """topic, term, estimate, intervals, excludes_zero (adjusted over every topic x non-intercept term)."""
-    p, k = fit.beta.shape
+    k = fit.beta.shape[1]
     terms = [j for j, t in enumerate(fit.terms) if t != "(intercept)"]
     rows = [(kk, j) for kk in range(k) for j in terms]
     if not rows:

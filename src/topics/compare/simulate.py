@@ -86,9 +86,7 @@ def simulate(levels: int = 5, docs_per_level: int | Sequence[int] = 20, k: int =
 
 def coverage(sim: Simulated, res, diffs=None) -> dict:
     """Share of (level, topic) prevalence intervals and of difference intervals that contain the truth."""
-    from .uncertainty import REST
-
-    from .uncertainty import prevalence_intervals
+    from .uncertainty import REST, prevalence_intervals
 
     low, high = prevalence_intervals(res)
     truth = np.array([sim.truth[lv] for lv in res.levels])
