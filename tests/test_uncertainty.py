@@ -9,7 +9,7 @@ import pytest
 
 from topics.compare.composition import effect_draws, effects_table
 from topics.compare.design import design_checks, trend_allowed
-from topics.compare.evidence import lda_parts, parts_from_rows
+from topics.models.parts import parts_from_rows
 from topics.compare.resample import block_length, plan_resampling, rescaled_counts
 from simulate_topics import coverage, simulate
 from topics.compare.uncertainty import (
@@ -178,19 +178,27 @@ def test_effect_draws_match_group_contrasts():
 # --------------------------------------------------------------------------------------------------
 # Evidence from the models and design checks
 # --------------------------------------------------------------------------------------------------
-def test_lda_parts_sum_to_the_document_posterior(tmp_path):
-    from topics.models.lda.engines import EncodedCorpus, fit_tomotopy
+@pytest.mark.parametrize("engine", ["tomotopy", "gensim"])
+def test_lda_parts_sum_to_the_document_posterior(engine):
+    from topics.config import LdaConfig
+    from topics.models.lda import fit_lda
+    from topics.models.lda.parts import lda_parts
 
     rng = np.random.default_rng(6)
     words = [["财政", "预算", "税收"], ["教育", "学校", "学生"], ["医疗", "医院", "健康"]]
     docs = [[str(w) for w in rng.choice(words[i % 3] + words[(i + 1) % 3], size=60 + 7 * i)] for i in range(9)]
-    fit = fit_tomotopy(EncodedCorpus.from_token_lists(docs), k=3, alpha=None, eta=None, iterations=20, seed=1)
-    fit.model.save(str(tmp_path / "model.bin"), full=True)
-    ids = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "n_tokens": [len(d) for d in docs]})
-    parts = lda_parts(tmp_path / "model.bin", ids, part_tokens=10)
-    sums = parts.groupby("doc_id", sort=False)[[f"topic_{t}" for t in range(3)]].sum().loc[ids["doc_id"]]
-    np.testing.assert_allclose(sums.to_numpy(), fit.doc_posterior, rtol=1e-5)
-    assert parts.groupby("doc_id")["n_tokens"].sum().loc[ids["doc_id"]].tolist() == ids["n_tokens"].tolist()
+    tokens = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "tokens": docs})
+    result = fit_lda(tokens, LdaConfig(k=3, engine=engine, chains=1, workers=1, iterations=20, passes=2), seed=1)
+    parts = lda_parts(result, part_tokens=10)
+    topics = [f"topic_{t}" for t in range(3)]
+    sums = parts.groupby("doc_id", sort=False)[topics].sum().loc[result.ids["doc_id"]]
+    np.testing.assert_allclose(sums.to_numpy(), result.fit.doc_posterior, rtol=1e-5)
+    assert parts.groupby("doc_id")["n_tokens"].sum().loc[result.ids["doc_id"]].tolist() == result.ids["n_tokens"].tolist()
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    assert (parts[topics].to_numpy() > 0).all()
+    again = lda_parts(fit_lda(tokens, LdaConfig(k=3, engine=engine, chains=1, workers=1, iterations=20, passes=2),
+                              seed=1), part_tokens=10)
+    pd.testing.assert_frame_equal(parts, again)  # deterministic for a seed
 
 
 def test_design_checks_plain_messages():
