@@ -150,8 +150,8 @@ class CompareConfig:
     time_column: Optional[str] = "auto"
     reference: Optional[dict[str, str]] = None  # regression reference level per column; null = most documents
     # bootstrap replicates behind every interval (documents resampled within levels, theta drawn from the model's
-    # posterior; stm estimateEffect's nsims is 25); 200 keeps the sup-t critical value (a 95th percentile of
-    # maxima) stable to about +-0.1
+    # posterior; stm estimateEffect's nsims is 25). The adjusted flag rests on a 95th percentile of maxima over
+    # replicates: 31 issuers x 10 topics, its sd over seeds is 0.12 at 100 replicates, 0.13 at 200, 0.08 at 400
     draws: int = 200
     ci: float = 0.95  # interval level; differences and coefficients are also adjusted to it family-wise (sup-t)
     # levels with fewer documents are resampled in two stages: their documents, and blocks of consecutive parts of
