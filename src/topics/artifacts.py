@@ -59,7 +59,11 @@ TOPIC_TERMS = "topic_terms.csv"
 METRICS = "metrics.json"
 # Dirichlet parameters of each document's (or unit's) topic proportions, for method-of-composition draws
 POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
+# the same for consecutive parts of each document (topics.models.parts): the comparison resamples a document's text
+PARTS = "parts.parquet"
 COMPARE = "compare"
+META_SUFFIX = ".meta.json"  # <table>.meta.json next to a compare table: its method, adjustment, column meanings
+DESIGN_CHECKS = "design_checks"  # <model>/compare/design_checks.json: the comparison's design findings
 FIGURES = "figures"
 RUN_JSON = "run.json"
 
@@ -220,6 +224,9 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
     extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in tables}
     posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None)
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
+    parts = pd.read_parquet(folder / PARTS) if (folder / PARTS).is_file() else None
+    if parts is not None:
+        parts["doc_id"] = parts["doc_id"].astype(str)
     topics = tables[TOPICS]
     if "label" not in topics.columns:
         from .models.result import LABEL_WORDS
@@ -230,7 +237,7 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
         model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
         posterior=pd.read_parquet(posterior) if posterior is not None else None,
-        posterior_name=posterior.name if posterior is not None else None, extra=extra)
+        posterior_name=posterior.name if posterior is not None else None, extra=extra, parts=parts)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -258,6 +265,16 @@ def read_compare_table(run_dir: str | Path, model: Optional[str], name: str,
     """A compare table (``name`` without ``.csv``), or None when the compare stage did not write it."""
     path = compare_dir(run_dir, model) / f"{name}.csv"
     return read_csv(path, stage="compare", text_columns=text_columns) if path.is_file() else None
+
+
+def write_compare_meta(run_dir: str | Path, model: Optional[str], stem: str, meta: dict) -> str:
+    """Write ``<stem>.meta.json`` (the metadata of compare table ``stem``) next to it; returns its run path."""
+    return write_compare_table(run_dir, model, stem + META_SUFFIX, meta)
+
+
+def read_compare_meta(run_dir: str | Path, model: Optional[str], stem: str) -> Optional[dict]:
+    """The metadata of compare table ``stem``, or None when not written."""
+    return read_compare_json(run_dir, model, stem + META_SUFFIX[: -len(".json")])
 
 
 def read_compare_json(run_dir: str | Path, model: Optional[str], name: str) -> Optional[dict]:

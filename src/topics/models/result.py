@@ -11,7 +11,9 @@ Tables (one row per document/unit/topic, joined on ``doc_id``/``topic``, never b
 * ``topic_terms``: topic, rank, term, weight (the model's own weight: p(term|topic) for LDA, c-TF-IDF for BERTopic);
 * ``unit_topics`` (paragraph/chunk units only): unit_id, doc_id, topic_*, dominant_topic;
 * ``posterior`` (optional): Dirichlet parameters of each document's (``doc_posterior``) or unit's
-  (``unit_posterior``) topic proportions, used by the comparison's method-of-composition draws;
+  (``unit_posterior``) topic proportions, the model's uncertainty in the comparison's intervals;
+* ``parts`` (optional, ``parts.parquet``): the same for consecutive parts of each document
+  (:mod:`topics.models.parts`), so the comparison can resample a document's own text;
 * ``extra``: further tables by file name (``representative_docs.csv``, ``k_selection.csv``).
 
 Example
@@ -112,6 +114,7 @@ class TopicModelResult:
     posterior: Optional[pd.DataFrame] = None
     posterior_name: Optional[str] = None  # doc_posterior.parquet | unit_posterior.parquet
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    parts: Optional[pd.DataFrame] = None  # doc_id, part, n_tokens, topic_* (topics.models.parts)
 
     @property
     def k(self) -> int:
@@ -133,4 +136,6 @@ class TopicModelResult:
             out["unit_topics.csv"] = self.unit_topics
         if self.posterior is not None:
             out[self.posterior_name or "doc_posterior.parquet"] = self.posterior
+        if self.parts is not None:
+            out["parts.parquet"] = self.parts
         return out
