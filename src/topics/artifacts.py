@@ -13,6 +13,7 @@ units.jsonl                     corpus                 :func:`read_units`, :func
 corpus_report.json              corpus                 :func:`read_json`
 tokens.jsonl                    tokenize               :func:`iter_tokens`, :func:`read_tokens`, :func:`token_counts`
 vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
+names.csv                       tokenize               :func:`read_names`
 <model>/…                       lda, bertopic          :func:`read_model_result` (:class:`TopicModelResult`)
 <model>/compare/…, compare/…    compare                :func:`read_compare_table`
 figures/…                       figures                :func:`figures_dir`
@@ -50,6 +51,7 @@ CORPUS_REPORT = "corpus_report.json"
 TOKENS_JSONL = "tokens.jsonl"
 VOCABULARY_CSV = "vocabulary.csv"
 VOCABULARY_DROPPED_CSV = "vocabulary_dropped.csv"
+NAMES_CSV = "names.csv"  # the vocabulary's names (places, persons, organisations, name list), kept or dropped
 # model stages: one folder each
 MODELS = ("lda", "bertopic")
 DOC_TOPICS = "doc_topics.csv"
@@ -68,11 +70,12 @@ FIGURES = "figures"
 RUN_JSON = "run.json"
 
 # Columns read as text whatever they hold (ids and words: "007" and "NA" stay as written).
-TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "token", "term", "label", "title", "neighbor_doc_id",
+TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "top_issuer", "token", "term", "label", "title", "neighbor_doc_id",
                 "doc_id_a", "doc_id_b", "source_file", "top_words", "frex", "lift")
 
 _STAGE_OF = {DOCUMENTS_CSV: "corpus", DOCUMENTS_JSONL: "corpus", UNITS_JSONL: "corpus", CORPUS_REPORT: "corpus",
-             TOKENS_JSONL: "tokenize", VOCABULARY_CSV: "tokenize", VOCABULARY_DROPPED_CSV: "tokenize"}
+             TOKENS_JSONL: "tokenize", VOCABULARY_CSV: "tokenize", VOCABULARY_DROPPED_CSV: "tokenize",
+             NAMES_CSV: "tokenize"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -190,6 +193,21 @@ def read_vocabulary(run_dir: str | Path, dropped: bool = False) -> pd.DataFrame:
     return read_csv(Path(run_dir) / (VOCABULARY_DROPPED_CSV if dropped else VOCABULARY_CSV), stage="tokenize")
 
 
+def write_names(run_dir: str | Path, table: pd.DataFrame) -> str:
+    """``names.csv`` (token, name, count, dropped): the vocabulary's names by class (``topics.tokens.names``)."""
+    write_table(table, Path(run_dir) / NAMES_CSV)
+    return NAMES_CSV
+
+
+def read_names(run_dir: str | Path) -> dict[str, str]:
+    """token -> name class (ns, nr, nt, list) from ``names.csv``; empty when the run has none (older runs)."""
+    path = Path(run_dir) / NAMES_CSV
+    if not path.is_file():
+        return {}
+    table = read_csv(path, stage="tokenize")
+    return dict(zip(table["token"].astype(str), table["name"].astype(str)))
+
+
 # --------------------------------------------------------------------------------------------------
 # model stages
 # --------------------------------------------------------------------------------------------------
@@ -203,7 +221,11 @@ def available_models(run_dir: str | Path, wanted: Optional[list[str]] = None) ->
 
 
 def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:
-    """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run."""
+    """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run.
+
+    Every model's topics.csv gets the issuer diagnostic here (:mod:`topics.models.issuer_share`: share of the
+    topic from its largest issuer, share of names among its top words, ``issuer_specific``)."""
+    result = _with_issuer_diagnostic(run_dir, result)
     folder = model_dir(run_dir, result.model)
     written = []
     for name, df in result.tables().items():
@@ -211,6 +233,23 @@ def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[st
         written.append(f"{result.model}/{name}")
     write_json(folder / METRICS, result.metrics)
     return written + [f"{result.model}/{METRICS}"]
+
+
+def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult) -> TopicModelResult:
+    """``result`` with the issuer diagnostic from the run's documents.csv issuers, tokens per document and
+    names.csv; unchanged when the corpus or tokenize files are absent (a model fitted outside a run)."""
+    import pandas as pd
+
+    from .models.issuer_share import with_issuer_diagnostic
+
+    run_dir = Path(run_dir)
+    if not (run_dir / DOCUMENTS_CSV).is_file() or not tokens_path(run_dir).is_file():
+        return result
+    docs = read_documents(run_dir)
+    if "issuer" not in docs.columns:
+        return with_issuer_diagnostic(result, pd.Series(dtype=object), {}, read_names(run_dir))
+    issuer = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")["issuer"]
+    return with_issuer_diagnostic(result, issuer, token_counts(run_dir), read_names(run_dir))
 
 
 def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:

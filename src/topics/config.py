@@ -79,6 +79,13 @@ class TokenizeConfig:
     domain_stopwords: bool = True  # the shipped list of genre boilerplate (同志们, 本报讯, units, ...)
     user_stopwords: Optional[Path] = None  # your own stopword file, one word a line, added to the lists above
     pos: Optional[list[str]] = None  # keep only these jieba POS tag prefixes, e.g. [n, v, vn]; None = all
+    # names dropped before modelling, by jieba's tag of the word (ns places, nr persons, nt organisations; the
+    # project dictionary's terms are never names); listed in vocabulary_dropped.csv as name:ns / name:nr / name:nt.
+    # [] = keep names (benchmarks/issuer_names.py measures both)
+    drop_names: list[str] = field(default_factory=list)
+    # a file of names to drop as well (issuers, their abbreviations 京 沪 粤 鄂, their cities), one or more a line,
+    # '#' comments; listed as name:list. null = none
+    name_list: Optional[Path] = None
     min_length: int = 1  # 1 keeps meaningful one-character words (stopwords still apply)
     drop_numbers: bool = True  # drop tokens that are numbers (Arabic, Chinese numerals, percentages)
     no_below: int = 2  # drop terms in fewer documents than this
@@ -220,6 +227,7 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "tokenize.keep_n": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
     "tokenize.workers": (lambda v: v >= 0, "an int >= 0 (0 = all cores)"),
     "tokenize.pos": (lambda v: len(v) > 0 and all(t.isalpha() for t in v), "a non-empty list of jieba POS tag prefixes such as [n, v, vn], or null"),
+    "tokenize.drop_names": (lambda v: set(v) <= {"ns", "nr", "nt"}, "a list drawn from ns, nr, nt (or [])"),
     "tokenize.phrase_min_count": (lambda v: v >= 1, "an int >= 1"),
     "tokenize.phrase_threshold": (lambda v: v > 0, "a number > 0"),
     "tokenize.chunk_size": (lambda v: v >= 1, "an int >= 1"),
@@ -264,7 +272,8 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
 }
 
 # Paths that must exist when set.
-EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords",
+                  "tokenize.name_list")
 # Every path field: a relative value is taken from the run's root folder (see RunConfig.root).
 PATH_FIELDS = ("output_dir", "cache_dir", *EXISTING_PATHS)
 # A folder holding one of these is a project root.

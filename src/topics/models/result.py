@@ -58,6 +58,12 @@ def topic_label(topic: int, words: Optional[str] = None, n_words: Optional[int] 
     return head + (LABEL_SEPARATOR + " ".join(parts) if parts else "")
 
 
+def issuer_marker(issuer, max_chars: int = 8) -> str:
+    """The suffix that marks an issuer-specific topic's label: `` [广东]`` (long names cut with …)."""
+    name = str(issuer)
+    return f" [{name if len(name) <= max_chars else name[:max_chars - 1] + '…'}]"
+
+
 def topic_columns(table: pd.DataFrame) -> list[str]:
     """The ``topic_<k>`` columns of a doc/unit-topics table, ordered by k."""
     cols = [c for c in table.columns if c.startswith(TOPIC_PREFIX) and c[len(TOPIC_PREFIX):].isdigit()]
@@ -121,12 +127,18 @@ class TopicModelResult:
         return len(topic_columns(self.doc_topics))
 
     def labels(self) -> dict[int, str]:
-        """topic number -> display label (:func:`topic_label` of topics.csv's label, else its top words)."""
+        """topic number -> display label (:func:`topic_label` of topics.csv's label, else its top words), with
+        the issuer in brackets when the topic is ``issuer_specific`` (:mod:`topics.models.issuer_share`)."""
         if "label" in self.topics.columns:
             words, n = self.topics["label"].tolist(), None
         else:
             words, n = self.topics.get("top_words", pd.Series([None] * len(self.topics))).tolist(), LABEL_WORDS
-        return {int(t): topic_label(int(t), w, n) for t, w in zip(self.topics["topic"], words)}
+        labels = {int(t): topic_label(int(t), w, n) for t, w in zip(self.topics["topic"], words)}
+        if "issuer_specific" in self.topics.columns and "top_issuer" in self.topics.columns:
+            for t, flag, issuer in zip(self.topics["topic"], self.topics["issuer_specific"], self.topics["top_issuer"]):
+                if flag is True or str(flag).lower() == "true":  # issuer_share: one issuer's topic, not a shared theme
+                    labels[int(t)] += issuer_marker(issuer)
+        return labels
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by its file name in the model folder (metrics.json is written separately)."""
