@@ -20,17 +20,12 @@ Example
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .resample import ResamplingPlan
 
-if TYPE_CHECKING:
-    from .uncertainty import Evidence
 
-
-def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
+def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
     """(L, K) lower bound for the variance of each level's prevalence: the pooled within-level variance.
 
     A level with 10 short documents often has none about topic k (sparse topic proportions): its
@@ -84,7 +79,7 @@ def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
     return floor
 
 
-def level_df(ev: Evidence, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
+def level_df(ev, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
     """Degrees of freedom of every level's prevalence (L, K) and its number of resampled units (L,).
 
     Documents resampled: n_docs - 1 (the t(G - 1) reference of Cameron, Gelbach & Miller 2008 for G
