@@ -46,8 +46,8 @@ def latex_tables(tables: dict, model: str, labels: dict, cfg) -> dict[str, str]:
     out[f"{col}_prevalence"] = to_latex_booktabs(
         wide_interval_table(prev, col, labels), f"{model}: topic prevalence by {col}, % of tokens "
         f"[{cfg.ci:.0%} CI, method of composition, {cfg.draws} draws]", f"tab:{model}-{col}-prevalence")
-    diff = tables[f"{col}_differences"]
-    rest = diff[diff[f"{col}_b"] == REST].rename(columns={f"{col}_a": col})
+    diff = tables.get(f"{col}_differences")  # absent when the column has one group
+    rest = diff[diff[f"{col}_b"] == REST].rename(columns={f"{col}_a": col}) if diff is not None else ()
     if len(rest):
         out[f"{col}_differences"] = to_latex_booktabs(
             wide_interval_table(rest, col, labels), f"{model}: prevalence of each {col} minus all others, "

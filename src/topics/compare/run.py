@@ -114,13 +114,18 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     opts = dict(method=method, weight=cfg.weight, draws=cfg.draws, ci=cfg.ci, alpha_sum=alpha_sum, posterior=posterior)
     tables: dict = {}
     fits: dict[str, Composition] = {}
+    notes: list[str] = []
     tcol = time_column(docs, cfg.time_column)
     for i, col in enumerate(dict.fromkeys(cfg.covariates + ([tcol] if tcol else []))):
         fit = ce.fit_groups(dt, docs, col, seed=seed + i, **opts)
         fits[col] = fit
         name = "topic_time" if col == tcol and col not in cfg.covariates else f"{col}_prevalence"
         tables[name] = _label(ce.prevalence_table(fit), model, labels)
-        if name != "topic_time":
+        if name != "topic_time" and len(fit.terms) < 2:
+            notes.append(f"{col} has one group ({fit.terms[0]!r}): {col}_differences, _divergence, _clusters"
+                         + (", distinctive words and nearest documents" if col == cfg.covariates[0] else "")
+                         + " skipped (they need two groups)")
+        elif name != "topic_time":
             tables[f"{col}_differences"] = _label(ce.difference_table(fit), model, labels)
             div = cs.divergence_table(fit)
             tables[f"{col}_divergence"] = _label(div, model, labels)
@@ -132,9 +137,11 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     shown = ("title",) if "title" in docs.columns else ()
     tables["representative_documents"] = _label(
         representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
-    tables["nearest_documents"] = nearest_documents(dt, docs, main, cfg.n_documents)
+    grouped = len(fits[main].terms) >= 2
+    if grouped:
+        tables["nearest_documents"] = nearest_documents(dt, docs, main, cfg.n_documents)
     tables["doc_topic_table"] = doc_topic_table(dt, docs, regressors)
-    if run_dir is not None and artifacts.tokens_path(run_dir).is_file():
+    if grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file():
         tables[f"{main}_topic_words"] = _label(
             _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
     tables["_summary"] = {"model": model, "k": k, "method": method, "weight": cfg.weight, "draws": cfg.draws,
@@ -142,7 +149,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                           "theta_draws": (result.posterior_name if posterior is not None else
                                           "Dirichlet(theta*(n_tokens+alpha_sum))" if method == "posterior" else
                                           "bootstrap within levels + Dirichlet(theta*(n_tokens+1))"), "n_docs": fits[main].n_docs,
-                          "dropped_terms": effects.dropped_terms}
+                          "dropped_terms": effects.dropped_terms, "notes": notes}
     return tables
 
 
@@ -169,6 +176,8 @@ def write_comparisons(run_dir: Path, cfg, seed: int, lda_alpha: Optional[float] 
     summary: dict = {"models": {}}
     loaded = {}
     for model in models:
+        logger.info("compare %s: %d documents by %s (%d draws) ...", model, len(docs), ", ".join(cfg.covariates),
+                    cfg.draws)
         result = loaded[model] = artifacts.read_model_result(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -177,6 +186,8 @@ def write_comparisons(run_dir: Path, cfg, seed: int, lda_alpha: Optional[float] 
         summary["models"][model]["warnings"] = sorted({str(w.message) for w in caught})
         for message in summary["models"][model]["warnings"]:
             logger.warning("compare %s: %s", model, message)
+        for message in summary["models"][model]["notes"]:
+            logger.info("compare %s: %s", model, message)
         for name, df in tables.items():
             outputs.append(artifacts.write_compare_table(run_dir, model, f"{name}.csv", df))
         if cfg.latex:

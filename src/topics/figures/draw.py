@@ -12,6 +12,7 @@ Example
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -95,14 +96,17 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     outputs, problems, names = [], [], []
     with journal_style(font_dir):
         # saved (and closed) model by model, so only one model's figures are open at a time
-        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
-        batches.append(lambda: _run_level_figures(run_dir))
-        for batch in batches:
+        batches = [(m, lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci)) for m in models]
+        batches.append(("run-level", lambda: _run_level_figures(run_dir)))
+        for what, batch in batches:
+            started, before = time.perf_counter(), len(names)
             for stem, fig in batch():
                 paths, probs = save_figure(fig, fig_dir / stem, cfg.formats, cfg.dpi)
                 outputs += [str(p.relative_to(run_dir)) for p in paths]
                 problems += probs
                 names.append(stem)
+                logger.debug("figures: %s", stem)
+            logger.info("figures %s: %d figures in %.1f s", what, len(names) - before, time.perf_counter() - started)
     if cfg.interactive:
         outputs.append(str(_write_html(run_dir, models, column, fig_dir, ccfg.ci).relative_to(run_dir)))
     logger.info("figures: %d figures x %d formats in %s", len(names), len(cfg.formats), fig_dir)

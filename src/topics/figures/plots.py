@@ -210,8 +210,10 @@ def plot_doc_topic_heatmap(doc_topics: pd.DataFrame, meta: pd.DataFrame, column:
     d = doc_topics.merge(meta[["doc_id", column]], on="doc_id")
     if len(d) > max_docs:  # even sample within levels, keeping every level
         frac = max_docs / len(d)
-        d = d.groupby(column, group_keys=False).apply(
-            lambda g: g.sample(max(1, int(round(len(g) * frac))), random_state=seed), include_groups=True)
+        rng = np.random.default_rng(seed)
+        rows = [rng.choice(idx, max(1, int(round(len(idx) * frac))), replace=False)
+                for idx in d.groupby(column, sort=False).indices.values()]
+        d = d.iloc[np.sort(np.concatenate(rows))]
     d = d.assign(_dom=d[topics].to_numpy().argmax(axis=1)).sort_values([column, "_dom", "doc_id"])
     im = ax.imshow(d[topics].to_numpy(), aspect="auto", cmap=GRAY_CMAP, vmin=0, vmax=1, interpolation="nearest")
     cb = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
