@@ -119,6 +119,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     for i, col in enumerate(dict.fromkeys(cfg.covariates + ([tcol] if tcol else []))):
         fit = ce.fit_groups(dt, docs, col, seed=seed + i, **opts)
         fits[col] = fit
+        logger.info("compare %s: %s, %d groups", model, col, len(fit.terms))
         name = "topic_time" if col == tcol and col not in cfg.covariates else f"{col}_prevalence"
         tables[name] = _label(ce.prevalence_table(fit), model, labels)
         if name != "topic_time" and len(fit.terms) < 2:
