@@ -38,6 +38,12 @@ HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LATIN = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]+")
 
 
+def set_corpora(folder: Path) -> None:
+    """Read the corpora from ``folder`` (default ``../shared/corpora`` beside the project)."""
+    global CORPORA, CENTRAL, XWLB
+    CORPORA, CENTRAL, XWLB = folder, folder / "central_reports.jsonl", folder / "xwlb_cctv.jsonl.gz"
+
+
 def read_jsonl(path: Path, fields: tuple[str, ...]) -> list[str]:
     opener = gzip.open if path.suffix == ".gz" else open
     out = []
@@ -92,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-scp", type=float, default=0.05, help="stickiness threshold")
     parser.add_argument("--latin", type=int, default=150, help="most frequent Latin-script tokens listed")
     parser.add_argument("--xwlb-stories", type=int, default=24084, help="stories read from xwlb (all by default)")
+    parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder of the external corpora")
     args = parser.parse_args(argv)
+    set_corpora(args.corpora)
     if not (CENTRAL.is_file() and XWLB.is_file()):
         print(f"skipped: {CORPORA} not found (benchmarks only)", file=sys.stderr)
         return 0

@@ -52,6 +52,12 @@ RULES = {
 }
 
 
+def set_corpora(folder: Path) -> None:
+    """Read the corpora from ``folder`` (default ``../shared/corpora`` beside the project)."""
+    global CORPORA
+    CORPORA = folder
+
+
 def _jsonl(path: Path) -> list[dict]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
@@ -122,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3, help="LDA fits per shape and rule")
     parser.add_argument("--cache", type=Path, default=ROOT / "data" / "cache", help="token cache folder")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder of the external corpora")
     args = parser.parse_args(argv)
+    set_corpora(args.corpora)
     if not CORPORA.is_dir():
         print(f"skipped: {CORPORA} not found (benchmarks only)", file=sys.stderr)
         return 0
