@@ -62,10 +62,10 @@ def count_ngrams(texts: list[str], tok) -> tuple[Counter, Counter]:
     for text in texts:
         seq = tok.segment(text)
         words.update(seq)
-        for n in (2, 3):
+        for n in (2, 3):  # every Han pair (a triple's parts need their counts), triples of 3-7 characters
             for i in range(len(seq) - n + 1):
                 parts = tuple(seq[i:i + n])
-                if all(HAN_WORD.fullmatch(p) for p in parts) and 3 <= sum(map(len, parts)) <= 7:
+                if all(HAN_WORD.fullmatch(p) for p in parts) and (n == 2 or sum(map(len, parts)) <= 7):
                     grams[parts] += 1
     return words, grams
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     (w_c, g_c), (w_x, g_x) = counts["central"], counts["xwlb"]
     words, grams = w_c + w_x, g_c + g_x
     for parts, n in grams.items():
-        if g_c[parts] < args.min_count or g_x[parts] < args.min_count:
+        if g_c[parts] < args.min_count or g_x[parts] < args.min_count or not 3 <= sum(map(len, parts)) <= 7:
             continue
         term = "".join(parts)
         if term in tok.terms:
