@@ -45,7 +45,7 @@ def paragraphs(min_chars: int = 40) -> list[tuple[str, str]]:
 def short_texts(n: int) -> list[str]:
     """``n`` distinct short texts (5-60 characters): sample clauses, then neighbouring clause pairs."""
     clauses = list(dict.fromkeys(c.strip() for t in sample_documents()["text"]
-                                 for c in re.split(r"[，。；！？：、\n]", t) if len(c.strip()) >= 5))
+                                 for c in re.split(r"[，。；！？：、\n]", t) if 5 <= len(c.strip()) <= 60))
     pairs = (f"{a}，{b}" for a, b in zip(clauses, clauses[1:]) if len(a) + len(b) < 60)
     return list(dict.fromkeys([*clauses, *pairs]))[:n]
 
@@ -85,7 +85,7 @@ def run_ok(cfg: Path) -> tuple[Path, dict, str]:
 
 def assert_complete(run_dir: Path, manifest: dict, column: str = "issuer") -> None:
     """Every stage ran, every model has its tables and every listed output exists; figures were drawn."""
-    assert list(manifest["stages"]) == ["corpus", "tokenize", "bertopic", "lda", "compare", "figures"]
+    assert set(manifest["stages"]) == {"corpus", "tokenize", "bertopic", "lda", "compare", "figures"}
     for stage in manifest["stages"].values():
         assert all((run_dir / f).is_file() for f in stage["outputs"])
     for model in MODELS:
@@ -172,16 +172,17 @@ def test_more_documents_than_the_heatmap_shows(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["columns", "covariates"])
 def test_any_column_as_the_grouping(tmp_path, how):
-    """A label column as the grouping: mapped onto the issuer role (the table's own issuer column is empty,
-    as in THUCNews), or named in compare.covariates with the issuer column kept."""
+    """Another column as the grouping: a label column mapped onto the issuer role (the table's own issuer column
+    is empty, as in THUCNews), or a category column named in compare.covariates with the issuer column kept."""
     docs = sample_documents()
-    rows = [{"id": d.doc_id, "text": d.text, "issuer": None if how == "columns" else "同一机关", "label": d.issuer}
+    name = "label" if how == "columns" else "category"
+    rows = [{"id": d.doc_id, "text": d.text, "issuer": None if how == "columns" else "同一机关", name: d.issuer}
             for d in docs.itertuples()]
     table = write_jsonl(tmp_path / "docs.jsonl", rows)
     if how == "columns":
         cfg, column = config(tmp_path, "by_label", table, columns={"issuer": "label"}), "issuer"
     else:
-        cfg, column = config(tmp_path, "by_label", table, compare={"covariates": ["label"]}), "label"
+        cfg, column = config(tmp_path, "by_category", table, compare={"covariates": ["category"]}), "category"
     run_dir, manifest, _ = run_ok(cfg)
     assert_complete(run_dir, manifest, column)
     prevalence = pd.read_csv(run_dir / "lda" / "compare" / f"{column}_prevalence.csv")
@@ -234,3 +235,13 @@ def test_a_named_issuer_column_that_is_missing_is_an_error(tmp_path):
     path = small_table(tmp_path, issuer=["部"] * 4)
     with pytest.raises(InputError, match=r"missing column 'publisher' \(corpus\.columns\.issuer\)"):
         load_corpus(CorpusConfig(path=path, columns=ColumnsConfig(issuer="publisher")))
+
+
+def test_a_covariate_named_like_a_table_column_is_refused(tmp_path):
+    from topics.compare.run import check_covariates
+    from topics.errors import ConfigError
+
+    check_covariates(["issuer", "category", "year"])
+    with pytest.raises(ConfigError, match=r"compare\.covariates: 'label' is also a column of the comparison tables.*"
+                                          r"corpus\.columns\.issuer: label"):
+        check_covariates(["label"])

@@ -83,8 +83,9 @@ def plot_issuer_effects(prev: pd.DataFrame, topic: int, column: str = "issuer", 
     ax = _axes(ax)
     d = prev[prev["topic"] == topic].iloc[::-1]
     y = np.arange(len(d))
-    ax.errorbar(d["estimate"] * 100, y, xerr=[(d["estimate"] - d["ci_low"]) * 100, (d["ci_high"] - d["estimate"]) * 100],
-                fmt="o", color=CATEGORICAL[0], ecolor="#555555", elinewidth=0.9, capsize=0, markersize=3)
+    # interval and point drawn apart: a skewed posterior can put the point estimate outside its percentile interval
+    ax.hlines(y, d["ci_low"] * 100, d["ci_high"] * 100, color="#555555", lw=0.9)
+    ax.plot(d["estimate"] * 100, y, "o", color=CATEGORICAL[0], markersize=3)
     if reference is not None:
         ax.axvline(reference * 100, color="#999999", lw=0.6, ls="--")
     ax.set_yticks(y, [wrap_label(v, 14) for v in d[column].astype(str)])
