@@ -97,7 +97,8 @@ def test_interactive_html_is_offline(sample_run):
     html = (sample_run.run_dir / "figures" / "interactive.html").read_text(encoding="utf-8")
     # no script or font is fetched: every <script> is inline and the CJK font is embedded (data: URL)
     assert re.findall(r"<script[^>]*>", html) and not re.search(r"<script[^>]*\ssrc=", html)
-    assert not re.search(r"https?://", html.split("<script", 1)[0])  # no remote stylesheet or font
+    # no remote stylesheet or font (an SVG namespace name, xmlns="http://www.w3.org/2000/svg", fetches nothing)
+    assert not re.search(r"https?://", re.sub(r'xmlns(:\w+)?="[^"]*"', "", html.split("<script", 1)[0]))
     assert "@font-face" in html and "data:font/" in html
     assert "科技日报" in html or "\\u79d1\\u6280\\u65e5\\u62a5" in html  # issuer names (JSON-escaped)
 
