@@ -36,7 +36,7 @@ from topics.pipeline import run  # noqa: E402
 
 EXPECTED = [
     "{m}_issuer_prevalence_heatmap", "{m}_issuer_effects", "{m}_issuer_differences", "{m}_topic_words",
-    "{m}_issuer_similarity", "{m}_doc_topics_by_issuer", "{m}_prevalence_over_time",
+    "{m}_issuer_similarity", "{m}_doc_topics_by_issuer",
 ]
 
 
@@ -55,6 +55,9 @@ def test_every_figure_in_every_format(sample_run):
     assert sorted(formats) == ["pdf", "png", "svg"]
     names = [e.format(m=m) for m in ("lda", "bertopic") for e in EXPECTED] + ["lda_k_selection", "model_alignment"]
     assert sorted(summary["figures"]) == sorted(names)
+    # each sample issuer publishes in one year (year nested in issuer): no trend figure, and the record says why
+    assert sorted(s["figure"] for s in summary["skipped"]) == ["bertopic_prevalence_over_time", "lda_prevalence_over_time"]
+    assert all(s["reason"] for s in summary["skipped"])
     for name in names:
         for fmt in formats:
             path = run_dir / "figures" / f"{name}.{fmt}"
