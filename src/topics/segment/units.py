@@ -49,7 +49,8 @@ def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
     """Width of a full line around line k: the local median in a column layout or in a run of narrow lines
     (a narrow text box), else the file's dominant width of cut lines (the first visual lines of a DOCX)."""
     if layout["column"]:
-        ws = [t.width for t in tl[max(0, k - 8): k + 9] if 6 <= t.width <= 40]
+        col = layout["column_width"]
+        ws = [t.width for t in tl[max(0, k - 8): k + 9] if col / 3 <= t.width <= 1.5 * col]
         return median(ws) if len(ws) >= 5 else None
     for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):  # a narrow box: 7 lines of one width, mostly cut
         narrow = [t.width for t in win if t.width <= 40]
@@ -74,7 +75,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     line, nxt = tl[k], tl[k + 1]
     a, b = line.text, nxt.text
     ref = _full_width(tl, k, layout)
-    full = ref is not None and line.width >= ref - (4.0 if first and layout["column"] else 2.5)
+    # a full line fills the column; a line opening a block and clearly wider than the column is not a column
+    # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
+    full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
+        not first or line.width <= ref + max(2.0, 0.15 * ref))
     if line.special or line.end_mark or (line.title_mark and not full) or hard_start(nxt):
         return 0
 
