@@ -66,6 +66,17 @@ _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户�
 _STRONG, _WEAK = 2, 1
 
 
+def _same_measure(tl: list[RawLine], k: int) -> bool:
+    """Lines k and k+1 are set to one measure (within a hanging mark) and the line after k+1 is too or k+1
+    ends a sentence: full lines of one paragraph, whatever the paragraph's width (a layout that changes
+    width from paragraph to paragraph has no file-wide column)."""
+    a, b = tl[k], tl[k + 1]
+    if abs(a.width - b.width) > 1 or a.width < 6:
+        return False
+    return k + 2 >= len(tl) or C.ends_sentence(b.text) or abs(tl[k + 2].width - b.width) <= 1 or (
+        C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
@@ -105,7 +116,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if layout["nowrap"]:
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
-            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full):
+            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or _same_measure(tl, k)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
