@@ -207,6 +207,9 @@ def detect_layout(lines: list[RawLine]) -> dict:
     return {
         "column_width": col,
         "column": len(tl) >= 20 and len(wide) < 0.05 * len(tl),
+        # set tight (most lines within a hanging mark of the column width, as a typesetter sets a measure),
+        # not ragged (a PDF column of proportional glyphs, where full lines vary by a few units)
+        "tight": col is not None and sum(abs(t.width - col) <= 1 for t in tl) >= 0.7 * len(tl),
         "nowrap": len(long_lines) >= 20 and sum(not C.is_terminated(t.text) and not t.end_mark for t in long_lines)
         <= 0.03 * len(long_lines),
         "mode_width": mode_width,

@@ -89,7 +89,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a full line fills the column; a line opening a block and clearly wider than the column is not a column
     # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
     full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
-        not first or line.width <= ref + max(2.0, 0.15 * ref))
+        not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
     if line.special or line.end_mark or (line.title_mark and not full) or hard_start(nxt):
         return 0
 
@@ -98,6 +98,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
 
     if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
         return _STRONG
+    if first and (k == 0 or C.is_terminated(tl[k - 1].text) and short(tl[k - 1])) and C.GENRE_END_RE.search(
+            a) and not re.search(r"[，。；、！？,;]", a):
+        return 0  # a block named by its genre (…上的讲话, …情况汇报) after a paragraph's last line: a headline
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)):  # headline, byline | body
@@ -116,7 +119,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if layout["nowrap"]:
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
-            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or _same_measure(tl, k)):
+            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
+            _same_measure(tl, k) and not (first and not re.search(r"[，。；、！？,;]", a)))):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
