@@ -327,12 +327,6 @@ def news_after_rand(rng: random.Random) -> Page:
     return news_after(rng, mode=("rand", 12, 36, "kept"), banner_word="NATIONAL")
 
 
-TRAIN = {"news_first": news_first, "news_after": news_after, "magazine": magazine, "speeches": speeches,
-         "docx_cut": docx_cut, "report_columns": report_columns}
-HELDOUT = {"news_jump": news_jump, "magazine_columns": magazine_columns, "speech_pages": speech_pages,
-           "news_after_rand": news_after_rand}
-
-
 def docx_styles(rng: random.Random) -> Page:
     """A DOCX compilation read with its styles: one paragraph per line, no blank line, no byline, headlines
     and headings told apart only by heading level (and what the text says)."""
