@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from topics import clean as C
 
-from .lines import Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_inline_captions, read_lines, text_lines
+from .lines import Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_page_furniture, drop_inline_captions, read_lines, text_lines
 from .units import Unit, build_units
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
 
@@ -111,6 +111,7 @@ def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = Tr
     drop_banner(lines, dropped, layout["column"])
     for ln in text_lines(lines):
         ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+    drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")

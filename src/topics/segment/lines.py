@@ -153,6 +153,26 @@ def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
             _drop(tl[0], "banner", dropped)
 
 
+PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")
+_EDGE_NUMBER_RE = re.compile(r"^[—–\-－\s\d]+|[—–\-－\s\d]+$")
+
+
+def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
+    """Page numbers (``— 25 —``, ``25``) and running heads: a short unpunctuated line that recurs at least three
+    times in the file once page numbers at its edges are set aside (``1975年政府工作报告 27``)."""
+    tl = [t for t in text_lines(lines) if not t.special]
+    for t in tl:
+        if PAGE_NUMBER_RE.match(t.text):
+            _drop(t, "page_number", dropped)
+    keys = {t.no: _EDGE_NUMBER_RE.sub("", t.text) for t in tl if t.kind == "text"}
+    counts = Counter(keys.values())
+    for t in tl:
+        key = keys.get(t.no)
+        if (key and counts[key] >= 3 and C.text_width(key) >= 4 and t.width <= HEADLINE_MAX
+                and not re.search(r"[，。；：！？、]", key) and not C.starts_enumerated(key) and not C.is_formula(key)):
+            _drop(t, "running_head", dropped)
+
+
 def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
     """Pull-quote bullets (``· …``, wrapped over lines) that repeat a sentence of the body that follows (R8)."""
     tl = text_lines(lines)
