@@ -154,16 +154,19 @@ def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
 
 
 PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")
+DATE_BANNER_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[（(]?(星期|周)[一二三四五六日天][）)]?$")
 _EDGE_NUMBER_RE = re.compile(r"^[—–\-－\s\d]+|[—–\-－\s\d]+$")
 
 
 def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
-    """Page numbers (``— 25 —``, ``25``) and running heads: a short unpunctuated line that recurs at least three
+    """Page numbers (``— 25 —``, ``25``), date lines (``7月2日 星期二``) and running heads: a short unpunctuated line that recurs at least three
     times in the file once page numbers at its edges are set aside (``1975年政府工作报告 27``)."""
     tl = [t for t in text_lines(lines) if not t.special]
     for t in tl:
         if PAGE_NUMBER_RE.match(t.text):
             _drop(t, "page_number", dropped)
+        elif DATE_BANNER_RE.match(t.text):  # a newspaper page's date line (7月2日 星期二)
+            _drop(t, "banner", dropped)
     keys = {t.no: _EDGE_NUMBER_RE.sub("", t.text) for t in tl if t.kind == "text"}
     counts = Counter(keys.values())
     for t in tl:

@@ -107,8 +107,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if C.split_trailing_credit(a):
         return 0
-    if layout["indent"] == "paragraph" and indented and not (
-            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent)):  # a headline
+    if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
+            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent or (
+                _shortish(tl[k + 2]) and (k + 3 == len(tl) or tl[k + 3].indent)))):
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
