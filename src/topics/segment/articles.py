@@ -128,7 +128,7 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
                 if cur is None or cur.closed:
                     new()
             elif titles and (bylines or (nxt is not None and nxt.kind == "source_start")):
-                if not cur.titles and cur.unterminated():  # headline printed inside its own article (001 法院)
+                if not cur.titles and cur.unterminated():  # a headline printed inside its own article
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
@@ -178,7 +178,7 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
 def _reclaim_tail(y: Art, x: Art) -> bool:
     """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone
     and the text from that join on reads like ``y`` rather than ``x``, that tail belongs to ``y`` (two columns
-    extracted interleaved, 001 徐川/吕永祥)."""
+    extracted interleaved)."""
     for bi, u in enumerate(x.body):
         for at in u.weak:
             head, tail = split_unit(u, at)

@@ -7,6 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from topics import clean as C
 
+# Headline widths measured in ../shared/corpora (5,087 新闻联播 and central-report titles, not the samples):
+# median 18 units, 95 % <= 42.5, 99 % <= 61.5.  A line wider than these is body text, whatever the layout.
+HEADLINE_WIDE = 40.0  # wider than ~95 % of headlines
+HEADLINE_MAX = 60.0  # wider than ~99 % of headlines
+
 
 
 @dataclass
@@ -43,7 +48,7 @@ class RawLine:
     text: str
     width: float = 0.0
     indent: bool = False
-    title_mark: bool = False  # [bookmark: _bookmarkN] glued in front: a headline (004)
+    title_mark: bool = False  # [bookmark: _bookmarkN] glued in front: a headline
     end_mark: bool = False  # □ at the end
     kind: str = "text"  # text | blank | drop
     special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
@@ -130,7 +135,7 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
             i += 1
             continue
         last, j = i, i + 1
-        while (j < len(tl) and j - i < 300 and tl[j].width <= 60 and not C.ends_sentence(tl[j].text)
+        while (j < len(tl) and j - i < 300 and tl[j].width <= HEADLINE_MAX and not C.ends_sentence(tl[j].text)
                and not tl[j].special):
             if C.TOC_ENTRY_RE.search(tl[j].raw) or C.TOC_ENTRY_RE.search(tl[j].text):
                 last = j
@@ -193,16 +198,10 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
         return
     tl = text_lines(lines)
     for a, c, b in zip(tl, tl[1:], tl[2:]):
-        if (c.width <= 40 and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
+        if (c.width <= HEADLINE_WIDE and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
                 and a.width > 45 and b.width > 45 and not C.is_terminated(a.text) and not a.end_mark
                 and not hard_start(b)):
             _drop(c, "caption", dropped)
-
-
-# Headline widths measured in ../shared/corpora (5,087 新闻联播 and central-report titles, not the samples):
-# median 18 units, 95 % <= 42.5, 99 % <= 61.5.  A line wider than these is body text, whatever the layout.
-HEADLINE_WIDE = 40.0  # wider than ~95 % of headlines
-HEADLINE_MAX = 60.0  # wider than ~99 % of headlines
 
 
 def column_width(widths: list[float]) -> float | None:

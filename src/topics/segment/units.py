@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from topics import clean as C
 
-from .lines import RawLine, hard_start, text_lines
+from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, text_lines
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
         ws = [t.width for t in tl[max(0, k - 8): k + 9] if col / 3 <= t.width <= 1.5 * col]
         return median(ws) if len(ws) >= 5 else None
     for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):  # a narrow box: 7 lines of one width, mostly cut
-        narrow = [t.width for t in win if t.width <= 40]
+        narrow = [t.width for t in win if t.width <= HEADLINE_WIDE]
         if (len(win) == 7 and len(narrow) >= 6 and max(narrow) - median(narrow) <= 3
                 and sum(not C.is_terminated(t.text) for t in win) >= 4):
             return median(narrow)
@@ -115,7 +115,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
-    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow box (001 l.331)
+    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
         return _STRONG if full and not layout["column"] else 0
     if layout["nowrap"] and not full:  # one paragraph per line, unless a line is cut at the file's DOCX width
         return 0
@@ -123,7 +123,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
             _same_measure(tl, k) and not (first and not re.search(r"[，。；、！？,;]", a)))):
         return _STRONG
-    if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
+    if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
     return 0
 
@@ -161,7 +161,7 @@ def _unit_kind(u: Unit) -> str:
     if t.startswith("——") and C.text_width(t) <= 70:
         return "subtitle"
     if C.starts_enumerated(t):
-        return "heading" if C.text_width(t) <= 60 else "para"
+        return "heading" if C.text_width(t) <= HEADLINE_MAX else "para"
     strength = C.byline_strength(t)
     if strength == 2:
         return "byline"
