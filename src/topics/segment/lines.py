@@ -160,13 +160,18 @@ def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
 
 PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")
 DATE_BANNER_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[（(]?(星期|周)[一二三四五六日天][）)]?$")
-_EDGE_NUMBER_RE = re.compile(r"^[—–\-－\s\d]+|[—–\-－\s\d]+$")
+# a page number printed at either edge of a running head (a number at the start only with a space or dash
+# after it: 1975年… is a year, not a page number)
+_EDGE_NUMBER_RE = re.compile(r"^[—–\-－\s]*\d{1,4}[—–\-－\s]+|[—–\-－\s]*\d{1,4}[—–\-－\s]*$")
 
 
 def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
-    """Page numbers (``— 25 —``, ``25``), date lines (``7月2日 星期二``) and running heads: a short unpunctuated line that recurs at least three
-    times in the file once page numbers at its edges are set aside (``1975年政府工作报告 27``)."""
-    tl = [t for t in text_lines(lines) if not t.special]
+    """Page numbers (``— 25 —``, ``25``), date lines (``7月2日 星期二``) and running heads: a short unpunctuated
+    line that recurs at least three times once page numbers at its edges are set aside (``1975年政府工作报告 27``)
+    and that shows it sits at a page break: once at least, a page number is next to it, a number is glued to
+    it or it interrupts a sentence (a repeated headline does none of these)."""
+    every = text_lines(lines)
+    tl = [t for t in every if not t.special]
     for t in tl:
         if PAGE_NUMBER_RE.match(t.text):
             _drop(t, "page_number", dropped)
@@ -174,9 +179,18 @@ def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
             _drop(t, "banner", dropped)
     keys = {t.no: _EDGE_NUMBER_RE.sub("", t.text) for t in tl if t.kind == "text"}
     counts = Counter(keys.values())
+    pos = {t.no: k for k, t in enumerate(every)}
+
+    def at_page_break(t: RawLine) -> bool:
+        k = pos[t.no]
+        near = [every[j] for j in (k - 1, k + 1) if 0 <= j < len(every)]
+        return (keys[t.no] != t.text or any(PAGE_NUMBER_RE.match(n.text) for n in near)
+                or (k > 0 and not C.is_terminated(every[k - 1].text)))
+
+    heads = {key for key, n in counts.items() if n >= 3 and any(at_page_break(t) for t in tl if keys.get(t.no) == key)}
     for t in tl:
         key = keys.get(t.no)
-        if (key and counts[key] >= 3 and C.text_width(key) >= 4 and t.width <= HEADLINE_MAX
+        if (key in heads and C.text_width(key) >= 4 and t.width <= HEADLINE_MAX
                 and not re.search(r"[，。；：！？、]", key) and not C.starts_enumerated(key) and not C.is_formula(key)):
             _drop(t, "running_head", dropped)
 

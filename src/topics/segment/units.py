@@ -117,7 +117,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
         return _STRONG if full and not layout["column"] else 0
-    if layout["nowrap"] and not full:  # one paragraph per line, unless a line is cut at the file's DOCX width
+    # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
+    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
