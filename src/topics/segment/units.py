@@ -116,7 +116,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
-        return _STRONG if full and not layout["column"] else 0
+        return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
