@@ -16,11 +16,13 @@ Example
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import LinAlgError, LinAlgWarning, solve
 
 from .effects import design_matrix
 from ..errors import InputError
@@ -41,6 +43,17 @@ class EffectDraws:
 
 
 def _wls(X: np.ndarray, w: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Weighted least squares by the normal equations (Cholesky; ~10x faster than an SVD for a few hundred
+    issuer columns, called once per replicate); a rank-deficient replicate design takes the SVD's
+    minimum-norm solution, as before, and so does an ill-conditioned one."""
+    xw = X * w[:, None]
+    gram = X.T @ xw
+    with warnings.catch_warnings():  # LAPACK's condition estimate (cheap) says when the normal equations are
+        warnings.simplefilter("error", LinAlgWarning)  # too ill-conditioned: then the SVD
+        try:
+            return solve(gram, xw.T @ Y, assume_a="pos", check_finite=False)
+        except (LinAlgError, LinAlgWarning):
+            pass
     sw = np.sqrt(w)[:, None]
     return np.linalg.lstsq(X * sw, Y * sw, rcond=None)[0]
 
