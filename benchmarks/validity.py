@@ -130,7 +130,7 @@ def build(shape: str, pool: list[dict], theme: list[dict], seed: int) -> tuple[l
 def write_config(name: str, corpus: Path, out: Path, seed: int, extra: dict) -> Path:
     import yaml
 
-    cfg = {"name": name, "seed": seed, "output_dir": str(out / "runs"), "cache_dir": "/work/cache",
+    cfg = {"name": name, "seed": seed, "output_dir": str(out / "runs"), "cache_dir": str(ROOT / "data" / "cache"),
            "corpus": {"path": str(corpus), "format": "jsonl",
                       "columns": {"id": "doc_id", "text": "text", "issuer": "issuer", "title": "title",
                                   "date": None, "year": None}},
@@ -273,7 +273,7 @@ def sample_config(out: Path, name: str, unit: str | None) -> Path:
     import yaml
 
     cfg = yaml.safe_load((ROOT / "configs" / "sample.yaml").read_text(encoding="utf-8"))
-    cfg.update(output_dir=str(out / "runs"), cache_dir="/work/cache", name=name, root=str(ROOT))
+    cfg.update(output_dir=str(out / "runs"), cache_dir=str(ROOT / "data" / "cache"), name=name, root=str(ROOT))
     cfg["lda"]["k_grid"] = None
     cfg["figures"] = {"enabled": False}
     if unit is not None:
@@ -327,7 +327,7 @@ def quality(args) -> dict:
             import yaml
 
             cfg = yaml.safe_load((ROOT / "configs" / "central_reports.yaml").read_text(encoding="utf-8"))
-            cfg.update(output_dir=str(args.out / "runs"), cache_dir="/work/cache", name=f"central_{unit}",
+            cfg.update(output_dir=str(args.out / "runs"), cache_dir=str(ROOT / "data" / "cache"), name=f"central_{unit}",
                        root=str(ROOT))
             cfg["corpus"]["path"] = str(central.resolve())
             cfg["segment"] = {"unit": unit}
