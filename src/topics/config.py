@@ -55,6 +55,9 @@ class CorpusConfig:
     # OpenCC t2s (Simplified text scores ~0, Traditional ~0.35); it is then converted or a warning says to convert
     traditional_threshold: float = 0.05
     segment_articles: bool = True  # folder input: split each raw file into article-level documents
+    # folder input: manifest file names must resolve inside corpus.path (no .., absolute paths or symlinks
+    # leading out); set this to a folder (e.g. a shared archive) that they may also point into
+    outside_root: Optional[Path] = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ class RunConfig:
 
 # Value checks beyond the type: key -> (predicate, description). Keys are dotted paths.
 _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
+    "name": (lambda v: is_plain_name(v), "a plain folder name (no / or \\, not . or .., no leading or trailing "
+             "spaces, no control characters): results go to <output_dir>/<name>/"),
     "seed": (lambda v: v >= 0, "an int >= 0"),
     "corpus.traditional_threshold": (lambda v: 0 < v < 1, "a number in (0, 1)"),
     "segment.chunk_chars": (lambda v: v >= 50, "an int >= 50"),
@@ -241,11 +246,19 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
 }
 
 # Paths that must exist when set.
-EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+EXISTING_PATHS = ("corpus.path", "corpus.manifest", "corpus.outside_root", "tokenize.user_dictionary",
+                  "tokenize.user_stopwords")
 # Every path field: a relative value is taken from the run's root folder (see RunConfig.root).
 PATH_FIELDS = ("output_dir", "cache_dir", *EXISTING_PATHS)
 # A folder holding one of these is a project root.
 ROOT_MARKERS = ("pyproject.toml", ".git")
+
+
+def is_plain_name(name: str) -> bool:
+    """True for a name that is one folder: not empty, ``.`` or ``..``, no path separator, no control
+    character, no leading or trailing whitespace (so ``<output_dir>/<name>`` stays inside ``output_dir``)."""
+    return (bool(name) and name not in (".", "..") and name == name.strip()
+            and not any(c in name for c in "/\\") and all(ord(c) >= 32 and ord(c) != 127 for c in name))
 
 
 # --------------------------------------------------------------------------------------------------

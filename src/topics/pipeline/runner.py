@@ -47,7 +47,11 @@ VERSIONED_PACKAGES = (
 
 
 def data_hash(cfg: RunConfig) -> str:
-    """SHA-256 over the input files (every file below a folder, in sorted order, with its relative path)."""
+    """SHA-256 over every input file the corpus stage reads: every file below the corpus folder (in sorted
+    order, with its relative path), the manifest, and the files the manifest lists outside the folder
+    (``corpus.outside_root``, with their resolved paths)."""
+    from ..ingest.corpus import input_files
+
     h = hashlib.sha256()
     paths = [cfg.corpus.path] + ([cfg.corpus.manifest] if cfg.corpus.manifest else [])
     for root in paths:
@@ -56,6 +60,9 @@ def data_hash(cfg: RunConfig) -> str:
         for p in files:
             h.update(str(p.relative_to(root) if root.is_dir() else p.name).encode())
             h.update(file_sha256(p).encode())
+    for p in input_files(cfg.corpus):
+        h.update(str(p).encode())
+        h.update(file_sha256(p).encode())
     return h.hexdigest()
 
 
