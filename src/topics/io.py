@@ -150,6 +150,22 @@ def _running(pid: int) -> bool:
     return True
 
 
+def set_aside(path: str | os.PathLike, reason: str, companions: tuple[str, ...] = ()) -> Path:
+    """Rename a damaged cache file to ``<name>.corrupt`` (replacing an older one; ``companions`` are suffixes of
+    files that belong with it, e.g. SQLite's ``-wal``) and log one warning line naming it; the caller rebuilds
+    the entry. Returns the new path."""
+    import logging
+
+    path = Path(path)
+    aside = path.with_name(path.name + ".corrupt")
+    for suffix in ("", *companions):
+        src = path.with_name(path.name + suffix)
+        if src.exists():
+            os.replace(src, aside.with_name(aside.name + suffix))
+    logging.getLogger("topics.cache").warning("%s: %s; set aside as %s and rebuilt", path, reason, aside.name)
+    return aside
+
+
 def spreadsheet_cell(cell: Any) -> Any:
     """``cell`` with a leading ``'`` when it is text a spreadsheet would evaluate (starts with ``=``, ``+``,
     ``-``, ``@``, TAB or CR after any ``'``, and is not a plain number such as ``-3``); other cells unchanged.

@@ -31,7 +31,7 @@ MIN_PARALLEL_CHARS = 100_000
 _WORKER: Optional[ChineseTokenizer] = None
 
 def _init_worker(tok: ChineseTokenizer) -> None:
-    # Each worker loads the dictionary itself (from <cache_dir>/jieba/dict-<hash>.pickle, built by the parent).
+    # Each worker loads the dictionary itself (from <cache_dir>/jieba/dict-<hash>.json, built by the parent).
     global _WORKER
     _WORKER = tok.load()
 
