@@ -9,6 +9,7 @@ lock against a second run on one folder).
 from __future__ import annotations
 
 import csv
+import ctypes
 import logging
 import os
 import resource
@@ -181,10 +182,13 @@ def test_a_full_disk_is_a_one_line_error(tmp_path):
     assert [p.name for p in (tmp_path / "results" / "x").glob(".*.tmp")] == []
 
 
-def _as_nobody():
-    if os.geteuid() == 0:  # root writes anywhere: run as an ordinary user so the permission applies
-        os.setgid(65534)
-        os.setuid(65534)
+def _without_root_override():
+    """Root writes anywhere: drop the capabilities that bypass file permissions (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH) from what the command will have, so the folder's permissions apply to it too."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for cap in (1, 2):
+            assert libc.prctl(24, cap, 0, 0, 0) == 0  # PR_CAPBSET_DROP
 
 
 def test_a_read_only_output_folder_is_a_one_line_error():
@@ -196,7 +200,7 @@ def test_a_read_only_output_folder_is_a_one_line_error():
         path = base / "c.yaml"
         path.write_text(yaml.safe_dump({**corpus_config(base), "output_dir": str(base / "out")}), encoding="utf-8")
         path.chmod(0o644)
-        proc = cli(["run", str(path), "--stages", "corpus"], preexec=_as_nobody)
+        proc = cli(["run", str(path), "--stages", "corpus"], preexec=_without_root_override)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
         (line,) = error_lines(proc.stderr)
         assert line.startswith(f"error: {base / 'out' / 'x'}") and "Permission denied" in line and "output_dir" in line

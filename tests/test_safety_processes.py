@@ -100,9 +100,7 @@ def test_ctrl_c_during_tokenize_prints_one_line(tmp_path):
     for line in proc.stderr:
         if "stage tokenize: running" in line:
             break
-    time.sleep(2.5)  # the spawned workers are segmenting
-    kids = psutil.Process(proc.pid).children(recursive=True)
-    assert len(kids) >= 2
+    kids = workers_of(proc, 3)  # two spawned workers (and multiprocessing's resource tracker) are segmenting
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
     rest = proc.stderr.read()
     proc.wait(timeout=60)

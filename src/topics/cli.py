@@ -1,7 +1,9 @@
 """Command line: ``topics run CONFIG`` and ``topics corpus PATH --out FILE``.
 
 Bad input ends with one line ``error: ...`` naming the file or key, and exit status 2 — never a
-traceback. Logging is configured here and nowhere else.
+traceback; so does a file that cannot be written (disk full, read-only folder, no permission). Ctrl-C and
+SIGTERM stop the run (worker processes included) with one line, exit status 130 / 143; completed stages are
+kept. Logging is configured here and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import warnings
 from pathlib import Path
 
 from .errors import TopicsError
+from .io import WRITE_ERRNOS, write_error
+from .workers import Terminated, stop_on_sigterm
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -72,14 +76,23 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
     warnings.formatwarning = lambda message, category, *rest, **kw: f"warning: {message}\n"
+    stop_on_sigterm()
     try:
         return args.func(args)
     except TopicsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        print(f"error: {write_error(exc, exc.filename or 'a file')}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: completed stages are kept; rerun the same command to resume", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated: completed stages are kept; rerun the same command to resume", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

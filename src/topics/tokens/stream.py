@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
-from ..io import atomic_path, iter_jsonl, text_sha256, write_table
+from ..io import atomic_path, iter_jsonl, temp_name, text_sha256, write_table
 from .cache import TokenCache
 from .parallel import chunk_ends, chunk_limits, processes_for, progress_bar, run_jobs
 from .tokenizer import ChineseTokenizer
@@ -44,7 +44,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
     summary: dict = {"settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
                      "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords)}
     cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and cfg.cache else None
-    raw_fd, raw_name = tempfile.mkstemp(prefix=".tokens_raw.", suffix=".tmp", dir=run_dir)
+    raw_fd, raw_name = tempfile.mkstemp(prefix=temp_name("tokens_raw"), suffix=".tmp", dir=run_dir)
     os.close(raw_fd)
     raw_path = Path(raw_name)
     try:

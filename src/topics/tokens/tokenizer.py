@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..config import TokenizeConfig, config_to_dict
-from ..io import file_sha256, set_aside, text_sha256, write_bytes
+from ..io import file_sha256, remove_stale_temp_files, set_aside, text_sha256, write_bytes
 from .dictfile import CorruptDictionary, dictionary_bytes, read_dictionary_file
 from ..text import HAN
 from .fastcut import cut_text
@@ -151,6 +151,7 @@ class ChineseTokenizer:
         if not tk.initialized:
             self._build_dictionary(tk)
             if built is not None:
+                remove_stale_temp_files(built.parent)  # files a killed run was writing
                 write_bytes(built, dictionary_bytes(tk.FREQ, tk.total, tk.user_word_tag_tab))
         self._jieba = tk
         if self.cfg.pos is not None:

@@ -45,7 +45,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from ...errors import ConfigError, TopicsError
-from ...io import atomic_path, set_aside
+from ...io import atomic_path, remove_stale_temp_files, set_aside
 from ...text import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -227,6 +227,7 @@ class EmbeddingCache:
     def refresh(self) -> None:
         if not self.folder.is_dir():
             return
+        remove_stale_temp_files(self.folder)  # parts a killed run was writing
         for part in sorted(self.folder.glob("part-*.npz")):
             if part.name in self._seen:
                 continue

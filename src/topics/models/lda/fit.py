@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
@@ -29,6 +28,7 @@ import pandas as pd
 
 from ...config import LdaConfig
 from ...errors import InputError
+from ...workers import process_pool, starting_workers
 from .engines import EncodedCorpus, EngineFit, fit_gensim, fit_tomotopy, tomotopy_result
 
 logger = logging.getLogger(__name__)
@@ -228,8 +228,10 @@ def run_parallel(func, arg_list: list[tuple], workers: int) -> list:
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(arg_list)), mp_context=ctx) as pool:
-        futures = [pool.submit(func, *a) for a in arg_list]
+    # workers die with this process (kill -9 included) and leave Ctrl-C to it (topics.workers)
+    with process_pool(min(workers, len(arg_list)), ctx) as pool:
+        with starting_workers():
+            futures = [pool.submit(func, *a) for a in arg_list]
         return [f.result() for f in futures]
 
 def _params(cfg: LdaConfig, k: int, fit: EngineFit) -> dict:
