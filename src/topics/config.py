@@ -172,7 +172,7 @@ class FiguresConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
-    name: str  # run name: results go to <output_dir>/<name>/
+    name: str  # run name, a plain folder name (no slash or backslash, not . or ..): results go to <output_dir>/<name>/
     seed: int = 42  # every stochastic step derives its seed from this one (recorded in run.json)
     # folder that relative paths are taken from; null = the project root (the nearest folder at or above the
     # config file that holds pyproject.toml or .git, else the config file's folder)
