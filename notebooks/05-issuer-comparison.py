@@ -47,7 +47,7 @@ manifest = run(cfg, only=["figures"])  # every stage; each reused when already d
 r = report.load_run(cfg.run_dir)
 m = r.models[model]
 column = cfg.compare.covariates[0]
-labels = dict(zip(m.topics["topic"], m.topics["label"]))
+labels = m.labels()  # one display label per topic: T3 · 经济 发展 改革
 pd.Series(r.stage("compare")["models"][model])
 
 # %% [markdown]

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import shutil
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 from typing import Optional
 
@@ -260,3 +262,35 @@ def build_run(run_dir: Path, k: int = 6, seed: int = 0, two_models: bool = True,
                 for kk in (4, 6, 8, 10) for s in range(3)]
         write_table(pd.DataFrame(rows), run_dir / "lda" / "k_selection.csv")
     return meta
+
+
+# --------------------------------------------------------------------------------------------------
+# Coherence by its definition (reference for the known-answer tests)
+# --------------------------------------------------------------------------------------------------
+EPS = 1e-12  # gensim's epsilon for pairs that never co-occur
+
+
+def windows(texts, size: int) -> list[set]:
+    """Boolean sliding windows (Röder et al. 2015): every run of ``size`` consecutive tokens; a text shorter
+    than ``size`` is one window (an empty text too)."""
+    out = []
+    for t in texts:
+        out += [set(t[i:i + size]) for i in range(len(t) - size + 1)] if len(t) >= size else [set(t)]
+    return out
+
+
+def npmi(x: str, y: str, wins: list[set]) -> float:
+    n = len(wins)
+    px, py = sum(x in w for w in wins) / n, sum(y in w for w in wins) / n
+    pxy = sum(x in w and y in w for w in wins) / n
+    return math.log((pxy + EPS) / (px * py)) / -math.log(pxy + EPS)
+
+
+def ref_npmi(topic, wins) -> float:
+    return float(np.mean([npmi(x, y, wins) for x, y in combinations(topic, 2)]))
+
+
+def ref_cv(topic, wins) -> float:
+    vec = {x: np.array([npmi(x, y, wins) for y in topic]) for x in topic}
+    total = sum(vec.values())
+    return float(np.mean([v @ total / (np.linalg.norm(v) * np.linalg.norm(total)) for v in vec.values()]))

@@ -29,9 +29,9 @@ from topics.figures.plots import (  # noqa: E402
     plot_issuer_differences,
     plot_issuer_effects,
     plot_prevalence_heatmap,
-    topic_name,
     wrap_label,
 )
+from topics.models.result import topic_label  # noqa: E402
 from topics.pipeline import run  # noqa: E402
 
 EXPECTED = [
@@ -95,10 +95,10 @@ def test_pdf_embeds_truetype_and_svg_uses_outlines(sample_run):
 @pytest.mark.slow
 def test_interactive_html_is_offline(sample_run):
     html = (sample_run.run_dir / "figures" / "interactive.html").read_text(encoding="utf-8")
-    # no script is fetched: every <script> is inline (plotly.js itself mentions a CDN only as the
-    # default topojsonURL for geo maps, which these figures do not use)
+    # no script or font is fetched: every <script> is inline and the CJK font is embedded (data: URL)
     assert re.findall(r"<script[^>]*>", html) and not re.search(r"<script[^>]*\ssrc=", html)
-    assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js inline
+    assert not re.search(r"https?://", html.split("<script", 1)[0])  # no remote stylesheet or font
+    assert "@font-face" in html and "data:font/" in html
     assert "科技日报" in html or "\\u79d1\\u6280\\u65e5\\u62a5" in html  # issuer names (JSON-escaped)
 
 
@@ -181,6 +181,7 @@ def test_font_registered_once(journal_font):
     assert Path(found) == path
 
 
-def test_topic_name_and_wrap():
-    assert topic_name(3, "经济 发展 改革 开放") == "T3 经济 发展 改革"
+def test_topic_label_and_wrap():
+    assert topic_label(3, "经济 发展 改革 开放", n_words=3) == "T3 · 经济 发展 改革"
+    assert topic_label(0, "0_黄河_生态文明_保护", n_words=3) == "T0 · 黄河 生态文明 保护"  # BERTopic's number once
     assert wrap_label("民进（内蒙古，推断）") == "民进（内蒙古，\n推断）"

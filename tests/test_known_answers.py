@@ -33,14 +33,13 @@ the mark must go.
 from __future__ import annotations
 
 import math
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import EPS, level_base, ref_cv, ref_npmi, simulate_doc_topics, windows
 from scipy.stats import binom, rankdata
 
-from helpers import level_base, simulate_doc_topics
 from topics.compare.effects import fit_groups, prevalence_table
 from topics.evaluate import coherence, frex_scores, label_topics, lift_scores
 
@@ -122,19 +121,12 @@ def test_label_topics_orders_as_stm_labeltopics():
     assert label_topics(PHI, VOCAB, COUNTS, n=3, min_count=25).loc[1, "lift"].split() == ["财政", "教育", "共同"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ties: stm ranks tied probabilities/exclusivities with data.table::frank's default 'average' rank; "
-    "topics.evaluate._ecdf gives ties the maximum rank (ecdf(x)(x)), so every tied word scores higher"))
 def test_frex_ties_rank_as_stm():
     phi = np.array([[0.40, 0.25, 0.25, 0.05, 0.05],
                     [0.10, 0.20, 0.30, 0.30, 0.10]])
     np.testing.assert_allclose(frex_scores(phi), stm_calcfrex(phi, 0.5), rtol=0, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "word counts: stm labelTopics passes the corpus word counts to calcfrex, which shrinks each word's "
-    "exclusivity towards uniform (js.estimate; a word seen <= 1 time gets 1/K); topics.evaluate.label_topics "
-    "computes FREX without the counts, so a rare but exclusive word ranks high"))
 def test_label_topics_frex_shrinks_rare_words_as_stm():
     phi = np.array([[0.42, 0.30, 0.14, 0.08, 0.06],
                     [0.20, 0.25, 0.27, 0.01, 0.27],
@@ -148,35 +140,6 @@ def test_label_topics_frex_shrinks_rare_words_as_stm():
 # --------------------------------------------------------------------------------------------------
 # NPMI and c_v
 # --------------------------------------------------------------------------------------------------
-EPS = 1e-12
-
-
-def windows(texts, size: int) -> list[set]:
-    """Boolean sliding windows (Röder et al. 2015): every run of ``size`` consecutive tokens; a text shorter
-    than ``size`` is one window (an empty text too)."""
-    out = []
-    for t in texts:
-        out += [set(t[i:i + size]) for i in range(len(t) - size + 1)] if len(t) >= size else [set(t)]
-    return out
-
-
-def npmi(x: str, y: str, wins: list[set]) -> float:
-    n = len(wins)
-    px, py = sum(x in w for w in wins) / n, sum(y in w for w in wins) / n
-    pxy = sum(x in w and y in w for w in wins) / n
-    return math.log((pxy + EPS) / (px * py)) / -math.log(pxy + EPS)
-
-
-def ref_npmi(topic, wins) -> float:
-    return float(np.mean([npmi(x, y, wins) for x, y in combinations(topic, 2)]))
-
-
-def ref_cv(topic, wins) -> float:
-    vec = {x: np.array([npmi(x, y, wins) for y in topic]) for x in topic}
-    total = sum(vec.values())
-    return float(np.mean([v @ total / (np.linalg.norm(v) * np.linalg.norm(total)) for v in vec.values()]))
-
-
 # Five short texts (each one window for both measures): p(a) = p(b) = p(c) = p(d) = 3/5, p(e) = 1/5;
 # p(ab) = p(ac) = p(cd) = 2/5, p(bc) = p(ad) = p(bd) = 1/5, e never co-occurs with a.
 TOY = [["a", "b", "c"], ["a", "b"], ["a", "c", "d"], ["b", "d"], ["c", "d", "e"]]
@@ -226,10 +189,6 @@ def test_sliding_windows_match_the_definition():
     np.testing.assert_allclose(out["c_v_per_topic"], [ref_cv(t, windows(texts, 110)) for t in topics], atol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gensim's WordOccurrenceAccumulator (which topics.evaluate._window_accumulator reproduces exactly) unmarks "
-    "the token leaving the window even when another occurrence of it is still inside, until a new occurrence "
-    "enters: in 'a x a y z b' with windows of 3, 'a' is in 3 windows but counted in 1"))
 def test_sliding_windows_with_repeated_words_match_the_definition():
     texts = [["a", "x", "a", "y", "z", "b"] * 3, ["b", "a", "y", "a", "x"] * 2]
     topics = [["a", "b", "x"], ["a", "y", "z"]]

@@ -239,7 +239,10 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
     topics = tables[TOPICS]
     if "label" not in topics.columns:
-        topics["label"] = topics["topic"].map(lambda t: f"topic {t}")
+        from .models.result import LABEL_WORDS
+
+        words = topics["top_words"] if "top_words" in topics.columns else pd.Series([""] * len(topics))
+        topics["label"] = [" ".join(str(w).split()[:LABEL_WORDS]) for w in words]
     return TopicModelResult(
         model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
@@ -272,6 +275,12 @@ def read_compare_table(run_dir: str | Path, model: Optional[str], name: str,
     """A compare table (``name`` without ``.csv``), or None when the compare stage did not write it."""
     path = compare_dir(run_dir, model) / f"{name}.csv"
     return read_csv(path, stage="compare", text_columns=text_columns) if path.is_file() else None
+
+
+def read_compare_json(run_dir: str | Path, model: Optional[str], name: str) -> Optional[dict]:
+    """A compare JSON file (``name`` without ``.json``), or None when the compare stage did not write it."""
+    path = compare_dir(run_dir, model) / f"{name}.json"
+    return read_json(path, stage="compare") if path.is_file() else None
 
 
 def figures_dir(run_dir: str | Path) -> Path:

@@ -156,6 +156,12 @@ class CompareConfig:
     top_words: int = 10  # distinctive words per issuer per topic (log-odds, informative Dirichlet prior)
     prior_scale: float = 1.0  # prior a_w = prior_scale * topic's word counts over all issuers (Monroe et al. 2008)
     n_documents: int = 3  # representative documents per topic x issuer; nearest other-issuer documents per document
+    # levels (issuers) with fewer documents are pooled into one level "other (N issuers)" (topics.compare.levels).
+    # 1 = none: LDA's posterior intervals cover ~93 % from one document up (benchmarks/min_docs_coverage.py)
+    min_docs: int = 1
+    top_n: Optional[int] = None  # at most this many levels keep their own name (most documents); the rest are pooled
+    # every pair of levels in <col>_differences.csv: auto = only while pairs x (1 - ci) <= 1 (6 levels at ci 0.95)
+    pairwise: Literal["auto", True, False] = "auto"
     latex: bool = True  # also write the main tables as LaTeX (booktabs)
 
 
@@ -167,7 +173,10 @@ class FiguresConfig:
     top_words: int = 8  # words per topic in the top-words panel
     max_topics_per_figure: int = 20  # topics beyond this are split over numbered figures (…_p2)
     heatmap_docs: int = 600  # documents shown in the doc-topic heatmap (sampled evenly within issuers beyond this)
-    interactive: bool = True  # also write figures/interactive.html (plotly, offline: plotly.js inline)
+    # levels (issuers) a figure shows: the ones with most documents; a note names the table holding all of them.
+    # 30 = the most whose similarity matrix fits the 7.2 in page width with its values written in the cells
+    max_levels: int = 30
+    interactive: bool = True  # also write figures/interactive.html (an offline explorer with its CJK font embedded)
 
 
 @dataclass(frozen=True)
@@ -238,9 +247,12 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "compare.top_words": (lambda v: v >= 1, "an int >= 1"),
     "compare.prior_scale": (lambda v: v > 0, "a number > 0"),
     "compare.n_documents": (lambda v: v >= 1, "an int >= 1"),
+    "compare.min_docs": (lambda v: v >= 1, "an int >= 1"),
+    "compare.top_n": (lambda v: v >= 2, "an int >= 2 or null"),
     "figures.top_words": (lambda v: 1 <= v <= 30, "an int in [1, 30]"),
     "figures.max_topics_per_figure": (lambda v: v >= 2, "an int >= 2"),
     "figures.heatmap_docs": (lambda v: v >= 10, "an int >= 10"),
+    "figures.max_levels": (lambda v: 2 <= v <= 120, "an int in [2, 120]"),
     "figures.dpi": (lambda v: v >= 72, "an int >= 72"),
     "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
 }

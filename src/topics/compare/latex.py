@@ -36,20 +36,33 @@ def wide_interval_table(df: pd.DataFrame, column: str, labels: dict, percent: bo
     cell = df.apply(lambda r: f"{r.estimate * f:.1f} [{r.ci_low * f:.1f}, {r.ci_high * f:.1f}]", axis=1)
     wide = df.assign(cell=cell).pivot(index="topic", columns=column, values="cell")
     wide = wide[list(dict.fromkeys(df[column]))]
-    wide.insert(0, "topic", [f"{t}: {labels.get(t, '')}" for t in wide.index])
+    wide.insert(0, "topic", [labels.get(t, f"T{t}") for t in wide.index])
     return wide.reset_index(drop=True)
+
+LEVELS_PER_TABLE = 6  # columns of levels that fit a page width in a booktabs table
+
+
+def _parts(wide: pd.DataFrame, caption: str, label: str) -> str:
+    """One booktabs table per group of :data:`LEVELS_PER_TABLE` level columns (the topic column repeated)."""
+    levels = list(wide.columns[1:])
+    groups = [levels[i:i + LEVELS_PER_TABLE] for i in range(0, len(levels), LEVELS_PER_TABLE)] or [[]]
+    if len(groups) == 1:
+        return to_latex_booktabs(wide, caption, label)
+    return "\n".join(to_latex_booktabs(wide[[wide.columns[0], *g]], f"{caption} (part {i + 1} of {len(groups)})",
+                                        f"{label}-{i + 1}") for i, g in enumerate(groups))
+
 
 def latex_tables(tables: dict, model: str, labels: dict, cfg) -> dict[str, str]:
     col = cfg.covariates[0]
     out = {}
     prev = tables[f"{col}_prevalence"]
-    out[f"{col}_prevalence"] = to_latex_booktabs(
+    out[f"{col}_prevalence"] = _parts(
         wide_interval_table(prev, col, labels), f"{model}: topic prevalence by {col}, % of tokens "
         f"[{cfg.ci:.0%} CI, method of composition, {cfg.draws} draws]", f"tab:{model}-{col}-prevalence")
     diff = tables[f"{col}_differences"]
     rest = diff[diff[f"{col}_b"] == REST].rename(columns={f"{col}_a": col})
     if len(rest):
-        out[f"{col}_differences"] = to_latex_booktabs(
+        out[f"{col}_differences"] = _parts(
             wide_interval_table(rest, col, labels), f"{model}: prevalence of each {col} minus all others, "
             f"percentage points [{cfg.ci:.0%} CI]", f"tab:{model}-{col}-differences")
     return out

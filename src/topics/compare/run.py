@@ -41,8 +41,9 @@ from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
 from .documents import doc_topic_table, nearest_documents
-from .effects import Composition
+from .effects import REST, Composition
 from .latex import latex_tables, to_latex_booktabs
+from .levels import pairwise_on, pool_levels
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +101,33 @@ def _label(table: pd.DataFrame, model: str, labels: dict) -> pd.DataFrame:
 def uncertainty_method(model: str, setting: str) -> str:
     return ("posterior" if model == "lda" else "bootstrap") if setting == "auto" else setting
 
+def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame, dict]:
+    """``docs`` with every categorical covariate's small levels pooled (``compare.min_docs``, ``compare.top_n``;
+    :mod:`topics.compare.levels`); returns (docs, {column: pooling info})."""
+    info = {}
+    for col in cfg.covariates:
+        if col in docs.columns and not pd.api.types.is_numeric_dtype(docs[col]):
+            docs, info[col] = pool_levels(docs, col, cfg.min_docs, cfg.top_n, doc_ids)
+    return docs, info
+
+
+def difference_pairs(fit: Composition, cfg) -> list[tuple[str, str]]:
+    """Each level against all others (three or more levels), plus every pair when :func:`pairwise_on`."""
+    levels = fit.terms
+    pairs = [(lv, REST) for lv in levels] if len(levels) > 2 else []
+    if pairwise_on(cfg.pairwise, len(levels), cfg.ci):
+        pairs += [(levels[i], levels[j]) for i in range(len(levels)) for j in range(i + 1, len(levels))]
+    return pairs
+
+
 def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int,
                   lda_alpha: Optional[float] = None) -> dict:
     """Every comparison table of one model, as {file stem: DataFrame}; ``cfg`` is the CompareConfig, ``run_dir``
     the run whose tokens.jsonl gives the distinctive words (None: no word tables), ``lda_alpha`` the config's
     lda.alpha (fallback when metrics.json does not record alpha)."""
     model, dt = result.model, result.doc_topics
+    raw_docs = docs
+    docs, pooling = pool_covariates(docs, set(dt["doc_id"]), cfg)
     k = result.k
     labels = result.labels()
     method = uncertainty_method(model, cfg.uncertainty)
@@ -121,7 +143,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
         name = "topic_time" if col == tcol and col not in cfg.covariates else f"{col}_prevalence"
         tables[name] = _label(ce.prevalence_table(fit), model, labels)
         if name != "topic_time":
-            tables[f"{col}_differences"] = _label(ce.difference_table(fit), model, labels)
+            tables[f"{col}_differences"] = _label(ce.difference_table(fit, difference_pairs(fit, cfg)), model, labels)
             div = cs.divergence_table(fit)
             tables[f"{col}_divergence"] = _label(div, model, labels)
             tables[f"{col}_clusters"] = cs.cluster_levels(cs.divergence_matrix(div, col))
@@ -132,8 +154,8 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     shown = ("title",) if "title" in docs.columns else ()
     tables["representative_documents"] = _label(
         representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
-    tables["nearest_documents"] = nearest_documents(dt, docs, main, cfg.n_documents)
-    tables["doc_topic_table"] = doc_topic_table(dt, docs, regressors)
+    tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
+    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
     if run_dir is not None and artifacts.tokens_path(run_dir).is_file():
         tables[f"{main}_topic_words"] = _label(
             _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
@@ -142,7 +164,8 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                           "theta_draws": (result.posterior_name if posterior is not None else
                                           "Dirichlet(theta*(n_tokens+alpha_sum))" if method == "posterior" else
                                           "bootstrap within levels + Dirichlet(theta*(n_tokens+1))"), "n_docs": fits[main].n_docs,
-                          "dropped_terms": effects.dropped_terms}
+                          "dropped_terms": effects.dropped_terms, "levels": len(fits[main].terms),
+                          "pairwise": pairwise_on(cfg.pairwise, len(fits[main].terms), cfg.ci), "pooling": pooling}
     return tables
 
 
@@ -185,18 +208,19 @@ def write_comparisons(run_dir: Path, cfg, seed: int, lda_alpha: Optional[float] 
         logger.info("compare %s: %d tables (%s draws, %s)", model, len(tables), cfg.draws,
                     summary["models"][model]["method"])
     if len(models) >= 2:
-        outputs += _write_alignment(run_dir, loaded[models[0]], loaded[models[1]], summary)
+        outputs += _write_alignment(run_dir, loaded[models[0]], loaded[models[1]], summary, seed)
     return {"outputs": outputs, **summary}
 
 
-def _write_alignment(run_dir: Path, a: TopicModelResult, b: TopicModelResult, summary: dict) -> list[str]:
+def _write_alignment(run_dir: Path, a: TopicModelResult, b: TopicModelResult, summary: dict,
+                     seed: int = 0) -> list[str]:
     from .alignment import align_models
 
-    table, long, agreement = align_models(a, b)
+    table, long, agreement = align_models(a, b, seed=seed)
     tex = to_latex_booktabs(
-        table[["topic_a", "label_a", "topic_b", "label_b", "similarity", "doc_correlation"]].round(2),
-        f"Topic alignment {a.model} - {b.model} (Hungarian matching on word-distribution cosine similarity)",
-        "tab:model-alignment")
+        table[["label_a", "label_b", "similarity", "match", "doc_correlation"]].round(2),
+        f"Topic alignment {a.model} - {b.model} (Hungarian matching on word-distribution cosine similarity; "
+        f"a match has similarity above {agreement['match_threshold']:.2f}, the chance level)", "tab:model-alignment")
     summary["agreement"] = agreement
     return [artifacts.write_compare_table(run_dir, None, name, obj) for name, obj in (
         ("model_alignment.csv", table), ("model_similarity.csv", long), ("model_agreement.json", agreement),

@@ -22,7 +22,9 @@ Example
 ...                      topic_terms=pd.DataFrame({"topic": [0], "rank": [1], "term": ["经济"], "weight": [0.1]}),
 ...                      metrics={"k": 1})
 >>> r.k, r.labels()
-(1, {0: '经济 发展'})
+(1, {0: 'T0 · 经济 发展'})
+>>> topic_label(3, "3_黄河_生态文明_保护")  # BERTopic's own naming: the number is not repeated
+'T3 · 黄河 生态文明 保护'
 """
 
 from __future__ import annotations
@@ -33,6 +35,25 @@ from typing import Optional, Sequence
 import pandas as pd
 
 TOPIC_PREFIX = "topic_"
+LABEL_WORDS = 3  # words in a display label
+LABEL_SEPARATOR = " · "
+
+
+def topic_label(topic: int, words: Optional[str] = None, n_words: Optional[int] = None) -> str:
+    """The one display label of a topic, used by every table, figure axis and the page: ``T3 · 经济 发展 改革``.
+
+    ``words`` is the model's label or top words (space- or underscore-separated); a leading copy of the topic
+    number (BERTopic's ``3_黄河_…``) is dropped, and at most ``n_words`` words are kept (None: all). Idempotent: a label
+    that is already a display label comes back unchanged."""
+    head = f"T{int(topic)}"
+    text = "" if words is None or (isinstance(words, float) and words != words) else str(words).strip()
+    if text.startswith(head + LABEL_SEPARATOR) or text == head:
+        return text
+    parts = [w for w in text.replace("_", " ").split() if w]
+    if parts and parts[0] == str(int(topic)):
+        parts = parts[1:]
+    parts = parts[:n_words] if n_words is not None else parts
+    return head + (LABEL_SEPARATOR + " ".join(parts) if parts else "")
 
 
 def topic_columns(table: pd.DataFrame) -> list[str]:
@@ -97,8 +118,12 @@ class TopicModelResult:
         return len(topic_columns(self.doc_topics))
 
     def labels(self) -> dict[int, str]:
-        """topic number -> label."""
-        return dict(zip(self.topics["topic"].astype(int), self.topics["label"].astype(str)))
+        """topic number -> display label (:func:`topic_label` of topics.csv's label, else its top words)."""
+        if "label" in self.topics.columns:
+            words, n = self.topics["label"].tolist(), None
+        else:
+            words, n = self.topics.get("top_words", pd.Series([None] * len(self.topics))).tolist(), LABEL_WORDS
+        return {int(t): topic_label(int(t), w, n) for t, w in zip(self.topics["topic"], words)}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by its file name in the model folder (metrics.json is written separately)."""

@@ -255,6 +255,6 @@ def _topic_tables(model, assigned: np.ndarray, k: int) -> tuple[pd.DataFrame, pd
         for rank, (w, s) in enumerate(words[:TOP_TERMS], 1):
             term_rows.append({"topic": t, "rank": rank, "term": w, "weight": s})
         top = [w for w, _ in words[:10]]
-        topic_rows.append({"topic": t, "label": "_".join([str(t), *top[:3]]), "top_words": " ".join(top),
+        topic_rows.append({"topic": t, "label": " ".join(top[:3]), "top_words": " ".join(top),
                            "size": int(sizes[t]), "prevalence": float(sizes[t] / len(assigned))})
     return pd.DataFrame(topic_rows), pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"])
