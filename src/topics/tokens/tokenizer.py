@@ -141,6 +141,8 @@ class ChineseTokenizer:
         logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG
         tk = jieba.Tokenizer()
         built = self.dictionary_path
+        if built is not None:
+            remove_stale_temp_files(built.parent)  # files a killed run was writing
         if built is not None and built.is_file():
             try:
                 tk.FREQ, tk.total, tk.user_word_tag_tab = read_dictionary_file(built)
@@ -151,7 +153,6 @@ class ChineseTokenizer:
         if not tk.initialized:
             self._build_dictionary(tk)
             if built is not None:
-                remove_stale_temp_files(built.parent)  # files a killed run was writing
                 write_bytes(built, dictionary_bytes(tk.FREQ, tk.total, tk.user_word_tag_tab))
         self._jieba = tk
         if self.cfg.pos is not None:
