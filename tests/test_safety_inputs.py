@@ -197,7 +197,6 @@ def test_a_huge_one_line_file_is_read_in_a_few_times_its_size(tmp_path, codec):
     assert int(grown) < 6 * big.stat().st_size, f"peak grew by {int(grown) / 1e6:.0f} MB"
 
 
-@pytest.mark.xfail(reason="segmenter rewrite", strict=False)
 def test_one_ad_phrase_does_not_drop_a_one_line_file(tmp_path):
     one_line = "".join(line.strip() for line in SAMPLE_FILES[0].read_text(encoding="utf-8").split("\n"))
     middle = one_line.index("。", len(one_line) // 2) + 1
