@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,10 +107,25 @@ def test_ctrl_c_during_tokenize_prints_one_line(tmp_path):
     proc.wait(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest[-3000:]
-    assert [line for line in rest.splitlines() if line.strip()] == [
+    log_line = re.compile(r"^\d\d:\d\d:\d\d ")  # the run's progress lines (time-stamped) aside
+    assert [line for line in rest.splitlines() if line.strip() and not log_line.match(line)] == [
         "interrupted: completed stages are kept; rerun the same command to resume"]
     assert survivors(kids) == []
     assert [p.name for p in (tmp_path / "results" / "x").glob(".*.tmp")] == []
+
+
+def test_a_ctrl_c_while_workers_start_is_not_lost():
+    # Finding 10, found again under load: the parent ignored SIGINT while its workers started, so a Ctrl-C in
+    # that window was dropped and the run went on to exit 0. Blocked instead, it is raised when they are up.
+    from topics.workers import starting_workers
+
+    reached_end_of_block = False
+    with pytest.raises(KeyboardInterrupt):
+        with starting_workers():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # a blocked signal waits
+            reached_end_of_block = True
+    assert reached_end_of_block
 
 
 def test_two_concurrent_runs_of_one_config_both_succeed_with_identical_tables(tmp_path):

@@ -7,8 +7,9 @@ Every pool the pipeline starts (tokenizer workers, LDA chains) runs :func:`init_
 * it ignores SIGINT: a terminal's Ctrl-C reaches the whole process group, and only the parent reacts (one
   line, no traceback from each worker); SIGTERM is back to its default (die).
 
-The parent side: :func:`starting_workers` ignores SIGINT while workers start (a spawned worker inherits that
-before Python runs its initializer), :func:`process_pool` is a ``ProcessPoolExecutor`` that terminates its
+The parent side: :func:`starting_workers` holds SIGINT back while workers start (a worker inherits it
+blocked until its initializer ignores it; in the parent a Ctrl-C meanwhile is raised once the workers are
+up, never lost), :func:`process_pool` is a ``ProcessPoolExecutor`` that terminates its
 workers on any exception (Ctrl-C, SIGTERM, an error) instead of waiting for running chains, and
 :func:`stop_on_sigterm` (installed by the CLI) turns SIGTERM into :class:`Terminated`, so pools close and
 temporary files are removed as after Ctrl-C.
@@ -29,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
@@ -50,23 +52,37 @@ def die_with_parent(parent_pid: int) -> None:
 
 def init_worker(parent_pid: int) -> None:
     """Initializer of every worker process: die with the parent, leave Ctrl-C to it, default SIGTERM."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the start is discarded here
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by starting_workers in the parent
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent_pid)
 
 
 @contextlib.contextmanager
-def starting_workers() -> Iterator[None]:
-    """Ignore SIGINT while worker processes are created (they inherit it); restore the handler after."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: signals are not ours to change
+def starting_workers(spawn: bool = False) -> Iterator[None]:
+    """While worker processes are created, a Ctrl-C is held back and raised when they are up, never lost.
+
+    SIGINT is blocked in this thread, so the workers (forked or spawned from it) start with it blocked until
+    their initializer ignores it; a SIGINT that the kernel hands to another thread of this process (numpy's,
+    tomotopy's) is recorded by a temporary handler. ``spawn``: start multiprocessing's resource tracker first
+    (it unblocks SIGINT itself when it starts)."""
+    if threading.current_thread() is not threading.main_thread():  # signals are the main thread's business
         yield
         return
+    if spawn:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

@@ -91,7 +91,7 @@ def _spawn_pool(processes: int, tok: ChineseTokenizer):
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        with starting_workers():  # a Ctrl-C while they start reaches the parent only
+        with starting_workers(spawn=True):  # a Ctrl-C while they start reaches the parent only
             return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker,
                                                              initargs=(tok, os.getpid()))
     finally:
