@@ -1,9 +1,9 @@
-"""The evidence behind BOM-less UTF-16 detection (``topics.ingest.readers.bomless_utf16``), on held-out text.
+"""The evidence behind BOM-less UTF-16 detection (``topics.ingest.utf16.bomless_utf16``), on held-out text.
 
 For every document of the sample corpus, the central reports, THUCNews and the first 2,000 XWLB stories:
 
 * true UTF-16 (LE and BE, no byte-order mark): the share of decoded characters that belong to Chinese text
-  (``_CHINESE_TEXT_NOT_RE``), and whether the detector accepts it with the right codec (it is only tried on
+  (``CHINESE_TEXT_NOT_RE``), and whether the detector accepts it with the right codec (it is only tried on
   data holding a NUL byte: a text without a single ASCII character or line break is counted apart);
 * the same text as UTF-8 and as GB18030, cut to an even length and misread as UTF-16: the share (when the
   strict decode succeeds at all), and whether the detector (wrongly) accepts it;
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 CORPORA = ROOT.parent / "shared" / "corpora"
 
-from topics.ingest.readers import _CHINESE_TEXT_NOT_RE, bomless_utf16  # noqa: E402
+from topics.ingest.utf16 import CHINESE_TEXT_NOT_RE, bomless_utf16  # noqa: E402
 from topics.text import count_chars  # noqa: E402
 
 
@@ -50,7 +50,7 @@ def documents(corpora: Path):
 
 
 def share(text: str) -> float:
-    return 1 - count_chars(_CHINESE_TEXT_NOT_RE, text) / max(1, len(text))
+    return 1 - count_chars(CHINESE_TEXT_NOT_RE, text) / max(1, len(text))
 
 
 def even(data: bytes) -> bytes:
