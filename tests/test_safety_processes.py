@@ -96,8 +96,10 @@ def test_ctrl_c_during_tokenize_prints_one_line(tmp_path):
                                    "cache_dir": str(tmp_path / "cache"),
                                    "corpus": {"path": str(big_table(tmp_path / "big.jsonl", 3_000_000))},
                                    "tokenize": {"workers": 2, "cache": False}}), encoding="utf-8")
+    # as from a terminal: SIGINT at its default (a job started with & from a script inherits it ignored)
     proc = subprocess.Popen([sys.executable, "-m", "topics.cli", "run", str(cfg), "--stages", "tokenize"], cwd=ROOT,
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     for line in proc.stderr:
         if "stage tokenize: running" in line:
             break
