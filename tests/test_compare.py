@@ -8,6 +8,7 @@ session's real run (LDA and BERTopic on the sample corpus).
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -346,7 +347,8 @@ def test_real_lda_comparison_on_sample(sample_run):
     assert len(words) > 0 and words["term"].str.contains(HAN_RE.pattern).mean() > 0.9
     lda = summary["models"]["lda"]
     assert lda["method"].startswith("cluster bootstrap")
-    assert "doc_posterior.parquet" in lda["evidence"] and "parts.parquet" in lda["evidence"]  # the model's own
+    # the model's own posterior (per unit: the default segment.unit is chunk) and its parts
+    assert re.search(r"(doc|unit)_posterior\.parquet", lda["evidence"]) and "parts.parquet" in lda["evidence"]
     assert "parts.parquet" in summary["models"]["bertopic"]["evidence"]
     near = pd.read_csv(comp / "nearest_documents.csv")
     assert (near["issuer"] != near["neighbor_issuer"]).all()

@@ -36,7 +36,7 @@ from topics.pipeline import run  # noqa: E402
 
 EXPECTED = [
     "{m}_issuer_prevalence_heatmap", "{m}_issuer_effects", "{m}_issuer_differences", "{m}_topic_words",
-    "{m}_issuer_similarity", "{m}_doc_topics_by_issuer", "{m}_prevalence_over_time",
+    "{m}_issuer_similarity", "{m}_doc_topics_by_issuer",
 ]
 
 
@@ -55,6 +55,9 @@ def test_every_figure_in_every_format(sample_run):
     assert sorted(formats) == ["pdf", "png", "svg"]
     names = [e.format(m=m) for m in ("lda", "bertopic") for e in EXPECTED] + ["lda_k_selection", "model_alignment"]
     assert sorted(summary["figures"]) == sorted(names)
+    # each sample issuer publishes in one year (year nested in issuer): no trend figure, and the record says why
+    assert sorted(s["figure"] for s in summary["skipped"]) == ["bertopic_prevalence_over_time", "lda_prevalence_over_time"]
+    assert all(s["reason"] for s in summary["skipped"])
     for name in names:
         for fmt in formats:
             path = run_dir / "figures" / f"{name}.{fmt}"
@@ -97,7 +100,8 @@ def test_interactive_html_is_offline(sample_run):
     html = (sample_run.run_dir / "figures" / "interactive.html").read_text(encoding="utf-8")
     # no script or font is fetched: every <script> is inline and the CJK font is embedded (data: URL)
     assert re.findall(r"<script[^>]*>", html) and not re.search(r"<script[^>]*\ssrc=", html)
-    assert not re.search(r"https?://", html.split("<script", 1)[0])  # no remote stylesheet or font
+    # no remote stylesheet or font (an SVG namespace name, xmlns="http://www.w3.org/2000/svg", fetches nothing)
+    assert not re.search(r"https?://", re.sub(r'xmlns(:\w+)?="[^"]*"', "", html.split("<script", 1)[0]))
     assert "@font-face" in html and "data:font/" in html
     assert "科技日报" in html or "\\u79d1\\u6280\\u65e5\\u62a5" in html  # issuer names (JSON-escaped)
 

@@ -14,6 +14,7 @@ resembles). The ``str -> str`` cleaning they run on lives in :mod:`topics.text`.
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 from .text import (  # noqa: F401  (segment.py reads these through this module)
     BOOKMARK_RE,
@@ -40,7 +41,18 @@ ENUM_RE = re.compile(
     rf"|[{_NUM}](是|要|在)[^，。]{{0,2}})"
 )
 PAYWALL_RE = re.compile(r"^#{2,}\s*paid\w*\s*#{2,}$", re.I)
-AD_RE = re.compile(r"【哒哒|哒哒素材库|哒哒代笔|svip会员")
+
+
+def hint_words(name: str) -> tuple[str, ...]:
+    """Optional hint list ``topics/data/segment/<name>.txt`` (publishers, ad markers, known sources): one entry
+    per line, ``#`` starts a comment.  Hints make a rule more precise; no rule needs them."""
+    text = resources.files("topics").joinpath("data", "segment", f"{name}.txt").read_text(encoding="utf-8")
+    return tuple(x for x in (ln.split("#", 1)[0].strip() for ln in text.splitlines()) if x)
+
+
+AD_RE = re.compile("|".join(re.escape(w) for w in hint_words("ads")))
+# Genre nouns that end headlines of speeches, reports and documents (…上的讲话, …情况汇报): optional hints.
+GENRE_END_RE = re.compile("(" + "|".join(re.escape(w) for w in hint_words("genres")) + ")$")
 MARKER_RE = re.compile(r"^[（(]\s*(上接|接上|下转|转下|转第|接第)\s*([^（）()]{0,12})[）)]$")
 SOURCE_END_RE = re.compile(r"^[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
 AUTHOR_SOURCE_RE = re.compile(r"^[（(](作者[^（）()]+)[）)]\s*[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
@@ -84,8 +96,9 @@ MASTHEAD_RE = re.compile(
     r"^(主\s*管|主\s*办|编委|编\s*委|总\s*编|副\s*总\s*编|主\s*编|责任编辑|执行编辑|美术编辑|编辑出版|出\s*版|地\s*址|"
     r"邮\s*编|电\s*话|传\s*真|准印证|刊\s*号|国内统一|内部资料|欢\s*迎\s*来\s*稿|电子信箱|投稿邮箱|网\s*址|印刷|发送范围|发行)"
 )
-# Known source names (for 来源：X glued to the body without a separator), then generic shapes.
-KNOWN_SOURCES = ("人民网－人民日报", "人民网-人民日报", "新华社", "人民日报", "中国民主促进会官网", "内蒙古日报", "求是网", "学习时报", "光明日报")
+# Known source names (for 来源：X glued to the body without a separator; package data hints, longest first),
+# then generic shapes.
+KNOWN_SOURCES = tuple(sorted(hint_words("sources"), key=len, reverse=True))
 _GENERIC_SOURCE_RE = re.compile(
     r"^(《[^》]{1,20}》(?:\s?\d{4}\s?/\s?\d{1,2}|\d{4}年第\d+期)?"
     r"|[\u4e00-\u9fff]{1,10}?(?:日报|晚报|时报|官网|网|杂志|客户端|公众号|电视台|通讯社|新华社))"

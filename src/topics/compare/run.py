@@ -129,7 +129,8 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
             continue
         tables[f"{col}_prevalence"] = _label(part["prevalence"], model, labels)
         if part["differences"] is None:
-            notes.append(f"{col} has one level: no differences, divergence or clusters for it (they need two)")
+            notes.append(f"{col} has one group ({part['draws'].levels[0]!r}): its differences, divergence and "
+                         "clusters are skipped (they need two groups)")
             continue
         if len(part["differences"]):
             tables[f"{col}_differences"] = _label(part["differences"], model, labels)

@@ -3,7 +3,8 @@
 Rules R1-R14 of the seed notes (``shared/seeds-structure.md`` section 7), in four steps:
 
 1. every raw line is cleaned (:func:`topics.clean.clean_line`) and classified; page furniture is dropped
-   and counted in ``dropped``: page banners, TOC and masthead, photo captions, paywall markers, ads,
+   and counted in ``dropped``: page banners, page numbers and running heads (short lines recurring in the
+   file), TOC and masthead, photo captions, paywall markers, ads,
    duplicated pull-quote bullets (``·`` lines repeating a body sentence); continuation markers
    (``（上接第一版）``), source lines and credits become metadata;
 2. hard-wrapped lines are re-joined into paragraphs from punctuation, line width (the local column width,

@@ -128,12 +128,16 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
                 if cur is None or cur.closed:
                     new()
             elif titles and (bylines or (nxt is not None and nxt.kind == "source_start")):
-                if not cur.titles and cur.unterminated():  # headline printed inside its own article (001 法院)
+                if not cur.titles and cur.unterminated():  # a headline printed inside its own article
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and not strong and k == "short" and cur.body and cur.body[-1].kind in ("para", "closing")
-                  and nxt is not None and nxt.kind not in _TAIL):  # (a short line above a date signs the text)
+            elif (titles and (not strong or len(titles) >= 2) and k == "short" and cur.body
+                  and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
+                  and nxt is not None and nxt.kind not in _TAIL):
+                # a short line after a finished paragraph opens the next article where the file has no
+                # delimiters; where it has them, a kicker + headline (two stacked lines) still does (a
+                # sub-heading is one line).  (A short line above a date signs the text.)
                 new()
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
@@ -178,7 +182,7 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
 def _reclaim_tail(y: Art, x: Art) -> bool:
     """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone
     and the text from that join on reads like ``y`` rather than ``x``, that tail belongs to ``y`` (two columns
-    extracted interleaved, 001 徐川/吕永祥)."""
+    extracted interleaved)."""
     for bi, u in enumerate(x.body):
         for at in u.weak:
             head, tail = split_unit(u, at)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from topics import clean as C
 
-from .lines import Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_inline_captions, read_lines, text_lines
+from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_page_furniture, drop_inline_captions, read_lines, text_lines
 from .units import Unit, build_units
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
 
@@ -91,7 +91,7 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
         a.continued_from or art.title is None or a.headless
         or (bookmarks and a.titles and not any(u.title_mark for u in a.titles))  # a headline cut at the front
         or re.match(r"^([二三四五六七八九十]+、|[（(][二三四五六七八九十][）)])", first)  # an excerpt
-        or any(not C.is_terminated(p) and (C.text_width(p) > 60 or re.search("[。！？]", p)) for p in art.paragraphs)
+        or any(not C.is_terminated(p) and (C.text_width(p) > HEADLINE_MAX or re.search("[。！？]", p)) for p in art.paragraphs)
     )  # the last test: a paragraph cut off in the source (not a heading: it is long or holds a full stop)
     return art
 
@@ -111,6 +111,7 @@ def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = Tr
     drop_banner(lines, dropped, layout["column"])
     for ln in text_lines(lines):
         ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+    drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from topics import clean as C
 
-from .lines import RawLine, hard_start, text_lines
+from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, text_lines
 
 
 @dataclass
@@ -49,10 +49,11 @@ def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
     """Width of a full line around line k: the local median in a column layout or in a run of narrow lines
     (a narrow text box), else the file's dominant width of cut lines (the first visual lines of a DOCX)."""
     if layout["column"]:
-        ws = [t.width for t in tl[max(0, k - 8): k + 9] if 6 <= t.width <= 40]
+        col = layout["column_width"]
+        ws = [t.width for t in tl[max(0, k - 8): k + 9] if col / 3 <= t.width <= 1.5 * col]
         return median(ws) if len(ws) >= 5 else None
     for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):  # a narrow box: 7 lines of one width, mostly cut
-        narrow = [t.width for t in win if t.width <= 40]
+        narrow = [t.width for t in win if t.width <= HEADLINE_WIDE]
         if (len(win) == 7 and len(narrow) >= 6 and max(narrow) - median(narrow) <= 3
                 and sum(not C.is_terminated(t.text) for t in win) >= 4):
             return median(narrow)
@@ -65,6 +66,17 @@ _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户�
 _STRONG, _WEAK = 2, 1
 
 
+def _same_measure(tl: list[RawLine], k: int) -> bool:
+    """Lines k and k+1 are set to one measure (within a hanging mark) and the line after k+1 is too or k+1
+    ends a sentence: full lines of one paragraph, whatever the paragraph's width (a layout that changes
+    width from paragraph to paragraph has no file-wide column)."""
+    a, b = tl[k], tl[k + 1]
+    if abs(a.width - b.width) > 1 or a.width < 6:
+        return False
+    return k + 2 >= len(tl) or C.ends_sentence(b.text) or abs(tl[k + 2].width - b.width) <= 1 or (
+        C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
@@ -74,7 +86,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     line, nxt = tl[k], tl[k + 1]
     a, b = line.text, nxt.text
     ref = _full_width(tl, k, layout)
-    full = ref is not None and line.width >= ref - (4.0 if first and layout["column"] else 2.5)
+    # a full line fills the column; a line opening a block and clearly wider than the column is not a column
+    # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
+    full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
+        not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
     if line.special or line.end_mark or (line.title_mark and not full) or hard_start(nxt):
         return 0
 
@@ -83,27 +98,33 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
 
     if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
         return _STRONG
+    if first and (k == 0 or C.is_terminated(tl[k - 1].text) and short(tl[k - 1])) and C.GENRE_END_RE.search(
+            a) and not re.search(r"[，。；、！？,;]", a):
+        return 0  # a block named by its genre (…上的讲话, …情况汇报) after a paragraph's last line: a headline
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)):  # headline, byline | body
         return 0
     if C.split_trailing_credit(a):
         return 0
-    if layout["indent"] == "paragraph" and indented and not (
-            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent)):  # a headline
+    if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
+            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent or (
+                _shortish(tl[k + 2]) and (k + 3 == len(tl) or tl[k + 3].indent)))):
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
-    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow box (001 l.331)
-        return _STRONG if full and not layout["column"] else 0
-    if layout["nowrap"]:
+    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
+        return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
+    # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
+    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
-            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full):
+            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
+            _same_measure(tl, k) and not (first and not re.search(r"[，。；、！？,;]", a)))):
         return _STRONG
-    if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
+    if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
     return 0
 
@@ -141,7 +162,7 @@ def _unit_kind(u: Unit) -> str:
     if t.startswith("——") and C.text_width(t) <= 70:
         return "subtitle"
     if C.starts_enumerated(t):
-        return "heading" if C.text_width(t) <= 60 else "para"
+        return "heading" if C.text_width(t) <= HEADLINE_MAX else "para"
     strength = C.byline_strength(t)
     if strength == 2:
         return "byline"

@@ -1,0 +1,246 @@
+"""Article segmentation benchmark (issue 14): article F1, noise left in documents, mid-sentence breaks.
+
+Cases (truth known line by line, see ``segcases.py`` and ``segsynth.py``):
+
+* ``original``: the five sample files against the hand-checked gold in ``benchmarks/data/segmentation_gold``;
+* ``retypeset``: each sample file re-typeset at widths 14, 18, 22, 26, 30, 40 and at a random width per
+  paragraph (kinsoku, lines ending in 。 inside paragraphs, random blank lines);
+* ``heldout`` (and, with ``--train-pages``, ``train``): synthetic pages (``seglayouts.py``) from ``../shared/corpora/`` (新闻联播
+  stories, central reports) in layout families; held-out families are never used to tune or train.
+
+Scores per case:
+
+* article F1: a predicted article matches a true one when their shared lines hold >= 80 % of the characters of
+  each (lines weighted by length, so a headline does not count as much as a 600-character paragraph; noise
+  lines are left out of both sides, they are scored below); ``titles``: share of matched articles whose title
+  is right;
+* noise: page-furniture lines (TOC, masthead, banners, page numbers, running heads, ads, captions, duplicated
+  pull quotes) whose text shows up in the documents more often than in the true text; ``noise_pct`` = such
+  lines per 100 true document lines; ``noise_leaked`` / ``noise_lines`` for the count;
+* ``mid_per_10k``: document paragraphs that end inside a true paragraph without a sentence end, per 10,000
+  characters of output (``split_at_sentence``: ends at a sentence end inside a true paragraph; ``merged``: true
+  paragraph ends lost).
+
+Prints one JSON object and a markdown table.  The synthetic part skips (with a message) when the corpora are
+absent.  Run under the CPU lock:
+
+    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/segmentation.py
+    flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/segmentation.py --segmenter /tmp/old/old_segment.py
+
+``--segmenter FILE`` benchmarks another implementation (a module file with ``segment_file``), e.g. the
+segmenter before issue 14, extracted with ``git show``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from segcases import SAMPLES, Case, retypeset, sample_case  # noqa: E402
+
+from topics.clean import clean_line, strip_end_mark  # noqa: E402
+
+WIDTHS = (14, 18, 22, 26, 30, 40)
+_SENT_END = "。！？!?…"
+_CLOSERS = "”’）)」』】》"
+
+
+def norm(s: str | None) -> str:
+    return re.sub(r"\s+", "", strip_end_mark(clean_line(s or "")))
+
+
+def _ends_sentence(s: str) -> bool:
+    s = s.rstrip(_CLOSERS)
+    return bool(s) and s[-1] in _SENT_END
+
+
+def load_segmenter(path: str | None):
+    if not path:
+        from topics.segment import segment_file
+
+        return segment_file
+    path = Path(path).resolve()
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = mod
+    spec.loader.exec_module(mod)
+    return mod.segment_file
+
+
+def score(case: Case, result) -> dict:
+    lines = case.lines
+    noise = case.noise()
+    weight = {n: max(1, len(norm(lines[n - 1]))) for n in case.labels}
+    gold = [set(a) for a in case.articles()]
+    pred = []
+    for art in result.articles:
+        nos = {n for s, e in art.lines for n in range(s, e + 1) if n in case.labels and n not in noise}
+        pred.append(nos)
+    pairs = []
+    for gi, g in enumerate(gold):
+        wg = sum(weight[n] for n in g)
+        for pi, p in enumerate(pred):
+            ov = sum(weight[n] for n in g & p)
+            if ov and ov >= 0.8 * wg and ov >= 0.8 * sum(weight[n] for n in p):
+                pairs.append((ov, gi, pi))
+    used_g, used_p, matches = set(), set(), []
+    for ov, gi, pi in sorted(pairs, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi), used_p.add(pi)
+            matches.append((gi, pi))
+    n_gold, n_pred = len(gold), len(pred)
+    f1 = 2 * len(matches) / (n_gold + n_pred) if n_gold + n_pred else 1.0
+    titles_ok = sum(norm(case.titles[gi]) == norm(result.articles[pi].title) for gi, pi in matches)
+
+    out_paras = [norm(p) for a in result.articles for p in a.paragraphs]
+    out_hay = "\n" + "\n".join([norm(a.title) for a in result.articles if a.title] + out_paras) + "\n"
+    true_paras = [norm(p) for p in case.paragraphs()]
+    true_hay = "\n" + "\n".join([norm(t) for t in case.titles if t] + true_paras) + "\n"
+    text_lines = sorted(n for n in case.labels if n not in noise)
+    leaked = 0
+    for n in sorted(noise):
+        x = norm(lines[n - 1])
+        if not x:
+            continue
+        if len(x) >= 8:
+            patterns = [x]
+        else:
+            prev = next((norm(lines[m - 1])[-4:] for m in reversed(text_lines) if m < n), "")
+            nxt = next((norm(lines[m - 1])[:4] for m in text_lines if m > n), "")
+            patterns = ["\n" + x + "\n", prev + x, x + nxt]
+        if any(p and out_hay.count(p) > true_hay.count(p) for p in patterns):
+            leaked += 1
+
+    true_text = "\n" + "\n".join(true_paras) + "\n"
+    mid = split = unmatched = 0
+    for p in out_paras:
+        tail = p[-8:]
+        if not tail:
+            continue
+        hits = [m.end() for m in re.finditer(re.escape(tail), true_text)]
+        if not hits:
+            unmatched += 1
+        elif any(true_text[h] == "\n" for h in hits):
+            continue
+        elif _ends_sentence(p):
+            split += 1
+        else:
+            mid += 1
+    out_text = "\n".join(out_paras) + "\n"
+    merged = 0
+    for q in true_paras:
+        tail = q[-8:]
+        hits = [m.end() for m in re.finditer(re.escape(tail), out_text)] if tail else []
+        if hits and not any(out_text[h] == "\n" for h in hits):
+            merged += 1
+    chars = sum(len(p) for p in out_paras)
+    n_doc_lines = sum(len(a) for a in gold)
+    return {
+        "case": case.name, "family": case.family, "split": case.split, "gold": n_gold, "pred": n_pred,
+        "matched": len(matches), "f1": round(f1, 4), "titles": round(titles_ok / max(1, len(matches)), 4),
+        "noise_lines": len(noise), "noise_leaked": leaked, "doc_lines": n_doc_lines,
+        "noise_pct": round(100 * leaked / max(1, n_doc_lines), 3),
+        "chars": chars, "mid": mid, "mid_per_10k": round(1e4 * mid / max(1, chars), 3),
+        "split_at_sentence": split, "merged": merged, "unmatched_tails": unmatched,
+        "lines_ending_in_stop_inside_paragraph": case.info.get("stops_inside", None),
+    }
+
+
+def stops_inside(case: Case) -> int:
+    """Lines that end in 。！？ but do not end their paragraph (the hard case for re-flowing)."""
+    n = 0
+    for role, nos in case.blocks().values():
+        if role in ("para", "heading"):
+            n += sum(_ends_sentence(case.lines[k - 1].strip()) for k in nos[:-1])
+    return n
+
+
+def pooled(rows: list[dict]) -> dict:
+    g, p, m = (sum(r[k] for r in rows) for k in ("gold", "pred", "matched"))
+    leaked, doc_lines = sum(r["noise_leaked"] for r in rows), sum(r["doc_lines"] for r in rows)
+    chars, mid = sum(r["chars"] for r in rows), sum(r["mid"] for r in rows)
+    return {"cases": len(rows), "gold": g, "pred": p, "f1": round(2 * m / max(1, g + p), 4),
+            "min_case_f1": min(r["f1"] for r in rows), "noise_pct": round(100 * leaked / max(1, doc_lines), 3),
+            "noise_leaked": leaked, "noise_lines": sum(r["noise_lines"] for r in rows),
+            "mid_per_10k": round(1e4 * mid / max(1, chars), 3), "mid": mid,
+            "titles": round(sum(r["titles"] * r["matched"] for r in rows) / max(1, m), 4)}
+
+
+def build_cases(args) -> list[Case]:
+    cases = [sample_case(s) for s in SAMPLES]
+    originals = list(cases)
+    for k, case in enumerate(originals):
+        for w in list(WIDTHS) + [None]:
+            cases.append(retypeset(case, w, seed=args.seed * 1000 + k * 10 + (w or 0)))
+    if not args.no_synthetic:
+        import seglayouts
+        import segsynth
+
+        if not segsynth.corpora_available():
+            print(f"segmentation: synthetic pages skipped, corpora not found in {segsynth.CORPORA}", file=sys.stderr)
+        else:
+            cases += seglayouts.pages("heldout", args.pages, seed=args.seed)
+            if args.train_pages:
+                cases += seglayouts.pages("train", args.train_pages, seed=args.seed + 1)
+    for c in cases:
+        c.info["stops_inside"] = stops_inside(c)
+    return cases
+
+
+def markdown(rows: list[dict], summary: dict) -> str:
+    out = ["| case | split | gold | pred | F1 | titles | noise % | mid/10k | 。-ends inside ¶ |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["split"] in ("original", "retypeset"):
+            out.append(f"| {r['case']} | {r['split']} | {r['gold']} | {r['pred']} | {r['f1']:.3f} | {r['titles']:.2f} | "
+                       f"{r['noise_pct']:.2f} | {r['mid_per_10k']:.2f} | {r['lines_ending_in_stop_inside_paragraph']} |")
+    out += ["", "| group | cases | gold | pred | pooled F1 | min case F1 | titles | noise % | mid/10k |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for name, s in summary.items():
+        out.append(f"| {name} | {s['cases']} | {s['gold']} | {s['pred']} | {s['f1']:.3f} | {s['min_case_f1']:.3f} | "
+                   f"{s['titles']:.2f} | {s['noise_pct']:.2f} | {s['mid_per_10k']:.2f} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--segmenter", help="a module file with segment_file (default: topics.segment)")
+    ap.add_argument("--pages", type=int, default=12, help="synthetic pages per held-out family")
+    ap.add_argument("--train-pages", type=int, default=0, help="also score N pages per training family")
+    ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--no-synthetic", action="store_true")
+    ap.add_argument("--json", help="also write the JSON here")
+    args = ap.parse_args(argv)
+    segment_file = load_segmenter(args.segmenter)
+    cases = build_cases(args)
+    rows, t0 = [], time.perf_counter()
+    for case in cases:
+        result = segment_file(case.text, source_file=case.name)
+        rows.append(score(case, result))
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["split"], []).append(r)
+        if r["split"] == "retypeset":
+            groups.setdefault("retypeset@" + r["case"].split("@")[1], []).append(r)
+        if r["split"] in ("train", "heldout"):
+            groups.setdefault(f"{r['split']}:{r['family']}", []).append(r)
+    summary = {k: pooled(v) for k, v in groups.items()}
+    report = {"segmenter": args.segmenter or "topics.segment", "seconds": round(time.perf_counter() - t0, 1),
+              "summary": summary, "cases": rows}
+    text = json.dumps(report, ensure_ascii=False, indent=1)
+    print(text)
+    print(markdown(rows, summary))
+    if args.json:
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
