@@ -310,7 +310,7 @@ def test_process_pool_gives_the_tokens_of_one_process(tmp_path, sample_texts):
     pooled_tok = ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=tmp_path)
     pooled, stats = tokenize_texts(sample_texts, pooled_tok, workers=2)
     assert stats["workers"] == 2 and pooled_tok._jieba is None
-    assert len(list((tmp_path / "jieba").glob("dict-*.pickle"))) == 1
+    assert len(list((tmp_path / "jieba").glob("dict-*.json"))) == 1
     single, _ = tokenize_texts(sample_texts, ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=tmp_path), workers=1)
     assert pooled == single and sum(map(len, single)) > 10_000
 
@@ -334,8 +334,8 @@ def test_pool_from_a_script_without_main_guard(tmp_path):
 
 
 def test_built_dictionary_cache_gives_the_same_tokenizer(tmp_path, sample_texts):
-    built = ChineseTokenizer(TokenizeConfig(), cache_dir=tmp_path).load()  # builds and writes dict-<hash>.pickle
-    assert len(list((tmp_path / "jieba").glob("dict-*.pickle"))) == 1
+    built = ChineseTokenizer(TokenizeConfig(), cache_dir=tmp_path).load()  # builds and writes dict-<hash>.json
+    assert len(list((tmp_path / "jieba").glob("dict-*.json"))) == 1
     loaded = ChineseTokenizer(TokenizeConfig(), cache_dir=tmp_path).load()  # loads it
     assert loaded._jieba.FREQ == built._jieba.FREQ and loaded._jieba.total == built._jieba.total
     assert loaded(sample_texts[1]) == built(sample_texts[1])

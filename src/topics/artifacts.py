@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from .errors import InputError
-from .io import iter_jsonl, write_json, write_table, write_text
+from .io import iter_jsonl, original_cell, write_json, write_table, write_text
 
 if TYPE_CHECKING:  # pandas is imported where used: tokenizer worker processes import this module without it
     import pandas as pd
@@ -68,6 +68,9 @@ META_SUFFIX = ".meta.json"  # <table>.meta.json next to a compare table: its met
 DESIGN_CHECKS = "design_checks"  # <model>/compare/design_checks.json: the comparison's design findings
 FIGURES = "figures"
 RUN_JSON = "run.json"
+# Written by topics into every run folder it creates (it refuses to write into a folder without one), and
+# locked (fcntl) while a run works there: see topics.pipeline.rundir.
+RUN_MARKER = ".topics-run"
 
 # Columns read as text whatever they hold (ids and words: "007" and "NA" stay as written).
 TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "top_issuer", "token", "term", "label", "title", "neighbor_doc_id",
@@ -94,8 +97,22 @@ def read_csv(path: str | Path, stage: str = "corpus", text_columns: tuple[str, .
     if not path.is_file():
         raise _missing(path, stage)
     as_text = {c: str for c in (*TEXT_COLUMNS, *text_columns)}
-    usecols = (lambda c: c in set(columns)) if columns is not None else None
-    return pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""], usecols=usecols)
+    usecols = (lambda c: original_cell(c) in set(columns)) if columns is not None else None
+    df = pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""], usecols=usecols)
+    return _original_cells(df)
+
+
+def _original_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo the ``'`` that :func:`topics.io.write_table` puts before formula-like CSV cells."""
+    import pandas as pd
+
+    df.columns = [original_cell(c) for c in df.columns]
+    for col in df.columns:
+        values = df[col]
+        if (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)) and \
+                values.map(lambda v: isinstance(v, str) and v[:1] == "'").any():
+            df[col] = values.map(original_cell)
+    return df
 
 
 def read_json(path: str | Path, stage: str = "corpus") -> dict:

@@ -1,6 +1,8 @@
 """Command line: topics run CONFIG, topics corpus PATH --out FILE, topics config-keys.
 
-Bad input ends with one line "error: ..." naming the file or key, and exit status 2, never a traceback.
+Bad input ends with one line "error: ..." naming the file or key, and exit status 2, never a traceback;
+so does a file that cannot be written (disk full, read-only folder, no permission). Ctrl-C and SIGTERM stop
+the run (worker processes included) with one line, exit status 130 / 143; completed stages are kept.
 Logging is configured here and nowhere else: the progress of ``topics run`` (stage start and end, K sweep,
 embedding, figures) goes to stderr at INFO; -q keeps warnings and errors only, -v adds debug detail (and the
 INFO lines of the quick commands). -v/-q may stand before or after the command.
@@ -20,6 +22,8 @@ import warnings
 from pathlib import Path
 
 from .errors import TopicsError
+from .io import WRITE_ERRNOS, write_error
+from .workers import Terminated, stop_on_sigterm
 
 DESCRIPTION = "Topic models of Chinese official documents (LDA and BERTopic), compared across issuers."
 NOISY_LIBRARIES = ("fontTools", "gensim", "numba", "matplotlib", "urllib3", "jieba", "PIL")
@@ -133,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose, args.quiet, getattr(args, "progress", False))
     # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
     warnings.formatwarning = lambda message, category, *rest, **kw: f"warning: {message}\n"
+    stop_on_sigterm()
     try:
         return args.func(args)
     except TopicsError as exc:
@@ -141,9 +146,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and cut short
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        print(f"error: {write_error(exc, exc.filename or 'a file')}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: completed stages are kept; rerun the same command to resume", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated: completed stages are kept; rerun the same command to resume", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

@@ -16,3 +16,8 @@ class ConfigError(TopicsError, ValueError):
 
 class InputError(TopicsError, ValueError):
     """An input file or table cannot be used (encoding, empty, no CJK text, bad manifest, duplicate ids)."""
+
+
+class OutputError(TopicsError):
+    """A file or folder cannot be written (disk full, read-only folder, no permission), or a run folder is
+    not one ``topics`` may write into."""

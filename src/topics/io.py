@@ -1,55 +1,193 @@
 """Atomic file output and table reading/writing.
 
 Every file the pipeline writes goes through these helpers: the content is written to a temporary
-file in the same folder and moved into place with ``os.replace``, so an interrupted run never leaves
-a half-written file that a later run could trust.
+file in the same folder (``.<name>.<pid>.<random>.tmp``), flushed to disk, checked, and moved into place
+with ``os.replace``, so an interrupted run or a full disk never leaves a half-written file under its final
+name. A write that fails (disk full, read-only folder, no permission) is an :class:`~topics.errors.OutputError`
+naming the file and what to do; the temporary file is removed. Temporary files of a killed process (its pid
+no longer runs) are removed by :func:`remove_stale_temp_files`.
+
+CSV files are meant to be opened in spreadsheets: a text cell that a spreadsheet would evaluate as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, TAB or CR) is written with a leading ``'``
+(:func:`spreadsheet_cell`); the exact text stays in the JSONL/Parquet files, and
+:func:`topics.artifacts.read_csv` gives it back (:func:`original_cell`).
 
 Example
 -------
 >>> from topics.io import write_json
 >>> write_json("results/demo/run.json", {"ok": True})  # doctest: +SKIP
+>>> spreadsheet_cell("=HYPERLINK(1)"), spreadsheet_cell("-0.5")
+("'=HYPERLINK(1)", '-0.5')
 """
 
 from __future__ import annotations
 
+import csv
+import errno
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 if TYPE_CHECKING:  # imported where used: tokenizer worker processes start without pandas (~0.4 s)
     import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
+# errno values that mean "this file cannot be written here"; each is reported as an OutputError
+WRITE_ERRNOS = {errno.ENOSPC: "free disk space, or set output_dir/cache_dir to a folder on another disk",
+                errno.EDQUOT: "free disk space (quota exceeded), or set output_dir/cache_dir to another folder",
+                errno.EFBIG: "free disk space or raise the file size limit (ulimit -f), or set output_dir/cache_dir "
+                             "to another disk",
+                errno.EROFS: "the file system is read-only: set output_dir/cache_dir to a writable folder",
+                errno.EACCES: "make the folder writable for you, or set output_dir/cache_dir to a writable folder",
+                errno.EPERM: "make the folder writable for you, or set output_dir/cache_dir to a writable folder"}
+# .<name>.<pid>.<random>.tmp (files) and .<name>.<pid>.tmp (folders): temporary output of process <pid>
+_TEMP_RE = re.compile(r"^\.(?P<name>.+?)\.(?P<pid>\d+)(\.[A-Za-z0-9_]+)?\.tmp$")
+# Cells a spreadsheet evaluates as a formula start with one of these (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
+
+
+def write_error(exc: OSError, path: str | os.PathLike, what: str = "cannot write") -> OutputError:
+    """An :class:`OutputError` for an ``OSError`` met writing ``path``: the file, the reason, the fix."""
+    fix = WRITE_ERRNOS.get(exc.errno, "check the folder, or set output_dir/cache_dir to another folder")
+    return OutputError(f"{path}: {what} ({exc.strerror or exc}); {fix}")
+
+
+def temp_name(name: str) -> str:
+    """Prefix of a temporary file for ``name`` written by this process (see :func:`remove_stale_temp_files`)."""
+    return f".{name}.{os.getpid()}."
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; move it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path next to ``path``; move it onto ``path`` only if the block succeeds.
+
+    The temporary file is flushed to disk (``fsync``) before the move, so a write error the OS reports late
+    (a full disk) is raised here, and an ``OSError`` of a full disk, a read-only folder or a missing
+    permission becomes an :class:`OutputError` naming ``path``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=temp_name(path.name), suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        raise write_error(exc, path.parent, "cannot create a file in this folder") from None
     os.close(fd)
     tmp_path = Path(tmp)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
     try:
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
         yield tmp_path
+        _fsync(tmp_path)
         os.replace(tmp_path, path)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        raise write_error(exc, path) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def verify_size(path: Path, expected: int, final: Optional[Path] = None) -> None:
+    """Raise :class:`OutputError` if ``path`` (a temporary file) does not hold ``expected`` bytes: a writer
+    that ignores errors (a C++ library on a full disk) must not get its truncated file published."""
+    size = path.stat().st_size
+    if size != expected:
+        raise OutputError(f"{final or path}: written {size} of {expected} bytes (disk full?); free disk space, "
+                          "or set output_dir/cache_dir to a folder on another disk")
+
+
+def remove_stale_temp_files(folder: str | os.PathLike, any_pid: bool = False) -> list[Path]:
+    """Remove the temporary files and folders (``.<name>.<pid>[.<random>].tmp``) below ``folder`` that a
+    killed process left: those whose process no longer runs, or every one with ``any_pid`` (the caller holds
+    the folder's lock, so no live process writes there; this also covers names without a pid). Returns them."""
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for p in sorted(folder.rglob(".*.tmp")):
+        m = _TEMP_RE.match(p.name)
+        if not (any_pid or (m and not _running(int(m.group("pid"))))):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def set_aside(path: str | os.PathLike, reason: str, companions: tuple[str, ...] = ()) -> Path:
+    """Rename a damaged cache file to ``<name>.corrupt`` (replacing an older one; ``companions`` are suffixes of
+    files that belong with it, e.g. SQLite's ``-wal``) and log one warning line naming it; the caller rebuilds
+    the entry. Returns the new path."""
+    import logging
+
+    path = Path(path)
+    aside = path.with_name(path.name + ".corrupt")
+    for suffix in ("", *companions):
+        src = path.with_name(path.name + suffix)
+        if src.exists():
+            os.replace(src, aside.with_name(aside.name + suffix))
+    logging.getLogger("topics.cache").warning("%s: %s; set aside as %s and rebuilt", path, reason, aside.name)
+    return aside
+
+
+def spreadsheet_cell(cell: Any) -> Any:
+    """``cell`` with a leading ``'`` when it is text a spreadsheet would evaluate (starts with ``=``, ``+``,
+    ``-``, ``@``, TAB or CR after any ``'``, and is not a plain number such as ``-3``); other cells unchanged.
+    Adding the ``'`` also to cells that already start with ``'`` before such a character keeps
+    :func:`original_cell` exact."""
+    return "'" + cell if isinstance(cell, str) and _would_evaluate(cell) else cell
+
+
+def original_cell(cell: Any) -> Any:
+    """The inverse of :func:`spreadsheet_cell`."""
+    return cell[1:] if isinstance(cell, str) and cell[:1] == "'" and _would_evaluate(cell) else cell
+
+
+def _would_evaluate(cell: str) -> bool:
+    core = cell.lstrip("'")
+    return core[:1] in FORMULA_STARTS and core != "" and not _PLAIN_NUMBER.match(core)
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+        verify_size(tmp, len(data), Path(path))
     return Path(path)
 
 
@@ -80,7 +218,8 @@ def write_json(path: str | os.PathLike, obj: Any) -> Path:
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``df`` as CSV, JSONL or Parquet, chosen by the file's suffix; list columns stay lists
-    in JSONL/Parquet and become JSON text in CSV."""
+    in JSONL/Parquet and become JSON text in CSV, where formula-like text cells get a leading ``'``
+    (:func:`spreadsheet_cell`; numeric columns are never touched)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
@@ -91,15 +230,48 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
             for col in out.columns:
                 if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
                     out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
-            out.to_csv(tmp, index=False, lineterminator="\n")
+            out = _spreadsheet_safe(out)
+            # csv quotes a cell only for the characters of its line terminator ("\n"): a cell holding a
+            # CR would be read as two lines, so such a table quotes every text cell
+            quoting = csv.QUOTE_NONNUMERIC if _holds_cr(out) else csv.QUOTE_MINIMAL
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                out.to_csv(fh, index=False, lineterminator="\n", quoting=quoting)
+                written = fh.tell()
         elif suffix == ".jsonl":
             with open(tmp, "w", encoding="utf-8") as fh:
                 for start in range(0, len(df), 2000):  # in slices: all records at once would copy every text
                     for rec in df.iloc[start:start + 2000].to_dict(orient="records"):
                         fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+                written = fh.tell()
         else:
             df.to_parquet(tmp, index=False)
+            written = tmp.stat().st_size
+            with open(tmp, "rb") as fh:  # a Parquet file ends with its footer and the magic bytes PAR1
+                fh.seek(max(0, written - 4))
+                if fh.read() != b"PAR1":
+                    raise OutputError(f"{path}: the Parquet file was not written completely; free disk space")
+        verify_size(tmp, written, path)
     return path
+
+
+def _holds_cr(df: pd.DataFrame) -> bool:
+    return any(df[col].map(lambda v: isinstance(v, str) and "\r" in v).any() for col in df.columns
+               if df[col].dtype == object or str(df[col].dtype) in ("str", "string"))
+
+
+def _spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with :func:`spreadsheet_cell` applied to the text cells (and column names) that need it."""
+    import pandas as pd
+
+    for col in df.columns:
+        values = df[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if values.map(lambda v: isinstance(v, str) and _would_evaluate(v)).any():
+            df[col] = values.astype(object).map(spreadsheet_cell)
+    if any(isinstance(c, str) and _would_evaluate(c) for c in df.columns):
+        df.columns = [spreadsheet_cell(c) for c in df.columns]
+    return df
 
 
 def iter_jsonl(path: str | os.PathLike, fix: str = "fix or remove that line") -> Iterator[dict]:

@@ -44,7 +44,15 @@ def is_han(ch: str) -> bool:
 
 def han_count(text: str) -> int:
     """Number of Han ideographs in ``text``."""
-    return len(text) - len(HAN_RE.sub("", text))
+    return count_chars(HAN_RE, text)
+
+
+def count_chars(char_class: re.Pattern, text: str, block: int = 1 << 20) -> int:
+    """Number of characters of ``text`` matched by ``char_class`` (a one-character class such as
+    :data:`HAN_RE`). Counted a block at a time: ``re.sub`` on a whole 10-million-character text keeps every
+    piece between two matches as its own string, about 80 bytes per character."""
+    return sum(len(part) - len(char_class.sub("", part))
+               for part in (text[i:i + block] for i in range(0, len(text), block)))
 
 
 # ----------------------------------------------------------------------------------------- sentences

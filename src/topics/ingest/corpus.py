@@ -106,7 +106,7 @@ def load_corpus(
 
 def _load_folder(folder: Path, corpus: CorpusConfig, segment: SegmentConfig) -> tuple[pd.DataFrame, dict]:
     cols = corpus.columns
-    manifest = read_manifest(folder, corpus.manifest, cols)
+    manifest = read_manifest(folder, corpus.manifest, cols, corpus.outside_root)
     where = str(corpus.manifest or folder / "manifest.csv")
     if cols.id:
         require_column(manifest, cols.id, "id", where)
@@ -157,6 +157,17 @@ def _load_folder(folder: Path, corpus: CorpusConfig, segment: SegmentConfig) -> 
     return docs, report
 
 
+def input_files(corpus: CorpusConfig) -> list[Path]:
+    """The files the corpus stage reads that lie outside ``corpus.path`` (manifest rows pointing into
+    ``corpus.outside_root``), resolved; the runner adds them to the input hash."""
+    folder = Path(corpus.path)
+    if corpus.outside_root is None or not folder.is_dir():
+        return []
+    manifest = read_manifest(folder, corpus.manifest, corpus.columns, corpus.outside_root)
+    inside = folder.resolve()
+    return sorted({p.resolve() for p in manifest["path"] if not p.resolve().is_relative_to(inside)})
+
+
 def _split_file(text: str, name: str, corpus: CorpusConfig, segment: SegmentConfig) -> tuple[list[dict], dict]:
     """Articles of one raw file as document fields, and dropped lines by category."""
     if not corpus.segment_articles:
@@ -187,6 +198,7 @@ def _article_fields(title: Optional[str], paragraphs: list[str], lines: list) ->
 def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFrame, dict]:
     cols = corpus.columns
     table = read_table(path, fmt, corpus.encoding)
+    encoding = table.attrs.get("encoding")  # None for Parquet
     where = str(path)
     require_column(table, cols.text, "text", where)
     if cols.id:
@@ -203,6 +215,10 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
     for i, (doc_id, raw, meta_row) in enumerate(zip(ids, texts, meta.to_dict("records"))):
         name = f"row {i} (id {doc_id})"
         texts[i] = None
+        if not (raw is None or isinstance(raw, str) or (isinstance(raw, float) and raw != raw)):
+            bad.append(BadFile(name, f"is not text ({_kind(raw)} in column {cols.text!r}); the text column "
+                                     "must hold the document's text as a string"))
+            continue
         text = raw if isinstance(raw, str) else ""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         try:
@@ -223,8 +239,9 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
         records.append(rec)
     if bad:
         detail = "; ".join(f"{b.name} {b.reason.split(';')[0]}" for b in bad[:3])
-        report_bad(BadFile(where, f"{len(bad)} row(s) have empty text or no Chinese text ({detail})"),
-                   corpus.on_bad_file, what="rows")
+        what = ("unusable text" if any(b.reason.startswith("is not text") for b in bad)
+                else "empty text or no Chinese text")
+        report_bad(BadFile(where, f"{len(bad)} row(s) have {what} ({detail})"), corpus.on_bad_file, what="rows")
         report["skipped"] = [{"row": b.name, "reason": b.reason} for b in bad]
     no_issuer = [r["doc_id"] for r in records if _issuer_key(r.get("issuer")) == NO_ISSUER]
     if no_issuer:
@@ -240,7 +257,7 @@ def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFram
             "to convert them", InputWarning, stacklevel=3)
     docs = _finish(pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["doc_id"]))
     report["per_file"][path.name] = {
-        "documents": len(docs), "characters": int(docs["n_chars"].sum()) if len(docs) else 0,
+        "encoding": encoding, "documents": len(docs), "characters": int(docs["n_chars"].sum()) if len(docs) else 0,
         "rows_skipped": len(bad), "dropped_lines": {},
     }
     return docs, report
@@ -281,6 +298,19 @@ def _finish(docs: pd.DataFrame) -> pd.DataFrame:
     return docs
 
 
+def _kind(value: Any) -> str:
+    """What a non-text cell holds, in the user's terms (JSON)."""
+    if isinstance(value, bool):
+        return f"true/false: {value}"
+    if isinstance(value, (int, float)):
+        return f"a number: {value}"
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return "a JSON list"
+    return f"a {type(value).__name__}"
+
+
 def _issuer_key(issuer: Any) -> str:
     return NO_ISSUER if issuer is None or (isinstance(issuer, float) and issuer != issuer) else str(issuer)
 
@@ -305,6 +335,17 @@ def _summarise(docs: pd.DataFrame, report: dict) -> dict:
             "per_issuer": per_issuer, "dropped_lines": dict(sorted(dropped.items()))}
 
 
+def _show(caught: list) -> list[str]:
+    """Log the caught input warnings (pass others on unchanged); return their messages."""
+    messages = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            logger.warning("%s", w.message)
+        else:  # not ours: pass it on unchanged
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return messages
+
+
 def build_corpus(cfg: RunConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The corpus stage's work: documents, modelling units and the report (with the input warnings, which
     are also logged). Nothing is written."""
@@ -312,13 +353,10 @@ def build_corpus(cfg: RunConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 
     with warnings.catch_warnings(record=True) as caught:  # kept in run.json, shown through logging
         warnings.simplefilter("always", InputWarning)
-        docs, report = load_corpus(cfg)
-    messages = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
-    for w in caught:
-        if issubclass(w.category, InputWarning):
-            logger.warning("%s", w.message)
-        else:  # not ours: pass it on unchanged
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        try:
+            docs, report = load_corpus(cfg)
+        finally:  # shown before an error too: it may say "see the warnings above"
+            messages = _show(caught)
     units = make_units(docs, cfg.segment)
     report["units"] = int(len(units))
     report["warnings"] = messages

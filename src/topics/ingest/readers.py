@@ -31,6 +31,8 @@ import pandas as pd
 from ..config import ColumnsConfig
 from ..errors import InputError
 from ..text import HAN_RE
+from .paths import check_inside, check_regular
+from .utf16 import CONTROL_RE, bomless_utf16
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE mark
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Control characters other than TAB/LF/CR/FF: a decoded "text" with many of these is binary.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 # Canonical names of the roles a user column can play (besides id and text).
@@ -85,10 +85,11 @@ def decode_bytes(data: bytes, name: str, encoding: str = "auto") -> tuple[str, s
     """Decode ``data`` and return ``(text, encoding used)``; raise :class:`BadFile` if it is binary or undecodable.
 
     ``encoding="auto"`` tries, in this fixed order: a byte-order mark (UTF-8, UTF-16, UTF-32), BOM-less UTF-16
-    (only for NUL-containing data that decodes to mostly Han text), strict UTF-8, UTF-8 with at most 0.1%
-    damaged bytes (replaced, with a warning), strict GB18030, then charset-normalizer's best guess. Any other value is a Python codec name used strictly.
-    Line endings are normalised to ``\\n`` (CRLF and lone CR count as one line break, so line numbers match
-    the raw file).
+    (only with evidence, see :func:`bomless_utf16`; a warning shows the decision), strict UTF-8, UTF-8 with at
+    most 0.1% damaged bytes (replaced, with a warning), strict GB18030, then charset-normalizer's best guess
+    (with a warning). Other data holding NUL bytes is binary. Any other value is a Python codec name used
+    strictly. Line endings are normalised to ``\\n`` (CRLF and lone CR count as one line break, so line numbers
+    match the raw file).
     """
     if encoding != "auto":
         try:
@@ -105,10 +106,16 @@ def decode_bytes(data: bytes, name: str, encoding: str = "auto") -> tuple[str, s
             except UnicodeDecodeError:
                 raise BadFile(name, f"starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()}") from None
     if b"\x00" in data:
-        found = _bomless_utf16(data)
+        found = bomless_utf16(data)
         if found is None:
-            raise BadFile(name, "is a binary file (contains NUL bytes), not text")
-        return _normalise_newlines(found[0]), found[1]
+            n_nul, first = data.count(b"\x00"), data.index(b"\x00")
+            raise BadFile(name, f"is a binary file ({n_nul} NUL byte{'s' if n_nul > 1 else ''}, first at byte "
+                                f"{first}), not text; remove the NUL bytes, or if it is UTF-16 without a "
+                                "byte-order mark set corpus.encoding: utf-16-le (or utf-16-be)")
+        text, codec, evidence = found
+        warnings.warn(f"{name}: decoded as {codec.upper()} without a byte-order mark ({evidence}); set "
+                      "corpus.encoding if that is wrong", InputWarning, stacklevel=4)
+        return _normalise_newlines(text), codec
     try:
         return _check_binary(_normalise_newlines(data.decode("utf-8")), name), "utf-8"
     except UnicodeDecodeError as exc:
@@ -120,6 +127,7 @@ def decode_bytes(data: bytes, name: str, encoding: str = "auto") -> tuple[str, s
         warnings.warn(f"{name}: {n_bad} byte sequence(s) are not valid UTF-8 (first at byte {first_bad}); "
                       "they were replaced by U+FFFD", InputWarning, stacklevel=4)
         return _check_binary(_normalise_newlines(text), name), "utf-8 (damaged)"
+    del text
     try:
         return _check_binary(_normalise_newlines(data.decode("gb18030")), name), "gb18030"
     except UnicodeDecodeError:
@@ -129,30 +137,19 @@ def decode_bytes(data: bytes, name: str, encoding: str = "auto") -> tuple[str, s
     best = from_bytes(data).best()
     if best is None:
         raise BadFile(name, "is binary or in an unknown encoding (not UTF-8, UTF-16 or GB18030)")
+    warnings.warn(f"{name}: not UTF-8, UTF-16 or GB18030; decoded as {best.encoding} (charset-normalizer's best "
+                  "guess); set corpus.encoding if that is wrong", InputWarning, stacklevel=4)
     return _check_binary(_normalise_newlines(str(best)), name), best.encoding
 
 
-def _bomless_utf16(data: bytes) -> Optional[tuple[str, str]]:
-    """UTF-16 without a byte-order mark: accept a strict decode that is mostly Han text with no control characters."""
-    if len(data) % 2:
-        return None
-    for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        visible = [c for c in text if not c.isspace()]
-        if visible and not _CONTROL_RE.search(text) and len(HAN_RE.findall(text)) >= 0.3 * len(visible):
-            return text, codec
-    return None
-
-
 def _normalise_newlines(text: str) -> str:
+    if "\r" not in text:  # no copy of a large text that has nothing to change
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _check_binary(text: str, name: str) -> str:
-    if text and len(_CONTROL_RE.findall(text)) > max(2, 0.01 * len(text)):
+    if text and len(CONTROL_RE.findall(text)) > max(2, 0.01 * len(text)):
         raise BadFile(name, "is a binary file (control characters), not text")
     return text
 
@@ -160,9 +157,10 @@ def _check_binary(text: str, name: str) -> str:
 def read_text_file(path: Path, encoding: str = "auto") -> tuple[str, str]:
     """Read and decode one raw text file; raise :class:`BadFile` if it is binary, undecodable, empty or has no Han text."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise BadFile(str(path), "is empty")
     text, used = decode_bytes(data, str(path), encoding)
+    del data
     check_text(text, str(path))
     return text, used
 
@@ -178,12 +176,15 @@ def check_text(text: str, name: str) -> None:
 # --------------------------------------------------------------------------------------------------
 # Manifest (folder input)
 # --------------------------------------------------------------------------------------------------
-def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig) -> pd.DataFrame:
+def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig,
+                  outside_root: Optional[Path] = None) -> pd.DataFrame:
     """Read and validate the manifest of a folder of ``.txt`` files.
 
     Returns the manifest as strings (empty cells -> None) with an added ``path`` column. Raises
     :class:`InputError` for a missing manifest, a missing ``file``/``issuer`` column, duplicate file rows,
-    a listed file that does not exist, or a ``.txt`` file in the folder that the manifest does not list.
+    a listed file that does not exist, a ``.txt`` file in the folder that the manifest does not list, or a
+    listed file that resolves outside ``folder`` (through ``..``, an absolute path or a symlink) and outside
+    ``outside_root`` (``corpus.outside_root``), or that is not a regular file (a device, pipe or /proc file).
     """
     manifest = Path(manifest) if manifest else folder / "manifest.csv"
     if not manifest.is_file():
@@ -210,6 +211,8 @@ def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig
         raise InputError(
             f"{manifest}: file {first!r} is listed more than once (lines {lines}); keep one row per file"
         )
+    for line, f in enumerate(files, 2):
+        check_inside(folder / f, folder, outside_root, f"{manifest}: line {line}: file {f!r}")
     missing = [f for f in files if not (folder / f).is_file()]
     if missing:
         hint = ""
@@ -258,6 +261,7 @@ def read_table(path: Path, fmt: str, encoding: str = "auto") -> pd.DataFrame:
     """Read a table of documents; CSV cells are read as strings (ids keep leading zeros)."""
     if not path.is_file():
         raise InputError(f"{path}: file not found")
+    check_regular(path, str(path))
     if fmt == "csv":
         df = read_csv_text(path, encoding)
     elif fmt == "jsonl":
@@ -284,30 +288,33 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _decode_or_fail(path: Path, encoding: str) -> str:
+def _decode_or_fail(path: Path, encoding: str) -> tuple[str, str]:
+    """The decoded text of a table file and the encoding used."""
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     try:
-        text, _ = decode_bytes(data, str(path), encoding)
+        text, used = decode_bytes(data, str(path), encoding)
     except BadFile as bad:
         raise InputError(str(bad)) from None
-    return text
+    return text, used
 
 
 def read_csv_text(path: Path, encoding: str = "auto") -> pd.DataFrame:
     """Read a CSV (any supported encoding, optional .gz) with every cell as a string and empty cells as None."""
-    text = _decode_or_fail(path, encoding)
+    text, used = _decode_or_fail(path, encoding)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: not a readable CSV file ({str(exc).strip()})") from None
     df.columns = [str(c).strip() for c in df.columns]
-    return df.replace({"": None})
+    df = df.replace({"": None})
+    df.attrs["encoding"] = used  # shown in corpus_report.json
+    return df
 
 
 def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
-    text = _decode_or_fail(path, encoding)
+    text, used = _decode_or_fail(path, encoding)
     if text.lstrip().startswith("["):  # a plain JSON array of objects (.json)
         try:
             records = json.loads(text)
@@ -315,7 +322,7 @@ def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
             raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
         if not all(isinstance(r, dict) for r in records):
             raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
-        return pd.DataFrame.from_records(records)
+        return _with_encoding(pd.DataFrame.from_records(records), used)
     records = []
     for n, line in enumerate(io.StringIO(text, newline="\n"), 1):  # one line at a time, not a list of them
         if not line.strip():
@@ -327,7 +334,12 @@ def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
         if not isinstance(rec, dict):
             raise InputError(f"{path}: line {n} is not a JSON object; each line must be one document {{...}}")
         records.append(rec)
-    return pd.DataFrame.from_records(records)
+    return _with_encoding(pd.DataFrame.from_records(records), used)
+
+
+def _with_encoding(df: pd.DataFrame, encoding: str) -> pd.DataFrame:
+    df.attrs["encoding"] = encoding  # shown in corpus_report.json
+    return df
 
 
 def check_unique_ids(ids: pd.Series, where: str, column: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..text import HAN_RANGES, han_count
+from ..text import HAN_RANGES, count_chars, han_count
 
 
 @lru_cache(maxsize=1)
@@ -53,9 +53,9 @@ def traditional_share(text: str) -> tuple[float, int]:
     if not n_han:
         return 0.0, 0
     bmp, astral = _changed_by_t2s()
-    changed = len(text) - len(bmp.sub("", text))
+    changed = count_chars(bmp, text)
     if _ASTRAL_RE.search(text):
-        changed += len(text) - len(astral.sub("", text))
+        changed += count_chars(astral, text)
     return changed / n_han, changed
 
 

@@ -34,6 +34,7 @@ from ..config import RunConfig, config_to_dict
 from ..errors import ConfigError
 from ..io import file_sha256, release_memory, write_json
 from .keys import code_hash
+from .rundir import claim_run_dir
 from .stages import STAGES, RunContext, Stage
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,11 @@ VERSIONED_PACKAGES = (
 
 
 def data_hash(cfg: RunConfig) -> str:
-    """SHA-256 over the input files (every file below a folder, in sorted order, with its relative path)."""
+    """SHA-256 over every input file the corpus stage reads: every file below the corpus folder (in sorted
+    order, with its relative path), the manifest, and the files the manifest lists outside the folder
+    (``corpus.outside_root``, with their resolved paths)."""
+    from ..ingest.corpus import input_files
+
     h = hashlib.sha256()
     paths = [cfg.corpus.path] + ([cfg.corpus.manifest] if cfg.corpus.manifest else [])
     for root in paths:
@@ -56,6 +61,9 @@ def data_hash(cfg: RunConfig) -> str:
         for p in files:
             h.update(str(p.relative_to(root) if root.is_dir() else p.name).encode())
             h.update(file_sha256(p).encode())
+    for p in input_files(cfg.corpus):
+        h.update(str(p).encode())
+        h.update(file_sha256(p).encode())
     return h.hexdigest()
 
 
@@ -96,9 +104,16 @@ def _section_file_hashes(cfg: RunConfig, sections: tuple[str, ...]) -> dict[str,
 
 
 def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> dict:
-    """Run every enabled stage (or the named ones and what they need); return the manifest dict."""
-    run_dir = cfg.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
+    """Run every enabled stage (or the named ones and what they need); return the manifest dict.
+
+    The run folder is checked, marked and locked for the whole run (:func:`topics.pipeline.rundir.claim_run_dir`):
+    a second run on the same folder waits for this one."""
+    wanted = _resolve(only)  # a bad --stages is reported before anything is touched
+    with claim_run_dir(cfg) as run_dir:
+        return _run(cfg, run_dir, force, wanted)
+
+
+def _run(cfg: RunConfig, run_dir: Path, force: bool, wanted: set[str]) -> dict:
     manifest_path = run_dir / artifacts.RUN_JSON
     previous = _read_previous(manifest_path)
     data_sha = data_hash(cfg)
@@ -115,7 +130,6 @@ def run(cfg: RunConfig, force: bool = False, only: list[str] | None = None) -> d
     }
     ctx = RunContext(cfg, run_dir, Path(cfg.cache_dir))
     keys: dict[str, str] = {}
-    wanted = _resolve(only)
     enabled = {s.name for s in STAGES if s.enabled(cfg)}
     for stage in _dependency_order(STAGES):
         if stage.name not in wanted or not stage.enabled(cfg):

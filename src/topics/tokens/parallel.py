@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..io import release_memory, text_sha256
+from ..workers import init_worker, starting_workers
 from .cache import TokenCache
 from .tokenizer import ChineseTokenizer
 
@@ -30,9 +31,11 @@ MIN_PARALLEL_CHARS = 100_000
 
 _WORKER: Optional[ChineseTokenizer] = None
 
-def _init_worker(tok: ChineseTokenizer) -> None:
-    # Each worker loads the dictionary itself (from <cache_dir>/jieba/dict-<hash>.pickle, built by the parent).
+def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
+    # Dies with the parent and leaves Ctrl-C to it (topics.workers); then loads the dictionary itself (from
+    # <cache_dir>/jieba/dict-<hash>.json, built by the parent).
     global _WORKER
+    init_worker(parent_pid)
     _WORKER = tok.load()
 
 def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None, counted: bool = False):
@@ -88,7 +91,9 @@ def _spawn_pool(processes: int, tok: ChineseTokenizer):
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(tok,))
+        with starting_workers(spawn=True):  # a Ctrl-C while they start reaches the parent only
+            return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker,
+                                                             initargs=(tok, os.getpid()))
     finally:
         sys.modules["__main__"] = main
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
-from ..io import atomic_path, iter_jsonl, text_sha256, write_table
+from ..io import atomic_path, iter_jsonl, temp_name, text_sha256, write_table
 from ..progress import Progress
 from .cache import TokenCache
 from .names import NameTagger, dropped_classes, names_frame, names_table
@@ -52,7 +52,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
     summary: dict = {"settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
                      "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords)}
     cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and cfg.cache else None
-    raw_fd, raw_name = tempfile.mkstemp(prefix=".tokens_raw.", suffix=".tmp", dir=run_dir)
+    raw_fd, raw_name = tempfile.mkstemp(prefix=temp_name("tokens_raw"), suffix=".tmp", dir=run_dir)
     os.close(raw_fd)
     raw_path = Path(raw_name)
     try:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import pickle
 import re
 from pathlib import Path
 from typing import Iterable, Optional
 
 from ..config import TokenizeConfig, config_to_dict
-from ..io import file_sha256, text_sha256, write_bytes
+from ..io import file_sha256, remove_stale_temp_files, set_aside, text_sha256, write_bytes
+from .dictfile import CorruptDictionary, dictionary_bytes, read_dictionary_file
 from ..text import HAN
 from .fastcut import cut_text
 from .wordlists import BUILTIN_TERMS, DOMAIN_STOPWORDS, GENERAL_STOPWORDS, NUMBER_RE, read_dictionary, read_wordlist
@@ -36,10 +36,10 @@ from .wordlists import BUILTIN_TERMS, DOMAIN_STOPWORDS, GENERAL_STOPWORDS, NUMBE
 logger = logging.getLogger(__name__)
 
 # Part of the cache key, with the SHA-256 of the files that define tokenization (any edit re-tokenizes) and
-# jieba's version.
-CACHE_FORMAT = 1
+# jieba's version. 2: checksummed token rows, the dictionary as JSON (issue 18).
+CACHE_FORMAT = 2
 # The modules whose code decides which tokens a text gets (their hashes are in the settings hash).
-_CODE_FILES = ("tokenizer.py", "fastcut.py", "wordlists.py")
+_CODE_FILES = ("tokenizer.py", "fastcut.py", "wordlists.py", "dictfile.py")
 # A term without a frequency gets max(BOOST x the frequency jieba needs to keep it whole, MIN_TERM_FREQ).
 TERM_FREQ_BOOST = 1000
 MIN_TERM_FREQ = 1000
@@ -58,7 +58,7 @@ class ChineseTokenizer:
     ----------
     cfg : TokenizeConfig, default TokenizeConfig()
     cache_dir : path, optional
-        jieba's dictionary cache goes to ``<cache_dir>/jieba/`` (default: the system temp folder).
+        the finished dictionary is cached in ``<cache_dir>/jieba/`` (default: built in memory each time).
     vocabulary : iterable of str, optional
         Keep only these tokens.
     """
@@ -129,25 +129,31 @@ class ChineseTokenizer:
 
     # -- jieba ----------------------------------------------------------------------------------
     def load(self) -> "ChineseTokenizer":
-        """Build the private jieba tokenizer now (otherwise on first use); returns self."""
+        """Build the private jieba tokenizer now (otherwise on first use); returns self.
+
+        The finished dictionary (jieba's + terms) is kept as ``<cache_dir>/jieba/dict-<settings hash>.json``
+        (plain JSON with a checksum, :mod:`topics.tokens.dictfile`: nothing under ``cache_dir`` is unpickled);
+        a damaged file is set aside (``.corrupt``) with a warning and rebuilt."""
         if self._jieba is not None:
             return self
         import jieba
 
         logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs every dictionary load at DEBUG
         tk = jieba.Tokenizer()
-        built = self.cache_dir / "jieba" / f"dict-{self.settings_hash}.pickle" if self.cache_dir else None
+        built = self.dictionary_path
+        if built is not None:
+            remove_stale_temp_files(built.parent)  # files a killed run was writing
         if built is not None and built.is_file():
-            try:  # the finished dictionary (jieba's + terms); pickle loads ~3x faster than jieba's marshal cache
-                with open(built, "rb") as fh:
-                    tk.FREQ, tk.total, tk.user_word_tag_tab = pickle.load(fh)
+            try:
+                tk.FREQ, tk.total, tk.user_word_tag_tab = read_dictionary_file(built)
                 tk.initialized = True
-            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            except CorruptDictionary as exc:
+                set_aside(built, f"damaged dictionary cache ({exc})")
                 tk = jieba.Tokenizer()
         if not tk.initialized:
             self._build_dictionary(tk)
             if built is not None:
-                write_bytes(built, pickle.dumps((tk.FREQ, tk.total, tk.user_word_tag_tab), protocol=5))
+                write_bytes(built, dictionary_bytes(tk.FREQ, tk.total, tk.user_word_tag_tab))
         self._jieba = tk
         if self.cfg.pos is not None:
             from jieba import posseg
@@ -155,11 +161,16 @@ class ChineseTokenizer:
             self._pos = posseg.POSTokenizer(tk)
         return self
 
+    @property
+    def dictionary_path(self) -> Optional[Path]:
+        """Where the finished dictionary is cached (None without a cache folder)."""
+        return self.cache_dir / "jieba" / f"dict-{self.settings_hash}.json" if self.cache_dir else None
+
     def _build_dictionary(self, tk) -> None:
-        if self.cache_dir is not None:
-            (self.cache_dir / "jieba").mkdir(parents=True, exist_ok=True)
-            tk.tmp_dir = str(self.cache_dir / "jieba")
-        tk.initialize()
+        # jieba's prefix dictionary from its own word list, never from jieba's marshal cache file
+        # (Tokenizer.initialize() would read <tmp_dir>/jieba.cache with marshal.load)
+        tk.FREQ, tk.total = tk.gen_pfdict(tk.get_dict_file())
+        tk.initialized = True
         # Longer terms first: a shorter term added later cannot raise the bar a longer one had to clear.
         for term in sorted(self.terms, key=len, reverse=True):
             freq, tag = self.terms[term]

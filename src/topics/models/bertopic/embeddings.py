@@ -36,6 +36,8 @@ import logging
 import os
 import re
 import time
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -43,7 +45,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from ...errors import ConfigError, TopicsError
-from ...io import atomic_path
+from ...io import atomic_path, remove_stale_temp_files, set_aside
 from ...progress import Progress
 from ...text import split_sentences
 
@@ -211,7 +213,12 @@ def embed_tfidf_svd(texts: Sequence[str], tokenizer: Callable[[str], list[str]],
 class EmbeddingCache:
     """Chunk vectors on disk: ``<root>/embeddings/<model key>/part-*.npz`` files, each holding
     ``hashes`` (SHA-256 of the chunk text) and ``vectors``. Parts are written atomically, so an
-    interrupted embedding run keeps every finished batch and concurrent readers never see half a file."""
+    interrupted embedding run keeps every finished batch and concurrent readers never see half a file.
+
+    A part is data only: it is read with ``allow_pickle=False`` (an object array is refused, never
+    unpickled), every array is checked against the CRC-32 the ``.npz`` (a zip file) stores for it, and the
+    content must be what :meth:`put` writes (64-character hex hashes, one float32 vector each). A part that
+    fails is set aside (``.corrupt``) with a one-line warning; its chunks are embedded again."""
 
     def __init__(self, cache_dir: str | os.PathLike, model_key: str):
         self.folder = Path(cache_dir) / "embeddings" / model_key
@@ -221,12 +228,17 @@ class EmbeddingCache:
     def refresh(self) -> None:
         if not self.folder.is_dir():
             return
+        remove_stale_temp_files(self.folder)  # parts a killed run was writing
         for part in sorted(self.folder.glob("part-*.npz")):
             if part.name in self._seen:
                 continue
-            with np.load(part, allow_pickle=False) as data:
-                for h, v in zip(data["hashes"], data["vectors"]):
-                    self._index[str(h)] = v
+            try:
+                hashes, vectors = _read_part(part)
+            except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+                set_aside(part, f"damaged embedding cache part ({type(exc).__name__}: {exc})")
+                continue
+            for h, v in zip(hashes, vectors):
+                self._index[str(h)] = v
             self._seen.add(part.name)
 
     def get(self, digest: str) -> Optional[np.ndarray]:
@@ -248,6 +260,21 @@ class EmbeddingCache:
         for h, v in zip(digests, vectors):
             self._index[h] = np.asarray(v, dtype=np.float32)
         self._seen.add(name)
+
+
+def _read_part(part: Path) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, vectors)`` of a cache part, checked (see :class:`EmbeddingCache`); ValueError when wrong."""
+    with np.load(part, allow_pickle=False) as data:
+        hashes, vectors = data["hashes"], data["vectors"]  # reading an array checks its CRC-32
+    if hashes.ndim != 1 or hashes.dtype.kind != "U" or vectors.ndim != 2 or vectors.dtype != np.float32 \
+            or len(hashes) != len(vectors) or not all(_HEX64.fullmatch(str(h)) for h in hashes):
+        raise ValueError("not a part written by EmbeddingCache.put")
+    if not np.isfinite(vectors).all():
+        raise ValueError("vectors hold NaN or infinity")
+    return hashes, vectors
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def chunk_digest(chunk: str) -> str:

@@ -21,7 +21,8 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, OutputError
+from ...io import temp_name, write_error
 from ..parts import parts_from_rows
 from ..result import TopicModelResult
 from .fit import BertopicFit
@@ -101,16 +102,24 @@ def versions() -> dict:
 def save_model(model, folder: Path, info: dict) -> None:
     """BERTopic safetensors serialization (topics, topic embeddings, c-TF-IDF + vectorizer vocabulary) and
     ``versions.json``; written into a temporary folder and moved into place."""
-    tmp = folder.with_name(f".{folder.name}.tmp")
+    tmp = folder.with_name(f"{temp_name(folder.name)}tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its "no embedding model" warning is expected here
-    model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
-    (tmp / "versions.json").write_text(json.dumps({"versions": versions(), **info}, ensure_ascii=False, indent=2,
-                                                  sort_keys=True, default=str) + "\n", encoding="utf-8")
-    if folder.exists():
-        shutil.rmtree(folder)
-    os.replace(tmp, folder)
+    try:
+        model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+        (tmp / "versions.json").write_text(json.dumps({"versions": versions(), **info}, ensure_ascii=False, indent=2,
+                                                      sort_keys=True, default=str) + "\n", encoding="utf-8")
+        empty = [p.name for p in tmp.iterdir() if p.is_file() and p.stat().st_size == 0]
+        if empty:
+            raise OutputError(f"{folder}: {', '.join(empty)} written empty (disk full?); free disk space")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    except OSError as exc:
+        raise write_error(exc, folder) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 def load_model(folder: str | Path, tokenizer: Optional[Callable[[str], list[str]]] = None):
     """Reload a saved model (no network: the Hub is forced offline). ``tokenizer`` re-attaches the project

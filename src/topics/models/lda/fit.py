@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -29,6 +29,7 @@ import pandas as pd
 
 from ...config import LdaConfig
 from ...errors import InputError
+from ...workers import process_pool, starting_workers
 from .engines import EncodedCorpus, EngineFit, fit_gensim, fit_tomotopy, tomotopy_result
 
 logger = logging.getLogger(__name__)
@@ -240,8 +241,10 @@ def run_parallel(func, arg_list: list[tuple], workers: int, what: Optional[Calla
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(arg_list)), mp_context=ctx) as pool:
-        futures = {pool.submit(func, *a): i for i, a in enumerate(arg_list)}
+    # workers die with this process (kill -9 included) and leave Ctrl-C to it (topics.workers)
+    with process_pool(min(workers, len(arg_list)), ctx) as pool:
+        with starting_workers():
+            futures = {pool.submit(func, *a): i for i, a in enumerate(arg_list)}
         out: list = [None] * len(arg_list)
         for n, future in enumerate(as_completed(futures), 1):
             i = futures[future]

@@ -24,7 +24,8 @@ from typing import Optional
 import pandas as pd
 
 from ...config import LdaConfig
-from ...io import atomic_path
+from ...errors import OutputError
+from ...io import temp_name, write_bytes, write_error
 from ..result import TopicModelResult, representative_documents
 from .engines import EngineFit
 from .fit import LdaResult
@@ -82,17 +83,32 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
 
 def save_model(fit: EngineFit, out_dir: Path) -> str:
     """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``);
-    returns its path relative to ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    returns its path relative to ``out_dir``.
+
+    tomotopy's own ``save`` ignores write errors (a full disk left a truncated ``model.bin``, and loading
+    one spins for minutes), so its bytes (``saves(full=True)``) go through :func:`topics.io.write_bytes`,
+    which raises on a failed write and checks the size before the file gets its name. gensim's files are
+    written into a temporary folder, checked and moved into place; the folder is removed on failure."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, out_dir, "cannot create the folder") from None
     if fit.engine == "tomotopy":
-        with atomic_path(out_dir / "model.bin") as tmp:
-            fit.model.save(str(tmp), full=True)
+        write_bytes(out_dir / "model.bin", fit.model.saves(full=True))
         return "model.bin"
     folder = out_dir / "model_gensim"
-    tmp = out_dir / ".model_gensim.tmp"
+    tmp = out_dir / f"{temp_name(folder.name)}tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    fit.model.save(str(tmp / "lda.gensim"))
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(tmp, folder)
+    try:
+        tmp.mkdir()
+        fit.model.save(str(tmp / "lda.gensim"))
+        empty = [p.name for p in tmp.iterdir() if p.stat().st_size == 0]
+        if empty:
+            raise OutputError(f"{folder}: {', '.join(empty)} written empty (disk full?); free disk space")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError as exc:
+        raise write_error(exc, folder) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return "model_gensim/lda.gensim"
