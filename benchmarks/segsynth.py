@@ -160,7 +160,7 @@ def byline(rng: random.Random) -> str:
     return rng.choice([
         lambda: f"本报记者 {name(rng)}", lambda: f"记者 {name(rng)} {name(rng)}", lambda: f"通讯员 {name(rng)}",
         lambda: name(rng), lambda: org(rng), lambda: f"{org(rng)}书记 {name(rng)}", lambda: f"□ {name(rng)}",
-        lambda: f"文/{name(rng)}", lambda: f"本刊评论员"])()
+        lambda: f"文/{name(rng)}", lambda: "本刊评论员"])()
 
 
 def dateline(rng: random.Random) -> str:

@@ -141,7 +141,7 @@ def test_environ_like_bytes_are_binary():
 # Finding 9 (inputs): warnings kept when the corpus stage fails; "not text"; memory of a huge line
 # --------------------------------------------------------------------------------------------------
 def test_warnings_are_shown_when_the_corpus_stage_then_fails(tmp_path, caplog):
-    folder = make_folder(tmp_path, {"a.txt": "", "b.txt": "ENGLISH ONLY\n"})
+    make_folder(tmp_path, {"a.txt": "", "b.txt": "ENGLISH ONLY\n"})
     cfg = config_from_dict({"name": "x", "root": str(tmp_path),
                             "corpus": {"path": "raw", "on_bad_file": "warn", "segment_articles": False}})
     caplog.set_level(logging.WARNING, logger="topics")
