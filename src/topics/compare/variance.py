@@ -25,6 +25,17 @@ import numpy as np
 from .resample import ResamplingPlan
 
 
+def block_shares(ev, plan: ResamplingPlan, shares, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Document ``d``'s blocks: (weight of each block, its topic shares), from the parts' shares and weights."""
+    b = plan.blocks[d]
+    nb = int(b.max()) + 1
+    pw = ev.part_weight[plan.part_rows[d]]
+    bw = np.bincount(b, weights=pw, minlength=nb)
+    bt = np.zeros((nb, shares[d].shape[1]))
+    np.add.at(bt, b, shares[d] * pw[:, None])
+    return bw, bt / np.maximum(bw, 1e-12)[:, None]
+
+
 def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
     """(L, K) lower bound for the variance of each level's prevalence: the pooled within-level variance.
 
@@ -59,13 +70,7 @@ def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
         shares = ev.part_shares()
         stats_b = []  # per document: block weights, block shares
         for d in blocked:
-            b = plan.blocks[d]
-            nb = int(b.max()) + 1
-            pw = ev.part_weight[plan.part_rows[d]]
-            bw = np.bincount(b, weights=pw, minlength=nb)
-            bt = np.zeros((nb, k))
-            np.add.at(bt, b, shares[d] * pw[:, None])
-            stats_b.append((d, bw, bt / np.maximum(bw, 1e-12)[:, None]))
+            stats_b.append((d, *block_shares(ev, plan, shares, d)))
         num = sum(((bt - (bw @ bt) / bw.sum()) ** 2 * bw[:, None]).sum(0) for _, bw, bt in stats_b)
         n_blocks = sum(len(bw) for _, bw, _ in stats_b)
         if n_blocks > len(stats_b):
@@ -108,13 +113,8 @@ def level_df(ev, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
         for i, d in enumerate(docs):
             if plan.blocks[d] is None:
                 continue
-            b = plan.blocks[d]
-            nb = int(b.max()) + 1
-            pw = ev.part_weight[plan.part_rows[d]]
-            bw = np.bincount(b, weights=pw, minlength=nb)
-            bt = np.zeros((nb, k))
-            np.add.at(bt, b, shares[d] * pw[:, None])
-            bt = bt / np.maximum(bw, 1e-12)[:, None]
+            bw, bt = block_shares(ev, plan, shares, d)
+            nb = len(bw)
             bw = bw / bw.sum()
             if nb > 1:
                 v_within += w[i] ** 2 * (bw[:, None] ** 2 * (bt - bw @ bt) ** 2).sum(0) * nb / (nb - 1)
