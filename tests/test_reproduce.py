@@ -128,8 +128,11 @@ def test_interrupted_run_resumes(sample_run, tmp_path):
     out = copy_run(sample_run.run_dir, tmp_path)
     cfg = write_config(tmp_path / "sample.yaml", out, sample_run.cache_dir)
     copy = out / "sample"
+    # SIGINT at its default in the child, as a terminal starts it (a suite run as a background job would
+    # otherwise hand the child an ignored SIGINT)
     proc = subprocess.Popen([*topics_command(), "run", str(cfg), "--force"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 600
     while proc.poll() is None and time.monotonic() < deadline:
         # the forced run rewrites run.json after each completed stage (atomically), starting from no stages
