@@ -137,14 +137,10 @@ class EngineFit:
                 return float("nan")
             _, ll = self.model.infer([self.model.make_doc(t) for t in token_lists], iterations, workers=1)
             return float(np.sum(ll) / n)
+        if self.engine == "spark":
+            return self.model.heldout_ll_per_word(heldout)
         bow = [b for b in _BowStream(heldout) if b]
         return float(self.model.log_perplexity(bow)) if bow else float("nan")
-
-    def save(self, path: Path) -> None:
-        if self.engine == "tomotopy":
-            self.model.save(str(path), full=False)
-        else:
-            self.model.save(str(path))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -77,9 +77,12 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
 
 
 def save_model(fit: EngineFit, out_dir: Path) -> str:
-    """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``);
-    returns its path relative to ``out_dir``."""
+    """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``, Spark
+    ``model_spark/``, while its session lives); returns its path relative to ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if fit.engine == "spark":
+        fit.model.save(out_dir / "model_spark")
+        return "model_spark"
     if fit.engine == "tomotopy":
         with atomic_path(out_dir / "model.bin") as tmp:
             fit.model.save(str(tmp), full=True)
