@@ -57,6 +57,8 @@ def spark_session(cfg: SparkConfig, local_dir: Optional[str | Path] = None) -> I
     # pyspark starts its Python workers with $PYSPARK_PYTHON (default "python3" on PATH, which may lack this
     # environment's packages); a user's own setting (e.g. a cluster's interpreter) is kept.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if local_dir is not None:
+        Path(local_dir).mkdir(parents=True, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="topics-spark-", dir=local_dir)
     builder = (SparkSession.builder.master(cfg.master).appName(cfg.app_name)
                .config("spark.driver.memory", cfg.driver_memory)
