@@ -24,7 +24,7 @@ def test_processes_only_for_bundled_backends_and_enough_chunks():
 def test_two_processes_give_the_single_process_vectors(backend):
     single = load_embedder(backend, threads=1)
     batches = [TEXTS[:2], TEXTS[2:4], TEXTS[4:]]
-    pooled = list(encode_batches(backend, batches, processes=2))
+    pooled = list(encode_batches(backend, batches, processes=2, loader=load_embedder))
     local = list(encode_batches(backend, batches, processes=1, local=single))
     assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(pooled, local))
 

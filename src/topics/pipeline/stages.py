@@ -50,11 +50,12 @@ class Stage:
 
 def corpus_stage(ctx: RunContext) -> dict:
     """Raw files or a table -> documents.csv/.jsonl, units.jsonl, corpus_report.json."""
-    from ..ingest import build_corpus
+    from ..ingest import stream_corpus
 
-    docs, units, report = build_corpus(ctx.config)
-    outputs = artifacts.write_corpus(ctx.run_dir, docs, units, report)
-    return {"outputs": outputs, "documents": int(len(docs)), "units": int(len(units)),
+    with artifacts.CorpusWriter(ctx.run_dir) as writer:  # a batch of documents at a time
+        report = stream_corpus(ctx.config, writer.add)
+        outputs = writer.finish(report)
+    return {"outputs": outputs, "documents": report["documents"], "units": report["units"],
             "per_issuer": report["per_issuer"], "dropped_lines": report["dropped_lines"],
             "skipped": [s.get("file") or s.get("row") for s in report["skipped"]], "warnings": report["warnings"]}
 

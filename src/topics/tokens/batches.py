@@ -6,8 +6,8 @@ rjieba); a :class:`TokenBatch` holds the tokens of ~1,000 consecutive texts as o
 ``uint32`` word ids, stored in one file under ``<cache_dir>/tokens/<settings hash>/`` and read back with a
 few numpy operations.
 
-Boundaries are *content-defined* (:func:`batch_ends`): a batch ends after a text whose CRC-32 is divisible by
-``BATCH_TEXTS`` (or once it holds ``BATCH_MAX_CHARS``), so the same texts always fall into the same batches
+Boundaries are *content-defined* (:func:`batch_ends`): a batch ends after a text whose CRC-32 (of its ends
+and length, :func:`ends_batch`) is divisible by ``BATCH_TEXTS`` (or once it holds ``BATCH_MAX_CHARS``), so the same texts always fall into the same batches
 and an inserted, edited or deleted text changes only the batch it falls in (as in rsync). The batch key
 (:func:`batch_key`) is the SHA-256 of the settings hash, every text's length and the texts themselves, so
 a batch file is only ever read for exactly its texts. Each file carries a CRC-32 of its payload; a file
@@ -66,13 +66,19 @@ def _encoded(text: str) -> bytes:
     return text.encode("utf-16-le", "surrogatepass")  # the cheapest exact encoding of a str (no lone-surrogate error)
 
 
+def ends_batch(text: str, max_texts: int = BATCH_TEXTS) -> bool:
+    """True when ``text`` closes a batch: the CRC-32 of its first and last 64 characters and its length is
+    divisible by ``max_texts`` (cheap for long texts; texts sharing a long opening still differ at the end)."""
+    return zlib.crc32(_encoded(f"{text[:64]}\x00{text[-64:]}\x00{len(text)}")) % max_texts == 0
+
+
 def batch_ends(texts: Iterable[str], max_texts: int = BATCH_TEXTS, max_chars: int = BATCH_MAX_CHARS) -> Iterator[int]:
     """End positions (exclusive) of the batches ``texts`` fall into, in order (content-defined, see module)."""
     size = start = 0
     i = -1
     for i, text in enumerate(texts):
         size += len(text)
-        if zlib.crc32(_encoded(text)) % max_texts == 0 or size >= max_chars:
+        if ends_batch(text, max_texts) or size >= max_chars:
             yield i + 1
             size, start = 0, i + 1
     if i + 1 > start:
@@ -140,9 +146,9 @@ class TokenBatch:
     def token_lists(self) -> list[list[str]]:
         """Every text's tokens as a list of str (the vocabulary's str objects, shared)."""
         with gc_paused():
-            flat = np.array(self.vocab, dtype=object)[self.ids].tolist() if len(self.ids) else []
+            flat = np.array(self.vocab + [""], dtype=object)[self.ids]  # an object array: never traversed by the GC
             bounds = self.offsets().tolist()
-            return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+            return [flat[a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:])]
 
     def joined(self) -> list[str]:
         """Every text's tokens joined by single spaces."""
@@ -211,7 +217,7 @@ class BatchStore:
         return TokenBatch.from_bytes(data)
 
     def put(self, key: str, batch: TokenBatch) -> None:
-        if any("\n" in w for w in batch.vocab):  # never from the tokenizer (line breaks are not content)
+        if "\n" in "".join(batch.vocab):  # never from the tokenizer (line breaks are not content)
             return
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ import logging
 import os
 import re
 import tempfile
-import zlib
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -30,7 +29,7 @@ from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
 from ..io import atomic_path, iter_jsonl, write_table
-from .batches import BATCH_MAX_CHARS, BATCH_TEXTS, BatchStore
+from .batches import BATCH_MAX_CHARS, BatchStore, ends_batch
 from .cache import TokenCache
 from .engines import engine_version, make_tokenizer
 from .parallel import Pending, pending_batch, processes_for, progress_bar, run_jobs
@@ -181,7 +180,7 @@ class _Units:
                 ids.append(_TokenFile.ids(_unit_id(uid), _unit_id(rec["doc_id"])))
                 texts.append(text)
                 size += len(text)
-                if zlib.crc32(text.encode("utf-16-le", "surrogatepass")) % BATCH_TEXTS == 0 or size >= BATCH_MAX_CHARS:
+                if ends_batch(text) or size >= BATCH_MAX_CHARS:
                     yield ids, texts
                     ids, texts, size = [], [], 0
         if ids:

@@ -218,13 +218,16 @@ class ChineseTokenizer:
         for text in texts:
             self.segment_calls += 1
             words, n = self.words(text)
-            for w in set(words).difference(gid):
-                if self._keep(w):
-                    gid[w] = len(kept)
-                    kept.append(w)
-                else:
-                    gid[w] = -1
-            parts.append(array("i", map(gid.__getitem__, words)))
+            try:
+                parts.append(array("i", map(gid.__getitem__, words)))
+            except KeyError:  # words never seen in this process: judge them once
+                for w in set(words).difference(gid):
+                    if self._keep(w):
+                        gid[w] = len(kept)
+                        kept.append(w)
+                    else:
+                        gid[w] = -1
+                parts.append(array("i", map(gid.__getitem__, words)))
             seg_len.append(len(words))
             n_raw.append(n)
         g = np.frombuffer(b"".join(parts), dtype=np.int32) if parts else np.zeros(0, dtype=np.int32)

@@ -298,7 +298,8 @@ def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: str | os.Pa
     processes = processes_for(embedder.name, workers, len(todo))
     batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
     encode_started = time.perf_counter()
-    vectors_of = encode_batches(embedder.name, [[chunk_of[d] for d in b] for b in batches], processes, embedder)
+    vectors_of = encode_batches(embedder.name, [[chunk_of[d] for d in b] for b in batches], processes, embedder,
+                                load_embedder)
     for n, (batch, vectors) in enumerate(zip(batches, vectors_of)):
         cache.put(batch, vectors)
         if n % 10 == 0:

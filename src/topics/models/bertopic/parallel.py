@@ -11,7 +11,7 @@ The vectors are the single-process encoder's (same backend, same batches), so th
 Example
 -------
 >>> from topics.models.bertopic.parallel import encode_batches
->>> for vectors in encode_batches("use", [["第一段。"], ["第二段。"]], processes=2):  # doctest: +SKIP
+>>> for vectors in encode_batches("use", [["第一段。"], ["第二段。"]], 2, loader=load_embedder):  # doctest: +SKIP
 ...     print(vectors.shape)
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import types
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -33,11 +33,9 @@ MIN_PARALLEL_CHUNKS = 500
 _ENCODER = None
 
 
-def _init(name: str) -> None:
-    from .embeddings import load_embedder
-
+def _init(name: str, loader: Callable) -> None:
     global _ENCODER
-    _ENCODER = load_embedder(name, threads=1)
+    _ENCODER = loader(name, threads=1)
 
 
 def _encode(texts: list[str]) -> np.ndarray:
@@ -52,10 +50,11 @@ def processes_for(name: str, workers: int, n_chunks: int) -> int:
     return workers
 
 
-def encode_batches(name: str, batches: Sequence[list[str]], processes: int,
-                   local: Optional[object] = None) -> Iterator[np.ndarray]:
-    """The vectors of each batch, in order: on ``processes`` spawned single-threaded workers, or with the
-    ``local`` embedder in this process when ``processes <= 1``."""
+def encode_batches(name: str, batches: Sequence[list[str]], processes: int, local: Optional[object] = None,
+                   loader: Optional[Callable] = None) -> Iterator[np.ndarray]:
+    """The vectors of each batch, in order: on ``processes`` spawned single-threaded workers, each loading the
+    backend with ``loader(name, threads=1)`` (:func:`~topics.models.bertopic.embeddings.load_embedder`), or with
+    the ``local`` embedder in this process when ``processes <= 1``."""
     if processes <= 1:
         for batch in batches:
             yield local.encode(batch)
@@ -63,7 +62,7 @@ def encode_batches(name: str, batches: Sequence[list[str]], processes: int,
     main = sys.modules["__main__"]  # spawned workers must not re-run the caller's script
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init, initargs=(name,))
+        pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init, initargs=(name, loader))
     finally:
         sys.modules["__main__"] = main
     try:
