@@ -81,8 +81,9 @@ def _missing(path: Path, stage: str) -> InputError:
 
 
 def read_csv(path: str | Path, stage: str = "corpus", text_columns: tuple[str, ...] = (),
-             columns: Optional[list[str]] = None) -> pd.DataFrame:
-    """A run-folder CSV: the :data:`TEXT_COLUMNS` (and ``text_columns``) as strings, only empty cells missing."""
+             columns: Optional[list[str]] = None, nrows: Optional[int] = None, chunksize: Optional[int] = None):
+    """A run-folder CSV: the :data:`TEXT_COLUMNS` (and ``text_columns``) as strings, only empty cells missing
+    (``nrows``: only the first rows; ``chunksize``: an iterator of tables of that many rows)."""
     import pandas as pd
 
     path = Path(path)
@@ -90,7 +91,8 @@ def read_csv(path: str | Path, stage: str = "corpus", text_columns: tuple[str, .
         raise _missing(path, stage)
     as_text = {c: str for c in (*TEXT_COLUMNS, *text_columns)}
     usecols = (lambda c: c in set(columns)) if columns is not None else None
-    return pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""], usecols=usecols)
+    return pd.read_csv(path, dtype=as_text, keep_default_na=False, na_values=[""], usecols=usecols, nrows=nrows,
+                       chunksize=chunksize)
 
 
 def read_json(path: str | Path, stage: str = "corpus") -> dict:
@@ -283,16 +285,24 @@ def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[st
     return written + [f"{result.model}/{METRICS}"]
 
 
-def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
-    """A finished model folder as a :class:`~topics.models.result.TopicModelResult`."""
+def read_model_result(run_dir: str | Path, model: str, documents: bool = True) -> TopicModelResult:
+    """A finished model folder as a :class:`~topics.models.result.TopicModelResult`.
+
+    ``documents=False`` reads only the per-topic tables and the metrics: ``doc_topics`` is then an empty table
+    with the file's columns, and unit_topics and the posterior are not read (figures of a large corpus: read
+    the documents' rows with :func:`iter_doc_topics`)."""
     import pandas as pd
 
     from .models.result import TopicModelResult
 
     folder = model_dir(run_dir, model)
-    tables = {name: read_csv(folder / name, stage=model) for name in (DOC_TOPICS, TOPICS, TOPIC_TERMS)}
-    extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in tables}
-    posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None)
+    names = (DOC_TOPICS, TOPICS, TOPIC_TERMS) if documents else (TOPICS, TOPIC_TERMS)
+    tables = {name: read_csv(folder / name, stage=model) for name in names}
+    if not documents:
+        tables[DOC_TOPICS] = read_csv(folder / DOC_TOPICS, stage=model, nrows=0)
+    skip = set(tables) | (set() if documents else {UNIT_TOPICS})
+    extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in skip}
+    posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None) if documents else None
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
     topics = tables[TOPICS]
     if "label" not in topics.columns:
@@ -305,6 +315,12 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
         posterior=pd.read_parquet(posterior) if posterior is not None else None,
         posterior_name=posterior.name if posterior is not None else None, extra=extra)
+
+
+def iter_doc_topics(run_dir: str | Path, model: str, columns: Optional[list[str]] = None,
+                    rows: int = 100_000) -> Iterator[pd.DataFrame]:
+    """``<model>/doc_topics.csv`` a table of ``rows`` rows at a time (``columns``: only these)."""
+    yield from read_csv(model_dir(run_dir, model) / DOC_TOPICS, stage=model, columns=columns, chunksize=rows)
 
 
 # --------------------------------------------------------------------------------------------------

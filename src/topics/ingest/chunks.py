@@ -22,7 +22,7 @@ import gzip
 import io
 import json
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, Optional
 
 import pandas as pd
 
@@ -86,7 +86,7 @@ def _decode_error(path: Path, exc: UnicodeDecodeError, codec: str) -> InputError
                       "file's encoding (e.g. gb18030 or utf-8)")
 
 
-def iter_table(path: Path, fmt: str, encoding: str = "auto", chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+def iter_table(path: Path, fmt: str, encoding: str = "auto", chunk_rows: Optional[int] = None) -> Iterator[pd.DataFrame]:
     """Chunks of the table at ``path`` (format ``csv``, ``jsonl`` or ``parquet``), in row order; every CSV cell a
     string (empty cells None). Raises InputError for an unreadable file or a table without rows."""
     if not path.is_file():
@@ -95,7 +95,7 @@ def iter_table(path: Path, fmt: str, encoding: str = "auto", chunk_rows: int = C
     if fmt not in readers:
         raise InputError(f"{path}: corpus.format {fmt!r} is not a table format; use csv, jsonl or parquet")
     rows = 0
-    for chunk in readers[fmt](path, encoding, chunk_rows):
+    for chunk in readers[fmt](path, encoding, chunk_rows or CHUNK_ROWS):
         if len(chunk):
             rows += len(chunk)
             yield chunk

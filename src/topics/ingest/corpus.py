@@ -377,8 +377,12 @@ def _finish(docs: pd.DataFrame) -> pd.DataFrame:
             docs[col] = values.where(values.notna(), None)
     docs["doc_id"] = docs["doc_id"].astype(str).astype(object)
     docs["n_chars"] = docs["n_chars"].fillna(0).astype(int)
-    if "year" in docs.columns and len(docs) and docs["year"].map(lambda v: isinstance(v, int)).all():
-        docs["year"] = docs["year"].astype("int64")  # numeric when every document has one (else ints and None)
+    if "year" in docs.columns and len(docs):  # whole years stay ints (pandas reads [2019, None] as 2019.0)
+        years = docs["year"].map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+        if years.map(lambda v: isinstance(v, int)).all():
+            docs["year"] = years.astype("int64")  # numeric when every document has one (else ints and None)
+        elif years.map(lambda v: v is None or isinstance(v, int)).all():
+            docs["year"] = years.astype(object)
     return docs
 
 
