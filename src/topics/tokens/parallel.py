@@ -56,7 +56,7 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
         for key, texts in jobs:
             yield key, tok.encode(texts) if texts else None
         return
-    if tok.cache_dir is not None and not tok.loaded and os.environ.get("TOPICS_POOL", "spawn") == "spawn":
+    if tok.cache_dir is not None and not tok.loaded:
         tok.load()  # builds the dictionary file once here, so workers only load it
         tok.release()
     release_memory()
@@ -108,10 +108,7 @@ def _spawn_pool(processes: int, tok: ChineseTokenizer):
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        method = os.environ.get("TOPICS_POOL", "spawn")
-        if method == "fork":
-            tok.load()
-        return multiprocessing.get_context(method).Pool(processes, initializer=_init_worker, initargs=(tok,) if method == "spawn" else (tok,))
+        return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(tok,))
     finally:
         sys.modules["__main__"] = main
 
