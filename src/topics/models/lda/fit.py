@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from array import array
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional, Sequence
@@ -85,7 +86,7 @@ def prepare_input(tokens: pd.DataFrame | Iterable[dict]) -> LdaInput:
 def _prepare_stream(records: Iterable[dict]) -> LdaInput:
     ids: list[tuple[str, str, int]] = []
     dropped: list[str] = []
-    seen: set[str] = set()
+    hashes = array("q")  # 8 bytes a unit: repeated ids are found at the end, not with a set of every id
 
     def non_empty() -> Iterator[list[str]]:
         for n, rec in enumerate(records, 1):
@@ -93,17 +94,23 @@ def _prepare_stream(records: Iterable[dict]) -> LdaInput:
                 raise InputError(f"tokens record {n}: needs doc_id (or unit_id) and tokens, got keys {sorted(rec)}")
             unit = str(rec.get("unit_id", rec.get("doc_id")))
             doc = str(rec.get("doc_id", unit))
-            if unit in seen:
-                raise InputError(f"tokens: duplicate unit id {unit!r}; each unit must appear once")
-            seen.add(unit)
+            hashes.append(hash(unit))
             toks = rec["tokens"] or []
             if not toks:
                 dropped.append(unit)
                 continue
-            ids.append((unit, doc, len(toks)))
+            ids.append((unit, doc if doc != unit else unit, len(toks)))
             yield toks
 
     corpus = EncodedCorpus.from_token_lists(non_empty())
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    if (counts > 1).any():
+        repeated = set(values[counts > 1].tolist())
+        seen: set[str] = set()
+        for unit in [u for u, _, _ in ids] + dropped:
+            if hash(unit) in repeated and unit in seen:
+                raise InputError(f"tokens: duplicate unit id {unit!r}; each unit must appear once")
+            seen.add(unit)
     if dropped:
         warnings.warn(
             f"lda: {len(dropped)} of {len(dropped) + len(ids)} units have no tokens left after tokenization and are "
