@@ -125,7 +125,9 @@ def run_one(corpus: Path, workdir: Path, overrides: dict) -> dict:
     proc = subprocess.Popen([sys.executable, "-m", "topics.cli", "run", str(cfg_path)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     run_dir = workdir / "results" / "scale"
-    peaks = watch_tree(proc, run_dir / "run.json")
+    stages = [st for st in STAGES if cfg.get(st, {}).get("enabled", True) and
+              not (st == "figures" and not cfg.get("compare", {}).get("enabled", True))]
+    peaks = watch_tree(proc, run_dir / "run.json", stages)
     _, stderr = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
@@ -136,7 +138,7 @@ def run_one(corpus: Path, workdir: Path, overrides: dict) -> dict:
             **peaks, "config_overrides": overrides}
 
 
-def watch_tree(proc: subprocess.Popen, manifest: Path, every: float = 0.2) -> dict:
+def watch_tree(proc: subprocess.Popen, manifest: Path, stages=STAGES, every: float = 0.2) -> dict:
     """Peak memory of ``proc`` and all its descendants until it exits: summed RSS (pages shared between
     forked processes counted in each) and summed PSS (shared pages split between their sharers), overall
     and per stage (the running stage = the first of :data:`STAGES` not yet in run.json)."""
@@ -150,7 +152,7 @@ def watch_tree(proc: subprocess.Popen, manifest: Path, every: float = 0.2) -> di
             done = set(json.loads(manifest.read_text(encoding="utf-8")).get("stages", {}))
         except (OSError, ValueError):
             done = set()
-        stage = next((s for s in STAGES if s not in done), "end")
+        stage = next((s for s in stages if s not in done), "end")
         rss = pss = 0
         try:
             members = [root] + root.children(recursive=True)
