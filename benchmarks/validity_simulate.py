@@ -1,7 +1,10 @@
 """Simulation part of ``benchmarks/validity.py``: coverage with known document-topic proportions.
 
 Run through ``benchmarks/validity.py --simulate`` (see its docstring). Shapes mirror the real-text
-benchmark; every setting is ``reps`` corpora (seeded) with ``draws`` replicates each.
+benchmark; every setting is ``reps`` corpora (seeded) with ``draws`` replicates each. The intervals are the
+compare stage's (:mod:`topics.compare.uncertainty`: ``group_draws``, ``prevalence_table``,
+``difference_table``); the method before (stm-style posterior draws without resampling) is gone from the
+package, its numbers are in docs/uncertainty.md ("before").
 """
 
 from __future__ import annotations
@@ -21,45 +24,6 @@ SHAPES = {
     "few": dict(levels=8, docs_per_level=[3, 4, 5, 3, 4, 5, 3, 5], segments_per_doc=10, doc_conc=10.0),
     "s300": dict(levels=300, docs_per_level=10, segments_per_doc=1),
 }
-
-
-def _frames(sim):
-    """The simulated corpus as doc_topics / documents / posterior tables (for the old method)."""
-    ev = sim.evidence
-    cols = [f"topic_{t}" for t in range(ev.k)]
-    dt = pd.DataFrame(ev.theta, columns=cols)
-    dt.insert(0, "doc_id", ev.doc_ids)
-    meta = pd.DataFrame({"doc_id": ev.doc_ids, "issuer": sim.labels, "n_tokens": ev.weight})
-    post = pd.DataFrame(ev.conc, columns=cols)
-    post.insert(0, "doc_id", ev.doc_ids)
-    return dt, meta, post
-
-
-def _old(sim, draws: int, seed: int, pairwise: bool) -> dict:
-    from topics.compare import effects as ce
-
-    dt, meta, post = _frames(sim)
-    fit = ce.fit_groups(dt, meta, "issuer", method="posterior", draws=draws, seed=seed, posterior=post)
-    prev = ce.prevalence_table(fit)
-    truth = np.array([sim.truth[lv][int(t)] for lv, t in zip(prev["issuer"], prev["topic"])])
-    cov_prev = float(((prev["ci_low"] <= truth) & (truth <= prev["ci_high"])).mean())
-    levels = fit.terms
-    pairs = [(lv, ce.REST) for lv in levels]
-    if pairwise:
-        pairs += [(levels[i], levels[j]) for i in range(len(levels)) for j in range(i + 1, len(levels))]
-    diff = ce.difference_table(fit, pairs=pairs)
-    w = fit.level_weight
-    hits = []
-    for row in diff.itertuples(index=False):
-        a, b = row.issuer_a, row.issuer_b
-        if b == ce.REST:
-            others = [lv for lv in levels if lv != a]
-            tb = sum(sim.truth[lv] * w[lv] for lv in others) / sum(w[lv] for lv in others)
-        else:
-            tb = sim.truth[b]
-        hits.append(row.ci_low <= sim.truth[a][row.topic] - tb[row.topic] <= row.ci_high)
-    return {"prevalence": cov_prev, "difference": float(np.mean(hits)),
-            "flagged": float(diff["excludes_zero"].mean()), "outside_0_1": int(((prev.ci_low < 0) | (prev.ci_high > 1)).sum())}
 
 
 def _new(sim, draws: int, seed: int, **opts) -> dict:
@@ -92,16 +56,15 @@ def coverage_table(reps: int, draws: int, seed: int) -> dict:
     for shape, kw in SHAPES.items():
         for family in ("dirichlet", "logistic", "sparse"):
             n = reps if shape != "s300" else max(2, reps // 4)
-            old, new, new_no = [], [], []
+            new, new_no = [], []
             started = time.perf_counter()
             for r in range(n):
                 sim = simulate(k=10, seed=seed + r, logistic=family == "logistic",
                                seg_conc=0.1 if family == "sparse" else 1.0, **kw)
-                old.append(_old(sim, draws, seed + r, pairwise=shape != "s300"))
                 new.append(_new(sim, draws, seed + r))
                 if shape in ("long31", "few"):
                     new_no.append(_new(sim, draws, seed + r, resample=False))
-            entry = {"reps": n, "old": _mean(old), "new": _mean(new), "seconds": round(time.perf_counter() - started)}
+            entry = {"reps": n, "new": _mean(new), "seconds": round(time.perf_counter() - started)}
             if new_no:
                 entry["new_without_resampling"] = _mean(new_no)
             out[f"{shape}/{family}"] = entry

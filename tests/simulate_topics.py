@@ -104,8 +104,8 @@ def coverage(sim: Simulated, res, diffs=None) -> dict:
             else:
                 tb = t_of[b]
             true = t_of[a][row.topic] - tb[row.topic]
-            hits.append(row.ci_low <= true <= row.ci_high)
-            hits_sim.append(row.ci_low_simultaneous <= true <= row.ci_high_simultaneous)
+            hits.append(row.ci_low_unadjusted <= true <= row.ci_high_unadjusted)
+            hits_sim.append(row.ci_low <= true <= row.ci_high)
         out["difference"] = float(np.mean(hits))
         out["difference_simultaneous"] = float(np.mean(hits_sim))
     return out

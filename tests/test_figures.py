@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import copy_run, simulated, stage_records, write_config  # noqa: E402
-from topics.compare import effects as ce  # noqa: E402
+from topics.compare.intervals import compare_intervals  # noqa: E402
 from topics.config import load_config  # noqa: E402
 from topics.figures import style  # noqa: E402
 from topics.figures.panels import save_figure, text_of  # noqa: E402
@@ -134,10 +134,10 @@ def test_real_lda_figures_render_every_glyph(sample_run, tmp_path):
 def simulated_tables():
     """Prevalence and difference tables (as the compare stage writes them) for simulated topic proportions."""
     sim, meta = simulated(4, seed=2)
-    fit = ce.fit_groups(sim, meta, "issuer", draws=50, seed=1)
+    out = compare_intervals(sim, meta, "issuer", draws=50, seed=1, pairwise=True)
     labels = {0: "经济 发展 改革", 1: "党建 机关 党员", 2: "政协 委员 协商", 3: "科技 创新 研究"}
-    prev = ce.prevalence_table(fit).assign(label=lambda d: d["topic"].map(labels))
-    diff = ce.difference_table(fit).assign(label=lambda d: d["topic"].map(labels))
+    prev = out["prevalence"].assign(label=lambda d: d["topic"].map(labels))
+    diff = out["differences"].assign(label=lambda d: d["topic"].map(labels))
     return prev, diff
 
 

@@ -22,8 +22,9 @@ comparison's 95% intervals.
   between w's NPMI context vector and the sum of all its words' context vectors.
 
 * Coverage: topic proportions simulated with a known prevalence per group (tests/helpers.py), 100 documents
-  per group; over seeded replicates the share of 95% intervals of ``compare.effects.fit_groups`` that contain
-  the true prevalence must lie in the central 99.9% band of Binomial(n, 0.95), for each group and overall.
+  per group; over seeded replicates the share of 95% prevalence intervals of the compare stage's method
+  (``compare.intervals.compare_intervals``) that contain the true prevalence must lie in the central 99.9% band
+  of Binomial(n, 0.95), for each group and overall.
 
 Tests marked ``xfail(strict=True)`` state stm's or the definition's answer where our implementation differs
 (found by these tests; the reason says how). strict: once the implementation is fixed they fail as XPASS, and
@@ -40,7 +41,7 @@ import pytest
 from helpers import EPS, level_base, ref_cv, ref_npmi, simulate_doc_topics, windows
 from scipy.stats import binom, rankdata
 
-from topics.compare.effects import fit_groups, prevalence_table
+from topics.compare.intervals import compare_intervals
 from topics.evaluate import coherence, frex_scores, label_topics, lift_scores
 
 
@@ -202,7 +203,7 @@ def test_sliding_windows_with_repeated_words_match_the_definition():
 LEVELS = ["甲", "乙", "丙", "丁"]
 
 
-def coverage(boost: dict, method: str, reps: int, draws: int, topic: int = 1, k: int = 4) -> dict:
+def coverage(boost: dict, reps: int, draws: int, topic: int = 1, k: int = 4) -> dict:
     """How many of ``reps`` seeded replicates' intervals contain each level's true prevalence of ``topic``
     (4 levels x 100 documents, theta_d ~ Dirichlet(2 k base_g))."""
     meta = pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(400)], "issuer": np.repeat(LEVELS, 100)})
@@ -211,7 +212,7 @@ def coverage(boost: dict, method: str, reps: int, draws: int, topic: int = 1, k:
     for rep in range(reps):
         sim = simulate_doc_topics(meta, k, boost=boost, concentration=2.0, seed=rep)
         docs = meta.assign(n_tokens=sim.pop("n_tokens"))
-        prev = prevalence_table(fit_groups(sim, docs, "issuer", method=method, draws=draws, seed=1000 + rep))
+        prev = compare_intervals(sim, docs, "issuer", draws=draws, seed=1000 + rep)["prevalence"]
         rows = prev[prev["topic"] == topic].set_index("issuer")
         for lv in LEVELS:
             covered[lv] += int(rows.loc[lv, "ci_low"] <= truth[lv] <= rows.loc[lv, "ci_high"])
@@ -223,26 +224,23 @@ def band(n: int, level: float = 0.95) -> tuple[float, float]:
     return binom.ppf(0.0005, n, level), binom.ppf(0.9995, n, level)
 
 
-@pytest.mark.parametrize("method", ["posterior", "bootstrap"])
-def test_interval_coverage_on_simulated_truth(method):
+def test_interval_coverage_on_simulated_truth():
     """100 seeded replicates, true prevalences of topic 1 of .25, .5, .118, .2: each level's 95% interval
     contains its truth in a share of replicates inside the binomial band, and so do all 400 together."""
     boost = {("乙", 1): 3.0, ("丙", 1): 0.4, ("丁", 0): 2.0}
-    covered = coverage(boost, method, reps=100, draws=100)
+    covered = coverage(boost, reps=100, draws=100)
     low, high = band(100)
-    assert all(low <= c <= high for c in covered.values()), f"{method}: {covered} of 100 (band {low:.0f}-{high:.0f})"
+    assert all(low <= c <= high for c in covered.values()), f"{covered} of 100 (band {low:.0f}-{high:.0f})"
     low, high = band(400)
-    assert low <= sum(covered.values()) <= high, f"{method}: {sum(covered.values())} of 400 (band {low:.0f}-{high:.0f})"
+    assert low <= sum(covered.values()) <= high, f"{sum(covered.values())} of 400 (band {low:.0f}-{high:.0f})"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "posterior method: the cell-means fit draws every level's coefficient from N(beta, sigma2 (X'WX)^-1) with "
-    "ONE residual variance sigma2 pooled over all levels (as stm's estimateEffect does with lm), so a level "
-    "whose documents vary more than the others gets too narrow an interval: here the issuer writing 70% on "
-    "topic 1 (the others 5%) is covered about 77% of the time, the others about 99%"))
 def test_posterior_intervals_cover_each_level_when_variances_differ():
+    """The old posterior method pooled ONE residual variance over all levels (stm's estimateEffect with lm), so
+    the issuer writing 70% on topic 1 (the others 5%) was covered about 77% of the time: documents are now
+    resampled within each level, so each level's interval carries its own spread."""
     boost = {("乙", 1): 7.0, ("甲", 1): 0.15, ("丙", 1): 0.15, ("丁", 1): 0.15}  # .70 vs .048
-    covered = coverage(boost, "posterior", reps=200, draws=100)
+    covered = coverage(boost, reps=200, draws=100)
     low, high = band(200)
     assert all(low <= c <= high for c in covered.values()), f"{covered} of 200 (band {low:.0f}-{high:.0f})"

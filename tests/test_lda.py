@@ -56,7 +56,9 @@ def test_same_seed_same_model_in_and_out_of_process(engine):
 def test_stage_outputs_on_sample(sample_run):
     run_dir = sample_run.run_dir
     lda = run_dir / "lda"
-    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "doc_posterior.parquet",
+    unit_level = (lda / "unit_topics.csv").is_file()  # segment.unit chunk (the default) or paragraph
+    posterior_file = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", posterior_file, "parts.parquet",
                  "representative_docs.csv", "model.bin"):
         assert (lda / name).stat().st_size > 0, name
     k = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["stages"]["lda"]["k"]
@@ -81,10 +83,19 @@ def test_stage_outputs_on_sample(sample_run):
     for key in ("npmi", "c_v", "diversity", "exclusivity", "perplexity", "stability", "alpha", "n_empty_units"):
         assert key in m, key
     assert -1 <= m["npmi"] <= 1 and 0 < m["c_v"] <= 1 and len(m["alpha"]) == k
-    # theta = normalised Dirichlet posterior (the file compare draws from)
-    post = pd.read_parquet(lda / "doc_posterior.parquet").set_index("doc_id")
+    # theta = normalised Dirichlet posterior (the file compare draws from), per document or per unit
+    key = "unit_id" if unit_level else "doc_id"
+    post = pd.read_parquet(lda / posterior_file).set_index(key)
     theta = post[cols].div(post[cols].sum(axis=1), axis=0)
-    np.testing.assert_allclose(theta.loc[dt["doc_id"]].to_numpy(), dt[cols].to_numpy(), atol=1e-9)
+    rows = pd.read_csv(lda / "unit_topics.csv", dtype={"doc_id": str, "unit_id": str}) if unit_level else dt
+    np.testing.assert_allclose(theta.loc[rows[key]].to_numpy(), rows[cols].to_numpy(), atol=1e-9)
+    # the part evidence: windows of each document's text that add up to its posterior, in order
+    parts = pd.read_parquet(lda / "parts.parquet")
+    summed = parts.groupby("doc_id")[cols].sum()
+    by_doc = post.groupby("doc_id")[cols].sum() if unit_level else post[cols]
+    np.testing.assert_allclose(summed.loc[by_doc.index].to_numpy(), by_doc.to_numpy(), rtol=1e-6)
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    assert m["fitted_on"] == ("units" if unit_level else "documents")
 
 
 @pytest.mark.slow

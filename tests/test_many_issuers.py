@@ -112,23 +112,6 @@ def test_pairwise_true_writes_every_pair(many):
     assert len(diff) == 6 * (levels + levels * (levels - 1) // 2)
 
 
-def test_fast_least_squares_matches_the_textbook_formula():
-    """_wls via one eigendecomposition (and the diagonal shortcut) equals beta = (X'WX)^+ X'WY."""
-    rng = np.random.default_rng(0)
-    n, k = 60, 4
-    groups = rng.integers(0, 5, n)
-    cell = np.eye(5)[groups]  # cell-means design (diagonal X'WX)
-    reg = np.column_stack([np.ones(n), cell[:, 1:], rng.normal(size=n)])
-    w = rng.uniform(0.5, 2, n)
-    Y = rng.dirichlet(np.ones(k), n)
-    for X in (cell, reg):
-        beta, sigma2, inv = ce._wls(X, w, Y)
-        W = np.diag(w)
-        expect = np.linalg.pinv(X.T @ W @ X) @ X.T @ W @ Y
-        np.testing.assert_allclose(beta, expect, atol=1e-10)
-        np.testing.assert_allclose(inv, np.linalg.pinv(X.T @ W @ X), atol=1e-10)
-
-
 def test_aliased_columns_still_found():
     x = np.arange(10.0)
     X = np.column_stack([np.ones(10), x, 2 * x + 1, x ** 2])

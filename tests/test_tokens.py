@@ -250,7 +250,7 @@ def test_stage_writes_tokens_and_vocabulary(tmp_path, sample_texts):
     cfg = dataclasses.replace(RunConfig(name="t"), tokenize=TokenizeConfig(workers=1, no_below=1, no_above=1.0))
     ctx = RunContext(cfg, run_dir, tmp_path / "cache")
     summary = tokenize_stage(ctx)
-    assert summary["outputs"] == ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv"]
+    assert summary["outputs"] == ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv", "names.csv"]
     assert all((run_dir / p).exists() for p in summary["outputs"])
     tokens = artifacts.read_tokens(run_dir)
     assert tokens.unit_id.tolist() == units.unit_id.tolist() and isinstance(tokens.tokens[0], list)

@@ -9,7 +9,7 @@ import pytest
 
 from topics.compare.composition import effect_draws, effects_table
 from topics.compare.design import design_checks, trend_allowed
-from topics.compare.evidence import lda_parts, parts_from_rows
+from topics.models.parts import parts_from_rows
 from topics.compare.resample import block_length, plan_resampling, rescaled_counts
 from simulate_topics import coverage, simulate
 from topics.compare.uncertainty import (
@@ -178,19 +178,27 @@ def test_effect_draws_match_group_contrasts():
 # --------------------------------------------------------------------------------------------------
 # Evidence from the models and design checks
 # --------------------------------------------------------------------------------------------------
-def test_lda_parts_sum_to_the_document_posterior(tmp_path):
-    from topics.models.lda.engines import EncodedCorpus, fit_tomotopy
+@pytest.mark.parametrize("engine", ["tomotopy", "gensim"])
+def test_lda_parts_sum_to_the_document_posterior(engine):
+    from topics.config import LdaConfig
+    from topics.models.lda import fit_lda
+    from topics.models.lda.parts import lda_parts
 
     rng = np.random.default_rng(6)
     words = [["财政", "预算", "税收"], ["教育", "学校", "学生"], ["医疗", "医院", "健康"]]
     docs = [[str(w) for w in rng.choice(words[i % 3] + words[(i + 1) % 3], size=60 + 7 * i)] for i in range(9)]
-    fit = fit_tomotopy(EncodedCorpus.from_token_lists(docs), k=3, alpha=None, eta=None, iterations=20, seed=1)
-    fit.model.save(str(tmp_path / "model.bin"), full=True)
-    ids = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "n_tokens": [len(d) for d in docs]})
-    parts = lda_parts(tmp_path / "model.bin", ids, part_tokens=10)
-    sums = parts.groupby("doc_id", sort=False)[[f"topic_{t}" for t in range(3)]].sum().loc[ids["doc_id"]]
-    np.testing.assert_allclose(sums.to_numpy(), fit.doc_posterior, rtol=1e-5)
-    assert parts.groupby("doc_id")["n_tokens"].sum().loc[ids["doc_id"]].tolist() == ids["n_tokens"].tolist()
+    tokens = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "tokens": docs})
+    result = fit_lda(tokens, LdaConfig(k=3, engine=engine, chains=1, workers=1, iterations=20, passes=2), seed=1)
+    parts = lda_parts(result, part_tokens=10)
+    topics = [f"topic_{t}" for t in range(3)]
+    sums = parts.groupby("doc_id", sort=False)[topics].sum().loc[result.ids["doc_id"]]
+    np.testing.assert_allclose(sums.to_numpy(), result.fit.doc_posterior, rtol=1e-5)
+    assert parts.groupby("doc_id")["n_tokens"].sum().loc[result.ids["doc_id"]].tolist() == result.ids["n_tokens"].tolist()
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    assert (parts[topics].to_numpy() > 0).all()
+    again = lda_parts(fit_lda(tokens, LdaConfig(k=3, engine=engine, chains=1, workers=1, iterations=20, passes=2),
+                              seed=1), part_tokens=10)
+    pd.testing.assert_frame_equal(parts, again)  # deterministic for a seed
 
 
 def test_design_checks_plain_messages():
@@ -253,3 +261,62 @@ def test_regression_effects_null_with_few_short_documents_flags_few():
     table = effects_table(effect_draws(sim.evidence, frame, ["issuer"], draws=150, seed=2))
     assert table["excludes_zero_unadjusted"].mean() <= 0.07
     assert not table["excludes_zero"].any()
+
+
+# --------------------------------------------------------------------------------------------------
+# The integrated path: the compare stage on a run folder
+# --------------------------------------------------------------------------------------------------
+def _write_simulated_run(run_dir, sim, with_parts: bool = True) -> None:
+    """A run folder holding what the corpus, tokenize and lda stages write for a simulated corpus: the model's
+    posterior and (optionally) its part evidence are the simulation's."""
+    from topics import artifacts
+    from topics.io import write_table
+    from topics.models.parts import parts_frame
+    from topics.models.result import TopicModelResult
+
+    ev = sim.evidence
+    cols = [f"topic_{t}" for t in range(ev.k)]
+    docs = pd.DataFrame({"doc_id": ev.doc_ids, "issuer": sim.labels, "title": ev.doc_ids,
+                         "n_chars": (2 * ev.weight).astype(int)})
+    write_table(docs, run_dir / "documents.csv")
+    write_table(pd.DataFrame({"unit_id": ev.doc_ids, "doc_id": ev.doc_ids,
+                              "tokens": [["词"] * int(n) for n in ev.weight]}), artifacts.tokens_path(run_dir))
+    doc_topics = pd.DataFrame(ev.theta, columns=cols).assign(dominant_topic=ev.theta.argmax(axis=1))
+    doc_topics.insert(0, "doc_id", ev.doc_ids)
+    posterior = pd.DataFrame(ev.conc, columns=cols)
+    posterior.insert(0, "n_tokens", ev.weight)
+    posterior.insert(0, "doc_id", ev.doc_ids)
+    doc_ids = np.array(ev.doc_ids)[ev.part_doc]
+    parts = parts_frame(doc_ids, pd.Series(doc_ids).groupby(doc_ids).cumcount(), ev.part_weight, ev.part_conc)
+    terms = pd.DataFrame([{"topic": t, "rank": 1, "term": f"词{t}", "weight": 1.0} for t in range(ev.k)])
+    topics = pd.DataFrame({"topic": range(ev.k), "label": [f"词{t}" for t in range(ev.k)]})
+    artifacts.write_model_result(run_dir, TopicModelResult(
+        "lda", doc_topics, topics, terms, {"k": ev.k, "fitted_on": "units"}, posterior=posterior,
+        posterior_name="doc_posterior.parquet", parts=parts if with_parts else None))
+
+
+def test_compare_stage_one_document_per_issuer_null(tmp_path):
+    """The compare stage itself (write_comparisons) on a null corpus of one long document per issuer: few
+    flags; the same run without the model's part evidence (nothing to resample within the documents) flags
+    many and says why in its design checks."""
+    from topics import artifacts
+    from topics.compare.run import write_comparisons
+    from topics.config import config_from_dict
+
+    sim = _one_doc_null()
+    cfg = config_from_dict({"name": "x", "compare": {"draws": 150, "latex": False}}).compare
+    flags = {}
+    for with_parts in (True, False):
+        run_dir = tmp_path / str(with_parts)
+        _write_simulated_run(run_dir, sim, with_parts)
+        summary = write_comparisons(run_dir, cfg, seed=1)
+        diff = artifacts.read_compare_table(run_dir, "lda", "issuer_differences", text_columns=("issuer_a", "issuer_b"))
+        prev = artifacts.read_compare_table(run_dir, "lda", "issuer_prevalence", text_columns=("issuer",))
+        assert prev["ci_low"].ge(0).all() and prev["ci_high"].le(1).all()
+        assert (prev["ci_high"] - prev["ci_low"]).gt(0).all()
+        flags[with_parts] = (diff["excludes_zero_unadjusted"].mean(), diff["excludes_zero"].mean(),
+                             {c["check"] for c in summary["models"]["lda"]["checks"]})
+    assert flags[True][0] <= 0.10 and flags[True][1] <= 0.02
+    assert "one_document" in flags[True][2] and "no_parts" not in flags[True][2]
+    assert flags[False][0] >= 0.3  # resampling removed: the intervals carry only the model's uncertainty
+    assert "no_parts" in flags[False][2]

@@ -9,7 +9,8 @@ details), one per finding:
 * ``no_parts``: levels that need within-document resampling but the model saved no part evidence;
 * ``whole_documents``: levels with few documents while the model was fitted on whole documents: a topic
   model fitted on a few long documents learns topics that describe those documents, not themes
-  (benchmarks/validity.py: 46 % of null differences flagged after adjustment), so fit it on chunks;
+  (benchmarks/validity.py: LDA on 31 whole documents flagged 42 % of null differences after adjustment), so
+  fit it on chunks (the default ``segment.unit``);
 * ``nested``: a covariate that is a function of another (e.g. every issuer has one year): its effect
   cannot be told apart from the other's levels; for the time column ``action: no_trend_figure``;
 * ``constant``: a covariate with a single value (left out of the regression);
@@ -55,8 +56,9 @@ def design_checks(meta: pd.DataFrame, covariates: Sequence[str], time_column: Op
         out.append({"check": "one_document", "severity": "warning", "column": main, "levels": single,
                     "message": f"{len(single)} of {len(counts)} {main} levels have a single document "
                                f"({_names(single)}): their intervals come from resampling blocks of that "
-                               "document's text, so they describe this text, not other documents the "
-                               f"{main} might have written; differences between such levels compare documents"})
+                               "document's text (where the model saved parts), so they describe this text, not "
+                               f"other documents the {main} might have written; differences between such levels "
+                               "compare documents"})
     if few:
         out.append({"check": "few_documents", "severity": "warning", "column": main, "levels": few,
                     "message": f"{len(few)} {main} levels have 2 to {min_docs - 1} documents "
@@ -67,7 +69,8 @@ def design_checks(meta: pd.DataFrame, covariates: Sequence[str], time_column: Op
                     "message": f"{len(single) + len(few)} {main} levels have fewer than {min_docs} documents and the "
                                "model was fitted on whole documents: topics learned from a few long documents "
                                "describe those documents rather than themes, and their differences are not "
-                               "trustworthy whatever the intervals; set segment.unit: chunk (or paragraph)"})
+                               "trustworthy whatever the intervals; fit the model on chunks (segment.unit: chunk, "
+                               "the default) or paragraphs"})
     if parts_docs is not None and (single or few):
         need = meta.loc[meta[main].astype(str).isin(single + few), "doc_id"].astype(str)
         missing = sorted(set(need) - set(parts_docs))
@@ -115,10 +118,10 @@ def trend_allowed(checks: Sequence[dict], time_column: Optional[str]) -> bool:
         c.get("action") == "no_trend_figure" and c.get("column") == time_column for c in checks)
 
 
-def log_checks(checks: Sequence[dict], logger) -> None:
+def log_checks(checks: Sequence[dict], logger, prefix: str = "compare design: ") -> None:
     """One log line per finding (warnings as warnings)."""
     for c in checks:
-        (logger.warning if c["severity"] == "warning" else logger.info)("compare design: %s", c["message"])
+        (logger.warning if c["severity"] == "warning" else logger.info)("%s%s", prefix, c["message"])
 
 
 def _names(levels: Sequence[str], n: int = 5) -> str:

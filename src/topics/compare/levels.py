@@ -75,10 +75,12 @@ def pool_levels(docs: pd.DataFrame, column: str, min_docs: int = 1, top_n: Optio
 def pairwise_on(setting: object, n_levels: int, ci: float) -> bool:
     """Whether to write every pair of levels (besides each level against all others).
 
-    ``true``/``false`` as set. ``auto``: only while the expected number of intervals that exclude zero by
-    chance alone stays at most one per topic: with ``P = L(L-1)/2`` pairs and intervals at level ``ci``,
-    ``P * (1 - ci) <= 1``. At ci = 0.95 that is up to 6 levels (15 pairs); 7 levels give 21 pairs and
-    about one spurious "difference" per topic, 88 levels 3,828 pairs and 191 per topic."""
+    ``true``/``false`` as set. ``auto``: only while the expected number of per-comparison intervals that
+    exclude zero by chance alone stays at most one per topic: with ``P = L(L-1)/2`` pairs and intervals at
+    level ``ci``, ``P * (1 - ci) <= 1``. At ci = 0.95 that is up to 6 levels (15 pairs). The flag a reader
+    should trust (``excludes_zero``) is adjusted over all pairs, so more pairs are valid but less powerful
+    each (a wider simultaneous band) and the table grows as L^2 (88 levels: 3,828 pairs per topic): ask for
+    them with ``true``."""
     if setting is True or setting == "true":
         return True
     if setting is False or setting == "false":

@@ -7,15 +7,17 @@ Each of ``draws`` replicates (docs/uncertainty.md has the full account and citat
    document; Rao-Wu rescaled so the variance is unbiased for small n and every weight stays >= 0;
 2. **draw theta from the model's posterior** for every document (or every block of a resampled
    document): Dirichlet(concentration), the LDA posterior alpha + n_dk (or per part), or for BERTopic
-   a Dirichlet over the document's chunk-assignment shares (:func:`topics.compare.evidence.bertopic_parts`);
+   a Dirichlet over the document's chunk shares (:mod:`topics.models.parts`);
 3. **recompute** the statistic with the replicate's weights: token-weighted prevalence per level
    (a weighted mean of draws, so always inside [0, 1]), differences (level minus level, level minus all
    others), or the regression theta_k ~ covariates (stm's method of composition, Roberts et al. 2019,
    with this resampling in place of the N(beta, V) draw).
 
-Intervals are percentiles of the replicates. Differences are flagged with ``excludes_zero`` adjusted
-for the number of comparisons by a simultaneous (sup-t) band over each family (:func:`adjust`); the
-per-comparison flag is kept as ``excludes_zero_unadjusted``.
+Intervals are t(df) x the replicates' spread, moderated toward the pooled within-level variance (prevalence:
+a score interval for a quasi-binomial share, so inside [0, 1]).
+Differences are flagged with ``excludes_zero`` adjusted for the number of comparisons by a simultaneous
+(sup-t) band over each family (:func:`adjust`); the per-comparison flag is kept as
+``excludes_zero_unadjusted``.
 
 Example
 -------
@@ -33,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .effects import REST
 from .resample import (
     MIN_DOCS,
     ResamplingPlan,
@@ -42,8 +45,12 @@ from .resample import (
 )
 from .variance import level_df, variance_floor
 
-REST = "(all others)"
 ADJUSTMENT = "sup-t simultaneous band over the family (max |t| of the bootstrap replicates)"
+# the interval columns of a difference or coefficient table, in order: the adjusted interval and flag (the ones to
+# read), then the per-comparison ones
+ADJUSTED_COLUMNS = ("estimate", "ci_low", "ci_high", "excludes_zero", "p_adjusted", "ci_low_unadjusted",
+                    "ci_high_unadjusted", "excludes_zero_unadjusted", "p_value", "sd", "df", "family_size",
+                    "critical_z")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -110,9 +117,9 @@ class Evidence:
 
         ``posterior``: doc_id, topic_* Dirichlet parameters per document (LDA ``doc_posterior``); ``parts``:
         doc_id, part, n_tokens, topic_* Dirichlet parameters per part (:mod:`topics.compare.evidence`).
-        Without either (e.g. BERTopic without saved parts), each document's theta is taken as
-        Dirichlet(theta * (units + prior_sum)), ``units`` = ``evidence_units`` (the number of independent
-        assignments behind the row, e.g. chunks), by default 1 per document: the most uncertain reading.
+        Without either, each document's theta is taken as Dirichlet(theta * (units + prior_sum)), ``units`` =
+        ``evidence_units`` (the number of independent observations behind the row: its tokens for a model of
+        token proportions, its units for hard labels), by default 1 per document: the most uncertain reading.
         """
         topics = sorted([c for c in doc_topics.columns if c.startswith("topic_") and c[6:].isdigit()],
                         key=lambda c: int(c[6:]))
@@ -243,34 +250,44 @@ def _t(df: np.ndarray, ci: float) -> np.ndarray:
     return stats.t.ppf(1 - (1 - ci) / 2, np.maximum(df, 1.0))
 
 
-EPS = 1e-6  # logit scale: shares are clipped to [EPS, 1 - EPS]
+EPS = 1e-6  # shares are clipped to [EPS, 1 - EPS] where divided by p (1 - p)
 
 
 def prevalence_intervals(res: GroupDraws) -> tuple[np.ndarray, np.ndarray]:
-    """(low, high), each (L, K): logit(estimate) +- t_df * s on the logit scale, mapped back to [0, 1].
+    """(low, high), each (L, K): a score (Wilson-type) interval with a moderated quasi-binomial variance.
 
-    s is a robust standard deviation of the logit replicates (half the 15.9-84.1 % range: the sd for a
-    normal, but not blown up by the few replicates in which a rare topic's share is ~0); t_df the
-    small-sample reference of Cameron, Gelbach & Miller (2008) for df + 1 clusters. Chosen over the
-    percentile interval and its expanded version (Hesterberg 2015) by simulation (benchmarks/validity.py):
-    they under-cover for levels with few documents.
+    The variance of a level's share p is taken as c p (1 - p) (quasi-binomial: shares of sparse topic
+    proportions vary more where p is near 1/2), and the interval is every p with (p_hat - p)^2 <= t^2 c p (1 - p),
+    which stays inside [0, 1] and is skewed as the share is (Wilson 1927). c is moderated (Smyth 2004): the
+    average of the level's own, from its replicates (variance / (p_bar (1 - p_bar)), p_bar their mean), and
+    the pooled one (the pooled within-level variance of :func:`topics.compare.variance.variance_floor`
+    divided by the token-weighted mean of p (1 - p)); t has the level's df doubled for the pooled half
+    (the t(G - 1) reference of Cameron, Gelbach & Miller 2008 for G clusters, plus the prior's df). The
+    pooled half matters for a level of a few short, mostly one-topic documents none of which is about topic
+    k: its replicates are ~0 for k, yet its true share need not be (benchmarks/validity.py --simulate: 300
+    levels of 10 stories, coverage 0.90 with the level's own variance alone, 0.96-0.97 moderated).
 
-    A topic with no weight in a level (hard labels never assigned there, estimate 0) has no spread to
-    resample; it gets [0, the Clopper-Pearson upper bound for 0 of n units] (n = resampled units).
+    A share with no spread to resample (hard labels never, or always, assigned in a level) gets the
+    Clopper-Pearson interval of 0 (or n) of its n resampled units: never of zero width.
     """
-    from scipy.special import expit, logit
-
-    centre = logit(np.clip(res.estimate, EPS, 1 - EPS))
-    reps = logit(np.clip(res.draws, EPS, 1 - EPS))
-    q16, q84 = np.quantile(reps, [0.158655, 0.841345], axis=0)
-    half = _t(res.df, res.ci) * (q84 - q16) / 2
-    low, high = expit(centre - half), expit(centre + half)
-    empty = res.estimate <= EPS
-    if empty.any():
-        upper = 1 - ((1 - res.ci) / 2) ** (1 / np.maximum(res.units, 1))
-        low = np.where(empty, 0.0, low)
-        high = np.where(empty, np.maximum(upper[:, None], high), high)
-    return np.minimum(low, res.estimate), np.maximum(high, res.estimate)
+    p_hat = res.estimate
+    p_bar = np.clip(res.draws.mean(axis=0), EPS, 1 - EPS)
+    c_own = res.draws.var(axis=0, ddof=1) / (p_bar * (1 - p_bar))
+    w = res.level_weight[:, None]
+    p_c = np.clip(p_hat, EPS, 1 - EPS)
+    mean_pq = (w * p_c * (1 - p_c)).sum(axis=0) / w.sum()
+    c_pool = res.floor / np.maximum(mean_pq, 1e-12)[None, :]
+    c = np.where(res.floor > 0, (c_own + c_pool) / 2, c_own)
+    z2 = _t(_moderated_df(res.df, res.floor), res.ci) ** 2 * c
+    centre = (p_hat + z2 / 2) / (1 + z2)
+    half = np.sqrt(z2 * p_hat * (1 - p_hat) + z2 ** 2 / 4) / (1 + z2)
+    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    flat = high - low <= 1e-9
+    if flat.any():
+        tail = ((1 - res.ci) / 2) ** (1 / np.maximum(res.units, 1))[:, None]  # Clopper-Pearson, 0 or n of n
+        low = np.where(flat & (p_hat > 0.5), tail, np.where(flat, 0.0, low))
+        high = np.where(flat & (p_hat <= 0.5), 1 - tail, np.where(flat, 1.0, high))
+    return np.minimum(low, p_hat), np.maximum(high, p_hat)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -291,7 +308,8 @@ def prevalence_table(res: GroupDraws) -> pd.DataFrame:
 
 
 def interval_note(res: GroupDraws) -> str:
-    return (f"{res.ci:.0%} interval, t(df) x robust sd of {res.info.get('draws')} replicates on the logit scale: documents resampled within each "
+    return (f"{res.ci:.0%} score interval, quasi-binomial variance moderated toward the pooled one, from "
+            f"{res.info.get('draws')} replicates: documents resampled within each "
             f"{res.column} (levels with < {res.plan.min_docs} documents: also blocks within documents), theta drawn "
             f"from the model's posterior ({res.info.get('evidence')})")
 
@@ -312,17 +330,26 @@ def contrast_draws(res: GroupDraws, a: str, b: str) -> tuple[np.ndarray, np.ndar
         draws_b = (res.draws[:, others] * rw[:, :, None]).sum(1) / rw.sum(1)[:, None]
         share = (w / w.sum())[:, None]
         v_parts = share ** 2 * _moderate(res.draws[:, others].var(axis=0, ddof=1), res.floor[others])
-        df_b = v_parts.sum(0) ** 2 / np.maximum((v_parts ** 2 / res.df[others]).sum(0), 1e-300)
+        df_b = v_parts.sum(0) ** 2 / np.maximum((v_parts ** 2 / _moderated_df(res.df[others], res.floor[others])).sum(0),
+                                                1e-300)
         floor_b = v_parts.sum(0)
     else:
-        point_b, draws_b, df_b = res.estimate[idx[b]], res.draws[:, idx[b]], res.df[idx[b]]
+        point_b, draws_b = res.estimate[idx[b]], res.draws[:, idx[b]]
+        df_b = _moderated_df(res.df[idx[b]], res.floor[idx[b]])
         floor_b = res.floor[idx[b]]
     va_rep, vb_rep = res.draws[:, ja].var(axis=0, ddof=1), draws_b.var(axis=0, ddof=1)
     va, vb = _moderate(va_rep, res.floor[ja]), (_moderate(vb_rep, floor_b) if b != REST else np.maximum(vb_rep, floor_b))
-    df = (va + vb) ** 2 / np.maximum(va ** 2 / res.df[ja] + vb ** 2 / np.maximum(df_b, 1.0), 1e-300)
+    df_a = _moderated_df(res.df[ja], res.floor[ja])
+    df = (va + vb) ** 2 / np.maximum(va ** 2 / df_a + vb ** 2 / np.maximum(df_b, 1.0), 1e-300)
     df = np.where(va + vb > 0, df, 1.0)
     extra = (va - va_rep) + (vb - vb_rep)
     return res.estimate[ja] - point_b, res.draws[:, ja] - draws_b, np.maximum(df, 1.0), extra
+
+
+def _moderated_df(df: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Degrees of freedom of a moderated variance: the level's own plus as many from the pooled one (its
+    weight; Smyth 2004's d + d0 with d0 = d), where there is a pooled part."""
+    return np.where(floor > 0, 2 * df, df)
 
 
 def _moderate(v_rep: np.ndarray, floor: np.ndarray) -> np.ndarray:
@@ -331,10 +358,10 @@ def _moderate(v_rep: np.ndarray, floor: np.ndarray) -> np.ndarray:
 
 
 def difference_table(res: GroupDraws, rest: bool = True, pairwise: bool = True, chunk: int = 2000) -> pd.DataFrame:
-    """Differences ``<col>_a - <col>_b`` per topic: estimate, per-comparison interval and flag
-    (``excludes_zero_unadjusted``), simultaneous interval and adjusted flag ``excludes_zero`` (family =
-    all rows of the same ``family``: "vs rest" or "pairwise"), ``p_adjusted`` (single-step max-T,
-    Westfall & Young 1993). Pairs are processed ``chunk`` at a time (300 levels = 44,850 pairs)."""
+    """Differences ``<col>_a - <col>_b`` per topic: estimate, the simultaneous interval ``ci_low``/``ci_high``
+    and its adjusted flag ``excludes_zero`` (family = all rows of the same ``family``: "vs rest" or
+    "pairwise"), ``p_adjusted`` (single-step max-T, Westfall & Young 1993), then the per-comparison interval,
+    flag and p value (``*_unadjusted``, ``p_value``). Pairs are processed ``chunk`` at a time (300 levels = 44,850 pairs)."""
     levels = res.levels
     families: dict[str, list[tuple[str, str]]] = {}
     if rest and len(levels) > 2:
@@ -364,6 +391,10 @@ def difference_table(res: GroupDraws, rest: bool = True, pairwise: bool = True, 
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
+    # a difference of two shares lies in [-1, 1]: cutting an interval there cannot lose coverage (t quantiles
+    # with few degrees of freedom, e.g. one document's 4 blocks, reach beyond it)
+    for col in ("ci_low", "ci_high", "ci_low_unadjusted", "ci_high_unadjusted"):
+        out[col] = out[col].clip(-1.0, 1.0)
     out.attrs["adjustment"] = ADJUSTMENT
     out.attrs["interval"] = interval_note(res)
     return out
@@ -385,7 +416,7 @@ def _spread(estimate: np.ndarray, reps: np.ndarray, df: np.ndarray, ci: float,
     half = _t(df, ci) * sd
     t_obs = np.where(flat, 0.0, np.abs(estimate) / sd_safe)
     p = 2 * stats.t.sf(t_obs, df)
-    return {"estimate": estimate, "ci_low": estimate - half, "ci_high": estimate + half,
+    return {"estimate": estimate, "ci_low_unadjusted": estimate - half, "ci_high_unadjusted": estimate + half,
             "excludes_zero_unadjusted": (~flat) & (p < 1 - ci), "sd": sd, "df": df, "p_value": p,
             "rep_max_t": t_rep.max(axis=1) if t_rep.size else np.zeros(len(reps))}
 
@@ -401,13 +432,14 @@ def _simultaneous(table: pd.DataFrame, max_t: np.ndarray, ci: float) -> pd.DataF
     sd = table["sd"].to_numpy()
     est = table["estimate"].to_numpy()
     z_obs = stats.norm.isf(np.clip(table["p_value"].to_numpy(), 1e-300, 1) / 2)
-    table["ci_low_simultaneous"] = est - crit * sd
-    table["ci_high_simultaneous"] = est + crit * sd
+    table["ci_low"] = est - crit * sd
+    table["ci_high"] = est + crit * sd
     table["excludes_zero"] = table["excludes_zero_unadjusted"].to_numpy() & (z_obs > crit_z)
     table["p_adjusted"] = (1 + (max_t[:, None] >= z_obs[None, :]).sum(axis=0)) / (1 + len(max_t))
     table["family_size"] = len(table)
     table["critical_z"] = crit_z
-    return table
+    first = [c for c in ADJUSTED_COLUMNS if c in table.columns]
+    return table[[c for c in table.columns if c not in first] + first]
 
 
 def adjust(estimate: np.ndarray, reps: np.ndarray, df: Optional[np.ndarray] = None, ci: float = 0.95,
@@ -415,8 +447,9 @@ def adjust(estimate: np.ndarray, reps: np.ndarray, df: Optional[np.ndarray] = No
     """Per-comparison and simultaneous intervals for one family of m comparisons.
 
     ``estimate`` (m,), ``reps`` (R, m) replicates, ``df`` (m,) degrees of freedom (default: large).
-    Per comparison: estimate +- t_df * sd. Simultaneous (the sup-t band of Montiel Olea &
-    Plagborg-Moller 2019): c = the ``ci`` quantile over replicates of max_j |rep_j - mean_j| / sd_j,
+    Per comparison (``ci_low_unadjusted``, ``ci_high_unadjusted``, ``excludes_zero_unadjusted``, ``p_value``):
+    estimate +- t_df * sd. Simultaneous (``ci_low``, ``ci_high``, ``excludes_zero``; the sup-t band of Montiel
+    Olea & Plagborg-Moller 2019): c = the ``ci`` quantile over replicates of max_j |rep_j - mean_j| / sd_j,
     converted to each comparison's t(df) scale; ``excludes_zero`` when that band excludes 0, which keeps
     the family-wise error rate <= 1 - ci. ``p_adjusted``: share of replicates whose max |t| reaches the
     comparison's own (normal-equivalent) |t|. ``extra_var`` (m,) is added to each comparison's variance.

@@ -9,7 +9,7 @@ Both take the :class:`topics.compare.uncertainty.Evidence` and the
 
 Example
 -------
->>> from topics.compare.simulate import simulate
+>>> from simulate_topics import simulate  # tests/simulate_topics.py
 >>> from topics.compare.resample import plan_resampling
 >>> sim = simulate(levels=2, docs_per_level=[1, 6], segments_per_doc=8, k=3, seed=0)
 >>> plan = plan_resampling(sim.labels, sim.evidence.part_doc, sim.evidence.part_shares())
@@ -20,17 +20,12 @@ Example
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .resample import ResamplingPlan
 
-if TYPE_CHECKING:
-    from .uncertainty import Evidence
 
-
-def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
+def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
     """(L, K) lower bound for the variance of each level's prevalence: the pooled within-level variance.
 
     A level with 10 short documents often has none about topic k (sparse topic proportions): its
@@ -38,8 +33,10 @@ def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
     comparison's own null all levels share one document-to-document variance sigma_k^2, so it is pooled
     over levels (weighted, centred on each level's mean) and a level's floor is sigma_k^2 sum(w_d^2) /
     (sum w_d)^2, the variance of its weighted mean of documents (the homoscedastic variance a regression
-    would use; Smyth 2004 moderates per-group variances toward such a pooled value). Levels resampled
-    within documents get the same from the pooled variance between blocks; both stages: the sum.
+    would use; Smyth 2004 moderates per-group variances toward such a pooled value). A level of one
+    document gets the same from the pooled variance between blocks (with two or more documents the
+    variance between documents already holds that of their text: adding both over-covered, few/sparse
+    difference coverage 0.980 vs 0.975 with it alone, 16 simulated corpora).
     """
     n_levels, k = len(plan.levels), ev.k
     floor = np.zeros((n_levels, k))
@@ -75,14 +72,14 @@ def variance_floor(ev: Evidence, plan: ResamplingPlan) -> np.ndarray:
             sigma2_b = num / sum(bw.sum() for _, bw, _ in stats_b) * n_blocks / (n_blocks - len(stats_b))
             for j in range(n_levels):
                 mine = [(bw, d) for d, bw, _ in stats_b if lv[d] == j]
-                if mine:
+                if mine and n_by[j] <= 1:  # with 2+ documents, the spread between documents holds the text's
                     # a level's mean weights document d by w_d / W and its blocks by their tokens within d
                     share2 = sum((w[d] / tot[j]) ** 2 * ((bw / bw.sum()) ** 2).sum() for bw, d in mine)
                     floor[j] += sigma2_b * share2
     return floor
 
 
-def level_df(ev: Evidence, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
+def level_df(ev, plan: ResamplingPlan) -> tuple[np.ndarray, np.ndarray]:
     """Degrees of freedom of every level's prevalence (L, K) and its number of resampled units (L,).
 
     Documents resampled: n_docs - 1 (the t(G - 1) reference of Cameron, Gelbach & Miller 2008 for G

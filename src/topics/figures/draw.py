@@ -86,10 +86,12 @@ def heatmap_rows(run_dir: Path, model: str, docs: pd.DataFrame, column: str, max
 
 
 def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
-                   ci: float = 0.95) -> Iterator[tuple[str, object]]:
+                   ci: float = 0.95, skipped: Optional[list] = None) -> Iterator[tuple[str, object]]:
     """(file stem, Figure) pairs for one model's compare tables, at most ``cfg.max_levels`` levels each
     (:mod:`topics.figures.layout`), split over pages so that none is taller than a journal page. Each figure is
-    made only when the previous one was taken (saved and closed): one open figure at a time."""
+    made only when the previous one was taken (saved and closed): one open figure at a time. No trend figure
+    when the compare stage's design checks say the time column is nested in another (``skipped`` gets why)."""
+    from ..compare.design import trend_allowed
     from ..compare.similarity import divergence_matrix
 
     out = artifacts.read_model_result(run_dir, model, documents=False)  # documents' rows: a sample, when drawn
@@ -140,7 +142,15 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
             page += 1
     time_df = artifacts.read_compare_table(run_dir, model, "topic_time")
     if time_df is not None:
-        period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high", "n_docs"})
+        period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high",
+                                                                "n_docs", "resampled", "df"})
+        design = artifacts.read_compare_json(run_dir, model, artifacts.DESIGN_CHECKS) or {}
+        if not trend_allowed(design.get("checks", []), period):
+            reason = next(c["message"] for c in design["checks"] if c.get("action") == "no_trend_figure")
+            logger.warning("figures %s: no prevalence-over-time figure: %s", model, reason)
+            if skipped is not None:
+                skipped.append({"figure": f"{model}_prevalence_over_time", "reason": reason})
+            return
         for n, chunk in enumerate(chunks):
             yield f"{model}_prevalence_over_time" + page_suffix(n), figure_over_time(time_df, period, chunk)
 
@@ -156,10 +166,10 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     if not models:
         raise InputError(f"{run_dir}: no model outputs to draw; run the lda or bertopic stage first")
     docs = artifacts.read_documents(run_dir, columns=["doc_id", "title", column])  # what the figures show
-    outputs, problems, names = [], [], []
+    outputs, problems, names, skipped = [], [], [], []
     with journal_style(font_dir):
         # each figure is made, saved and closed before the next is made: one open figure at a time
-        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
+        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci, skipped) for m in models]
         batches.append(lambda: _run_level_figures(run_dir))
         for batch in batches:
             for stem, fig in batch():
@@ -172,7 +182,7 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
         if page is not None:
             outputs.append(str(page.relative_to(run_dir)))
     logger.info("figures: %d figures x %d formats in %s", len(names), len(cfg.formats), fig_dir)
-    return {"outputs": outputs, "figures": names, "glyph_problems": problems}
+    return {"outputs": outputs, "figures": names, "glyph_problems": problems, "skipped": skipped}
 
 
 def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:

@@ -94,5 +94,6 @@ def write_page(run_dir: Path, models: list[str], column: str, ci: float, path: P
     if not parts:
         return None
     title = f"topics: {Path(run_dir).name}"
-    note = f"{len(docs)} documents; intervals: method of composition ({ci:.0%})"
+    note = (f"{len(docs)} documents; {ci:.0%} intervals: documents resampled within each level (blocks of text "
+            "within the documents of small levels) x the model's posterior")
     return write_text(path, page_html({"column": column, "ci": ci, "models": parts}, title, note))

@@ -117,7 +117,12 @@ def figure_differences(diff: pd.DataFrame, column: str, topics: Sequence[int], l
     from matplotlib.lines import Line2D
 
     pct = f"{diff.attrs.get('ci', 0.95):.0%}"
-    handles = [Line2D([], [], marker="o", ls="", color=CATEGORICAL[0], label=f"{pct} interval excludes 0"),
+    if "family_size" in d.columns:  # the adjusted band (excludes_zero goes with it)
+        rows = int(d["family_size"].max())
+        what = f"simultaneous {pct} interval (adjusted over {rows:,} rows) excludes 0"
+    else:
+        what = f"{pct} interval excludes 0"
+    handles = [Line2D([], [], marker="o", ls="", color=CATEGORICAL[0], label=what),
                Line2D([], [], marker="o", ls="", mfc="white", mec=CATEGORICAL[0], label="includes 0")]
     fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return fig
