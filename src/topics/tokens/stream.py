@@ -30,11 +30,12 @@ from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
 from ..io import atomic_path, iter_jsonl, write_table
+from ..progress import Progress
 from .batches import BATCH_MAX_CHARS, BatchStore, ends_batch
 from .cache import TokenCache
 from .engines import engine_version, make_tokenizer
 from .names import NameTagger, dropped_classes, names_frame, names_table
-from .parallel import Pending, pending_batch, processes_for, progress_bar, run_jobs
+from .parallel import Pending, pending_batch, processes_for, run_jobs
 from .tokenizer import ChineseTokenizer
 from .vocabulary import phrase_model, phrase_report, vocabulary_tables
 
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Corpus-level pruning that removes more than this share of the tokens is reported as a warning (see README).
+PRUNED_SHARE_WARN = 0.25
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters json.dumps escapes (with ensure_ascii=False)
 
 
@@ -77,11 +80,13 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
                     fh.write(_TokenFile.line(ids, " ".join(joined)))
             summary["phrases"] = phrase_report(frozen, found)
             del frozen
-        vocab, dropped = vocabulary_tables(count, doc_freq, n_units, cfg)
+        vocab, pruned = vocabulary_tables(count, doc_freq, n_units, cfg, protected=tok.terms)
+        before_pruning = int(sum(count.values()))
+        dropped = pruned
         if len(name_rows):
             import pandas as pd
 
-            dropped = pd.concat([name_rows, dropped], ignore_index=True)
+            dropped = pd.concat([name_rows, pruned], ignore_index=True)
         del count, doc_freq
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
@@ -105,6 +110,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
         "examples": {r: g.head(15)["token"].tolist() for r, g in by_reason},
         "units_left_empty": int(n_empty),
     }
+    summary["drop_report"].update(pruning_report(pruned, before_pruning))
     summary["counts"] = {"units": n_out, "tokens": int(n_tokens), "vocabulary": len(vocab)}
     summary["outputs"] = [artifacts.TOKENS_JSONL, artifacts.VOCABULARY_CSV, artifacts.VOCABULARY_DROPPED_CSV,
                           artifacts.NAMES_CSV]
@@ -139,6 +145,25 @@ def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter, doc_freq: C
                     " ".join(rows["token"].head(10)))
     return names, rows, report
 
+
+def pruning_report(dropped, total: int) -> dict:
+    """Share of the tokens (after the per-text filters) that corpus-level pruning removed, in all and by
+    reason, with a warning (logged and returned) when it is above :data:`PRUNED_SHARE_WARN`."""
+    by_reason = dropped.groupby("reason")["count"].sum()
+    share = float(by_reason.sum()) / total if total else 0.0
+    out = {"tokens_before_pruning": total, "pruned_share": round(share, 4),
+           "pruned_share_by_reason": {r: round(float(n) / total, 4) for r, n in by_reason.items()} if total else {}}
+    if share > PRUNED_SHARE_WARN:
+        worst = by_reason.idxmax()
+        examples = ", ".join(dropped.loc[dropped["reason"] == worst, "token"].head(8))
+        message = (f"vocabulary pruning removed {share:.0%} of all tokens ({worst}: {by_reason[worst] / total:.0%}, e.g. "
+                   f"{examples}); topics are fitted on what is left: check tokenize.no_below / no_above / "
+                   "no_above_max_share (vocabulary_dropped.csv lists every dropped term)")
+        logger.warning("tokenize: %s", message)
+        out["warning"] = message
+    logger.info("tokenize: pruning removed %.1f%% of %d tokens (%s)", 100 * share, total,
+                ", ".join(f"{r} {n / total:.1%}" for r, n in by_reason.items()) if total else "none")
+    return out
 
 class _TokenFile:
     """The stage's intermediate file: one line per unit, ``<unit_id JSON>\t<doc_id JSON>\t<tokens joined by
@@ -275,7 +300,7 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
     count: Counter = Counter()
     doc_freq: Counter = Counter()
     raw_words = kept_tokens = 0
-    bar = progress_bar(units.size, units.size > 6_000_000)
+    progress = Progress(logger, "tokenize", units.size, "bytes of units.jsonl")  # a log line every few seconds
     stream = _with_pool(jobs(), tok, workers, units, state)
     try:
         with open(out_path, "w", encoding="utf-8") as fh:
@@ -296,10 +321,8 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
                 raw_words += int(batch.n_raw.sum())
                 kept_tokens += int(batch.lengths.sum())
                 fh.writelines(_TokenFile.line(i, j) for i, j in zip(ids, batch.joined()))
-                bar.n = units.bytes_read
-                bar.refresh()
+                progress.update(units.bytes_read - progress.count)
     finally:
-        bar.close()
         if cache:
             cache[0].close()
     units.check_ids()

@@ -44,6 +44,7 @@ import numpy as np
 
 from ...errors import ConfigError, TopicsError
 from ...io import atomic_path
+from ...progress import Progress
 from ...text import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -297,14 +298,16 @@ def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: str | os.Pa
 
     processes = processes_for(embedder.name, workers, len(todo))
     batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
-    encode_started = time.perf_counter()
+    progress = Progress(logger, f"embeddings {embedder.name}", len(todo), "chunks")
     vectors_of = encode_batches(embedder.name, [[chunk_of[d] for d in b] for b in batches], processes, embedder,
                                 load_embedder)
-    for n, (batch, vectors) in enumerate(zip(batches, vectors_of)):
+    for batch, vectors in zip(batches, vectors_of):
         cache.put(batch, vectors)
-        if n % 10 == 0:
-            logger.info("embeddings %s: %d / %d chunks", embedder.name, n * batch_size + len(batch), len(todo))
-    encode_seconds = time.perf_counter() - encode_started
+        progress.update(len(batch))
+    encode_seconds = progress.seconds
+    if todo:
+        logger.info("embeddings %s: %d chunks embedded in %.1f s (%d processes)", embedder.name, len(todo),
+                    encode_seconds, processes)
     out = np.stack([pool(np.stack([cache.get(chunk_digest(c)) for c in chunks]), [max(len(c), 1) for c in chunks])
                     for chunks in per_text]) if per_text else np.zeros((0, 0), np.float32)
     stats = {"chunks": int(sum(len(c) for c in per_text)), "unique_chunks": len(order), "cache_hits": hits,
