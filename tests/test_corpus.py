@@ -150,11 +150,12 @@ def test_missing_manifest(tmp_path):
         load_corpus(whole(folder))
 
 
-def test_manifest_missing_issuer_column(tmp_path):
+def test_manifest_without_issuer_column_is_one_group(tmp_path):
+    """No issuer column: every document in one group, said once in a warning naming the fix."""
     folder = make_folder(tmp_path, {"a.txt": SLICE_A.encode()}, rows=[("a.txt", "2024")], header=("file", "year"))
-    with pytest.raises(InputError, match=r"manifest\.csv: missing column 'issuer' \(corpus\.columns\.issuer\); "
-                                         r"the manifest has columns file, year"):
-        load_corpus(whole(folder))
+    with pytest.warns(UserWarning, match=r"manifest\.csv: has no column 'issuer' \(corpus\.columns\.issuer\).*one group"):
+        docs = load_corpus(whole(folder))[0]
+    assert set(docs["issuer"]) == {"(all documents)"}
 
 
 def test_manifest_missing_file_column(tmp_path):

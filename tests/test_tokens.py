@@ -227,12 +227,12 @@ def test_pickled_tokenizer_works_in_count_vectorizer(tok, sample_texts):
 # Corpus-level steps and the stage
 # --------------------------------------------------------------------------------------------------
 def test_prune_vocabulary_reasons():
-    docs = [["党", "建设", "a"], ["党", "建设", "b"], ["党", "发展", "c"], ["党", "发展", "建设"]]
+    docs = [["党", "建设", "甲乙"], ["党", "建设", "丙丁"], ["党", "发展", "戊己"], ["党", "发展", "建设"]]
     cfg = TokenizeConfig(no_below=2, no_above=0.9, keep_n=1)
     kept, vocab, dropped = prune_vocabulary(docs, cfg)
     assert vocab.token.tolist() == ["建设"]
     reasons = dict(zip(dropped.token, dropped.reason))
-    assert reasons == {"党": "no_above", "发展": "keep_n", "a": "no_below", "b": "no_below", "c": "no_below"}
+    assert reasons == {"党": "no_above", "发展": "keep_n", "甲乙": "no_below", "丙丁": "no_below", "戊己": "no_below"}
     assert kept == [["建设"], ["建设"], [], ["建设"]]
 
 
@@ -281,8 +281,9 @@ def test_stage_with_repeated_texts_equals_the_in_memory_pipeline(tmp_path, cache
     write_table(pd.DataFrame({"unit_id": [f"u{i}" for i in range(6)], "doc_id": [f"d{i}" for i in range(6)],
                               "text": units}), tmp_path / "units.jsonl")
     cfg = config_from_dict({"name": "t", "cache_dir": str(tmp_path / "cache"), "tokenize": {"cache": cache}})
-    tokens, _ = tokenize_texts(units, make_tokenizer(TokenizeConfig(cache=False)), workers=1)  # the configured engine
-    kept, vocab, _ = prune_vocabulary(tokens, cfg.tokenize)
+    tok = make_tokenizer(TokenizeConfig(cache=False))  # the configured engine
+    tokens, _ = tokenize_texts(units, tok, workers=1)
+    kept, vocab, _ = prune_vocabulary(tokens, cfg.tokenize, protected=tok.terms)  # dictionary acronyms (VR, 3D) stay
     for _ in range(2):
         summary = tokenize_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
         written = pd.read_json(tmp_path / "tokens.jsonl", lines=True)
