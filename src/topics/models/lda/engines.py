@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 from array import array
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
