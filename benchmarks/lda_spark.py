@@ -51,6 +51,7 @@ def run_engine(engine: str, seed: int, workdir: Path, cache: Path, args) -> dict
     cfg["lda"] = lda
     if engine == "spark":
         cfg["spark"] = {"master": args.master, "driver_memory": "2g"}
+    workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"{engine}_{seed}.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))

@@ -88,6 +88,10 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
 
             dropped = pd.concat([name_rows, pruned], ignore_index=True)
         del count, doc_freq
+        if names is None:
+            started = time.perf_counter()
+            names = NameTagger(cfg).tags(vocab.token)
+            summary["names"].update(names_tagged=len(names), seconds=round(time.perf_counter() - started, 3))
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
         with atomic_path(artifacts.tokens_path(run_dir)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
@@ -119,12 +123,20 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
     return summary
 
 
-def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter, doc_freq: Counter) -> tuple[dict, pd.DataFrame, dict]:
+def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter,
+                doc_freq: Counter) -> tuple[Optional[dict], pd.DataFrame, dict]:
     """Tag the vocabulary's names (:mod:`topics.tokens.names`); drop the classes the config drops from the token
-    file and the counts. Returns (word -> class of every name, the dropped names' rows, the stage summary part)."""
+    file and the counts. Returns (word -> class of every name, the dropped names' rows, the stage summary part).
+
+    When the config drops no class, nothing is tagged here (names None): names.csv lists only names of the pruned
+    vocabulary, so tagging every word before pruning (jieba's POS HMM, ~ms a word: most of the stage's time on
+    24k news stories) would be thrown away."""
     started = time.perf_counter()
-    names = NameTagger(cfg).tags(count)
     classes = dropped_classes(cfg)
+    if not classes:  # nothing dropped: only the pruned vocabulary's names are written (tokenize_run tags them)
+        return None, names_table({}, count, doc_freq), {"dropped_classes": [], "names_dropped": 0,
+                                                       "tokens_dropped_share": 0.0, "tokens_dropped": {}}
+    names = NameTagger(cfg).tags(count)
     drop = {w: c for w, c in names.items() if c in classes}
     rows = names_table(drop, count, doc_freq)
     if drop:
