@@ -129,10 +129,14 @@ def fit_frame(df, key: str, n_docs: int, *, k: int, alpha: Optional[float], eta:
     finally:
         df.unpersist()
     logger.info("lda (spark): K=%d, %d docs, %d mini-batch iterations (rate %.3f)", k, n_docs, iterations, rate)
+    from scipy.special import digamma
+
+    fitted = SparkModel(model, {"maxIter": iterations, "subsamplingRate": rate})
+    # exp(E[log beta]) of the variational topics, as gensim's: what the part evidence (models.lda.parts) weighs
+    fitted.expElogbeta = np.exp(digamma(lam) - digamma(lam.sum(axis=1, keepdims=True)))
     return {"topic_word": lam / lam.sum(axis=1, keepdims=True), "alpha": alpha_hat,
             "eta": float(eta) if eta is not None else 1.0 / k,  # Spark's online default when not set
-            "bound": bound, "model": SparkModel(model, {"maxIter": iterations, "subsamplingRate": rate}),
-            "rows": (keys, gamma)}
+            "bound": bound, "model": fitted, "rows": (keys, gamma)}
 
 
 def _posterior(frame, key: str, alpha_sum: float, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -154,6 +158,7 @@ class SparkModel:
         self.schedule = schedule
         self.spark = None  # the session it was fitted on (set by fit_spark)
         self.cfg = SparkConfig()
+        self.expElogbeta: Optional[np.ndarray] = None  # K x V, set by fit_frame
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
