@@ -40,6 +40,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
+from ..io import set_aside
+
 # A batch ends after a text whose CRC-32 is divisible by this (so ~this many texts per batch) ...
 BATCH_TEXTS = 1000
 # ... or once it holds this many characters (bounds the memory of one batch whatever the texts).
@@ -210,11 +212,17 @@ class BatchStore:
         return self.path(key).is_file()
 
     def get(self, key: str) -> Optional[TokenBatch]:
+        """The stored batch, or None when there is none; a damaged file (checksum, size or format) is set aside
+        as ``<key>.tok.corrupt`` with one warning, and the caller segments the batch again."""
+        path = self.path(key)
         try:
-            data = self.path(key).read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        return TokenBatch.from_bytes(data)
+        batch = TokenBatch.from_bytes(data)
+        if batch is None:
+            set_aside(path, "damaged token batch (checksum, size or format)")
+        return batch
 
     def put(self, key: str, batch: TokenBatch) -> None:
         if "\n" in "".join(batch.vocab):  # never from the tokenizer (line breaks are not content)
