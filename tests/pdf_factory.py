@@ -261,8 +261,9 @@ def _render(path, flow: _Flow, lay: Layout, truth: Truth, encrypt, image_page: b
             left = not lay.alternate or n % 2 == 1
             hx = lay.margin if left else PAGE[0] - lay.margin - stringWidth(head, font, 9)
             c.setFont(font, 9)
-            c.drawString(hx, PAGE[1] - 48, head)
-            c.line(lay.margin, PAGE[1] - 54, PAGE[0] - lay.margin, PAGE[1] - 54)
+            hy = PAGE[1] - lay.margin + 24  # above the text area (at 48 pt from the top edge for a 72 pt margin)
+            c.drawString(hx, hy, head)
+            c.line(lay.margin, hy - 6, PAGE[0] - lay.margin, hy - 6)
             truth.furniture.append(head)
         if lay.page_number:
             label = lay.page_number.format(n=n, total=n_pages)
