@@ -101,6 +101,17 @@ def test_provenance_names_the_page_and_the_lines_within_it(mixed):
     assert any(len({p for p, _, _ in r}) > 1 for r in docs["page_lines"].dropna())  # an article runs on
 
 
+def test_trace_document_shows_the_extracted_lines_of_a_pdf_document(mixed):
+    from topics.report import trace_document
+
+    folder, truths, docs, _ = mixed
+    row = docs[docs["source_file"] == "paper.pdf"].iloc[1]
+    shown = trace_document(docs, row["doc_id"], folder, context=0)
+    inside = shown[shown["in_span"]]
+    assert inside["text"].tolist() == [truths["paper.pdf"].articles[1].title, *truths["paper.pdf"].articles[1].paragraphs]
+    assert inside["in_document"].all()
+
+
 def test_summary_counts_files_by_format_and_pages(mixed):
     _, truths, docs, report = mixed
     per = report["per_issuer"]
