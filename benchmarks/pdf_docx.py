@@ -82,6 +82,8 @@ HELDOUT = [
                                                       page_number="— {n} —", alternate=False)),
     ("heldout-pdf-1col-jump-radicals", "pdf", Layout(columns=1, jump=True, radicals=True, body_size=12,
                                                      title_size=17, title_align="left", line_pitch=1.8)),
+    ("heldout-docx-ids-no-breaks", "docx", {"heading": "chinese_ids", "breaks": False, "header": "国务院公报　2024年第3号",
+                                            "footer": "中华人民共和国国务院办公厅"}),
 ]
 
 
@@ -160,7 +162,10 @@ def _run(corpus: Path, layouts: list, rounds: int, seed: int, repeats: int, spli
                 chunk = arts[k:k + PER_FILE]
                 k += PER_FILE
                 path = Path(tmp) / f"{name}-{r}.{kind}"
-                truth = make_pdf(path, chunk, lay) if kind == "pdf" else make_docx(path, chunk, lay)
+                if kind == "pdf":
+                    truth = make_pdf(path, chunk, lay)
+                else:
+                    truth = make_docx(path, chunk, **(lay if isinstance(lay, dict) else {"heading": lay}))
                 files.append((name, kind, path, truth))
         for name, kind, path, truth in files:
             best = best_split = None
