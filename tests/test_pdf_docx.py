@@ -155,6 +155,20 @@ def test_paragraph_ends_alone_in_a_column_of_the_last_page():
     assert [p.column for p in paras] == [0]
 
 
+def test_ragged_line_short_before_a_number_that_did_not_fit_continues_its_paragraph():
+    """Ragged right: a line ends 2 em short because the number opening the next line (3 em wide) did not fit;
+    a line ending as short before a Chinese character (which would have fit) ends its paragraph."""
+    from topics.ingest.pdf_layout import blocks, merge_row_pieces, paragraphs
+
+    full = "一二三四五六七八九十"
+    lines = [chars(full, 0, 20), chars("一二三四五六七八", 0, 36),
+             chars("123456", 0, 52, step=5) + chars("万吨。", 30, 52), chars(full, 0, 68), chars("一二三四五六七八", 0, 84),
+             chars("新段落开头。", 0, 100)]
+    pages = [merge_row_pieces(reading_order(blocks(rows([c for ln in lines for c in ln]))))]
+    assert [p.text for p in paragraphs(pages, [10.0])] == [
+        full + "一二三四五六七八" + "123456万吨。", full + "一二三四五六七八", "新段落开头。"]
+
+
 # ---------------------------------------------------------------------------------------------
 # PDF end to end
 # ---------------------------------------------------------------------------------------------
