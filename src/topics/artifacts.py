@@ -150,13 +150,16 @@ def write_corpus(run_dir: str | Path, docs: pd.DataFrame, units: pd.DataFrame, r
 def read_documents(run_dir: str | Path, text: bool = False, columns: Optional[list[str]] = None) -> pd.DataFrame:
     """The documents table: ``documents.csv`` (metadata), or with ``text=True`` ``documents.jsonl`` (+ text).
 
-    ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way."""
+    ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way; ``page_lines`` (PDF/DOCX
+    documents only) a list of ``[page, first, last]`` or None."""
     run_dir = Path(run_dir)
     if text:
         return _jsonl_frame(run_dir / DOCUMENTS_JSONL, "corpus", ("doc_id",))
     df = read_csv(run_dir / DOCUMENTS_CSV, columns=columns)
     if "lines" in df.columns:
         df["lines"] = df["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
+    if "page_lines" in df.columns:
+        df["page_lines"] = df["page_lines"].map(lambda v: json.loads(v) if isinstance(v, str) else None)
     return df
 
 
