@@ -6,8 +6,7 @@ headline over the columns, newspaper jumps "（下转第N版）"/"（上接第N�
 Fonts: Noto Sans SC (embedded; TrueType copy made by :func:`topics.figures.style.truetype_font_path`) or STSong-Light
 (Adobe-GB1 CID font, not embedded, as in many official PDFs). :func:`make_docx` writes the same articles
 with python-docx (heading styles, header, footer, page breaks, a table). Both return a :class:`Truth`
-(articles, furniture strings, pages). :func:`split_by_headings` is a *stand-in* article splitter on
-SourceLine cues, used until the segmenter takes SourceLines.
+(articles, furniture strings, pages). :func:`split_articles` splits a file's lines as the corpus stage does.
 
 >>> arts = [Article("国务院关于加强管理的通知", ["为贯彻落实党中央决策部署。", "现就有关事项通知如下。"])]
 >>> truth = make_pdf("/tmp/x.pdf", arts, Layout(columns=2))  # doctest: +SKIP
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from topics.ingest.layout import CONTINUATION_RE, SourceLine
+from topics.ingest.layout import SourceLine
 
 PAGE = (595.0, 842.0)  # A4 in points
 
@@ -262,8 +261,9 @@ def _render(path, flow: _Flow, lay: Layout, truth: Truth, encrypt, image_page: b
             left = not lay.alternate or n % 2 == 1
             hx = lay.margin if left else PAGE[0] - lay.margin - stringWidth(head, font, 9)
             c.setFont(font, 9)
-            c.drawString(hx, PAGE[1] - 48, head)
-            c.line(lay.margin, PAGE[1] - 54, PAGE[0] - lay.margin, PAGE[1] - 54)
+            hy = PAGE[1] - lay.margin + 24  # above the text area (at 48 pt from the top edge for a 72 pt margin)
+            c.drawString(hx, hy, head)
+            c.line(lay.margin, hy - 6, PAGE[0] - lay.margin, hy - 6)
             truth.furniture.append(head)
         if lay.page_number:
             label = lay.page_number.format(n=n, total=n_pages)
@@ -422,29 +422,13 @@ def make_docx(path, articles: list[Article], heading: str = "builtin", *, header
 
 
 # --------------------------------------------------------------------------------------------------
-# Stand-in article split (until topics.segment takes SourceLines)
+# The corpus stage's article split, for the tests and the benchmark
 # --------------------------------------------------------------------------------------------------
-def split_by_headings(lines: list[SourceLine]) -> list[Article]:
-    """STAND-IN for the segmenter, on layout cues only: a line with the file's top heading level (or, where
-    no line has a heading level, a size >= 1.2 x body) starts an article; the lines after it are its body.
-    A line that is only a jump cue ends the article ("（下转…）") or resumes the last one that jumped
-    ("（上接…）"). Used by the tests and the benchmark; the real segmenter replaces it."""
-    levels = [sl.heading for sl in lines if sl.heading is not None]
-    top = min(levels) if levels else None
-    arts: list[Article] = []
-    cur = pending = None
-    for sl in lines:
-        text = sl.text.strip()
-        m = CONTINUATION_RE.fullmatch(text)
-        if m:
-            if m.group("cue").startswith(("上接", "接")):
-                cur = pending
-            else:
-                pending, cur = cur, None
-            continue
-        if (top is not None and sl.heading == top) or (top is None and (sl.size or 0) >= 1.2):
-            cur = Article(text, [])
-            arts.append(cur)
-        elif cur is not None and text:
-            cur.paragraphs.append(text)
-    return arts
+def split_articles(lines: list[SourceLine], name: str = "generated") -> list[Article]:
+    """Articles as the corpus stage makes them from a file's lines (:func:`topics.ingest.corpus.split_file`
+    with the default corpus and segment settings): title and paragraphs (the document's text lines)."""
+    from topics.config import CorpusConfig, SegmentConfig
+    from topics.ingest.corpus import split_file
+
+    fields, _ = split_file(lines, name, CorpusConfig(), SegmentConfig())
+    return [Article(f["title"] or "", f["text"].split("\n")) for f in fields]

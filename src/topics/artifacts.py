@@ -164,8 +164,8 @@ class CorpusWriter:
     """
 
     HEAD = ("doc_id", "issuer", "date", "year")
-    TAIL = ("title", "source_file", "lines", "n_chars", "source", "author", "dateline", "continued_from", "partial",
-            "kind")
+    TAIL = ("title", "source_file", "lines", "page", "page_lines", "n_chars", "source", "author", "dateline",
+            "continued_from", "partial", "kind")
 
     def __init__(self, run_dir: str | Path) -> None:
         self.run_dir = Path(run_dir)
@@ -224,13 +224,16 @@ class CorpusWriter:
 def read_documents(run_dir: str | Path, text: bool = False, columns: Optional[list[str]] = None) -> pd.DataFrame:
     """The documents table: ``documents.csv`` (metadata), or with ``text=True`` ``documents.jsonl`` (+ text).
 
-    ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way."""
+    ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way; ``page_lines`` (PDF/DOCX
+    documents only) a list of ``[page, first, last]`` or None."""
     run_dir = Path(run_dir)
     if text:
         return _jsonl_frame(run_dir / DOCUMENTS_JSONL, "corpus", ("doc_id",))
     df = read_csv(run_dir / DOCUMENTS_CSV, columns=columns)
     if "lines" in df.columns:
         df["lines"] = df["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
+    if "page_lines" in df.columns:
+        df["page_lines"] = df["page_lines"].map(lambda v: json.loads(v) if isinstance(v, str) else None)
     return df
 
 

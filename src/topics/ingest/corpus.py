@@ -27,6 +27,7 @@ import logging
 import warnings
 from array import array
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -34,6 +35,8 @@ import pandas as pd
 
 from ..config import CorpusConfig, RunConfig, SegmentConfig
 from ..errors import InputError
+from .files import read_layout_file
+from .layout import SourceLine
 from .readers import (
     PROVENANCE,
     BadFile,
@@ -138,10 +141,17 @@ class CorpusStream:
             where = self.report.get("manifest", str(self.path))
             check_unique_ids(pd.Series(repeated * 2), where, self.report.get("id_column", "doc_id"))
         dropped: Counter = Counter()
+        folder = self.format == "folder"
         for info in self.report["per_file"].values():
             dropped.update(info.get("dropped_lines", {}))
-            if _issuer_key(info.get("issuer")) in self.per_issuer:
-                self.per_issuer[_issuer_key(info.get("issuer"))]["dropped_lines"] += content_lines(info.get("dropped_lines", {}))
+            entry = self.per_issuer.get(_issuer_key(info.get("issuer")))
+            if entry is None:
+                continue
+            entry["dropped_lines"] += content_lines(info.get("dropped_lines", {}))
+            if folder:  # files read by format ({"txt": 3, "pdf": 1}) and PDF/DOCX pages
+                files = entry.setdefault("files", {})
+                files[info.get("format", "txt")] = files.get(info.get("format", "txt"), 0) + 1
+                entry["pages"] = entry.get("pages", 0) + int(info.get("pages") or 0)
         self.report.update(documents=self.documents, characters=self.characters, per_issuer=self.per_issuer,
                            dropped_lines=dict(sorted(dropped.items())))
         logger.info("corpus: %d documents, %d characters from %s", self.documents, self.characters, self.path)
@@ -202,7 +212,7 @@ def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, 
     for (_, row), (_, meta_row) in zip(manifest.iterrows(), meta.iterrows()):
         name = row[cols.file]
         try:
-            text, encoding = read_text_file(row["path"], corpus.encoding)
+            text, info = _read_file(row["path"], corpus.encoding)
         except BadFile as bad:
             report_bad(bad, corpus.on_bad_file)
             report["skipped"].append({"file": name, "reason": bad.reason})
@@ -210,7 +220,7 @@ def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, 
         text, trad = _handle_script(text, str(row["path"]), corpus)
         if trad:
             report["traditional"].append({"file": name, **trad})
-        articles, dropped = _split_file(text, name, corpus, segment)
+        articles, dropped = split_file(text, name, corpus, segment)
         if not articles:
             warnings.warn(f"{row['path']}: no articles with text found; the file adds no documents",
                           InputWarning, stacklevel=3)
@@ -227,17 +237,20 @@ def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, 
                 rec["title"] = meta_row["title"]
             file_docs.append(rec)
         report["per_file"][name] = {
-            "issuer": meta_row["issuer"], "encoding": encoding, "documents": len(file_docs),
+            "issuer": meta_row["issuer"], "encoding": info.get("encoding"), "documents": len(file_docs),
             "characters": sum(d["n_chars"] for d in file_docs), "dropped_lines": dropped,
             "converted_to_simplified": bool(trad and trad["converted"]),
         }
+        if info["format"] != "txt":  # a text file's record stays as it was
+            report["per_file"][name].update(format=info["format"], pages=info.get("pages"), **_layout_info(info))
         if file_docs:
             yield _finish(pd.DataFrame.from_records(file_docs))
 
 
 def input_files(corpus: CorpusConfig) -> list[Path]:
     """The files the corpus stage reads that lie outside ``corpus.path`` (manifest rows pointing into
-    ``corpus.outside_root``), resolved; the runner adds them to the input hash."""
+    ``corpus.outside_root``: ``.txt``, ``.pdf`` or ``.docx``), resolved; the runner adds them to the input hash
+    (every file inside the folder is hashed anyway)."""
     folder = Path(corpus.path)
     if corpus.outside_root is None or not folder.is_dir():
         return []
@@ -246,13 +259,36 @@ def input_files(corpus: CorpusConfig) -> list[Path]:
     return sorted({p.resolve() for p in manifest["path"] if not p.resolve().is_relative_to(inside)})
 
 
-def _split_file(text: str, name: str, corpus: CorpusConfig, segment: SegmentConfig) -> tuple[list[dict], dict]:
-    """Articles of one raw file as document fields, and dropped lines by category."""
+def _read_file(path: Path, encoding: str) -> tuple[str | list[SourceLine], dict]:
+    """A text file's decoded text (read exactly as before), or a PDF/DOCX file's lines with layout cues; and
+    the file's info (``format``, ``pages``, ...). Raises BadFile (``.doc``: convert it to .docx first)."""
+    if path.suffix.lower() == ".txt":
+        text, used = read_text_file(path, encoding)
+        return text, {"format": "txt", "encoding": used, "pages": None}
+    return read_layout_file(path, encoding)
+
+
+def _layout_info(info: dict) -> dict:
+    """What a PDF/DOCX reader found, for the report (page furniture, pages needing OCR, jump cues)."""
+    skip = {"format", "pages", "page_lines", "continuations", "encoding"}
+    return {"reader": {k: v for k, v in info.items() if k not in skip}}
+
+
+def split_file(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
+                segment: SegmentConfig) -> tuple[list[dict], dict]:
+    """Articles of one raw file (its text, or a PDF/DOCX file's lines) as document fields, and dropped lines
+    by category. Articles of a PDF/DOCX file also get ``page`` (where the article starts) and ``page_lines``
+    (``[page, first, last]``: lines within that page's extracted text)."""
+    layout = not isinstance(text, str)
     if not corpus.segment_articles:
-        lines = text.split("\n")
-        n = len(lines) - (1 if text.endswith("\n") else 0)
-        paragraphs = [line.strip() for line in lines if line.strip()]
-        return [_article_fields(None, paragraphs, [[1, n]])], {}
+        if layout:
+            paragraphs, n = [sl.text.strip() for sl in text if sl.text.strip()], len(text)
+        else:
+            lines = text.split("\n")
+            n = len(lines) - (1 if text.endswith("\n") else 0)
+            paragraphs = [line.strip() for line in lines if line.strip()]
+        fields = _article_fields(None, paragraphs, [[1, n]])
+        return [fields | (page_fields(text, [[1, n]]) if layout else {})], {}
     from ..segment import segment_file
 
     result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas)
@@ -261,9 +297,32 @@ def _split_file(text: str, name: str, corpus: CorpusConfig, segment: SegmentConf
         fields = _article_fields(art.title, list(art.paragraphs), [list(span) for span in art.lines])
         fields.update(source=art.source, author=art.author, dateline=art.dateline,
                       continued_from=art.continued_from, partial=bool(art.partial), kind=art.kind)
+        if layout:
+            fields.update(page_fields(text, fields["lines"]))
         if fields["n_chars"]:
             articles.append(fields)
     return articles, {str(k): int(v) for k, v in dict(result.dropped).items()}
+
+
+def page_fields(lines: list[SourceLine], spans: list) -> dict:
+    """``page`` (the page of the first line; None when the file has no page information) and ``page_lines``:
+    each line span cut at page breaks into ``[page, first, last]``, numbered within the page's extracted text
+    (line ``n`` of page ``p`` is line ``first_of_p + n - 1`` of the file; ``info["page_lines"]``)."""
+    first: dict[int, int] = {}
+    for sl in lines:
+        if sl.page is not None:
+            first.setdefault(sl.page, sl.line)
+    out: list[list[int]] = []
+    for start, end in spans:
+        for sl in lines[start - 1:end]:
+            if sl.page is None:
+                continue
+            n = sl.line - first[sl.page] + 1
+            if out and out[-1][0] == sl.page and out[-1][2] == n - 1:
+                out[-1][2] = n
+            else:
+                out.append([sl.page, n, n])
+    return {"page": out[0][0] if out else None, "page_lines": out or None}
 
 
 def _article_fields(title: Optional[str], paragraphs: list[str], lines: list) -> dict:
@@ -374,13 +433,19 @@ def _table_encoding(path: Path, fmt: str, encoding: str) -> Optional[str]:
     return "utf-8 (damaged)" if errors == "replace" else codec
 
 
-def _handle_script(text: str, name: str, corpus: CorpusConfig, warn: bool = True) -> tuple[str, Optional[dict]]:
-    """Detect Traditional script; convert it (``to_simplified``) or warn. Returns the text and a record or None."""
-    detected, share = is_traditional(text, corpus.traditional_threshold)
+def _handle_script(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
+                   warn: bool = True) -> tuple[str | list[SourceLine], Optional[dict]]:
+    """Detect Traditional script; convert it (``to_simplified``) or warn. Returns the text (or a PDF/DOCX file's
+    lines, converted line by line) and a record or None."""
+    layout = not isinstance(text, str)
+    detected, share = is_traditional("\n".join(sl.text for sl in text) if layout else text,
+                                     corpus.traditional_threshold)
     if not detected:
         return text, None
     if corpus.to_simplified:
         logger.info("%s: Traditional script (%.0f%%), converted to Simplified", name, 100 * share)
+        if layout:
+            return [replace(sl, text=to_simplified(sl.text)) for sl in text], {"share": round(share, 4), "converted": True}
         return to_simplified(text), {"share": round(share, 4), "converted": True}
     if warn:
         warnings.warn(
@@ -391,7 +456,8 @@ def _handle_script(text: str, name: str, corpus: CorpusConfig, warn: bool = True
 
 def _finish(docs: pd.DataFrame) -> pd.DataFrame:
     """Put the columns in contract order: doc_id, issuer, metadata..., title, source_file, lines, ..., text."""
-    tail = ["title", "source_file", "lines", "n_chars", *PROVENANCE, "text"]
+    pages = ["page", "page_lines"] if "page" in docs.columns else []  # only where a PDF/DOCX file was read
+    tail = ["title", "source_file", "lines", *pages, "n_chars", *PROVENANCE, "text"]
     for col in ["issuer", *tail]:
         if col not in docs.columns:
             docs[col] = None

@@ -18,7 +18,8 @@ characters concerned, so the rules hold for any font size):
    right; a banner splits the page into an upper and a lower band.
 4. :func:`paragraphs` -- consecutive lines of one column join into one paragraph unless the next line is
    indented (>= 0.8 em from the column's left edge, the Chinese first-line indent), the previous one ends
-   short (>= 1.5 em before the column's right edge), the font size/weight changes, or the gap above the
+   short (>= 1.5 em before the column's right edge, and short by more than the Latin word or number that
+   opens the next line: that word did not fit, as in ragged-right text), the font size/weight changes, or the gap above the
    next line is 0.4 em wider than the page's usual line gap (paragraphs set apart by space). The same rule
    joins a paragraph that runs from the foot of one column (or page) to the head of the next, where the
    column edges are measured (a column of two or more lines on that page, or on a page before). Lines of a
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+import re
 from statistics import median
 
 from .layout import join_lines
@@ -339,4 +341,20 @@ def _starts_paragraph(a: Frag, a_edge, b: Frag, b_edge, body: float, crossing: b
         return False
     if a.size >= body * (1 + 2 * SIZE_TOL) or a.bold:
         return crossing  # a headline's lines join while the style holds, within one block
-    return b.x0 - b_edge[0] >= INDENT * em or a_edge[1] - a.x1 >= SHORT * em
+    room = a_edge[1] - a.x1
+    return b.x0 - b_edge[0] >= INDENT * em or room >= SHORT * em and room >= first_word_width(b) + WORD_GAP * em
+
+
+_WORD = re.compile(r"[A-Za-z0-9.,%'\-]")
+
+
+def first_word_width(f: Frag) -> float:
+    """Width of the Latin word or number that opens line ``f`` (0 when it opens with a Chinese character): a
+    line that ends short only because that word did not fit after it does not end its paragraph."""
+    ink = [c for c in f.chars if c.ch not in SPACES]
+    run = []
+    for c in ink:
+        if not _WORD.fullmatch(c.ch) or (run and c.x0 - run[-1].x1 > WORD_GAP * c.size):
+            break
+        run.append(c)
+    return run[-1].x1 - run[0].x0 if len(run) >= 2 else 0.0

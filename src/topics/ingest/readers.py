@@ -48,6 +48,8 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE mark
 
 # Canonical names of the roles a user column can play (besides id and text).
 ROLES = ("issuer", "date", "year", "title")
+# Files of a corpus folder that the manifest must list (.doc/.wps are listed to be named: convert them first).
+INPUT_SUFFIXES = (".txt", ".pdf", ".docx", ".doc", ".wps")
 PROVENANCE = ("source", "author", "dateline", "continued_from", "partial", "kind")
 # Columns the corpus stage writes itself; an input column with one of these names would be overwritten.
 GENERATED = ("doc_id", "source_file", "lines", "n_chars")
@@ -223,10 +225,12 @@ def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig
             f"fix the file names or remove those rows{hint}"
         )
     listed = {(folder / f).resolve() for f in files}
-    unlisted = sorted(p.name for p in folder.glob("*.txt") if p.resolve() not in listed)
+    unlisted = sorted(p.name for p in folder.iterdir()
+                      if p.suffix.lower() in INPUT_SUFFIXES and p.is_file() and p.resolve() not in listed)
     if unlisted:
+        kinds = "/".join(sorted({Path(u).suffix.lower() for u in unlisted}))
         raise InputError(
-            f"{folder}: {len(unlisted)} .txt file(s) not listed in {manifest}: {', '.join(unlisted[:5])}; "
+            f"{folder}: {len(unlisted)} {kinds} file(s) not listed in {manifest}: {', '.join(unlisted[:5])}; "
             f"add a row ({columns.file}, {columns.issuer}, ...) for each, or move them out of the folder"
         )
     df = df.copy()

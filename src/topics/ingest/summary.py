@@ -7,6 +7,12 @@ Example
 issuer  documents  characters  dropped lines
 甲              2         900              3
 total           2         900              0
+>>> print(format_summary({"per_issuer": {"甲": {"documents": 5, "characters": 900, "dropped_lines": 0,
+...                                            "files": {"txt": 1, "pdf": 1}, "pages": 4}},
+...                       "documents": 5, "characters": 900, "dropped_lines": {}, "skipped": []}))
+issuer  documents  characters  dropped lines  txt files  pdf files  pages
+甲              5         900              0          1          1      4
+total           5         900              0          1          1      4
 """
 
 from __future__ import annotations
@@ -59,18 +65,33 @@ def corpus_command(args) -> int:
     return 0
 
 
+FORMATS = ("txt", "pdf", "docx")
+
+
 def format_summary(report: dict) -> str:
-    """A plain-text table: documents, characters and dropped lines per issuer, then the totals."""
-    rows = [("issuer", "documents", "characters", "dropped lines")]
-    for issuer, info in report["per_issuer"].items():
-        rows.append((issuer, str(info["documents"]), str(info["characters"]), str(info["dropped_lines"])))
+    """A plain-text table: documents, characters and dropped lines per issuer, then the totals; where a PDF or
+    DOCX file was read, also the files by format and the PDF/DOCX pages."""
+    issuers = report["per_issuer"]
+    formats = [f for f in FORMATS if any(info.get("files", {}).get(f) for info in issuers.values())]
+    layout = any(f != "txt" for f in formats)
+    extra = [f"{f} files" for f in formats] + ["pages"] if layout else []
+    rows = [("issuer", "documents", "characters", "dropped lines", *extra)]
+
+    def counts(info: dict) -> list[str]:
+        return [str(info.get("files", {}).get(f, 0)) for f in formats] + [str(info.get("pages", 0))] if layout else []
+
+    for issuer, info in issuers.items():
+        rows.append((issuer, str(info["documents"]), str(info["characters"]), str(info["dropped_lines"]), *counts(info)))
+    total = {"files": {f: sum(i.get("files", {}).get(f, 0) for i in issuers.values()) for f in formats},
+             "pages": sum(i.get("pages", 0) for i in issuers.values())}
     rows.append(("total", str(report["documents"]), str(report["characters"]),
-                 str(content_lines(report["dropped_lines"]))))
-    width = [max(_display_width(r[i]) for r in rows) for i in range(4)]
+                 str(content_lines(report["dropped_lines"])), *counts(total)))
+    ncol = len(rows[0])
+    width = [max(_display_width(r[i]) for r in rows) for i in range(ncol)]
     lines = []
     for r in rows:
         cells = [r[0] + " " * (width[0] - _display_width(r[0]))]
-        cells += [" " * (width[i] - len(r[i])) + r[i] for i in range(1, 4)]
+        cells += [" " * (width[i] - len(r[i])) + r[i] for i in range(1, ncol)]
         lines.append("  ".join(cells))
     if report["dropped_lines"]:
         lines.append("dropped lines by category (blank lines not in the totals): "

@@ -171,6 +171,7 @@ def trace_document(documents: pd.DataFrame, doc_id: Optional[str], raw_folder: s
     ignored, occur in the document's title or text) and ``text`` (the raw line), for every line of the spans
     plus ``context`` lines around them; blank lines only with ``blank=True``. A line in a span but not in the
     document is one that cleaning removed (caption, bullet, masthead, ...)."""
+    from ..ingest.files import read_layout_file
     from ..ingest.readers import read_text_file
 
     empty = pd.DataFrame(columns=["line", "in_span", "in_document", "text"])
@@ -183,8 +184,12 @@ def trace_document(documents: pd.DataFrame, doc_id: Optional[str], raw_folder: s
     spans = row["lines"] if isinstance(row["lines"], list) else json.loads(row["lines"] or "[]")
     if not spans or not isinstance(row.get("source_file"), str):  # table input keeps no line numbers
         return empty
-    lines, _ = read_text_file(Path(raw_folder) / row["source_file"], encoding)
-    lines = lines.split("\n")
+    source = Path(raw_folder) / row["source_file"]
+    if source.suffix.lower() in (".pdf", ".docx"):  # the lines the reader extracted (`lines` numbers them)
+        lines = [sl.text for sl in read_layout_file(source)[0]]
+    else:
+        lines, _ = read_text_file(source, encoding)
+        lines = lines.split("\n")
     body = _squash("\n".join(str(row.get(c) or "") for c in ("title", "source", "author", "dateline", "text")))
     inside: set[int] = set()
     shown: set[int] = set()

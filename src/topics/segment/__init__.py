@@ -20,6 +20,10 @@ Provenance goes into fields: 来源 (standalone ``（来源：…）`` or glued 
 reporter credits, datelines (``科技日报讯（记者刘垠）``, ``（新华社北京2月3日电）``), a signature above a signing date.
 Nothing depends on file names or line numbers; rules for a known source key on content markers only.
 
+The same grammar takes the lines of a PDF or DOCX file (``segment_file(lines)`` with the ``SourceLine`` list of
+:func:`topics.ingest.files.read_layout_file`): the reader's paragraphs are kept, its headline levels open the
+articles, a jump ``（下转…）`` … ``（上接…）`` within the file is joined (:mod:`topics.segment.cues`).
+
 Example
 -------
 >>> from topics.segment import segment_file

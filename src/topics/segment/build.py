@@ -7,8 +7,9 @@ from collections import Counter
 from topics import clean as C
 
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_page_furniture, drop_inline_captions, read_lines, text_lines
-from .units import Unit, build_units
+from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
+from .cues import LayoutLine, mark_headlines, read_layout_lines
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -96,18 +97,54 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
     return art
 
 
-def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
+JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
+
+
+def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
+    """An article continued in the same file is joined: the part after ``（上接…）`` goes to the article whose
+    part ended at a ``（下转…）`` cue (the earliest such article not yet joined, before the continuation); a
+    continuation whose jump is not in the file stays a partial article of its own."""
+    owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
+    jumped: list[int] = []
+    for ln in lines:
+        m = C.MARKER_RE.match(ln.text) if ln.kind == "drop" else None
+        if m and m.group(1) in JUMP_TO:
+            before = next((owner[n] for n in range(ln.no - 1, 0, -1) if n in owner), None)
+            if before is not None and before not in jumped:
+                jumped.append(before)
+    gone = set()
+    for k, a in enumerate(arts):
+        if not (a.continued_from and not a.titles and jumped and jumped[0] < k):
+            continue
+        target = arts[jumped.pop(0)]
+        body = a.body
+        if body and target.body and target.unterminated():  # the jump cut a sentence
+            merge(target.body[-1], body[0])
+            body = body[1:]
+        target.body += body
+        target.tail += a.tail
+        target.extra += a.extra
+        gone.add(k)
+    return [a for k, a in enumerate(arts) if k not in gone]
+
+
+def segment_file(text: str | list[LayoutLine], *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
     """Split one raw text file into clean articles in reading order (see the module docstring).
 
+    ``text`` is the file's text, or the lines a PDF/DOCX reader found (``SourceLine``: one paragraph each, with
+    page and layout cues; :mod:`topics.segment.cues`); then the layout's headlines open the articles and the
+    articles' ``lines`` spans number the reader's lines (``SourceLine.line``).
     ``source_file`` only names the file in ``layout`` diagnostics; no rule depends on it.
     ``drop_speech_formulas`` drops greetings and closings (``同志们：`` ``谢谢大家！``) and address openers
     (``同志们，`` ``各位代表！``) at the start of a paragraph (R11).
     """
     dropped: Counter = Counter()
-    lines = read_lines(text, dropped)
+    lines = read_lines(text, dropped) if isinstance(text, str) else read_layout_lines(text)
     classify(lines, dropped)
     drop_front_matter(lines, dropped)
+    level = mark_headlines(lines, dropped)
     layout = detect_layout(lines)
+    layout["cued"] = level is not None  # the layout shows the article headlines
     drop_banner(lines, dropped, layout["column"])
     for ln in text_lines(lines):
         ln.start = ln.start or (ln.indent and layout["indent"] == "item")
@@ -116,16 +153,19 @@ def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = Tr
     drop_inline_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
-    layout["headline_after"] = headline_comes_after(units)
+    # a layout reader gives reading order: a headline it shows stands above its article
+    layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
     if layout["headline_after"]:
         arts = segment_headline_after(units)
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
         pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
-        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1
+        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"]))
     arts = [a for a in arts if a.body or a.titles]
+    if lines and lines[0].layout:  # text files: as before (on the segmentation benchmark's text pages joining
+        arts = join_jumps(arts, lines)  # jumps lifts news_jump but is not yet checked case by case there)
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
     raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))

@@ -54,6 +54,12 @@ class RawLine:
     special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
     start: bool = False  # forced article start (rare indented item, after a pull-quote block, numbered bookmark)
     lead: list[int] = field(default_factory=list)  # dropped lines that open the item this line starts
+    # layout cues (lines read from a PDF/DOCX by topics.segment.cues; plain text keeps the defaults)
+    layout: bool = False  # one paragraph as the reader found it: never re-joined with the next line
+    page: int | None = None
+    size: float | None = None  # font size relative to the body text (1.0 = body)
+    level: int | None = None  # headline level (0 = largest / outline level 0); None = body text
+    headline: bool = False  # part of a headline block that opens an article
 
 
 def hard_start(n: RawLine) -> bool:
@@ -234,7 +240,7 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
     tl = text_lines(lines)
     for a, c, b in zip(tl, tl[1:], tl[2:]):
         if (c.width <= HEADLINE_WIDE and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
-                and a.width > 45 and b.width > 45 and not C.is_terminated(a.text) and not a.end_mark
+                and c.level is None and a.width > 45 and b.width > 45 and not C.is_terminated(a.text) and not a.end_mark
                 and not hard_start(b)):
             _drop(c, "caption", dropped)
 

@@ -20,6 +20,8 @@ class Unit:
     special: str | None = None
     weak: list[int] = field(default_factory=list)  # part indices joined on line length alone
     lead: list[int] = field(default_factory=list)
+    headline: bool = False  # a headline block shown by the layout (topics.segment.cues)
+    body_size: bool = False  # set as body text in a file whose layout shows its headlines
 
     @property
     def text(self) -> str:
@@ -84,6 +86,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     the paragraph opened with an indented line in a file that indents paragraphs, so every following line
     without indent continues it (a line ending in 。 included), unless it looks like a headline."""
     line, nxt = tl[k], tl[k + 1]
+    if line.layout:  # a PDF/DOCX reader's paragraph: its line breaks are known
+        return 0
     a, b = line.text, nxt.text
     ref = _full_width(tl, k, layout)
     # a full line fills the column; a line opening a block and clearly wider than the column is not a column
@@ -135,7 +139,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
     cur: Unit | None = None
     for k, ln in enumerate(tl):
         if cur is None:
-            cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead)
+            cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
+                       headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
             indented = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
@@ -151,6 +156,14 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
 
 def _unit_kind(u: Unit) -> str:
     t = u.text
+    if u.headline:
+        return "subtitle" if t.startswith("——") else "short"
+    kind = _text_kind(u, t)
+    # where the layout shows the headlines, a short line set as body text is body text (a table row, a slogan)
+    return "para" if u.body_size and kind in ("short", "byline?") else kind
+
+
+def _text_kind(u: Unit, t: str) -> str:
     if u.special:
         return u.special
     if C.is_formula(t):
