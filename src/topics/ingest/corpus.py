@@ -35,7 +35,6 @@ import pandas as pd
 
 from ..config import CorpusConfig, RunConfig, SegmentConfig
 from ..errors import InputError
-from .files import read_layout_file
 from .layout import SourceLine
 from .readers import (
     PROVENANCE,
@@ -45,11 +44,11 @@ from .readers import (
     check_unique_ids,
     map_columns,
     read_manifest,
-    read_text_file,
     report_bad,
     require_column,
     table_format,
 )
+from .articles import article_fields, layout_info, read_source, split_file
 from .chunks import detect_encoding, iter_table
 from .script import is_traditional, to_simplified
 
@@ -212,7 +211,7 @@ def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, 
     for (_, row), (_, meta_row) in zip(manifest.iterrows(), meta.iterrows()):
         name = row[cols.file]
         try:
-            text, info = _read_file(row["path"], corpus.encoding)
+            text, info = read_source(row["path"], corpus.encoding)
         except BadFile as bad:
             report_bad(bad, corpus.on_bad_file)
             report["skipped"].append({"file": name, "reason": bad.reason})
@@ -242,7 +241,7 @@ def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, 
             "converted_to_simplified": bool(trad and trad["converted"]),
         }
         if info["format"] != "txt":  # a text file's record stays as it was
-            report["per_file"][name].update(format=info["format"], pages=info.get("pages"), **_layout_info(info))
+            report["per_file"][name].update(format=info["format"], pages=info.get("pages"), **layout_info(info))
         if file_docs:
             yield _finish(pd.DataFrame.from_records(file_docs))
 
@@ -257,79 +256,6 @@ def input_files(corpus: CorpusConfig) -> list[Path]:
     manifest = read_manifest(folder, corpus.manifest, corpus.columns, corpus.outside_root)
     inside = folder.resolve()
     return sorted({p.resolve() for p in manifest["path"] if not p.resolve().is_relative_to(inside)})
-
-
-def _read_file(path: Path, encoding: str) -> tuple[str | list[SourceLine], dict]:
-    """A text file's decoded text (read exactly as before), or a PDF/DOCX file's lines with layout cues; and
-    the file's info (``format``, ``pages``, ...). Raises BadFile (``.doc``: convert it to .docx first)."""
-    if path.suffix.lower() == ".txt":
-        text, used = read_text_file(path, encoding)
-        return text, {"format": "txt", "encoding": used, "pages": None}
-    return read_layout_file(path, encoding)
-
-
-def _layout_info(info: dict) -> dict:
-    """What a PDF/DOCX reader found, for the report (page furniture, pages needing OCR, jump cues)."""
-    skip = {"format", "pages", "page_lines", "continuations", "encoding"}
-    return {"reader": {k: v for k, v in info.items() if k not in skip}}
-
-
-def split_file(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
-                segment: SegmentConfig) -> tuple[list[dict], dict]:
-    """Articles of one raw file (its text, or a PDF/DOCX file's lines) as document fields, and dropped lines
-    by category. Articles of a PDF/DOCX file also get ``page`` (where the article starts) and ``page_lines``
-    (``[page, first, last]``: lines within that page's extracted text)."""
-    layout = not isinstance(text, str)
-    if not corpus.segment_articles:
-        if layout:
-            paragraphs, n = [sl.text.strip() for sl in text if sl.text.strip()], len(text)
-        else:
-            lines = text.split("\n")
-            n = len(lines) - (1 if text.endswith("\n") else 0)
-            paragraphs = [line.strip() for line in lines if line.strip()]
-        fields = _article_fields(None, paragraphs, [[1, n]])
-        return [fields | (page_fields(text, [[1, n]]) if layout else {})], {}
-    from ..segment import segment_file
-
-    result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas)
-    articles = []
-    for art in result.articles:
-        fields = _article_fields(art.title, list(art.paragraphs), [list(span) for span in art.lines])
-        fields.update(source=art.source, author=art.author, dateline=art.dateline,
-                      continued_from=art.continued_from, partial=bool(art.partial), kind=art.kind)
-        if layout:
-            fields.update(page_fields(text, fields["lines"]))
-        if fields["n_chars"]:
-            articles.append(fields)
-    return articles, {str(k): int(v) for k, v in dict(result.dropped).items()}
-
-
-def page_fields(lines: list[SourceLine], spans: list) -> dict:
-    """``page`` (the page of the first line; None when the file has no page information) and ``page_lines``:
-    each line span cut at page breaks into ``[page, first, last]``, numbered within the page's extracted text
-    (line ``n`` of page ``p`` is line ``first_of_p + n - 1`` of the file; ``info["page_lines"]``)."""
-    first: dict[int, int] = {}
-    for sl in lines:
-        if sl.page is not None:
-            first.setdefault(sl.page, sl.line)
-    out: list[list[int]] = []
-    for start, end in spans:
-        for sl in lines[start - 1:end]:
-            if sl.page is None:
-                continue
-            n = sl.line - first[sl.page] + 1
-            if out and out[-1][0] == sl.page and out[-1][2] == n - 1:
-                out[-1][2] = n
-            else:
-                out.append([sl.page, n, n])
-    return {"page": out[0][0] if out else None, "page_lines": out or None}
-
-
-def _article_fields(title: Optional[str], paragraphs: list[str], lines: list) -> dict:
-    paragraphs = [p for p in paragraphs if p and p.strip()]
-    return {"title": title, "lines": lines, "n_chars": sum(len(p) for p in paragraphs),
-            "source": None, "author": None, "dateline": None, "continued_from": None, "partial": False,
-            "kind": "document", "text": "\n".join(paragraphs)}
 
 
 # At most this many skipped rows, Traditional-script rows and ids of rows without issuer are listed in the report
@@ -390,7 +316,7 @@ def _table_batches(path: Path, fmt: str, corpus: CorpusConfig, report: dict) -> 
                     untouched = untouched or [{"doc_id": doc_id, **trad}]
             paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
             rec = {"doc_id": doc_id, **meta_row}
-            fields = _article_fields(rec.pop("title", None), paragraphs, [])
+            fields = article_fields(rec.pop("title", None), paragraphs, [])
             for key in PROVENANCE:  # the user's own provenance columns win over the empty defaults
                 if key in rec:
                     fields[key] = rec.pop(key)
