@@ -13,7 +13,8 @@ units.jsonl                     corpus                 :func:`read_units`, :func
 corpus_report.json              corpus                 :func:`read_json`
 tokens.jsonl                    tokenize               :func:`iter_tokens`, :func:`read_tokens`, :func:`token_counts`
 vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
-<model>/…                       lda, bertopic          :func:`read_model_result` (:class:`TopicModelResult`)
+<model>/…                       lda, bertopic, stm     :func:`read_model_result` (:class:`TopicModelResult`)
+stm/model.npz                   stm                    :func:`stm_model_path` (``topics.models.stm.load_fit``)
 <model>/compare/…, compare/…    compare                :func:`read_compare_table`
 figures/…                       figures                :func:`figures_dir`
 run.json                        the runner             :func:`read_json`
@@ -51,7 +52,7 @@ TOKENS_JSONL = "tokens.jsonl"
 VOCABULARY_CSV = "vocabulary.csv"
 VOCABULARY_DROPPED_CSV = "vocabulary_dropped.csv"
 # model stages: one folder each
-MODELS = ("lda", "bertopic")
+MODELS = ("lda", "bertopic", "stm")
 DOC_TOPICS = "doc_topics.csv"
 UNIT_TOPICS = "unit_topics.csv"
 TOPICS = "topics.csv"
@@ -59,6 +60,9 @@ TOPIC_TERMS = "topic_terms.csv"
 METRICS = "metrics.json"
 # Dirichlet parameters of each document's (or unit's) topic proportions, for method-of-composition draws
 POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
+# stm stage: the fitted model (topics.models.stm.store) and words per topic per content level
+STM_MODEL = "model.npz"
+STM_CONTENT_TERMS = "content_terms.csv"
 COMPARE = "compare"
 FIGURES = "figures"
 RUN_JSON = "run.json"
@@ -196,6 +200,11 @@ def model_dir(run_dir: str | Path, model: str) -> Path:
 def available_models(run_dir: str | Path, wanted: Optional[list[str]] = None) -> list[str]:
     """The model folders of the run that hold a finished doc_topics table, in :data:`MODELS` order."""
     return [m for m in (wanted or list(MODELS)) if (model_dir(run_dir, m) / DOC_TOPICS).is_file()]
+
+
+def stm_model_path(run_dir: str | Path) -> Path:
+    """``<run>/stm/model.npz``: the fitted STM (written and read by :mod:`topics.models.stm.store`)."""
+    return model_dir(run_dir, "stm") / STM_MODEL
 
 
 def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:

@@ -97,6 +97,10 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
         # saved (and closed) model by model, so only one model's figures are open at a time
         batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
         batches.append(lambda: _run_level_figures(run_dir))
+        if "stm" in models:  # STM's own effect figures, next to LDA's (topics.figures.stm)
+            from .stm import stm_figures
+
+            batches.append(lambda: stm_figures(run_dir, cfg))
         for batch in batches:
             for stem, fig in batch():
                 paths, probs = save_figure(fig, fig_dir / stem, cfg.formats, cfg.dpi)
