@@ -146,6 +146,9 @@ class StmConfig:
     prevalence: list[str] = field(default_factory=lambda: ["issuer"])
     content: Optional[str] = None  # documents.csv column whose levels get their own topic words (SAGE kappa); null = none
     init: Literal["spectral", "random"] = "spectral"  # spectral = anchor words (deterministic); random = seeded
+    # starting points: init, then the spectral start of seeded random halves of the documents; each runs 20 EM
+    # iterations and the highest bound continues (stm's selectModel; benchmarks/stm_simulation.py)
+    starts: int = 4
     max_em_its: int = 500  # EM iterations at most (per start)
     emtol: float = 1e-6  # EM stops when the bound's relative change is below this
     seed: Optional[int] = None  # seeds random starts and the effect draws; null = the run seed
@@ -274,6 +277,7 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
                        "a list of documents.csv columns or s(column) / s(column, df) terms, each column once"),
     "stm.content": (lambda v: _STM_NAME.match(v) is not None, "a documents.csv column name (not s(...)), or null"),
     "stm.max_em_its": (lambda v: v >= 1, "an int >= 1"),
+    "stm.starts": (lambda v: v >= 1, "an int >= 1"),
     "stm.emtol": (lambda v: 0 < v < 1, "a number in (0, 1)"),
     "stm.seed": (lambda v: v >= 0, "an int >= 0 or null"),
     "stm.draws": (lambda v: v >= 20, "an int >= 20"),
