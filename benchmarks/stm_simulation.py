@@ -85,6 +85,8 @@ def main() -> int:
     parser.add_argument("--doc-length", type=float, default=300.0)
     parser.add_argument("--draws", type=int, default=100)
     parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=sorted(VARIANTS))
+    parser.add_argument("--starts", type=int, nargs="*", default=[],
+                        help="also the stage's settings with these numbers of starts (variants starts<N>)")
     parser.add_argument("--port", action="store_true", help="also fit structural-topic-model (import name stm)")
     parser.add_argument("--no-grid", action="store_true", help="skip the time grid")
     parser.add_argument("--no-anchors", action="store_true", help="skip the anchor-rule check")
@@ -94,12 +96,14 @@ def main() -> int:
     if args.quick:
         args.replicates, args.docs, args.vocab = 2, 600, 400
     port = _import_port() if args.port else None
+    variants = {v: VARIANTS[v] for v in args.variants}
+    variants.update({f"starts{n}": {**VARIANTS["stage"], "starts": n} for n in args.starts})
     _warm_up()
     out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in range(args.replicates)],
                               "design": args.design, **DESIGNS[args.design], "replicates": args.replicates,
                               "docs": args.docs, "k": args.k, "vocab": args.vocab, "doc_length": args.doc_length,
                               "draws": args.draws, "terms": TERMS, "content": "issuer", "ci": 0.95,
-                              "variants": {v: VARIANTS[v] for v in args.variants}},
+                              "variants": variants},
                  "replicates": []}
     if not args.no_anchors:
         out["anchors"] = _anchor_check(args.quick)
@@ -108,13 +112,13 @@ def main() -> int:
                               content=True, seed=SETS[args.set] + r, **DESIGNS[args.design])
         truth = _truth(sim)
         row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim)}
-        for name in args.variants:
-            row[name] = _score(_fit_ours(sim, args, seed=r, **VARIANTS[name]), sim, truth)
+        for name, settings in variants.items():
+            row[name] = _score(_fit_ours(sim, args, seed=r, **settings), sim, truth)
         if port is not None:
             row["port"] = _score(_fit_port(port, sim, args, seed=r, emtol=1e-5), sim, truth)
         out["replicates"].append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
-    names = [n for n in out["replicates"][0] if isinstance(out["replicates"][0][n], dict)]
+    names = [*variants, *(["port"] if port is not None else [])]
     out["summary"] = {name: _summarise([row[name] for row in out["replicates"]]) for name in names}
     if not args.no_grid:
         out["time_grid"] = _time_grid(port, args.quick)
