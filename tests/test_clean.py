@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from helpers import SAMPLE
 from topics import clean as C
-
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+from topics import text as T
 
 
 def raw_line(name: str, no: int) -> str:
@@ -30,7 +28,7 @@ F000, F001, F002, F003, F004 = (
     (F001, 1030, "省纪委监委公开通报6起"),
 ])
 def test_spaces_around_digits_removed(name, no, expected):
-    assert C.clean_line(raw_line(name, no)).startswith(expected)
+    assert T.clean_line(raw_line(name, no)).startswith(expected)
 
 
 @pytest.mark.parametrize("name, no, expected", [
@@ -41,75 +39,75 @@ def test_spaces_around_digits_removed(name, no, expected):
     (F001, 196, "（来源：新华社）"),
 ])
 def test_ascii_punctuation_in_chinese_becomes_full_width(name, no, expected):
-    assert C.clean_line(raw_line(name, no)).startswith(expected)
+    assert T.clean_line(raw_line(name, no)).startswith(expected)
 
 
 def test_ascii_kept_where_it_is_not_chinese_punctuation():
-    assert C.clean_line(raw_line(F001, 71)) == "电子信箱:jgjsb@sina.com"
-    assert "LSZ2017056" in C.clean_line(raw_line(F001, 65))
-    assert C.clean_line("完善“通道+枢纽+网络”") == "完善“通道+枢纽+网络”"
-    assert C.clean_line("1,000 元") == "1,000元"
+    assert T.clean_line(raw_line(F001, 71)) == "电子信箱:jgjsb@sina.com"
+    assert "LSZ2017056" in T.clean_line(raw_line(F001, 65))
+    assert T.clean_line("完善“通道+枢纽+网络”") == "完善“通道+枢纽+网络”"
+    assert T.clean_line("1,000 元") == "1,000元"
 
 
 def test_split_dashes_and_bookmarks_and_glyph():
-    assert C.clean_line(raw_line(F004, 390)).startswith("——主要经济指标增速位居全国第一方阵。")
-    assert C.clean_line(raw_line(F004, 394)).startswith("——保障国家能源和粮食安全能力显著增强。")
-    line = C.clean_line(raw_line(F004, 156))
+    assert T.clean_line(raw_line(F004, 390)).startswith("——主要经济指标增速位居全国第一方阵。")
+    assert T.clean_line(raw_line(F004, 394)).startswith("——保障国家能源和粮食安全能力显著增强。")
+    line = T.clean_line(raw_line(F004, 156))
     assert line == "坚持以党的创新理论指导推动新时代统战工作高质量发展" and "[bookmark" not in line
-    assert C.clean_line(raw_line(F004, 272)).startswith("干部要以更高标准")  # a misplaced named bookmark
-    assert C.clean_line(raw_line(F004, 383)) == "——2024年1月30日在内蒙古自治区第十四届人民代表大会第二次会议上自治区主席莉霞"
+    assert T.clean_line(raw_line(F004, 272)).startswith("干部要以更高标准")  # a misplaced named bookmark
+    assert T.clean_line(raw_line(F004, 383)) == "——2024年1月30日在内蒙古自治区第十四届人民代表大会第二次会议上自治区主席莉霞"
 
 
 def test_end_marks():
-    assert C.strip_end_mark(C.clean_line(raw_line(F001, 1074))).endswith("推动各方面工作高质量发展。")
-    assert C.strip_end_mark(C.clean_line(raw_line(F001, 15))).endswith("不断提高履职尽责水平。")
+    assert T.strip_end_mark(T.clean_line(raw_line(F001, 1074))).endswith("推动各方面工作高质量发展。")
+    assert T.strip_end_mark(T.clean_line(raw_line(F001, 15))).endswith("不断提高履职尽责水平。")
 
 
 def test_spaces_inside_words_and_before_quotes():
-    assert "问题。“两个结合”" in C.clean_line(raw_line(F004, 164))
-    assert "落实“爱国者治港”" in C.clean_line(raw_line(F004, 194))
-    assert "以服务推进吉林新型工业化建设为着眼点" in C.clean_line(raw_line(F001, 833))
+    assert "问题。“两个结合”" in T.clean_line(raw_line(F004, 164))
+    assert "落实“爱国者治港”" in T.clean_line(raw_line(F004, 194))
+    assert "以服务推进吉林新型工业化建设为着眼点" in T.clean_line(raw_line(F001, 833))
 
 
 def test_title_keeps_headline_separator():
-    assert C.clean_title(raw_line(F001, 3)) == "切实学好用好党史 激活干事创业动力"
-    assert C.clean_title(raw_line(F001, 1030)) == "省纪委监委公开通报6起"
-    assert C.clean_line(raw_line(F001, 3)) == "切实学好用好党史激活干事创业动力"
+    assert T.clean_title(raw_line(F001, 3)) == "切实学好用好党史 激活干事创业动力"
+    assert T.clean_title(raw_line(F001, 1030)) == "省纪委监委公开通报6起"
+    assert T.clean_line(raw_line(F001, 3)) == "切实学好用好党史激活干事创业动力"
 
 
 def test_source_typos_are_never_fixed():  # R14
-    assert "转化转化为" in C.clean_line(raw_line(F001, 7))
-    assert "压实压实" in C.clean_line(raw_line(F001, 627))
-    assert C.clean_line(raw_line(F003, 74)) == "三、以学促干，形成干的合力"
-    assert "AAA公众号" in C.clean_line(raw_line(F003, 144))
+    assert "转化转化为" in T.clean_line(raw_line(F001, 7))
+    assert "压实压实" in T.clean_line(raw_line(F001, 627))
+    assert T.clean_line(raw_line(F003, 74)) == "三、以学促干，形成干的合力"
+    assert "AAA公众号" in T.clean_line(raw_line(F003, 144))
 
 
 def test_reversed_quotes_repaired_only_when_consistently_reversed():
-    assert "围绕“扎实开展主题教育，凝心聚力奋进新征程”这个" in C.clean_paragraph(raw_line(F003, 103))
-    correct = C.clean_line(raw_line(F001, 759))
-    assert C.fix_reversed_quotes(correct) == correct
+    assert "围绕“扎实开展主题教育，凝心聚力奋进新征程”这个" in T.clean_paragraph(raw_line(F003, 103))
+    correct = T.clean_line(raw_line(F001, 759))
+    assert T.fix_reversed_quotes(correct) == correct
 
 
 def test_join_wrapped_lines():
-    a, b = C.clean_line(raw_line(F000, 5)), C.clean_line(raw_line(F000, 7))
-    assert C.join_wrapped(a, b).startswith("科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》）")
-    assert C.join_wrapped("现场会暨2024", "年一季度") == "现场会暨2024年一季度"
-    assert C.join_wrapped("new", "energy") == "new energy"
+    a, b = T.clean_line(raw_line(F000, 5)), T.clean_line(raw_line(F000, 7))
+    assert T.join_wrapped(a, b).startswith("科技部官网发布《脑机接口研究伦理指引》（以下简称《指引》）")
+    assert T.join_wrapped("现场会暨2024", "年一季度") == "现场会暨2024年一季度"
+    assert T.join_wrapped("new", "energy") == "new energy"
 
 
 def test_recognisers_on_real_lines():
-    assert C.parse_source_start(C.clean_line(raw_line(F004, 118)))[0] == "《求是》2024/02"
-    assert C.parse_source_start(C.clean_line(raw_line(F004, 228)))[0] == "人民网－人民日报"
-    assert C.parse_source_start(C.clean_line(raw_line(F004, 107)))[1].startswith("1月16日出版的第2期")
-    assert C.byline_strength(C.clean_line(raw_line(F002, 77))) == 2
-    assert C.byline_strength(C.clean_line(raw_line(F001, 234))) == 1
-    assert C.byline_strength(C.clean_line(raw_line(F001, 238))) == 0  # a sub-heading, not a byline
-    assert C.split_dateline(C.clean_line(raw_line(F000, 3)))[:2] == ("科技日报讯", "记者刘垠")
-    assert C.is_formula(C.clean_line(raw_line(F003, 181))) == "greeting"
-    assert C.is_formula(C.clean_line(raw_line(F003, 127))) == "closing"
-    assert C.is_formula(C.clean_line(raw_line(F003, 98))) is None
-    assert C.MARKER_RE.match(C.clean_line(raw_line(F002, 239)))
-    assert C.AUTHOR_SOURCE_RE.match(C.clean_line(raw_line(F001, 930)))
-    assert C.continuation_start(C.clean_line(raw_line(F001, 781)))  # 彩吉林奋斗有我”…
-    assert C.continuation_start(C.clean_line(raw_line(F001, 377)))  # 精神。科学谋划…
-    assert not C.continuation_start(C.clean_line(raw_line(F001, 974)))  # 近年来，…
+    assert C.parse_source_start(T.clean_line(raw_line(F004, 118)))[0] == "《求是》2024/02"
+    assert C.parse_source_start(T.clean_line(raw_line(F004, 228)))[0] == "人民网－人民日报"
+    assert C.parse_source_start(T.clean_line(raw_line(F004, 107)))[1].startswith("1月16日出版的第2期")
+    assert C.byline_strength(T.clean_line(raw_line(F002, 77))) == 2
+    assert C.byline_strength(T.clean_line(raw_line(F001, 234))) == 1
+    assert C.byline_strength(T.clean_line(raw_line(F001, 238))) == 0  # a sub-heading, not a byline
+    assert C.split_dateline(T.clean_line(raw_line(F000, 3)))[:2] == ("科技日报讯", "记者刘垠")
+    assert C.is_formula(T.clean_line(raw_line(F003, 181))) == "greeting"
+    assert C.is_formula(T.clean_line(raw_line(F003, 127))) == "closing"
+    assert C.is_formula(T.clean_line(raw_line(F003, 98))) is None
+    assert C.MARKER_RE.match(T.clean_line(raw_line(F002, 239)))
+    assert C.AUTHOR_SOURCE_RE.match(T.clean_line(raw_line(F001, 930)))
+    assert C.continuation_start(T.clean_line(raw_line(F001, 781)))  # 彩吉林奋斗有我”…
+    assert C.continuation_start(T.clean_line(raw_line(F001, 377)))  # 精神。科学谋划…
+    assert not C.continuation_start(T.clean_line(raw_line(F001, 974)))  # 近年来，…

@@ -11,10 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import ROOT, SAMPLE
 from topics.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "raw" / "sample"
 
 
 def topics(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -101,8 +99,8 @@ def test_run_bad_config_is_one_error_line(tmp_path):
 
 def test_run_corpus_stage_end_to_end(tmp_path):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"name: e2e\noutput_dir: {tmp_path / 'results'}\ncorpus:\n  path: {SAMPLE}\n"
-                   "segment:\n  unit: chunk\n", encoding="utf-8")
+    cfg.write_text(f"name: e2e\noutput_dir: {tmp_path / 'results'}\ncache_dir: {tmp_path / 'cache'}\n"
+                   f"corpus:\n  path: {SAMPLE}\nsegment:\n  unit: chunk\n", encoding="utf-8")
     proc = topics("run", str(cfg), "--stages", "corpus")
     assert proc.returncode == 0, proc.stderr
     run_dir = tmp_path / "results" / "e2e"

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from topics.cli import main
-from topics.config import CorpusConfig, RunConfig, config_from_dict, config_to_dict, load_config
+from topics.config import CorpusConfig, RunConfig, config_from_dict, config_to_dict, load_config, project_root
 from topics.errors import ConfigError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -28,10 +27,36 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_sample_config_loads_with_defaults():
     cfg = load_config(ROOT / "configs" / "sample.yaml")
     assert isinstance(cfg, RunConfig) and cfg.name == "sample"
-    assert cfg.corpus.path == Path("data/raw/sample") and cfg.corpus.on_bad_file == "error"
+    assert cfg.corpus.path == ROOT / "data" / "raw" / "sample" and cfg.corpus.on_bad_file == "error"
     assert cfg.corpus.traditional_threshold == 0.05 and cfg.corpus.columns.issuer == "issuer"
-    assert cfg.segment.unit == "document"
-    assert config_to_dict(cfg)["corpus"]["path"] == "data/raw/sample"
+    assert cfg.segment.unit == "chunk"  # the default: the sample runs by default settings
+    assert config_to_dict(cfg)["corpus"]["path"] == str(ROOT / "data" / "raw" / "sample")
+
+
+def test_relative_paths_are_taken_from_the_project_root_whatever_the_working_folder(tmp_path, monkeypatch):
+    """A config gives the same run wherever `topics` is started (no os.chdir in notebooks)."""
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(ROOT / "configs" / "sample.yaml")
+    assert project_root(ROOT / "configs" / "sample.yaml") == ROOT == cfg.root
+    assert cfg.corpus.path == ROOT / "data" / "raw" / "sample"
+    assert cfg.output_dir == ROOT / "results" and cfg.run_dir == ROOT / "results" / "sample"
+    assert cfg.cache_dir == ROOT / "data" / "cache"
+
+
+def test_root_key_and_configs_outside_a_project(tmp_path):
+    """``root:`` (relative to the config file's folder) sets the folder paths are taken from; a config outside
+    any project (no pyproject.toml or .git above it) takes them from its own folder."""
+    data = tmp_path / "project" / "raw"
+    data.mkdir(parents=True)
+    nested = tmp_path / "project" / "configs" / "deep"
+    nested.mkdir(parents=True)
+    (nested / "a.yaml").write_text("name: a\nroot: ../..\ncorpus:\n  path: raw\n", encoding="utf-8")
+    cfg = load_config(nested / "a.yaml")
+    assert cfg.root == tmp_path / "project" and cfg.corpus.path == data
+    assert cfg.cache_dir == tmp_path / "project" / "data" / "cache"
+    (tmp_path / "project" / "b.yaml").write_text("name: b\ncorpus:\n  path: raw\n", encoding="utf-8")
+    assert load_config(tmp_path / "project" / "b.yaml").corpus.path == data
+    assert load_config(tmp_path / "project" / "b.yaml").output_dir == tmp_path / "project" / "results"
 
 
 BAD_CONFIGS = [
@@ -42,7 +67,7 @@ BAD_CONFIGS = [
     ("name: x\ncorpus:\n  to_simplified: 'yes'\n", r"corpus\.to_simplified: must be bool, got 'yes'"),
     ("name: x\ncorpus:\n  traditional_threshold: 1.5\n", r"corpus\.traditional_threshold: must be a number in \(0, 1\)"),
     ("name: x\ncorpus:\n  columns:\n    issuer: 3\n", r"corpus\.columns\.issuer: must be str, got 3"),
-    ("name: x\ncorpus:\n  path: no/such/folder\n", r"corpus\.path: file or folder not found: no/such/folder"),
+    ("name: x\ncorpus:\n  path: no/such/folder\n", r"corpus\.path: file or folder not found: /\S+/no/such/folder$"),
     ("seed: 1\n", r"name: missing"),
     ("name: x\nlda: [1, 2\n", r"not valid YAML \(line \d+\)"),
 ]
@@ -60,9 +85,11 @@ def test_missing_config_file(tmp_path):
         load_config(tmp_path / "nope.yaml")
 
 
-def test_config_from_dict_and_corpus_section():
+def test_config_from_dict_and_corpus_section(monkeypatch):
+    monkeypatch.chdir(ROOT)  # without root, config_from_dict takes relative paths from the current folder
     cfg = config_from_dict({"name": "t", "corpus": {"to_simplified": True, "columns": {"id": "uid"}}})
-    assert cfg.corpus == CorpusConfig(to_simplified=True, columns=cfg.corpus.columns)
+    assert cfg.corpus == CorpusConfig(path=ROOT / "data" / "raw" / "sample", to_simplified=True,
+                                      columns=cfg.corpus.columns)
     assert cfg.corpus.columns.id == "uid"
 
 

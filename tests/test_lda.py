@@ -1,27 +1,24 @@
-"""LDA stage: known-answer recovery, the stage on the sample corpus (outputs, proportions, rerun identity),
-the K sweep, and the documented errors."""
+"""LDA: known-answer recovery on synthetic tokens, the stage's outputs on the sample corpus (the session's run:
+outputs, proportions, the K sweep), K selection rules, and the documented errors. Rerun identity of the LDA
+tables is checked with every other table in test_reproduce (a ``--force`` rerun of the session's run)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from topics import artifacts
 from topics.config import ConfigError, LdaConfig, config_from_dict
 from topics.errors import InputError
 from topics.evaluate import label_agreement
-from topics.experiment import run
-from topics.models.lda import check_k, fit_lda, prepare_input
-from topics.models.lda_select import choose_k, search_k
+from topics.models.lda import check_k, choose_k, fit_lda, prepare_input, search_k
 
-ROOT = Path(__file__).resolve().parents[1]
 GROUPS = [["财政", "预算", "税收", "债务", "赤字"], ["教育", "学校", "教师", "学生", "课程"],
           ["环境", "污染", "排放", "治理", "生态"]]
-FAST = dict(k=5, iterations=60, chains=2, workers=2, coherence_units=None)
 
 
 def _synthetic(n: int = 60, seed: int = 0) -> pd.DataFrame:
@@ -29,25 +26,6 @@ def _synthetic(n: int = 60, seed: int = 0) -> pd.DataFrame:
     rows = [{"doc_id": f"d{i:03d}", "tokens": list(rng.choice(GROUPS[i % 3], size=20)), "group": i % 3}
             for i in range(n)]
     return pd.DataFrame(rows)
-
-
-def _config(tmp: Path, name: str, **lda) -> dict:
-    return {"name": name, "seed": 42, "output_dir": str(tmp), "cache_dir": str(ROOT / "data" / "cache"),
-            "corpus": {"path": str(ROOT / "data/raw/sample"), "manifest": str(ROOT / "data/raw/sample/manifest.csv")},
-            "lda": {**FAST, **lda}, "bertopic": {"enabled": False}, "compare": {"enabled": False},
-            "figures": {"enabled": False}}
-
-
-@pytest.fixture(scope="module")
-def sample_runs(tmp_path_factory):
-    """The sample corpus through corpus -> tokenize -> lda, twice (separate run folders)."""
-    tmp = tmp_path_factory.mktemp("lda")
-    dirs = []
-    for name in ("a", "b"):
-        cfg = config_from_dict(_config(tmp, name))
-        run(cfg, only=["lda"])
-        dirs.append(cfg.run_dir)
-    return dirs
 
 
 # --------------------------------------------------------------------------------------------------
@@ -74,20 +52,25 @@ def test_same_seed_same_model_in_and_out_of_process(engine):
     assert a.chain_ll == b.chain_ll
 
 
-def test_stage_outputs_on_sample(sample_runs):
-    lda = sample_runs[0] / "lda"
-    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", "doc_posterior.parquet",
+@pytest.mark.slow
+def test_stage_outputs_on_sample(sample_run):
+    run_dir = sample_run.run_dir
+    lda = run_dir / "lda"
+    unit_level = (lda / "unit_topics.csv").is_file()  # segment.unit chunk (the default) or paragraph
+    posterior_file = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
+    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "metrics.json", posterior_file, "parts.parquet",
                  "representative_docs.csv", "model.bin"):
         assert (lda / name).stat().st_size > 0, name
-    docs = pd.read_csv(sample_runs[0] / "documents.csv", dtype={"doc_id": str})
+    k = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["stages"]["lda"]["k"]
+    docs = artifacts.read_documents(run_dir)
     dt = pd.read_csv(lda / "doc_topics.csv", dtype={"doc_id": str})
-    cols = [f"topic_{t}" for t in range(5)]
+    cols = [f"topic_{t}" for t in range(k)]
     assert list(dt.columns) == ["doc_id", *cols, "dominant_topic"]
     np.testing.assert_allclose(dt[cols].sum(axis=1), 1.0, atol=1e-9)
     assert (dt["dominant_topic"] == dt[cols].to_numpy().argmax(axis=1)).all()
     assert set(dt["doc_id"]) <= set(docs["doc_id"]) and dt["doc_id"].is_unique
     topics = pd.read_csv(lda / "topics.csv")
-    assert list(topics["topic"]) == list(range(5))
+    assert list(topics["topic"]) == list(range(k))
     assert {"label", "top_words", "frex", "lift", "prevalence", "npmi", "c_v"} <= set(topics.columns)
     assert topics["prevalence"].sum() == pytest.approx(1.0)
     assert topics["top_words"].str.split().map(len).eq(10).all()
@@ -99,32 +82,34 @@ def test_stage_outputs_on_sample(sample_runs):
     m = json.loads((lda / "metrics.json").read_text(encoding="utf-8"))
     for key in ("npmi", "c_v", "diversity", "exclusivity", "perplexity", "stability", "alpha", "n_empty_units"):
         assert key in m, key
-    assert -1 <= m["npmi"] <= 1 and 0 < m["c_v"] <= 1 and len(m["alpha"]) == 5
-    # theta = normalised Dirichlet posterior (the file compare draws from)
-    post = pd.read_parquet(lda / "doc_posterior.parquet").set_index("doc_id")
+    assert -1 <= m["npmi"] <= 1 and 0 < m["c_v"] <= 1 and len(m["alpha"]) == k
+    # theta = normalised Dirichlet posterior (the file compare draws from), per document or per unit
+    key = "unit_id" if unit_level else "doc_id"
+    post = pd.read_parquet(lda / posterior_file).set_index(key)
     theta = post[cols].div(post[cols].sum(axis=1), axis=0)
-    np.testing.assert_allclose(theta.loc[dt["doc_id"]].to_numpy(), dt[cols].to_numpy(), atol=1e-9)
+    rows = pd.read_csv(lda / "unit_topics.csv", dtype={"doc_id": str, "unit_id": str}) if unit_level else dt
+    np.testing.assert_allclose(theta.loc[rows[key]].to_numpy(), rows[cols].to_numpy(), atol=1e-9)
+    # the part evidence: windows of each document's text that add up to its posterior, in order
+    parts = pd.read_parquet(lda / "parts.parquet")
+    summed = parts.groupby("doc_id")[cols].sum()
+    by_doc = post.groupby("doc_id")[cols].sum() if unit_level else post[cols]
+    np.testing.assert_allclose(summed.loc[by_doc.index].to_numpy(), by_doc.to_numpy(), rtol=1e-6)
+    assert parts.groupby("doc_id")["part"].apply(lambda p: p.tolist() == list(range(len(p)))).all()
+    assert m["fitted_on"] == ("units" if unit_level else "documents")
 
 
-def test_rerun_gives_identical_tables(sample_runs):
-    a, b = (d / "lda" for d in sample_runs)
-    for name in ("doc_topics.csv", "topics.csv", "topic_terms.csv", "representative_docs.csv", "metrics.json"):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    pd.testing.assert_frame_equal(pd.read_parquet(a / "doc_posterior.parquet"), pd.read_parquet(b / "doc_posterior.parquet"))
-
-
-def test_k_sweep_writes_k_selection(tmp_path):
-    cfg = config_from_dict(_config(tmp_path, "sweep", k_grid=[3, 5], sweep_seeds=2, k_rule="npmi", chains=1))
-    manifest = run(cfg, only=["lda"])
-    ksel = pd.read_csv(cfg.run_dir / "lda" / "k_selection.csv")
+@pytest.mark.slow
+def test_k_sweep_writes_k_selection(sample_run):
+    cfg = sample_run.load_config().lda
+    ksel = pd.read_csv(sample_run.run_dir / "lda" / "k_selection.csv")
     assert list(ksel.columns) == ["k", "seed", "npmi", "c_v", "heldout_ll_per_token", "perplexity", "diversity",
                                   "exclusivity", "stability", "chosen"]
-    assert sorted(ksel["k"].unique()) == [3, 5] and len(ksel) == 4
+    assert sorted(ksel["k"].unique()) == sorted(cfg.k_grid) and len(ksel) == len(cfg.k_grid) * cfg.sweep_seeds
     assert ksel[["npmi", "c_v", "heldout_ll_per_token", "stability"]].notna().all().all()
-    chosen = manifest["stages"]["lda"]["k"]
-    assert chosen == int(ksel.groupby("k")["npmi"].mean().idxmax())
-    assert ksel.loc[ksel["chosen"], "k"].eq(chosen).all()
-    dt = pd.read_csv(cfg.run_dir / "lda" / "doc_topics.csv")
+    chosen = json.loads((sample_run.run_dir / "run.json").read_text(encoding="utf-8"))["stages"]["lda"]["k"]
+    assert chosen == choose_k(ksel, cfg.k_rule, cfg.k)
+    assert ksel.loc[ksel["chosen"], "k"].eq(chosen).all() and ksel["chosen"].any()
+    dt = pd.read_csv(sample_run.run_dir / "lda" / "doc_topics.csv")
     assert sum(c.startswith("topic_") for c in dt.columns) == chosen
 
 
@@ -135,7 +120,8 @@ def test_search_k_and_choose_k_on_synthetic():
     assert len(table) == 4
     pd.testing.assert_frame_equal(table, search_k(data, replace(cfg, workers=2), seed=0))  # reproducible
     assert choose_k(table, "fixed", 7) == 7
-    assert choose_k(table, "heldout", 7) in (2, 3)
+    assert choose_k(table, "heldout", 7) == int(table.groupby("k")["heldout_ll_per_token"].mean().idxmax())
+    assert choose_k(table, "npmi", 7) == int(table.groupby("k")["npmi"].mean().idxmax())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """The numbered notebooks run top to bottom, headless, on the sample corpus.
 
 Each notebooks/NN-*.py (jupytext percent format) is converted to .ipynb and executed with papermill on the
-python3 kernel of this virtual environment, with the ``config`` parameter pointing at a copy of
-configs/sample.yaml whose output_dir is a temporary folder (the session's full run, so every stage is reused).
-A notebook whose stages are not there yet (or not enabled in configs/sample.yaml) is skipped with the reason.
+python3 kernel of this virtual environment, with the ``config`` parameter pointing at a copy of the session's
+sample run (conftest ``sample_run``: every stage is already done, so the notebooks reuse them).
 """
 
 from __future__ import annotations
@@ -11,12 +10,11 @@ from __future__ import annotations
 import ast
 import re
 
+import jupytext
+import papermill
 import pytest
 
-from _sample_run import BERTOPIC_VARIANT, ROOT, enabled_stages, shared_run
-
-jupytext = pytest.importorskip("jupytext")
-papermill = pytest.importorskip("papermill")
+from helpers import ROOT, copy_run, write_config
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
 # Text that must appear in each notebook's outputs (besides "no cell raised").
@@ -37,7 +35,7 @@ FORBIDDEN = {"03-lda": [MISSING_GLYPH], "04-bertopic": [MISSING_GLYPH, 'src="htt
 def _stages_needed(source: str) -> list[str]:
     """The stages a notebook asks for (``run(cfg, only=[...])``); run() adds what they depend on."""
     only = re.search(r"only=\[([^\]]*)\]", source)
-    assert only, "the notebook must call topics.experiment.run(cfg, only=[...])"
+    assert only, "the notebook must call topics.pipeline.run(cfg, only=[...])"
     return re.findall(r"[\"'](\w+)[\"']", only.group(1))
 
 
@@ -50,6 +48,22 @@ def _outputs_text(nb) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _execute(path, cfg_path, tmp_path, cwd):
+    ipynb = tmp_path / f"{path.stem}.ipynb"
+    jupytext.write(jupytext.read(path), ipynb)
+    return papermill.execute_notebook(str(ipynb), str(tmp_path / f"{path.stem}.out.ipynb"),
+                                      parameters={"config": str(cfg_path)}, kernel_name="python3", cwd=str(cwd),
+                                      progress_bar=False)
+
+
+@pytest.fixture(scope="module")
+def notebook_config(sample_run, tmp_path_factory):
+    """A config whose run folder is a copy of the session's finished sample run (the notebooks rewrite
+    run.json when they call run())."""
+    tmp = tmp_path_factory.mktemp("notebooks")
+    return write_config(tmp / "sample.yaml", copy_run(sample_run.run_dir, tmp), sample_run.cache_dir)
+
+
 def test_notebooks_exist_in_pipeline_order():
     names = [p.stem for p in NOTEBOOKS]
     assert names == sorted(EXPECTED), names
@@ -57,38 +71,27 @@ def test_notebooks_exist_in_pipeline_order():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_is_a_thin_driver(path):
-    """No def/class/lambda (logic lives in src/topics); the first code cell is the papermill parameters cell."""
+    """No def/class/lambda (logic lives in src/topics); the first code cell is the papermill parameters cell
+    naming configs/sample.yaml (relative to the notebook's folder); no os.chdir (config paths resolve from the
+    project root); the notebook names the stages it needs."""
     nb = jupytext.read(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged parameters"
-    assert code[0].source.strip().startswith('config = "configs/sample.yaml"')
+    default = re.match(r'config = "([^"]+)"\n', code[0].source.strip() + "\n")
+    assert default and (path.parent / default.group(1)).resolve() == ROOT / "configs" / "sample.yaml"
+    assert not any("chdir" in c.source for c in code)
     for cell in code:
         tree = ast.parse(cell.source)
         bad = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert not bad, f"{path.name}: {bad} in cell:\n{cell.source[:200]}"
+    assert _stages_needed(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_headless(path, tmp_path):
-    needed = _stages_needed(path.read_text(encoding="utf-8"))
-    variant = ()
-    if "bertopic" in needed or path.stem.startswith("06"):
-        # configs/sample.yaml may leave BERTopic off (it is the slow model); run these on the sample with it on.
-        variant = () if "bertopic" in enabled_stages() else BERTOPIC_VARIANT
-        needed = [n for n in needed if n != "bertopic"] + ["bertopic"]
-    run_dir, cfg_path, proc, _ = shared_run(variant)
-    available = enabled_stages(cfg_path)
-    missing = [s for s in needed if s not in available]
-    if missing:
-        pytest.skip(f"stages {missing} not available yet")
-    assert proc.returncode == 0, proc.stderr
-    ipynb = tmp_path / f"{path.stem}.ipynb"
-    jupytext.write(jupytext.read(path), ipynb)
-    out = tmp_path / f"{path.stem}.out.ipynb"
-    # From notebooks/, as JupyterLab opens it; the notebook moves to the project root itself.
-    nb = papermill.execute_notebook(str(ipynb), str(out), parameters={"config": str(cfg_path)},
-                                    kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False)
+def test_notebook_runs_headless(path, tmp_path, notebook_config):
+    # From notebooks/, as JupyterLab opens it.
+    nb = _execute(path, notebook_config, tmp_path, ROOT / "notebooks")
     text = _outputs_text(nb)
     assert "Traceback" not in text
     for expected in EXPECTED[path.stem]:
@@ -98,13 +101,7 @@ def test_notebook_runs_headless(path, tmp_path):
 
 
 @pytest.mark.slow
-def test_notebook_runs_from_the_project_root(tmp_path):
+def test_notebook_runs_from_the_project_root(tmp_path, notebook_config):
     """Executed with cwd = the project root (as `papermill notebooks/01-....ipynb out.ipynb` from there)."""
-    run_dir, cfg_path, proc, _ = shared_run()
-    assert proc.returncode == 0, proc.stderr
-    path = ROOT / "notebooks" / "01-corpus-overview.py"
-    ipynb = tmp_path / "01.ipynb"
-    jupytext.write(jupytext.read(path), ipynb)
-    nb = papermill.execute_notebook(str(ipynb), str(tmp_path / "01.out.ipynb"), parameters={"config": str(cfg_path)},
-                                    kernel_name="python3", cwd=str(ROOT), progress_bar=False)
-    assert f"run folder: {run_dir}" in _outputs_text(nb)
+    nb = _execute(ROOT / "notebooks" / "01-corpus-overview.py", notebook_config, tmp_path, ROOT)
+    assert f"run folder: {notebook_config.parent / 'results' / 'sample'}" in _outputs_text(nb)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
+from helpers import SAMPLE
 from topics import clean as C
+from topics import text as T
 from topics.segment import Article, SegmentResult, segment_file
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 F000, F001, F002, F003, F004 = (
     "000_a2552c3b1e9ed94a.txt", "001_986feff3c101b0d8.txt", "002_edfe705ad137bd45.txt",
     "003_6c46de81eb12d8ae.txt", "004_7030959f514ea016.txt",
@@ -193,7 +193,7 @@ def test_no_line_break_inside_a_sentence(name):
         for p in a.paragraphs:
             assert "\n" not in p and p == p.strip()
             if not C.is_terminated(p) and not p.endswith(TRUNCATED_IN_SOURCE):
-                assert C.text_width(p) <= 60, (name, a.title, p[-40:])  # only headings end without punctuation
+                assert T.text_width(p) <= 60, (name, a.title, p[-40:])  # only headings end without punctuation
 
 
 @pytest.mark.parametrize("name, snippet", [
@@ -235,10 +235,10 @@ def squash(s: str) -> str:
 def test_spans_hold_the_first_paragraph(name):
     lines = raw(name).split("\n")
     for a in seg(name).articles:
-        span_text = "".join(C.clean_line(lines[n - 1]) for s, e in a.lines for n in range(s, e + 1))
+        span_text = "".join(T.clean_line(lines[n - 1]) for s, e in a.lines for n in range(s, e + 1))
         assert squash(a.paragraphs[0][:12]) in squash(span_text), (name, a.title, a.lines)
         if a.title:
-            assert squash(C.clean_line(a.title))[:8] in squash(span_text)
+            assert squash(T.clean_line(a.title))[:8] in squash(span_text)
 
 
 def test_sources_authors_datelines():
@@ -269,7 +269,7 @@ def wrap(paragraph: str, width: float, indent: int = 2) -> list[str]:
     line takes one more character."""
     lines, cur, w = [], "", width - indent
     for ch in paragraph:
-        if C.text_width(cur + ch) > w and not C.is_terminated(cur):
+        if T.text_width(cur + ch) > w and not C.is_terminated(cur):
             lines.append(cur)
             cur, w = "", width
         cur += ch
@@ -399,7 +399,7 @@ def test_word_style_indented_paragraphs(width):
     for p in art.paragraphs:
         rows = [p[i: i + width] for i in range(0, len(p), width)]
         lines += ["\u3000\u3000" + rows[0]] + rows[1:]
-    assert any(C.ends_sentence(row) for row in lines[2:] if not row.startswith("\u3000"))  # the hard case occurs
+    assert any(T.ends_sentence(row) for row in lines[2:] if not row.startswith("\u3000"))  # the hard case occurs
     out = segment_file("\n".join(lines) + "\n", source_file="word.txt").articles
     assert [(a.title, a.paragraphs) for a in out] == [(art.title, art.paragraphs)]
 

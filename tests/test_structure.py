@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 from topics.pipeline.keys import PACKAGE_ROOT, _imports, _module_name
 

@@ -12,16 +12,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import SAMPLE
+from topics import artifacts
 from topics.config import RunConfig, TokenizeConfig, config_from_dict
 from topics.errors import ConfigError, InputError
-from topics.experiment import STAGES, RunContext
 from topics.io import write_table
-from topics.tokens import (
-    BUILTIN_TERMS, ChineseTokenizer, _cut_text, is_number, load_tokens, load_vocabulary, prune_vocabulary,
-    apply_phrases, read_dictionary, run_stage, tokenize_texts,
-)
-
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+from topics.pipeline import STAGES, RunContext
+from topics.pipeline.stages import tokenize_stage
+from topics.tokens import ChineseTokenizer, tokenize_texts
+from topics.tokens.fastcut import cut_text
+from topics.tokens.vocabulary import apply_phrases, prune_vocabulary
+from topics.tokens.wordlists import BUILTIN_TERMS, is_number, read_dictionary
 
 # Terms that occur (at least twice) in data/raw/sample: every occurrence must come out as one token.
 SAMPLE_TERMS = [
@@ -107,7 +108,7 @@ def test_terms_survive_the_filters(sample_tokens):
 def test_fast_path_is_identical_to_jieba(tok, sample_texts):
     for text in sample_texts:
         words = tok._jieba.lcut(text)
-        assert _cut_text(tok._jieba, text, {}, list) == (words, len(words))
+        assert cut_text(tok._jieba, text, {}, list) == (words, len(words))
         assert tok.tokens(text) == ([w for w in words if tok._keep(w)], len(words))
 
 
@@ -247,25 +248,28 @@ def test_stage_writes_tokens_and_vocabulary(tmp_path, sample_texts):
     write_table(units, run_dir / "units.jsonl")
     cfg = dataclasses.replace(RunConfig(name="t"), tokenize=TokenizeConfig(workers=1, no_below=1, no_above=1.0))
     ctx = RunContext(cfg, run_dir, tmp_path / "cache")
-    summary = run_stage(ctx)
-    assert summary["outputs"] == ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv"]
+    summary = tokenize_stage(ctx)
+    assert summary["outputs"] == ["tokens.jsonl", "vocabulary.csv", "vocabulary_dropped.csv", "names.csv"]
     assert all((run_dir / p).exists() for p in summary["outputs"])
-    tokens = load_tokens(run_dir)
+    tokens = artifacts.read_tokens(run_dir)
     assert tokens.unit_id.tolist() == units.unit_id.tolist() and isinstance(tokens.tokens[0], list)
-    vocab = load_vocabulary(run_dir)
+    vocab = artifacts.read_vocabulary(run_dir)
     assert list(vocab.columns) == ["token", "doc_freq", "count"]
     assert vocab["count"].is_monotonic_decreasing and "主题教育" in set(vocab.token)
     assert summary["segmentation"]["segmented"] == 5
     assert set(summary["file_sha256"]) == {"dictionary:political_terms.txt", "stopwords:stopwords_general.txt",
                                            "stopwords:stopwords_domain.txt"}
-    again = run_stage(ctx)
+    again = tokenize_stage(ctx)
     assert again["segmentation"]["segmented"] == 0 and again["counts"] == summary["counts"]
-    assert load_tokens(run_dir).tokens.tolist() == tokens.tokens.tolist()
+    assert artifacts.read_tokens(run_dir).tokens.tolist() == tokens.tokens.tolist()
 
 
 def test_stage_is_registered_after_corpus():
-    stage = {s.name: s for s in STAGES}["tokenize"]
-    assert stage.target == "topics.tokens:run_stage" and stage.depends == ("corpus",)
+    names = [s.name for s in STAGES]
+    stage = STAGES[names.index("tokenize")]
+    assert stage.run is tokenize_stage and stage.depends == ("corpus",)
+    assert names.index("corpus") < names.index("tokenize")
+    assert "topics.tokens.stream" in stage.modules  # its key hashes the tokenizer's code
 
 
 @pytest.mark.parametrize("cache", [True, False])
@@ -275,11 +279,11 @@ def test_stage_with_repeated_texts_equals_the_in_memory_pipeline(tmp_path, cache
     units = [texts[0], texts[1], texts[0], "", texts[2], texts[1]]
     write_table(pd.DataFrame({"unit_id": [f"u{i}" for i in range(6)], "doc_id": [f"d{i}" for i in range(6)],
                               "text": units}), tmp_path / "units.jsonl")
-    cfg = config_from_dict({"name": "t", "tokenize": {"cache": cache}})
+    cfg = config_from_dict({"name": "t", "cache_dir": str(tmp_path / "cache"), "tokenize": {"cache": cache}})
     tokens, _ = tokenize_texts(units, ChineseTokenizer(TokenizeConfig(cache=False)), workers=1)
     kept, vocab, _ = prune_vocabulary(tokens, cfg.tokenize)
     for _ in range(2):
-        summary = run_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
+        summary = tokenize_stage(RunContext(cfg, tmp_path, tmp_path / "cache"))
         written = pd.read_json(tmp_path / "tokens.jsonl", lines=True)
         assert written["tokens"].tolist() == kept and written["unit_id"].tolist() == [f"u{i}" for i in range(6)]
         assert pd.read_csv(tmp_path / "vocabulary.csv", keep_default_na=False).equals(vocab)
@@ -290,7 +294,7 @@ def test_stage_with_repeated_texts_equals_the_in_memory_pipeline(tmp_path, cache
 def test_missing_units_is_a_clear_error(tmp_path):
     ctx = RunContext(RunConfig(name="t"), tmp_path, tmp_path / "cache")
     with pytest.raises(InputError, match="units.jsonl: not found; run the corpus stage"):
-        run_stage(ctx)
+        tokenize_stage(ctx)
 
 
 def test_vocabulary_restriction_has_its_own_cache_key(jieba_cache):

@@ -13,6 +13,7 @@ units.jsonl                     corpus                 :func:`read_units`, :func
 corpus_report.json              corpus                 :func:`read_json`
 tokens.jsonl                    tokenize               :func:`iter_tokens`, :func:`read_tokens`, :func:`token_counts`
 vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
+names.csv                       tokenize               :func:`read_names`
 <model>/…                       lda, bertopic, stm     :func:`read_model_result` (:class:`TopicModelResult`)
 stm/model.npz                   stm                    :func:`stm_model_path` (``topics.models.stm.load_fit``)
 <model>/compare/…, compare/…    compare                :func:`read_compare_table`
@@ -51,6 +52,7 @@ CORPUS_REPORT = "corpus_report.json"
 TOKENS_JSONL = "tokens.jsonl"
 VOCABULARY_CSV = "vocabulary.csv"
 VOCABULARY_DROPPED_CSV = "vocabulary_dropped.csv"
+NAMES_CSV = "names.csv"  # the vocabulary's names (places, persons, organisations, name list), kept or dropped
 # model stages: one folder each
 MODELS = ("lda", "bertopic", "stm")
 DOC_TOPICS = "doc_topics.csv"
@@ -60,19 +62,24 @@ TOPIC_TERMS = "topic_terms.csv"
 METRICS = "metrics.json"
 # Dirichlet parameters of each document's (or unit's) topic proportions, for method-of-composition draws
 POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
+# the same for consecutive parts of each document (topics.models.parts): the comparison resamples a document's text
+PARTS = "parts.parquet"
 # stm stage: the fitted model (topics.models.stm.store) and words per topic per content level
 STM_MODEL = "model.npz"
 STM_CONTENT_TERMS = "content_terms.csv"
 COMPARE = "compare"
+META_SUFFIX = ".meta.json"  # <table>.meta.json next to a compare table: its method, adjustment, column meanings
+DESIGN_CHECKS = "design_checks"  # <model>/compare/design_checks.json: the comparison's design findings
 FIGURES = "figures"
 RUN_JSON = "run.json"
 
 # Columns read as text whatever they hold (ids and words: "007" and "NA" stay as written).
-TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "token", "term", "label", "title", "neighbor_doc_id",
+TEXT_COLUMNS = ("doc_id", "unit_id", "issuer", "top_issuer", "token", "term", "label", "title", "neighbor_doc_id",
                 "doc_id_a", "doc_id_b", "source_file", "top_words", "frex", "lift")
 
 _STAGE_OF = {DOCUMENTS_CSV: "corpus", DOCUMENTS_JSONL: "corpus", UNITS_JSONL: "corpus", CORPUS_REPORT: "corpus",
-             TOKENS_JSONL: "tokenize", VOCABULARY_CSV: "tokenize", VOCABULARY_DROPPED_CSV: "tokenize"}
+             TOKENS_JSONL: "tokenize", VOCABULARY_CSV: "tokenize", VOCABULARY_DROPPED_CSV: "tokenize",
+             NAMES_CSV: "tokenize"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -190,6 +197,21 @@ def read_vocabulary(run_dir: str | Path, dropped: bool = False) -> pd.DataFrame:
     return read_csv(Path(run_dir) / (VOCABULARY_DROPPED_CSV if dropped else VOCABULARY_CSV), stage="tokenize")
 
 
+def write_names(run_dir: str | Path, table: pd.DataFrame) -> str:
+    """``names.csv`` (token, name, count, dropped): the vocabulary's names by class (``topics.tokens.names``)."""
+    write_table(table, Path(run_dir) / NAMES_CSV)
+    return NAMES_CSV
+
+
+def read_names(run_dir: str | Path) -> dict[str, str]:
+    """token -> name class (ns, nr, nt, list) from ``names.csv``; empty when the run has none (older runs)."""
+    path = Path(run_dir) / NAMES_CSV
+    if not path.is_file():
+        return {}
+    table = read_csv(path, stage="tokenize")
+    return dict(zip(table["token"].astype(str), table["name"].astype(str)))
+
+
 # --------------------------------------------------------------------------------------------------
 # model stages
 # --------------------------------------------------------------------------------------------------
@@ -208,7 +230,11 @@ def stm_model_path(run_dir: str | Path) -> Path:
 
 
 def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:
-    """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run."""
+    """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run.
+
+    Every model's topics.csv gets the issuer diagnostic here (:mod:`topics.models.issuer_share`: share of the
+    topic from its largest issuer, share of names among its top words, ``issuer_specific``)."""
+    result = _with_issuer_diagnostic(run_dir, result)
     folder = model_dir(run_dir, result.model)
     written = []
     for name, df in result.tables().items():
@@ -216,6 +242,23 @@ def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[st
         written.append(f"{result.model}/{name}")
     write_json(folder / METRICS, result.metrics)
     return written + [f"{result.model}/{METRICS}"]
+
+
+def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult) -> TopicModelResult:
+    """``result`` with the issuer diagnostic from the run's documents.csv issuers, tokens per document and
+    names.csv; unchanged when the corpus or tokenize files are absent (a model fitted outside a run)."""
+    import pandas as pd
+
+    from .models.issuer_share import with_issuer_diagnostic
+
+    run_dir = Path(run_dir)
+    if not (run_dir / DOCUMENTS_CSV).is_file() or not tokens_path(run_dir).is_file():
+        return result
+    docs = read_documents(run_dir)
+    if "issuer" not in docs.columns:
+        return with_issuer_diagnostic(result, pd.Series(dtype=object), {}, read_names(run_dir))
+    issuer = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")["issuer"]
+    return with_issuer_diagnostic(result, issuer, token_counts(run_dir), read_names(run_dir))
 
 
 def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
@@ -229,14 +272,20 @@ def read_model_result(run_dir: str | Path, model: str) -> TopicModelResult:
     extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in tables}
     posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None)
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
+    parts = pd.read_parquet(folder / PARTS) if (folder / PARTS).is_file() else None
+    if parts is not None:
+        parts["doc_id"] = parts["doc_id"].astype(str)
     topics = tables[TOPICS]
     if "label" not in topics.columns:
-        topics["label"] = topics["topic"].map(lambda t: f"topic {t}")
+        from .models.result import LABEL_WORDS
+
+        words = topics["top_words"] if "top_words" in topics.columns else pd.Series([""] * len(topics))
+        topics["label"] = [" ".join(str(w).split()[:LABEL_WORDS]) for w in words]
     return TopicModelResult(
         model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
         posterior=pd.read_parquet(posterior) if posterior is not None else None,
-        posterior_name=posterior.name if posterior is not None else None, extra=extra)
+        posterior_name=posterior.name if posterior is not None else None, extra=extra, parts=parts)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -264,6 +313,22 @@ def read_compare_table(run_dir: str | Path, model: Optional[str], name: str,
     """A compare table (``name`` without ``.csv``), or None when the compare stage did not write it."""
     path = compare_dir(run_dir, model) / f"{name}.csv"
     return read_csv(path, stage="compare", text_columns=text_columns) if path.is_file() else None
+
+
+def write_compare_meta(run_dir: str | Path, model: Optional[str], stem: str, meta: dict) -> str:
+    """Write ``<stem>.meta.json`` (the metadata of compare table ``stem``) next to it; returns its run path."""
+    return write_compare_table(run_dir, model, stem + META_SUFFIX, meta)
+
+
+def read_compare_meta(run_dir: str | Path, model: Optional[str], stem: str) -> Optional[dict]:
+    """The metadata of compare table ``stem``, or None when not written."""
+    return read_compare_json(run_dir, model, stem + META_SUFFIX[: -len(".json")])
+
+
+def read_compare_json(run_dir: str | Path, model: Optional[str], name: str) -> Optional[dict]:
+    """A compare JSON file (``name`` without ``.json``), or None when the compare stage did not write it."""
+    path = compare_dir(run_dir, model) / f"{name}.json"
+    return read_json(path, stage="compare") if path.is_file() else None
 
 
 def figures_dir(run_dir: str | Path) -> Path:

@@ -63,7 +63,11 @@ class SegmentConfig:
     """Cleaning and the modelling unit."""
 
     drop_speech_formulas: bool = True  # greetings/closings such as 同志们： 谢谢大家！
-    unit: Literal["document", "paragraph", "chunk"] = "document"  # what the models see; results are reported per document
+    # what the models see; results are reported per document. chunk (default) = paragraphs packed into chunks of
+    # about chunk_chars (a short document is one chunk): models fitted on a few whole long documents learn topics of
+    # those documents, not themes, and flag differences that are not there (benchmarks/validity.py: LDA on 31 whole
+    # documents 42 % of null differences after adjustment, on chunks 0 %)
+    unit: Literal["document", "paragraph", "chunk"] = "chunk"
     chunk_chars: int = 400  # unit=chunk: paragraphs are packed into chunks of about this many characters
     min_unit_chars: int = 10  # paragraph/chunk units shorter than this are merged into the previous one
 
@@ -76,6 +80,13 @@ class TokenizeConfig:
     domain_stopwords: bool = True  # the shipped list of genre boilerplate (同志们, 本报讯, units, ...)
     user_stopwords: Optional[Path] = None  # your own stopword file, one word a line, added to the lists above
     pos: Optional[list[str]] = None  # keep only these jieba POS tag prefixes, e.g. [n, v, vn]; None = all
+    # names dropped before modelling, by jieba's tag of the word (ns places, nr persons, nt organisations; the
+    # project dictionary's terms are never names); listed in vocabulary_dropped.csv as name:ns / name:nr / name:nt.
+    # [] = keep names (benchmarks/issuer_names.py measures both)
+    drop_names: list[str] = field(default_factory=list)
+    # a file of names to drop as well (issuers, their abbreviations 京 沪 粤 鄂, their cities), one or more a line,
+    # '#' comments; listed as name:list. null = none
+    name_list: Optional[Path] = None
     min_length: int = 1  # 1 keeps meaningful one-character words (stopwords still apply)
     drop_numbers: bool = True  # drop tokens that are numbers (Arabic, Chinese numerals, percentages)
     no_below: int = 2  # drop terms in fewer documents than this
@@ -164,7 +175,8 @@ class StmConfig:
 
 @dataclass(frozen=True)
 class CompareConfig:
-    """Comparisons across metadata and models (topics.compare; method in topics.compare_effects)."""
+    """Comparisons across metadata and models (topics.compare; the intervals: README "How the intervals are
+    computed", docs/uncertainty.md)."""
 
     enabled: bool = True  # run the comparison stage
     models: Optional[list[str]] = None  # models to compare (lda, bertopic, stm); null = every model folder in the run
@@ -174,15 +186,26 @@ class CompareConfig:
     # topics over time: "auto" = year (or the year of date) when it takes >= 2 values; a column name; null = off
     time_column: Optional[str] = "auto"
     reference: Optional[dict[str, str]] = None  # regression reference level per column; null = most documents
-    draws: int = 200  # method-of-composition draws (stm estimateEffect's nsims is 25; more = smoother CIs)
-    ci: float = 0.95  # interval level (percentile of the draws)
-    # how theta is drawn: auto = LDA posterior Dirichlet(theta*(N_d+sum alpha)) for lda, bootstrap over
-    # documents within issuer + Dirichlet noise for bertopic
-    uncertainty: Literal["auto", "posterior", "bootstrap"] = "auto"
+    # bootstrap replicates behind every interval (documents resampled within levels, theta drawn from the model's
+    # posterior; stm estimateEffect's nsims is 25). The adjusted flag rests on a 95th percentile of maxima over
+    # replicates: 31 issuers x 10 topics, its sd over seeds is 0.12 at 100 replicates, 0.13 at 200, 0.08 at 400
+    draws: int = 200
+    ci: float = 0.95  # interval level; differences and coefficients are also adjusted to it family-wise (sup-t)
+    # levels with fewer documents are resampled in two stages: their documents, and blocks of consecutive parts of
+    # each document's text (docs/uncertainty.md: simulations support 2 to 5 equally; 5 is the cautious choice)
+    two_stage_below: int = 5
     weight: Literal["tokens", "none"] = "tokens"  # tokens = share of an issuer's words; none = of its documents
     top_words: int = 10  # distinctive words per issuer per topic (log-odds, informative Dirichlet prior)
     prior_scale: float = 1.0  # prior a_w = prior_scale * topic's word counts over all issuers (Monroe et al. 2008)
     n_documents: int = 3  # representative documents per topic x issuer; nearest other-issuer documents per document
+    # levels (issuers) with fewer documents are pooled into one level "other (N issuers)" (topics.compare.levels).
+    # 1 = none: a level with one document keeps its name, its text is resampled within the document (the design
+    # checks in run.json say so)
+    min_docs: int = 1
+    top_n: Optional[int] = None  # at most this many levels keep their own name (most documents); the rest are pooled
+    # every pair of levels in <col>_differences.csv besides each level against all others (the pairs' flags are
+    # adjusted over all pairs): auto = only while pairs x (1 - ci) <= 1 (6 levels at ci 0.95); true/false = always/never
+    pairwise: Literal["auto", True, False] = "auto"
     latex: bool = True  # also write the main tables as LaTeX (booktabs)
 
 
@@ -194,7 +217,10 @@ class FiguresConfig:
     top_words: int = 8  # words per topic in the top-words panel
     max_topics_per_figure: int = 20  # topics beyond this are split over numbered figures (…_p2)
     heatmap_docs: int = 600  # documents shown in the doc-topic heatmap (sampled evenly within issuers beyond this)
-    interactive: bool = True  # also write figures/interactive.html (plotly, offline: plotly.js inline)
+    # levels (issuers) a figure shows: the ones with most documents; a note names the table holding all of them.
+    # 30 = the most whose similarity matrix fits the 7.2 in page width with its values written in the cells
+    max_levels: int = 30
+    interactive: bool = True  # also write figures/interactive.html (an offline explorer with its CJK font embedded)
 
 
 @dataclass(frozen=True)
@@ -247,6 +273,7 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "tokenize.keep_n": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
     "tokenize.workers": (lambda v: v >= 0, "an int >= 0 (0 = all cores)"),
     "tokenize.pos": (lambda v: len(v) > 0 and all(t.isalpha() for t in v), "a non-empty list of jieba POS tag prefixes such as [n, v, vn], or null"),
+    "tokenize.drop_names": (lambda v: set(v) <= {"ns", "nr", "nt"}, "a list drawn from ns, nr, nt (or [])"),
     "tokenize.phrase_min_count": (lambda v: v >= 1, "an int >= 1"),
     "tokenize.phrase_threshold": (lambda v: v > 0, "a number > 0"),
     "tokenize.chunk_size": (lambda v: v >= 1, "an int >= 1"),
@@ -293,15 +320,20 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "compare.top_words": (lambda v: v >= 1, "an int >= 1"),
     "compare.prior_scale": (lambda v: v > 0, "a number > 0"),
     "compare.n_documents": (lambda v: v >= 1, "an int >= 1"),
+    "compare.min_docs": (lambda v: v >= 1, "an int >= 1"),
+    "compare.two_stage_below": (lambda v: v >= 2, "an int >= 2"),
+    "compare.top_n": (lambda v: v >= 2, "an int >= 2 or null"),
     "figures.top_words": (lambda v: 1 <= v <= 30, "an int in [1, 30]"),
     "figures.max_topics_per_figure": (lambda v: v >= 2, "an int >= 2"),
     "figures.heatmap_docs": (lambda v: v >= 10, "an int >= 10"),
+    "figures.max_levels": (lambda v: 2 <= v <= 120, "an int in [2, 120]"),
     "figures.dpi": (lambda v: v >= 72, "an int >= 72"),
     "figures.formats": (lambda v: set(v) <= {"pdf", "svg", "png"} and len(v) > 0, "a list drawn from pdf, svg, png"),
 }
 
 # Paths that must exist when set.
-EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords")
+EXISTING_PATHS = ("corpus.path", "corpus.manifest", "tokenize.user_dictionary", "tokenize.user_stopwords",
+                  "tokenize.name_list")
 # Every path field: a relative value is taken from the run's root folder (see RunConfig.root).
 PATH_FIELDS = ("output_dir", "cache_dir", *EXISTING_PATHS)
 # A folder holding one of these is a project root.
@@ -422,6 +454,14 @@ def get_value(cfg: Any, dotted: str) -> Any:
     return cfg
 
 
+# Keys that existed once: what replaced them (the message for a config that still sets one).
+RETIRED = {
+    "compare.uncertainty": "every model's intervals now come from one method (documents resampled within issuers, "
+                           "blocks of text within the documents of small issuers, theta drawn from the model's "
+                           "posterior: README 'How the intervals are computed'); remove the key",
+}
+
+
 def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     where = prefix.rstrip(".") or "top level"
     if not isinstance(data, dict):
@@ -429,6 +469,8 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
     for key in data:
+        if f"{prefix}{key}" in RETIRED:
+            raise ConfigError(f"{source}: {prefix}{key}: retired; {RETIRED[prefix + key]}")
         if key not in names:
             raise ConfigError(f"{source}: {prefix}{key}: unknown key; allowed here: {', '.join(names)}")
     kwargs = {}

@@ -8,7 +8,9 @@ same way.
 Metrics (names say what they are; ``AVAILABLE_METRICS`` lists them):
 
 - ``coherence(topics, texts)``: NPMI (``c_npmi``, Bouma 2009; sliding window of 10 tokens) and
-  ``c_v`` (Röder et al. 2015; window 110) from gensim's ``CoherenceModel`` on the corpus's own tokens.
+  ``c_v`` (Röder et al. 2015; window 110) from gensim's ``CoherenceModel`` on the corpus's own tokens, with the
+  boolean sliding-window counts made here by the definition (gensim's own counter undercounts repeated
+  words; see :func:`_window_accumulator`).
 - ``topic_diversity(topics, top_n=25)``: share of unique words among all topics' top-n words
   (Dieng, Ruiz & Blei 2020). 1 = no word repeats across topics.
 - ``exclusivity(topic_word, top_n=10)``: mean over topics and their top-n words of
@@ -60,8 +62,6 @@ def coherence(
     measures: Sequence[str] = ("npmi", "c_v"),
     top_n: int = 10,
     dictionary=None,
-    processes: int = 1,
-    fast: bool = True,
 ) -> dict:
     """NPMI and c_v coherence of ``topics`` measured on ``texts`` (gensim ``CoherenceModel``).
 
@@ -77,12 +77,6 @@ def coherence(
     top_n : int, default 10
     dictionary : gensim.corpora.Dictionary, optional
         Built from ``texts`` when omitted (pass one to reuse it across calls).
-    processes : int, default 1
-        gensim's worker processes (only with ``fast=False``).
-    fast : bool, default True
-        Count the sliding-window occurrences with :func:`_window_accumulator` (vectorised numpy, the
-        same counts as gensim's ``WordOccurrenceAccumulator``, many times faster on large corpora); gensim
-        then computes the measures from them as usual. False = gensim's own pure-Python counting.
 
     Returns
     -------
@@ -117,10 +111,9 @@ def coherence(
         if scorable:
             cm = CoherenceModel(
                 topics=[cleaned[i] for i in scorable], texts=texts, dictionary=dictionary,
-                coherence=_COHERENCE_MEASURES[name], topn=top_n, processes=processes,
+                coherence=_COHERENCE_MEASURES[name], topn=top_n,
             )
-            if fast:
-                cm._accumulator = _window_accumulator(cm, texts)
+            cm._accumulator = _window_accumulator(cm, texts)
             for i, value in zip(scorable, cm.get_coherence_per_topic()):
                 per_topic[i] = float(value)
         finite = [v for v in per_topic if math.isfinite(v)]
@@ -132,10 +125,11 @@ def coherence(
 def _window_accumulator(cm, texts: Sequence[Sequence[str]]):
     """gensim ``WordOccurrenceAccumulator`` for ``cm``'s topic words, filled by vectorised counting.
 
-    Reproduces gensim 4.4's boolean sliding window exactly, including its incremental window update
-    (``_slide_window``): when the token leaving a window also occurs later inside the new window, gensim
-    unmarks it until its next occurrence enters; the same rule is applied here, so the counts (and the
-    coherence values) are identical to ``CoherenceModel``'s own.
+    Boolean sliding windows as Röder et al. (2015) define them: a word is in a window when any of its
+    occurrences is. gensim 4.4's own counter (``_slide_window``) differs on repeated words: when the token
+    leaving the window occurs again inside it, gensim unmarks it until its next occurrence enters, so
+    repeated words are undercounted (``a x a y z b``, windows of 3: ``a`` is in 3 windows, gensim counts 1).
+    gensim then computes the measures from these counts as usual.
     """
     from collections import defaultdict
 
@@ -169,10 +163,7 @@ def _window_accumulator(cm, texts: Sequence[Sequence[str]]):
             for j, c in enumerate(ids):
                 pos = np.asarray(positions[c])
                 last_in = np.searchsorted(pos, t + window - 1, side="right") - 1  # latest occurrence entered
-                last_out = np.searchsorted(pos, t - 1, side="right") - 1  # latest occurrence that left
-                set_time = np.maximum(0, pos[np.maximum(last_in, 0)] - window + 1)
-                unset_time = np.where(last_out >= 0, pos[np.maximum(last_out, 0)] + 1, -1)
-                marks[:, j] = (last_in >= 0) & (set_time >= unset_time)
+                marks[:, j] = (last_in >= 0) & (pos[np.maximum(last_in, 0)] >= t)  # ... and still inside
         occurrences[ids] += marks.sum(axis=0)
         co[np.ix_(ids, ids)] += marks.T @ marks
     acc._occurrences = occurrences.astype(np.uint32)
@@ -276,18 +267,41 @@ def label_agreement(labels_true: Iterable, labels_pred: Iterable, *, outlier: Op
 # --------------------------------------------------------------------------------------------------
 # Topic labels (stm labelTopics)
 # --------------------------------------------------------------------------------------------------
-def frex_scores(topic_word: np.ndarray, weight: float = 0.5) -> np.ndarray:
+def frex_scores(topic_word: np.ndarray, weight: float = 0.5, word_counts: Optional[np.ndarray] = None) -> np.ndarray:
     """FREX (Bischof & Airoldi 2012, as stm ``calcfrex``): weighted harmonic mean of the within-topic
-    ECDF rank of a word's exclusivity and of its frequency. ``weight`` is the weight on exclusivity
-    (stm's ``frexw``; labelTopics uses 0.5). Returns a ``K x V`` array; higher = more FREX."""
+    ECDF rank of a word's exclusivity and of its frequency (ties share their average rank, as stm's
+    ``data.table::frank``). ``weight`` is the weight on exclusivity (stm's ``frexw``; labelTopics uses 0.5).
+    With ``word_counts`` (corpus counts aligned with the columns, as stm's ``labelTopics`` passes them) each
+    word's exclusivity is first shrunk towards uniform by stm's James-Stein estimate (:func:`exclusivity_matrix`),
+    so a rare word does not rank high on exclusivity alone. Returns a ``K x V`` array; higher = more FREX."""
     phi = _row_normalise(topic_word)
-    col = np.maximum(phi.sum(axis=0), 1e-300)
-    return np.array([_frex_row(row, col, weight) for row in phi]).reshape(phi.shape)
+    excl = exclusivity_matrix(phi, word_counts)
+    return np.array([_frex_row(p, e, weight) for p, e in zip(phi, excl)]).reshape(phi.shape)
 
 
-def _frex_row(phi_row: np.ndarray, col: np.ndarray, weight: float) -> np.ndarray:
-    """FREX of one topic: ``phi_row`` its word probabilities, ``col`` every word's sum over topics."""
-    return 1.0 / (weight / _ecdf(phi_row / col) + (1 - weight) / _ecdf(phi_row))
+def exclusivity_matrix(phi: np.ndarray, word_counts: Optional[np.ndarray] = None) -> np.ndarray:
+    """``phi_kw / sum_j phi_jw``; with ``word_counts``, each word's column shrunk towards uniform (1/K) by stm's
+    ``js.estimate``: lambda = clip(sum_k var_k / sum_k (p_k - 1/K)^2, 0, 1) with var_k = p_k (1 - p_k) / (n_w - 1),
+    and a word seen at most once is uniform."""
+    excl = phi / np.maximum(phi.sum(axis=0), 1e-300)
+    if word_counts is None:
+        return excl
+    n = np.asarray(word_counts, dtype=float)
+    if n.shape[0] != phi.shape[1]:
+        raise ValueError(f"frex: word_counts has {n.shape[0]} entries but topic_word has {phi.shape[1]} columns")
+    k = phi.shape[0]
+    unif = 1.0 / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mlvar = (excl * (1 - excl)).sum(axis=0) / (n - 1)
+        deviation = ((excl - unif) ** 2).sum(axis=0)
+        lam = np.clip(np.where(deviation > 0, mlvar / deviation, 0.0), 0.0, 1.0)
+    shrunk = lam * unif + (1 - lam) * excl
+    return np.where(n[None, :] <= 1, unif, shrunk)
+
+
+def _frex_row(phi_row: np.ndarray, excl_row: np.ndarray, weight: float) -> np.ndarray:
+    """FREX of one topic from its word probabilities and the words' exclusivity for it."""
+    return 1.0 / (weight / _ecdf(excl_row) + (1 - weight) / _ecdf(phi_row))
 
 
 def lift_scores(topic_word: np.ndarray, word_freq: np.ndarray) -> np.ndarray:
@@ -320,13 +334,13 @@ def label_topics(
     # Topic by topic, as frex_scores(phi) / lift_scores(phi, freq) compute each row: a few K x V arrays at
     # once instead of about eight (K = 50 x V = 55,000 is 22 MB each).
     phi2 = _row_normalise(phi)  # what frex_scores and lift_scores see
-    col = np.maximum(phi2.sum(axis=0), 1e-300)
+    excl = exclusivity_matrix(phi2, word_freq)  # stm labelTopics passes the word counts to calcfrex
     if word_freq is not None:
         share = _word_share(word_freq, phi.shape[1], "label_topics")
         counted = np.asarray(word_freq, dtype=float) >= min_count
     rows = []
     for k in range(phi.shape[0]):
-        frex = _frex_row(phi2[k], col, frex_weight)
+        frex = _frex_row(phi2[k], excl[k], frex_weight)
         lift = np.where(counted, phi2[k] / share, -np.inf) if word_freq is not None else None
         rows.append({
             "topic": k,
@@ -348,5 +362,7 @@ def _row_normalise(m: np.ndarray) -> np.ndarray:
 
 
 def _ecdf(v: np.ndarray) -> np.ndarray:
-    """The empirical CDF value of each entry of a vector (rank / length, ties share the max rank)."""
-    return np.searchsorted(np.sort(v), v, side="right") / v.shape[0]
+    """Each entry's rank / length, ties sharing their average rank (stm ranks with ``data.table::frank``)."""
+    from scipy.stats import rankdata
+
+    return rankdata(v, method="average") / v.shape[0]

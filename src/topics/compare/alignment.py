@@ -7,6 +7,12 @@ table also gives the correlation of the two topics' document proportions over th
 Document agreement is NMI and ARI between the two models' dominant topics (BERTopic outliers, -1,
 count as one more cluster; a second pair of scores leaves them out).
 
+The Hungarian assignment pairs every topic it can, however dissimilar, so a pair is called a **match** only
+when its similarity beats chance (:func:`chance_threshold`): the 95th percentile of the best similarity a
+topic of model a reaches with any topic of model b after model b's term weights were put on randomly drawn
+terms of the two models' pooled vocabulary (200 seeded permutations). Below it, the pair is listed with
+``match = False``; a zero-similarity pair is never a match.
+
 Example
 -------
 >>> sim = topic_similarity(lda_terms, bertopic_terms)  # doctest: +SKIP
@@ -65,6 +71,21 @@ def match_topics(similarity: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("similarity", ascending=False, na_position="last").reset_index(drop=True)
 
 
+def chance_threshold(terms_a: pd.DataFrame, terms_b: pd.DataFrame, q: float = 0.95, n_perm: int = 200,
+                     seed: int = 0) -> float:
+    """Similarity a matched pair must exceed (see the module docstring); never below a small positive floor,
+    so that a pair sharing no term is never a match."""
+    vocab = sorted(set(terms_a["term"]) | set(terms_b["term"]))
+    a, b = topic_word_matrix(terms_a, vocab), topic_word_matrix(terms_b, vocab)
+    if not len(a) or not len(b):
+        return 1.0
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-300)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-300)
+    rng = np.random.default_rng(seed)
+    best = [(a @ b[:, rng.permutation(len(vocab))].T).max(axis=1) for _ in range(n_perm)]
+    return max(float(np.quantile(np.concatenate(best), q)), 1e-6)
+
+
 def proportion_correlation(doc_topics_a: pd.DataFrame, doc_topics_b: pd.DataFrame, topic_a, topic_b) -> float:
     """Pearson correlation of two topics' proportions over the documents both models cover."""
     if pd.isna(topic_a) or pd.isna(topic_b):
@@ -98,13 +119,15 @@ def assignment_agreement(doc_topics_a: pd.DataFrame, doc_topics_b: pd.DataFrame)
     return out
 
 
-def align_models(a: TopicModelResult, b: TopicModelResult, n_shared: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Alignment table, long similarity table and agreement scores for two fitted models."""
+def align_models(a: TopicModelResult, b: TopicModelResult, n_shared: int = 5,
+                 seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Alignment table, long similarity table and agreement scores for two fitted models (``seed``: the
+    permutations of :func:`chance_threshold`)."""
     name_a, name_b = a.model, b.model
     sim = topic_similarity(a.topic_terms, b.topic_terms)
     match = match_topics(sim)
-    labels_a = dict(zip(a.topics["topic"], a.topics["label"]))
-    labels_b = dict(zip(b.topics["topic"], b.topics["label"]))
+    threshold = chance_threshold(a.topic_terms, b.topic_terms, seed=seed)
+    labels_a, labels_b = a.labels(), b.labels()
     top_a = a.topic_terms.sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
     top_b = b.topic_terms.sort_values("rank").groupby("topic")["term"].apply(list).to_dict()
     rows = []
@@ -112,7 +135,7 @@ def align_models(a: TopicModelResult, b: TopicModelResult, n_shared: int = 5) ->
         shared = [t for t in top_a.get(r.topic_a, []) if t in set(top_b.get(r.topic_b, []))][:n_shared]
         rows.append({"model_a": name_a, "topic_a": r.topic_a, "label_a": labels_a.get(r.topic_a),
                      "model_b": name_b, "topic_b": r.topic_b, "label_b": labels_b.get(r.topic_b),
-                     "similarity": r.similarity,
+                     "similarity": r.similarity, "match": bool(r.similarity > threshold),
                      "doc_correlation": proportion_correlation(a.doc_topics, b.doc_topics, r.topic_a, r.topic_b),
                      "shared_words": " ".join(shared)})
     table = pd.DataFrame(rows)
@@ -122,5 +145,8 @@ def align_models(a: TopicModelResult, b: TopicModelResult, n_shared: int = 5) ->
     long.insert(0, "model_a", name_a)
     long.insert(2, "model_b", name_b)
     agreement = {"model_a": name_a, "model_b": name_b, **assignment_agreement(a.doc_topics, b.doc_topics),
+                 "match_threshold": threshold, "n_matches": int(table["match"].sum()) if len(table) else 0,
+                 "match_rule": "similarity above the 95th percentile of a topic's best similarity with model b's "
+                               "topics on randomly permuted terms (200 permutations)",
                  "mean_matched_similarity": float(np.nanmean(match["similarity"])) if match["similarity"].notna().any() else None}
     return table, long, agreement

@@ -4,16 +4,22 @@ For every fitted model folder under the run (``lda/``, ``bertopic/``, ``stm/``) 
 (for ``stm/`` also STM's own effect tables, :mod:`topics.compare.stm`):
 
 * ``<col>_prevalence.csv`` (``issuer_prevalence.csv`` for the default column): model, topic, label,
-  <col>, estimate, ci_low, ci_high, n_docs — token-weighted mean topic proportion per level, intervals
-  by stm's method of composition (:mod:`topics.compare.effects`).
-* ``<col>_differences.csv``: each level against all others pooled, and every pair of levels.
-* ``topic_effects.csv``: regression topic proportion ~ covariates (+ time column), coefficients with CIs.
+  <col>, estimate, ci_low, ci_high, n_docs, resampled, df: token-weighted mean topic proportion per level
+  with a pointwise interval from the cluster bootstrap x posterior draws (:mod:`topics.compare.intervals`);
+* ``<col>_differences.csv``: each level against all others pooled (and every pair, ``compare.pairwise``):
+  estimate, the simultaneous interval ``ci_low``/``ci_high`` and its adjusted flag ``excludes_zero`` (the one
+  to read), ``p_adjusted``, then the per-comparison ``*_unadjusted`` interval and flag and ``p_value``;
+* ``topic_effects.csv``: regression topic proportion ~ covariates (+ time column) by stm's method of
+  composition with the same resampling, adjusted the same way;
 * ``<col>_divergence.csv`` (+ ``<col>_clusters.csv``): Jensen-Shannon divergence between levels' topic
-  distributions with CIs, and their average-linkage clustering.
+  distributions with intervals from the same replicates, and their average-linkage clustering;
 * ``issuer_topic_words.csv``: distinctive words per level within each topic (:mod:`topics.compare.words`).
 * ``representative_documents.csv``, ``nearest_documents.csv`` (closest documents of *other* issuers in
   topic space, Hellinger distance), ``doc_topic_table.csv`` (metadata + proportions, for regressions).
-* ``topic_time.csv`` when a year/date column exists; LaTeX (booktabs) copies of the main tables.
+* ``topic_time.csv`` when a year/date column exists; LaTeX (booktabs) copies of the main tables;
+* ``<table>.meta.json`` next to every table with intervals (method, adjustment, column meanings:
+  :mod:`topics.compare.tablemeta`) and ``design_checks.json`` (:mod:`topics.compare.design`; also in the log and
+  in run.json's compare summary, with what the tool does about each finding).
 
 and, when two models exist, ``compare/model_alignment.csv``, ``compare/model_similarity.csv`` and
 ``compare/model_agreement.json`` (:mod:`topics.compare.alignment`).
@@ -33,7 +39,6 @@ import warnings
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import pandas as pd
 
 from .. import artifacts
@@ -41,9 +46,13 @@ from ..errors import InputError
 from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
+from .design import log_checks, trend_allowed
 from .documents import doc_topic_table, nearest_documents
-from .effects import Composition
+from .evidence import model_evidence
+from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
+from .levels import pairwise_on, pool_levels
+from .tablemeta import kind_of, table_meta
 
 logger = logging.getLogger(__name__)
 
@@ -77,75 +86,89 @@ def time_column(docs: pd.DataFrame, setting: Optional[str]) -> Optional[str]:
             return "year"
     return None
 
-def lda_alpha_sum(result: TopicModelResult, lda_alpha: Optional[float]) -> float:
-    """Total Dirichlet prior mass sum_k alpha_k of the fitted LDA (from metrics.json if recorded)."""
-    k = result.k
-    m = result.metrics
-    for key in ("alpha", "doc_topic_prior"):
-        value = m.get(key, m.get("params", {}).get(key) if isinstance(m.get("params"), dict) else None)
-        if isinstance(value, (int, float)):
-            return float(value) * k
-        if isinstance(value, list) and value:
-            return float(np.sum(value))
-    alpha = lda_alpha if lda_alpha is not None else 0.1
-    logger.info("LDA alpha not in metrics.json; using %.3g per topic for the posterior draws", alpha)
-    return alpha * k
-
 def _label(table: pd.DataFrame, model: str, labels: dict) -> pd.DataFrame:
+    attrs = dict(table.attrs)
     table = table.copy()
+    table.attrs.update(attrs)
     table.insert(0, "model", model)
     if "topic" in table.columns:
         table.insert(table.columns.get_loc("topic") + 1, "label", table["topic"].map(labels))
     return table
 
-def uncertainty_method(model: str, setting: str) -> str:
-    return ("posterior" if model == "lda" else "bootstrap") if setting == "auto" else setting
+def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame, dict]:
+    """``docs`` with every categorical covariate's small levels pooled (``compare.min_docs``, ``compare.top_n``;
+    :mod:`topics.compare.levels`); returns (docs, {column: pooling info})."""
+    info = {}
+    for col in cfg.covariates:
+        if col in docs.columns and not pd.api.types.is_numeric_dtype(docs[col]):
+            docs, info[col] = pool_levels(docs, col, cfg.min_docs, cfg.top_n, doc_ids)
+    return docs, info
 
-def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int,
-                  lda_alpha: Optional[float] = None) -> dict:
-    """Every comparison table of one model, as {file stem: DataFrame}; ``cfg`` is the CompareConfig, ``run_dir``
-    the run whose tokens.jsonl gives the distinctive words (None: no word tables), ``lda_alpha`` the config's
-    lda.alpha (fallback when metrics.json does not record alpha)."""
+
+def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int) -> dict:
+    """Every comparison table of one model, as {file stem: DataFrame}, plus ``_summary`` (for run.json),
+    ``_checks`` (the design findings) and ``_meta`` ({stem: metadata}); ``cfg`` is the CompareConfig, ``run_dir``
+    the run whose tokens.jsonl gives the distinctive words (None: no word tables)."""
     model, dt = result.model, result.doc_topics
-    k = result.k
+    raw_docs = docs
+    docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
     labels = result.labels()
-    method = uncertainty_method(model, cfg.uncertainty)
-    alpha_sum = lda_alpha_sum(result, lda_alpha) if method == "posterior" else 0.0
-    posterior = result.posterior if method == "posterior" else None
-    opts = dict(method=method, weight=cfg.weight, draws=cfg.draws, ci=cfg.ci, alpha_sum=alpha_sum, posterior=posterior)
-    tables: dict = {}
-    fits: dict[str, Composition] = {}
     tcol = time_column(docs, cfg.time_column)
-    for i, col in enumerate(dict.fromkeys(cfg.covariates + ([tcol] if tcol else []))):
-        fit = ce.fit_groups(dt, docs, col, seed=seed + i, **opts)
-        fits[col] = fit
-        name = "topic_time" if col == tcol and col not in cfg.covariates else f"{col}_prevalence"
-        tables[name] = _label(ce.prevalence_table(fit), model, labels)
-        if name != "topic_time":
-            tables[f"{col}_differences"] = _label(ce.difference_table(fit), model, labels)
-            div = cs.divergence_table(fit)
-            tables[f"{col}_divergence"] = _label(div, model, labels)
-            tables[f"{col}_clusters"] = cs.cluster_levels(cs.divergence_matrix(div, col))
-    regressors = list(dict.fromkeys(cfg.covariates + ([tcol] if tcol else [])))
-    effects = ce.estimate_effects(dt, docs, regressors, reference=cfg.reference, seed=seed + 100, **opts)
-    tables["topic_effects"] = _label(ce.effects_table(effects), model, labels)
     main = cfg.covariates[0]
+    ev = model_evidence(result)
+    out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=ev["parts"], covariates=cfg.covariates,
+                            time_column=tcol, reference=cfg.reference, draws=cfg.draws, ci=cfg.ci, seed=seed,
+                            min_docs=cfg.two_stage_below, weight=cfg.weight,
+                            unit="document" if ev["fitted_on"] == "documents" else None, pairwise=cfg.pairwise,
+                            evidence_units=ev["evidence_units"])
+    tables: dict = {}
+    notes: list[str] = []
+    for col, part in out["columns"].items():
+        logger.info("compare %s: %s, %d levels", model, col, len(part["draws"].levels))
+        if col == tcol and col not in cfg.covariates:
+            tables["topic_time"] = _label(part["prevalence"], model, labels)
+            continue
+        tables[f"{col}_prevalence"] = _label(part["prevalence"], model, labels)
+        if part["differences"] is None:
+            notes.append(f"{col} has one level: no differences, divergence or clusters for it (they need two)")
+            continue
+        if len(part["differences"]):
+            tables[f"{col}_differences"] = _label(part["differences"], model, labels)
+        div = cs.divergence_table(part["draws"])
+        tables[f"{col}_divergence"] = _label(div, model, labels)
+        tables[f"{col}_clusters"] = cs.cluster_levels(cs.divergence_matrix(div, col))
+    if out["effects"] is not None and len(out["effects"]):
+        tables["topic_effects"] = _label(out["effects"], model, labels)
+    regressors = list(dict.fromkeys(cfg.covariates + ([tcol] if tcol else [])))
     shown = ("title",) if "title" in docs.columns else ()
     tables["representative_documents"] = _label(
         representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
-    tables["nearest_documents"] = nearest_documents(dt, docs, main, cfg.n_documents)
-    tables["doc_topic_table"] = doc_topic_table(dt, docs, regressors)
-    if run_dir is not None and artifacts.tokens_path(run_dir).is_file():
+    grouped = out["differences"] is not None
+    if grouped:
+        tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
+    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    if grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file():
         tables[f"{main}_topic_words"] = _label(
             _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
-    tables["_summary"] = {"model": model, "k": k, "method": method, "weight": cfg.weight, "draws": cfg.draws,
-                          "alpha_sum": alpha_sum, "time_column": tcol,
-                          "theta_draws": (result.posterior_name if posterior is not None else
-                                          "Dirichlet(theta*(n_tokens+alpha_sum))" if method == "posterior" else
-                                          "bootstrap within levels + Dirichlet(theta*(n_tokens+1))"), "n_docs": fits[main].n_docs,
-                          "dropped_terms": effects.dropped_terms}
-    return tables
+    res = out["draws"]
+    checks = out["checks"]
+    stages = pd.Series([res.plan.stages[lv] for lv in res.levels]).value_counts().to_dict()
+    summary = {"model": model, "k": result.k, **out["summary"], "evidence": ev["source"], "fitted_on": ev["fitted_on"],
+               "two_stage_below": cfg.two_stage_below, "time_column": tcol,
+               "trend_figure": trend_allowed(checks, tcol) if tcol else None,
+               "n_docs": int(res.n_docs.sum()), "levels": len(res.levels),
+               "pairwise": pairwise_on(cfg.pairwise, len(res.levels), cfg.ci), "pooling": pooling,
+               "resampling": {"levels by what was resampled": {k: int(v) for k, v in stages.items()},
+                              "min_docs": res.plan.min_docs},
+               "checks": [_short(c) for c in checks], "notes": notes}
+    meta = {name: table_meta(name, table, summary) for name, table in tables.items() if kind_of(name)}
+    return {**tables, "_summary": summary, "_checks": checks, "_meta": meta}
 
+
+def _short(check: dict) -> dict:
+    """A design finding for run.json: long level lists cut to 20 names."""
+    return {k: (v[:20] + [f"... {len(v) - 20} more"] if isinstance(v, list) and len(v) > 20 else v)
+            for k, v in check.items()}
 
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
     from .words import doc_term_matrix, issuer_topic_words
@@ -157,7 +180,7 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
                               prior_scale=cfg.prior_scale)
 
 
-def write_comparisons(run_dir: Path, cfg, seed: int, lda_alpha: Optional[float] = None) -> dict:
+def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     """The compare stage's work: compare every fitted model of the run and write the tables under
     ``<model>/compare/`` and ``compare/``; returns the stage summary. ``cfg`` is the CompareConfig."""
     run_dir = Path(run_dir)
@@ -173,35 +196,45 @@ def write_comparisons(run_dir: Path, cfg, seed: int, lda_alpha: Optional[float] 
         result = loaded[model] = artifacts.read_model_result(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            tables = compare_model(result, docs, run_dir, cfg, seed, lda_alpha)
+            tables = compare_model(result, docs, run_dir, cfg, seed)
             if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
                 from .stm import stm_effect_tables
 
                 tables.update(stm_effect_tables(run_dir, result, docs, cfg))
         summary["models"][model] = tables.pop("_summary")
+        checks, meta = tables.pop("_checks"), tables.pop("_meta")
         summary["models"][model]["warnings"] = sorted({str(w.message) for w in caught})
         for message in summary["models"][model]["warnings"]:
             logger.warning("compare %s: %s", model, message)
+        log_checks(checks, logger, prefix=f"compare {model}: design: ")
+        for message in summary["models"][model]["notes"]:
+            logger.info("compare %s: %s", model, message)
         for name, df in tables.items():
             outputs.append(artifacts.write_compare_table(run_dir, model, f"{name}.csv", df))
+        for name, info in meta.items():
+            outputs.append(artifacts.write_compare_meta(run_dir, model, name, info))
+        outputs.append(artifacts.write_compare_table(run_dir, model, f"{artifacts.DESIGN_CHECKS}.json",
+                                                     {"time_column": summary["models"][model]["time_column"],
+                                                      "checks": checks}))
         if cfg.latex:
             for name, tex in latex_tables(tables, model, result.labels(), cfg).items():
                 outputs.append(artifacts.write_compare_table(run_dir, model, f"{name}.tex", tex))
-        logger.info("compare %s: %d tables (%s draws, %s)", model, len(tables), cfg.draws,
-                    summary["models"][model]["method"])
+        logger.info("compare %s: %d tables (%s replicates; %s)", model, len(tables), cfg.draws,
+                    summary["models"][model]["evidence"])
     if len(models) >= 2:
-        outputs += _write_alignment(run_dir, loaded[models[0]], loaded[models[1]], summary)
+        outputs += _write_alignment(run_dir, loaded[models[0]], loaded[models[1]], summary, seed)
     return {"outputs": outputs, **summary}
 
 
-def _write_alignment(run_dir: Path, a: TopicModelResult, b: TopicModelResult, summary: dict) -> list[str]:
+def _write_alignment(run_dir: Path, a: TopicModelResult, b: TopicModelResult, summary: dict,
+                     seed: int = 0) -> list[str]:
     from .alignment import align_models
 
-    table, long, agreement = align_models(a, b)
+    table, long, agreement = align_models(a, b, seed=seed)
     tex = to_latex_booktabs(
-        table[["topic_a", "label_a", "topic_b", "label_b", "similarity", "doc_correlation"]].round(2),
-        f"Topic alignment {a.model} - {b.model} (Hungarian matching on word-distribution cosine similarity)",
-        "tab:model-alignment")
+        table[["label_a", "label_b", "similarity", "match", "doc_correlation"]].round(2),
+        f"Topic alignment {a.model} - {b.model} (Hungarian matching on word-distribution cosine similarity; "
+        f"a match has similarity above {agreement['match_threshold']:.2f}, the chance level)", "tab:model-alignment")
     summary["agreement"] = agreement
     return [artifacts.write_compare_table(run_dir, None, name, obj) for name, obj in (
         ("model_alignment.csv", table), ("model_similarity.csv", long), ("model_agreement.json", agreement),

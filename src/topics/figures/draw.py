@@ -2,7 +2,7 @@
 
 The stage draws every figure under the project style (:mod:`topics.figures.style`: CJK font registered,
 grayscale-safe, 8 pt) and saves it to ``run_dir/figures/<name>.{pdf,svg,png}`` (PNG at ``figures.dpi``), plus
-``figures/interactive.html`` (plotly with plotly.js inline: works offline).
+``figures/interactive.html`` (:mod:`topics.figures.interactive`: plain JS/SVG with its CJK font subset inline; offline).
 
 Example
 -------
@@ -13,24 +13,30 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import pandas as pd
 
 from .. import artifacts
 from ..errors import InputError
-from .interactive import interactive_effects, interactive_prevalence, write_interactive
+from .interactive import write_page
+from .layout import LEVELS_PER_PAGE, PAGE_HEIGHT, add_note, level_note, page_suffix, pages, per_page, shown_levels
 from .panels import (
+    DIFFERENCES_COLS,
+    EFFECTS_COLS,
+    difference_levels,
+    differences_panel_height,
+    effects_panel_height,
     figure_differences,
     figure_issuer_effects,
     figure_k_selection,
     figure_over_time,
     figure_similarity,
-    figure_topic_words,
     save_figure,
+    topic_words_pages,
 )
 from .plots import plot_doc_topic_heatmap, plot_model_alignment, plot_prevalence_heatmap
-from .style import COLUMN_WIDTH, PAGE_WIDTH, journal_style
+from .style import PAGE_WIDTH, journal_style
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +45,36 @@ def _chunks(topics: list[int], size: int) -> list[list[int]]:
     return [topics[i:i + size] for i in range(0, len(topics), size)] or [[]]
 
 
-def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
-                   ci: float = 0.95) -> list[tuple[str, object]]:
-    """(file stem, Figure) pairs for one model's compare tables."""
+def _paged(stem: str, makers: list) -> list[tuple[str, object]]:
+    return [(stem + page_suffix(n), make) for n, make in enumerate(makers)]
+
+
+def _heatmap(prev: pd.DataFrame, column: str, topics: list[int], levels: list[str]):
     import matplotlib.pyplot as plt
 
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 1.7 + 0.2 * len(levels)), layout="constrained")
+    plot_prevalence_heatmap(prev[prev["topic"].isin(topics)], column, ax=ax, levels=levels)
+    return fig
+
+
+def _doc_heatmap(out, docs: pd.DataFrame, column: str, cfg, labels: dict, levels: Optional[list[str]]):
+    import matplotlib.pyplot as plt
+
+    n_shown = len(levels) if levels is not None else docs[column].nunique()
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
+                           layout="constrained")
+    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs,
+                           labels=labels, levels=levels)
+    return fig
+
+
+def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
+                   ci: float = 0.95, skipped: Optional[list] = None) -> Iterator[tuple[str, object]]:
+    """(file stem, Figure) pairs for one model's compare tables, at most ``cfg.max_levels`` levels each
+    (:mod:`topics.figures.layout`), split over pages so that none is taller than a journal page. Each figure is
+    made only when the previous one was taken (saved and closed): one open figure at a time. No trend figure
+    when the compare stage's design checks say the time column is nested in another (``skipped`` gets why)."""
+    from ..compare.design import trend_allowed
     from ..compare.similarity import divergence_matrix
 
     out = artifacts.read_model_result(run_dir, model)
@@ -52,33 +83,58 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
     if "prevalence" in out.topics.columns and out.topics["prevalence"].between(0, 1).all():
         reference = dict(zip(out.topics["topic"], out.topics["prevalence"]))
     topics = sorted(int(t) for t in out.topics["topic"] if int(t) >= 0)
-    figs: list[tuple[str, object]] = []
+    chunks = _chunks(topics, cfg.max_topics_per_figure)
+    makers: list[tuple[str, object]] = []  # (stem, function making the figure)
     pair = (f"{column}_a", f"{column}_b")
     prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
     diff = artifacts.read_compare_table(run_dir, model, f"{column}_differences", text_columns=pair)
-    for n, chunk in enumerate(_chunks(topics, cfg.max_topics_per_figure)):
-        sfx = f"_p{n + 1}" if n else ""
-        if prev is not None:
-            fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.75, 0.8 + 0.24 * len(chunk)), layout="constrained")
-            plot_prevalence_heatmap(prev[prev["topic"].isin(chunk)], column, ax=ax)
-            figs.append((f"{model}_{column}_prevalence_heatmap{sfx}", fig))
-            figs.append((f"{model}_{column}_effects{sfx}", figure_issuer_effects(prev, column, chunk, reference)))
-        if diff is not None:
-            diff.attrs["ci"] = ci
-            figs.append((f"{model}_{column}_differences{sfx}", figure_differences(diff, column, chunk)))
-        figs.append((f"{model}_topic_words{sfx}", figure_topic_words(out.topic_terms, labels, chunk, cfg.top_words)))
+    levels, note = None, None
+    if prev is not None:
+        levels, total = shown_levels(prev, column, cfg.max_levels)
+        note = level_note(levels, total, column, f"{model}/compare/{column}_prevalence.csv")
+        heat, effects = [], []
+        for chunk in chunks:
+            for page in pages(levels, LEVELS_PER_PAGE):
+                heat.append(lambda c=chunk, p=page: _heatmap(prev, column, c, p))
+                per = per_page(effects_panel_height(len(page)), EFFECTS_COLS)
+                effects += [lambda ts=ts, p=page: figure_issuer_effects(prev, column, ts, reference, p)
+                            for ts in pages(chunk, per)]
+        makers += _paged(f"{model}_{column}_prevalence_heatmap", heat) + _paged(f"{model}_{column}_effects", effects)
+    if diff is not None and len(diff):
+        diff.attrs["ci"] = ci
+        drawn, _ = difference_levels(diff, column)
+        drawn = [lv for lv in (levels or drawn) if lv in set(drawn)] or drawn[:1]
+        per = per_page(differences_panel_height(min(len(topics), cfg.max_topics_per_figure)), DIFFERENCES_COLS)
+        makers += _paged(f"{model}_{column}_differences", [lambda c=chunk, p=page: figure_differences(diff, column, c, p)
+                                                           for chunk in chunks for page in pages(drawn, per)])
     div = artifacts.read_compare_table(run_dir, model, f"{column}_divergence", text_columns=pair)
     if div is not None:
-        figs.append((f"{model}_{column}_similarity", figure_similarity(divergence_matrix(div, column))))
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.7, 4.2), layout="constrained")
-    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs)
-    figs.append((f"{model}_doc_topics_by_{column}", fig))
+        matrix = divergence_matrix(div, column)
+        keep = [lv for lv in (levels or list(matrix.index)) if lv in matrix.index]
+        makers.append((f"{model}_{column}_similarity", lambda: figure_similarity(matrix.loc[keep, keep])))
+    makers.append((f"{model}_doc_topics_by_{column}", lambda: _doc_heatmap(out, docs, column, cfg, labels, levels)))
+    for stem, make in makers:
+        fig = make()
+        add_note(fig, note)
+        yield stem, fig
+    page = 0
+    for chunk in chunks:  # topic words: no levels, no note; as many pages as the longest word needs
+        for fig in topic_words_pages(out.topic_terms, labels, chunk, cfg.top_words):
+            yield f"{model}_topic_words" + page_suffix(page), fig
+            page += 1
     time_df = artifacts.read_compare_table(run_dir, model, "topic_time")
     if time_df is not None:
-        period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high", "n_docs"})
-        for n, chunk in enumerate(_chunks(topics, cfg.max_topics_per_figure)):
-            figs.append((f"{model}_prevalence_over_time{'_p%d' % (n + 1) if n else ''}", figure_over_time(time_df, period, chunk)))
-    return figs
+        period = next(c for c in time_df.columns if c not in {"model", "topic", "label", "estimate", "ci_low", "ci_high",
+                                                                "n_docs", "resampled", "df"})
+        design = artifacts.read_compare_json(run_dir, model, artifacts.DESIGN_CHECKS) or {}
+        if not trend_allowed(design.get("checks", []), period):
+            reason = next(c["message"] for c in design["checks"] if c.get("action") == "no_trend_figure")
+            logger.warning("figures %s: no prevalence-over-time figure: %s", model, reason)
+            if skipped is not None:
+                skipped.append({"figure": f"{model}_prevalence_over_time", "reason": reason})
+            return
+        for n, chunk in enumerate(chunks):
+            yield f"{model}_prevalence_over_time" + page_suffix(n), figure_over_time(time_df, period, chunk)
 
 
 def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> dict:
@@ -92,10 +148,10 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     if not models:
         raise InputError(f"{run_dir}: no model outputs to draw; run the lda or bertopic stage first")
     docs = artifacts.read_documents(run_dir)
-    outputs, problems, names = [], [], []
+    outputs, problems, names, skipped = [], [], [], []
     with journal_style(font_dir):
-        # saved (and closed) model by model, so only one model's figures are open at a time
-        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci) for m in models]
+        # each figure is made, saved and closed before the next is made: one open figure at a time
+        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci, skipped) for m in models]
         batches.append(lambda: _run_level_figures(run_dir))
         if "stm" in models:  # STM's own effect figures, next to LDA's (topics.figures.stm)
             from .stm import stm_figures
@@ -108,9 +164,11 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
                 problems += probs
                 names.append(stem)
     if cfg.interactive:
-        outputs.append(str(_write_html(run_dir, models, column, fig_dir, ccfg.ci).relative_to(run_dir)))
+        page = write_page(run_dir, models, column, ccfg.ci, fig_dir / "interactive.html")
+        if page is not None:
+            outputs.append(str(page.relative_to(run_dir)))
     logger.info("figures: %d figures x %d formats in %s", len(names), len(cfg.formats), fig_dir)
-    return {"outputs": outputs, "figures": names, "glyph_problems": problems}
+    return {"outputs": outputs, "figures": names, "glyph_problems": problems, "skipped": skipped}
 
 
 def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
@@ -132,18 +190,12 @@ def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
         import matplotlib.pyplot as plt
 
         names = (str(sim["model_a"].iloc[0]), str(sim["model_b"].iloc[0]))
-        m = sim["topic_a"].nunique()
-        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH * 1.2, 0.9 + 0.2 * m), layout="constrained")
-        plot_model_alignment(sim, align, ax=ax, names=names)
+        labels = [artifacts.read_model_result(run_dir, n).labels() if artifacts.available_models(run_dir, [n]) else {}
+                  for n in names]
+        agreement = artifacts.read_compare_json(run_dir, None, "model_agreement") or {}
+        m, n = sim["topic_a"].nunique(), sim["topic_b"].nunique()
+        fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, 2.6 + 0.24 * n), 2.0 + 0.2 * m), layout="constrained")
+        plot_model_alignment(sim, align, ax=ax, names=names, labels_a=labels[0], labels_b=labels[1],
+                             threshold=agreement.get("match_threshold"))
         figs.append(("model_alignment", fig))
     return figs
-
-
-def _write_html(run_dir: Path, models: list[str], column: str, fig_dir: Path, ci: float = 0.95) -> Path:
-    figs = []
-    for model in models:
-        prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
-        if prev is not None:
-            figs.append(interactive_prevalence(prev, column, f"{model}: topic prevalence by {column} (% of tokens)"))
-            figs.append(interactive_effects(prev, column, f"{model}: prevalence with {ci:.0%} intervals"))
-    return write_interactive(figs, fig_dir / "interactive.html")

@@ -11,7 +11,9 @@ Tables (one row per document/unit/topic, joined on ``doc_id``/``topic``, never b
 * ``topic_terms``: topic, rank, term, weight (the model's own weight: p(term|topic) for LDA, c-TF-IDF for BERTopic);
 * ``unit_topics`` (paragraph/chunk units only): unit_id, doc_id, topic_*, dominant_topic;
 * ``posterior`` (optional): Dirichlet parameters of each document's (``doc_posterior``) or unit's
-  (``unit_posterior``) topic proportions, used by the comparison's method-of-composition draws;
+  (``unit_posterior``) topic proportions, the model's uncertainty in the comparison's intervals;
+* ``parts`` (optional, ``parts.parquet``): the same for consecutive parts of each document
+  (:mod:`topics.models.parts`), so the comparison can resample a document's own text;
 * ``extra``: further tables by file name (``representative_docs.csv``, ``k_selection.csv``).
 
 Example
@@ -22,7 +24,9 @@ Example
 ...                      topic_terms=pd.DataFrame({"topic": [0], "rank": [1], "term": ["经济"], "weight": [0.1]}),
 ...                      metrics={"k": 1})
 >>> r.k, r.labels()
-(1, {0: '经济 发展'})
+(1, {0: 'T0 · 经济 发展'})
+>>> topic_label(3, "3_黄河_生态文明_保护")  # BERTopic's own naming: the number is not repeated
+'T3 · 黄河 生态文明 保护'
 """
 
 from __future__ import annotations
@@ -33,6 +37,31 @@ from typing import Optional, Sequence
 import pandas as pd
 
 TOPIC_PREFIX = "topic_"
+LABEL_WORDS = 3  # words in a display label
+LABEL_SEPARATOR = " · "
+
+
+def topic_label(topic: int, words: Optional[str] = None, n_words: Optional[int] = None) -> str:
+    """The one display label of a topic, used by every table, figure axis and the page: ``T3 · 经济 发展 改革``.
+
+    ``words`` is the model's label or top words (space- or underscore-separated); a leading copy of the topic
+    number (BERTopic's ``3_黄河_…``) is dropped, and at most ``n_words`` words are kept (None: all). Idempotent: a label
+    that is already a display label comes back unchanged."""
+    head = f"T{int(topic)}"
+    text = "" if words is None or (isinstance(words, float) and words != words) else str(words).strip()
+    if text.startswith(head + LABEL_SEPARATOR) or text == head:
+        return text
+    parts = [w for w in text.replace("_", " ").split() if w]
+    if parts and parts[0] == str(int(topic)):
+        parts = parts[1:]
+    parts = parts[:n_words] if n_words is not None else parts
+    return head + (LABEL_SEPARATOR + " ".join(parts) if parts else "")
+
+
+def issuer_marker(issuer, max_chars: int = 8) -> str:
+    """The suffix that marks an issuer-specific topic's label: `` [广东]`` (long names cut with …)."""
+    name = str(issuer)
+    return f" [{name if len(name) <= max_chars else name[:max_chars - 1] + '…'}]"
 
 
 def topic_columns(table: pd.DataFrame) -> list[str]:
@@ -46,11 +75,12 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
     """Per topic (and per level of ``by``), the ``n`` documents with the highest proportion of it.
 
     Returns topic, [``by``], rank, doc_id, the ``columns`` of ``meta`` (None where ``meta`` lacks the
-    document or the column), proportion. Ties go to the smaller doc_id. With ``by``, only documents that
-    ``meta`` has (with a value of ``by``) take part.
+    document or the column; ``by`` is not repeated among them), proportion. Ties go to the smaller doc_id.
+    With ``by``, only documents that ``meta`` has (with a value of ``by``) take part.
     """
     import numpy as np
 
+    columns = [c for c in columns if c != by]
     topics = topic_columns(doc_topics)
     ids = doc_topics["doc_id"].astype(str).to_numpy()
     theta = doc_topics[topics].to_numpy(float)
@@ -90,14 +120,25 @@ class TopicModelResult:
     posterior: Optional[pd.DataFrame] = None
     posterior_name: Optional[str] = None  # doc_posterior.parquet | unit_posterior.parquet
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    parts: Optional[pd.DataFrame] = None  # doc_id, part, n_tokens, topic_* (topics.models.parts)
 
     @property
     def k(self) -> int:
         return len(topic_columns(self.doc_topics))
 
     def labels(self) -> dict[int, str]:
-        """topic number -> label."""
-        return dict(zip(self.topics["topic"].astype(int), self.topics["label"].astype(str)))
+        """topic number -> display label (:func:`topic_label` of topics.csv's label, else its top words), with
+        the issuer in brackets when the topic is ``issuer_specific`` (:mod:`topics.models.issuer_share`)."""
+        if "label" in self.topics.columns:
+            words, n = self.topics["label"].tolist(), None
+        else:
+            words, n = self.topics.get("top_words", pd.Series([None] * len(self.topics))).tolist(), LABEL_WORDS
+        labels = {int(t): topic_label(int(t), w, n) for t, w in zip(self.topics["topic"], words)}
+        if "issuer_specific" in self.topics.columns and "top_issuer" in self.topics.columns:
+            for t, flag, issuer in zip(self.topics["topic"], self.topics["issuer_specific"], self.topics["top_issuer"]):
+                if flag is True or str(flag).lower() == "true":  # issuer_share: one issuer's topic, not a shared theme
+                    labels[int(t)] += issuer_marker(issuer)
+        return labels
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by its file name in the model folder (metrics.json is written separately)."""
@@ -107,4 +148,6 @@ class TopicModelResult:
             out["unit_topics.csv"] = self.unit_topics
         if self.posterior is not None:
             out[self.posterior_name or "doc_posterior.parquet"] = self.posterior
+        if self.parts is not None:
+            out["parts.parquet"] = self.parts
         return out

@@ -132,7 +132,7 @@ def compare_stage(ctx: RunContext) -> dict:
     """Every model folder -> <model>/compare/ tables (+ compare/ across models)."""
     from ..compare.run import write_comparisons
 
-    return write_comparisons(ctx.run_dir, ctx.config.compare, ctx.seed, ctx.config.lda.alpha)
+    return write_comparisons(ctx.run_dir, ctx.config.compare, ctx.seed)
 
 
 def figures_stage(ctx: RunContext) -> dict:

@@ -69,6 +69,6 @@ def topic_words_figure(run: RunTables, model: str, n: int = 8, max_topics: int =
     from ..figures.panels import figure_topic_words
 
     m = run.models[model]
-    labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
+    labels = m.labels()
     topics = [t for t in sorted(m.topic_terms["topic"].unique()) if t >= 0][:max_topics]
     return _render(lambda: figure_topic_words(m.topic_terms, labels, topics, n))

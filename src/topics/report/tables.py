@@ -37,6 +37,16 @@ class ModelTables:
     metrics: dict = field(default_factory=dict)
     compare: dict[str, pd.DataFrame] = field(default_factory=dict)
 
+    def labels(self) -> dict[int, str]:
+        """topic -> its one display label (``T3 · 经济 发展 改革``), as in every table and figure."""
+        from ..models.result import topic_label
+
+        topics = self.tables.get("topics")
+        if topics is None:
+            return {}
+        words = topics["label"] if "label" in topics.columns else topics.get("top_words", [None] * len(topics))
+        return {int(t): topic_label(int(t), w) for t, w in zip(topics["topic"], words)}
+
     def __getattr__(self, stem: str) -> pd.DataFrame:
         # run.models["lda"].topics -> topics.csv; a missing table names the file and the stage to run.
         if stem.startswith("_") or stem in ("name", "folder", "tables", "metrics", "compare"):
@@ -267,7 +277,7 @@ def representative_documents(run: RunTables, model: str, n: int = 3) -> pd.DataF
     """For every topic, the ``n`` documents with the highest proportion of it:
     topic, label, rank, doc_id, issuer, title, n_chars, proportion."""
     m = run.models[model]
-    labels = dict(zip(m.topics["topic"], m.topics["label"])) if "label" in m.topics.columns else {}
+    labels = m.labels()
     shown = tuple(c for c in ("issuer", "title", "n_chars") if c in run.documents.columns)
     table = _representative(m.doc_topics, run.documents, n, columns=shown)
     table.insert(1, "label", table["topic"].map(labels))

@@ -16,9 +16,10 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from .. import artifacts
 from ..config import TokenizeConfig
@@ -26,8 +27,12 @@ from ..errors import InputError
 from ..io import atomic_path, iter_jsonl, text_sha256, write_table
 from .cache import TokenCache
 from .parallel import chunk_ends, chunk_limits, processes_for, progress_bar, run_jobs
+from .names import NameTagger, dropped_classes, names_frame, names_table
 from .tokenizer import ChineseTokenizer
 from .vocabulary import phrase_model, phrase_report, vocabulary_tables
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
         summary["segmentation"] = stats
         n_units = scan["units"]
         del scan
+        names, name_rows, summary["names"] = _drop_names(raw_path, cfg, count, doc_freq)
         if cfg.phrases:
             frozen = phrase_model(_TokenFile(raw_path), cfg)
             found: Counter = Counter()
@@ -70,6 +76,10 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
             summary["phrases"] = phrase_report(frozen, found)
             del frozen
         vocab, dropped = vocabulary_tables(count, doc_freq, n_units, cfg)
+        if len(name_rows):
+            import pandas as pd
+
+            dropped = pd.concat([name_rows, dropped], ignore_index=True)
         del count, doc_freq
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
@@ -84,6 +94,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
         raw_path.unlink(missing_ok=True)
     write_table(vocab, run_dir / artifacts.VOCABULARY_CSV)
     write_table(dropped, run_dir / artifacts.VOCABULARY_DROPPED_CSV)
+    artifacts.write_names(run_dir, names_frame(names, vocab, name_rows))
     by_reason = dropped.groupby("reason")
     summary["drop_report"] = {
         "filtered_per_text": stats["raw_words"] - stats["kept_tokens"],
@@ -93,10 +104,37 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
         "units_left_empty": int(n_empty),
     }
     summary["counts"] = {"units": n_out, "tokens": int(n_tokens), "vocabulary": len(vocab)}
-    summary["outputs"] = [artifacts.TOKENS_JSONL, artifacts.VOCABULARY_CSV, artifacts.VOCABULARY_DROPPED_CSV]
+    summary["outputs"] = [artifacts.TOKENS_JSONL, artifacts.VOCABULARY_CSV, artifacts.VOCABULARY_DROPPED_CSV,
+                          artifacts.NAMES_CSV]
     logger.info("tokenize: %d units, %d tokens, vocabulary %d (%d cached, %d segmented)", n_out,
                 n_tokens, len(vocab), stats["cached"], stats["segmented"])
     return summary
+
+def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter, doc_freq: Counter) -> tuple[dict, pd.DataFrame, dict]:
+    """Tag the vocabulary's names (:mod:`topics.tokens.names`); drop the classes the config drops from the token
+    file and the counts. Returns (word -> class of every name, the dropped names' rows, the stage summary part)."""
+    started = time.perf_counter()
+    names = NameTagger(cfg).tags(count)
+    classes = dropped_classes(cfg)
+    drop = {w: c for w, c in names.items() if c in classes}
+    rows = names_table(drop, count, doc_freq)
+    if drop:
+        with atomic_path(raw_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            for ids, tokens in _TokenFile(raw_path).records():
+                fh.write(_TokenFile.line(ids, " ".join(t for t in tokens if t not in drop)))
+        for w in drop:
+            del count[w], doc_freq[w]
+    total = sum(count.values()) + int(rows["count"].sum())
+    by_class = rows.groupby("reason")["count"].sum() if len(rows) else {}
+    report = {"dropped_classes": sorted(classes), "names_tagged": len(names),
+              "names_dropped": len(drop), "tokens_dropped_share": round(float(rows["count"].sum()) / total, 4) if total else 0.0,
+              "tokens_dropped": {r: int(n) for r, n in dict(by_class).items()},
+              "seconds": round(time.perf_counter() - started, 3)}
+    if drop:
+        logger.info("tokenize: dropped %d names (%.1f%% of tokens: %s), e.g. %s", len(drop),
+                    100 * report["tokens_dropped_share"], ", ".join(f"{r} {n}" for r, n in report["tokens_dropped"].items()),
+                    " ".join(rows["token"].head(10)))
+    return names, rows, report
 
 class _TokenFile:
     """The stage's intermediate file: one line per unit, ``<unit_id JSON>\t<doc_id JSON>\t<tokens joined by

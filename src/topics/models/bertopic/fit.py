@@ -96,6 +96,12 @@ class BertopicFit:
     topics: pd.DataFrame  # topic, label, top_words, size
     topic_terms: pd.DataFrame  # topic, rank, term, weight
     seconds: dict = field(default_factory=dict)
+    # model_chunks: the modelled chunks behind each unit (the part evidence, topics.models.parts): owning unit,
+    # topic row (sums to 1), length in chunks (characters / chunk_chars), characters; in text order
+    chunk_unit: Optional[np.ndarray] = None
+    chunk_rows: Optional[np.ndarray] = None
+    chunk_size: Optional[np.ndarray] = None
+    chunk_chars: Optional[np.ndarray] = None
 
 def embed_units(texts: Sequence[str], cfg: BertopicConfig, cache_dir: Path, seed: int,
                 tokenizer: Optional[Callable[[str], list[str]]] = None) -> tuple[np.ndarray, dict]:
@@ -230,7 +236,8 @@ def fit_on_chunks(texts: Sequence[str], tokenizer: Callable[[str], list[str]], c
     assigned = np.where(votes.sum(axis=1) > 0, votes.argmax(axis=1), -1)
     sizes = np.bincount(assigned[assigned >= 0], minlength=k)
     topics = fit.topics.assign(size=sizes, prevalence=sizes / len(per_unit), chunks=fit.topics["size"])
-    unit_fit = BertopicFit(fit.model, assigned, probs, topics, fit.topic_terms, fit.seconds)
+    unit_fit = BertopicFit(fit.model, assigned, probs, topics, fit.topic_terms, fit.seconds, chunk_unit=owner,
+                           chunk_rows=fit.probabilities, chunk_size=weights / cfg.chunk_chars, chunk_chars=weights)
     return unit_fit, {"backend": embedder.name, "model_key": embedder.key, "modelled_chunks": len(chunks), **stats}
 
 def _probability_rows(probs: Optional[np.ndarray], assigned: np.ndarray, k: int) -> np.ndarray:
@@ -255,6 +262,6 @@ def _topic_tables(model, assigned: np.ndarray, k: int) -> tuple[pd.DataFrame, pd
         for rank, (w, s) in enumerate(words[:TOP_TERMS], 1):
             term_rows.append({"topic": t, "rank": rank, "term": w, "weight": s})
         top = [w for w, _ in words[:10]]
-        topic_rows.append({"topic": t, "label": "_".join([str(t), *top[:3]]), "top_words": " ".join(top),
+        topic_rows.append({"topic": t, "label": " ".join(top[:3]), "top_words": " ".join(top),
                            "size": int(sizes[t]), "prevalence": float(sizes[t] / len(assigned))})
     return pd.DataFrame(topic_rows), pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"])

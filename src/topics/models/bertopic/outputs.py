@@ -1,5 +1,6 @@
 """Everything the BERTopic stage writes: the tables as a :class:`~topics.models.result.TopicModelResult`,
-and the model (BERTopic safetensors serialization + ``versions.json``).
+``parts.parquet`` (the chunks' topic rows as part evidence for the comparison, :func:`part_table`), and the
+model (BERTopic safetensors serialization + ``versions.json``).
 
 Example
 -------
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ..parts import parts_from_rows
 from ..result import TopicModelResult
 from .fit import BertopicFit
 
@@ -56,6 +58,20 @@ def aggregate_to_documents(unit_topics: pd.DataFrame) -> pd.DataFrame:
     dominant = by_topic.drop_duplicates("doc_id").set_index("doc_id")["dominant_topic"]
     out["dominant_topic"] = dominant.reindex(out.index).fillna(-1).astype(int)
     return out.reset_index()
+
+def part_table(units: pd.DataFrame, fit: BertopicFit, n_tokens: Sequence[int]) -> pd.DataFrame:
+    """The part evidence (:mod:`topics.models.parts`): one part per modelled chunk (``model_chunks``), its row the
+    chunk's topic row x its length in chunks, its tokens its unit's tokens in proportion to its characters; else
+    one part per unit. Documents' parts in text order."""
+    doc_of_unit = units["doc_id"].astype(str).to_numpy()
+    unit_tokens = np.maximum(np.asarray(n_tokens, dtype=float), 1.0)  # as aggregate_to_documents weighs units
+    if fit.chunk_unit is None:
+        return parts_from_rows(doc_of_unit, fit.probabilities, np.ones(len(units)), unit_tokens)
+    owner = np.asarray(fit.chunk_unit)
+    chars = np.asarray(fit.chunk_chars, dtype=float)
+    unit_chars = np.bincount(owner, weights=chars, minlength=len(units))
+    tokens = unit_tokens[owner] * chars / unit_chars[owner]
+    return parts_from_rows(doc_of_unit[owner], fit.chunk_rows, fit.chunk_size, tokens)
 
 def score_topics(fit: BertopicFit, tokens: Sequence[Sequence[str]], top_n: int = 10) -> dict:
     """NPMI, c_v (gensim, on the run's tokens), diversity and exclusivity, computed as for LDA."""
@@ -119,14 +135,16 @@ def bertopic_result(units: pd.DataFrame, token_lists: Sequence[Sequence[str]], f
     vary run to run and belong in run.json."""
     unit_topics = unit_table(units, fit, [len(t) for t in token_lists])
     doc_topics = aggregate_to_documents(unit_topics)
+    unit_level = not (units["unit_id"].astype(str) == units["doc_id"].astype(str)).all()
     metrics = {
         "model": "bertopic", "seed": seed, "n_units": len(units), "n_documents": len(doc_topics),
+        "fitted_on": "chunks" if fit.chunk_unit is not None else "units" if unit_level else "documents",
         "n_topics": int(len(fit.topics)),
         "outlier_share": float((fit.assignments < 0).mean()),
         "document_outlier_share": float((doc_topics["dominant_topic"] < 0).mean()),
         **score_topics(fit, token_lists),
         "embedding": {k: v for k, v in embed_stats.items() if k not in RUN_DEPENDENT_STATS},
     }
-    unit_level = not (units["unit_id"].astype(str) == units["doc_id"].astype(str)).all()
     return TopicModelResult(model="bertopic", doc_topics=doc_topics, topics=fit.topics, topic_terms=fit.topic_terms,
-                            metrics=metrics, unit_topics=unit_topics if unit_level else None)
+                            metrics=metrics, unit_topics=unit_topics if unit_level else None,
+                            parts=part_table(units, fit, [len(t) for t in token_lists]))

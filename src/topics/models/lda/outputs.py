@@ -4,7 +4,8 @@ Outputs under ``run_dir/lda/``: ``doc_topics.csv`` (doc_id, topic_0..topic_{K-1}
 ``unit_topics.csv`` (paragraph/chunk units only), ``topics.csv`` (topic, label, top_words, frex, lift,
 prevalence, ...), ``topic_terms.csv`` (topic, rank, term, weight = p(term|topic), top 30),
 ``representative_docs.csv``, ``doc_posterior.parquet`` / ``unit_posterior.parquet`` (Dirichlet posterior
-concentration of each document's topic proportions, for method-of-composition draws),
+concentration of each document's topic proportions), ``parts.parquet`` (the same for 25-token windows of every
+unit, :mod:`topics.models.lda.parts`: the comparison resamples them within documents),
 ``metrics.json``, ``model.bin`` (tomotopy, full state) or ``model_gensim/`` and ``k_selection.csv`` when a K sweep ran.
 
 Example
@@ -27,6 +28,7 @@ from ...io import atomic_path
 from ..result import TopicModelResult, representative_documents
 from .engines import EngineFit
 from .fit import LdaResult
+from .parts import lda_parts
 from .tables import (
     coherence_texts,
     doc_topics_table,
@@ -63,6 +65,7 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
         "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
         "chosen_chain": result.chosen_chain,
         "n_units": len(result.ids), "n_documents": int(result.ids["doc_id"].nunique()),
+        "fitted_on": "units" if unit_level else "documents",
         "n_tokens": int(result.ids["n_tokens"].sum()), "vocabulary": len(result.vocab),
         "empty_units": result.dropped, "n_empty_units": len(result.dropped),
         "posterior": (f"theta_d ~ Dirichlet(row of {posterior_name} topic_* columns) = alpha + topic token "
@@ -73,7 +76,8 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
         topic_terms=topic_terms_table(result), metrics=metrics,
         unit_topics=unit_topics_table(result) if unit_level else None,
         # parquet: exact float64 and fast to write for large corpora
-        posterior=posterior_table(result, unit_level), posterior_name=posterior_name, extra=extra)
+        posterior=posterior_table(result, unit_level), posterior_name=posterior_name, extra=extra,
+        parts=lda_parts(result))
 
 
 def save_model(fit: EngineFit, out_dir: Path) -> str:

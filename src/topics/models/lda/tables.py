@@ -78,12 +78,11 @@ def topics_table(result: LdaResult, doc_topics: pd.DataFrame, cfg: LdaConfig, sc
     })
     return out
 
-def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10, processes: int = 1) -> dict:
-    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability.
 
-    ``processes`` > 1 counts co-occurrences in parallel for large inputs (counts are sums: same result)."""
+def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10) -> dict:
+    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability."""
     topics = result.top_words(top_n)
-    scores = coherence(topics, texts, top_n=top_n, processes=processes if len(texts) >= 2000 else 1)
+    scores = coherence(topics, texts, top_n=top_n)
     scores["diversity"] = topic_diversity(result.top_words(25), top_n=25)
     scores["exclusivity"] = exclusivity(result.fit.topic_word, top_n=top_n)
     scores["log_likelihood_per_token"] = result.fit.ll_per_word

@@ -1,0 +1,81 @@
+"""LDA's part evidence (:mod:`topics.models.parts`), computed from the fit in memory.
+
+Every fitted unit's tokens are cut, in order, into windows of ``part_tokens`` tokens. A window's row is
+
+* tomotopy: the number of its tokens assigned to each topic in the kept collapsed-Gibbs state, plus its
+  share (by length) of the prior alpha, so a unit's windows sum exactly to alpha + n_dk, the posterior
+  saved in ``doc_posterior``/``unit_posterior``. Per-token assignments keep the parts consistent with the
+  document's estimate, which re-inferring each window with the topics fixed would not.
+* gensim: the tokens' variational responsibilities phi_nk ∝ exp(E[log theta_dk]) beta_kw, scaled per topic so
+  that a unit's windows sum to its gamma (= alpha + sum_n phi_n at convergence), plus the alpha share.
+
+Windows never cross units; a document's parts are its units' windows in unit order.
+
+Example
+-------
+>>> parts = lda_parts(fit_lda(tokens, cfg, seed=1))  # doctest: +SKIP
+>>> parts.groupby("doc_id")[["topic_0", "topic_1"]].sum()  # = the document posterior  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ...errors import InputError
+from ..parts import PART_TOKENS, parts_frame
+from .fit import LdaResult
+
+
+def window_counts(result: LdaResult, part_tokens: int) -> Iterator[np.ndarray]:
+    """Per fitted unit, in order: a (windows, K) array of its windows' topic counts (tomotopy: assignments in
+    the kept state; gensim: the variational phi, scaled per topic so the unit's windows sum to gamma - alpha)."""
+    fit = result.fit
+    k = fit.k
+    if fit.engine == "tomotopy":
+        docs = list(fit.model.docs)  # one view: indexing model.docs afresh each time is not reliable
+        if len(docs) != len(result.ids):
+            raise InputError(f"lda: {len(docs)} documents in the model but {len(result.ids)} fitted units")
+        for doc, n in zip(docs, result.ids["n_tokens"].to_numpy()):
+            z = np.asarray(doc.topics, dtype=np.int64)
+            if len(z) != int(n) or (z < 0).any():
+                raise InputError(f"lda: a unit has {len(z)} assigned tokens in the model but {int(n)} tokens")
+            n_win = -(-len(z) // part_tokens)
+            window = np.arange(len(z)) // part_tokens
+            yield np.bincount(window * k + z, minlength=n_win * k).reshape(n_win, k).astype(float)
+        return
+    from scipy.special import digamma
+
+    log_beta = np.log(np.maximum(np.asarray(fit.model.expElogbeta, float), 1e-300))  # (K, V)
+    alpha = np.asarray(fit.alpha, float)
+    for words, gamma in zip(result.corpus.docs, fit.doc_posterior):
+        logits = log_beta[:, words].T + (digamma(gamma) - digamma(gamma.sum()))[None, :]
+        phi = np.exp(logits - logits.max(axis=1, keepdims=True))
+        phi /= phi.sum(axis=1, keepdims=True)
+        counts = np.add.reduceat(phi, np.arange(0, len(words), part_tokens), axis=0)
+        total = counts.sum(axis=0)
+        target = np.maximum(gamma - alpha, 0.0)
+        yield counts * np.where(total > 0, target / np.where(total > 0, total, 1.0), 0.0)[None, :]
+
+
+def lda_parts(result: LdaResult, part_tokens: int = PART_TOKENS) -> pd.DataFrame:
+    """The part table of a fitted LDA (module docstring): doc_id, part, n_tokens, topic_*."""
+    if part_tokens < 1:
+        raise InputError(f"lda parts: part_tokens must be >= 1, got {part_tokens}")
+    fit = result.fit
+    alpha = np.asarray(fit.alpha, float)
+    k = len(alpha)
+    rows, docs, sizes = [], [], []
+    for counts, doc_id, n in zip(window_counts(result, part_tokens), result.ids["doc_id"].astype(str),
+                                 result.ids["n_tokens"].to_numpy()):
+        starts = np.arange(0, n, part_tokens)
+        length = np.diff(np.append(starts, n))
+        rows.append(counts + alpha[None, :] * (length / n)[:, None])
+        docs += [doc_id] * len(starts)
+        sizes.append(length)
+    conc = np.vstack(rows) if rows else np.zeros((0, k))
+    table = parts_frame(docs, np.zeros(len(docs), np.int64), np.concatenate(sizes) if sizes else [], conc)
+    table["part"] = table.groupby("doc_id", sort=False).cumcount().to_numpy()
+    return table

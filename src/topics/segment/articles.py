@@ -1,0 +1,265 @@
+"""Steps 3-4: paragraphs grouped into article drafts by the file's layout (headline before or after the body) and interleaved parts re-joined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from topics import clean as C
+
+from .units import Unit, merge, split_unit
+
+
+_TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
+
+
+_TITLEISH = {"short", "subtitle", "byline?", "byline"}
+
+
+@dataclass
+class Art:
+    titles: list[Unit] = field(default_factory=list)
+    bylines: list[Unit] = field(default_factory=list)
+    body: list[Unit] = field(default_factory=list)
+    tail: list[Unit] = field(default_factory=list)  # provenance after the body: 来源, author notes, credits
+    source: str | None = None
+    continued_from: str | None = None
+    closed: bool = False  # an end mark or a source/credit line was seen
+    headless: bool = False  # began after a closed article without a headline: maybe an interleaved part
+    interrupted: bool = False  # another article began while this one was mid-sentence
+    pending_join: bool = False  # the next paragraph continues the last one (headline inside an article)
+    extra: list[int] = field(default_factory=list)  # raw lines consumed for metadata only
+
+    def is_open(self) -> bool:
+        paras = [u for u in self.body if u.kind in ("para", "short")]
+        return bool(paras) and not self.closed and not C.is_terminated(paras[-1].text)
+
+    def unterminated(self) -> bool:
+        return bool(self.body) and self.body[-1].kind == "para" and not C.is_terminated(self.body[-1].text)
+
+    def text(self) -> str:
+        return "".join(u.text for u in self.titles + self.body)
+
+
+def _title_block(units: list[Unit], i: int) -> tuple[int, list[Unit], list[Unit]]:
+    """Scan a headline block from units[i]: (end, headline units, byline units).  A byline may come after the
+    headline or, in a headline printed inside the article, before it."""
+    j, titles, bylines = i, [], []
+    while j < len(units) and units[j].kind in _TITLEISH and not (j > i and (units[j].start or units[j].title_mark)):
+        u = units[j]
+        before_short = j + 1 < len(units) and units[j + 1].kind == "short"
+        if u.kind == "byline" or (u.kind == "byline?" and (titles or before_short)):
+            bylines.append(u)
+        elif not bylines or not titles:
+            titles.append(u)
+        else:
+            break
+        j += 1
+    return j, titles, bylines
+
+
+def _is_dateline(u: Unit) -> bool:
+    return u.kind == "para" and C.DATELINE_RE.match(u.text) is not None
+
+
+def _ends_block(nxt: Unit | None) -> bool:
+    """After a headline printed below its article comes a new article's dateline, a marker or the end."""
+    return nxt is None or nxt.kind == "marker" or _is_dateline(nxt)
+
+
+def segment_headline_after(units: list[Unit]) -> list[Art]:
+    """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
+    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
+    arts: list[Art] = []
+    cur: Art | None = None
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if u.kind == "marker":
+            cur = Art(continued_from=u.text.strip("（）()"), extra=list(u.nos))
+            arts.append(cur)
+        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _title_block(units, i))[1] and (
+                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None)):
+            cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
+            cur = None
+            i = blk[0]
+            continue
+        elif u.kind in _TAIL:
+            if cur or arts:
+                (cur or arts[-1]).tail.append(u)
+        else:
+            if cur is None:
+                cur = Art()
+                arts.append(cur)
+            (cur.bylines if u.kind == "byline" and not cur.body else cur.body).append(u)
+        i += 1
+    return arts
+
+
+def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
+    """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
+    bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
+    a new headline; without delimiters (a plain compilation of speeches) it opens the next article."""
+    arts: list[Art] = []
+    cur: Art | None = None
+
+    def new(**kw) -> Art:
+        nonlocal cur
+        if cur is not None and cur.unterminated():
+            cur.interrupted = True
+        cur = Art(**kw)
+        arts.append(cur)
+        return cur
+
+    i = 0
+    while i < len(units):
+        u, k = units[i], units[i].kind
+        if k == "marker":
+            new(continued_from=u.text.strip("（）()"), extra=list(u.nos))
+            i += 1
+            continue
+        if u.start or u.title_mark:
+            new()
+        if k in _TITLEISH:
+            j, titles, bylines = _title_block(units, i)
+            if len(titles) >= 2 and titles[0].kind == "short" and "，" in titles[0].text and (cur is None or cur.closed):
+                titles = titles[1:]  # a photo caption printed between two articles (R5), not a kicker
+                units[i].kind = "caption"
+            nxt = units[j] if j < len(units) else None
+            if titles and (cur is None or cur.closed or not (cur.body or cur.titles)):
+                if cur is None or cur.closed:
+                    new()
+            elif titles and (bylines or (nxt is not None and nxt.kind == "source_start")):
+                if not cur.titles and cur.unterminated():  # headline printed inside its own article (001 法院)
+                    cur.pending_join, cur.headless = True, False
+                else:
+                    new()
+            elif (titles and not strong and k == "short" and cur.body and cur.body[-1].kind in ("para", "closing")
+                  and nxt is not None and nxt.kind not in _TAIL):  # (a short line above a date signs the text)
+                new()
+            elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
+                titles = cur.titles
+            else:
+                j = None
+            if j is not None:
+                cur.titles, cur.bylines = titles, bylines
+                i = j
+                continue
+        if k in _TAIL:
+            if cur or arts:
+                target = cur or arts[-1]
+                target.tail.append(u)
+                before_headline = i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
+                target.closed = target.closed or k != "caption" or before_headline
+            i += 1
+            continue
+        if k == "source_start":
+            name, rest = C.parse_source_start(u.parts[0][1])
+            if cur is None or cur.closed or cur.body:
+                new()
+            cur.source = name
+            u.kind = "para"
+            if not rest:
+                cur.extra.append(u.parts[0][0])
+            u.parts = ([(u.parts[0][0], rest)] if rest else []) + u.parts[1:]
+            if not u.parts:
+                i += 1
+                continue
+        if cur is None or cur.closed:
+            new(headless=bool(arts) and not u.start)
+        if cur.pending_join and cur.body and u.kind == "para":
+            merge(cur.body[-1], u)
+            cur.pending_join = False
+        else:
+            cur.body.append(u)
+        cur.closed = cur.closed or u.end_mark
+        i += 1
+    return arts
+
+
+def _reclaim_tail(y: Art, x: Art) -> bool:
+    """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone
+    and the text from that join on reads like ``y`` rather than ``x``, that tail belongs to ``y`` (two columns
+    extracted interleaved, 001 徐川/吕永祥)."""
+    for bi, u in enumerate(x.body):
+        for at in u.weak:
+            head, tail = split_unit(u, at)
+            tail_text = tail.text + "".join(r.text for r in x.body[bi + 1:])
+            head_text = "".join(t.text for t in x.titles + x.body[:bi]) + head.text
+            if len(head_text) >= 100 and len(tail_text) >= 50 and (
+                    C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
+                merge(y.body[-1], tail)
+                y.body += x.body[bi + 1:]
+                y.tail += x.tail
+                y.closed, y.interrupted = x.closed, False
+                x.body, x.tail, x.closed, x.interrupted = x.body[:bi] + [head], [], False, True
+                return True
+    return False
+
+
+def stitch(arts: list[Art]) -> list[Art]:
+    """Re-join interleaved parts (R4): a headless fragment that starts mid-sentence (or reads like it) continues
+    the article left open mid-sentence (the one it resembles most when several are open)."""
+    out: list[Art] = []
+    for a in arts:
+        open_arts = [b for b in out if b.interrupted and b.is_open()]
+        if open_arts and a.titles and not a.continued_from:
+            any(_reclaim_tail(y, a) for y in open_arts)
+            open_arts = [b for b in out if b.interrupted and b.is_open()]
+        frag = "".join(u.text for u in a.body)
+        target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
+        if a.headless and not a.titles and a.body and target and (
+                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3):
+            merge(target.body[-1], a.body[0])
+            target.body += a.body[1:]
+            target.tail += a.tail
+            target.extra += a.extra
+            target.closed, target.interrupted = a.closed, False
+            continue
+        out.append(a)
+    for a in out:
+        _restore_displaced(a.body)
+    return out
+
+
+def _restore_displaced(body: list[Unit]) -> None:
+    """A paragraph that starts mid-sentence (``精神。科学谋划…``) continues the nearest unterminated paragraph
+    before it; the block in between was displaced by the extraction and goes back after the item it
+    continues (``（一）…`` -> ``（二）…``), else stays after the rejoined paragraph."""
+    m = 1
+    while m < len(body):
+        p = body[m]
+        if p.kind == "para" and C.continuation_start(p.text) and C.is_terminated(body[m - 1].text):
+            q = next((k for k in range(m - 2, max(-1, m - 62), -1)
+                      if body[k].kind == "para" and not C.is_terminated(body[k].text)), None)
+            if q is not None:
+                block = body[q + 1: m]
+                merge(body[q], p)
+                rest = body[:q + 1] + body[m + 1:]
+                pos = q + 1
+                num = C.paren_number(block[0].text)
+                for k in range(q, -1, -1):
+                    if num and C.paren_number(rest[k].text) == num - 1 and (
+                            k + 1 >= len(rest) or C.paren_number(rest[k + 1].text) != num):
+                        pos = k + 1
+                        break
+                body[:] = rest[:pos] + block + rest[pos:]
+                m = q + 1 + len(block)
+                continue
+        m += 1
+
+
+def headline_comes_after(units: list[Unit]) -> bool:
+    """Newspaper pages printed body-first: the file opens with body text, and headline blocks below finished
+    paragraphs are followed by a reporter byline, a new dateline or a continuation marker (or there are at
+    least two such blocks, one of them ending the file)."""
+    content = [u for u in units if u.kind not in _TAIL]
+    if not content or content[0].kind != "para" or content[0].start:
+        return False
+    blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence
+    for i in range(1, len(units)):
+        if units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text):
+            j, titles, bylines = _title_block(units, i)
+            nxt = units[j] if j < len(units) else None
+            if titles and (bylines or _ends_block(nxt)):
+                blocks += 1
+                strong += any(b.kind == "byline" for b in bylines) or (nxt is not None and _ends_block(nxt))
+    return blocks >= 1 and (strong >= 1 or blocks >= 2 or _is_dateline(content[0]))

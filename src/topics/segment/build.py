@@ -1,0 +1,143 @@
+"""Article drafts -> :class:`Article` records with provenance fields and line spans; :func:`segment_file`, the entry point."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from topics import clean as C
+
+from .lines import Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_inline_captions, read_lines, text_lines
+from .units import Unit, build_units
+from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
+
+
+def _art_nos(a: Art) -> list[int]:
+    units = a.titles + a.bylines + a.body + a.tail
+    return [n for u in units for n in u.nos + u.lead] + a.extra
+
+
+def _spans(nos: list[int], owner: dict[int, int], me: int, lines: list[RawLine]) -> list[tuple[int, int]]:
+    """Merge line numbers into spans; a gap is bridged when it holds only blank or dropped lines."""
+    spans: list[list[int]] = []
+    for n in sorted(set(nos)):
+        if spans and all(owner.get(g, me) == me and lines[g - 1].kind != "text" for g in range(spans[-1][1] + 1, n)):
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return [(s, e) for s, e in spans]
+
+
+def _title_text(units: list[Unit], raw_title: dict[int, str]) -> str | None:
+    """Headline units (with their spaces: ``切实学好用好党史 激活干事创业动力``); a subtitle joins with its dash."""
+    out = ""
+    for u in units:
+        s = C.join_headline([raw_title[n] for n in u.nos])
+        out = out + s if u.kind == "subtitle" or not out else out + " " + s
+    return out or None
+
+
+def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropped: Counter,
+                   bookmarks: bool) -> Article:
+    subtitle_only = bool(a.titles) and a.titles[0].kind == "subtitle"
+    art = Article(title=None if subtitle_only else _title_text(a.titles, raw_title),
+                  source=a.source, continued_from=a.continued_from)
+    authors = []
+    for u in a.bylines:
+        s = " ".join(raw_title[n] for n in u.nos)
+        authors.append(s.replace(" ", "") if C.NAME_RE.match(s) else s)
+    authors = [" ".join(authors)] if authors else []
+    if subtitle_only:  # only a speech's subtitle is printed: date, meeting and speaker
+        art.dateline = C.clean_line(a.titles[0].text).lstrip("—")
+    for u in a.tail:
+        kind, value, extra = C.provenance(u.text) or (u.kind, None, None)
+        if kind in ("author", "author+source"):
+            authors.append(value)
+        if kind in ("source", "author+source"):
+            art.source = art.source or extra or value
+        elif kind == "dateline":
+            art.dateline = art.dateline or value
+        elif kind in ("credit", "note"):
+            art.notes.append(value)
+        elif kind == "caption":
+            dropped["caption"] += len(u.parts)
+            if (m := C.PHOTO_CREDIT_RE.search(" ".join(raw_title[n] for n in u.nos))) and not authors:
+                authors.append(m.group(1) + " 摄")
+    body = a.body
+    if body and body[-1].kind in ("byline?", "short") and any(C.SIGNING_DATE_RE.match(u.text) for u in a.tail):
+        authors.append(C.clean_line(body[-1].text))  # the issuing body signing the document above its date
+        body = body[:-1]
+    for idx, u in enumerate(body):
+        t = C.clean_paragraph(u.text)
+        if u.kind in ("greeting", "closing") and drop_formulas:
+            dropped["speech_formula"] += len(u.parts)
+            continue
+        if drop_formulas:
+            t = C.ADDRESS_PREFIX_RE.sub("", t)
+        if not art.paragraphs and (d := C.split_dateline(t)):
+            art.dateline = art.dateline or d[0]
+            authors[:0] = [d[1]] if d[1] else []
+            t = d[2]
+        if idx == len(body) - 1 and (c := C.split_trailing_credit(t)):
+            raw_c = C.split_trailing_credit(raw_title[u.nos[-1]])
+            t, _ = c
+            authors.append(raw_c[1] if raw_c else c[1])
+        if m := C.CLOSING_DATELINE_RE.match(t):
+            art.dateline = art.dateline or m.group(1)
+        elif t:
+            art.paragraphs.append(t)
+    art.author = "；".join(x for x in authors if x) or None
+    first = art.paragraphs[0] if art.paragraphs else ""
+    art.partial = bool(
+        a.continued_from or art.title is None or a.headless
+        or (bookmarks and a.titles and not any(u.title_mark for u in a.titles))  # a headline cut at the front
+        or re.match(r"^([二三四五六七八九十]+、|[（(][二三四五六七八九十][）)])", first)  # an excerpt
+        or any(not C.is_terminated(p) and (C.text_width(p) > 60 or re.search("[。！？]", p)) for p in art.paragraphs)
+    )  # the last test: a paragraph cut off in the source (not a heading: it is long or holds a full stop)
+    return art
+
+
+def segment_file(text: str, *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
+    """Split one raw text file into clean articles in reading order (see the module docstring).
+
+    ``source_file`` only names the file in ``layout`` diagnostics; no rule depends on it.
+    ``drop_speech_formulas`` drops greetings and closings (``同志们：`` ``谢谢大家！``) and address openers
+    (``同志们，`` ``各位代表！``) at the start of a paragraph (R11).
+    """
+    dropped: Counter = Counter()
+    lines = read_lines(text, dropped)
+    classify(lines, dropped)
+    drop_front_matter(lines, dropped)
+    layout = detect_layout(lines)
+    drop_banner(lines, dropped, layout["column"])
+    for ln in text_lines(lines):
+        ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+    drop_bullets(lines, dropped)
+    drop_inline_captions(lines, dropped, layout)
+    dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
+    units = build_units(lines, layout)
+    layout["headline_after"] = headline_comes_after(units)
+    if layout["headline_after"]:
+        arts = segment_headline_after(units)
+    else:
+        # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
+        # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
+        pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
+        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"]))
+    arts = [a for a in arts if a.body or a.titles]
+    owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
+    dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
+    raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))
+                 for ln in text_lines(lines)}  # headline/byline text keeps its separating spaces
+    articles = []
+    for k, a in enumerate(arts):
+        art = _build_article(a, raw_title, drop_speech_formulas, dropped, layout["bookmark_titles"])
+        if art.paragraphs:
+            art.lines = _spans(_art_nos(a), owner, k, lines)
+            articles.append(art)
+    if not articles and any(ln.kind == "text" for ln in lines):  # no structure found: the file is one text
+        tl = text_lines(lines)
+        articles = [Article(paragraphs=[C.clean_paragraph(ln.text) for ln in tl], partial=True,
+                            lines=_spans([ln.no for ln in tl], {}, 0, lines))]
+    layout["source_file"] = source_file
+    return SegmentResult(articles=articles, dropped={k: v for k, v in dropped.items() if v}, layout=layout)

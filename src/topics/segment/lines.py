@@ -1,0 +1,191 @@
+"""Steps 1 of article segmentation: raw lines cleaned, classified, page furniture dropped and counted; the file's layout."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from topics import clean as C
+
+
+
+@dataclass
+class Article:
+    """One article. ``lines`` are 1-based inclusive raw-line spans (several when the article was interleaved)."""
+
+    title: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    lines: list[tuple[int, int]] = field(default_factory=list)
+    source: str | None = None  # 来源
+    author: str | None = None  # byline, author note, reporter or photo credit ("；"-separated)
+    dateline: str | None = None
+    continued_from: str | None = None  # 上接第一版 …
+    partial: bool = False  # continuation only, excerpt, missing or truncated headline
+    kind: str = "article"
+    notes: list[str] = field(default_factory=list)  # editor's notes (※…) and research-team credits
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass
+class SegmentResult:
+    articles: list[Article]
+    dropped: dict[str, int]  # raw lines removed from the text, by category (inline markers: lines cleaned)
+    layout: dict = field(default_factory=dict)  # diagnostics: the layout features found in the file
+
+
+@dataclass
+class RawLine:
+    no: int
+    raw: str
+    text: str
+    width: float = 0.0
+    indent: bool = False
+    title_mark: bool = False  # [bookmark: _bookmarkN] glued in front: a headline (004)
+    end_mark: bool = False  # □ at the end
+    kind: str = "text"  # text | blank | drop
+    special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
+    start: bool = False  # forced article start (rare indented item, after a pull-quote block, numbered bookmark)
+    lead: list[int] = field(default_factory=list)  # dropped lines that open the item this line starts
+
+
+def hard_start(n: RawLine) -> bool:
+    """Line ``n`` can only open a paragraph."""
+    t = n.text
+    return bool(
+        n.special or n.start or n.indent or n.title_mark or C.START_SOURCE_RE.match(t) or C.starts_enumerated(t)
+        or t.startswith(("——", "·")) or C.DATELINE_RE.match(t) or C.byline_strength(t) == 2
+        or C.is_formula(t) == "greeting"
+    )
+
+
+def read_lines(text: str, dropped: Counter) -> list[RawLine]:
+    out = []
+    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        body = C.strip_bookmarks(raw)
+        if body != raw:
+            dropped["bookmark"] += 1
+        ln = RawLine(i, raw, C.strip_end_mark(C.clean_line(body)), title_mark=bool(C.TITLE_BOOKMARK_RE.search(raw)))
+        ln.end_mark = ln.text != C.clean_line(body)
+        ln.width = C.text_width(body.strip())  # printed width: the spaces around digits take room too
+        ln.indent = bool(re.match(r"^[ \u3000\t]+\S", body))
+        ln.start = ln.title_mark
+        if not ln.text:
+            ln.kind = "blank"
+        out.append(ln)
+    if out and not out[-1].raw:
+        out.pop()  # the empty string after the final newline is not a line
+    return out
+
+
+def _drop(ln: RawLine, cat: str, dropped: Counter) -> None:
+    ln.kind = "drop"
+    dropped[cat] += 1
+
+
+_SPECIALS = [("author_source", C.AUTHOR_SOURCE_RE), ("source_end", C.SOURCE_END_RE), ("credit", C.CREDIT_RE),
+             ("author_note", C.AUTHOR_NOTE_RE), ("caption", C.CAPTION_RE), ("dateline_end", C.CLOSING_DATELINE_RE),
+             ("dateline_end", C.SIGNING_DATE_RE),
+             ("note", C.NOTE_RE)]
+
+
+def classify(lines: list[RawLine], dropped: Counter) -> None:
+    for ln in text_lines(lines):
+        t = ln.text
+        if C.PAYWALL_RE.match(t):
+            _drop(ln, "paywall", dropped)
+        elif C.AD_RE.search(t):
+            _drop(ln, "ad", dropped)
+        elif C.DOT_LEADER_RE.search(t):
+            _drop(ln, "toc", dropped)
+        elif m := C.MARKER_RE.match(t):
+            if m.group(1) in ("上接", "接上", "接第"):
+                ln.special = "marker"
+                dropped["marker"] += 1
+            else:
+                _drop(ln, "marker", dropped)
+        else:
+            ln.special = next((name for name, rx in _SPECIALS if rx.match(t)), None)
+
+
+def text_lines(lines: list[RawLine]) -> list[RawLine]:
+    return [ln for ln in lines if ln.kind == "text"]
+
+
+def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
+    """TOC header (``CONTENTS 目录``) + masthead + TOC entries (page numbers, TABs, dotted leaders, rules):
+    the block runs from the header to its last TOC entry, over short unpunctuated lines only."""
+    tl = text_lines(lines)
+    i = 0
+    while i < len(tl):
+        if not C.TOC_HEADER_RE.match(tl[i].text):
+            i += 1
+            continue
+        last, j = i, i + 1
+        while (j < len(tl) and j - i < 300 and tl[j].width <= 60 and not C.ends_sentence(tl[j].text)
+               and not tl[j].special):
+            if C.TOC_ENTRY_RE.search(tl[j].raw) or C.TOC_ENTRY_RE.search(tl[j].text):
+                last = j
+            j += 1
+        block = tl[i: last + 1]
+        mast = [k for k, t in enumerate(block) if C.MASTHEAD_RE.match(t.text)] or [-1]
+        lo, hi = mast[0], mast[-1]
+        while 0 <= hi < len(block) - 1 and block[hi + 1].no == block[hi].no + 1:
+            hi += 1  # wrapped tail of the last masthead line (no blank line in between)
+        for k, t in enumerate(block):
+            _drop(t, "masthead" if 0 <= lo <= k <= hi else "toc", dropped)
+        i = last + 1
+
+
+def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
+    """An indented short line opening a page (``TOP NEWS``; a column banner over a newspaper page)."""
+    tl = text_lines(lines)
+    if tl and tl[0].indent and tl[0].width <= 30 and not C.is_terminated(tl[0].text) and not tl[0].text.startswith("·"):
+        if re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text) or column:
+            _drop(tl[0], "banner", dropped)
+
+
+def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
+    """Pull-quote bullets (``· …``, wrapped over lines) that repeat a sentence of the body that follows (R8)."""
+    tl = text_lines(lines)
+    for start, end in C.pull_quote_blocks([t.text for t in tl]):
+        for t in tl[start:end]:
+            _drop(t, "bullet_duplicate", dropped)
+        if end < len(tl):
+            tl[end].start, tl[end].lead = True, [t.no for t in tl[start:end]]
+
+
+def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
+    """A photo caption printed inside a paragraph (R5): a short line without any punctuation between two long
+    lines, the one before it cut mid-sentence."""
+    if layout["column"]:
+        return
+    tl = text_lines(lines)
+    for a, c, b in zip(tl, tl[1:], tl[2:]):
+        if (c.width <= 40 and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
+                and a.width > 45 and b.width > 45 and not C.is_terminated(a.text) and not a.end_mark
+                and not hard_start(b)):
+            _drop(c, "caption", dropped)
+
+
+def detect_layout(lines: list[RawLine]) -> dict:
+    tl = text_lines(lines)
+    long_lines = [t for t in tl if t.width > 40]
+    # most cut lines share one width: the first visual lines of DOCX paragraphs
+    mode_width = C.dominant_width([t.width for t in tl if 10 <= t.width <= 40 and not C.is_terminated(t.text)])
+    indented = sum(t.indent for t in tl)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)]  # lines that likely open a paragraph
+    ends = sum(1 for t in tl if t.end_mark or t.title_mark or t.special in ("source_end", "author_source", "credit"))
+    return {
+        "column": len(tl) >= 20 and len(long_lines) < 0.05 * len(tl),  # hard-wrapped narrow columns
+        "nowrap": len(long_lines) >= 20 and sum(not C.is_terminated(t.text) and not t.end_mark for t in long_lines)
+        <= 0.03 * len(long_lines),
+        "mode_width": mode_width,
+        "end_marks": ends,
+        "bookmark_titles": sum(t.title_mark for t in tl) >= 3,
+        # indented lines: most paragraphs (first-line indent: a paragraph start) or a few item starts (004)
+        "indent": "paragraph" if starts and sum(t.indent for t in starts) >= max(2, 0.5 * len(starts))
+        else ("item" if indented else None),
+    }

@@ -1,0 +1,162 @@
+"""Step 2: hard-wrapped lines re-joined into paragraphs (units) from punctuation, width, word continuity and indents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+from topics import clean as C
+
+from .lines import RawLine, hard_start, text_lines
+
+
+@dataclass
+class Unit:
+    parts: list[tuple[int, str]]
+    kind: str = "para"
+    start: bool = False
+    title_mark: bool = False
+    end_mark: bool = False
+    special: str | None = None
+    weak: list[int] = field(default_factory=list)  # part indices joined on line length alone
+    lead: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        s = ""
+        for _, p in self.parts:
+            s = C.join_wrapped(s, p) if s else p
+        return s
+
+    @property
+    def nos(self) -> list[int]:
+        return [n for n, _ in self.parts]
+
+
+def _shortish(ln: RawLine) -> bool:
+    return ln.width <= 50 and not C.is_terminated(ln.text) and not ln.special and not C.starts_enumerated(ln.text)
+
+
+def _headline_pair(a: RawLine, b: RawLine) -> bool:
+    """A headline line followed by a byline line, or a byline followed by a headline (a new article)."""
+    if not (_shortish(a) and _shortish(b)):
+        return False
+    ba, bb = C.byline_strength(a.text), C.byline_strength(b.text)
+    return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
+
+
+def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
+    """Width of a full line around line k: the local median in a column layout or in a run of narrow lines
+    (a narrow text box), else the file's dominant width of cut lines (the first visual lines of a DOCX)."""
+    if layout["column"]:
+        ws = [t.width for t in tl[max(0, k - 8): k + 9] if 6 <= t.width <= 40]
+        return median(ws) if len(ws) >= 5 else None
+    for win in (tl[max(0, k - 6): k + 1], tl[k: k + 7]):  # a narrow box: 7 lines of one width, mostly cut
+        narrow = [t.width for t in win if t.width <= 40]
+        if (len(win) == 7 and len(narrow) >= 6 and max(narrow) - median(narrow) <= 3
+                and sum(not C.is_terminated(t.text) for t in win) >= 4):
+            return median(narrow)
+    return layout["mode_width"]
+
+
+_AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
+
+
+_STRONG, _WEAK = 2, 1
+
+
+def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False) -> int:
+    """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
+    continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
+    its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
+    the paragraph opened with an indented line in a file that indents paragraphs, so every following line
+    without indent continues it (a line ending in 。 included), unless it looks like a headline."""
+    line, nxt = tl[k], tl[k + 1]
+    a, b = line.text, nxt.text
+    ref = _full_width(tl, k, layout)
+    full = ref is not None and line.width >= ref - (4.0 if first and layout["column"] else 2.5)
+    if line.special or line.end_mark or (line.title_mark and not full) or hard_start(nxt):
+        return 0
+
+    def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
+        return ref is None or ln.width < ref - 2.5
+
+    if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
+        return _STRONG
+    if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
+            k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
+            first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)):  # headline, byline | body
+        return 0
+    if C.split_trailing_credit(a):
+        return 0
+    if layout["indent"] == "paragraph" and indented and not (
+            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent)):  # a headline
+        return _STRONG
+    if b[0] in "，。、；：！？）》」』”’%":
+        return _STRONG
+    if C.ends_sentence(a) or a.endswith(("——", "：")):
+        return 0
+    if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow box (001 l.331)
+        return _STRONG if full and not layout["column"] else 0
+    if layout["nowrap"]:
+        return 0
+    if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
+            or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full):
+        return _STRONG
+    if re.search(r"[。！？]", a[:-1]) or line.width > 60 or line.width > 40 and not C.starts_enumerated(a):
+        return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
+    return 0
+
+
+def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
+    tl = text_lines(lines)
+    units: list[Unit] = []
+    cur: Unit | None = None
+    for k, ln in enumerate(tl):
+        if cur is None:
+            cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead)
+            indented = ln.indent
+        cur.parts.append((ln.no, ln.text))
+        cur.end_mark = ln.end_mark
+        how = _joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented) if k + 1 < len(tl) else 0
+        if how == _WEAK:
+            cur.weak.append(len(cur.parts))
+        if not how:
+            cur.kind = _unit_kind(cur)
+            units.append(cur)
+            cur = None
+    return units
+
+
+def _unit_kind(u: Unit) -> str:
+    t = u.text
+    if u.special:
+        return u.special
+    if C.is_formula(t):
+        return C.is_formula(t)
+    if C.START_SOURCE_RE.match(t):
+        return "source_start"
+    if C.is_terminated(t) or u.end_mark:
+        return "para"
+    if t.startswith("——") and C.text_width(t) <= 70:
+        return "subtitle"
+    if C.starts_enumerated(t):
+        return "heading" if C.text_width(t) <= 60 else "para"
+    strength = C.byline_strength(t)
+    if strength == 2:
+        return "byline"
+    if C.text_width(t) <= 50:
+        return "byline?" if strength == 1 else "short"
+    return "para"
+
+
+def merge(a: Unit, b: Unit) -> None:
+    a.weak += [w + len(a.parts) for w in b.weak]
+    a.parts += b.parts
+    a.end_mark = b.end_mark
+
+
+def split_unit(u: Unit, at: int) -> tuple[Unit, Unit]:
+    left = Unit(u.parts[:at], start=u.start, weak=[w for w in u.weak if w < at], lead=u.lead)
+    right = Unit(u.parts[at:], end_mark=u.end_mark, weak=[w - at for w in u.weak if w > at])
+    return left, right
