@@ -66,7 +66,7 @@ BAD_CONFIGS = [
     ("name: x\ncorpus:\n  on_bad_file: skip\n", r"corpus\.on_bad_file: must be one of 'warn', 'error', got 'skip'"),
     ("name: x\ncorpus:\n  to_simplified: 'yes'\n", r"corpus\.to_simplified: must be bool, got 'yes'"),
     ("name: x\ncorpus:\n  traditional_threshold: 1.5\n", r"corpus\.traditional_threshold: must be a number in \(0, 1\)"),
-    ("name: x\ncorpus:\n  columns:\n    issuer: 3\n", r"corpus\.columns\.issuer: must be str, got 3"),
+    ("name: x\ncorpus:\n  columns:\n    issuer: 3\n", r"corpus\.columns\.issuer: must be str or null, got 3"),
     ("name: x\ncorpus:\n  path: no/such/folder\n", r"corpus\.path: file or folder not found: /\S+/no/such/folder$"),
     ("seed: 1\n", r"name: missing"),
     ("name: x\nlda: [1, 2\n", r"not valid YAML \(line \d+\)"),

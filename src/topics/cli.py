@@ -1,7 +1,14 @@
-"""Command line: ``topics run CONFIG`` and ``topics corpus PATH --out FILE``.
+"""Command line: topics run CONFIG, topics corpus PATH --out FILE, topics config-keys.
 
-Bad input ends with one line ``error: ...`` naming the file or key, and exit status 2 — never a
-traceback. Logging is configured here and nowhere else.
+Bad input ends with one line "error: ..." naming the file or key, and exit status 2, never a traceback.
+Logging is configured here and nowhere else: the progress of ``topics run`` (stage start and end, K sweep,
+embedding, figures) goes to stderr at INFO; -q keeps warnings and errors only, -v adds debug detail (and the
+INFO lines of the quick commands). -v/-q may stand before or after the command.
+
+Example
+-------
+    topics run configs/sample.yaml -v
+    topics config-keys tokenize
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ from pathlib import Path
 
 from .errors import TopicsError
 
+DESCRIPTION = "Topic models of Chinese official documents (LDA and BERTopic), compared across issuers."
+NOISY_LIBRARIES = ("fontTools", "gensim", "numba", "matplotlib", "urllib3", "jieba", "PIL")
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .config import load_config
     from .pipeline import run
 
-    # The project's own INFO lines (stage started/done, embedding progress) are the progress display of a run.
-    logging.getLogger("topics").setLevel(logging.INFO)
     cfg = load_config(args.config)
     manifest = run(cfg, force=args.force, only=args.stages)
     stages = manifest["stages"]
@@ -37,18 +45,58 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return corpus_command(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="topics", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _cmd_config_keys(args: argparse.Namespace) -> int:
+    from .config_reference import config_reference_text
 
-    p_run = sub.add_parser("run", help="run the pipeline for a YAML config; writes results/<name>/")
-    p_run.add_argument("config", type=Path)
+    print(config_reference_text(args.section))
+    return 0
+
+
+def _stages_epilog() -> str:
+    from .pipeline.stages import STAGES
+
+    lines = ["stages of `topics run`, in order (each reruns only when its config section, input or code changes):"]
+    for stage in STAGES:
+        doc = (stage.run.__doc__ or "").strip().splitlines()[0]
+        lines.append(f"  {stage.name:<10} {doc}")
+    lines += ["", "config keys: `topics config-keys [SECTION]`, or the \"Config reference\" section of README.md.",
+              "-v / -q: more / less progress output on stderr (before or after the command)."]
+    return "\n".join(lines)
+
+
+def _verbosity(parser: argparse.ArgumentParser, sub: bool) -> None:
+    """-v/-q on the main parser and on every command; a command's flags only count when given there."""
+    default = argparse.SUPPRESS if sub else 0
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="count", default=default,
+                       help="more output: debug detail of each step (-vv: also the libraries' INFO lines)")
+    group.add_argument("-q", "--quiet", action="count", default=default,
+                       help="less output: warnings and errors only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="topics", description=DESCRIPTION, epilog=_stages_epilog(),
+                                     formatter_class=fmt)
+    parser.add_argument("--version", action="version", version=f"topics {__version__}")
+    _verbosity(parser, sub=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p_run = sub.add_parser("run", help="run the pipeline for a YAML config; writes results/<name>/",
+                           description="Run every enabled stage for a YAML config; results go to "
+                                       "<output_dir>/<name>/ (default results/<name>/).",
+                           epilog=_stages_epilog(), formatter_class=fmt)
+    p_run.add_argument("config", type=Path, help="the run's YAML config (see `topics config-keys`)")
     p_run.add_argument("--force", action="store_true", help="recompute every stage, ignoring completed ones")
     p_run.add_argument("--stages", nargs="+", metavar="STAGE", help="run only these stages (and what they need)")
-    p_run.set_defaults(func=_cmd_run)
+    _verbosity(p_run, sub=True)
+    p_run.set_defaults(func=_cmd_run, progress=True)
 
-    p_corpus = sub.add_parser("corpus", help="write the document table for a folder (+ manifest) or a table file")
+    p_corpus = sub.add_parser("corpus", help="write the document table for a folder (+ manifest) or a table file",
+                              description="Read a folder of .txt files (+ manifest.csv) or a table and write the "
+                                          "document table, with a per-issuer summary.")
     p_corpus.add_argument("path", type=Path, help="folder of .txt files with manifest.csv, or a .csv/.jsonl/.parquet table")
     p_corpus.add_argument("--out", type=Path, required=True, help="output file: .jsonl, .csv or .parquet")
     p_corpus.add_argument("--manifest", type=Path, help="manifest CSV (folder input); default PATH/manifest.csv")
@@ -57,19 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
                           help="empty/binary/no-Chinese file: skip it with a warning, or stop (default: error)")
     p_corpus.add_argument("--whole-files", action="store_true",
                           help="folder input: one file = one document (no article segmentation)")
+    _verbosity(p_corpus, sub=True)
     p_corpus.set_defaults(func=_cmd_corpus)
+
+    p_keys = sub.add_parser("config-keys", help="print every config key with its default and meaning",
+                            description="Print the config reference: every key, its default, type and meaning.")
+    p_keys.add_argument("section", nargs="?", help="only this section, e.g. tokenize or lda")
+    _verbosity(p_keys, sub=True)
+    p_keys.set_defaults(func=_cmd_config_keys)
     return parser
+
+
+def configure_logging(verbose: int, quiet: int, progress: bool = True) -> None:
+    """Progress on stderr: the project's INFO lines by default (``progress``; otherwise with -v), warnings
+    only with -q, debug detail with -v."""
+    level = logging.WARNING if quiet or not (progress or verbose) else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=logging.INFO if verbose > 1 else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S", force=True)
+    logging.getLogger("topics").setLevel(level)
+    if verbose < 2:
+        for noisy in NOISY_LIBRARIES:  # library chatter
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    for noisy in ("fontTools", "gensim", "numba", "matplotlib", "urllib3"):  # library chatter under -v
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(args.verbose, args.quiet, getattr(args, "progress", False))
     # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
     warnings.formatwarning = lambda message, category, *rest, **kw: f"warning: {message}\n"
     try:
@@ -77,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     except TopicsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and cut short
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted: completed stages are kept; rerun the same command to resume", file=sys.stderr)
         return 130

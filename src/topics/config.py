@@ -36,7 +36,9 @@ class ColumnsConfig:
 
     id: Optional[str] = None  # becomes doc_id unchanged; None = generated from file name / row number
     text: str = "text"  # table input only
-    issuer: str = "issuer"  # the publishing body compared across (required)
+    # the publishing body compared across (documents.csv's issuer; compare groups by compare.covariates[0], default
+    # issuer); null, or the default column absent or empty: every document in one group "(all documents)"
+    issuer: Optional[str] = "issuer"
     date: Optional[str] = "date"  # kept as metadata; its year is used for topics over time when year is absent
     year: Optional[str] = "year"  # kept as metadata; drives topics over time
     title: Optional[str] = "title"  # folder input: a manifest title is kept as file_title
@@ -89,8 +91,16 @@ class TokenizeConfig:
     name_list: Optional[Path] = None
     min_length: int = 1  # 1 keeps meaningful one-character words (stopwords still apply)
     drop_numbers: bool = True  # drop tokens that are numbers (Arabic, Chinese numerals, percentages)
+    # Latin-script tokens (letters, or letters and digits) shorter than this are dropped unless a dictionary lists
+    # them (T, A, GB go; GDP stays; 5G, AI stay when listed); listed in vocabulary_dropped.csv as latin_fragment
+    latin_min_length: int = 3
     no_below: int = 2  # drop terms in fewer documents than this
-    no_above: float = 0.5  # drop terms in more than this share of documents
+    # drop terms in more than this share of documents; 1.0 = none (stopwords do that work). The old 0.5 removed
+    # 54-65% of the tokens of same-genre reports and left junk topics (benchmarks/pruning.py, README "Tokenization")
+    no_above: float = 1.0
+    # no_above drops the most widespread terms first and stops before the tokens it removed would exceed this
+    # share of all tokens; null = no limit
+    no_above_max_share: Optional[float] = None
     keep_n: Optional[int] = 100000  # keep at most this many most frequent terms; null = no cap
     phrases: bool = False  # gensim Phrases (bigram detection) after segmentation
     phrase_min_count: int = 5  # Phrases min_count
@@ -114,8 +124,9 @@ class LdaConfig:
     # independent chains (seeds derived from the run seed); the one with the highest log-likelihood per token is kept.
     # 6 x 150 sweeps cost less than one 1000-sweep chain and beat it on benchmarks/lda_thucnews.py (NMI, worst seed)
     chains: int = 6
-    workers: int = 2  # processes running chains/sweep fits side by side (each chain single-threaded: reproducible);
+    # processes running chains/sweep fits side by side (each chain single-threaded: reproducible);
     # with chains: 1 a tomotopy chain uses this many threads instead (faster, but not reproducible run to run)
+    workers: int = 2
     coherence_units: Optional[int] = 5000  # NPMI/c_v on at most this many units (seeded sample); null = all units
     k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
     sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
@@ -268,8 +279,10 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "segment.chunk_chars": (lambda v: v >= 50, "an int >= 50"),
     "segment.min_unit_chars": (lambda v: v >= 0, "an int >= 0"),
     "tokenize.min_length": (lambda v: v >= 1, "an int >= 1"),
+    "tokenize.latin_min_length": (lambda v: v >= 1, "an int >= 1 (1 = keep every Latin token)"),
     "tokenize.no_below": (lambda v: v >= 1, "an int >= 1"),
     "tokenize.no_above": (lambda v: 0 < v <= 1, "a number in (0, 1]"),
+    "tokenize.no_above_max_share": (lambda v: 0 <= v <= 1, "a number in [0, 1] or null"),
     "tokenize.keep_n": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
     "tokenize.workers": (lambda v: v >= 0, "an int >= 0 (0 = all cores)"),
     "tokenize.pos": (lambda v: len(v) > 0 and all(t.isalpha() for t in v), "a non-empty list of jieba POS tag prefixes such as [n, v, vn], or null"),

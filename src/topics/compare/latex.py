@@ -65,7 +65,7 @@ def latex_tables(tables: dict, model: str, labels: dict, cfg) -> dict[str, str]:
     out[f"{col}_prevalence"] = _parts(
         wide_interval_table(prev, col, labels), f"{model}: topic prevalence by {col}, % of tokens "
         f"[{caption_note('prevalence', cfg.ci, cfg.draws)}]", f"tab:{model}-{col}-prevalence")
-    diff = tables.get(f"{col}_differences")  # absent when the column has one level
+    diff = tables.get(f"{col}_differences")  # absent when the column has one group
     rest = diff[diff[f"{col}_b"] == REST].rename(columns={f"{col}_a": col}) if diff is not None else ()
     if len(rest):
         out[f"{col}_differences"] = _parts(

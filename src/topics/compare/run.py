@@ -42,7 +42,7 @@ from typing import Optional
 import pandas as pd
 
 from .. import artifacts
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
@@ -180,10 +180,26 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
                               prior_scale=cfg.prior_scale)
 
 
+# Columns of the comparison tables themselves: a compared column cannot have one of these names.
+TABLE_COLUMNS = ("doc_id", "model", "topic", "label", "estimate", "ci_low", "ci_high", "n_docs", "term",
+                 "excludes_zero", "rank", "title")
+
+
+def check_covariates(covariates: list[str]) -> None:
+    """Raise a :class:`ConfigError` naming the fix when a compared column is named like a table column."""
+    clash = [c for c in covariates if c in TABLE_COLUMNS]
+    if clash:
+        raise ConfigError(
+            f"compare.covariates: {clash[0]!r} is also a column of the comparison tables ({', '.join(TABLE_COLUMNS)}); "
+            f"make it the grouping with corpus.columns.issuer: {clash[0]} (documents.csv then calls it issuer), or "
+            "rename that column in your data")
+
+
 def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     """The compare stage's work: compare every fitted model of the run and write the tables under
     ``<model>/compare/`` and ``compare/``; returns the stage summary. ``cfg`` is the CompareConfig."""
     run_dir = Path(run_dir)
+    check_covariates(cfg.covariates)
     models = artifacts.available_models(run_dir, cfg.models)
     if not models:
         raise InputError(f"{run_dir}: no model outputs (lda/, bertopic/ or stm/doc_topics.csv); "
@@ -193,6 +209,8 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     summary: dict = {"models": {}}
     loaded = {}
     for model in models:
+        logger.info("compare %s: %d documents by %s (%d draws) ...", model, len(docs), ", ".join(cfg.covariates),
+                    cfg.draws)
         result = loaded[model] = artifacts.read_model_result(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

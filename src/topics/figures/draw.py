@@ -12,6 +12,7 @@ Example
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -150,19 +151,22 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     docs = artifacts.read_documents(run_dir)
     outputs, problems, names, skipped = [], [], [], []
     with journal_style(font_dir):
-        # each figure is made, saved and closed before the next is made: one open figure at a time
-        batches = [lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci, skipped) for m in models]
-        batches.append(lambda: _run_level_figures(run_dir))
+        # saved (and closed) model by model, so only one model's figures are open at a time
+        batches = [(m, lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci, skipped)) for m in models]
+        batches.append(("run-level", lambda: _run_level_figures(run_dir)))
         if "stm" in models:  # STM's own effect figures, next to LDA's (topics.figures.stm)
             from .stm import stm_figures
 
-            batches.append(lambda: stm_figures(run_dir, cfg))
-        for batch in batches:
+            batches.append(("stm effects", lambda: stm_figures(run_dir, cfg)))
+        for what, batch in batches:
+            started, before = time.perf_counter(), len(names)
             for stem, fig in batch():
                 paths, probs = save_figure(fig, fig_dir / stem, cfg.formats, cfg.dpi)
                 outputs += [str(p.relative_to(run_dir)) for p in paths]
                 problems += probs
                 names.append(stem)
+                logger.debug("figures: %s", stem)
+            logger.info("figures %s: %d figures in %.1f s", what, len(names) - before, time.perf_counter() - started)
     if cfg.interactive:
         page = write_page(run_dir, models, column, ccfg.ci, fig_dir / "interactive.html")
         if page is not None:

@@ -51,6 +51,8 @@ ROLES = ("issuer", "date", "year", "title")
 PROVENANCE = ("source", "author", "dateline", "continued_from", "partial", "kind")
 # Columns the corpus stage writes itself; an input column with one of these names would be overwritten.
 GENERATED = ("doc_id", "source_file", "lines", "n_chars")
+# The issuer of every document when the corpus has no issuer column (one group).
+ALL_DOCUMENTS = "(all documents)"
 
 
 class InputWarning(UserWarning):
@@ -190,9 +192,9 @@ def read_manifest(folder: Path, manifest: Optional[Path], columns: ColumnsConfig
             f"{columns.file}, {columns.issuer} (+ any metadata); create it, pass --manifest, or set corpus.manifest"
         )
     df = read_csv_text(manifest)  # always detected: corpus.encoding is for the text files
-    for role in ("file", "issuer"):
+    for role in ("file", "issuer"):  # the default issuer column may be absent: one group (map_columns)
         col = getattr(columns, role)
-        if col not in df.columns:
+        if col is not None and col not in df.columns and (role == "file" or col != ColumnsConfig.issuer):
             raise InputError(
                 f"{manifest}: missing column {col!r} (corpus.columns.{role}); the manifest has columns "
                 f"{', '.join(df.columns)}; add it or map it with corpus.columns.{role}"
@@ -352,7 +354,16 @@ def require_column(df: pd.DataFrame, col: str, role: str, where: str) -> None:
 
 
 def map_columns(df: pd.DataFrame, cols: ColumnsConfig, where: str, table: bool) -> pd.DataFrame:
-    """Rename the user's role columns to issuer/date/year/title; keep every other column as metadata."""
+    """Rename the user's role columns to issuer/date/year/title; keep every other column as metadata.
+
+    A role mapped onto a column takes that column under the role's name (``columns: {issuer: label}``:
+    documents.csv's ``issuer`` holds the label values). The grouping is always ``issuer``: when the issuer
+    role is unset (``null``), its default column is absent, or every issuer cell is empty, every document gets
+    :data:`ALL_DOCUMENTS` (one group; comparisons between groups are then skipped by the compare stage).
+    A user column that would be overwritten (named like a role mapped elsewhere, or like a column the corpus
+    stage writes) is a clash: an error naming both columns, unless it is empty in every row (then it is
+    dropped with a note, as it holds nothing).
+    """
     defaults = ColumnsConfig()
     rename = {}
     for role in ROLES:
@@ -360,26 +371,57 @@ def map_columns(df: pd.DataFrame, cols: ColumnsConfig, where: str, table: bool) 
         if col is None:
             continue
         if col not in df.columns:
-            if role == "issuer" or col != getattr(defaults, role):
+            if col != getattr(defaults, role):  # named by the user: a typo must not pass silently
                 require_column(df, col, role, where)
             continue
         rename[col] = role
-    for col in df.columns:
-        reserved = GENERATED + ("text",) + (() if table else PROVENANCE)
-        if col not in rename and (col in rename.values() or col in reserved):
-            raise InputError(
-                f"{where}: column {col!r} clashes with a column the corpus stage writes"
-                f"{' (its role is mapped to another column)' if col in rename.values() else ''}; rename it"
-                f"{' or set corpus.columns.id: ' + repr(col) if col == 'doc_id' else ''}"
-            )
+    reserved = GENERATED + ("text",) + (() if table else PROVENANCE) + (("issuer",) if cols.issuer is None else ())
+    for col in list(df.columns):
+        if col in rename or not (col in rename.values() or col in reserved):
+            continue
+        if df[col].map(_is_blank).all():
+            logger.info("%s: column %r is empty in every row; dropped (its name is taken by the corpus stage)", where, col)
+            df = df.drop(columns=[col])
+            continue
+        raise InputError(f"{where}: column {col!r} clashes: {_clash_reason(col, rename, cols)}; {_clash_fix(col)}")
     out = df.rename(columns=rename)
-    if not table and "issuer" in out.columns:
-        blank = [i + 2 for i, v in enumerate(out["issuer"]) if v is None or not str(v).strip()]
+    if "issuer" not in out.columns or out["issuer"].map(_is_blank).all():
+        if cols.issuer is not None:
+            state = "has no column" if "issuer" not in out.columns else "has no value in column"
+            warnings.warn(f"{where}: {state} {cols.issuer!r} (corpus.columns.issuer): every document is in one group "
+                          f"{ALL_DOCUMENTS!r} and comparisons between issuers are skipped; set corpus.columns.issuer "
+                          "to the grouping column (or null to say there is none)", InputWarning, stacklevel=4)
+        out["issuer"] = ALL_DOCUMENTS
+    elif not table:
+        blank = [i + 2 for i, v in enumerate(out["issuer"]) if _is_blank(v)]
         if blank:
             raise InputError(f"{where}: column {cols.issuer!r} is empty on line(s) {blank[:5]}; give every file an issuer")
     if "year" in out.columns:
         out["year"] = _as_int_if_possible(out["year"])
     return out
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def _clash_reason(col: str, rename: dict, cols: ColumnsConfig) -> str:
+    if col in rename.values():
+        source = next(c for c, role in rename.items() if role == col)
+        return (f"corpus.columns.{col} maps the {col} role to column {source!r}, whose values documents.csv keeps "
+                f"under the name {col!r}")
+    if col == "issuer" and cols.issuer is None:
+        return "corpus.columns.issuer is null, so documents.csv's issuer column holds one group for every document"
+    return "the corpus stage writes a column of that name itself"
+
+
+def _clash_fix(col: str) -> str:
+    if col == "doc_id":
+        return "rename it, or set corpus.columns.id: 'doc_id' to use it as the document id"
+    if col in ROLES:
+        return (f"rename one of the two columns, or use {col!r} for the role (corpus.columns.{col}: {col}) and "
+                "compare by the other column with compare.covariates: [<column>]")
+    return "rename it"
 
 
 def _as_int_if_possible(values: pd.Series) -> pd.Series:

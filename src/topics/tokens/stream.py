@@ -25,9 +25,10 @@ from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
 from ..io import atomic_path, iter_jsonl, text_sha256, write_table
+from ..progress import Progress
 from .cache import TokenCache
-from .parallel import chunk_ends, chunk_limits, processes_for, progress_bar, run_jobs
 from .names import NameTagger, dropped_classes, names_frame, names_table
+from .parallel import chunk_ends, chunk_limits, processes_for, run_jobs
 from .tokenizer import ChineseTokenizer
 from .vocabulary import phrase_model, phrase_report, vocabulary_tables
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Corpus-level pruning that removes more than this share of the tokens is reported as a warning (see README).
+PRUNED_SHARE_WARN = 0.25
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters json.dumps escapes (with ensure_ascii=False)
 
 
@@ -75,11 +78,13 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
                     fh.write(_TokenFile.line(ids, " ".join(joined)))
             summary["phrases"] = phrase_report(frozen, found)
             del frozen
-        vocab, dropped = vocabulary_tables(count, doc_freq, n_units, cfg)
+        vocab, pruned = vocabulary_tables(count, doc_freq, n_units, cfg, protected=tok.terms)
+        before_pruning = int(sum(count.values()))
+        dropped = pruned
         if len(name_rows):
             import pandas as pd
 
-            dropped = pd.concat([name_rows, dropped], ignore_index=True)
+            dropped = pd.concat([name_rows, pruned], ignore_index=True)
         del count, doc_freq
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
@@ -103,6 +108,7 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
         "examples": {r: g.head(15)["token"].tolist() for r, g in by_reason},
         "units_left_empty": int(n_empty),
     }
+    summary["drop_report"].update(pruning_report(pruned, before_pruning))
     summary["counts"] = {"units": n_out, "tokens": int(n_tokens), "vocabulary": len(vocab)}
     summary["outputs"] = [artifacts.TOKENS_JSONL, artifacts.VOCABULARY_CSV, artifacts.VOCABULARY_DROPPED_CSV,
                           artifacts.NAMES_CSV]
@@ -135,6 +141,26 @@ def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter, doc_freq: C
                     100 * report["tokens_dropped_share"], ", ".join(f"{r} {n}" for r, n in report["tokens_dropped"].items()),
                     " ".join(rows["token"].head(10)))
     return names, rows, report
+
+
+def pruning_report(dropped, total: int) -> dict:
+    """Share of the tokens (after the per-text filters) that corpus-level pruning removed, in all and by
+    reason, with a warning (logged and returned) when it is above :data:`PRUNED_SHARE_WARN`."""
+    by_reason = dropped.groupby("reason")["count"].sum()
+    share = float(by_reason.sum()) / total if total else 0.0
+    out = {"tokens_before_pruning": total, "pruned_share": round(share, 4),
+           "pruned_share_by_reason": {r: round(float(n) / total, 4) for r, n in by_reason.items()} if total else {}}
+    if share > PRUNED_SHARE_WARN:
+        worst = by_reason.idxmax()
+        examples = ", ".join(dropped.loc[dropped["reason"] == worst, "token"].head(8))
+        message = (f"vocabulary pruning removed {share:.0%} of all tokens ({worst}: {by_reason[worst] / total:.0%}, e.g. "
+                   f"{examples}); topics are fitted on what is left: check tokenize.no_below / no_above / "
+                   "no_above_max_share (vocabulary_dropped.csv lists every dropped term)")
+        logger.warning("tokenize: %s", message)
+        out["warning"] = message
+    logger.info("tokenize: pruning removed %.1f%% of %d tokens (%s)", 100 * share, total,
+                ", ".join(f"{r} {n / total:.1%}" for r, n in by_reason.items()) if total else "none")
+    return out
 
 class _TokenFile:
     """The stage's intermediate file: one line per unit, ``<unit_id JSON>\t<doc_id JSON>\t<tokens joined by
@@ -225,7 +251,7 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
     max_docs, max_chars = chunk_limits(tok, workers, total)
     n_chunks = sum(1 for _ in chunk_ends(missing_sizes, max_docs, max_chars))
     used = processes_for(workers, total, n_chunks) if missing_sizes else 0
-    bar = progress_bar(total, total > 2_000_000)
+    progress = Progress(logger, "tokenize", total, "characters")  # a log line every few seconds (no tqdm bar)
     kept_for_repeats: dict[str, tuple[str, int]] = {}  # results of texts that occur again later
 
     def jobs() -> Iterator[tuple[list, list[str]]]:
@@ -277,8 +303,7 @@ def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optiona
             if rows:
                 if cache:
                     cache.put(rows)
-                bar.update(sum(sizes[h] for h, _, _ in rows))
-    bar.close()
+                progress.update(sum(sizes[h] for h, _, _ in rows))
     if used > 1:
         tok.segment_calls += len(missing_sizes)
     stats = {"texts": scan["units"], "unique_texts": len(sizes), "cached": len(sizes) - len(missing_sizes),

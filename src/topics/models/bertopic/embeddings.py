@@ -44,6 +44,7 @@ import numpy as np
 
 from ...errors import ConfigError, TopicsError
 from ...io import atomic_path
+from ...progress import Progress
 from ...text import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -280,12 +281,14 @@ def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: str | os.Pa
     hits = len(order) - len(todo)
     logger.info("embeddings %s: %d texts, %d unique chunks, %d cached, %d to embed",
                 embedder.name, len(texts), len(order), hits, len(todo))
+    progress = Progress(logger, f"embeddings {embedder.name}", len(todo), "chunks")
     for i in range(0, len(todo), batch_size):
         batch = todo[i:i + batch_size]
         vectors = embedder.encode([chunk_of[d] for d in batch])
         cache.put(batch, vectors)
-        if (i // batch_size) % 10 == 0:
-            logger.info("embeddings %s: %d / %d chunks", embedder.name, i + len(batch), len(todo))
+        progress.update(len(batch))
+    if todo:
+        logger.info("embeddings %s: %d chunks embedded in %.1f s", embedder.name, len(todo), progress.seconds)
     out = np.stack([pool(np.stack([cache.get(chunk_digest(c)) for c in chunks]), [max(len(c), 1) for c in chunks])
                     for chunks in per_text]) if per_text else np.zeros((0, 0), np.float32)
     stats = {"chunks": int(sum(len(c) for c in per_text)), "unique_chunks": len(order), "cache_hits": hits,

@@ -179,6 +179,7 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
         raise ConfigError("bertopic.clustering: kmeans needs bertopic.nr_topics (the number of clusters)")
     check_size(len(texts), cfg)
     model = build_model(cfg, seed, len(texts), tokenizer, vocabulary)
+    logger.info("bertopic: UMAP + %s + c-TF-IDF on %d units ...", cfg.clustering, len(texts))
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs value .* overridden.*")
@@ -206,6 +207,7 @@ def fit_bertopic(texts: Sequence[str], embeddings: np.ndarray, tokenizer: Callab
             bt_logger.setLevel(level)
     fit_seconds = time.perf_counter() - started
     k = int(assigned.max()) + 1
+    logger.info("bertopic: %d topics in %.1f s", k, fit_seconds)
     probabilities = _probability_rows(probs, assigned, k)
     topics, terms = _topic_tables(model, assigned, k)
     return BertopicFit(model, assigned, probabilities, topics, terms, {"fit": round(fit_seconds, 3)})

@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -181,7 +181,8 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
         # one chain: tomotopy's own threads (faster; the sampling order then depends on thread timing)
         outcomes = [_fit_chain(data.corpus, cfg, k, seeds[0], cfg.workers, portable=False)]
     else:
-        outcomes = run_parallel(_fit_chain, [(data.corpus, cfg, k, s) for s in seeds], cfg.workers)
+        outcomes = run_parallel(_fit_chain, [(data.corpus, cfg, k, s) for s in seeds], cfg.workers,
+                                what=lambda a: f"lda: K={k} chain seed {a[3]}")
     lls = [o[0] for o in outcomes]
     best = int(np.argmax(lls))
     fit = _restore(outcomes[best][2], data.corpus)
@@ -221,16 +222,32 @@ def _restore(payload: Any, corpus: EncodedCorpus) -> EngineFit:
         return tomotopy_result(tp.LDAModel.loads(payload[1]), corpus)
     return payload
 
-def run_parallel(func, arg_list: list[tuple], workers: int) -> list:
-    """Run ``func(*args)`` for each args; in ``workers`` processes when > 1 (results in input order)."""
+def run_parallel(func, arg_list: list[tuple], workers: int, what: Optional[Callable[[tuple], str]] = None) -> list:
+    """Run ``func(*args)`` for each args; in ``workers`` processes when > 1 (results in input order).
+    ``what(args)`` names a job for a progress line as it finishes (None: no lines)."""
+    started = time.perf_counter()
+
+    def finished(args: tuple, n: int) -> None:
+        if what is not None:
+            logger.info("%s done (%d/%d, %.0f s)", what(args), n, len(arg_list), time.perf_counter() - started)
+
     if workers <= 1 or len(arg_list) <= 1:
-        return [func(*a) for a in arg_list]
+        results = []
+        for n, a in enumerate(arg_list, 1):
+            results.append(func(*a))
+            finished(a, n)
+        return results
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(arg_list)), mp_context=ctx) as pool:
-        futures = [pool.submit(func, *a) for a in arg_list]
-        return [f.result() for f in futures]
+        futures = {pool.submit(func, *a): i for i, a in enumerate(arg_list)}
+        out: list = [None] * len(arg_list)
+        for n, future in enumerate(as_completed(futures), 1):
+            i = futures[future]
+            out[i] = future.result()
+            finished(arg_list[i], n)
+        return out
 
 def _params(cfg: LdaConfig, k: int, fit: EngineFit) -> dict:
     threads = cfg.workers if cfg.chains == 1 and cfg.engine == "tomotopy" else 1

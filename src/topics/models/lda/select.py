@@ -16,6 +16,7 @@ Example
 
 from __future__ import annotations
 
+import logging
 import math
 import warnings
 
@@ -27,6 +28,8 @@ from ...evaluate import coherence, exclusivity, stability, topic_diversity
 from .engines import EncodedCorpus
 from .fit import LdaInput, chain_seeds, check_k, fit_engine, run_parallel, top_words
 from .tables import coherence_texts
+
+logger = logging.getLogger(__name__)
 
 
 def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
@@ -46,7 +49,9 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
     for k in grid:
         check_k(k, len(train), len(train.vocab))
     jobs = [(train, test, cfg, k, s) for k in grid for s in chain_seeds(seed + 1, cfg.sweep_seeds)]
-    rows = run_parallel(_sweep_fit, jobs, cfg.workers)
+    logger.info("lda K sweep: %d fits (K = %s, %d seeds each) on %d units", len(jobs), ", ".join(map(str, grid)),
+                cfg.sweep_seeds, len(train))
+    rows = run_parallel(_sweep_fit, jobs, cfg.workers, what=lambda a: f"lda K sweep: K={a[3]} seed {a[4]}")
     table = pd.DataFrame([r[0] for r in rows])
     tops = [r[1] for r in rows]
     for k in grid:
@@ -56,6 +61,7 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
         table.loc[mask, "npmi"] = [c["npmi"] for c in co]
         table.loc[mask, "c_v"] = [c["c_v"] for c in co]
         table.loc[mask, "stability"] = stability(runs, top_n=cfg.top_n)["stability"] if len(runs) > 1 else math.nan
+        logger.info("lda K sweep: K=%d scored, mean NPMI %.3f", k, float(np.nanmean([c["npmi"] for c in co])))
     order = ["k", "seed", "npmi", "c_v", "heldout_ll_per_token", "perplexity", "diversity", "exclusivity",
              "stability"]
     return table[order]  # fit times are not in the table (it must rerun byte-identical); see run.json
