@@ -194,3 +194,20 @@ def test_sample_run_with_stm_is_byte_identical_across_processes(tmp_path):
     content = pd.read_csv(run_dir / "stm" / "content_terms.csv")
     levels = pd.read_csv(run_dir / "documents.csv")["issuer"].nunique()
     assert content.groupby("topic")["level"].nunique().eq(levels).all()
+
+
+def test_side_by_side_puts_the_matched_lda_topic_beside_each_stm_topic():
+    from topics.compare.stm import side_by_side
+
+    levels = pd.DataFrame({"model": "stm", "topic": [0, 0, 1, 1], "label": ["a", "a", "b", "b"],
+                           "issuer": ["x", "y", "x", "y"], "estimate": [0.1, 0.2, 0.3, 0.4],
+                           "ci_low": [0.05, 0.1, 0.2, 0.3], "ci_high": [0.2, 0.3, 0.4, 0.5]})
+    lda = pd.DataFrame({"model": "lda", "topic": [5, 5, 7, 7], "label": "l", "issuer": ["x", "y", "x", "y"],
+                        "estimate": [0.11, 0.21, 0.9, 0.9], "ci_low": 0.0, "ci_high": 1.0})
+    alignment = pd.DataFrame({"model": "stm", "topic": [0, 1], "label": ["a", "b"], "lda_topic": [5.0, np.nan],
+                              "lda_label": ["l", None], "similarity": [0.9, np.nan]})
+    table = side_by_side(levels, lda, alignment, "issuer")
+    assert len(table) == len(levels)
+    matched = table[table["topic"] == 0].set_index("issuer")
+    assert matched.loc["x", "lda"] == 0.11 and matched.loc["y", "lda"] == 0.21
+    assert table.loc[table["topic"] == 1, "lda"].isna().all()  # no partner: empty LDA columns, row kept

@@ -23,6 +23,7 @@ Example
 >>> stm = artifacts.read_model_result("results/central_reports", "stm")  # doctest: +SKIP
 >>> tables = stm_effect_tables("results/central_reports", stm, load_meta("results/central_reports"), cfg.compare)  # doctest: +SKIP
 >>> tables["effect_issuer_levels"].head()  # doctest: +SKIP
+>>> side_by_side(tables["effect_issuer_levels"], lda_prevalence, tables["lda_alignment"], "issuer")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -101,3 +102,21 @@ def lda_alignment(stm: TopicModelResult, lda: TopicModelResult) -> pd.DataFrame:
     out["label"] = out["topic"].map(stm.labels())
     out["lda_label"] = out["lda_topic"].map(lambda t: lda.labels().get(int(t)) if t == t else None)
     return out.sort_values("topic").reset_index(drop=True)
+
+
+def side_by_side(levels: pd.DataFrame, lda_prevalence: pd.DataFrame, alignment: pd.DataFrame,
+                 column: str) -> pd.DataFrame:
+    """STM's expected proportion per level (``effect_<col>_levels``) next to the matched LDA topic's prevalence
+    per level (``lda/compare/<col>_prevalence``), one row per STM topic and level: topic, label, <col>, stm,
+    stm_low, stm_high, lda_topic, lda_label, similarity, lda, lda_low, lda_high (proportions, not percent).
+    STM topics without an LDA partner keep empty LDA columns."""
+    stm = levels[["topic", "label", column, "estimate", "ci_low", "ci_high"]].rename(
+        columns={"estimate": "stm", "ci_low": "stm_low", "ci_high": "stm_high"})
+    stm[column] = stm[column].astype(str)
+    out = stm.merge(alignment[["topic", "lda_topic", "lda_label", "similarity"]], on="topic", how="left")
+    lda = lda_prevalence[["topic", column, "estimate", "ci_low", "ci_high"]].rename(
+        columns={"topic": "lda_topic", "estimate": "lda", "ci_low": "lda_low", "ci_high": "lda_high"})
+    lda[column] = lda[column].astype(str)
+    out["lda_topic"] = out["lda_topic"].astype("Int64")
+    lda["lda_topic"] = lda["lda_topic"].astype("Int64")
+    return out.merge(lda, on=["lda_topic", column], how="left").sort_values(["topic", column]).reset_index(drop=True)
