@@ -116,6 +116,15 @@ def test_stage_writes_the_tables_and_recovers_planted_topics(tmp_path):
     corr = np.corrcoef(fit.topic_word(), truth)[:3, 3:]
     r, c = linear_sum_assignment(-corr)
     assert corr[r, c].min() > 0.9 and len(words) == truth.shape[1]
+    # part evidence: every fitted document's windows, in order, adding up to its tokens (+ one pseudo-token)
+    parts = result.parts
+    assert parts is not None and set(parts["doc_id"]) == set(sim.meta["doc_id"])
+    tokens = pd.Series(np.asarray(sim.counts.sum(axis=1)).ravel(), index=sim.meta["doc_id"])
+    per_doc = parts.groupby("doc_id")
+    np.testing.assert_allclose(per_doc["n_tokens"].sum().reindex(tokens.index), tokens)
+    np.testing.assert_allclose(parts.filter(like="topic_").sum(axis=1).groupby(parts["doc_id"]).sum()
+                               .reindex(tokens.index), tokens + 1.0)
+    assert (per_doc["part"].apply(lambda p: list(p) == list(range(len(p))))).all()
 
 
 def test_covariate_errors_name_documents_csv_and_the_fix(tmp_path):

@@ -172,8 +172,11 @@ def _names(df: pd.DataFrame) -> dict:
     labels = df.drop_duplicates("topic").set_index("topic")["label"] if "label" in df.columns else pd.Series(dtype=str)
     out = {}
     for t in sorted(df["topic"].unique()):
-        words = " ".join(str(labels.get(t, "")).split()[:3]) if isinstance(labels.get(t), str) else ""
-        text = f"T{t} {words}".strip()
+        words = str(labels.get(t)).split() if isinstance(labels.get(t), str) else []
+        if words and words[0] == f"T{t}":  # the display label already starts "T3 · "
+            words = words[2:] if len(words) > 1 and words[1] == "·" else words[1:]
+        words = [w for w in words if not w.startswith("[")][:2]
+        text = f"T{t} · {' '.join(words)}" if words else f"T{t}"
         out[t] = text if len(text) <= 16 else text[:15] + "…"
     return out
 

@@ -11,7 +11,9 @@ combinations of each other (e.g. year nested in issuer when every issuer has one
 Outputs (through :func:`topics.artifacts.write_model_result`): ``doc_topics.csv``, ``topics.csv`` (prob / FREX
 / lift / score words, prevalence, coherence, exclusivity), ``topic_terms.csv``, ``representative_docs.csv``,
 ``metrics.json`` (no wall-clock times: the same config and seed give the same bytes; times go to run.json),
-``content_terms.csv`` with a content covariate, ``k_selection.csv`` with ``stm.k_grid``, and ``model.npz``
+``content_terms.csv`` with a content covariate, ``k_selection.csv`` with ``stm.k_grid``, ``parts.parquet``
+(25-token windows of each document with the fitted model's topic responsibilities, :mod:`.parts`: the comparison
+resamples a document's own text, as for LDA), and ``model.npz``
 (:func:`topics.models.stm.save_fit`, no pickle). ``metrics.json`` records the settings ``compare`` uses for
 STM's own effect tables (:mod:`topics.compare.stm`).
 
@@ -40,6 +42,7 @@ from ..result import TopicModelResult, representative_documents
 from .design import build_design, encode_content, split_term
 from .diagnostics import search_k
 from .fit import StmFit, fit_stm
+from .parts import stm_parts
 from .store import save_fit
 from .tables import content_terms_table, doc_topics_table, metrics, topic_terms_table, topics_table
 
@@ -155,6 +158,7 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
     fit = fit_stm(counts, vocab, meta, k, **settings)
     documents = artifacts.read_documents(run_dir, columns=["doc_id", "title", "issuer"])
     result = stm_result(fit, counts, doc_ids, empty, documents, cfg, seed, ksel)
+    result.parts = stm_parts(fit, artifacts.iter_tokens(run_dir), doc_ids)
     timings = {"read_seconds": round(read_seconds, 3), "fit_seconds": round(fit.seconds, 3),
                "sweep_seconds": round(sweep_seconds, 3) if sweep_seconds is not None else None,
                "estep_seconds": fit.diagnostics.get("estep_seconds"),
