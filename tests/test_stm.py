@@ -111,6 +111,9 @@ def test_bound_trace_and_convergence(small):
     _, fit = small
     assert fit.converged and 1 < fit.iterations <= 500
     assert fit.bound[-1] > fit.bound[0]
+    # stm's rule: stop when the relative change is small in size (a small decrease does not stop EM early)
+    changes = np.abs(np.diff(fit.bound)) / np.abs(fit.bound[:-1])
+    assert changes[-1] < fit.settings["emtol"] and (changes[:-1] >= fit.settings["emtol"]).all()
     assert fit.settings["init"] == "spectral" and fit.settings["prevalence"] == TERMS
 
 
