@@ -27,7 +27,10 @@ recovery), and with ``--port`` the PyPI port ``structural-topic-model`` 1.0.0 (s
   projection, onto the same design, of E[theta_k | x_d] = E softmax(x_d' gamma + e), e ~ N(0, Sigma) (Monte
   Carlo, 20,000 draws per distinct x). Coverage = share of (coefficient, topic) intervals containing the
   truth; also for issuer differences and the year curve (10 points), and restricted to well-recovered topics
-  (matched r >= 0.95).
+  (matched r >= 0.95). ``--bootstrap B`` adds the stage variant's intervals with ``uncertainty="bootstrap"``
+  (:mod:`topics.models.stm.bootstrap`, B refits of resampled documents; its seconds and ratio to the fit).
+* truth check (per replicate, no fit): least squares on the drawn theta with classical intervals; their coverage
+  of the truth (~0.95) shows the truth is the estimand of the regression (same scale and design).
 * content: in the fitted topic matched to topic 0, words ranked by how much more the planted issuer uses
   them than the other issuers (``level_contrast``: beta difference); precision of the top 6 = share of
   planted words.
@@ -40,7 +43,7 @@ Usage (heavy: run under the shared CPU lock; the port must be importable, e.g. i
 ``pip install --no-deps --ignore-requires-python --target /tmp/stmport-lib structural-topic-model==1.0.0``)::
 
     flock /tmp/topics-cpu.lock env PYTHONPATH=src .venv/bin/python benchmarks/stm_simulation.py --set heldout \
-        --replicates 10 [--design concentrated] [--port] [--no-grid] [--no-anchors]
+        --replicates 10 [--design concentrated] [--bootstrap 20] [--port] [--no-grid] [--no-anchors]
 
 Prints one JSON object. ``--quick`` runs 2 small replicates and a small grid (a smoke run).
 """
@@ -59,6 +62,7 @@ from scipy.optimize import linear_sum_assignment
 
 from topics.config import StmConfig
 from topics.models.stm import estimate_effect, expected_theta, fit_stm, simulate_corpus
+from topics.models.stm.bootstrap import bootstrap_effect
 from topics.models.stm.design import build_design
 from topics.models.stm.labels import level_contrast
 
@@ -87,6 +91,8 @@ def main() -> int:
     parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=sorted(VARIANTS))
     parser.add_argument("--starts", type=int, nargs="*", default=[],
                         help="also the stage's settings with these numbers of starts (variants starts<N>)")
+    parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
+                        help="also the document-bootstrap intervals (B refits) for the stage variant")
     parser.add_argument("--port", action="store_true", help="also fit structural-topic-model (import name stm)")
     parser.add_argument("--no-grid", action="store_true", help="skip the time grid")
     parser.add_argument("--no-anchors", action="store_true", help="skip the anchor-rule check")
@@ -111,15 +117,18 @@ def main() -> int:
         sim = simulate_corpus(n_docs=args.docs, k=args.k, vocab_size=args.vocab, doc_length=args.doc_length,
                               content=True, seed=SETS[args.set] + r, **DESIGNS[args.design])
         truth = _truth(sim)
-        row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim)}
+        row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim),
+               "truth_check": _truth_check(sim, truth)}
         for name, settings in variants.items():
-            row[name] = _score(_fit_ours(sim, args, seed=r, **settings), sim, truth)
+            row[name] = _score(_fit_ours(sim, args, seed=r, bootstrap=args.bootstrap if name == "stage" else 0,
+                                         **settings), sim, truth)
         if port is not None:
             row["port"] = _score(_fit_port(port, sim, args, seed=r, emtol=1e-5), sim, truth)
         out["replicates"].append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     names = [*variants, *(["port"] if port is not None else [])]
     out["summary"] = {name: _summarise([row[name] for row in out["replicates"]]) for name in names}
+    out["summary"]["truth_check"] = _summarise([row["truth_check"] for row in out["replicates"]])
     if not args.no_grid:
         out["time_grid"] = _time_grid(port, args.quick)
     print(json.dumps(out, indent=1, default=float))
@@ -146,7 +155,7 @@ def _warm_up() -> None:
     fit_stm(sim.counts, sim.vocab, sim.meta, 3, prevalence=TERMS, content="issuer", max_em_its=2)
 
 
-def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int) -> dict:
+def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int, bootstrap: int = 0) -> dict:
     started = time.perf_counter()
     fit = fit_stm(sim.counts, sim.vocab, sim.meta, args.k, prevalence=TERMS, content="issuer", seed=seed,
                   emtol=emtol, max_em_its=max_em_its, init=sim.topic_word() if init == "truth" else init,
@@ -154,7 +163,14 @@ def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em
     seconds = time.perf_counter() - started
     eff = {u: estimate_effect(fit, sim.meta, TERMS, draws=args.draws, uncertainty=u, seed=seed)
            for u in ("global", "local")}
-    return {"topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
+    extra = {}
+    if bootstrap:
+        started = time.perf_counter()
+        eff["bootstrap"] = bootstrap_effect(fit, sim.counts, sim.meta, TERMS, replicates=bootstrap, draws=args.draws,
+                                            seed=seed)
+        extra["bootstrap_seconds"] = time.perf_counter() - started
+        extra["bootstrap_time_ratio"] = extra["bootstrap_seconds"] / seconds
+    return {**extra, "topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
             "draws": {u: e.draws for u, e in eff.items()}, "seconds": seconds, "iterations": fit.iterations,
             "converged": fit.converged, "estep_seconds": fit.diagnostics["estep_seconds"]}
 
@@ -213,6 +229,21 @@ def _truth(sim) -> dict:
             "rows_curve": rows_curve, "topic_word": sim.topic_word()}
 
 
+def _truth_check(sim, truth: dict) -> dict:
+    """The estimand check: least squares on the drawn (true) theta with classical 95 % intervals; their coverage
+    of the truth (coefficients, differences, curve) should be near 0.95 if the truth is the quantity the
+    regression estimates (same scale: expected proportions; same design: basis, knots, reference level)."""
+    X = build_design(sim.meta, TERMS).matrix
+    coef = np.linalg.lstsq(X, sim.theta, rcond=None)[0]
+    s2 = ((sim.theta - X @ coef) ** 2).sum(axis=0) / (X.shape[0] - X.shape[1])
+    xtx_inv = np.linalg.inv(X.T @ X)
+    out = {}
+    for name, rows in (("coef", np.eye(X.shape[1])), ("diff", truth["rows_diff"]), ("curve", truth["rows_curve"])):
+        se = np.sqrt(np.einsum("rp,pq,rq->r", rows, xtx_inv, rows)[:, None] * s2[None])
+        out[f"true_theta_coverage_{name}"] = float((np.abs(rows @ coef - rows @ truth["coef"]) <= 1.96 * se).mean())
+    return out
+
+
 def _contrast_rows(sim) -> tuple[np.ndarray, np.ndarray]:
     design = build_design(sim.meta, TERMS)
     levels = design.specs[0].levels
@@ -243,7 +274,8 @@ def _score(res: dict, sim, truth: dict) -> dict:
     out = {"topic_corr_mean": float(matched.mean()), "topic_corr_min": float(matched.min()),
            "gamma_corr": gamma_r, "seconds": res["seconds"], "iterations": res["iterations"],
            "seconds_per_iteration": res["seconds"] / max(res["iterations"], 1), "converged": res["converged"],
-           "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum())}
+           "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum()),
+           **{key: res[key] for key in ("bootstrap_seconds", "bootstrap_time_ratio") if key in res}}
     for u, draws in res["draws"].items():
         d = draws[:, :, order]  # align topics with the truth
         out[f"coverage_coef_{u}"], out[f"coverage_coef_{u}_recovered"] = _coverage(d, truth["coef"], good)

@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
     ({"emtol": 0}, "stm.emtol"),
     ({"draws": 5}, "stm.draws"),
     ({"k_rule": "heldout"}, "stm.k_rule"),  # needs k_grid
-    ({"uncertainty": "bootstrap"}, "stm.uncertainty"),
+    ({"uncertainty": "jackknife"}, "stm.uncertainty"),
+    ({"bootstrap_replicates": 1}, "stm.bootstrap_replicates"),
+    ({"uncertainty": "bootstrap", "bootstrap_replicates": 40, "draws": 30}, "stm.draws"),  # a draw per refit
     ({"starts": 0}, "stm.starts"),
     ({"kappa": 1}, "stm.kappa"),  # unknown key
 ])
@@ -220,3 +222,27 @@ def test_side_by_side_puts_the_matched_lda_topic_beside_each_stm_topic():
     matched = table[table["topic"] == 0].set_index("issuer")
     assert matched.loc["x", "lda"] == 0.11 and matched.loc["y", "lda"] == 0.21
     assert table.loc[table["topic"] == 1, "lda"].isna().all()  # no partner: empty LDA columns, row kept
+
+
+def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp_path):
+    """stm.uncertainty bootstrap: the stage writes effect_draws.npy (same bytes on a rerun), compare builds the
+    effect tables from it; switching back to global removes the file."""
+    from topics.compare.stm import stm_effect_tables
+    from topics.config import CompareConfig
+    from topics.models.stm.stage import run_stage
+
+    run, sim = _run_folder(tmp_path)
+    cfg = StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty="bootstrap",
+                    bootstrap_replicates=3, draws=21)
+    summary = run_stage(run, cfg, seed=1)
+    path = artifacts.stm_effect_draws_path(run)
+    assert "stm/effect_draws.npy" in summary["outputs"] and summary["bootstrap_seconds"] > 0
+    first = path.read_bytes()
+    run_stage(run, cfg, seed=1)
+    assert path.read_bytes() == first
+    result = artifacts.read_model_result(run, "stm")
+    tables = stm_effect_tables(run, result, artifacts.read_documents(run), CompareConfig())
+    coef = tables["effect_coefficients"]
+    assert len(coef) == 3 * 3 and (coef["ci_low"] <= coef["estimate"]).all() and (coef["estimate"] <= coef["ci_high"]).all()
+    run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4), seed=1)
+    assert not path.exists()

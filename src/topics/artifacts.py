@@ -16,6 +16,7 @@ vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
 names.csv                       tokenize               :func:`read_names`
 <model>/…                       lda, bertopic, stm     :func:`read_model_result` (:class:`TopicModelResult`)
 stm/model.npz                   stm                    :func:`stm_model_path` (``topics.models.stm.load_fit``)
+stm/effect_draws.npy            stm (bootstrap)        :func:`stm_effect_draws_path` (``topics.models.stm.load_draws``)
 <model>/compare/…, compare/…    compare                :func:`read_compare_table`
 figures/…                       figures                :func:`figures_dir`
 run.json                        the runner             :func:`read_json`
@@ -66,6 +67,7 @@ POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
 PARTS = "parts.parquet"
 # stm stage: the fitted model (topics.models.stm.store) and words per topic per content level
 STM_MODEL = "model.npz"
+STM_EFFECT_DRAWS = "effect_draws.npy"  # stm.uncertainty bootstrap: the effect draws (draws x P x K)
 STM_CONTENT_TERMS = "content_terms.csv"
 COMPARE = "compare"
 META_SUFFIX = ".meta.json"  # <table>.meta.json next to a compare table: its method, adjustment, column meanings
@@ -244,6 +246,11 @@ def available_models(run_dir: str | Path, wanted: Optional[list[str]] = None) ->
 def stm_model_path(run_dir: str | Path) -> Path:
     """``<run>/stm/model.npz``: the fitted STM (written and read by :mod:`topics.models.stm.store`)."""
     return model_dir(run_dir, "stm") / STM_MODEL
+
+
+def stm_effect_draws_path(run_dir: str | Path) -> Path:
+    """``<run>/stm/effect_draws.npy``: bootstrap effect draws (written with ``stm.uncertainty: bootstrap``)."""
+    return model_dir(run_dir, "stm") / STM_EFFECT_DRAWS
 
 
 def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:

@@ -36,7 +36,11 @@ class StmConfig:
     max_em_its: int = 500  # EM iterations at most (per start)
     emtol: float = 1e-6  # EM stops when the bound's relative change is below this
     seed: Optional[int] = None  # seeds random starts and the effect draws; null = the run seed
-    uncertainty: Literal["global", "local", "none"] = "global"  # estimateEffect draws of theta (stm's Global by default)
+    # estimateEffect draws of theta: global (stm's default) and local carry theta's uncertainty given the fitted
+    # topics; bootstrap also the topics' own (bootstrap_replicates refits of resampled documents, each from its
+    # own spectral start; README "Structural topic model": coverage and cost on the simulation benchmark)
+    uncertainty: Literal["global", "local", "none", "bootstrap"] = "global"
+    bootstrap_replicates: int = 20  # refits behind uncertainty: bootstrap (draws are shared out among them)
     draws: int = 100  # estimateEffect method-of-composition draws (stm's nsims is 25)
     k_grid: Optional[list[int]] = None  # searchK over these K -> stm/k_selection.csv (held-out likelihood, coherence, exclusivity)
     k_rule: Literal["fixed", "heldout"] = "fixed"  # fixed = use stm.k; heldout = the grid K with the best held-out likelihood
@@ -72,6 +76,7 @@ STM_RULES = {
     "stm.emtol": (lambda v: 0 < v < 1, "a number in (0, 1)"),
     "stm.seed": (lambda v: v >= 0, "an int >= 0 or null"),
     "stm.draws": (lambda v: v >= 20, "an int >= 20"),
+    "stm.bootstrap_replicates": (lambda v: v >= 2, "an int >= 2"),
     "stm.k_grid": (lambda v: v is None or (len(v) >= 2 and min(v) >= 2), "a list of at least two ints >= 2, or null"),
     "stm.heldout_share": (lambda v: 0 < v < 0.5, "a number in (0, 0.5)"),
     "stm.top_n": (lambda v: v >= 2, "an int >= 2"),
@@ -85,3 +90,6 @@ def check_stm_section(cfg: StmConfig, source: str) -> None:
     if cfg.k_rule != "fixed" and not cfg.k_grid:
         raise ConfigError(f"{source}: stm.k_rule: {cfg.k_rule!r} chooses K from stm.k_grid, which is not set; "
                           "give stm.k_grid or use k_rule: fixed")
+    if cfg.uncertainty == "bootstrap" and cfg.draws < cfg.bootstrap_replicates:
+        raise ConfigError(f"{source}: stm.draws ({cfg.draws}) is below stm.bootstrap_replicates "
+                          f"({cfg.bootstrap_replicates}); every refit needs at least one draw: raise stm.draws")

@@ -206,7 +206,7 @@ def estimate_effect(fit: StmFit, meta: pd.DataFrame, terms: Optional[Sequence[st
     if dof <= 0:
         raise InputError(f"stm effect: {X.shape[0]} documents for {X.shape[1]} coefficients; use fewer terms")
     rng = np.random.default_rng(seed)
-    sampler = _theta_sampler(fit, uncertainty)
+    sampler = theta_sampler(fit, uncertainty)
     out = np.empty((draws, X.shape[1], len(topics)))
     for i in range(draws):
         theta = sampler(rng)[:, topics]
@@ -227,7 +227,8 @@ def global_covariance(fit: StmFit) -> np.ndarray:
     return (vecs * np.maximum(vals, 1e-10)) @ vecs.T
 
 
-def _theta_sampler(fit: StmFit, uncertainty: str):
+def theta_sampler(fit: StmFit, uncertainty: str):
+    """A function rng -> one N x K draw of every document's topic proportions ("global", "local" or "none")."""
     eta = fit.eta
     if uncertainty == "none":
         return lambda rng: fit.theta

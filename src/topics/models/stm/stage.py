@@ -15,7 +15,8 @@ Outputs (through :func:`topics.artifacts.write_model_result`): ``doc_topics.csv`
 (25-token windows of each document with the fitted model's topic responsibilities, :mod:`.parts`: the comparison
 resamples a document's own text, as for LDA), and ``model.npz``
 (:func:`topics.models.stm.save_fit`, no pickle). ``metrics.json`` records the settings ``compare`` uses for
-STM's own effect tables (:mod:`topics.compare.stm`).
+STM's own effect tables (:mod:`topics.compare.stm`); with ``stm.uncertainty: bootstrap`` the stage also runs the
+document bootstrap (:mod:`.bootstrap`, it needs the counts) and writes its draws to ``effect_draws.npy``.
 
 Example
 -------
@@ -39,11 +40,12 @@ from ... import artifacts
 from ...config import StmConfig
 from ...errors import ConfigError, InputError
 from ..result import TopicModelResult, representative_documents
+from .bootstrap import bootstrap_effect
 from .design import build_design, encode_content, split_term
 from .diagnostics import search_k
 from .fit import StmFit, fit_stm
 from .parts import stm_parts
-from .store import save_fit
+from .store import save_draws, save_fit
 from .tables import content_terms_table, doc_topics_table, metrics, topic_terms_table, topics_table
 
 logger = logging.getLogger(__name__)
@@ -134,9 +136,10 @@ def stm_seed(cfg: StmConfig, seed: int) -> int:
     return int(cfg.seed) if cfg.seed is not None else int(seed)
 
 
-def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicModelResult, dict]:
+def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicModelResult, dict, Optional[np.ndarray]]:
     """Read the run's tokens and documents, fit (after the K sweep when ``stm.k_grid`` is set), and build the
-    tables. Returns (fit, result, timings and counts for the stage summary)."""
+    tables. Returns (fit, result, timings and counts for the stage summary, the bootstrap effect draws when
+    ``stm.uncertainty`` is bootstrap, else None)."""
     started = time.perf_counter()
     counts, vocab, doc_ids, empty = document_counts(artifacts.iter_tokens(run_dir))
     if counts.shape[0] < 2:
@@ -159,12 +162,19 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
     documents = artifacts.read_documents(run_dir, columns=["doc_id", "title", "issuer"])
     result = stm_result(fit, counts, doc_ids, empty, documents, cfg, seed, ksel)
     result.parts = stm_parts(fit, artifacts.iter_tokens(run_dir), doc_ids)
+    draws, bootstrap_seconds = None, None
+    if cfg.uncertainty == "bootstrap" and cfg.prevalence:
+        t0 = time.perf_counter()
+        draws = bootstrap_effect(fit, counts, meta, list(cfg.prevalence), replicates=cfg.bootstrap_replicates,
+                                 draws=cfg.draws, seed=stm_seed(cfg, seed)).draws
+        bootstrap_seconds = time.perf_counter() - t0
     timings = {"read_seconds": round(read_seconds, 3), "fit_seconds": round(fit.seconds, 3),
                "sweep_seconds": round(sweep_seconds, 3) if sweep_seconds is not None else None,
                "estep_seconds": fit.diagnostics.get("estep_seconds"),
                "mstep_seconds": fit.diagnostics.get("mstep_seconds"),
-               "init_seconds": fit.diagnostics.get("init_seconds")}
-    return fit, result, timings
+               "init_seconds": fit.diagnostics.get("init_seconds"),
+               "bootstrap_seconds": round(bootstrap_seconds, 3) if bootstrap_seconds is not None else None}
+    return fit, result, timings, draws
 
 
 def k_sweep(counts, vocab: list[str], meta: pd.DataFrame, cfg: StmConfig, settings: dict) -> pd.DataFrame:
@@ -200,7 +210,8 @@ def stm_result(fit: StmFit, counts, doc_ids: list[str], empty: list[str], docume
         extra["k_selection.csv"] = ksel
     info = {"n_empty_documents": len(empty), "empty_documents": empty[:20],
             "effects": {"terms": list(cfg.prevalence), "uncertainty": cfg.uncertainty, "draws": cfg.draws,
-                        "seed": stm_seed(cfg, seed)},
+                        "seed": stm_seed(cfg, seed),
+                        "bootstrap_replicates": cfg.bootstrap_replicates if cfg.uncertainty == "bootstrap" else None},
             "model_file": f"stm/{artifacts.STM_MODEL}"}
     return TopicModelResult(model="stm", doc_topics=doc_topics,
                             topics=topics_table(fit, counts, n=cfg.top_n, label_words_n=cfg.label_words),
@@ -209,11 +220,17 @@ def stm_result(fit: StmFit, counts, doc_ids: list[str], empty: list[str], docume
 
 def run_stage(run_dir: Path, cfg: StmConfig, seed: int) -> dict:
     """The stage: fit, write every stm/ file, return the summary for run.json."""
-    fit, result, timings = fit_run(run_dir, cfg, seed)
+    fit, result, timings, draws = fit_run(run_dir, cfg, seed)
     outputs = artifacts.write_model_result(run_dir, result)
     path = artifacts.stm_model_path(run_dir)
     save_fit(fit, path, doc_ids=result.doc_topics["doc_id"].tolist(), timings=False)
     outputs.append(str(path.relative_to(Path(run_dir))))
+    draws_path = artifacts.stm_effect_draws_path(run_dir)
+    if draws is not None:
+        save_draws(draws, draws_path)
+        outputs.append(str(draws_path.relative_to(Path(run_dir))))
+    elif draws_path.exists():  # a previous run's bootstrap draws would not belong to this fit
+        draws_path.unlink()
     logger.info("stm: K=%d, %d documents, %d iterations, %.1f s", fit.k, len(fit.theta), fit.iterations,
                 fit.seconds)
     return {"outputs": outputs, "k": fit.k, "documents": int(len(fit.theta)),

@@ -61,6 +61,19 @@ def save_fit(fit: StmFit, path: str | Path, doc_ids: Optional[Sequence[str]] = N
     return write_bytes(path, buffer.getvalue())
 
 
+def save_draws(draws: np.ndarray, path: str | Path) -> Path:
+    """Effect draws (draws x P x K, float64) as one ``.npy`` file, written atomically, no pickle."""
+    member = io.BytesIO()
+    np.lib.format.write_array(member, np.asarray(draws, dtype=np.float64), allow_pickle=False)
+    return write_bytes(path, member.getvalue())
+
+
+def load_draws(path: str | Path) -> np.ndarray:
+    """The draws :func:`save_draws` wrote."""
+    path = _existing(path)
+    return np.load(path, allow_pickle=False)
+
+
 def saved_doc_ids(path: str | Path) -> Optional[list[str]]:
     """The document ids stored with a fit (None when it was saved without them)."""
     path = _existing(path)
