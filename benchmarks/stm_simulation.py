@@ -1,35 +1,49 @@
 """STM simulation benchmark: recovery of known prevalence and content effects, topics, and fit time.
 
-Corpora are drawn from the STM's generative process (:func:`topics.models.stm.simulate_corpus`): issuer
-(4 levels, unequal sizes) and a B-spline of year (2001-2020) shift topic prevalence through a known gamma
-and Sigma; with ``content`` one issuer uses 6 extra words in topic 0 (a known kappa interaction). For each
-replicate corpus, our estimator (``topics.models.stm``) and, with ``--port``, the PyPI port
-``structural-topic-model`` 1.0.0 are fitted with the same settings (K = truth, spectral init, emtol 1e-5,
-prevalence = issuer + s(year), content = issuer) and scored:
+Design. Corpora are drawn from the STM's generative process (:func:`topics.models.stm.simulate_corpus`):
+2,000 documents of ~300 tokens, V = 1,000, K = 8 topics, each topic ~ Dirichlet(0.05) over the words (sparse,
+distinct: the largest correlation between two true topics is reported per replicate); issuer (4 levels,
+unequal sizes) and a B-spline of year (2001-2020) shift topic prevalence through a known gamma (issuer effects
+sd 0.6, year waves of amplitude sd 0.6) and Sigma = ``sigma_scale`` x a random correlation matrix; one issuer
+uses 6 extra words in topic 0 (a known kappa interaction, 10 % of that topic's mass). ``sigma_scale`` sets how
+concentrated documents are on few topics: ``--design mixed`` (0.5, phase 1's corpora: a document's largest
+topic share averages ~0.4) or ``concentrated`` (2.0: ~0.6, nearer the STM fits of the THUCNews and sample
+corpora; see the per-replicate ``design`` block and README "Structural topic model").
+
+Replicates. ``--set dev`` uses seeds 1000+r (the corpora every setting was chosen on, in phase 1 and 2);
+``--set heldout`` uses seeds 9000+r, never looked at while choosing settings: report those.
+
+Estimators (``--variants``): ``phase1`` (one spectral start, emtol 1e-5: phase 1 and R stm's defaults),
+``stage`` (the STM stage's defaults, :class:`topics.config.StmConfig`: several starts, the best bound kept,
+emtol 1e-6), ``truth_init`` (EM started at the true topics: an oracle separating interval calibration from topic
+recovery), and with ``--port`` the PyPI port ``structural-topic-model`` 1.0.0 (spectral, tol 1e-5). Scores:
 
 * topics: fitted topics matched one-to-one to the true ones (Hungarian, on the Pearson correlation of the
   corpus-level topic-word rows); mean and minimum matched correlation.
 * gamma: correlation of the fitted and true covariate coefficients (all rows but the intercept), both moved
   to the centred log-ratio scale (invariant to the reference topic) and aligned by the matching.
-* coverage: ``estimate_effect`` (method of composition, 100 draws, 95 % intervals) regresses theta on
-  issuer + s(year); the truth for each coefficient is the least-squares projection, onto the same design,
-  of E[theta_k | x_d] = E softmax(x_d' gamma + e), e ~ N(0, Sigma) (Monte Carlo, 20,000 draws per distinct
-  x). Coverage = share of (coefficient, topic) intervals containing the truth; also for issuer
-  differences and the year curve (10 points), and restricted to well-recovered topics (matched r >= 0.95).
+* coverage: ``estimate_effect`` (method of composition, 100 draws, 95 % intervals; global and local
+  uncertainty) regresses theta on issuer + s(year); the truth for each coefficient is the least-squares
+  projection, onto the same design, of E[theta_k | x_d] = E softmax(x_d' gamma + e), e ~ N(0, Sigma) (Monte
+  Carlo, 20,000 draws per distinct x). Coverage = share of (coefficient, topic) intervals containing the
+  truth; also for issuer differences and the year curve (10 points), and restricted to well-recovered topics
+  (matched r >= 0.95). ``--bootstrap B`` adds the stage variant's intervals with ``uncertainty="bootstrap"``
+  (:mod:`topics.models.stm.bootstrap`, B refits of resampled documents; its seconds and ratio to the fit).
+* truth check (per replicate, no fit): least squares on the drawn theta with classical intervals; their coverage
+  of the truth (~0.95) shows the truth is the estimand of the regression (same scale and design).
 * content: in the fitted topic matched to topic 0, words ranked by how much more the planted issuer uses
   them than the other issuers (``level_contrast``: beta difference); precision of the top 6 = share of
   planted words.
-* oracle: our EM started at the true topic-word matrix (``ours_truth_init``), which separates the calibration
-  of the effect intervals from errors in the recovered topics.
-* time: fit seconds (ours after a warm-up fit that loads the compiled E-step), per EM iteration, and a grid
-  over K and corpus size (prevalence only).
+* time: fit seconds (after a warm-up fit that loads the compiled E-step), per EM iteration, and a grid over K
+  and corpus size (prevalence only, the stage's defaults).
 * anchors: the spectral initial beta with stm's anchor candidates (every word) and ours (words in at least the
   median number of documents), on LDA-style and STM corpora.
 
 Usage (heavy: run under the shared CPU lock; the port must be importable, e.g. installed with
 ``pip install --no-deps --ignore-requires-python --target /tmp/stmport-lib structural-topic-model==1.0.0``)::
 
-    flock /tmp/topics-cpu.lock env PYTHONPATH=src:/tmp/stmport-lib .venv/bin/python benchmarks/stm_simulation.py --port
+    flock /tmp/topics-cpu.lock env PYTHONPATH=src .venv/bin/python benchmarks/stm_simulation.py --set heldout \
+        --replicates 10 [--design concentrated] [--bootstrap 20] [--port] [--no-grid] [--no-anchors]
 
 Prints one JSON object. ``--quick`` runs 2 small replicates and a small grid (a smoke run).
 """
@@ -46,58 +60,91 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from topics.config import StmConfig
 from topics.models.stm import estimate_effect, expected_theta, fit_stm, simulate_corpus
+from topics.models.stm.bootstrap import bootstrap_effect
 from topics.models.stm.design import build_design
 from topics.models.stm.labels import level_contrast
 
 TERMS = ["issuer", "s(year)"]
 COVERAGE_MATCH = 0.95
+SETS = {"dev": 1000, "heldout": 9000}  # replicate r is drawn with seed SETS[set] + r
+DESIGNS = {"mixed": {"sigma_scale": 0.5}, "concentrated": {"sigma_scale": 2.0}}
+_STAGE = StmConfig()
+VARIANTS = {
+    "phase1": {"init": "spectral", "starts": 1, "emtol": 1e-5, "max_em_its": 500},
+    "stage": {"init": _STAGE.init, "starts": _STAGE.starts, "emtol": _STAGE.emtol, "max_em_its": _STAGE.max_em_its},
+    "truth_init": {"init": "truth", "starts": 1, "emtol": _STAGE.emtol, "max_em_its": _STAGE.max_em_its},
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=5)
+    parser.add_argument("--set", choices=sorted(SETS), default="heldout")
+    parser.add_argument("--design", choices=sorted(DESIGNS), default="mixed")
+    parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--vocab", type=int, default=1000)
     parser.add_argument("--doc-length", type=float, default=300.0)
     parser.add_argument("--draws", type=int, default=100)
-    parser.add_argument("--emtol", type=float, nargs="+", default=[1e-5, 1e-6],
-                        help="our fits run at each; the port at the first (stm's default 1e-5)")
+    parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=sorted(VARIANTS))
+    parser.add_argument("--starts", type=int, nargs="*", default=[],
+                        help="also the stage's settings with these numbers of starts (variants starts<N>)")
+    parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
+                        help="also the document-bootstrap intervals (B refits) for the stage variant")
     parser.add_argument("--port", action="store_true", help="also fit structural-topic-model (import name stm)")
     parser.add_argument("--no-grid", action="store_true", help="skip the time grid")
+    parser.add_argument("--no-anchors", action="store_true", help="skip the anchor-rule check")
     parser.add_argument("--quick", action="store_true", help="2 small replicates, small grid (smoke run)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     if args.quick:
-        args.replicates, args.docs, args.vocab, args.emtol = 2, 600, 400, args.emtol[:1]
+        args.replicates, args.docs, args.vocab = 2, 600, 400
     port = _import_port() if args.port else None
+    variants = {v: VARIANTS[v] for v in args.variants}
+    variants.update({f"starts{n}": {**VARIANTS["stage"], "starts": n} for n in args.starts})
     _warm_up()
-    out: dict = {"settings": {"replicates": args.replicates, "docs": args.docs, "k": args.k, "vocab": args.vocab,
-                              "doc_length": args.doc_length, "draws": args.draws, "terms": TERMS, "content": "issuer",
-                              "init": "spectral", "emtol": args.emtol, "ci": 0.95},
-                 "anchors": _anchor_check(args.quick), "replicates": []}
+    out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in range(args.replicates)],
+                              "design": args.design, **DESIGNS[args.design], "replicates": args.replicates,
+                              "docs": args.docs, "k": args.k, "vocab": args.vocab, "doc_length": args.doc_length,
+                              "draws": args.draws, "terms": TERMS, "content": "issuer", "ci": 0.95,
+                              "variants": variants},
+                 "replicates": []}
+    if not args.no_anchors:
+        out["anchors"] = _anchor_check(args.quick)
     for r in range(args.replicates):
         sim = simulate_corpus(n_docs=args.docs, k=args.k, vocab_size=args.vocab, doc_length=args.doc_length,
-                              content=True, seed=1000 + r)
+                              content=True, seed=SETS[args.set] + r, **DESIGNS[args.design])
         truth = _truth(sim)
-        row = {"replicate": r, "tokens": int(sim.counts.sum())}
-        for emtol in args.emtol:
-            row[f"ours_emtol{emtol:g}"] = _score(_fit_ours(sim, args, seed=r, emtol=emtol), sim, truth)
-        # oracle: EM started at the true topics, to separate effect calibration from topic recovery
-        row["ours_truth_init"] = _score(_fit_ours(sim, args, seed=r, emtol=args.emtol[0], init=sim.topic_word()), sim,
-                                        truth)
+        row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim),
+               "truth_check": _truth_check(sim, truth)}
+        for name, settings in variants.items():
+            row[name] = _score(_fit_ours(sim, args, seed=r, bootstrap=args.bootstrap if name == "stage" else 0,
+                                         **settings), sim, truth)
         if port is not None:
-            row[f"port_emtol{args.emtol[0]:g}"] = _score(_fit_port(port, sim, args, seed=r, emtol=args.emtol[0]), sim,
-                                                         truth)
+            row["port"] = _score(_fit_port(port, sim, args, seed=r, emtol=1e-5), sim, truth)
         out["replicates"].append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
-    out["summary"] = {name: _summarise([row[name] for row in out["replicates"]])
-                      for name in out["replicates"][0] if name.startswith(("ours", "port"))}
+    names = [*variants, *(["port"] if port is not None else [])]
+    out["summary"] = {name: _summarise([row[name] for row in out["replicates"]]) for name in names}
+    out["summary"]["truth_check"] = _summarise([row["truth_check"] for row in out["replicates"]])
     if not args.no_grid:
         out["time_grid"] = _time_grid(port, args.quick)
     print(json.dumps(out, indent=1, default=float))
     return 0
+
+
+def _design(sim) -> dict:
+    """How hard the corpus is: topic distinctness and how concentrated documents are on few topics."""
+    tw = sim.topic_word()
+    corr = np.corrcoef(tw)
+    theta = sim.theta
+    entropy = -(theta * np.log(np.maximum(theta, 1e-300))).sum(axis=1)
+    return {"max_true_topic_corr": float(np.max(corr[~np.eye(len(corr), dtype=bool)])),
+            "mean_max_theta": float(theta.max(axis=1).mean()),
+            "share_docs_max_theta_over_half": float((theta.max(axis=1) > 0.5).mean()),
+            "mean_effective_topics": float(np.exp(entropy).mean())}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -108,14 +155,22 @@ def _warm_up() -> None:
     fit_stm(sim.counts, sim.vocab, sim.meta, 3, prevalence=TERMS, content="issuer", max_em_its=2)
 
 
-def _fit_ours(sim, args, seed: int, emtol: float, init="spectral") -> dict:
+def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int, bootstrap: int = 0) -> dict:
     started = time.perf_counter()
     fit = fit_stm(sim.counts, sim.vocab, sim.meta, args.k, prevalence=TERMS, content="issuer", seed=seed,
-                  emtol=emtol, init=init)
+                  emtol=emtol, max_em_its=max_em_its, init=sim.topic_word() if init == "truth" else init,
+                  starts=starts)
     seconds = time.perf_counter() - started
     eff = {u: estimate_effect(fit, sim.meta, TERMS, draws=args.draws, uncertainty=u, seed=seed)
            for u in ("global", "local")}
-    return {"topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
+    extra = {}
+    if bootstrap:
+        started = time.perf_counter()
+        eff["bootstrap"] = bootstrap_effect(fit, sim.counts, sim.meta, TERMS, replicates=bootstrap, draws=args.draws,
+                                            seed=seed)
+        extra["bootstrap_seconds"] = time.perf_counter() - started
+        extra["bootstrap_time_ratio"] = extra["bootstrap_seconds"] / seconds
+    return {**extra, "topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
             "draws": {u: e.draws for u, e in eff.items()}, "seconds": seconds, "iterations": fit.iterations,
             "converged": fit.converged, "estep_seconds": fit.diagnostics["estep_seconds"]}
 
@@ -174,6 +229,21 @@ def _truth(sim) -> dict:
             "rows_curve": rows_curve, "topic_word": sim.topic_word()}
 
 
+def _truth_check(sim, truth: dict) -> dict:
+    """The estimand check: least squares on the drawn (true) theta with classical 95 % intervals; their coverage
+    of the truth (coefficients, differences, curve) should be near 0.95 if the truth is the quantity the
+    regression estimates (same scale: expected proportions; same design: basis, knots, reference level)."""
+    X = build_design(sim.meta, TERMS).matrix
+    coef = np.linalg.lstsq(X, sim.theta, rcond=None)[0]
+    s2 = ((sim.theta - X @ coef) ** 2).sum(axis=0) / (X.shape[0] - X.shape[1])
+    xtx_inv = np.linalg.inv(X.T @ X)
+    out = {}
+    for name, rows in (("coef", np.eye(X.shape[1])), ("diff", truth["rows_diff"]), ("curve", truth["rows_curve"])):
+        se = np.sqrt(np.einsum("rp,pq,rq->r", rows, xtx_inv, rows)[:, None] * s2[None])
+        out[f"true_theta_coverage_{name}"] = float((np.abs(rows @ coef - rows @ truth["coef"]) <= 1.96 * se).mean())
+    return out
+
+
 def _contrast_rows(sim) -> tuple[np.ndarray, np.ndarray]:
     design = build_design(sim.meta, TERMS)
     levels = design.specs[0].levels
@@ -204,7 +274,8 @@ def _score(res: dict, sim, truth: dict) -> dict:
     out = {"topic_corr_mean": float(matched.mean()), "topic_corr_min": float(matched.min()),
            "gamma_corr": gamma_r, "seconds": res["seconds"], "iterations": res["iterations"],
            "seconds_per_iteration": res["seconds"] / max(res["iterations"], 1), "converged": res["converged"],
-           "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum())}
+           "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum()),
+           **{key: res[key] for key in ("bootstrap_seconds", "bootstrap_time_ratio") if key in res}}
     for u, draws in res["draws"].items():
         d = draws[:, :, order]  # align topics with the truth
         out[f"coverage_coef_{u}"], out[f"coverage_coef_{u}_recovered"] = _coverage(d, truth["coef"], good)
@@ -293,7 +364,8 @@ def _time_grid(port, quick: bool) -> list[dict]:
     for n, k in ours_grid:
         sim = simulate_corpus(n_docs=n, k=k, vocab_size=2000, seed=7)
         started = time.perf_counter()
-        fit = fit_stm(sim.counts, sim.vocab, sim.meta, k, prevalence=TERMS, seed=0)
+        fit = fit_stm(sim.counts, sim.vocab, sim.meta, k, prevalence=TERMS, seed=0, starts=_STAGE.starts,
+                      emtol=_STAGE.emtol)
         seconds = time.perf_counter() - started
         rows.append({"impl": "ours", "docs": n, "k": k, "tokens": int(sim.counts.sum()), "seconds": seconds,
                      "iterations": fit.iterations, "seconds_per_iteration": seconds / fit.iterations})

@@ -157,3 +157,40 @@ display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_pr
 display(*[Image(filename=str(p), width=720) for p in r.figure_paths(f"{model}_topic_words")
           + r.figure_paths(f"{model}_doc_topics")])
 pd.DataFrame({"figure": [f"figures/{p.stem}.{{pdf,svg,png}}" for p in r.figure_paths(f"{model}_")]})
+
+# %% [markdown]
+# ## STM: issuer inside the model, next to LDA
+#
+# The comparison above estimates prevalence by issuer *after* the topic model. The structural topic model (the
+# `stm` stage; Roberts, Stewart & Tingley 2019) puts the covariates of `stm.prevalence` inside the model, and
+# `stm.content` lets each issuer use its own words within a topic. Its own effect estimates (stm's
+# `estimateEffect`: a regression of topic proportions on the prevalence terms by the method of composition, with
+# draws from the model's posterior) are in `stm/compare/effect_*.csv`. Below, each STM topic's expected
+# proportion per issuer is set beside the matched LDA topic's prevalence (topics matched one-to-one on their word
+# distributions; `similarity` is the cosine similarity of the pair). A run without the stm stage shows nothing here:
+# set `stm.enabled: true` in the config.
+
+# %%
+stm = r.models.get("stm")
+if stm is None:
+    print("no stm/ folder in this run: enable the stm stage (stm.enabled: true)")
+else:
+    from topics.compare.stm import side_by_side
+
+    both = side_by_side(stm.compare[f"effect_{column}_levels"], r.models["lda"].compare[f"{column}_prevalence"],
+                        stm.compare["lda_alignment"], column) if "lda" in r.models else None
+    display(stm.compare["lda_alignment"].round(2) if both is not None else None)
+    display(both.round(3).head(40) if both is not None else stm.compare[f"effect_{column}_levels"].round(3).head(40))
+
+# %% [markdown]
+# The same as figures: STM's expected proportions (filled dots) with the matched LDA topic's prevalence (open
+# squares), each issuer minus the others in the STM, the STM's K sweep (held-out likelihood; coherence against
+# exclusivity) and, with `s(year)` among the prevalence terms, prevalence over time as a smooth curve with a band.
+# With a content covariate, `stm/content_terms.csv` lists each topic's words per issuer.
+
+# %%
+if stm is not None:
+    display(*[Image(filename=str(p), width=720) for p in r.figure_paths("stm_effect_") + r.figure_paths("stm_k_selection")])
+    display(stm.compare["effect_coefficients"].round(4).head(20))
+    content = stm.tables.get("content_terms")  # present with a content covariate (stm.content)
+    display(content.groupby(["topic", "level"]).head(5).head(40) if content is not None else None)

@@ -292,7 +292,7 @@ def test_stage_writes_tables(tmp_path):
 
 def test_stage_without_models_says_what_to_do(tmp_path):
     write_table(sample_documents(), tmp_path / "documents.csv")
-    with pytest.raises(InputError, match="enable the lda or bertopic stage"):
+    with pytest.raises(InputError, match="enable the lda, bertopic or stm stage"):
         compare_stage(RunContext(config_from_dict({"name": "t", "cache_dir": str(tmp_path / "c")}), tmp_path, tmp_path / "c"))
 
 

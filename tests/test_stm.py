@@ -111,6 +111,9 @@ def test_bound_trace_and_convergence(small):
     _, fit = small
     assert fit.converged and 1 < fit.iterations <= 500
     assert fit.bound[-1] > fit.bound[0]
+    # stm's rule: stop when the relative change is small in size (a small decrease does not stop EM early)
+    changes = np.abs(np.diff(fit.bound)) / np.abs(fit.bound[:-1])
+    assert changes[-1] < fit.settings["emtol"] and (changes[:-1] >= fit.settings["emtol"]).all()
     assert fit.settings["init"] == "spectral" and fit.settings["prevalence"] == TERMS
 
 
@@ -336,3 +339,51 @@ def test_save_and_load_round_trip(tmp_path):
     pd.testing.assert_frame_equal(content_words(back), content_words(fit))
     with pytest.raises(InputError, match="no saved STM"):
         load_fit(tmp_path / "missing.npz")
+
+
+# --------------------------------------------------------------------------------------------------
+# Document bootstrap (uncertainty="bootstrap")
+# --------------------------------------------------------------------------------------------------
+def test_bootstrap_effect_is_seeded_and_checks_its_settings(tiny):
+    from topics.models.stm.bootstrap import bootstrap_effect
+
+    sim = tiny
+    fit = fit_stm(sim.counts, sim.vocab, sim.meta, 2, prevalence=["issuer"], seed=0, emtol=1e-4)
+    first = bootstrap_effect(fit, sim.counts, sim.meta, ["issuer"], replicates=3, draws=12, seed=5)
+    again = bootstrap_effect(fit, sim.counts, sim.meta, ["issuer"], replicates=3, draws=12, seed=5)
+    np.testing.assert_array_equal(first.draws, again.draws)
+    assert first.draws.shape == (12, fit.design.matrix.shape[1], fit.k)
+    np.testing.assert_allclose(first.draws[:, 0].sum(axis=1), 1.0)  # the intercepts: proportions of the reference
+    table = first.differences("issuer")
+    assert (table["ci_low"] <= table["ci_high"]).all()
+    with pytest.raises(ConfigError, match="replicates"):
+        bootstrap_effect(fit, sim.counts, sim.meta, ["issuer"], replicates=1, draws=12)
+    with pytest.raises(ConfigError, match="draws"):
+        bootstrap_effect(fit, sim.counts, sim.meta, ["issuer"], replicates=5, draws=4)
+    with pytest.raises(InputError, match="one row per fitted document"):
+        bootstrap_effect(fit, sim.counts[:-1], sim.meta.iloc[:-1], ["issuer"], replicates=2, draws=4)
+
+
+@pytest.mark.slow
+def test_bootstrap_intervals_cover_where_the_topics_are_uncertain():
+    """Corpora drawn from the model (issuer prevalence, 6 topics): the bootstrap intervals of the issuer
+    differences, which also carry the topics' estimation error, cover the truth (the least-squares projection
+    of the expected proportions) near the nominal 95 % and at least as often as stm's Global intervals."""
+    from topics.models.stm.bootstrap import bootstrap_effect
+
+    covered = {"global": [], "bootstrap": []}
+    for seed in (11, 12, 13):
+        sim = simulate_corpus(n_docs=800, k=6, vocab_size=400, doc_length=150, seed=seed)
+        X = sim.design.matrix
+        truth = np.linalg.lstsq(X, expected_theta(sim.gamma, sim.sigma, X, draws=20000, seed=1), rcond=None)[0]
+        issuer = sim.design.columns_of("issuer")
+        fit = fit_stm(sim.counts, sim.vocab, sim.meta, 6, prevalence=TERMS, seed=0, emtol=1e-5)
+        _, order = _matched(fit.topic_word(), sim.topic_word())
+        effects = {"global": estimate_effect(fit, sim.meta, TERMS, draws=100, seed=0),
+                   "bootstrap": bootstrap_effect(fit, sim.counts, sim.meta, TERMS, replicates=20, draws=100, seed=0)}
+        for name, eff in effects.items():
+            d = eff.draws[:, issuer][:, :, order]  # issuer coefficients = differences from the reference level
+            low, high = np.quantile(d, 0.025, axis=0), np.quantile(d, 0.975, axis=0)
+            covered[name].append(((low <= truth[issuer]) & (truth[issuer] <= high)).ravel())
+    rate = {name: float(np.concatenate(v).mean()) for name, v in covered.items()}
+    assert rate["bootstrap"] >= rate["global"] and 0.85 <= rate["bootstrap"] <= 1.0, rate

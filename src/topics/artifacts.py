@@ -14,7 +14,9 @@ corpus_report.json              corpus                 :func:`read_json`
 tokens.jsonl                    tokenize               :func:`iter_tokens`, :func:`read_tokens`, :func:`token_counts`
 vocabulary.csv, …_dropped.csv   tokenize               :func:`read_vocabulary`
 names.csv                       tokenize               :func:`read_names`
-<model>/…                       lda, bertopic          :func:`read_model_result` (:class:`TopicModelResult`)
+<model>/…                       lda, bertopic, stm     :func:`read_model_result` (:class:`TopicModelResult`)
+stm/model.npz                   stm                    :func:`stm_model_path` (``topics.models.stm.load_fit``)
+stm/effect_draws.npy            stm (bootstrap)        :func:`stm_effect_draws_path` (``topics.models.stm.load_draws``)
 <model>/compare/…, compare/…    compare                :func:`read_compare_table`
 figures/…                       figures                :func:`figures_dir`
 run.json                        the runner             :func:`read_json`
@@ -56,7 +58,7 @@ VOCABULARY_CSV = "vocabulary.csv"
 VOCABULARY_DROPPED_CSV = "vocabulary_dropped.csv"
 NAMES_CSV = "names.csv"  # the vocabulary's names (places, persons, organisations, name list), kept or dropped
 # model stages: one folder each
-MODELS = ("lda", "bertopic")
+MODELS = ("lda", "bertopic", "stm")
 DOC_TOPICS = "doc_topics.csv"
 UNIT_TOPICS = "unit_topics.csv"
 TOPICS = "topics.csv"
@@ -66,6 +68,10 @@ METRICS = "metrics.json"
 POSTERIOR_FILES = ("doc_posterior.parquet", "unit_posterior.parquet")
 # the same for consecutive parts of each document (topics.models.parts): the comparison resamples a document's text
 PARTS = "parts.parquet"
+# stm stage: the fitted model (topics.models.stm.store) and words per topic per content level
+STM_MODEL = "model.npz"
+STM_EFFECT_DRAWS = "effect_draws.npy"  # stm.uncertainty bootstrap: the effect draws (draws x P x K)
+STM_CONTENT_TERMS = "content_terms.csv"
 COMPARE = "compare"
 META_SUFFIX = ".meta.json"  # <table>.meta.json next to a compare table: its method, adjustment, column meanings
 DESIGN_CHECKS = "design_checks"  # <model>/compare/design_checks.json: the comparison's design findings
@@ -312,6 +318,16 @@ def model_dir(run_dir: str | Path, model: str) -> Path:
 def available_models(run_dir: str | Path, wanted: Optional[list[str]] = None) -> list[str]:
     """The model folders of the run that hold a finished doc_topics table, in :data:`MODELS` order."""
     return [m for m in (wanted or list(MODELS)) if (model_dir(run_dir, m) / DOC_TOPICS).is_file()]
+
+
+def stm_model_path(run_dir: str | Path) -> Path:
+    """``<run>/stm/model.npz``: the fitted STM (written and read by :mod:`topics.models.stm.store`)."""
+    return model_dir(run_dir, "stm") / STM_MODEL
+
+
+def stm_effect_draws_path(run_dir: str | Path) -> Path:
+    """``<run>/stm/effect_draws.npy``: bootstrap effect draws (written with ``stm.uncertainty: bootstrap``)."""
+    return model_dir(run_dir, "stm") / STM_EFFECT_DRAWS
 
 
 def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:

@@ -24,12 +24,11 @@ from typing import Any, Literal, Optional
 import yaml
 
 from .config_checks import CHECKS
+from .config_stm import StmConfig, check_stm_section
 from .errors import ConfigError
 
 
-# --------------------------------------------------------------------------------------------------
-# Sections
-# --------------------------------------------------------------------------------------------------
+# ---- Sections ----
 @dataclass(frozen=True)
 class ColumnsConfig:
     """Which column of the user's table (or manifest) plays which role. ``None`` = not present."""
@@ -47,7 +46,7 @@ class ColumnsConfig:
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: Path = Path("data/raw/sample")  # a folder of .txt files + manifest, or a .csv/.jsonl/.parquet table
+    path: Path = Path("data/raw/sample")  # a folder of .txt, .pdf and .docx files + manifest, or a .csv/.jsonl/.parquet table
     manifest: Optional[Path] = None  # folder input; default <path>/manifest.csv
     format: Literal["auto", "folder", "csv", "jsonl", "parquet"] = "auto"  # auto = by path: folder, or table by suffix
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)  # role -> column name in your manifest/table
@@ -172,7 +171,7 @@ class CompareConfig:
     computed", docs/uncertainty.md)."""
 
     enabled: bool = True  # run the comparison stage
-    models: Optional[list[str]] = None  # models to compare (lda, bertopic); null = every model folder in the run
+    models: Optional[list[str]] = None  # models to compare (lda, bertopic, stm); null = every model folder in the run
     # documents.csv columns compared level by level (prevalence, differences, divergence); the first one also
     # drives distinctive words and document tables; all of them (+ time column) enter the regression
     covariates: list[str] = field(default_factory=lambda: ["issuer"])
@@ -242,6 +241,7 @@ class RunConfig:
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     lda: LdaConfig = field(default_factory=LdaConfig)
     bertopic: BertopicConfig = field(default_factory=BertopicConfig)
+    stm: StmConfig = field(default_factory=StmConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     figures: FiguresConfig = field(default_factory=FiguresConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
@@ -260,9 +260,7 @@ PATH_FIELDS = ("output_dir", "cache_dir", *EXISTING_PATHS)
 ROOT_MARKERS = ("pyproject.toml", ".git")
 
 
-# --------------------------------------------------------------------------------------------------
-# Loading and validation
-# --------------------------------------------------------------------------------------------------
+# ---- Loading and validation ----
 def project_root(config_file: Path) -> Path:
     """The nearest folder at or above ``config_file``'s folder that holds ``pyproject.toml`` or ``.git``;
     the config file's own folder when there is none."""
@@ -314,6 +312,7 @@ def config_from_dict(data: dict, source: str = "config") -> RunConfig:
         raise ConfigError(f"{source}: name: missing; give the run a name (results go to <output_dir>/<name>/)")
     cfg = _build(RunConfig, data, "", source)
     cfg = _resolve_paths(cfg, Path(cfg.root) if cfg.root is not None else Path.cwd())
+    check_stm_section(cfg.stm, source)
     for key in EXISTING_PATHS:
         value = get_value(cfg, key)
         if value is not None and not Path(value).exists():

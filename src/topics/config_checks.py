@@ -15,6 +15,8 @@ from __future__ import annotations
 import typing
 from typing import Any
 
+from .config_stm import STM_RULES
+
 
 def is_plain_name(name: str) -> bool:
     """True for a name that is one folder: not empty, ``.`` or ``..``, no path separator, no control
@@ -69,9 +71,10 @@ CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "bertopic.min_samples": (lambda v: v is None or v >= 1, "an int >= 1 or null"),
     "bertopic.nr_topics": (lambda v: v is None or v >= 2, "an int >= 2 or null"),
     "bertopic.outlier_threshold": (lambda v: -1 <= v <= 1, "a number in [-1, 1]"),
+    **STM_RULES,
     "compare.draws": (lambda v: v >= 20, "an int >= 20"),
     "compare.ci": (lambda v: 0.5 <= v < 1, "a number in [0.5, 1)"),
-    "compare.models": (lambda v: len(v) > 0 and set(v) <= {"lda", "bertopic"}, "a list drawn from lda, bertopic, or null"),
+    "compare.models": (lambda v: len(v) > 0 and set(v) <= {"lda", "bertopic", "stm"}, "a list drawn from lda, bertopic, stm, or null"),
     "compare.covariates": (lambda v: len(v) > 0, "a non-empty list of documents.csv columns"),
     "compare.top_words": (lambda v: v >= 1, "an int >= 1"),
     "compare.prior_scale": (lambda v: v > 0, "a number > 0"),

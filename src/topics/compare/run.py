@@ -1,6 +1,7 @@
 """The compare stage: topic themes across issuers (and any metadata column), documents and models.
 
-For every fitted model folder under the run (``lda/``, ``bertopic/``) it writes ``<model>/compare/``:
+For every fitted model folder under the run (``lda/``, ``bertopic/``, ``stm/``) it writes ``<model>/compare/``
+(for ``stm/`` also STM's own effect tables, :mod:`topics.compare.stm`):
 
 * ``<col>_prevalence.csv`` (``issuer_prevalence.csv`` for the default column): model, topic, label,
   <col>, estimate, ci_low, ci_high, n_docs, resampled, df: token-weighted mean topic proportion per level
@@ -202,8 +203,8 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     check_covariates(cfg.covariates)
     models = artifacts.available_models(run_dir, cfg.models)
     if not models:
-        raise InputError(f"{run_dir}: no model outputs (lda/doc_topics.csv or bertopic/doc_topics.csv); "
-                         "enable the lda or bertopic stage, or set compare.enabled: false")
+        raise InputError(f"{run_dir}: no model outputs (lda/, bertopic/ or stm/doc_topics.csv); "
+                         "enable the lda, bertopic or stm stage, or set compare.enabled: false")
     docs = load_meta(run_dir)
     outputs: list[str] = []
     summary: dict = {"models": {}}
@@ -215,6 +216,10 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             tables = compare_model(result, docs, run_dir, cfg, seed)
+            if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
+                from .stm import stm_effect_tables
+
+                tables.update(stm_effect_tables(run_dir, result, docs, cfg))
         summary["models"][model] = tables.pop("_summary")
         checks, meta = tables.pop("_checks"), tables.pop("_meta")
         summary["models"][model]["warnings"] = sorted({str(w.message) for w in caught})

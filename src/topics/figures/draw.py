@@ -172,6 +172,10 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
         # saved (and closed) model by model, so only one model's figures are open at a time
         batches = [(m, lambda m=m: _model_figures(run_dir, m, cfg, column, docs, ccfg.ci, skipped)) for m in models]
         batches.append(("run-level", lambda: _run_level_figures(run_dir)))
+        if "stm" in models:  # STM's own effect figures, next to LDA's (topics.figures.stm)
+            from .stm import stm_figures
+
+            batches.append(("stm effects", lambda: stm_figures(run_dir, cfg)))
         for what, batch in batches:
             started, before = time.perf_counter(), len(names)
             for stem, fig in batch():

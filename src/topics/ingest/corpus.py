@@ -108,7 +108,7 @@ class CorpusStream:
             self.corpus, self.segment = cfg, segment or SegmentConfig()
         self.path = Path(self.corpus.path)
         if not self.path.exists():
-            raise InputError(f"{self.path}: input not found; set corpus.path to a folder of .txt files or a table file")
+            raise InputError(f"{self.path}: input not found; set corpus.path to a folder of .txt, .pdf and .docx files or a table file")
         self.format = table_format(self.path, self.corpus.format)
         if self.format == "folder" and not self.path.is_dir():
             raise InputError(f"{self.path}: corpus.format is folder but this is not a folder")

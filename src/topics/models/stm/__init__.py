@@ -26,10 +26,10 @@ from .effects import Effect, estimate_effect
 from .fit import StmFit, fit_stm
 from .labels import content_words, label_words
 from .simulate import Simulation, expected_theta, simulate_corpus
-from .store import load_fit, save_fit
+from .store import load_draws, load_fit, save_draws, save_fit
 from .tables import content_terms_table, doc_topics_table, metrics, topic_terms_table, topics_table
 
 __all__ = ["Design", "build_design", "Effect", "estimate_effect", "StmFit", "fit_stm", "label_words",
            "content_words", "exclusivity", "heldout_likelihood", "make_heldout", "search_k", "semantic_coherence",
            "Simulation", "expected_theta", "simulate_corpus", "content_terms_table", "doc_topics_table", "metrics",
-           "topic_terms_table", "topics_table", "load_fit", "save_fit"]
+           "topic_terms_table", "topics_table", "load_fit", "save_fit", "load_draws", "save_draws"]

@@ -95,24 +95,33 @@ class Design:
         return [s.term for s in self.specs]
 
 
-def parse_term(text: str, meta: pd.DataFrame) -> Term:
-    """Parse ``"col"`` or ``"s(col[, df])"`` against ``meta``'s columns and dtypes."""
+def split_term(text: str) -> tuple[str, Optional[int], bool]:
+    """(column, df or None, is a spline) of ``"col"`` or ``"s(col[, df])"``, from the text alone."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"stm: a covariate term must be a column name or 's(column)', got {text!r}")
     text = text.strip()
     m = _SPLINE.match(text)
-    column, df = (m.group(1), int(m.group(2)) if m.group(2) else None) if m else (text, None)
     if text.startswith("s(") and not m:
         raise InputError(f"stm: cannot read the term {text!r}; write s(column) or s(column, df)")
+    if m:
+        return m.group(1), int(m.group(2)) if m.group(2) else None, True
+    return text, None, False
+
+
+def parse_term(text: str, meta: pd.DataFrame) -> Term:
+    """Parse ``"col"`` or ``"s(col[, df])"`` against ``meta``'s columns and dtypes."""
+    column, df, spline = split_term(text)
+    text = text.strip()
     if column not in meta.columns:
         raise InputError(f"stm: the metadata has no column {column!r} (term {text!r}); "
                          f"available: {', '.join(map(str, meta.columns))}")
     numeric = pd.api.types.is_numeric_dtype(meta[column]) and not pd.api.types.is_bool_dtype(meta[column])
-    if m and not numeric:
-        raise InputError(f"stm: s({column}) needs a numeric column, but {column!r} has dtype {meta[column].dtype}")
-    if m and df is not None and df < 1:
+    if spline and not numeric:
+        raise InputError(f"stm: s({column}) needs a numeric column, but {column!r} holds text "
+                         f"(e.g. {meta[column].dropna().astype(str).head(2).tolist()}); use numbers or remove the term")
+    if spline and df is not None and df < 1:
         raise InputError(f"stm: s({column}, {df}): df must be >= 1")
-    return Term(column, "spline" if m else ("numeric" if numeric else "categorical"), df, text)
+    return Term(column, "spline" if spline else ("numeric" if numeric else "categorical"), df, text)
 
 
 def build_design(meta: pd.DataFrame, terms: Sequence[str]) -> Design:
@@ -194,7 +203,8 @@ def _fit_spec(term: Term, values: pd.Series) -> TermSpec:
         return TermSpec(term, [term.column])
     n_unique = len(np.unique(x))
     if n_unique < 2:
-        raise InputError(f"stm: s({term.column}) needs at least two distinct values")
+        raise InputError(f"stm: s({term.column}) needs at least two distinct values, but every document has "
+                         f"{term.column} = {x[0]:g}; remove {term.label!r} from the prevalence terms")
     df = term.df if term.df is not None else min(10, n_unique - 1)
     if df > n_unique - 1:
         raise InputError(f"stm: s({term.column}, {df}): {term.column} has {n_unique} distinct values, so df must "

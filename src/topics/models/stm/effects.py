@@ -106,6 +106,21 @@ class Effect:
                              "ci_low": low[i], "ci_high": high[i], "excludes_zero": bool(low[i] > 0 or high[i] < 0)})
         return pd.DataFrame(rows)
 
+    def differences_from_rest(self, column: str, rest_label: str = "(all others)",
+                              at: Optional[dict] = None) -> pd.DataFrame:
+        """Each level of ``column`` minus the mean of the other levels' expected proportions, per topic with
+        intervals (columns as :meth:`differences`, ``<column>_b`` = ``rest_label``)."""
+        levels = self._levels(column)
+        pred = self.predict(self._rows(column, levels, at))  # draws x levels x topics
+        rows = []
+        for r, lv in enumerate(levels):
+            diff = pred[:, r] - np.delete(pred, r, axis=1).mean(axis=1)
+            est, low, high = self._interval(diff)
+            for i, t in enumerate(self.topics):
+                rows.append({"topic": t, f"{column}_a": lv, f"{column}_b": rest_label, "estimate": est[i],
+                             "ci_low": low[i], "ci_high": high[i], "excludes_zero": bool(low[i] > 0 or high[i] < 0)})
+        return pd.DataFrame(rows)
+
     def curve(self, column: str, values: Optional[Sequence[float]] = None, n_points: int = 50,
               at: Optional[dict] = None) -> pd.DataFrame:
         """Expected proportions along numeric ``column`` (default: ``n_points`` over its range), other terms
@@ -191,7 +206,7 @@ def estimate_effect(fit: StmFit, meta: pd.DataFrame, terms: Optional[Sequence[st
     if dof <= 0:
         raise InputError(f"stm effect: {X.shape[0]} documents for {X.shape[1]} coefficients; use fewer terms")
     rng = np.random.default_rng(seed)
-    sampler = _theta_sampler(fit, uncertainty)
+    sampler = theta_sampler(fit, uncertainty)
     out = np.empty((draws, X.shape[1], len(topics)))
     for i in range(draws):
         theta = sampler(rng)[:, topics]
@@ -212,7 +227,8 @@ def global_covariance(fit: StmFit) -> np.ndarray:
     return (vecs * np.maximum(vals, 1e-10)) @ vecs.T
 
 
-def _theta_sampler(fit: StmFit, uncertainty: str):
+def theta_sampler(fit: StmFit, uncertainty: str):
+    """A function rng -> one N x K draw of every document's topic proportions ("global", "local" or "none")."""
     eta = fit.eta
     if uncertainty == "none":
         return lambda rng: fit.theta

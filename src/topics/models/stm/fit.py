@@ -9,9 +9,11 @@ matrix (stm's "LDA beta"); with one, beta is SAGE-style (see :mod:`.content`).
 Estimation. stm's semi-collapsed variational EM: E-step = each document's Laplace approximation
 (:mod:`.estep`); M-step = gamma by the pooled variational regression, Sigma, beta (or kappa)
 (:mod:`.mstep`, :mod:`.content`). The first E-step uses the shared prior mean (zero) as stm does. The bound
-is the sum of the documents' approximate evidence bounds; EM stops when its relative change
-(new - old) / |old| falls below ``emtol`` (a decrease also stops it, as stm's ``allow.neg.change``) or after
-``max_em_its`` iterations. Initialisation: ``"spectral"`` (anchor words, deterministic) or ``"random"``
+is the sum of the documents' approximate evidence bounds; EM stops when the size of its relative change,
+|new - old| / |old|, falls below ``emtol`` (stm's rule with its default ``allow.neg.change = TRUE``: the
+bound is not guaranteed to rise, because the prevalence and kappa updates are MAP / variational-Bayes steps
+whose priors it leaves out) or after ``max_em_its`` iterations. Phase 1 stopped at the first decrease: on the
+simulation benchmark topics kept improving after it (benchmarks/stm_simulation.py). Initialisation: ``"spectral"`` (anchor words, deterministic) or ``"random"``
 (seeded). Same inputs and seed give byte-identical results.
 
 Example
@@ -45,6 +47,7 @@ from .spectral import MAX_VOCAB, random_beta, spectral_beta
 logger = logging.getLogger(__name__)
 
 INITS = ("spectral", "random")
+SCREEN_ITS = 20  # EM iterations every start runs before the best bound is kept (starts > 1)
 
 
 @dataclass
@@ -99,7 +102,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
             prevalence: Sequence[str] = (), content: Optional[str] = None, init="spectral",
             max_em_its: int = 500, emtol: float = 1e-5, seed: int = 0, sigma_prior: float = 0.0,
             interactions: bool = True, max_vocab: int = MAX_VOCAB, anchor_rule: str = "frequent",
-            keep_nu: bool = True) -> StmFit:
+            keep_nu: bool = True, starts: int = 1, screen_its: int = SCREEN_ITS) -> StmFit:
     """Fit an STM with K topics.
 
     Parameters
@@ -114,7 +117,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     content : column of ``meta`` whose levels get their own topic-word distributions, or None.
     init : ``"spectral"``, ``"random"`` (seeded by ``seed``) or a K x V array of topic-word probabilities
         (stm's "Custom").
-    max_em_its, emtol : EM stops after ``max_em_its`` iterations or when the bound's relative change < emtol.
+    max_em_its, emtol : EM stops after ``max_em_its`` iterations or when |relative change of the bound| < emtol.
     seed : seeds the random initialisation (spectral uses no randomness).
     sigma_prior : weight in [0, 1] shrinking Sigma towards its diagonal.
     interactions : with a content covariate, include topic x level deviations (stm's default).
@@ -122,6 +125,8 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     anchor_rule : ``"frequent"`` (anchor candidates: words in at least the median number of documents) or
         ``"all"`` (stm); see :mod:`.spectral`.
     keep_nu : keep each document's Laplace covariance (for ``estimate_effect(uncertainty="local")``).
+    starts : number of starting points (see :func:`start_betas`); with more than one, each runs ``screen_its``
+        EM iterations and the one with the highest bound continues to convergence (stm's ``selectModel``).
 
     Returns
     -------
@@ -136,7 +141,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     started = time.perf_counter()
     counts, vocab = check_counts(counts, vocab)
     n, v = counts.shape
-    check_settings(k, n, v, init, max_em_its, emtol, sigma_prior)
+    check_settings(k, n, v, init, max_em_its, emtol, sigma_prior, starts, screen_its)
     meta = _check_meta(meta, n, prevalence, content)
     design = build_design(meta, list(prevalence)) if prevalence else None
     X = design.matrix if design is not None else None
@@ -144,47 +149,27 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
         levels, aspect = encode_content(meta, content)
     else:
         levels, aspect = ["(all)"], np.zeros(n, dtype=np.int64)
-    a = len(levels)
     word_counts = np.asarray(counts.sum(axis=0)).ravel()
-    beta0 = initial_beta(counts, k, init, seed, max_vocab, anchor_rule)
-    log_beta = np.repeat(np.log(beta0)[None], a, axis=0)
-    kappa = init_kappa(word_counts, a, k, interactions) if content is not None else None
-    eta = np.zeros((n, k - 1))
-    mu = np.zeros((1, k - 1))
-    sigma = np.eye(k - 1) * 20.0
-    gamma = None
-    bound: list[float] = []
-    converged = False
     diag = {"capped_regressions": 0, "not_pd_documents": 0, "newton_steps": 0, "estep_seconds": 0.0,
-            "mstep_seconds": 0.0, "init_seconds": round(time.perf_counter() - started, 3)}
-    level_tokens = np.zeros((a, k))
-    est = None
-    for it in range(max_em_its):
-        t0 = time.perf_counter()
-        est = run_estep(counts, np.exp(log_beta), aspect, mu, sigma, eta, keep_nu=False)
-        t1 = time.perf_counter()
-        eta = est.eta
-        # iteration 1 ran with the shared zero mean, as stm; from now on mu_d = x_d' gamma
-        mu, gamma, capped = update_prevalence(eta, X)
-        sigma = update_sigma(est.sigma_ss, eta, mu, sigma_prior)
-        level_tokens = est.beta_ss.sum(axis=2)
-        if kappa is None:
-            log_beta = _safe_log(update_beta(est.beta_ss))
-        else:
-            kappa = update_kappa(kappa, est.beta_ss)
-            log_beta = kappa.log_beta()
-        diag["capped_regressions"] += capped
-        diag["not_pd_documents"] = est.not_pd
-        diag["newton_steps"] += est.newton_steps
-        diag["estep_seconds"] += t1 - t0
-        diag["mstep_seconds"] += time.perf_counter() - t1
-        bound.append(float(est.bound.sum()))
-        logger.debug("stm: iteration %d bound %.6f", it + 1, bound[-1])
-        if len(bound) > 1 and (bound[-1] - bound[-2]) / abs(bound[-2]) < emtol:
-            converged = True
-            break
+            "mstep_seconds": 0.0}
+    problem = _Problem(counts, aspect, X, len(levels), word_counts, content is not None, interactions, sigma_prior,
+                       emtol, diag)
+    inits = start_betas(counts, k, init, seed, starts, max_vocab, anchor_rule)
+    diag["init_seconds"] = round(time.perf_counter() - started, 3)
+    if len(inits) == 1:
+        state = problem.new_state(inits[0])
+        problem.run(state, max_em_its)
+        screen = None
+    else:  # stm selectModel-style: every start for screen_its iterations, the best bound continues
+        states = [problem.new_state(beta) for beta in inits]
+        for st in states:
+            problem.run(st, min(screen_its, max_em_its))
+        screen = [st.bound[-1] for st in states]
+        state = states[int(np.argmax(screen))]
+        if not state.converged:
+            problem.run(state, max_em_its - len(state.bound))
     # modes and Laplace covariances under the final parameters (theta then matches the returned beta)
-    final = run_estep(counts, np.exp(log_beta), aspect, mu, sigma, eta, keep_nu=keep_nu)
+    final = run_estep(counts, np.exp(state.log_beta), aspect, state.mu, state.sigma, state.eta, keep_nu=keep_nu)
     eta, nu = final.eta, final.nu
     theta = _softmax(eta)
     if diag["capped_regressions"]:
@@ -192,21 +177,95 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
                       stacklevel=2)
     diag["estep_seconds"] = round(diag["estep_seconds"], 3)
     diag["mstep_seconds"] = round(diag["mstep_seconds"], 3)
+    if screen is not None:
+        diag["start_bounds"] = screen
+        diag["chosen_start"] = int(np.argmax(screen))
     settings = {"k": k, "prevalence": list(prevalence), "content": content,
-                "init": init if isinstance(init, str) else "custom",
+                "init": init if isinstance(init, str) else "custom", "starts": len(inits),
+                "screen_its": screen_its if len(inits) > 1 else None,
                 "max_em_its": max_em_its, "emtol": emtol, "seed": seed, "sigma_prior": sigma_prior,
                 "interactions": bool(interactions and content is not None), "max_vocab": max_vocab,
                 "anchor_rule": anchor_rule,
                 "gamma_prior": "pooled variational regression (stm Pooled)",
                 "kappa_prior": "Jeffreys" if content is not None else None}
     seconds = time.perf_counter() - started
-    logger.info("stm: K=%d, %d documents, %d iterations (%s) in %.1f s", k, n, len(bound),
-                "converged" if converged else "not converged", seconds)
-    return StmFit(theta=theta, eta=eta, nu=nu, mu=mu, gamma=gamma, sigma=sigma, log_beta=log_beta,
-                  vocab=list(vocab), word_counts=word_counts, doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
-                  design=design, content=content, levels=levels, aspect=aspect, kappa=kappa,
-                  level_topic_tokens=level_tokens, bound=bound, converged=converged, seconds=seconds,
-                  settings=settings, diagnostics=diag)
+    logger.info("stm: K=%d, %d documents, %d iterations (%s) in %.1f s", k, n, len(state.bound),
+                "converged" if state.converged else "not converged", seconds)
+    return StmFit(theta=theta, eta=eta, nu=nu, mu=state.mu, gamma=state.gamma, sigma=state.sigma,
+                  log_beta=state.log_beta, vocab=list(vocab), word_counts=word_counts,
+                  doc_lengths=np.asarray(counts.sum(axis=1)).ravel(), design=design, content=content, levels=levels,
+                  aspect=aspect, kappa=state.kappa, level_topic_tokens=state.level_tokens, bound=state.bound,
+                  converged=state.converged, seconds=seconds, settings=settings, diagnostics=diag)
+
+
+# --------------------------------------------------------------------------------------------------
+# EM
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _State:
+    """Parameters of one EM run (one start)."""
+
+    log_beta: np.ndarray
+    kappa: Optional[Kappa]
+    eta: np.ndarray
+    mu: np.ndarray
+    sigma: np.ndarray
+    gamma: Optional[np.ndarray] = None
+    level_tokens: Optional[np.ndarray] = None
+    bound: list = field(default_factory=list)
+    converged: bool = False
+
+
+@dataclass
+class _Problem:
+    """The data and fixed settings of a fit; runs EM iterations on a :class:`_State`."""
+
+    counts: sparse.csr_matrix
+    aspect: np.ndarray
+    X: Optional[np.ndarray]
+    n_levels: int
+    word_counts: np.ndarray
+    content: bool
+    interactions: bool
+    sigma_prior: float
+    emtol: float
+    diag: dict
+
+    def new_state(self, beta0: np.ndarray) -> _State:
+        """Starting point: beta0 for every content level, zero modes and mean, Sigma = 20 I (as stm)."""
+        n, k = self.counts.shape[0], beta0.shape[0]
+        kappa = init_kappa(self.word_counts, self.n_levels, k, self.interactions) if self.content else None
+        return _State(log_beta=np.repeat(np.log(beta0)[None], self.n_levels, axis=0), kappa=kappa,
+                      eta=np.zeros((n, k - 1)), mu=np.zeros((1, k - 1)), sigma=np.eye(k - 1) * 20.0,
+                      level_tokens=np.zeros((self.n_levels, k)))
+
+    def run(self, st: _State, its: int) -> None:
+        """Up to ``its`` more EM iterations; stops early when the bound's relative change is below emtol in size."""
+        diag = self.diag
+        for _ in range(its):
+            t0 = time.perf_counter()
+            est = run_estep(self.counts, np.exp(st.log_beta), self.aspect, st.mu, st.sigma, st.eta, keep_nu=False)
+            t1 = time.perf_counter()
+            st.eta = est.eta
+            # iteration 1 ran with the shared zero mean, as stm; from then on mu_d = x_d' gamma
+            st.mu, st.gamma, capped = update_prevalence(st.eta, self.X)
+            st.sigma = update_sigma(est.sigma_ss, st.eta, st.mu, self.sigma_prior)
+            st.level_tokens = est.beta_ss.sum(axis=2)
+            if st.kappa is None:
+                st.log_beta = _safe_log(update_beta(est.beta_ss))
+            else:
+                st.kappa = update_kappa(st.kappa, est.beta_ss)
+                st.log_beta = st.kappa.log_beta()
+            diag["capped_regressions"] += capped
+            diag["not_pd_documents"] = est.not_pd
+            diag["newton_steps"] += est.newton_steps
+            diag["estep_seconds"] += t1 - t0
+            diag["mstep_seconds"] += time.perf_counter() - t1
+            st.bound.append(float(est.bound.sum()))
+            logger.debug("stm: iteration %d bound %.6f", len(st.bound), st.bound[-1])
+            if len(st.bound) > 1 and abs(st.bound[-1] - st.bound[-2]) / abs(st.bound[-2]) < self.emtol:
+                st.converged = True
+                return
 
 
 # --------------------------------------------------------------------------------------------------
@@ -242,6 +301,25 @@ def check_counts(counts, vocab: Sequence[str]) -> tuple[sparse.csr_matrix, list[
     return counts, vocab
 
 
+def start_betas(counts: sparse.csr_matrix, k: int, init, seed: int, starts: int = 1, max_vocab: int = MAX_VOCAB,
+                anchor_rule: str = "frequent") -> list[np.ndarray]:
+    """The starting topic-word matrices: ``init``'s first, then ``starts - 1`` more, each the spectral
+    initialisation of a seeded random half of the documents (different anchor words and weights, each a
+    plausible start; stm's random starts are Gamma noise, measured worse: benchmarks/stm_simulation.py)."""
+    betas = [initial_beta(counts, k, init, seed, max_vocab, anchor_rule)]
+    rng = np.random.default_rng([seed, 7919])
+    n = counts.shape[0]
+    for _ in range(starts - 1):
+        rows = np.sort(rng.choice(n, size=max(k + 1, n // 2), replace=False))
+        half = counts[rows]
+        used = np.flatnonzero(np.asarray(half.sum(axis=0)).ravel() > 0)
+        beta = np.full((k, counts.shape[1]), 0.0)
+        beta[:, used] = spectral_beta(half[:, used], k, max_vocab, anchor_rule)
+        beta += 0.001 / counts.shape[1]  # words missing from the half get a small share, as stm's unused words
+        betas.append(beta / beta.sum(axis=1, keepdims=True))
+    return betas
+
+
 def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: int = MAX_VOCAB,
                  anchor_rule: str = "frequent") -> np.ndarray:
     """K x V starting topic-word matrix for ``init`` (see :func:`fit_stm`)."""
@@ -258,7 +336,7 @@ def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: 
     return beta / beta.sum(axis=1, keepdims=True)
 
 
-def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior) -> None:
+def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior, starts=1, screen_its=SCREEN_ITS) -> None:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ConfigError(f"stm.k must be an integer >= 2 (one topic is no model), got {k!r}")
     if k > n:
@@ -273,6 +351,10 @@ def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior) -> N
         raise ConfigError(f"stm.emtol must be a number in [0, 1), got {emtol!r}")
     if not 0 <= sigma_prior <= 1:
         raise ConfigError(f"stm sigma_prior must be in [0, 1], got {sigma_prior!r}")
+    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
+        raise ConfigError(f"stm.starts must be an integer >= 1, got {starts!r}")
+    if isinstance(screen_its, bool) or not isinstance(screen_its, (int, np.integer)) or screen_its < 1:
+        raise ConfigError(f"stm screen_its must be an integer >= 1, got {screen_its!r}")
 
 
 def _check_meta(meta: Optional[pd.DataFrame], n: int, prevalence: Sequence[str], content: Optional[str]):

@@ -7,7 +7,7 @@
 * :func:`content_terms_table`: topic, level, rank, term, weight = p(term | topic, level), contrast (how much more
   the level uses the term in this topic than the other levels: difference of probabilities): words per topic
   per content level.
-* :func:`metrics`: a JSON-ready dict (K, bound trace, convergence, timings, settings, diagnostics).
+* :func:`metrics`: a JSON-ready dict (K, bound trace, convergence, settings, diagnostics; timings optional).
 
 Example
 -------
@@ -91,18 +91,23 @@ def content_terms_table(fit: StmFit, n: int = TOP_TERMS, by: str = "prob", min_c
     return pd.DataFrame(rows)
 
 
-def metrics(fit: StmFit, extra: Optional[dict] = None) -> dict:
-    """JSON-ready summary of the fit (no arrays larger than K)."""
+def metrics(fit: StmFit, extra: Optional[dict] = None, timings: bool = True) -> dict:
+    """JSON-ready summary of the fit (no arrays larger than K). ``timings=False`` leaves out wall-clock
+    seconds, so the same fit gives the same file."""
+    diagnostics = fit.diagnostics if timings else {k: v for k, v in fit.diagnostics.items()
+                                                   if not k.endswith("seconds")}
     out = {
         "k": fit.k, "n_documents": int(len(fit.theta)), "n_tokens": int(fit.doc_lengths.sum()),
         "vocabulary": len(fit.vocab), "iterations": fit.iterations, "converged": fit.converged,
         "bound": fit.bound[-1] if fit.bound else None, "bound_trace": fit.bound,
         "bound_per_token": fit.bound[-1] / float(fit.doc_lengths.sum()) if fit.bound else None,
-        "fit_seconds": round(fit.seconds, 3), "settings": fit.settings, "diagnostics": fit.diagnostics,
+        "settings": fit.settings, "diagnostics": diagnostics,
         "prevalence_terms": fit.design.names if fit.design is not None else [],
         "content_levels": [str(lv) for lv in fit.levels] if fit.content else [],
         "sigma_diagonal": np.diag(fit.sigma).tolist(),
     }
+    if timings:
+        out["fit_seconds"] = round(fit.seconds, 3)
     if extra:
         out.update(extra)
     return out
