@@ -27,7 +27,7 @@ from typing import IO, Iterator, Optional
 import pandas as pd
 
 from ..errors import InputError
-from .readers import BadFile, decode_bytes
+from .readers import BadFile, decode_bytes, jsonl_document
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE mark); decode_bytes's order.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -129,13 +129,7 @@ def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.Dat
             for n, line in enumerate(_lines(first, fh), 1):
                 if not line.strip():
                     continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
-                if not isinstance(rec, dict):
-                    raise InputError(f"{path}: line {n} is not a JSON object; each line must be one document {{...}}")
-                records.append(rec)
+                records.append(jsonl_document(line, n, path))
                 if len(records) >= chunk_rows:
                     yield pd.DataFrame.from_records(records)
                     records = []
