@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup sample test bench clean-cache browser
+.PHONY: setup sample test bench clean-cache browser java
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test: setup
 # Headless Chromium for tests/test_page.py and the JupyterLab test (tests/headless.py); needs root for apt-get
 browser:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Java 17+ for Spark (lda.engine: spark, pyspark from the [spark] extra); needs root for apt-get
+java:
+	command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
 clean-cache:
 	rm -rf data/cache

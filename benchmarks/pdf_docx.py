@@ -6,7 +6,7 @@ tests/pdf_factory.py in several layouts -- PDF: one, two and three columns, bann
 running headers (alternating odd/even), four page-number styles; DOCX: built-in heading style, Chinese
 style ids, outline level via a based-on style, size-only headlines -- reads every file with
 ``topics.ingest.files.read_layout_file`` and splits articles as the corpus stage does
-(``topics.ingest.corpus.split_file`` -> ``topics.segment.segment_file`` on the lines with their layout cues;
+(``topics.ingest.articles.split_file`` -> ``topics.segment.segment_file`` on the lines with their layout cues;
 ``pdf_factory.split_articles``).
 
 ``HELDOUT`` layouts were written after the segmenter's layout rules (``topics.segment.cues``) and never used

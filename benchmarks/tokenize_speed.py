@@ -1,4 +1,5 @@
-"""Tokenization throughput: raw ``jieba.lcut`` (1 process) vs the tokenize stage cold (2 processes) vs warm cache.
+"""Tokenization throughput: raw ``jieba.lcut`` (1 process) vs the tokenize stage cold (2 processes, the default
+engine; ``benchmarks/tokenize_engines.py`` compares the engines) vs warm cache.
 
 Prints one JSON object: characters/second for each (best of 3 interleaved rounds; CPU seconds too), on ``../shared/corpora/central_reports.jsonl`` and a
 >= 5 M-character slice of ``../shared/corpora/xwlb_cctv.jsonl.gz`` (field ``text``). Targets on the large
@@ -61,7 +62,7 @@ def bench(name: str, texts: list[str], workers: int, repeats: int) -> dict:
     import jieba
 
     from topics.config import TokenizeConfig
-    from topics.tokens import ChineseTokenizer, tokenize_texts
+    from topics.tokens import make_tokenizer, tokenize_texts
 
     chars = sum(len(t) for t in texts)
     jieba.setLogLevel(30)
@@ -71,17 +72,17 @@ def bench(name: str, texts: list[str], workers: int, repeats: int) -> dict:
     with tempfile.TemporaryDirectory() as cache:
         cache = Path(cache)
         # An earlier run has left the built dictionary in the cache (as after any run): build it untimed.
-        probe = ChineseTokenizer(cfg, cache_dir=cache).load()
+        probe = make_tokenizer(cfg, cache_dir=cache).load()
         head = texts[: max(1, len(texts) // 20)]
         identical = all(probe.segment(t) == probe.jieba_tokenizer.lcut(t) for t in head)
         del probe
         for _ in range(repeats):
             shutil.rmtree(cache / "tokens", ignore_errors=True)  # cold: no cached tokens
             runs = {"raw": _timed(lambda: [jieba.lcut(t) for t in texts])}
-            tok = ChineseTokenizer(cfg, cache_dir=cache)  # fresh: the timed cold run loads the dictionary itself
+            tok = make_tokenizer(cfg, cache_dir=cache)  # fresh: the timed cold run loads the dictionary itself
             runs["cold"] = _timed(lambda: tokenize_texts(texts, tok, cache_dir=cache, workers=workers, progress=False))
             cold_tokens, cold_stats = runs["cold"][2]
-            tok = ChineseTokenizer(cfg, cache_dir=cache)
+            tok = make_tokenizer(cfg, cache_dir=cache)
             runs["warm"] = _timed(lambda: tokenize_texts(texts, tok, cache_dir=cache, workers=workers, progress=False))
             warm_tokens, warm_stats = runs["warm"][2]
             assert warm_stats["segmented"] == 0 and tok.segment_calls == 0 and warm_tokens == cold_tokens

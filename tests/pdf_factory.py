@@ -425,10 +425,10 @@ def make_docx(path, articles: list[Article], heading: str = "builtin", *, header
 # The corpus stage's article split, for the tests and the benchmark
 # --------------------------------------------------------------------------------------------------
 def split_articles(lines: list[SourceLine], name: str = "generated") -> list[Article]:
-    """Articles as the corpus stage makes them from a file's lines (:func:`topics.ingest.corpus.split_file`
+    """Articles as the corpus stage makes them from a file's lines (:func:`topics.ingest.articles.split_file`
     with the default corpus and segment settings): title and paragraphs (the document's text lines)."""
     from topics.config import CorpusConfig, SegmentConfig
-    from topics.ingest.corpus import split_file
+    from topics.ingest.articles import split_file
 
     fields, _ = split_file(lines, name, CorpusConfig(), SegmentConfig())
     return [Article(f["title"] or "", f["text"].split("\n")) for f in fields]

@@ -53,10 +53,12 @@ def test_every_figure_in_every_format(sample_run):
     summary = _figures_record(run_dir)
     formats = sample_run.load_config().figures.formats
     assert sorted(formats) == ["pdf", "png", "svg"]
-    names = [e.format(m=m) for m in ("lda", "bertopic") for e in EXPECTED] + ["lda_k_selection", "model_alignment"]
+    names = ([e.format(m=m) for m in ("lda", "bertopic", "stm") for e in EXPECTED]
+             + ["lda_k_selection", "model_alignment", "stm_effect_issuer_levels", "stm_effect_issuer_differences"])
     assert sorted(summary["figures"]) == sorted(names)
     # each sample issuer publishes in one year (year nested in issuer): no trend figure, and the record says why
-    assert sorted(s["figure"] for s in summary["skipped"]) == ["bertopic_prevalence_over_time", "lda_prevalence_over_time"]
+    assert sorted(s["figure"] for s in summary["skipped"]) == [
+        "bertopic_prevalence_over_time", "lda_prevalence_over_time", "stm_prevalence_over_time"]
     assert all(s["reason"] for s in summary["skipped"])
     for name in names:
         for fmt in formats:

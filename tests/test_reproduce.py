@@ -39,8 +39,11 @@ EXPECTED = {
     "lda": ["lda/doc_topics.csv", "lda/topics.csv", "lda/topic_terms.csv", "lda/metrics.json"],
     "bertopic": ["bertopic/doc_topics.csv", "bertopic/topics.csv", "bertopic/topic_terms.csv",
                  "bertopic/metrics.json", "bertopic/model/config.json"],
+    "stm": ["stm/doc_topics.csv", "stm/topics.csv", "stm/topic_terms.csv", "stm/metrics.json", "stm/model.npz",
+            "stm/content_terms.csv"],
     "compare": ["{model}/compare/issuer_prevalence.csv", "{model}/compare/issuer_differences.csv",
-                "{model}/compare/issuer_topic_words.csv", "{model}/compare/issuer_divergence.csv"],
+                "{model}/compare/issuer_topic_words.csv", "{model}/compare/issuer_divergence.csv",
+                "stm/compare/effect_coefficients.csv", "stm/compare/effect_issuer_levels.csv"],
     "figures": ["figures/{model}_issuer_prevalence_heatmap.png", "figures/{model}_issuer_effects.png",
                 "figures/interactive.html"],
 }

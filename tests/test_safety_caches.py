@@ -20,6 +20,7 @@ from topics import artifacts
 from topics.config import TokenizeConfig
 from topics.io import write_table
 from topics.tokens import ChineseTokenizer
+from topics.tokens.batches import TokenBatch
 from topics.tokens.stream import tokenize_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,8 @@ def test_a_damaged_token_cache_is_set_aside_and_rebuilt(tmp_path, damage, caplog
     cache = tmp_path / "cache"
     expected = tokenized(tmp_path / "first", cache)
     (db,) = (cache / "tokens").glob("*.sqlite")
+    for batch in (cache / "tokens").rglob("*.tok"):  # the batch layer in front of the per-text rows
+        batch.unlink()
     if damage == "garbage":
         db.write_bytes(np.random.default_rng(0).bytes(db.stat().st_size))
     elif damage == "truncated":
@@ -118,6 +121,25 @@ def test_a_damaged_token_cache_is_set_aside_and_rebuilt(tmp_path, damage, caplog
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warned) == 1 and str(db) in warned[0] and "rebuilt" in warned[0] and "\n" not in warned[0]
     assert tokenized(tmp_path / "third", cache) == expected  # the rebuilt cache is used as it is
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "changed byte"])
+def test_a_damaged_token_batch_is_set_aside_and_rebuilt(tmp_path, damage, caplog):
+    cache = tmp_path / "cache"
+    expected = tokenized(tmp_path / "first", cache)
+    batches = sorted((cache / "tokens").rglob("*.tok"))
+    assert batches
+    data = batches[0].read_bytes()
+    batches[0].write_bytes({"garbage": np.random.default_rng(0).bytes(len(data)), "truncated": data[:len(data) // 2],
+                            "changed byte": data[:-1] + bytes([data[-1] ^ 1])}[damage])
+    caplog.set_level(logging.WARNING, logger="topics")
+    assert tokenized(tmp_path / "second", cache) == expected
+    assert batches[0].with_name(batches[0].name + ".corrupt").is_file()
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and str(batches[0]) in warned[0] and "rebuilt" in warned[0]
+    rebuilt = TokenBatch.from_bytes(batches[0].read_bytes())  # the same tokens (its vocabulary order may differ)
+    assert rebuilt is not None and rebuilt.token_lists() == TokenBatch.from_bytes(data).token_lists()
+    assert tokenized(tmp_path / "third", cache) == expected
 
 
 def empty_dictionary_like(path: Path) -> bytes:

@@ -95,7 +95,8 @@ def test_ctrl_c_during_tokenize_prints_one_line(tmp_path):
     cfg.write_text(yaml.safe_dump({"name": "x", "output_dir": str(tmp_path / "results"),
                                    "cache_dir": str(tmp_path / "cache"),
                                    "corpus": {"path": str(big_table(tmp_path / "big.jsonl", 3_000_000))},
-                                   "tokenize": {"workers": 2, "cache": False}}), encoding="utf-8")
+                                   "tokenize": {"engine": "jieba", "workers": 2, "cache": False}}),
+               encoding="utf-8")  # jieba: rjieba segments 3 M characters in-process
     # as from a terminal: SIGINT at its default (a job started with & from a script inherits it ignored)
     proc = subprocess.Popen([sys.executable, "-m", "topics.cli", "run", str(cfg), "--stages", "tokenize"], cwd=ROOT,
                             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,

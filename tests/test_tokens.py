@@ -19,8 +19,7 @@ from topics.errors import ConfigError, InputError
 from topics.io import write_table
 from topics.pipeline import STAGES, RunContext
 from topics.pipeline.stages import tokenize_stage
-from topics.tokens import ChineseTokenizer, tokenize_texts
-from topics.tokens.fastcut import cut_text
+from topics.tokens import ChineseTokenizer, make_tokenizer, tokenize_texts
 from topics.tokens.vocabulary import apply_phrases, prune_vocabulary
 from topics.tokens.wordlists import BUILTIN_TERMS, is_number, read_dictionary
 
@@ -105,11 +104,13 @@ def test_terms_survive_the_filters(sample_tokens):
         assert term in flat
 
 
-def test_fast_path_is_identical_to_jieba(tok, sample_texts):
+def test_tokens_and_batches_are_jieba_filtered(tok, sample_texts):
     for text in sample_texts:
         words = tok._jieba.lcut(text)
-        assert cut_text(tok._jieba, text, {}, list) == (words, len(words))
         assert tok.tokens(text) == ([w for w in words if tok._keep(w)], len(words))
+    batch = tok.encode(sample_texts + [""])
+    assert batch.token_lists() == [tok(t) for t in sample_texts] + [[]]
+    assert batch.n_raw.tolist() == [len(tok._jieba.lcut(t)) for t in sample_texts] + [0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def test_stage_with_repeated_texts_equals_the_in_memory_pipeline(tmp_path, cache
     write_table(pd.DataFrame({"unit_id": [f"u{i}" for i in range(6)], "doc_id": [f"d{i}" for i in range(6)],
                               "text": units}), tmp_path / "units.jsonl")
     cfg = config_from_dict({"name": "t", "cache_dir": str(tmp_path / "cache"), "tokenize": {"cache": cache}})
-    tok = ChineseTokenizer(TokenizeConfig(cache=False))
+    tok = make_tokenizer(TokenizeConfig(cache=False))  # the configured engine
     tokens, _ = tokenize_texts(units, tok, workers=1)
     kept, vocab, _ = prune_vocabulary(tokens, cfg.tokenize, protected=tok.terms)  # dictionary acronyms (VR, 3D) stay
     for _ in range(2):
@@ -321,7 +322,7 @@ def test_pool_from_a_script_without_main_guard(tmp_path):
     script.write_text(
         "from pathlib import Path\n"
         "from topics.config import TokenizeConfig\n"
-        "from topics.tokens import ChineseTokenizer, tokenize_texts\n"
+        "from topics.tokens import ChineseTokenizer, make_tokenizer, tokenize_texts\n"
         f"texts = [p.read_text(encoding='utf-8', errors='replace') for p in sorted(Path({str(SAMPLE)!r}).glob('*.txt'))]\n"
         f"tok = ChineseTokenizer(TokenizeConfig(cache=False), cache_dir=Path({str(tmp_path / 'cache')!r}))\n"
         "tokens, stats = tokenize_texts(texts, tok, workers=2)\n"

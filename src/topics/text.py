@@ -42,12 +42,19 @@ def is_han(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
 
 
+_NOT_HAN_RE = re.compile(f"[^{HAN}]+")
+
+
 def han_count(text: str) -> int:
-    """Number of Han ideographs in ``text``."""
-    return count_chars(HAN_RE, text)
+    """Number of Han ideographs in ``text``: what is left once every run of other characters is removed (far
+    fewer replacements than removing each Han character), a block at a time (see :func:`count_chars`)."""
+    return sum(len(_NOT_HAN_RE.sub("", text[i:i + BLOCK])) for i in range(0, len(text), BLOCK))
 
 
-def count_chars(char_class: re.Pattern, text: str, block: int = 1 << 20) -> int:
+BLOCK = 1 << 20
+
+
+def count_chars(char_class: re.Pattern, text: str, block: int = BLOCK) -> int:
     """Number of characters of ``text`` matched by ``char_class`` (a one-character class such as
     :data:`HAN_RE`). Counted a block at a time: ``re.sub`` on a whole 10-million-character text keeps every
     piece between two matches as its own string, about 80 bytes per character."""

@@ -36,7 +36,7 @@ from .panels import (
     save_figure,
     topic_words_pages,
 )
-from .plots import plot_doc_topic_heatmap, plot_model_alignment, plot_prevalence_heatmap
+from .plots import plot_doc_topic_heatmap, plot_model_alignment, plot_prevalence_heatmap, sample_within
 from .style import PAGE_WIDTH, journal_style
 
 logger = logging.getLogger(__name__)
@@ -58,15 +58,32 @@ def _heatmap(prev: pd.DataFrame, column: str, topics: list[int], levels: list[st
     return fig
 
 
-def _doc_heatmap(out, docs: pd.DataFrame, column: str, cfg, labels: dict, levels: Optional[list[str]]):
+def _doc_heatmap(run_dir: Path, model: str, docs: pd.DataFrame, column: str, cfg, labels: dict,
+                 levels: Optional[list[str]]):
     import matplotlib.pyplot as plt
 
     n_shown = len(levels) if levels is not None else docs[column].nunique()
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
                            layout="constrained")
-    plot_doc_topic_heatmap(out.doc_topics, docs.astype({column: str}), column, ax=ax, max_docs=cfg.heatmap_docs,
+    rows = heatmap_rows(run_dir, model, docs, column, cfg.heatmap_docs, levels)
+    plot_doc_topic_heatmap(rows, docs.astype({column: str}), column, ax=ax, max_docs=max(cfg.heatmap_docs, len(rows)),
                            labels=labels, levels=levels)
     return fig
+
+
+def heatmap_rows(run_dir: Path, model: str, docs: pd.DataFrame, column: str, max_docs: int,
+                 levels: Optional[list[str]], seed: int = 0) -> pd.DataFrame:
+    """The doc-topics rows the document heatmap draws: the sample :func:`sample_within` takes from every
+    document's level, then only those rows read from doc_topics.csv (a chunk at a time): the figure of a
+    million documents reads its 600 rows, not the table."""
+    ids = pd.concat(artifacts.iter_doc_topics(run_dir, model, columns=["doc_id"]), ignore_index=True)
+    d = ids.merge(docs[["doc_id", column]], on="doc_id")
+    d[column] = d[column].astype(str)
+    if levels is not None:
+        d = d[d[column].isin(set(levels))]
+    keep = set(sample_within(d, column, max_docs, seed)["doc_id"])
+    parts = [chunk[chunk["doc_id"].isin(keep)] for chunk in artifacts.iter_doc_topics(run_dir, model)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFrame,
@@ -78,7 +95,7 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
     from ..compare.design import trend_allowed
     from ..compare.similarity import divergence_matrix
 
-    out = artifacts.read_model_result(run_dir, model)
+    out = artifacts.read_model_result(run_dir, model, documents=False)  # documents' rows: a sample, when drawn
     labels = out.labels()
     reference = None
     if "prevalence" in out.topics.columns and out.topics["prevalence"].between(0, 1).all():
@@ -113,7 +130,8 @@ def _model_figures(run_dir: Path, model: str, cfg, column: str, docs: pd.DataFra
         matrix = divergence_matrix(div, column)
         keep = [lv for lv in (levels or list(matrix.index)) if lv in matrix.index]
         makers.append((f"{model}_{column}_similarity", lambda: figure_similarity(matrix.loc[keep, keep])))
-    makers.append((f"{model}_doc_topics_by_{column}", lambda: _doc_heatmap(out, docs, column, cfg, labels, levels)))
+    makers.append((f"{model}_doc_topics_by_{column}", lambda: _doc_heatmap(run_dir, model, docs, column, cfg, labels,
+                                                                           levels)))
     for stem, make in makers:
         fig = make()
         add_note(fig, note)
@@ -148,7 +166,7 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     models = artifacts.available_models(run_dir, ccfg.models)
     if not models:
         raise InputError(f"{run_dir}: no model outputs to draw; run the lda or bertopic stage first")
-    docs = artifacts.read_documents(run_dir)
+    docs = artifacts.read_documents(run_dir, columns=["doc_id", "title", column])  # what the figures show
     outputs, problems, names, skipped = [], [], [], []
     with journal_style(font_dir):
         # saved (and closed) model by model, so only one model's figures are open at a time
@@ -182,7 +200,8 @@ def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
         ksel = artifacts.read_csv(lda / "k_selection.csv", stage="lda")
         chosen = None
         if (lda / artifacts.DOC_TOPICS).is_file():
-            chosen = sum(c.startswith("topic_") for c in artifacts.read_csv(lda / artifacts.DOC_TOPICS, stage="lda").columns)
+            header = artifacts.read_csv(lda / artifacts.DOC_TOPICS, stage="lda", nrows=0)
+            chosen = sum(c.startswith("topic_") for c in header.columns)
         if "chosen" in ksel.columns and ksel["chosen"].astype(bool).any():
             chosen = int(ksel.loc[ksel["chosen"].astype(bool), "k"].iloc[0])
         fig = figure_k_selection(ksel, chosen)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import artifacts
 from ..io import write_text
-from ..models.result import representative_documents
+from ..models.result import representative_candidates, representative_documents
 from .style import font_subset
 
 PAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "page"
@@ -43,7 +43,7 @@ def model_data(run_dir: Path, model: str, column: str, docs: pd.DataFrame) -> Op
     prev = artifacts.read_compare_table(run_dir, model, f"{column}_prevalence", text_columns=(column,))
     if prev is None:
         return None
-    result = artifacts.read_model_result(run_dir, model)
+    result = artifacts.read_model_result(run_dir, model, documents=False)
     labels = result.labels()
     terms = result.topic_terms.sort_values(["topic", "rank"]).groupby("topic")["term"].apply(list).to_dict()
     topics = sorted(int(t) for t in result.topics["topic"] if int(t) >= 0)
@@ -53,7 +53,8 @@ def model_data(run_dir: Path, model: str, column: str, docs: pd.DataFrame) -> Op
     levels = sorted(counts.index, key=lambda v: (-counts[v], v))
     cube = {name: p.pivot(index=column, columns="topic", values=name).reindex(index=levels, columns=topics)
             for name in ("estimate", "ci_low", "ci_high")}
-    top = representative_documents(result.doc_topics, docs, DOCUMENTS_PER_TOPIC, columns=("title", column))
+    candidates = representative_candidates(artifacts.iter_doc_topics(run_dir, model), DOCUMENTS_PER_TOPIC)
+    top = representative_documents(candidates, docs, DOCUMENTS_PER_TOPIC, columns=("title", column))
     documents = {str(t): [[str(r.title if isinstance(r.title, str) and r.title else r.doc_id),
                            str(getattr(r, column) or ""), round(float(r.proportion), 4)]
                           for r in g.itertuples()] for t, g in top.groupby("topic")}
@@ -86,7 +87,7 @@ def _escape(text: str) -> str:
 
 def write_page(run_dir: Path, models: list[str], column: str, ci: float, path: Path) -> Optional[Path]:
     """Write ``path`` (the explorer of the run's models); None when no model has a prevalence table."""
-    docs = artifacts.read_documents(run_dir)
+    docs = artifacts.read_documents(run_dir, columns=["doc_id", "title", column])
     if column in docs.columns:
         docs[column] = docs[column].astype(str)
     parts = {m: d for m in models if (d := model_data(run_dir, m, column, docs)) is not None}

@@ -7,7 +7,7 @@ Example
 >>> docs, units, report = build_corpus(load_config("configs/sample.yaml"))  # doctest: +SKIP
 """
 
-from .corpus import build_corpus, load_corpus
+from .corpus import CorpusStream, build_corpus, load_corpus, stream_corpus
 from .units import make_units
 
-__all__ = ["build_corpus", "load_corpus", "make_units"]
+__all__ = ["CorpusStream", "build_corpus", "load_corpus", "make_units", "stream_corpus"]

@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import logging
 import warnings
+from array import array
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import pandas as pd
 
 from ..config import CorpusConfig, RunConfig, SegmentConfig
 from ..errors import InputError
-from .files import read_layout_file
 from .layout import SourceLine
 from .readers import (
     PROVENANCE,
@@ -44,12 +44,12 @@ from .readers import (
     check_unique_ids,
     map_columns,
     read_manifest,
-    read_table,
-    read_text_file,
     report_bad,
     require_column,
     table_format,
 )
+from .articles import article_fields, layout_info, read_source, split_file
+from .chunks import detect_encoding, iter_table
 from .script import is_traditional, to_simplified
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,8 @@ NO_ISSUER = "(no issuer)"  # report key for table rows whose issuer cell is empt
 def load_corpus(
     cfg: RunConfig | CorpusConfig, segment: Optional[SegmentConfig] = None
 ) -> tuple[pd.DataFrame, dict]:
-    """Read the input named by ``cfg.corpus`` and return ``(documents, report)``.
+    """Read the input named by ``cfg.corpus`` and return ``(documents, report)`` (the whole corpus in memory;
+    the corpus stage streams it with :class:`CorpusStream` instead).
 
     Parameters
     ----------
@@ -86,28 +87,114 @@ def load_corpus(
     InputError
         Missing/bad manifest, missing columns, duplicate ids, or a bad file with ``on_bad_file: error``.
     """
-    if isinstance(cfg, RunConfig):
-        corpus, segment = cfg.corpus, cfg.segment
-    else:
-        corpus, segment = cfg, segment or SegmentConfig()
-    path = Path(corpus.path)
-    if not path.exists():
-        raise InputError(f"{path}: input not found; set corpus.path to a folder of .txt files or a table file")
-    fmt = table_format(path, corpus.format)
-    if fmt == "folder":
-        if not path.is_dir():
-            raise InputError(f"{path}: corpus.format is folder but this is not a folder")
-        docs, report = _load_folder(path, corpus, segment)
-    else:
-        docs, report = _load_table(path, fmt, corpus)
-    if docs.empty:
-        raise InputError(f"{path}: no usable documents (every file or row was skipped); see the warnings above")
-    report.update(_summarise(docs, report))
-    logger.info("corpus: %d documents, %d characters from %s", len(docs), int(docs["n_chars"].sum()), path)
+    stream = CorpusStream(cfg, segment)
+    batches = list(stream.batches())
+    report = stream.finish()
+    docs = _finish(pd.concat(batches, ignore_index=True)) if len(batches) > 1 else batches[0]
     return docs, report
 
 
-def _load_folder(folder: Path, corpus: CorpusConfig, segment: SegmentConfig) -> tuple[pd.DataFrame, dict]:
+class CorpusStream:
+    """The input named by ``corpus`` read a file (folder input) or a chunk of rows (table input) at a time.
+
+    :meth:`batches` yields tables of finished documents (the contract's columns); :meth:`finish` then runs the
+    checks that need the whole corpus (unique ids, at least one document) and returns the report. Memory holds
+    one batch, the per-issuer and per-file tallies and 8 bytes per document (a hash of its id)."""
+
+    def __init__(self, cfg: RunConfig | CorpusConfig, segment: Optional[SegmentConfig] = None) -> None:
+        if isinstance(cfg, RunConfig):
+            self.corpus, self.segment = cfg.corpus, cfg.segment
+        else:
+            self.corpus, self.segment = cfg, segment or SegmentConfig()
+        self.path = Path(self.corpus.path)
+        if not self.path.exists():
+            raise InputError(f"{self.path}: input not found; set corpus.path to a folder of .txt, .pdf and .docx files or a table file")
+        self.format = table_format(self.path, self.corpus.format)
+        if self.format == "folder" and not self.path.is_dir():
+            raise InputError(f"{self.path}: corpus.format is folder but this is not a folder")
+        self.report: dict[str, Any] = {"input": str(self.path), "format": self.format, "per_file": {},
+                                       "skipped": [], "traditional": []}
+        self.documents = 0
+        self.characters = 0
+        self.per_issuer: dict[str, dict] = {}
+        self.ids = IdTally()
+
+    def batches(self) -> Iterator[pd.DataFrame]:
+        source = (_folder_batches(self.path, self.corpus, self.segment, self.report) if self.format == "folder"
+                  else _table_batches(self.path, self.format, self.corpus, self.report))
+        for docs in source:
+            self.ids.add(docs["doc_id"])
+            self.documents += len(docs)
+            self.characters += int(docs["n_chars"].sum())
+            for issuer, group in docs.groupby(docs["issuer"].map(_issuer_key), sort=False):
+                tally = self.per_issuer.setdefault(str(issuer), {"documents": 0, "characters": 0, "dropped_lines": 0})
+                tally["documents"] += int(len(group))
+                tally["characters"] += int(group["n_chars"].sum())
+            yield docs
+
+    def finish(self) -> dict:
+        if not self.documents:
+            raise InputError(f"{self.path}: no usable documents (every file or row was skipped); see the warnings above")
+        repeated = self.ids.repeated()
+        if repeated:  # the message of check_unique_ids, for ids repeated across files or chunks
+            where = self.report.get("manifest", str(self.path))
+            check_unique_ids(pd.Series(repeated * 2), where, self.report.get("id_column", "doc_id"))
+        dropped: Counter = Counter()
+        folder = self.format == "folder"
+        for info in self.report["per_file"].values():
+            dropped.update(info.get("dropped_lines", {}))
+            entry = self.per_issuer.get(_issuer_key(info.get("issuer")))
+            if entry is None:
+                continue
+            entry["dropped_lines"] += content_lines(info.get("dropped_lines", {}))
+            if folder:  # files read by format ({"txt": 3, "pdf": 1}) and PDF/DOCX pages
+                files = entry.setdefault("files", {})
+                files[info.get("format", "txt")] = files.get(info.get("format", "txt"), 0) + 1
+                entry["pages"] = entry.get("pages", 0) + int(info.get("pages") or 0)
+        self.report.update(documents=self.documents, characters=self.characters, per_issuer=self.per_issuer,
+                           dropped_lines=dict(sorted(dropped.items())))
+        logger.info("corpus: %d documents, %d characters from %s", self.documents, self.characters, self.path)
+        return self.report
+
+
+class IdTally:
+    """Document ids seen so far, kept compactly (their UTF-8 bytes and an 8-byte hash each); :meth:`repeated`
+    names the ids that occur more than once, in order of first occurrence."""
+
+    def __init__(self) -> None:
+        self._hashes = array("q")
+        self._blob = bytearray()
+        self._ends = array("q")
+
+    def add(self, ids: Iterable) -> None:
+        for v in ids:
+            v = str(v)
+            self._hashes.append(hash(v))
+            self._blob += v.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._blob))
+
+    def repeated(self) -> list[str]:
+        import numpy as np
+
+        values, counts = np.unique(np.frombuffer(self._hashes, dtype=np.int64), return_counts=True)
+        suspects = set(values[counts > 1].tolist())
+        if not suspects:
+            return []
+        seen: set[str] = set()
+        found: dict[str, None] = {}
+        start = 0
+        for h, end in zip(self._hashes, self._ends):
+            if h in suspects:
+                v = self._blob[start:end].decode("utf-8", "surrogatepass")
+                if v in seen:
+                    found[v] = None
+                seen.add(v)
+            start = end
+        return list(found)
+
+
+def _folder_batches(folder: Path, corpus: CorpusConfig, segment: SegmentConfig, report: dict) -> Iterator[pd.DataFrame]:
+    """The documents of a folder input, one file at a time; fills ``report`` (per file, skipped, script)."""
     cols = corpus.columns
     manifest = read_manifest(folder, corpus.manifest, cols, corpus.outside_root)
     where = str(corpus.manifest or folder / "manifest.csv")
@@ -119,13 +206,12 @@ def _load_folder(folder: Path, corpus: CorpusConfig, segment: SegmentConfig) -> 
     has_title = "title" in meta.columns
     if has_title and corpus.segment_articles:  # article titles come from the text; keep the file's as metadata
         meta = meta.rename(columns={"title": "file_title"})
-    records: list[dict] = []
-    report: dict[str, Any] = {"input": str(folder), "format": "folder", "manifest": where, "per_file": {},
-                              "skipped": [], "traditional": []}
+    report["manifest"] = where
+    report["id_column"] = cols.id if cols.id and not corpus.segment_articles else "doc_id (generated from the file names)"
     for (_, row), (_, meta_row) in zip(manifest.iterrows(), meta.iterrows()):
         name = row[cols.file]
         try:
-            text, info = _read_file(row["path"], corpus.encoding)
+            text, info = read_source(row["path"], corpus.encoding)
         except BadFile as bad:
             report_bad(bad, corpus.on_bad_file)
             report["skipped"].append({"file": name, "reason": bad.reason})
@@ -149,17 +235,15 @@ def _load_folder(folder: Path, corpus: CorpusConfig, segment: SegmentConfig) -> 
             if has_title and not corpus.segment_articles:  # one file = one document: the manifest's title
                 rec["title"] = meta_row["title"]
             file_docs.append(rec)
-        records.extend(file_docs)
         report["per_file"][name] = {
             "issuer": meta_row["issuer"], "encoding": info.get("encoding"), "documents": len(file_docs),
             "characters": sum(d["n_chars"] for d in file_docs), "dropped_lines": dropped,
             "converted_to_simplified": bool(trad and trad["converted"]),
         }
         if info["format"] != "txt":  # a text file's record stays as it was
-            report["per_file"][name].update(format=info["format"], pages=info.get("pages"), **_layout_info(info))
-    docs = _finish(pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["doc_id"]))
-    check_unique_ids(docs["doc_id"], where, "doc_id (generated from the file names)")
-    return docs, report
+            report["per_file"][name].update(format=info["format"], pages=info.get("pages"), **layout_info(info))
+        if file_docs:
+            yield _finish(pd.DataFrame.from_records(file_docs))
 
 
 def input_files(corpus: CorpusConfig) -> list[Path]:
@@ -174,145 +258,105 @@ def input_files(corpus: CorpusConfig) -> list[Path]:
     return sorted({p.resolve() for p in manifest["path"] if not p.resolve().is_relative_to(inside)})
 
 
-def _read_file(path: Path, encoding: str) -> tuple[str | list[SourceLine], dict]:
-    """A text file's decoded text (read exactly as before), or a PDF/DOCX file's lines with layout cues; and
-    the file's info (``format``, ``pages``, ...). Raises BadFile (``.doc``: convert it to .docx first)."""
-    if path.suffix.lower() == ".txt":
-        text, used = read_text_file(path, encoding)
-        return text, {"format": "txt", "encoding": used, "pages": None}
-    return read_layout_file(path, encoding)
+# At most this many skipped rows, Traditional-script rows and ids of rows without issuer are listed in the report
+# (all of them are counted): the report of a million-row table stays small.
+REPORT_EXAMPLES = 1000
 
 
-def _layout_info(info: dict) -> dict:
-    """What a PDF/DOCX reader found, for the report (page furniture, pages needing OCR, jump cues)."""
-    skip = {"format", "pages", "page_lines", "continuations", "encoding"}
-    return {"reader": {k: v for k, v in info.items() if k not in skip}}
-
-
-def split_file(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
-                segment: SegmentConfig) -> tuple[list[dict], dict]:
-    """Articles of one raw file (its text, or a PDF/DOCX file's lines) as document fields, and dropped lines
-    by category. Articles of a PDF/DOCX file also get ``page`` (where the article starts) and ``page_lines``
-    (``[page, first, last]``: lines within that page's extracted text)."""
-    layout = not isinstance(text, str)
-    if not corpus.segment_articles:
-        if layout:
-            paragraphs, n = [sl.text.strip() for sl in text if sl.text.strip()], len(text)
-        else:
-            lines = text.split("\n")
-            n = len(lines) - (1 if text.endswith("\n") else 0)
-            paragraphs = [line.strip() for line in lines if line.strip()]
-        fields = _article_fields(None, paragraphs, [[1, n]])
-        return [fields | (page_fields(text, [[1, n]]) if layout else {})], {}
-    from ..segment import segment_file
-
-    result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas)
-    articles = []
-    for art in result.articles:
-        fields = _article_fields(art.title, list(art.paragraphs), [list(span) for span in art.lines])
-        fields.update(source=art.source, author=art.author, dateline=art.dateline,
-                      continued_from=art.continued_from, partial=bool(art.partial), kind=art.kind)
-        if layout:
-            fields.update(page_fields(text, fields["lines"]))
-        if fields["n_chars"]:
-            articles.append(fields)
-    return articles, {str(k): int(v) for k, v in dict(result.dropped).items()}
-
-
-def page_fields(lines: list[SourceLine], spans: list) -> dict:
-    """``page`` (the page of the first line; None when the file has no page information) and ``page_lines``:
-    each line span cut at page breaks into ``[page, first, last]``, numbered within the page's extracted text
-    (line ``n`` of page ``p`` is line ``first_of_p + n - 1`` of the file; ``info["page_lines"]``)."""
-    first: dict[int, int] = {}
-    for sl in lines:
-        if sl.page is not None:
-            first.setdefault(sl.page, sl.line)
-    out: list[list[int]] = []
-    for start, end in spans:
-        for sl in lines[start - 1:end]:
-            if sl.page is None:
-                continue
-            n = sl.line - first[sl.page] + 1
-            if out and out[-1][0] == sl.page and out[-1][2] == n - 1:
-                out[-1][2] = n
-            else:
-                out.append([sl.page, n, n])
-    return {"page": out[0][0] if out else None, "page_lines": out or None}
-
-
-def _article_fields(title: Optional[str], paragraphs: list[str], lines: list) -> dict:
-    paragraphs = [p for p in paragraphs if p and p.strip()]
-    return {"title": title, "lines": lines, "n_chars": sum(len(p) for p in paragraphs),
-            "source": None, "author": None, "dateline": None, "continued_from": None, "partial": False,
-            "kind": "document", "text": "\n".join(paragraphs)}
-
-
-def _load_table(path: Path, fmt: str, corpus: CorpusConfig) -> tuple[pd.DataFrame, dict]:
+def _table_batches(path: Path, fmt: str, corpus: CorpusConfig, report: dict) -> Iterator[pd.DataFrame]:
+    """The documents of a table input, a chunk of rows at a time (:func:`topics.ingest.chunks.iter_table`);
+    fills ``report``. Bad rows are collected and reported (or raised, ``on_bad_file: error``) at the end."""
     cols = corpus.columns
-    table = read_table(path, fmt, corpus.encoding)
-    encoding = table.attrs.get("encoding")  # None for Parquet
     where = str(path)
-    require_column(table, cols.text, "text", where)
-    if cols.id:
-        require_column(table, cols.id, "id", where)
-        check_unique_ids(table[cols.id], where, cols.id)
-        ids = table[cols.id].astype(str).str.strip().tolist()
-    else:
-        ids = [str(i) for i in range(len(table))]
-    texts = table[cols.text].tolist()
-    meta = map_columns(table.drop(columns=[c for c in (cols.text, cols.id) if c]), cols, where, table=True)
-    del table  # the texts live on in `texts` only, and each is dropped once processed (peak memory)
-    report: dict[str, Any] = {"input": where, "format": fmt, "per_file": {}, "skipped": [], "traditional": []}
-    records, bad = [], []
-    for i, (doc_id, raw, meta_row) in enumerate(zip(ids, texts, meta.to_dict("records"))):
-        name = f"row {i} (id {doc_id})"
-        texts[i] = None
-        if not (raw is None or isinstance(raw, str) or (isinstance(raw, float) and raw != raw)):
-            bad.append(BadFile(name, f"is not text ({_kind(raw)} in column {cols.text!r}); the text column "
-                                     "must hold the document's text as a string"))
-            continue
-        text = raw if isinstance(raw, str) else ""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        try:
-            check_text(text, name)
-        except BadFile as exc:
-            bad.append(exc)
-            continue
-        text, trad = _handle_script(text, f"{path} {name}", corpus, warn=False)
-        if trad:
-            report["traditional"].append({"row": i, "doc_id": doc_id, **trad})
-        paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
-        rec = {"doc_id": doc_id, **meta_row}
-        fields = _article_fields(rec.pop("title", None), paragraphs, [])
-        for key in PROVENANCE:  # the user's own provenance columns win over the empty defaults
-            if key in rec:
-                fields[key] = rec.pop(key)
-        rec.update(fields, source_file=path.name)
-        records.append(rec)
+    report["id_column"] = cols.id or "row number"
+    bad: list[BadFile] = []
+    n_bad = n_rows = n_docs = n_chars = n_traditional = n_untouched = 0
+    no_issuer: list[str] = []
+    n_no_issuer = 0
+    not_text = False
+    untouched: list[dict] = []
+    for table in iter_table(path, fmt, corpus.encoding):
+        require_column(table, cols.text, "text", where)
+        if cols.id:
+            require_column(table, cols.id, "id", where)
+            check_unique_ids(table[cols.id], where, cols.id)
+            ids = table[cols.id].astype(str).str.strip().tolist()
+        else:
+            ids = [str(i) for i in range(n_rows, n_rows + len(table))]
+        texts = table[cols.text].tolist()
+        meta = map_columns(table.drop(columns=[c for c in (cols.text, cols.id) if c]), cols, where, table=True)
+        del table  # the texts live on in `texts` only, and each is dropped once processed (peak memory)
+        records = []
+        for i, (doc_id, raw, meta_row) in enumerate(zip(ids, texts, meta.to_dict("records")), start=n_rows):
+            name = f"row {i} (id {doc_id})"
+            texts[i - n_rows] = None
+            if not (raw is None or isinstance(raw, str) or (isinstance(raw, float) and raw != raw)):
+                n_bad += 1
+                not_text = True
+                if len(bad) < REPORT_EXAMPLES:
+                    bad.append(BadFile(name, f"is not text ({_kind(raw)} in column {cols.text!r}); the text "
+                                             "column must hold the document's text as a string"))
+                continue
+            text = raw if isinstance(raw, str) else ""
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            try:
+                check_text(text, name)
+            except BadFile as exc:
+                n_bad += 1
+                if len(bad) < REPORT_EXAMPLES:
+                    bad.append(exc)
+                continue
+            text, trad = _handle_script(text, f"{path} {name}", corpus, warn=False)
+            if trad:
+                n_traditional += 1
+                if len(report["traditional"]) < REPORT_EXAMPLES:
+                    report["traditional"].append({"row": i, "doc_id": doc_id, **trad})
+                if not trad["converted"]:
+                    n_untouched += 1
+                    untouched = untouched or [{"doc_id": doc_id, **trad}]
+            paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
+            rec = {"doc_id": doc_id, **meta_row}
+            fields = article_fields(rec.pop("title", None), paragraphs, [])
+            for key in PROVENANCE:  # the user's own provenance columns win over the empty defaults
+                if key in rec:
+                    fields[key] = rec.pop(key)
+            rec.update(fields, source_file=path.name)
+            if _issuer_key(rec.get("issuer")) == NO_ISSUER:
+                n_no_issuer += 1
+                no_issuer = no_issuer or [doc_id]
+            records.append(rec)
+        n_rows += len(ids)
+        if records:
+            docs = _finish(pd.DataFrame.from_records(records))
+            n_docs += len(docs)
+            n_chars += int(docs["n_chars"].sum())
+            yield docs
     if bad:
         detail = "; ".join(f"{b.name} {b.reason.split(';')[0]}" for b in bad[:3])
-        what = ("unusable text" if any(b.reason.startswith("is not text") for b in bad)
-                else "empty text or no Chinese text")
-        report_bad(BadFile(where, f"{len(bad)} row(s) have {what} ({detail})"), corpus.on_bad_file, what="rows")
+        what = "unusable text" if not_text else "empty text or no Chinese text"
+        report_bad(BadFile(where, f"{n_bad} row(s) have {what} ({detail})"), corpus.on_bad_file, what="rows")
         report["skipped"] = [{"row": b.name, "reason": b.reason} for b in bad]
-    no_issuer = [r["doc_id"] for r in records if _issuer_key(r.get("issuer")) == NO_ISSUER]
-    if no_issuer:
+        report["rows_skipped"] = n_bad
+    if n_no_issuer:
         warnings.warn(
-            f"{path}: {len(no_issuer)} of {len(records)} row(s) have no issuer (column {cols.issuer!r}; first: id "
+            f"{path}: {n_no_issuer} of {n_docs} row(s) have no issuer (column {cols.issuer!r}; first: id "
             f"{no_issuer[0]}); reported as {NO_ISSUER!r}; check corpus.columns.issuer",
             InputWarning, stacklevel=3)
-    untouched = [t for t in report["traditional"] if not t["converted"]]
     if untouched:
         warnings.warn(
-            f"{path}: {len(untouched)} row(s) look like Traditional script (first: id {untouched[0]['doc_id']}, "
+            f"{path}: {n_untouched} row(s) look like Traditional script (first: id {untouched[0]['doc_id']}, "
             f"{untouched[0]['share']:.0%} of Han characters change under OpenCC t2s); set corpus.to_simplified: true "
             "to convert them", InputWarning, stacklevel=3)
-    docs = _finish(pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["doc_id"]))
-    report["per_file"][path.name] = {
-        "encoding": encoding, "documents": len(docs), "characters": int(docs["n_chars"].sum()) if len(docs) else 0,
-        "rows_skipped": len(bad), "dropped_lines": {},
-    }
-    return docs, report
+    report["per_file"][path.name] = {"encoding": _table_encoding(path, fmt, corpus.encoding), "documents": n_docs,
+                                     "characters": n_chars, "rows_skipped": n_bad, "dropped_lines": {}}
+
+
+def _table_encoding(path: Path, fmt: str, encoding: str) -> Optional[str]:
+    """The codec a table file was read with, as the report shows it (None for Parquet)."""
+    if fmt == "parquet":
+        return None
+    codec, errors = detect_encoding(path, encoding)
+    return "utf-8 (damaged)" if errors == "replace" else codec
 
 
 def _handle_script(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
@@ -352,8 +396,12 @@ def _finish(docs: pd.DataFrame) -> pd.DataFrame:
             docs[col] = values.where(values.notna(), None)
     docs["doc_id"] = docs["doc_id"].astype(str).astype(object)
     docs["n_chars"] = docs["n_chars"].fillna(0).astype(int)
-    if "year" in docs.columns and len(docs) and docs["year"].map(lambda v: isinstance(v, int)).all():
-        docs["year"] = docs["year"].astype("int64")  # numeric when every document has one (else ints and None)
+    if "year" in docs.columns and len(docs):  # whole years stay ints (pandas reads [2019, None] as 2019.0)
+        years = docs["year"].map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+        if years.map(lambda v: isinstance(v, int)).all():
+            docs["year"] = years.astype("int64")  # numeric when every document has one (else ints and None)
+        elif years.map(lambda v: v is None or isinstance(v, int)).all():
+            docs["year"] = years.astype(object)
     return docs
 
 
@@ -379,30 +427,6 @@ def content_lines(dropped: dict) -> int:
     return sum(n for cat, n in dropped.items() if cat != "blank")
 
 
-def _summarise(docs: pd.DataFrame, report: dict) -> dict:
-    """Totals and the per-issuer counts: documents, characters, dropped lines; for a folder input also the
-    files read by format (``files``: ``{"txt": 3, "pdf": 1}``) and the PDF/DOCX pages (``pages``)."""
-    dropped: Counter = Counter()
-    per_issuer: dict[str, dict] = {}
-    for info in report["per_file"].values():
-        dropped.update(info.get("dropped_lines", {}))
-    for issuer, group in docs.groupby(docs["issuer"].map(_issuer_key), sort=False):
-        per_issuer[str(issuer)] = {"documents": int(len(group)), "characters": int(group["n_chars"].sum()),
-                                   "dropped_lines": 0}
-    folder = report.get("format") == "folder"
-    for info in report["per_file"].values():
-        entry = per_issuer.get(_issuer_key(info.get("issuer")))
-        if entry is None:
-            continue
-        entry["dropped_lines"] += content_lines(info.get("dropped_lines", {}))
-        if folder:
-            files = entry.setdefault("files", {})
-            files[info.get("format", "txt")] = files.get(info.get("format", "txt"), 0) + 1
-            entry["pages"] = entry.get("pages", 0) + int(info.get("pages") or 0)
-    return {"documents": int(len(docs)), "characters": int(docs["n_chars"].sum()),
-            "per_issuer": per_issuer, "dropped_lines": dict(sorted(dropped.items()))}
-
-
 def _show(caught: list) -> list[str]:
     """Log the caught input warnings (pass others on unchanged); return their messages."""
     messages = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
@@ -415,18 +439,33 @@ def _show(caught: list) -> list[str]:
 
 
 def build_corpus(cfg: RunConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The corpus stage's work: documents, modelling units and the report (with the input warnings, which
-    are also logged). Nothing is written."""
+    """The corpus stage's work in memory: documents, modelling units and the report (with the input warnings,
+    which are also logged). Nothing is written; the stage itself streams (:func:`stream_corpus`)."""
+    docs: list[pd.DataFrame] = []
+    units: list[pd.DataFrame] = []
+    report = stream_corpus(cfg, lambda d, u: (docs.append(d), units.append(u)))
+    return _finish(pd.concat(docs, ignore_index=True)), pd.concat(units, ignore_index=True), report
+
+
+def stream_corpus(cfg: RunConfig, sink: Callable[[pd.DataFrame, pd.DataFrame], Any]) -> dict:
+    """Read the input a batch at a time, cut each batch's documents into units and hand ``(documents, units)``
+    to ``sink`` (the stage: :class:`topics.artifacts.CorpusWriter`); returns the report, with the input
+    warnings (also logged)."""
     from .units import make_units
 
+    n_units = 0
     with warnings.catch_warnings(record=True) as caught:  # kept in run.json, shown through logging
         warnings.simplefilter("always", InputWarning)
         try:
-            docs, report = load_corpus(cfg)
+            stream = CorpusStream(cfg)
+            for docs in stream.batches():
+                batch_units = make_units(docs, cfg.segment)
+                n_units += len(batch_units)
+                sink(docs, batch_units)
+            report = stream.finish()
         finally:  # shown before an error too: it may say "see the warnings above"
             messages = _show(caught)
-    units = make_units(docs, cfg.segment)
-    report["units"] = int(len(units))
+    report["units"] = n_units
     report["warnings"] = messages
-    logger.info("corpus: %d documents, %d units (%s)", len(docs), len(units), cfg.segment.unit)
-    return docs, units, report
+    logger.info("corpus: %d documents, %d units (%s)", report["documents"], n_units, cfg.segment.unit)
+    return report

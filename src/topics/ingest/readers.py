@@ -256,7 +256,7 @@ def table_format(path: Path, fmt: str = "auto") -> str:
         if last in exts:
             return name
     raise InputError(
-        f"{path}: cannot tell the input format from the suffix {''.join(path.suffixes)!r}; give a folder of .txt files, "
+        f"{path}: cannot tell the input format from the suffix {''.join(path.suffixes)!r}; give a folder of .txt, .pdf and .docx files, "
         "a .csv, .jsonl(.gz) or .parquet table, or set corpus.format"
     )
 
@@ -327,18 +327,21 @@ def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
         if not all(isinstance(r, dict) for r in records):
             raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
         return _with_encoding(pd.DataFrame.from_records(records), used)
-    records = []
-    for n, line in enumerate(io.StringIO(text, newline="\n"), 1):  # one line at a time, not a list of them
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
-        if not isinstance(rec, dict):
-            raise InputError(f"{path}: line {n} is not a JSON object; each line must be one document {{...}}")
-        records.append(rec)
+    records = [jsonl_document(line, n, path) for n, line in enumerate(io.StringIO(text, newline="\n"), 1)
+               if line.strip()]  # one line at a time, not a list of them
     return _with_encoding(pd.DataFrame.from_records(records), used)
+
+
+def jsonl_document(line: str, n: int, path: Path) -> dict:
+    """Line ``n`` of a JSON-lines table as one document record; InputError naming the line when it is not a JSON
+    object."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}); fix or remove that line") from None
+    if not isinstance(rec, dict):
+        raise InputError(f"{path}: line {n} is not a JSON object; each line must be one document {{...}}")
+    return rec
 
 
 def _with_encoding(df: pd.DataFrame, encoding: str) -> pd.DataFrame:

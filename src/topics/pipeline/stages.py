@@ -13,6 +13,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +50,12 @@ class Stage:
 
 def corpus_stage(ctx: RunContext) -> dict:
     """Raw files or a table -> documents.csv/.jsonl, units.jsonl, corpus_report.json."""
-    from ..ingest import build_corpus
+    from ..ingest import stream_corpus
 
-    docs, units, report = build_corpus(ctx.config)
-    outputs = artifacts.write_corpus(ctx.run_dir, docs, units, report)
-    return {"outputs": outputs, "documents": int(len(docs)), "units": int(len(units)),
+    with artifacts.CorpusWriter(ctx.run_dir) as writer:  # a batch of documents at a time
+        report = stream_corpus(ctx.config, writer.add)
+        outputs = writer.finish(report)
+    return {"outputs": outputs, "documents": report["documents"], "units": report["units"],
             "per_issuer": report["per_issuer"], "dropped_lines": report["dropped_lines"],
             "skipped": [s.get("file") or s.get("row") for s in report["skipped"]], "warnings": report["warnings"]}
 
@@ -71,26 +73,43 @@ def lda_stage(ctx: RunContext) -> dict:
 
     cfg = ctx.config.lda
     data = prepare_input(artifacts.iter_tokens(ctx.run_dir))
-    k, ksel, sweep_seconds = cfg.k, None, None
-    if cfg.k_grid:
-        started = time.perf_counter()
-        ksel = search_k(data, cfg, ctx.seed)
-        sweep_seconds = round(time.perf_counter() - started, 3)
-        k = choose_k(ksel, cfg.k_rule, cfg.k)
-        ksel["chosen"] = ksel["k"] == k
-    fit = fit_lda(data, cfg, ctx.seed, k=k)
-    documents = artifacts.read_documents(ctx.run_dir, columns=["doc_id", "title", "issuer"])
-    result = lda_result(fit, cfg, documents, ksel, seed=ctx.seed)
-    outputs = artifacts.write_model_result(ctx.run_dir, result)
-    outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
-    return {"outputs": outputs, "k": k, "empty_units": len(fit.dropped), "npmi": result.metrics["npmi"],
-            "c_v": result.metrics["c_v"], "fit_seconds": round(fit.seconds, 3), "sweep_seconds": sweep_seconds}
+    with _spark_run(ctx.config) as spark:  # lda.engine: spark: one session for the sweep, the chains and the save
+        k, ksel, sweep_seconds = cfg.k, None, None
+        if cfg.k_grid:
+            started = time.perf_counter()
+            ksel = search_k(data, cfg, ctx.seed, spark=spark)
+            sweep_seconds = round(time.perf_counter() - started, 3)
+            k = choose_k(ksel, cfg.k_rule, cfg.k)
+            ksel["chosen"] = ksel["k"] == k
+        fit = fit_lda(data, cfg, ctx.seed, k=k, spark=spark)
+        documents = artifacts.read_documents(ctx.run_dir, columns=["doc_id", "title", "issuer"])
+        result = lda_result(fit, cfg, documents, ksel, seed=ctx.seed)
+        outputs = artifacts.write_model_result(ctx.run_dir, result)
+        outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
+    summary = {"outputs": outputs, "k": k, "empty_units": len(fit.dropped), "npmi": result.metrics["npmi"],
+               "c_v": result.metrics["c_v"], "fit_seconds": round(fit.seconds, 3), "sweep_seconds": sweep_seconds}
+    if cfg.engine == "spark":
+        summary.update(spark_master=ctx.config.spark.master, reproducibility=fit.params["reproducibility"])
+    return summary
+
+
+@contextlib.contextmanager
+def _spark_run(config: RunConfig):
+    """A :class:`~topics.models.lda.SparkRun` for ``lda.engine: spark`` (stopped at the end), else None."""
+    if config.lda.engine != "spark":
+        yield None
+        return
+    from ..models.lda import SparkRun
+    from ..spark import spark_session
+
+    with spark_session(config.spark, local_dir=config.cache_dir) as session:
+        yield SparkRun(session, config.spark)
 
 
 def bertopic_stage(ctx: RunContext) -> dict:
     """units.jsonl + tokens.jsonl + vocabulary.csv -> bertopic/ (tables, metrics.json, the model)."""
     from ..models.bertopic import bertopic_result, check_size, embed_units, fit_bertopic, fit_on_chunks, save_model
-    from ..tokens import ChineseTokenizer
+    from ..tokens import make_tokenizer
 
     cfg = ctx.config.bertopic
     units = artifacts.read_units(ctx.run_dir)
@@ -101,7 +120,7 @@ def bertopic_stage(ctx: RunContext) -> dict:
     vocabulary = artifacts.read_vocabulary(ctx.run_dir)["token"].astype(str).tolist()
     if not vocabulary:
         raise InputError(f"{ctx.run_dir / artifacts.VOCABULARY_CSV}: empty vocabulary; relax tokenize.no_below/no_above")
-    tokenizer = ChineseTokenizer(ctx.config.tokenize, cache_dir=ctx.cache_dir, vocabulary=vocabulary)
+    tokenizer = make_tokenizer(ctx.config.tokenize, cache_dir=ctx.cache_dir, vocabulary=vocabulary)
     token_lists = [list(t) for t in tokens["tokens"]]
     texts = units["text"].astype(str).tolist()
     if cfg.model_chunks:
@@ -154,7 +173,8 @@ STAGES: list[Stage] = [
     Stage("bertopic", bertopic_stage, ("bertopic", "tokenize"),
           ("topics.models.bertopic", "topics.tokens", "topics.artifacts"), depends=("tokenize",),
           enabled=lambda c: c.bertopic.enabled),
-    Stage("lda", lda_stage, ("lda",), ("topics.models.lda", "topics.artifacts"), depends=("tokenize",),
+    Stage("lda", lda_stage, ("lda", "spark"), ("topics.models.lda", "topics.spark", "topics.artifacts"),
+          depends=("tokenize",),
           enabled=lambda c: c.lda.enabled),
     Stage("stm", stm_stage, ("stm",), ("topics.models.stm.stage", "topics.artifacts"), depends=("tokenize",),
           enabled=lambda c: c.stm.enabled),

@@ -242,10 +242,10 @@ def stopword_effects(units: pd.DataFrame, tokenize_cfg, top: int = 30) -> tuple[
 
     Returns ``(table, totals)``: table = the ``top`` most frequent removed words (token, count, list
     = general/domain/user), totals = raw words, removed by each list, and their share of raw words."""
-    from ..tokens import ChineseTokenizer
+    from ..tokens import make_tokenizer
     from ..tokens.wordlists import DOMAIN_STOPWORDS, GENERAL_STOPWORDS, read_wordlist
 
-    tok = ChineseTokenizer(tokenize_cfg)
+    tok = make_tokenizer(tokenize_cfg)
     lists = {}
     if tokenize_cfg.general_stopwords:
         lists["general"] = read_wordlist(GENERAL_STOPWORDS)

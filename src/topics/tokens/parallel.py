@@ -1,8 +1,11 @@
-"""Segmenting many texts: a pool of spawned worker processes, chunked work, and the token cache.
+"""Segmenting many texts: token batches, the cache, and a pool of spawned worker processes.
 
-Workers are *spawned*, not forked (a forked worker's memory starts as a copy of the parent's, which on a
-large corpus doubled the stage's peak memory), and each loads the finished dictionary that the parent built
-once under ``<cache_dir>/jieba/``.
+Texts are cut into content-defined batches (:mod:`topics.tokens.batches`). A batch whose file is in the cache
+is read back whole; the texts of the others are looked up one by one in the per-text SQLite cache
+(:class:`~topics.tokens.cache.TokenCache`: the same text in another batch, order or corpus) and the rest is
+segmented, in-process or on a pool of spawned workers (each batch one job, at most ``2 x processes`` in
+flight). Workers are *spawned*, not forked (a forked worker's memory starts as a copy of the parent's, which
+on a large corpus doubled the stage's peak memory).
 
 Example
 -------
@@ -16,20 +19,24 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections import Counter, deque
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+import numpy as np
+
 from ..io import release_memory, text_sha256
 from ..workers import init_worker, starting_workers
+from .batches import BatchStore, TokenBatch, batch_ends
 from .cache import TokenCache
 from .tokenizer import ChineseTokenizer
 
-# Below this many characters of uncached text, segmentation runs in-process (a pool costs more).
-MIN_PARALLEL_CHARS = 100_000
-
+# At most this many characters per piece of work sent to a worker (with at most tokenize.chunk_size texts).
+PIECE_CHARS = 500_000
 
 _WORKER: Optional[ChineseTokenizer] = None
+
 
 def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
     # Dies with the parent and leaves Ctrl-C to it (topics.workers); then loads the dictionary itself (from
@@ -38,31 +45,20 @@ def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
     init_worker(parent_pid)
     _WORKER = tok.load()
 
-def _work(texts: list[str], tok: Optional[ChineseTokenizer] = None, counted: bool = False):
-    """``(space-joined tokens, raw word count)`` per text; with ``counted``, also the texts' term and
-    document counts, made here where the token strings already live (the stage's main process then merges
-    per-chunk counts instead of re-counting every token): ``(rows, count, doc_freq)``."""
-    tok = tok or _WORKER
-    out = []
-    count: Counter = Counter()
-    doc_freq: Counter = Counter()
-    for text in texts:
-        tokens, n_raw = tok.tokens(text)
-        out.append((" ".join(tokens), n_raw))
-        if counted:
-            count.update(tokens)
-            doc_freq.update(set(tokens))
-    return (out, dict(count), dict(doc_freq)) if counted else out
 
-def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int,
-              counted: bool = False) -> Iterator:
-    """Yield ``(key, _work(texts, counted=counted))`` for each ``(key, texts)`` job (None for no texts), in order. ``processes > 1``: on a pool
-    of spawned processes with at most ``2 x processes`` jobs in flight (``jobs`` is consumed lazily, so
-    memory stays bounded)."""
+def _work(texts: list[str]) -> TokenBatch:
+    return _WORKER.encode(texts)
+
+
+def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
+    """Yield ``(key, tok.encode(texts))`` for each ``(key, texts)`` job (None for no texts), in order.
+
+    ``processes > 1``: on a pool of spawned processes; each job's texts are cut into pieces of at most
+    ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters, at most ``2 x processes`` pieces wait at
+    a time (``jobs`` is consumed lazily, so memory stays bounded) and a job's pieces are joined again."""
     if processes <= 1:
-        tok.load()
         for key, texts in jobs:
-            yield key, _work(texts, tok, counted) if texts else None
+            yield key, tok.encode(texts) if texts else None
         return
     if tok.cache_dir is not None and not tok.loaded:
         tok.load()  # builds the dictionary file once here, so workers only load it
@@ -70,14 +66,39 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     release_memory()
     with _spawn_pool(processes, tok) as pool:
         pending: deque = deque()
+        waiting = 0
         for key, texts in jobs:
-            pending.append((key, pool.apply_async(_work, (texts, None, counted)) if texts else None))
-            while len(pending) > 2 * processes:
-                k, res = pending.popleft()
-                yield k, res.get() if res is not None else None
+            parts = [pool.apply_async(_work, (piece,)) for piece in _pieces(texts, tok.cfg.chunk_size)] if texts else []
+            pending.append((key, parts))
+            waiting += len(parts)
+            while waiting > 2 * processes and len(pending) > 1:
+                k, parts = pending.popleft()
+                waiting -= len(parts)
+                yield k, _joined(parts)
         while pending:
-            k, res = pending.popleft()
-            yield k, res.get() if res is not None else None
+            k, parts = pending.popleft()
+            yield k, _joined(parts)
+
+
+def _pieces(texts: list[str], max_texts: int) -> list[list[str]]:
+    ends = [0]
+    size = 0
+    for i, text in enumerate(texts, 1):
+        size += len(text)
+        if i - ends[-1] >= max_texts or size >= PIECE_CHARS:
+            ends.append(i)
+            size = 0
+    if ends[-1] < len(texts):
+        ends.append(len(texts))
+    return [texts[a:b] for a, b in zip(ends[:-1], ends[1:])]
+
+
+def _joined(parts: list) -> Optional[TokenBatch]:
+    if not parts:
+        return None
+    batches = [p.get() for p in parts]
+    return batches[0] if len(batches) == 1 else TokenBatch.concat(batches)
+
 
 def _spawn_pool(processes: int, tok: ChineseTokenizer):
     """A pool of spawned workers that never re-run the caller's script.
@@ -97,30 +118,81 @@ def _spawn_pool(processes: int, tok: ChineseTokenizer):
     finally:
         sys.modules["__main__"] = main
 
-def chunk_limits(tok: ChineseTokenizer, workers: int, total: int) -> tuple[int, int]:
-    return tok.cfg.chunk_size, max(20_000, total // (workers * 4))
 
-def chunk_ends(sizes: Iterable[int], max_docs: int, max_chars: int) -> Iterator[int]:
-    """End positions (exclusive) of the chunks that texts of these sizes are cut into, in order: a chunk
-    closes at ``max_docs`` texts or ``max_chars`` characters."""
-    docs = size = 0
-    for i, s in enumerate(sizes, 1):
-        docs += 1
-        size += s
-        if docs >= max_docs or size >= max_chars:
-            yield i
-            docs = size = 0
-    if docs:
-        yield i
+def processes_for(workers: int, total: int, n_texts: int, min_chars: int) -> int:
+    """Processes segmentation runs on: 1 (in-process) for little text, else min(workers, texts)."""
+    if workers <= 1 or total < min_chars or n_texts <= 1:
+        return 1
+    return min(workers, n_texts)
 
+
+# --------------------------------------------------------------------------------------------------
+# One batch: cached whole, or assembled from per-text rows and fresh segmentation
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class Pending:
+    """A batch not in the batch cache: its distinct texts, those found per text, those to segment."""
+
+    key: str
+    rows: np.ndarray  # position of each text of the batch among `distinct`
+    distinct: list[str]
+    found: dict[int, tuple[list[str], int]] = field(default_factory=dict)  # distinct index -> (tokens, n_raw)
+    todo: list[int] = field(default_factory=list)  # distinct indices to segment
+    hashes: list[str] = field(default_factory=list)
+
+    def texts_to_segment(self) -> list[str]:
+        return [self.distinct[i] for i in self.todo]
+
+    def assemble(self, fresh: Optional[TokenBatch]) -> TokenBatch:
+        """The batch's tokens (in its text order) from the per-text rows and ``fresh`` (the todo texts)."""
+        if not self.found and fresh is not None and len(self.todo) == len(self.distinct):
+            whole = fresh
+        else:
+            parts: list = [None] * len(self.distinct)
+            for i, hit in self.found.items():
+                parts[i] = hit
+            if fresh is not None:
+                for i, tokens, n in zip(self.todo, fresh.token_lists(), fresh.n_raw.tolist()):
+                    parts[i] = (tokens, n)
+            whole = TokenBatch.from_token_lists([p[0] for p in parts], [p[1] for p in parts])
+        return whole if len(self.rows) == len(self.distinct) and (self.rows == np.arange(len(self.rows))).all() \
+            else whole.take(self.rows)
+
+    def cache_rows(self, fresh: Optional[TokenBatch]) -> list[tuple[str, str, int]]:
+        if fresh is None:
+            return []
+        return [(self.hashes[i], joined, n) for i, joined, n in zip(self.todo, fresh.joined(), fresh.n_raw.tolist())]
+
+
+def pending_batch(key: str, texts: Sequence[str], cache: Optional[TokenCache]) -> Pending:
+    """A :class:`Pending` for a batch that missed the batch cache: repeats within it are segmented once,
+    and each distinct text is looked up in the per-text cache."""
+    index: dict[str, int] = {}
+    rows = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
+    distinct = list(index)
+    p = Pending(key, rows, distinct)
+    if cache is not None:
+        p.hashes = [text_sha256(t) for t in distinct]
+        held = cache.get(p.hashes)
+        for i, h in enumerate(p.hashes):
+            if h in held:
+                joined, n = held[h]
+                p.found[i] = (joined.split(" ") if joined else [], n)
+    p.todo = [i for i in range(len(distinct)) if i not in p.found]
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+# In memory: a list of texts
+# --------------------------------------------------------------------------------------------------
 def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optional[Path] = None,
                    workers: Optional[int] = None, progress: bool = True) -> tuple[list[list[str]], dict]:
-    """Token lists for ``texts`` (same order), using the cache and a process pool for what is missing.
+    """Token lists for ``texts`` (same order), from the cache where it has them, segmenting the rest.
 
     Parameters
     ----------
     texts : sequence of str
-    tok : ChineseTokenizer
+    tok : ChineseTokenizer (or another engine's subclass)
     cache_dir : path, optional
         Cache root (``<cache_dir>/tokens/``); None or ``tok.cfg.cache = False`` disables the cache.
     workers : int, optional
@@ -132,55 +204,69 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     -------
     tokens : list of list of str
     stats : dict
-        texts, unique_texts, cached, segmented (texts segmented now), raw_words, kept_tokens, workers.
+        texts, unique_texts, cached (distinct texts not segmented now), segmented (texts segmented now),
+        raw_words, kept_tokens, workers.
     """
-    hashes = [text_sha256(t) for t in texts]
-    by_hash = dict(zip(hashes, texts))
-    cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and tok.cfg.cache else None
+    texts = list(texts)
+    use_cache = cache_dir is not None and tok.cfg.cache
+    store = BatchStore(cache_dir, tok.settings_hash) if use_cache else None
+    bounds = [0, *batch_ends(texts)]
+    done: list[Optional[TokenBatch]] = []
+    pending: list[Pending] = []
+    cache = None
     try:
-        found = cache.get(list(by_hash)) if cache else {}
-        missing = [(h, by_hash[h]) for h in by_hash if h not in found]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            part = texts[a:b]
+            key = store.key(part) if store else ""
+            hit = store.get(key) if store else None
+            if hit is not None and len(hit) == len(part):
+                done.append(hit)
+                continue
+            if use_cache and cache is None:
+                cache = TokenCache(cache_dir, tok.settings_hash)
+            pending.append(pending_batch(key, part, cache))
+            done.append(None)
+        missing = sum(len(p.distinct[i]) for p in pending for i in p.todo)
         n_workers = workers if workers is not None else tok.cfg.workers
-        used = _segment_missing(missing, tok, n_workers or os.cpu_count() or 1, progress, cache, found)
+        used = processes_for(n_workers or os.cpu_count() or 1, missing, sum(len(p.todo) for p in pending),
+                             tok.min_parallel_chars) if missing else 0
+        bar = progress_bar(missing, progress and missing > 2_000_000)
+        fresh_texts: set[str] = set()
+        results = segment_pending(iter(pending), tok, max(used, 1), fresh_texts, bar)
+        for slot in range(len(done)):
+            if done[slot] is not None:
+                continue
+            p, fresh = next(results)
+            done[slot] = p.assemble(fresh)
+            if store:
+                store.put(p.key, done[slot])
+            if cache is not None:
+                cache.put(p.cache_rows(fresh))
+        bar.close()
     finally:
-        if cache:
+        if cache is not None:
             cache.close()
-    tokens = [found[h][0].split(" ") if found[h][0] else [] for h in hashes]
-    stats = {"texts": len(texts), "unique_texts": len(by_hash), "cached": len(by_hash) - len(missing),
-             "segmented": len(missing), "workers": used,
-             "raw_words": sum(found[h][1] for h in hashes), "kept_tokens": sum(len(t) for t in tokens)}
+    if used > 1:
+        tok.segment_calls += len(fresh_texts)
+    tokens = [t for b in done for t in b.token_lists()]
+    unique = len(set(texts))
+    stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
+             "segmented": sum(len(p.todo) for p in pending), "workers": used,
+             "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
     return tokens, stats
 
-def processes_for(workers: int, total: int, n_chunks: int) -> int:
-    """Processes segmentation runs on: 1 (in-process) for little text, else min(workers, chunks)."""
-    if workers <= 1 or total < MIN_PARALLEL_CHARS or n_chunks == 1:
-        return 1
-    return min(workers, n_chunks)
 
-def _segment_missing(missing: list[tuple[str, str]], tok: ChineseTokenizer, workers: int, progress: bool,
-                     cache: Optional[TokenCache], found: dict) -> int:
-    """Segment the (hash, text) pairs chunk by chunk into ``found``; each chunk is cached as it arrives,
-    so an interrupted run keeps what it did. Returns the number of processes used."""
-    if not missing:
-        return 0
-    total = sum(len(t) for _, t in missing)
-    chunks = _chunks(missing, *chunk_limits(tok, workers, total))
-    bar = progress_bar(total, progress and total > 2_000_000)
-    used = processes_for(workers, total, len(chunks))
-    for chunk, out in run_jobs(((c, [t for _, t in c]) for c in chunks), tok, used):
-        rows = [(h, joined, n_raw) for (h, _), (joined, n_raw) in zip(chunk, out)]
-        if cache:
-            cache.put(rows)
-        found.update((h, (joined, n_raw)) for h, joined, n_raw in rows)
-        bar.update(sum(len(t) for _, t in chunk))
-    bar.close()
-    if used > 1:
-        tok.segment_calls += len(missing)
-    return used
+def segment_pending(pending: Iterable[Pending], tok: ChineseTokenizer, processes: int, fresh_texts: set,
+                    bar) -> Iterator[tuple[Pending, Optional[TokenBatch]]]:
+    """``(pending batch, TokenBatch of its todo texts or None)`` in order, segmented on ``processes``;
+    the texts segmented are added to ``fresh_texts`` and counted on ``bar``."""
+    jobs = ((p, p.texts_to_segment()) for p in pending)
+    for p, fresh in run_jobs(jobs, tok, processes):
+        todo = [p.distinct[i] for i in p.todo]
+        fresh_texts.update(todo)
+        bar.update(sum(map(len, todo)))
+        yield p, fresh
 
-def _chunks(items: list[tuple[str, str]], max_docs: int, max_chars: int) -> list[list[tuple[str, str]]]:
-    ends = list(chunk_ends((len(t) for _, t in items), max_docs, max_chars))
-    return [items[a:b] for a, b in zip([0] + ends, ends)]
 
 def progress_bar(total: int, enabled: bool):
     from tqdm.auto import tqdm

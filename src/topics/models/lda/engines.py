@@ -25,8 +25,8 @@ Example
 from __future__ import annotations
 
 import logging
+from array import array
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -42,9 +42,11 @@ TOMOTOPY_DEFAULT_ETA = 0.1  # topic-word prior; tomotopy ships 0.01, 0.1 measure
 # --------------------------------------------------------------------------------------------------
 @dataclass
 class EncodedCorpus:
-    """Documents as ``int32`` arrays of word ids over ``vocab`` (one array per document, in order)."""
+    """Documents as word ids over ``vocab``: one flat ``int32`` array (``ids``) cut by ``offsets`` (document i is
+    ``ids[offsets[i]:offsets[i + 1]]``), so a million documents are two arrays, not a million objects."""
 
-    docs: list[np.ndarray]
+    ids: np.ndarray  # int32, every document's word ids, concatenated
+    offsets: np.ndarray  # int64, len = documents + 1
     vocab: list[str]
 
     @classmethod
@@ -52,37 +54,56 @@ class EncodedCorpus:
         """Encode token lists in one pass (streamed: only the integer arrays are kept).
 
         With a fixed ``vocab``, tokens outside it are dropped (used for held-out documents)."""
-        docs = []
+        ids = array("i")
+        ends = array("q", [0])
         if vocab is None:  # ids in order of first occurrence
             index: dict[str, int] = {}
             add = index.setdefault
             for tokens in token_lists:
-                docs.append(np.array([add(w, len(index)) for w in tokens], dtype=np.int32))
-            return cls(docs, list(index))
+                ids.extend([add(w, len(index)) for w in tokens])
+                ends.append(len(ids))
+            return cls(_np(ids, np.int32), _np(ends, np.int64), list(index))
         index = {w: i for i, w in enumerate(vocab)}
         for tokens in token_lists:
-            docs.append(np.array([index[w] for w in tokens if w in index], dtype=np.int32))
-        return cls(docs, list(vocab))
+            ids.extend([index[w] for w in tokens if w in index])
+            ends.append(len(ids))
+        return cls(_np(ids, np.int32), _np(ends, np.int64), list(vocab))
+
+    @classmethod
+    def from_docs(cls, docs: Sequence[np.ndarray], vocab: Sequence[str]) -> "EncodedCorpus":
+        lengths = [len(d) for d in docs]
+        ids = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
+        return cls(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), list(vocab))
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.offsets) - 1
+
+    @property
+    def docs(self) -> list[np.ndarray]:
+        """Every document's ids (views into ``ids``)."""
+        bounds = self.offsets.tolist()
+        return [self.ids[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
     @property
     def lengths(self) -> np.ndarray:
-        return np.fromiter((len(d) for d in self.docs), dtype=np.int64, count=len(self.docs))
+        return np.diff(self.offsets)
 
     def word_counts(self) -> np.ndarray:
-        if not self.docs:
-            return np.zeros(len(self.vocab), dtype=np.int64)
-        return np.bincount(np.concatenate(self.docs), minlength=len(self.vocab)).astype(np.int64)
+        return np.bincount(self.ids, minlength=len(self.vocab)).astype(np.int64)
 
     def subset(self, index: Sequence[int]) -> "EncodedCorpus":
-        return EncodedCorpus([self.docs[i] for i in index], self.vocab)
+        docs = self.docs
+        return EncodedCorpus.from_docs([docs[i] for i in index], self.vocab)
 
     def token_lists(self) -> Iterator[list[str]]:
-        vocab = self.vocab
-        for d in self.docs:
-            yield [vocab[i] for i in d]
+        words = np.array(self.vocab + [""], dtype=object)
+        bounds = self.offsets.tolist()
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            yield words[self.ids[a:b]].tolist()
+
+
+def _np(values: array, dtype) -> np.ndarray:
+    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype=dtype)
 
 
 class _BowStream:
@@ -137,14 +158,10 @@ class EngineFit:
                 return float("nan")
             _, ll = self.model.infer([self.model.make_doc(t) for t in token_lists], iterations, workers=1)
             return float(np.sum(ll) / n)
+        if self.engine == "spark":
+            return self.model.heldout_ll_per_word(heldout)
         bow = [b for b in _BowStream(heldout) if b]
         return float(self.model.log_perplexity(bow)) if bow else float("nan")
-
-    def save(self, path: Path) -> None:
-        if self.engine == "tomotopy":
-            self.model.save(str(path), full=False)
-        else:
-            self.model.save(str(path))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -168,9 +185,8 @@ def fit_tomotopy(
         eta=TOMOTOPY_DEFAULT_ETA if eta is None else eta, seed=seed, tw=tw,
     )
     model.optim_interval = optimize_interval
-    vocab = corpus.vocab
-    for d in corpus.docs:
-        model.add_doc([vocab[i] for i in d])
+    for words in corpus.token_lists():
+        model.add_doc(words)
     model.train(iterations, workers=workers)
     return tomotopy_result(model, corpus)
 
@@ -184,9 +200,15 @@ def tomotopy_result(model: Any, corpus: EncodedCorpus) -> EngineFit:
         topic_word[t, used] = model.get_topic_word_dist(t)
     alpha = np.asarray(model.alpha, dtype=float)
     posterior = np.empty((len(model.docs), k))
+    # get_topic_dist() = (n_dk + alpha_k) / (n_d + sum alpha); scale back to the concentration (n_d: the
+    # document's tokens, as added)
+    scale = corpus.lengths.astype(float) + alpha.sum() if len(corpus) == len(model.docs) else None
     for i, doc in enumerate(model.docs):
-        # get_topic_dist() = (n_dk + alpha_k) / (n_d + sum alpha); scale back to the concentration
-        posterior[i] = np.asarray(doc.get_topic_dist(), dtype=float) * (len(doc.words) + alpha.sum())
+        posterior[i] = doc.get_topic_dist()
+        if scale is None:
+            posterior[i] *= len(doc.words) + alpha.sum()
+    if scale is not None:
+        posterior *= scale[:, None]
     return EngineFit("tomotopy", topic_word, posterior, alpha, float(model.eta), float(model.ll_per_word), model)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from array import array
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ...config import LdaConfig
-from ...errors import InputError
+from ...errors import ConfigError, InputError
 from ...workers import process_pool, starting_workers
 from .engines import EncodedCorpus, EngineFit, fit_gensim, fit_tomotopy, tomotopy_result
 
@@ -86,7 +87,7 @@ def prepare_input(tokens: pd.DataFrame | Iterable[dict]) -> LdaInput:
 def _prepare_stream(records: Iterable[dict]) -> LdaInput:
     ids: list[tuple[str, str, int]] = []
     dropped: list[str] = []
-    seen: set[str] = set()
+    hashes = array("q")  # 8 bytes a unit: repeated ids are found at the end, not with a set of every id
 
     def non_empty() -> Iterator[list[str]]:
         for n, rec in enumerate(records, 1):
@@ -94,17 +95,23 @@ def _prepare_stream(records: Iterable[dict]) -> LdaInput:
                 raise InputError(f"tokens record {n}: needs doc_id (or unit_id) and tokens, got keys {sorted(rec)}")
             unit = str(rec.get("unit_id", rec.get("doc_id")))
             doc = str(rec.get("doc_id", unit))
-            if unit in seen:
-                raise InputError(f"tokens: duplicate unit id {unit!r}; each unit must appear once")
-            seen.add(unit)
+            hashes.append(hash(unit))
             toks = rec["tokens"] or []
             if not toks:
                 dropped.append(unit)
                 continue
-            ids.append((unit, doc, len(toks)))
+            ids.append((unit, doc if doc != unit else unit, len(toks)))
             yield toks
 
     corpus = EncodedCorpus.from_token_lists(non_empty())
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    if (counts > 1).any():
+        repeated = set(values[counts > 1].tolist())
+        seen: set[str] = set()
+        for unit in [u for u, _, _ in ids] + dropped:
+            if hash(unit) in repeated and unit in seen:
+                raise InputError(f"tokens: duplicate unit id {unit!r}; each unit must appear once")
+            seen.add(unit)
     if dropped:
         warnings.warn(
             f"lda: {len(dropped)} of {len(dropped) + len(ids)} units have no tokens left after tokenization and are "
@@ -163,7 +170,8 @@ def chain_seeds(seed: int, chains: int) -> list[int]:
     """Seeds of the chains, derived from the run seed (same seed -> same chains)."""
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(chains, dtype=np.uint32) % (2**31 - 1)]
 
-def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optional[int] = None) -> LdaResult:
+def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optional[int] = None,
+            spark: Optional[SparkRun] = None) -> LdaResult:
     """Fit LDA with ``cfg.chains`` chains and keep the one with the highest log-likelihood per token.
 
     Parameters
@@ -172,13 +180,17 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
     cfg : LdaConfig
     seed : int  -- the run seed; chain seeds are derived from it
     k : int, optional -- overrides ``cfg.k`` (used by the K sweep)
+    spark : SparkRun, optional -- the live session and ``spark:`` section (``lda.engine: spark``: the chains run
+        one after the other on it, in this process)
     """
     data = tokens if isinstance(tokens, LdaInput) else prepare_input(tokens)
     k = cfg.k if k is None else k
     check_k(k, len(data.corpus), len(data.corpus.vocab))
     seeds = chain_seeds(seed, cfg.chains)
     started = time.perf_counter()
-    if cfg.chains == 1 and cfg.workers > 1 and cfg.engine == "tomotopy":
+    if cfg.engine == "spark":
+        outcomes = [_fit_chain(data.corpus, cfg, k, s, portable=False, spark=_need(spark)) for s in seeds]
+    elif cfg.chains == 1 and cfg.workers > 1 and cfg.engine == "tomotopy":
         # one chain: tomotopy's own threads (faster; the sampling order then depends on thread timing)
         outcomes = [_fit_chain(data.corpus, cfg, k, seeds[0], cfg.workers, portable=False)]
     else:
@@ -196,8 +208,15 @@ def fit_lda(tokens: pd.DataFrame | LdaInput, cfg: LdaConfig, seed: int, k: Optio
         params=_params(cfg, k, fit), dropped=data.dropped, corpus=data.corpus,
     )
 
-def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1) -> EngineFit:
+def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1,
+               spark: Optional[SparkRun] = None) -> EngineFit:
     """One chain with the configured engine (``threads`` 1 = reproducible)."""
+    if cfg.engine == "spark":
+        from .spark import fit_spark
+
+        run = _need(spark)
+        return fit_spark(run.session, corpus, k=k, alpha=cfg.alpha, eta=cfg.eta, passes=cfg.passes, seed=seed,
+                         optimize_alpha=cfg.optimize_alpha, cfg=run.config)
     if cfg.engine == "tomotopy":
         return fit_tomotopy(corpus, k=k, alpha=cfg.alpha, eta=cfg.eta, iterations=cfg.iterations, seed=seed,
                             workers=threads, optimize_interval=10 if cfg.optimize_alpha else 0)
@@ -206,8 +225,8 @@ def fit_engine(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads
                       seed=seed, workers=1)
 
 def _fit_chain(corpus: EncodedCorpus, cfg: LdaConfig, k: int, seed: int, threads: int = 1,
-               portable: bool = True) -> tuple[float, list, Any]:
-    fit = fit_engine(corpus, cfg, k, seed, threads)
+               portable: bool = True, spark: Optional[SparkRun] = None) -> tuple[float, list, Any]:
+    fit = fit_engine(corpus, cfg, k, seed, threads, spark)
     return fit.ll_per_word, top_words(fit.topic_word, corpus.vocab, 10), _portable(fit) if portable else fit
 
 def _portable(fit: EngineFit) -> Any:
@@ -254,10 +273,31 @@ def run_parallel(func, arg_list: list[tuple], workers: int, what: Optional[Calla
 
 def _params(cfg: LdaConfig, k: int, fit: EngineFit) -> dict:
     threads = cfg.workers if cfg.chains == 1 and cfg.engine == "tomotopy" else 1
-    return {"engine": cfg.engine, "k": k, "alpha_setting": cfg.alpha, "eta": fit.eta,
-            "threads_per_chain": threads, "reproducible": threads == 1,
-            "optimize_alpha": cfg.optimize_alpha, "iterations": cfg.iterations,
-            "passes": cfg.passes if cfg.engine == "gensim" else None, "chains": cfg.chains}
+    out = {"engine": cfg.engine, "k": k, "alpha_setting": cfg.alpha, "eta": fit.eta,
+           "threads_per_chain": threads, "reproducible": threads == 1 and cfg.engine != "spark",
+           "optimize_alpha": cfg.optimize_alpha, "iterations": cfg.iterations,
+           "passes": cfg.passes if cfg.engine in ("gensim", "spark") else None, "chains": cfg.chains}
+    if cfg.engine == "spark":
+        from .spark import REPRODUCIBILITY
+
+        out.update(iterations=None, reproducibility=REPRODUCIBILITY, spark_schedule=fit.model.schedule,
+                   inference="online variational Bayes (Spark MLlib)")
+    return out
+
+
+@dataclass
+class SparkRun:
+    """A live Spark session and the ``spark:`` config section it was started from."""
+
+    session: Any
+    config: Any  # SparkConfig
+
+
+def _need(spark: Optional[SparkRun]) -> SparkRun:
+    if spark is None:
+        raise ConfigError("lda.engine: spark needs a Spark session: run it through the lda stage "
+                          "(topics run) or pass spark=SparkRun(session, cfg.spark)")
+    return spark
 
 def top_words(topic_word: np.ndarray, vocab: Sequence[str], n: int) -> list[list[str]]:
     order = np.argsort(-topic_word, axis=1, kind="stable")[:, :n]

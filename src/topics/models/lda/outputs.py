@@ -82,7 +82,8 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
 
 
 def save_model(fit: EngineFit, out_dir: Path) -> str:
-    """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``);
+    """Save the kept chain's model under ``out_dir`` (tomotopy ``model.bin``, gensim ``model_gensim/``, Spark
+    ``model_spark/``, while its session lives);
     returns its path relative to ``out_dir``.
 
     tomotopy's own ``save`` ignores write errors (a full disk left a truncated ``model.bin``, and loading
@@ -93,6 +94,9 @@ def save_model(fit: EngineFit, out_dir: Path) -> str:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_error(exc, out_dir, "cannot create the folder") from None
+    if fit.engine == "spark":
+        fit.model.save(out_dir / "model_spark")
+        return "model_spark"
     if fit.engine == "tomotopy":
         write_bytes(out_dir / "model.bin", fit.model.saves(full=True))
         return "model.bin"

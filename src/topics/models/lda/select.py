@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import warnings
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -26,13 +27,13 @@ import pandas as pd
 from ...config import LdaConfig
 from ...evaluate import coherence, exclusivity, stability, topic_diversity
 from .engines import EncodedCorpus
-from .fit import LdaInput, chain_seeds, check_k, fit_engine, run_parallel, top_words
+from .fit import LdaInput, SparkRun, chain_seeds, check_k, fit_engine, run_parallel, top_words
 from .tables import coherence_texts
 
 logger = logging.getLogger(__name__)
 
 
-def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
+def search_k(data: LdaInput, cfg: LdaConfig, seed: int, spark: Optional[SparkRun] = None) -> pd.DataFrame:
     """K sweep: for each K in ``cfg.k_grid`` and each of ``cfg.sweep_seeds`` seeds, fit one chain on the
     documents not held out and score it. Returns one row per (k, seed): npmi, c_v, heldout_ll_per_token,
     perplexity (held-out), diversity, exclusivity, stability (per K, across seeds), seconds."""
@@ -51,7 +52,14 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
     jobs = [(train, test, cfg, k, s) for k in grid for s in chain_seeds(seed + 1, cfg.sweep_seeds)]
     logger.info("lda K sweep: %d fits (K = %s, %d seeds each) on %d units", len(jobs), ", ".join(map(str, grid)),
                 cfg.sweep_seeds, len(train))
-    rows = run_parallel(_sweep_fit, jobs, cfg.workers, what=lambda a: f"lda K sweep: K={a[3]} seed {a[4]}")
+    what = lambda a: f"lda K sweep: K={a[3]} seed {a[4]}"  # noqa: E731
+    if cfg.engine == "spark":  # one after the other on the live session (Spark runs each fit in parallel)
+        rows = []
+        for n, job in enumerate(jobs, 1):
+            rows.append(_sweep_fit(*job, spark=spark))
+            logger.info("%s done (%d/%d)", what(job), n, len(jobs))
+    else:
+        rows = run_parallel(_sweep_fit, jobs, cfg.workers, what=what)
     table = pd.DataFrame([r[0] for r in rows])
     tops = [r[1] for r in rows]
     for k in grid:
@@ -67,8 +75,9 @@ def search_k(data: LdaInput, cfg: LdaConfig, seed: int) -> pd.DataFrame:
     return table[order]  # fit times are not in the table (it must rerun byte-identical); see run.json
 
 
-def _sweep_fit(train: EncodedCorpus, test: EncodedCorpus, cfg: LdaConfig, k: int, seed: int) -> tuple[dict, list]:
-    fit = fit_engine(train, cfg, k, seed)
+def _sweep_fit(train: EncodedCorpus, test: EncodedCorpus, cfg: LdaConfig, k: int, seed: int,
+               spark: Optional[SparkRun] = None) -> tuple[dict, list]:
+    fit = fit_engine(train, cfg, k, seed, spark=spark)
     ll = fit.heldout_ll_per_word(test, seed=seed)
     tops = top_words(fit.topic_word, train.vocab, max(cfg.top_n, 25))
     row = {"k": k, "seed": seed, "heldout_ll_per_token": ll, "perplexity": float(math.exp(-ll)),
