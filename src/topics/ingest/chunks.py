@@ -20,14 +20,13 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-import json
 from pathlib import Path
 from typing import IO, Iterator, Optional
 
 import pandas as pd
 
 from ..errors import InputError
-from .readers import BadFile, decode_bytes, jsonl_document
+from .readers import BadFile, decode_bytes, json_array_documents, jsonl_document
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE mark); decode_bytes's order.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -148,13 +147,7 @@ def _lines(first: str, fh: IO[str]) -> Iterator[str]:
 
 
 def _json_array(path: Path, text: str) -> pd.DataFrame:
-    try:
-        records = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if not all(isinstance(r, dict) for r in records):
-        raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(json_array_documents(text, path))
 
 
 def _parquet_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:

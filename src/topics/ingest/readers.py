@@ -320,16 +320,21 @@ def read_csv_text(path: Path, encoding: str = "auto") -> pd.DataFrame:
 def _read_jsonl_any(path: Path, encoding: str) -> pd.DataFrame:
     text, used = _decode_or_fail(path, encoding)
     if text.lstrip().startswith("["):  # a plain JSON array of objects (.json)
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        if not all(isinstance(r, dict) for r in records):
-            raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
-        return _with_encoding(pd.DataFrame.from_records(records), used)
+        return _with_encoding(pd.DataFrame.from_records(json_array_documents(text, path)), used)
     records = [jsonl_document(line, n, path) for n, line in enumerate(io.StringIO(text, newline="\n"), 1)
                if line.strip()]  # one line at a time, not a list of them
     return _with_encoding(pd.DataFrame.from_records(records), used)
+
+
+def json_array_documents(text: str, path: Path) -> list[dict]:
+    """The records of a plain JSON array of documents (``[{...}, ...]``); InputError when it is not one."""
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputError(f"{path}: a JSON array of documents must hold objects {{...}}, one per document")
+    return records
 
 
 def jsonl_document(line: str, n: int, path: Path) -> dict:
