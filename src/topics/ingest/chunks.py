@@ -75,8 +75,7 @@ def detect_encoding(path: Path, encoding: str = "auto") -> tuple[str, str]:
     return used, "strict"
 
 
-def _text_stream(path: Path, encoding: str) -> IO[str]:
-    codec, errors = detect_encoding(path, encoding)
+def _text_stream(path: Path, codec: str, errors: str) -> IO[str]:
     return io.TextIOWrapper(_open_bytes(path), encoding=codec, errors=errors, newline="")
 
 
@@ -87,23 +86,28 @@ def _decode_error(path: Path, exc: UnicodeDecodeError, codec: str) -> InputError
 
 def iter_table(path: Path, fmt: str, encoding: str = "auto", chunk_rows: Optional[int] = None) -> Iterator[pd.DataFrame]:
     """Chunks of the table at ``path`` (format ``csv``, ``jsonl`` or ``parquet``), in row order; every CSV cell a
-    string (empty cells None). Raises InputError for an unreadable file or a table without rows."""
+    string (empty cells None). Each chunk's ``attrs["encoding"]`` names the codec the file was read with, as
+    the corpus report shows it (``utf-8 (damaged)`` when bad bytes were replaced; None for Parquet). Raises
+    InputError for an unreadable file or a table without rows."""
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     readers = {"csv": _csv_chunks, "jsonl": _jsonl_chunks, "parquet": _parquet_chunks}
     if fmt not in readers:
         raise InputError(f"{path}: corpus.format {fmt!r} is not a table format; use csv, jsonl or parquet")
+    codec, errors = detect_encoding(path, encoding) if fmt != "parquet" else (None, None)
+    shown = "utf-8 (damaged)" if errors == "replace" else codec
     rows = 0
-    for chunk in readers[fmt](path, encoding, chunk_rows or CHUNK_ROWS):
+    for chunk in readers[fmt](path, (codec, errors), chunk_rows or CHUNK_ROWS):
         if len(chunk):
             rows += len(chunk)
+            chunk.attrs["encoding"] = shown
             yield chunk
     if not rows:
         raise InputError(f"{path}: the table has no rows")
 
 
-def _csv_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    with _text_stream(path, encoding) as fh:
+def _csv_chunks(path: Path, codec: tuple[str, str], chunk_rows: int) -> Iterator[pd.DataFrame]:
+    with _text_stream(path, *codec) as fh:
         try:
             reader = pd.read_csv(fh, dtype=str, keep_default_na=False, chunksize=chunk_rows)
             for chunk in reader:
@@ -115,8 +119,8 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataF
             raise _decode_error(path, exc, fh.encoding) from None
 
 
-def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    with _text_stream(path, encoding) as fh:
+def _jsonl_chunks(path: Path, codec: tuple[str, str], chunk_rows: int) -> Iterator[pd.DataFrame]:
+    with _text_stream(path, *codec) as fh:
         try:
             first = fh.read(1)
             while first and first.isspace():
@@ -150,7 +154,7 @@ def _json_array(path: Path, text: str) -> pd.DataFrame:
     return pd.DataFrame.from_records(json_array_documents(text, path))
 
 
-def _parquet_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _parquet_chunks(path: Path, codec: tuple, chunk_rows: int) -> Iterator[pd.DataFrame]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -49,7 +49,7 @@ from .readers import (
     table_format,
 )
 from .articles import article_fields, layout_info, read_source, split_file
-from .chunks import detect_encoding, iter_table
+from .chunks import iter_table
 from .script import is_traditional, to_simplified
 
 logger = logging.getLogger(__name__)
@@ -275,7 +275,9 @@ def _table_batches(path: Path, fmt: str, corpus: CorpusConfig, report: dict) -> 
     n_no_issuer = 0
     not_text = False
     untouched: list[dict] = []
+    encoding = None  # the codec iter_table read the file with (None for Parquet)
     for table in iter_table(path, fmt, corpus.encoding):
+        encoding = table.attrs.get("encoding")
         require_column(table, cols.text, "text", where)
         if cols.id:
             require_column(table, cols.id, "id", where)
@@ -347,16 +349,8 @@ def _table_batches(path: Path, fmt: str, corpus: CorpusConfig, report: dict) -> 
             f"{path}: {n_untouched} row(s) look like Traditional script (first: id {untouched[0]['doc_id']}, "
             f"{untouched[0]['share']:.0%} of Han characters change under OpenCC t2s); set corpus.to_simplified: true "
             "to convert them", InputWarning, stacklevel=3)
-    report["per_file"][path.name] = {"encoding": _table_encoding(path, fmt, corpus.encoding), "documents": n_docs,
+    report["per_file"][path.name] = {"encoding": encoding, "documents": n_docs,
                                      "characters": n_chars, "rows_skipped": n_bad, "dropped_lines": {}}
-
-
-def _table_encoding(path: Path, fmt: str, encoding: str) -> Optional[str]:
-    """The codec a table file was read with, as the report shows it (None for Parquet)."""
-    if fmt == "parquet":
-        return None
-    codec, errors = detect_encoding(path, encoding)
-    return "utf-8 (damaged)" if errors == "replace" else codec
 
 
 def _handle_script(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
