@@ -135,3 +135,21 @@ def test_flagged_topic_label_names_the_issuer_and_name_share():
                                  {"d0": 100, "d1": 100, "d2": 100}, {"广东": "ns", "深圳": "ns"})
     assert out.labels() == {0: "T0 · 广东 深圳 海洋 [广东]", 1: "T1 · 改革 发展 创新"}
     assert out.topics["name_share"].tolist() == [0.5, 0.0] and out.metrics["issuer_specific_topics"] == 1
+
+
+def test_numpy_pos_viterbi_gives_jiebas_route():
+    """topics.tokens.posviterbi reproduces jieba.posseg.viterbi (the route the names tagger reads) on every
+    substring of the texts up to 6 characters and on characters outside jieba's tables."""
+    import re
+
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    from jieba.posseg.viterbi import viterbi
+
+    from topics.tokens.posviterbi import pos_hmm
+
+    runs = [r for t in TEXTS for r in re.findall(r"[\u4E00-\u9FD5]+", t)]
+    words = sorted({r[a:a + n] for r in runs for n in range(1, 7) for a in range(len(r) - n + 1)})
+    words += ["\u9FD0\u9FD1", "龥龥龥", "㐀㐁"]
+    assert len(words) > 400
+    for w in words:
+        assert pos_hmm().route(w) == viterbi(w, char_state_tab_P, start_P, trans_P, emit_P)[1], w

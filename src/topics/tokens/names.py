@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..config import TokenizeConfig
+from .posviterbi import pos_hmm
 from .wordlists import BUILTIN_TERMS, DATA_DIR, read_dictionary, read_wordlist
 
 if TYPE_CHECKING:
@@ -82,10 +83,7 @@ class NameTagger:
             return tag
         if not _HAN_WORD.fullmatch(word):
             return "x"
-        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
-        from jieba.posseg.viterbi import viterbi
-
-        _, states = viterbi(word, char_state_tab_P, start_P, trans_P, emit_P)
+        states = pos_hmm().route(word)  # jieba.posseg.viterbi's route, in numpy (posviterbi)
         ends = [i for i, (pos, _) in enumerate(states) if pos in "ES"]
         return states[0][1] if ends == [len(word) - 1] else "x"
 
