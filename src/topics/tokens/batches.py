@@ -163,8 +163,12 @@ class TokenBatch:
         if not len(self.ids):
             return count, count.copy()
         text_of = np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
-        pairs = np.unique(text_of * v + self.ids)
-        return count, np.bincount(pairs % v, minlength=v)
+        pairs = text_of * v + self.ids
+        pairs.sort()  # distinct (text, word) pairs by sorting: np.unique's hash table was ~10x slower here
+        first = np.empty(len(pairs), dtype=bool)
+        first[0] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+        return count, np.bincount(pairs[first] % v, minlength=v)
 
     # -- bytes ------------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
