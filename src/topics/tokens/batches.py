@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import os
 import struct
 import zlib
@@ -118,14 +119,15 @@ class TokenBatch:
 
     @classmethod
     def concat(cls, batches: Sequence["TokenBatch"]) -> "TokenBatch":
-        """One batch holding the texts of ``batches`` in order (vocabularies merged)."""
-        index: dict[str, int] = {}
+        """One batch holding the texts of ``batches`` in order (vocabularies merged, first occurrence first)."""
+        merged = list(dict.fromkeys(itertools.chain.from_iterable(b.vocab for b in batches)))
+        index = dict(zip(merged, range(len(merged))))  # C-level loops only (no per-word Python code)
         parts = []
         for b in batches:
-            remap = np.fromiter((index.setdefault(w, len(index)) for w in b.vocab), dtype=np.uint32, count=len(b.vocab))
+            remap = np.fromiter(map(index.__getitem__, b.vocab), dtype=np.uint32, count=len(b.vocab))
             parts.append(remap[b.ids] if len(b.ids) else np.zeros(0, dtype=np.uint32))
         empty = np.zeros(0, dtype=np.int64)
-        return cls(list(index), np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32),
+        return cls(merged, np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32),
                    np.concatenate([b.lengths for b in batches]) if batches else empty,
                    np.concatenate([b.n_raw for b in batches]) if batches else empty)
 

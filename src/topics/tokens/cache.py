@@ -24,6 +24,8 @@ from ..io import remove_stale_temp_files, set_aside
 
 # SQLite's own files next to the database (write-ahead log, shared memory)
 _COMPANIONS = ("-wal", "-shm")
+# Rows added before a commit (see TokenCache.put).
+COMMIT_ROWS = 50_000
 
 
 class Damaged(Exception):
@@ -47,6 +49,7 @@ class TokenCache:
     def __init__(self, cache_dir: Path, settings_hash: str) -> None:
         self.path = Path(cache_dir) / "tokens" / f"{settings_hash}.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._uncommitted = 0
         remove_stale_temp_files(self.path.parent)
         try:
             self.db = self._open()
@@ -73,6 +76,7 @@ class TokenCache:
 
     def _reopen(self, exc: Exception) -> None:
         self.db.close()
+        self._uncommitted = 0
         set_aside(self.path, f"damaged token cache ({exc})", _COMPANIONS)
         self.db = self._open()
 
@@ -106,15 +110,32 @@ class TokenCache:
         return self._verified(hashes, keep=False)
 
     def put(self, rows: list[tuple[str, str, int]]) -> None:
+        """Add rows; they are committed every :data:`COMMIT_ROWS` rows and on :meth:`close` (one transaction for
+        many batches: a commit per batch rewrote the same index pages each time)."""
+        self._write(lambda: self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
+                                                [(h, t, n, row_checksum(h, t, n)) for h, t, n in rows]))
+        self._uncommitted += len(rows)
+        if self._uncommitted >= COMMIT_ROWS:
+            self.commit()
+
+    def commit(self) -> None:
+        self._write(self.db.commit)
+        self._uncommitted = 0
+
+    def _write(self, action) -> None:
         try:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
-                                    [(h, t, n, row_checksum(h, t, n)) for h, t, n in rows])
+            action()
         except sqlite3.OperationalError as exc:
             if "full" not in str(exc) and "readonly" not in str(exc).replace(" ", ""):
                 raise
+            self.db.rollback()
             raise OutputError(f"{self.path}: cannot write the token cache ({exc}); free disk space, or set "
                               "cache_dir to a writable folder on another disk (or tokenize.cache: false)") from None
 
     def close(self) -> None:
-        self.db.close()
+        """Commit what is pending, then close."""
+        try:
+            if self._uncommitted:
+                self.commit()
+        finally:
+            self.db.close()

@@ -111,6 +111,14 @@ class RJiebaTokenizer(ChineseTokenizer):
         words = self._jieba.cut(text, self.cfg.hmm)
         return words, len(words)
 
+    def word_lists(self, texts):
+        if self.cfg.pos is not None:
+            return super().word_lists(texts)
+        self.load()
+        cut, hmm = self._jieba.cut, self.cfg.hmm
+        lists = [cut(t, hmm) for t in texts]
+        return lists, [len(w) for w in lists]
+
 
 def make_tokenizer(cfg, cache_dir=None, vocabulary=None, engine: Optional[str] = None) -> ChineseTokenizer:
     """The tokenizer of ``engine`` (default ``cfg.engine``): the one place a stage builds a tokenizer.

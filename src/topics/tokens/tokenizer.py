@@ -26,7 +26,7 @@ import hashlib
 import json
 import logging
 import re
-from array import array
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -52,6 +52,24 @@ MIN_TERM_FREQ = 1000
 # Distinct words judged per process before the memo is cleared (~100 bytes each).
 _MEMO_LIMIT = 2_000_000
 _CONTENT_RE = re.compile(f"[{HAN}A-Za-z0-9０-９]")  # a token without these is punctuation/symbols
+
+
+class _Judged(dict):
+    """word -> its id among the kept words (``kept``), or -1 for a word the filters drop; a word not seen before
+    is judged by ``keep`` on first lookup (``__missing__``), so lookups of known words stay C-level."""
+
+    def __init__(self, keep) -> None:
+        super().__init__()
+        self.keep = keep
+        self.kept: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        if self.keep(word):
+            self.kept.append(word)
+            i = self[word] = len(self.kept) - 1
+        else:
+            i = self[word] = -1
+        return i
 
 
 class ChineseTokenizer:
@@ -219,29 +237,19 @@ class ChineseTokenizer:
     def encode(self, texts: Sequence[str]) -> TokenBatch:
         """The tokens of ``texts`` as one :class:`~topics.tokens.batches.TokenBatch` (what the cache stores).
 
-        Each distinct word is judged once per process (``_gid``: word -> id among the kept words, or -1);
-        the per-word work is then C-level lookups and numpy."""
-        gid, kept = self._gid, self._gwords
-        if len(gid) > _MEMO_LIMIT:  # bounded memory on huge vocabularies
-            gid.clear()
-            kept.clear()
-        parts, seg_len, n_raw = [], [], []
-        for text in texts:
-            self.segment_calls += 1
-            words, n = self.words(text)
-            try:
-                parts.append(array("i", map(gid.__getitem__, words)))
-            except KeyError:  # words never seen in this process: judge them once
-                for w in set(words).difference(gid):
-                    if self._keep(w):
-                        gid[w] = len(kept)
-                        kept.append(w)
-                    else:
-                        gid[w] = -1
-                parts.append(array("i", map(gid.__getitem__, words)))
-            seg_len.append(len(words))
-            n_raw.append(n)
-        g = np.frombuffer(b"".join(parts), dtype=np.int32) if parts else np.zeros(0, dtype=np.int32)
+        Each distinct word is judged once per process (``_gid``: word -> id among the kept words, or -1, a
+        dict whose ``__missing__`` judges a new word); the per-word work is one C-level ``map`` over all the
+        words of ``texts`` and numpy."""
+        gid = self._gid
+        if not isinstance(gid, _Judged) or len(gid) > _MEMO_LIMIT:  # bounded memory on huge vocabularies
+            gid = self._gid = _Judged(self._keep)
+            self._gwords = gid.kept
+        kept = gid.kept
+        lists, n_raw = self.word_lists(texts)
+        self.segment_calls += len(texts)
+        seg_len = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        g = np.fromiter(map(gid.__getitem__, chain.from_iterable(lists)), dtype=np.int32, count=int(seg_len.sum()))
+        del lists
         keep = g >= 0
         bounds = np.concatenate([[0], np.cumsum(seg_len)])
         running = np.concatenate([[0], np.cumsum(keep)])
@@ -253,6 +261,11 @@ class ChineseTokenizer:
         remap = np.cumsum(present) - 1
         vocab = [kept[i] for i in local.tolist()]
         return TokenBatch(vocab, remap[g].astype(np.uint32), lengths.astype(np.int64), np.asarray(n_raw, dtype=np.int64))
+
+    def word_lists(self, texts: Sequence[str]) -> tuple[list[list[str]], list[int]]:
+        """:meth:`words` of each text: (word lists, raw word counts)."""
+        out = [self.words(t) for t in texts]
+        return [w for w, _ in out], [n for _, n in out]
 
     def _filter(self, words: list[str]) -> list[str]:
         memo = self._keep_memo
