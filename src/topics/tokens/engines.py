@@ -69,13 +69,14 @@ class RJiebaTokenizer(ChineseTokenizer):
     def __repr__(self) -> str:
         return f"RJiebaTokenizer(settings_hash={self.settings_hash!r}, terms={len(self.terms)})"
 
-    def load(self) -> "RJiebaTokenizer":
-        """Build the rjieba dictionary (jieba's + the terms) now; otherwise on first use. Returns self."""
+    def load(self, base=None) -> "RJiebaTokenizer":
+        """Build the rjieba dictionary (jieba's + the terms) now; otherwise on first use. Returns self.
+        ``base``: a fresh ``rjieba.Jieba`` to add the terms to (default: a new one)."""
         if self._jieba is not None:
             return self
         import rjieba
 
-        jb = rjieba.Jieba()
+        jb = rjieba.Jieba() if base is None else base
         # Longer terms first: a shorter term added later cannot raise the bar a longer one had to clear.
         for term in sorted(self.terms, key=len, reverse=True):
             freq, tag = self.terms[term]
@@ -89,6 +90,14 @@ class RJiebaTokenizer(ChineseTokenizer):
                 jb.add_word(word, jb.suggest_freq(word), None)
         self._jieba = jb
         return self
+
+    def load_in_worker(self) -> "RJiebaTokenizer":
+        """:meth:`load` in a worker process of the pool (``topics.tokens.parallel``), which nothing else uses:
+        importing rjieba built its module-level dictionary already, so the terms go into that one instead of a
+        second build (~0.1-0.2 s of each worker's start)."""
+        import rjieba
+
+        return self.load(base=rjieba.cut.__self__)
 
     def segment(self, text: str) -> list[str]:
         """Accurate-mode words of ``text`` (``hmm`` as configured), before any filter."""

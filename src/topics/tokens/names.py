@@ -69,8 +69,13 @@ class NameTagger:
             import jieba
             from jieba import posseg
 
-            # posseg reads the tags of jieba's dictionary file; the fresh Tokenizer is never initialised
-            self._tags = posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+            if posseg.dt.tokenizer is jieba.dt and jieba.dt.dictionary == jieba.DEFAULT_DICT \
+                    and not jieba.dt.user_word_tag_tab and not posseg.dt.tokenizer.initialized:
+                # importing posseg read the default dictionary's tags already (posseg.dt, ~0.4 s); nothing was
+                # added to it (no user words, jieba.dt never initialised, so posseg.dt never cut a text)
+                self._tags = posseg.dt.word_tag_tab
+            else:  # posseg reads the tags of jieba's dictionary file; the fresh Tokenizer is never initialised
+                self._tags = posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
         return self._tags
 
     def jieba_tag(self, word: str) -> str:

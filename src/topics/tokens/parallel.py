@@ -43,7 +43,7 @@ def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
     # <cache_dir>/jieba/dict-<hash>.json, built by the parent).
     global _WORKER
     init_worker(parent_pid)
-    _WORKER = tok.load()
+    _WORKER = tok.load_in_worker()
 
 
 def _work(texts: list[str]) -> TokenBatch:

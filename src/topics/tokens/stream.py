@@ -310,8 +310,7 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
             p = pending_batch(key, texts, cache[0] if cache else None)
             yield (ids, p), p.texts_to_segment()
 
-    count: Counter = Counter()
-    doc_freq: Counter = Counter()
+    totals = _Totals()
     raw_words = kept_tokens = 0
     progress = Progress(logger, "tokenize", units.size, "bytes of units.jsonl")  # a log line every few seconds
     stream = _with_pool(jobs(), tok, workers, units, state)
@@ -327,10 +326,7 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
                     state["segmented"] += len(item.todo)
                 else:
                     batch = item
-                c, d = batch.counts()
-                for w, nc, nd in zip(batch.vocab, c.tolist(), d.tolist()):
-                    count[w] += nc
-                    doc_freq[w] += nd
+                totals.add(batch)
                 raw_words += int(batch.n_raw.sum())
                 kept_tokens += int(batch.lengths.sum())
                 fh.writelines(_TokenFile.line(i, j) for i, j in zip(ids, batch.joined()))
@@ -339,11 +335,40 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
         if cache:
             cache[0].close()
     units.check_ids()
+    count, doc_freq = totals.counters()
     unique = units.unique_texts()
     stats = {"texts": units.units, "unique_texts": unique, "cached": max(unique - state["segmented"], 0),
              "segmented": state["segmented"], "workers": state["processes"], "raw_words": raw_words,
              "kept_tokens": kept_tokens}
     return stats, count, doc_freq
+
+
+class _Totals:
+    """Term and document counts summed over batches: one id per distinct word (dict), the sums in numpy arrays
+    (the words of a batch are mapped and added with C-level loops, no per-word Python code)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = np.zeros(1024, dtype=np.int64)
+        self.doc_freq = np.zeros(1024, dtype=np.int64)
+
+    def add(self, batch) -> None:
+        index = self.index
+        new = [w for w in batch.vocab if w not in index]
+        index.update(zip(new, range(len(index), len(index) + len(new))))
+        if len(index) > len(self.count):
+            size = max(len(index), 2 * len(self.count))
+            self.count = np.concatenate([self.count, np.zeros(size - len(self.count), dtype=np.int64)])
+            self.doc_freq = np.concatenate([self.doc_freq, np.zeros(size - len(self.doc_freq), dtype=np.int64)])
+        ids = np.fromiter(map(index.__getitem__, batch.vocab), dtype=np.int64, count=len(batch.vocab))
+        c, d = batch.counts()
+        self.count[ids] += c  # ids are distinct within a batch
+        self.doc_freq[ids] += d
+
+    def counters(self) -> tuple[Counter, Counter]:
+        n = len(self.index)
+        return (Counter(dict(zip(self.index, self.count[:n].tolist()))),
+                Counter(dict(zip(self.index, self.doc_freq[:n].tolist()))))
 
 
 def _with_pool(jobs: Iterator, tok: ChineseTokenizer, workers: int, units: _Units, state: dict) -> Iterator:

@@ -190,6 +190,10 @@ class ChineseTokenizer:
             self._pos = posseg.POSTokenizer(tk)
         return self
 
+    def load_in_worker(self) -> "ChineseTokenizer":
+        """:meth:`load`, in a worker process of the pool (an engine may reuse what its import built)."""
+        return self.load()
+
     @property
     def dictionary_path(self) -> Optional[Path]:
         """Where the finished dictionary is cached (None without a cache folder)."""
