@@ -55,6 +55,7 @@ class RJiebaTokenizer(ChineseTokenizer):
     """:class:`ChineseTokenizer` segmenting with rjieba (jieba-rs); same constructor, methods and filters."""
 
     engine = "rjieba"
+    writes_dictionary_file = False
     # Below this much uncached text segmentation stays in-process: two spawned workers take 0.4-0.9 s to
     # start (interpreter + imports, measured in benchmarks/tokenize_engines.py) while rjieba segments and
     # filters ~5.7 M characters/s in-process, so a pool pays only once half the in-process time exceeds its

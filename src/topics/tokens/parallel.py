@@ -54,30 +54,69 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     """Yield ``(key, tok.encode(texts))`` for each ``(key, texts)`` job (None for no texts), in order.
 
     ``processes > 1``: on a pool of spawned processes; each job's texts are cut into pieces of at most
-    ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters, at most ``2 x processes`` pieces wait at
-    a time (``jobs`` is consumed lazily, so memory stays bounded) and a job's pieces are joined again."""
+    ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters and a job's pieces are joined again.
+    ``jobs`` is consumed lazily (at most ``2 x processes`` pieces wait to be assigned, as many run on the pool),
+    so memory stays bounded. Until the first worker has returned a piece (spawned workers take ~0.5 s to import
+    and load the dictionary) this process segments pieces itself instead of waiting, when its engine builds
+    the dictionary cheaply in memory (rjieba; the jieba engine's parent never holds its large dictionary)."""
     if processes <= 1:
         for key, texts in jobs:
             yield key, tok.encode(texts) if texts else None
         return
-    if tok.cache_dir is not None and not tok.loaded:
+    if tok.writes_dictionary_file and tok.cache_dir is not None and not tok.loaded:
         tok.load()  # builds the dictionary file once here, so workers only load it
         tok.release()
     release_memory()
+    calls = tok.segment_calls
+    source = iter(jobs)
+    pending: deque = deque()  # (key, slots) in job order; a slot is [result or None, texts or None]
+    queue: deque = deque()  # slots not assigned yet, in order
+    running: list = []  # slots on the pool, not finished
+    exhausted = up = False
     with _spawn_pool(processes, tok) as pool:
-        pending: deque = deque()
-        waiting = 0
-        for key, texts in jobs:
-            parts = [pool.apply_async(_work, (piece,)) for piece in _pieces(texts, tok.cfg.chunk_size)] if texts else []
-            pending.append((key, parts))
-            waiting += len(parts)
-            while waiting > 2 * processes and len(pending) > 1:
-                k, parts = pending.popleft()
-                waiting -= len(parts)
-                yield k, _joined(parts)
-        while pending:
-            k, parts = pending.popleft()
-            yield k, _joined(parts)
+        while True:
+            while not exhausted and len(queue) < 2 * processes:
+                job = next(source, None)
+                if job is None:
+                    exhausted = True
+                    break
+                slots = [[None, piece] for piece in _pieces(job[1], tok.cfg.chunk_size)] if job[1] else []
+                pending.append((job[0], slots))
+                queue.extend(slots)
+            still = [slot for slot in running if not slot[0].ready()]
+            if not up and len(still) < len(running):
+                up = True
+                if tok.writes_dictionary_file is False and tok.loaded:
+                    tok.release()  # the workers hold the dictionary from now on
+            running = still
+            while queue and len(running) < (2 * processes if up else processes):
+                slot = queue.popleft()
+                slot[0], slot[1] = pool.apply_async(_work, (slot[1],)), None
+                running.append(slot)
+            if pending and all(slot[0] is not None and slot[0].ready() for slot in pending[0][1]):
+                key, slots = pending.popleft()
+                yield key, _joined([slot[0] for slot in slots])
+            elif exhausted and not pending:
+                return
+            elif not up and queue and not tok.writes_dictionary_file:  # workers still starting: segment here
+                slot = queue.popleft()
+                slot[0], slot[1] = _Done(tok.encode(slot[1])), None
+                tok.segment_calls = calls  # the caller counts the texts segmented here and on the pool
+            elif running:
+                running[0][0].wait(0.02)
+
+
+class _Done:
+    """A piece segmented in this process, with the interface of the pool's results."""
+
+    def __init__(self, batch: TokenBatch) -> None:
+        self.batch = batch
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> TokenBatch:
+        return self.batch
 
 
 def _pieces(texts: list[str], max_texts: int) -> list[list[str]]:

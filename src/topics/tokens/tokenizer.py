@@ -90,6 +90,7 @@ class ChineseTokenizer:
     """
 
     engine = "jieba"  # tokenize.engine (in the settings hash)
+    writes_dictionary_file = True  # load() builds <cache_dir>/jieba/dict-<hash>.json (a pool's parent builds it first)
     min_parallel_chars = 100_000  # below this much uncached text a pool costs more than it saves
 
     def __init__(self, cfg: Optional[TokenizeConfig] = None, cache_dir: Optional[Path] = None,
