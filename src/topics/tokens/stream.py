@@ -93,14 +93,15 @@ def tokenize_run(run_dir: Path, cfg: TokenizeConfig, cache_dir: Optional[Path]) 
             names = NameTagger(cfg).tags(vocab.token)
             summary["names"].update(names_tagged=len(names), seconds=round(time.perf_counter() - started, 3))
         keep = set(vocab.token)
+        plain = not any(map(_JSON_ESCAPED.search, keep))  # no kept token needs JSON escaping (never from jieba)
         n_tokens = n_empty = n_out = 0
         with atomic_path(artifacts.tokens_path(run_dir)) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             for ids, tokens in _TokenFile(raw_path).records():
-                tokens = [t for t in tokens if t in keep]
+                tokens = list(filter(keep.__contains__, tokens))
                 n_tokens += len(tokens)
                 n_empty += not tokens
                 n_out += 1
-                fh.write(_token_line(ids, tokens))
+                fh.write(_token_line(ids, tokens, plain))
     finally:
         raw_path.unlink(missing_ok=True)
     write_table(vocab, run_dir / artifacts.VOCABULARY_CSV)
@@ -204,12 +205,13 @@ class _TokenFile:
     def __iter__(self) -> Iterator[list[str]]:
         return (tokens for _, tokens in self.records())
 
-def _token_line(ids: str, tokens: list[str]) -> str:
+def _token_line(ids: str, tokens: list[str], plain: bool = False) -> str:
     """One ``tokens.jsonl`` line, byte-identical to ``json.dumps({"unit_id", "doc_id", "tokens"},
-    ensure_ascii=False)`` (built from parts: the ids are JSON already, and plain tokens need no escaping)."""
+    ensure_ascii=False)`` (built from parts: the ids are JSON already, and plain tokens need no escaping;
+    ``plain``: the caller knows no token needs escaping)."""
     uid, did = ids.split("\t")
     body = '["' + '", "'.join(tokens) + '"]' if tokens else "[]"
-    if _JSON_ESCAPED.search("".join(tokens)):  # never from jieba's tokens; kept exact all the same
+    if not plain and _JSON_ESCAPED.search("".join(tokens)):  # never from jieba's tokens; kept exact all the same
         body = json.dumps(tokens, ensure_ascii=False)
     return f'{{"unit_id": {uid}, "doc_id": {did}, "tokens": {body}}}\n'
 
