@@ -171,14 +171,22 @@ def _short(check: dict) -> dict:
     return {k: (v[:20] + [f"... {len(v) - 20} more"] if isinstance(v, list) and len(v) > 20 else v)
             for k, v in check.items()}
 
+WORDS_ALL = 20_000  # above this many documents the distinctive words are computed from streamed tokens
+
+
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
     from .words import doc_term_matrix, issuer_topic_words
 
     frame = ce.align_inputs(dt, docs, [column])
     theta = ce.theta_matrix(frame, ce.topic_columns(dt))
+    groups = frame[column].astype(str).tolist()
+    if len(frame) > WORDS_ALL:
+        from .words_stream import streamed_topic_words
+
+        return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), frame["doc_id"].astype(str).tolist(),
+                                    theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
     dtm, vocab = doc_term_matrix(artifacts.iter_tokens(run_dir), frame["doc_id"].tolist())
-    return issuer_topic_words(dtm, vocab, theta, frame[column].astype(str).tolist(), top_n=cfg.top_words,
-                              prior_scale=cfg.prior_scale)
+    return issuer_topic_words(dtm, vocab, theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
 
 
 # Columns of the comparison tables themselves: a compared column cannot have one of these names.
