@@ -60,10 +60,9 @@ class Evidence:
             return out
         shares = self.part_conc / self.part_conc.sum(axis=1, keepdims=True)
         order = np.argsort(self.part_doc, kind="stable")
-        bounds = np.searchsorted(self.part_doc[order], np.arange(len(self.doc_ids) + 1))
-        for d in range(len(self.doc_ids)):
-            if bounds[d + 1] > bounds[d]:
-                out[d] = shares[order[bounds[d]:bounds[d + 1]]]
+        docs, starts = np.unique(self.part_doc[order], return_index=True)  # only the documents with parts
+        for d, s, e in zip(docs, starts, np.append(starts[1:], len(order))):
+            out[d] = shares[order[s:e]]
         return out
 
     @classmethod
@@ -111,11 +110,17 @@ class Evidence:
             part_tuple = (p["doc_id"].astype(str).map(row).to_numpy(), p[topics].to_numpy(float),
                           p["n_tokens"].to_numpy(float))
         if posterior is not None:
-            post = posterior.assign(doc_id=posterior["doc_id"].astype(str)).groupby("doc_id")[topics].sum()
-            missing = [d for d in ids if d not in post.index]
+            keys = posterior["doc_id"].astype(str)
+            if keys.is_unique:  # one row per document: pick the rows (no grouped copy of the table)
+                at = pd.Index(keys).get_indexer(ids)
+                missing = [d for d, i in zip(ids, at) if i < 0]
+            else:
+                post = posterior.assign(doc_id=keys).groupby("doc_id")[topics].sum()
+                missing = [d for d in ids if d not in post.index]
             if missing:
                 raise InputError(f"posterior: no row for {len(missing)} compared documents, e.g. {missing[:3]}")
-            conc = post.loc[ids].to_numpy(float)
+            conc = (np.asarray(posterior[topics].to_numpy(float))[at] if keys.is_unique
+                    else post.loc[ids].to_numpy(float))
             source = "saved posterior"
         elif part_tuple is not None:
             conc = np.zeros_like(theta)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
@@ -116,7 +117,13 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     tcol = time_column(docs, cfg.time_column)
     main = cfg.covariates[0]
     ev = model_evidence(result)
-    out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=ev["parts"], covariates=cfg.covariates,
+    parts = ev["parts"]
+    if (parts is None and run_dir is not None and ev["posterior"] is not None
+            and "unit_id" not in ev["posterior"].columns and (artifacts.model_dir(run_dir, model) / artifacts.PARTS).is_file()):
+        # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
+        parts = partial(artifacts.read_parts, run_dir, model)
+        ev["source"] += " + parts.parquet"
+    out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
                             time_column=tcol, reference=cfg.reference, draws=cfg.draws, ci=cfg.ci, seed=seed,
                             min_docs=cfg.two_stage_below, weight=cfg.weight,
                             unit="document" if ev["fitted_on"] == "documents" else None, pairwise=cfg.pairwise,
@@ -220,7 +227,11 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     for model in models:
         logger.info("compare %s: %d documents by %s (%d draws) ...", model, len(docs), ", ".join(cfg.covariates),
                     cfg.draws)
-        result = loaded[model] = artifacts.read_model_result(run_dir, model)
+        # parts.parquet (every 25 tokens of every document) is read only where needed: all of it when it is the
+        # evidence (no posterior), else the parts of small levels' documents (compare_model)
+        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False)
+        if result.posterior is None:
+            result.parts = artifacts.read_parts(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             tables = compare_model(result, docs, run_dir, cfg, seed)
