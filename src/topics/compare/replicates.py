@@ -98,10 +98,11 @@ class Evidence:
                         key=lambda c: int(c[6:]))
         if not topics:
             raise InputError("doc_topics has no topic_<k> columns")
-        dt = doc_topics[doc_topics["doc_id"].astype(str).isin(n_tokens.index)]
+        keep = doc_topics["doc_id"].astype(str).isin(n_tokens.index).to_numpy()
+        dt = doc_topics if keep.all() else doc_topics[keep]  # no copy of the whole table when all are compared
         ids = dt["doc_id"].astype(str).tolist()
-        theta = dt[topics].to_numpy(float)
-        theta = theta / theta.sum(axis=1, keepdims=True)
+        theta = np.array(dt[topics].to_numpy(float), dtype=float)  # own copy, normalised in place
+        theta /= theta.sum(axis=1, keepdims=True)
         weight = n_tokens.reindex(ids).to_numpy(float)
         row = {d: i for i, d in enumerate(ids)}
         part_tuple = None

@@ -43,6 +43,7 @@ from typing import Optional
 import pandas as pd
 
 from .. import artifacts
+from ..io import write_csv_fast
 from ..errors import ConfigError, InputError
 from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
@@ -178,6 +179,7 @@ def _short(check: dict) -> dict:
     return {k: (v[:20] + [f"... {len(v) - 20} more"] if isinstance(v, list) and len(v) > 20 else v)
             for k, v in check.items()}
 
+FAST_TABLES = ("doc_topic_table",)  # tables of one row per document
 WORDS_ALL = 20_000  # above this many documents the distinctive words are computed from streamed tokens
 
 
@@ -248,6 +250,10 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         for message in summary["models"][model]["notes"]:
             logger.info("compare %s: %s", model, message)
         for name, df in tables.items():
+            if name in FAST_TABLES:  # one row per document: Arrow's CSV writer (same text, ~10x faster)
+                outputs.append(str(write_csv_fast(df, artifacts.compare_dir(run_dir, model) / f"{name}.csv")
+                                   .relative_to(run_dir)))
+                continue
             outputs.append(artifacts.write_compare_table(run_dir, model, f"{name}.csv", df))
         for name, info in meta.items():
             outputs.append(artifacts.write_compare_meta(run_dir, model, name, info))
