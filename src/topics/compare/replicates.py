@@ -120,8 +120,12 @@ class Evidence:
                 missing = [d for d in ids if d not in post.index]
             if missing:
                 raise InputError(f"posterior: no row for {len(missing)} compared documents, e.g. {missing[:3]}")
-            conc = (np.asarray(posterior[topics].to_numpy(float))[at] if keys.is_unique
-                    else post.loc[ids].to_numpy(float))
+            if keys.is_unique:
+                conc = posterior[topics].to_numpy(float)
+                if len(at) != len(conc) or (at != np.arange(len(at))).any():  # else: the table's own rows, no copy
+                    conc = conc[at]
+            else:
+                conc = post.loc[ids].to_numpy(float)
             source = "saved posterior"
         elif part_tuple is not None:
             conc = np.zeros_like(theta)
