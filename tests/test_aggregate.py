@@ -109,3 +109,32 @@ def test_streamed_topic_words_equal_the_in_memory_ones():
     np.testing.assert_allclose(a["z"], b["z"], rtol=1e-9)
     # the planted word leads its group in every topic it has weight in
     assert (b[(b["group"] == "g0") & (b["rank"] == 1)]["term"] == "w5").any()
+
+
+def test_parts_read_only_for_small_levels_give_the_same_tables():
+    """compare_intervals with a reader of parts (asked only for documents of levels below min_docs) gives the
+    tables it gives with every document's parts."""
+    from topics.compare.intervals import compare_intervals
+
+    sim = simulate(levels=3, docs_per_level=[1, 3, 30], k=4, seed=2, segments_per_doc=6)
+    ev = sim.evidence
+    topics = ev.topics
+    ids = np.array(ev.doc_ids)
+    dt = pd.DataFrame(ev.theta, columns=topics).assign(doc_id=ids)
+    post = pd.DataFrame(ev.conc, columns=topics).assign(doc_id=ids)
+    meta = pd.DataFrame({"doc_id": ids, "issuer": sim.labels, "n_tokens": ev.weight})
+    order = np.argsort(ev.part_doc, kind="stable")
+    parts = pd.DataFrame(ev.part_conc[order], columns=topics).assign(
+        doc_id=ids[ev.part_doc[order]], n_tokens=ev.part_weight[order])
+    parts["part"] = parts.groupby("doc_id").cumcount()
+    asked = []
+
+    def reader(doc_ids):
+        asked.append(set(doc_ids))
+        return parts[parts["doc_id"].isin(set(doc_ids))].reset_index(drop=True)
+
+    full = compare_intervals(dt, meta, "issuer", posterior=post, parts=parts, draws=30, seed=4)
+    lazy = compare_intervals(dt, meta, "issuer", posterior=post, parts=reader, draws=30, seed=4)
+    assert asked == [set(ids[sim.labels != "L02"])]  # the 1- and 3-document levels only
+    pd.testing.assert_frame_equal(full["prevalence"], lazy["prevalence"])
+    pd.testing.assert_frame_equal(full["differences"], lazy["differences"])
