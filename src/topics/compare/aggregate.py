@@ -55,19 +55,20 @@ class CellStats:
     n: np.ndarray  # (C,): documents per cell
 
 
-RIDGE = 1e-10  # relative to a matrix's largest diagonal entry: what Cholesky adds to a singular cross product
+RIDGE = 1e-10  # relative to each diagonal entry: what Cholesky adds to a singular cross product
 
 
 def _root(m: np.ndarray) -> np.ndarray:
     """F with F F' = m for a stack of symmetric positive semi-definite matrices. The cross products are
-    singular (sum_k w mu_k = w; posterior deviations sum to 0), so Cholesky gets a ridge of ``RIDGE`` x the
-    largest diagonal entry (a variance 1e-10 of the largest: nothing next to the replicates' own); should that
-    still fail, the eigen-decomposition (exact, ~10x slower)."""
+    singular (sum_k w mu_k = w; posterior deviations sum to 0), so Cholesky gets ``RIDGE`` x each diagonal
+    entry added to it (every variance inflated by a relative 1e-10); should that still fail, the
+    eigen-decomposition (exact, ~10x slower)."""
     if not len(m):
         return m.copy()
-    ridge = RIDGE * np.maximum(np.abs(np.diagonal(m, axis1=1, axis2=2)).max(axis=1), 1e-300)
+    diag = np.diagonal(m, axis1=1, axis2=2)
+    ridge = RIDGE * np.maximum(diag, 1e-300 + 1e-15 * diag.max(axis=1, keepdims=True))
     try:
-        return np.linalg.cholesky(m + ridge[:, None, None] * np.eye(m.shape[1]))
+        return np.linalg.cholesky(m + ridge[:, :, None] * np.eye(m.shape[1]))
     except np.linalg.LinAlgError:
         vals, vecs = np.linalg.eigh(m)
         return vecs * np.sqrt(np.clip(vals, 0.0, None))[..., None, :]
