@@ -168,7 +168,9 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                "n_docs": int(res.n_docs.sum()), "levels": len(res.levels),
                "pairwise": pairwise_on(cfg.pairwise, len(res.levels), cfg.ci), "pooling": pooling,
                "resampling": {"levels by what was resampled": {k: int(v) for k, v in stages.items()},
-                              "min_docs": res.plan.min_docs},
+                              "min_docs": res.plan.min_docs,
+                              "levels from sufficient statistics": res.info.get("aggregated_levels", 0),
+                              "large_level": res.info.get("large_level")},
                "checks": [_short(c) for c in checks], "notes": notes}
     meta = {name: table_meta(name, table, summary) for name, table in tables.items() if kind_of(name)}
     return {**tables, "_summary": summary, "_checks": checks, "_meta": meta}

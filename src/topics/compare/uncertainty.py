@@ -164,7 +164,10 @@ def interval_note(res: GroupDraws) -> str:
     return (f"{res.ci:.0%} score interval, quasi-binomial variance moderated toward the pooled one, from "
             f"{res.info.get('draws')} replicates: documents resampled within each "
             f"{res.column} (levels with < {res.plan.min_docs} documents: also blocks within documents), theta drawn "
-            f"from the model's posterior ({res.info.get('evidence')})")
+            f"from the model's posterior ({res.info.get('evidence')})"
+            + (f"; levels with >= {res.info.get('large_level')} documents ({res.info['aggregated_levels']}): the same "
+               "bootstrap with normal multipliers, drawn from their sufficient statistics"
+               if res.info.get("aggregated_levels") else ""))
 
 
 def contrast_draws(res: GroupDraws, a: str, b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
