@@ -36,7 +36,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .errors import InputError
 from .io import (append_csv, append_jsonl, atomic_path, iter_jsonl, original_cell, write_csv_fast, write_json,
@@ -365,12 +365,13 @@ def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult) -> To
     return with_issuer_diagnostic(result, issuer, token_counts(run_dir), read_names(run_dir))
 
 
-def read_model_result(run_dir: str | Path, model: str, documents: bool = True) -> TopicModelResult:
+def read_model_result(run_dir: str | Path, model: str, documents: bool = True, parts: bool = True) -> TopicModelResult:
     """A finished model folder as a :class:`~topics.models.result.TopicModelResult`.
 
     ``documents=False`` reads only the per-topic tables and the metrics: ``doc_topics`` is then an empty table
     with the file's columns, and unit_topics and the posterior are not read (figures of a large corpus: read
-    the documents' rows with :func:`iter_doc_topics`)."""
+    the documents' rows with :func:`iter_doc_topics`). ``parts=False``: parts.parquet is not read (the compare
+    stage reads the parts of the documents it needs with :func:`read_parts`)."""
     import pandas as pd
 
     from .models.result import TopicModelResult
@@ -384,9 +385,7 @@ def read_model_result(run_dir: str | Path, model: str, documents: bool = True) -
     extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in skip}
     posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None) if documents else None
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
-    parts = pd.read_parquet(folder / PARTS) if documents and (folder / PARTS).is_file() else None
-    if parts is not None:
-        parts["doc_id"] = parts["doc_id"].astype(str)
+    parts = read_parts(run_dir, model) if documents and parts and (folder / PARTS).is_file() else None
     topics = tables[TOPICS]
     if "label" not in topics.columns:
         from .models.result import LABEL_WORDS
@@ -398,6 +397,30 @@ def read_model_result(run_dir: str | Path, model: str, documents: bool = True) -
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
         posterior=pd.read_parquet(posterior) if posterior is not None else None,
         posterior_name=posterior.name if posterior is not None else None, extra=extra, parts=parts)
+
+
+def read_parts(run_dir: str | Path, model: str, doc_ids: Optional[Iterable[str]] = None) -> Optional[pd.DataFrame]:
+    """``<model>/parts.parquet`` (doc_id as str), only the rows of ``doc_ids`` when given (read with a filter:
+    the parts of a million documents are never all in memory); None when the model saved no parts."""
+    import pandas as pd
+
+    path = model_dir(run_dir, model) / PARTS
+    if not path.is_file():
+        return None
+    if doc_ids is None:
+        table = pd.read_parquet(path)
+    else:
+        import pyarrow.parquet as pq
+
+        wanted = sorted({str(d) for d in doc_ids})
+        if "string" in str(pq.read_schema(path).field("doc_id").type):  # filtered while read
+            table = pd.read_parquet(path, filters=[("doc_id", "in", wanted or [""])])
+            table = table[table["doc_id"].isin(set(wanted))].reset_index(drop=True)
+        else:
+            table = pd.read_parquet(path)
+            table = table[table["doc_id"].astype(str).isin(set(wanted))].reset_index(drop=True)
+    table["doc_id"] = table["doc_id"].astype(str)
+    return table
 
 
 def iter_doc_topics(run_dir: str | Path, model: str, columns: Optional[list[str]] = None,

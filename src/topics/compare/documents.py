@@ -14,31 +14,63 @@ import pandas as pd
 from .effects import align_inputs, theta_matrix, topic_columns
 
 
-def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", n: int = 3,
-                      chunk: int = 2000) -> pd.DataFrame:
-    """For every document, the ``n`` closest documents of *other* levels of ``column`` in topic space.
+NEAREST_ALL = 20_000  # above this many documents, nearest documents for a sample of PER_LEVEL per level
+PER_LEVEL = 20
 
-    Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks."""
+
+def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", n: int = 3,
+                      chunk: int = 2000, max_docs: int = NEAREST_ALL, per_level: int = PER_LEVEL,
+                      seed: int = 0) -> pd.DataFrame:
+    """For every document, the ``n`` closest documents of *other* levels of ``column`` in topic space.
+    Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks. With more than
+    ``max_docs`` documents (all pairs: O(N^2 K)) only a seeded random sample of ``per_level`` documents per
+    level is looked up (against every document, in blocks of candidates: memory independent of N)."""
     frame = align_inputs(doc_topics, meta, [column])
     theta = theta_matrix(frame, topic_columns(doc_topics))
     root = np.sqrt(theta)
     level = frame[column].astype(str).to_numpy()
     ids = frame["doc_id"].to_numpy()
     titles = meta.set_index("doc_id")["title"].to_dict() if "title" in meta.columns else {}
+    if len(ids) > max_docs:
+        rng = np.random.default_rng(seed)
+        queries = np.sort(np.concatenate([rng.choice(idx, min(per_level, len(idx)), replace=False)
+                                          for idx in pd.Series(np.arange(len(ids))).groupby(level).indices.values()]))
+        found = _nearest_blocked(root, level, queries, n)
+    else:
+        queries, found = np.arange(len(ids)), []
+        for s in range(0, len(ids), chunk):
+            dist = np.sqrt(np.clip(1 - root[s:s + chunk] @ root.T, 0, None))
+            dist[level[s:s + chunk, None] == level[None, :]] = np.inf
+            m = min(n, dist.shape[1])
+            part = np.argpartition(dist, m - 1, axis=1)[:, :m] if m else np.empty((len(dist), 0), int)
+            for i, cand in enumerate(part):
+                order = cand[np.argsort(dist[i, cand], kind="stable")]
+                found.append([(j, dist[i, j]) for j in order if np.isfinite(dist[i, j])])
     rows = []
-    for s in range(0, len(ids), chunk):
-        dist = np.sqrt(np.clip(1 - root[s:s + chunk] @ root.T, 0, None))
-        dist[level[s:s + chunk, None] == level[None, :]] = np.inf
-        m = min(n, dist.shape[1])
-        part = np.argpartition(dist, m - 1, axis=1)[:, :m] if m else np.empty((len(dist), 0), int)
-        for i, cand in enumerate(part):
-            order = cand[np.argsort(dist[i, cand], kind="stable")]
-            for rank, j in enumerate(o for o in order if np.isfinite(dist[i, o])):
-                d = ids[s + i]
-                rows.append({"doc_id": d, column: level[s + i], "title": titles.get(d), "rank": rank + 1,
-                             "neighbor_doc_id": ids[j], f"neighbor_{column}": level[j],
-                             "neighbor_title": titles.get(ids[j]), "hellinger": float(dist[i, j])})
+    for q, near in zip(queries, found):
+        d = ids[q]
+        for rank, (j, dist_j) in enumerate(near):
+            rows.append({"doc_id": d, column: level[q], "title": titles.get(d), "rank": rank + 1,
+                         "neighbor_doc_id": ids[j], f"neighbor_{column}": level[j],
+                         "neighbor_title": titles.get(ids[j]), "hellinger": float(dist_j)})
     return pd.DataFrame(rows)
+
+
+def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n: int,
+                     block: int = 50_000) -> list[list[tuple[int, float]]]:
+    """The ``n`` nearest documents of other levels for each query, candidates ``block`` at a time."""
+    best_d = np.full((len(queries), n), np.inf)
+    best_j = np.zeros((len(queries), n), np.int64)
+    for s in range(0, len(root), block):
+        dist = np.sqrt(np.clip(1 - root[queries] @ root[s:s + block].T, 0, None))
+        dist[level[queries][:, None] == level[None, s:s + block]] = np.inf
+        all_d = np.hstack([best_d, dist])
+        all_j = np.hstack([best_j, np.broadcast_to(np.arange(s, s + dist.shape[1]), dist.shape)])
+        pick = np.argsort(all_d, axis=1, kind="stable")[:, :n]
+        best_d = np.take_along_axis(all_d, pick, axis=1)
+        best_j = np.take_along_axis(all_j, pick, axis=1)
+    return [[(int(j), float(d)) for j, d in zip(js, ds) if np.isfinite(d)] for js, ds in zip(best_j, best_d)]
+
 
 def doc_topic_table(doc_topics: pd.DataFrame, meta: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
     """Metadata + topic proportions + dominant topic, one row per document, for downstream regressions."""

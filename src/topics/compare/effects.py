@@ -109,7 +109,8 @@ def theta_matrix(frame: pd.DataFrame, topics: Sequence[str]) -> np.ndarray:
 # Design matrices
 # --------------------------------------------------------------------------------------------------
 def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *, cell_means: bool = False,
-                  reference: Optional[dict] = None) -> tuple[np.ndarray, list[str], list[str]]:
+                  reference: Optional[dict] = None,
+                  rows: Optional[np.ndarray] = None) -> tuple[np.ndarray, list[str], list[str]]:
     """Design matrix for ``theta ~ covariates``.
 
     ``cell_means=True`` (one categorical covariate): one indicator column per level, no intercept, so
@@ -118,6 +119,8 @@ def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *, cell_means:
     centred at their mean (the intercept is then the reference level at the average value).
     Columns that are exact linear combinations of earlier ones (e.g. year when every issuer has one
     year) are dropped with a warning, as R reports aliased coefficients as NA.
+    ``rows``: build only these rows of X (levels, reference and centring still from every row; the rows must
+    include every distinct design row for the aliasing check to see the full design).
     Returns (X, column names, dropped column names).
     """
     reference = reference or {}
@@ -129,12 +132,14 @@ def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *, cell_means:
             cols.append((frame[col] == level).to_numpy(float))
             names.append(str(level))
         return np.column_stack(cols), names, []
-    cols.append(np.ones(len(frame)))
+    n_rows = len(frame) if rows is None else len(rows)
+    cols.append(np.ones(n_rows))
     names.append("(intercept)")
     for col in covariates:
         values = frame[col]
+        picked = values if rows is None else values.iloc[rows]
         if _is_numeric(values):
-            cols.append(values.to_numpy(float) - values.to_numpy(float).mean())
+            cols.append(picked.to_numpy(float) - values.to_numpy(float).mean())
             names.append(col)
             continue
         levels = levels_of(values)
@@ -143,7 +148,7 @@ def design_matrix(frame: pd.DataFrame, covariates: Sequence[str], *, cell_means:
             raise InputError(f"reference level {ref!r} of {col} is not among its values {levels}")
         for level in levels:
             if level != ref:
-                cols.append((values == level).to_numpy(float))
+                cols.append((picked == level).to_numpy(float))
                 names.append(f"{col}={level}")
     X = np.column_stack(cols)
     keep = _independent_columns(X)

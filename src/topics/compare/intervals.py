@@ -25,7 +25,7 @@ Example
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -40,7 +40,8 @@ METHOD = "cluster bootstrap (documents within levels; blocks of text within docu
 
 
 def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", *,
-                      posterior: Optional[pd.DataFrame] = None, parts: Optional[pd.DataFrame] = None,
+                      posterior: Optional[pd.DataFrame] = None,
+                      parts: Union[pd.DataFrame, Callable, None] = None,
                       covariates: Optional[Sequence[str]] = None, time_column: Optional[str] = None,
                       reference: Optional[dict] = None, draws: int = 200, ci: float = 0.95, seed: int = 0,
                       min_docs: int = MIN_DOCS, weight: str = "tokens", unit: Optional[str] = None,
@@ -50,18 +51,23 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     compared columns (default ``[column]``; ``column`` is always first). ``weight="none"`` weights documents
     equally; ``unit``: what the model was fitted on (``document`` enables the whole-documents check);
     ``pairwise``: every pair of levels too (True/False, or ``"auto"``: :func:`topics.compare.levels.pairwise_on`).
+    ``parts`` may be a function of a list of doc_ids (None: all) returning their parts: with a posterior, only the
+    documents of levels below ``min_docs`` are asked for (the only ones whose text is resampled in blocks).
 
     Returns {"columns": {col: {"prevalence", "differences" (None for one level), "draws"}}, "prevalence",
     "differences", "draws" (those of ``column``), "effects", "checks", "summary"}."""
     compared = list(dict.fromkeys([column, *(covariates or [])]))
     regressors = list(dict.fromkeys(compared + ([time_column] if time_column else [])))
     frame = align_inputs(doc_topics, meta, regressors)
+    if callable(parts):  # a reader of the parts of given documents: those of levels below min_docs (or all)
+        parts = parts(None if posterior is None else _small_level_docs(frame, compared, time_column, min_docs))
     n_tok = frame.set_index("doc_id")["n_tokens"].astype(float)
     units = evidence_units if evidence_units is not None else (n_tok if posterior is None and parts is None else None)
     if weight == "none":
         n_tok = n_tok * 0 + 1.0
     ev = Evidence.from_tables(frame, n_tok, posterior=posterior, parts=parts, evidence_units=units)
-    frame = frame.set_index("doc_id").loc[ev.doc_ids].reset_index()
+    # the evidence holds the proportions: the frame keeps only the covariates (one (N, K) copy fewer)
+    frame = frame.drop(columns=ev.topics).set_index("doc_id").loc[ev.doc_ids].reset_index()
     checks = design_checks(frame, regressors if time_column is None else [c for c in regressors if c != time_column],
                            time_column, min_docs=min_docs,
                            parts_docs=set(parts["doc_id"].astype(str)) if parts is not None else set(), unit=unit)
@@ -87,3 +93,13 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     return {"columns": columns, "prevalence": columns[column]["prevalence"],
             "differences": columns[column]["differences"], "draws": main, "effects": effects, "checks": checks,
             "summary": summary}
+
+
+def _small_level_docs(frame: pd.DataFrame, compared: Sequence[str], time_column: Optional[str],
+                      min_docs: int) -> list[str]:
+    """doc_ids of the documents in levels with fewer than ``min_docs`` documents of any compared column."""
+    small = pd.Series(False, index=frame.index)
+    for col in dict.fromkeys(list(compared) + ([time_column] if time_column else [])):
+        labels = frame[col].astype(str)
+        small |= labels.map(labels.value_counts()) < min_docs
+    return frame.loc[small, "doc_id"].astype(str).tolist()

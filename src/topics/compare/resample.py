@@ -150,8 +150,8 @@ def plan_resampling(levels_of_docs: np.ndarray, part_doc: Optional[np.ndarray],
     if part_doc is not None and len(part_doc):
         has_parts[np.unique(part_doc)] = True
         order = np.argsort(part_doc, kind="stable")
-        bounds = np.searchsorted(part_doc[order], np.arange(n_docs + 1))
-        rows_of = {d: order[bounds[d]:bounds[d + 1]] for d in range(n_docs) if bounds[d + 1] > bounds[d]}
+        docs, starts = np.unique(part_doc[order], return_index=True)  # only the documents with parts
+        rows_of = {int(d): order[s:e] for d, s, e in zip(docs, starts, np.append(starts[1:], len(order)))}
     for j, level in enumerate(levels):
         docs = np.flatnonzero(doc_level == j)
         if len(docs) >= min_docs or not has_parts[docs].any():

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .replicates import level_means
 from .resample import ResamplingPlan
+
+CHUNK = 100_000  # documents per block where a pass over documents would make (N, K) temporaries
 
 
 def block_shares(ev, plan: ResamplingPlan, shares, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -52,15 +55,15 @@ def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
     n_levels, k = len(plan.levels), ev.k
     floor = np.zeros((n_levels, k))
     theta, w, lv = ev.theta, ev.weight, plan.doc_level
-    mean = np.zeros((n_levels, k))
-    np.add.at(mean, lv, theta * w[:, None])
-    tot = np.bincount(lv, weights=w, minlength=n_levels)
-    mean /= tot[:, None]
+    mean, tot = level_means(theta, w, lv, n_levels)
     n_by = np.bincount(lv, minlength=n_levels)
     multi = n_by[lv] > 1
     if multi.sum() > (n_by > 1).sum():
-        dev = (theta[multi] - mean[lv[multi]]) ** 2 * w[multi, None]
-        sigma2 = dev.sum(0) / w[multi].sum() * multi.sum() / (multi.sum() - (n_by > 1).sum())
+        dev = np.zeros(k)
+        for s in range(0, len(lv), CHUNK):  # in blocks of documents: no (N, K) temporaries
+            m = multi[s:s + CHUNK]
+            dev += (w[s:s + CHUNK][m] @ (theta[s:s + CHUNK][m] - mean[lv[s:s + CHUNK][m]]) ** 2)
+        sigma2 = dev / w[multi].sum() * multi.sum() / (multi.sum() - (n_by > 1).sum())
         w2 = np.bincount(lv, weights=w ** 2, minlength=n_levels)
         doc_floor = sigma2[None, :] * (w2 / tot ** 2)[:, None]
         doc_floor[n_by <= 1] = 0.0

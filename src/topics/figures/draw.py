@@ -213,7 +213,8 @@ def _run_level_figures(run_dir: Path) -> list[tuple[str, object]]:
         import matplotlib.pyplot as plt
 
         names = (str(sim["model_a"].iloc[0]), str(sim["model_b"].iloc[0]))
-        labels = [artifacts.read_model_result(run_dir, n).labels() if artifacts.available_models(run_dir, [n]) else {}
+        labels = [artifacts.read_model_result(run_dir, n, documents=False).labels()  # topics.csv only
+                  if artifacts.available_models(run_dir, [n]) else {}
                   for n in names]
         agreement = artifacts.read_compare_json(run_dir, None, "model_agreement") or {}
         m, n = sim["topic_a"].nunique(), sim["topic_b"].nunique()

@@ -1,0 +1,120 @@
+"""Distinctive words per issuer within each topic for large corpora: the tokens streamed, memory bounded.
+
+:func:`topics.compare.words.issuer_topic_words` holds the whole documents x terms matrix and, per topic, a
+soft-count matrix of the same size: O(tokens) memory and O(K x tokens x K) work. Here the same statistic
+(Monroe, Colaresi & Quinn 2008 log-odds with an informative Dirichlet prior, on soft counts
+n_dw p(k | d, w)) is computed in two streamed passes over the token records, ``chunk`` documents at a time:
+
+1. phi_kw ∝ sum_d theta_dk n_dw + 0.01 (as :func:`topics.compare.words.estimate_phi`);
+2. the soft counts of every (topic, group) for the topic's ``max_terms`` most probable terms under phi.
+
+A term outside a topic's ``max_terms`` most probable ones has a small soft count in that topic everywhere, so it
+cannot be among the distinctive words with any weight (the prior a_w is proportional to the topic's count);
+memory is K x groups x ``max_terms`` counts, whatever the number of documents.
+
+Example
+-------
+>>> recs = [{"doc_id": "a", "tokens": ["x", "y"]}, {"doc_id": "b", "tokens": ["y", "z"]}]
+>>> import numpy as np
+>>> t = streamed_topic_words(lambda: iter(recs), ["a", "b"], np.array([[0.9, 0.1], [0.2, 0.8]]), ["g", "h"],
+...                          top_n=1)
+>>> sorted(t.columns)[:3]
+['count', 'count_rest', 'group']
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .words import log_odds_dirichlet
+
+MAX_TERMS = 5000  # terms per topic kept in the second pass (memory: K x groups x MAX_TERMS counts)
+CHUNK = 1_000  # token records per block (the soft counts of a block: its nonzeros x K)
+
+
+def _blocks(records: Iterable[dict], row_of: dict, vocab: dict, chunk: int):
+    """(rows, csr block of counts) per ``chunk`` records; ``vocab`` grows as terms appear."""
+    rows, cols, n = [], [], 0
+    for rec in records:
+        r = row_of.get(str(rec.get("doc_id")))
+        toks = rec.get("tokens")
+        if r is not None and toks:
+            rows.extend([r] * len(toks))
+            cols.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+        n += 1
+        if n % chunk == 0 and rows:
+            yield _csr(rows, cols, len(vocab))
+            rows, cols = [], []
+    if rows:
+        yield _csr(rows, cols, len(vocab))
+
+
+def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_matrix]:
+    r = np.asarray(rows, np.int64)
+    docs, local = np.unique(r, return_inverse=True)
+    m = sparse.csr_matrix((np.ones(len(r)), (local, np.asarray(cols, np.int64))), shape=(len(docs), n_terms))
+    m.sum_duplicates()
+    return docs, m
+
+
+def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequence[str], theta: np.ndarray,
+                         groups: Sequence, *, top_n: int = 10, prior_scale: float = 1.0, min_count: float = 1.0,
+                         max_terms: int = MAX_TERMS, chunk: int = CHUNK) -> pd.DataFrame:
+    """The table of :func:`topics.compare.words.issuer_topic_words` (same columns) from ``records()``, a
+    function that opens the token records afresh (called twice); ``theta``/``groups`` in ``doc_ids`` order."""
+    row_of = {str(d): i for i, d in enumerate(doc_ids)}
+    k = theta.shape[1]
+    labels = list(dict.fromkeys(groups))
+    g_of = pd.Series(list(groups)).map({g: i for i, g in enumerate(labels)}).to_numpy()
+    vocab: dict[str, int] = {}
+    phi = np.zeros((k, 1024))
+    for docs, m in _blocks(records(), row_of, vocab, chunk):
+        if m.shape[1] > phi.shape[1]:
+            phi = np.hstack([phi, np.zeros((k, max(m.shape[1], 2 * phi.shape[1]) - phi.shape[1]))])
+        phi[:, :m.shape[1]] += np.asarray((m.T @ theta[docs]).T)
+    n_terms = len(vocab)
+    phi = phi[:, :n_terms] + 0.01
+    phi /= phi.sum(axis=1, keepdims=True)
+    m_terms = min(max_terms, n_terms)
+    cand = np.argsort(-phi, axis=1, kind="stable")[:, :m_terms]  # (K, M) term ids
+    slot = np.full((k, n_terms), -1, np.int64)
+    slot[np.arange(k)[:, None], cand] = np.arange(m_terms)[None, :]
+    counts = np.zeros((k, len(labels), m_terms))
+    for docs, m in _blocks(records(), row_of, dict(vocab), chunk):
+        coo = m.tocoo()
+        r, c, v = docs[coo.row], coo.col, coo.data
+        keep = c < n_terms  # a term first seen in the second pass cannot be: the records are the same
+        r, c, v = r[keep], c[keep], v[keep]
+        th = theta[r]
+        ph = phi[:, c].T
+        soft = v[:, None] * th * ph / np.maximum((th * ph).sum(axis=1, keepdims=True), 1e-300)  # (nnz, K)
+        for t in range(k):
+            pos = slot[t, c]
+            ok = pos >= 0
+            flat = g_of[r[ok]] * m_terms + pos[ok]
+            counts[t] += np.bincount(flat, weights=soft[ok, t], minlength=len(labels) * m_terms).reshape(
+                len(labels), m_terms)
+    terms = np.empty(n_terms, dtype=object)
+    for term, j in vocab.items():
+        terms[j] = term
+    rows = []
+    for t in range(k):
+        total = counts[t].sum(axis=0)
+        prior = prior_scale * total + 1e-9
+        for gi, label in enumerate(labels):
+            y_i = counts[t, gi]
+            y_j = total - y_i
+            if len(labels) < 2 or y_i.sum() <= 0:
+                continue
+            delta, z = log_odds_dirichlet(y_i, y_j, prior)
+            z = np.where(y_i >= min_count, z, -np.inf)
+            for rank, j in enumerate(j for j in np.argsort(-z, kind="stable")[:top_n] if np.isfinite(z[j])):
+                rows.append({"topic": t, "group": label, "rank": rank + 1, "term": terms[cand[t, j]],
+                             "z": float(z[j]), "log_odds": float(delta[j]), "count": float(y_i[j]),
+                             "count_rest": float(y_j[j]), "group_tokens": float(y_i.sum())})
+    return pd.DataFrame(rows, columns=["topic", "group", "rank", "term", "z", "log_odds", "count", "count_rest",
+                                       "group_tokens"])
