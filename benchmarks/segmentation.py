@@ -28,7 +28,7 @@ absent.  Run under the CPU lock:
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/segmentation.py --segmenter /tmp/old/old_segment.py
 
 ``--method learned`` scores the learned line labeller (``topics.segment.learned``), ``--method both`` scores
-rules and learned on the same cases in one run (one comparison table).
+rules, learned and hybrid on the same cases in one run (one comparison table).
 ``--segmenter FILE`` benchmarks another implementation (a module file with ``segment_file``), e.g. the
 segmenter before issue 14, extracted with ``git show``.
 """
@@ -243,8 +243,8 @@ def compare(summaries: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--segmenter", help="a module file with segment_file (default: topics.segment)")
-    ap.add_argument("--method", choices=["rules", "learned", "both"], default="rules",
-                    help="topics.segment method (both: rules and learned on the same cases, one table)")
+    ap.add_argument("--method", choices=["rules", "learned", "hybrid", "both"], default="rules",
+                    help="topics.segment method (both: rules, learned and hybrid on the same cases, one table)")
     ap.add_argument("--pages", type=int, default=12, help="synthetic pages per held-out family")
     ap.add_argument("--train-pages", type=int, default=0, help="also score N pages per training family")
     ap.add_argument("--seed", type=int, default=14)
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         table = markdown(rows, summary)
     else:
         report = {"segmenter": "topics.segment", "methods": {}}
-        for m in ("rules", "learned"):
+        for m in ("rules", "learned", "hybrid"):
             rows, summary, seconds = run(segment_file, cases, method=m)
             report["methods"][m] = {"seconds": seconds, "summary": summary, "cases": rows}
         table = compare({m: r["summary"] for m, r in report["methods"].items()})

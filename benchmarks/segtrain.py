@@ -6,7 +6,9 @@ differs from the seeds ``segmentation.py`` scores (14 held-out, 15 train), so no
 
 Two scikit-learn ``HistGradientBoostingClassifier`` models (fixed ``random_state``, no early stopping, so the
 same seed gives the same trees): the role of each non-blank line (noise, title, byline, meta, body_start,
-body_cont) and whether it opens an article.  They are exported as plain arrays (feature, threshold, children,
+body_cont) and whether it opens an article.  (A second stage reading the first stage's role probabilities of
+the neighbouring lines, fitted out-of-fold, scored lower on training-family pages of another seed: 0.81 vs 0.85
+article F1; not kept.)  They are exported as plain arrays (feature, threshold, children,
 missing-value side, leaf value per node; JSON, gzip) and read back with numpy by ``topics.segment.learned`` --
 no pickle in the package.  The export is checked against scikit-learn's own scores before it is written.
 
@@ -54,16 +56,18 @@ def targets(case, tl) -> tuple[list[str], list[int]]:
     return roles, starts
 
 
-def dataset(cases) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    Xs, rs, ss = [], [], []
-    for case in cases:
+def dataset(cases) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, role and start targets of every non-blank line, and the page index of each row."""
+    Xs, rs, ss, page = [], [], [], []
+    for k, case in enumerate(cases):
         rules = segment_rules(case.text, source_file=case.name)
         _, tl, X = line_table(case.text, rules)
         r, s = targets(case, tl)
         Xs.append(X)
         rs += r
         ss += s
-    return np.vstack(Xs), np.array(rs), np.array(ss)
+        page += [k] * len(tl)
+    return np.vstack(Xs), np.array(rs), np.array(ss), np.array(page)
 
 
 def export(clf) -> dict:
@@ -99,7 +103,7 @@ def check(clf, spec: dict, X: np.ndarray) -> float:
 
 def train(pages: int, seed: int, iters: int = 150, leaves: int = 15) -> dict:
     cases = seglayouts.pages("train", pages, seed=seed)
-    X, roles, starts = dataset(cases)
+    X, roles, starts, _ = dataset(cases)
     role_clf = fit(X, roles, seed, iters, leaves)
     start_clf = fit(X, starts, seed, iters, leaves)
     spec = {"features": NAMES, "role": export(role_clf), "start": export(start_clf),

@@ -69,7 +69,7 @@ def test_exported_trees_give_sklearn_probabilities():
 
 
 def test_training_from_a_seed_is_deterministic():
-    X, roles, starts = segtrain.dataset([page(1), page(2), page(3)])
+    X, roles, starts, _ = segtrain.dataset([page(1), page(2), page(3)])
     assert X.shape[1] == len(NAMES) and set(roles) <= set(ROLES) and starts.sum() == 9
     specs = [segtrain.export(segtrain.fit(X, roles, seed=7, iters=5, leaves=7)) for _ in range(2)]
     assert specs[0] == specs[1]
@@ -84,10 +84,11 @@ def test_a_labelled_page_decoded_with_its_true_labels_gives_its_articles():
     assert [case.lines[d.titles[0][0] - 1] for d in drafts] == case.titles
 
 
-def test_learned_articles_point_to_their_raw_lines():
+@pytest.mark.parametrize("method", ["learned", "hybrid"])
+def test_learned_articles_point_to_their_raw_lines(method):
     case = page(5)
-    result = segment_file(case.text, source_file="p", method="learned")
-    assert result.articles and result.layout["method"] == "learned"
+    result = segment_file(case.text, source_file="p", method=method)
+    assert result.articles and result.layout["method"] == method
     seen: set[int] = set()
     for art in result.articles:
         nos = {n for s, e in art.lines for n in range(s, e + 1)}

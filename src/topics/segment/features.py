@@ -127,3 +127,4 @@ def line_table(text: str, rules_result) -> tuple[list[RawLine], list[RawLine], n
     flags += [lay.get("indent") == "item", len(rules_result.articles) / n]
     cols.append(np.tile([col / med, min(n, 2000) / 2000, blank_share] + flags, (n, 1)))
     return lines, tl, np.hstack(cols)
+

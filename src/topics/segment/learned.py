@@ -137,6 +137,25 @@ def article_starts(roles: list[str], p_start: np.ndarray, low: float = 0.15) -> 
     return starts
 
 
+def keep_sentences(tl, roles: list[str], p_role: np.ndarray, sure: float = 0.9, full: float = 0.6) -> None:
+    """A paragraph break after a line that is cut mid-sentence (not terminated) and not short (at least
+    ``full`` of the file's column width, a high quantile of its line widths: not a heading) is kept only when
+    the labeller is ``sure`` of it; else the line continues the paragraph."""
+    if not tl:
+        return
+    col = float(np.quantile([ln.width for ln in tl], 0.9)) or 1.0
+    bs, bc = ROLES.index("body_start"), ROLES.index("body_cont")
+    prev = None
+    for i, role in enumerate(roles):
+        if role == "noise":
+            continue
+        if (role == "body_start" and prev is not None and roles[prev] in ("body_start", "body_cont")
+                and not C.is_terminated(tl[prev].text) and tl[prev].width >= full * col
+                and p_role[i, bs] / max(1e-9, p_role[i, bs] + p_role[i, bc]) < sure):
+            roles[i] = "body_cont"
+        prev = i
+
+
 def decode(tl, roles: list[str], starts: list[bool]) -> list[_Draft]:
     """Predicted line labels -> article drafts (line numbers by field), in line order."""
     drafts: list[_Draft] = []
@@ -236,6 +255,7 @@ def assemble(lines, tl, p_role: np.ndarray, p_start: np.ndarray, *, source_file:
     dropped: Counter = Counter()
     dropped["blank"] = sum(1 for ln in lines if ln.kind == "blank")
     roles = [ROLES[k] for k in p_role.argmax(axis=1)]
+    keep_sentences(tl, roles, p_role)
     starts = article_starts(roles, p_start, low)
     for ln, role in zip(tl, roles):
         if role == "noise":
@@ -262,3 +282,20 @@ def segment_learned(text: str, *, source_file: str, drop_speech_formulas: bool =
                                              drop_speech_formulas=drop_speech_formulas, model=model)
     return assemble(lines, tl, p_role, p_start, source_file=source_file,
                     drop_speech_formulas=drop_speech_formulas, low=low)
+
+
+def segment_hybrid(text: str, *, source_file: str, drop_speech_formulas: bool = True,
+                   model: LineModel | None = None, sure: float = 0.9) -> SegmentResult:
+    """The rules on the file with the lines the labeller is ``sure`` are page furniture blanked out (line
+    numbers are kept, so the ``lines`` spans still point to the raw file)."""
+    lines, tl, p_role, _ = label_lines(text, source_file=source_file, drop_speech_formulas=drop_speech_formulas,
+                                       model=model)
+    noise = {ln.no for ln, p in zip(tl, p_role[:, ROLES.index("noise")]) if p >= sure}
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = "\n".join("" if k in noise else s for k, s in enumerate(raw, start=1))
+    result = segment_rules(kept, source_file=source_file, drop_speech_formulas=drop_speech_formulas)
+    if noise:
+        result.dropped["blank"] = result.dropped.get("blank", 0) - len(noise)
+        result.dropped["noise"] = len(noise)
+    result.layout["method"] = "hybrid"
+    return result
