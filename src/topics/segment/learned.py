@@ -139,8 +139,9 @@ def article_starts(roles: list[str], p_start: np.ndarray, low: float = 0.15) -> 
 
 def keep_sentences(tl, roles: list[str], p_role: np.ndarray, sure: float = 0.9, full: float = 0.6) -> None:
     """A paragraph break after a line that is cut mid-sentence (not terminated) and not short (at least
-    ``full`` of the file's column width, a high quantile of its line widths: not a heading) is kept only when
-    the labeller is ``sure`` of it; else the line continues the paragraph."""
+    ``full`` of the file's column width, a high quantile of its line widths: not a heading) or cut inside a
+    word (a DOCX first visual line) is kept only when the labeller is ``sure`` of it; else the line continues
+    the paragraph."""
     if not tl:
         return
     col = float(np.quantile([ln.width for ln in tl], 0.9)) or 1.0
@@ -150,7 +151,8 @@ def keep_sentences(tl, roles: list[str], p_role: np.ndarray, sure: float = 0.9, 
         if role == "noise":
             continue
         if (role == "body_start" and prev is not None and roles[prev] in ("body_start", "body_cont")
-                and not C.is_terminated(tl[prev].text) and tl[prev].width >= full * col
+                and not C.is_terminated(tl[prev].text)
+                and (tl[prev].width >= full * col or C.word_spans(tl[prev].text, tl[i].text))
                 and p_role[i, bs] / max(1e-9, p_role[i, bs] + p_role[i, bc]) < sure):
             roles[i] = "body_cont"
         prev = i
