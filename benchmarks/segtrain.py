@@ -114,7 +114,8 @@ def train(pages: int, seed: int, iters: int = 150, leaves: int = 15) -> dict:
 
 
 def write(spec: dict, path: Path) -> None:
-    with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime 0: the same model gives the same bytes
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
+        # no file name, mtime 0 in the gzip header: the same model gives the same bytes
         fh.write(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
