@@ -27,6 +27,8 @@ absent.  Run under the CPU lock:
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/segmentation.py
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/segmentation.py --segmenter /tmp/old/old_segment.py
 
+``--method learned`` scores the learned line labeller (``topics.segment.learned``), ``--method both`` scores
+rules, learned and hybrid on the same cases in one run (one comparison table).
 ``--segmenter FILE`` benchmarks another implementation (a module file with ``segment_file``), e.g. the
 segmenter before issue 14, extracted with ``git show``.
 """
@@ -209,20 +211,10 @@ def markdown(rows: list[dict], summary: dict) -> str:
     return "\n".join(out)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--segmenter", help="a module file with segment_file (default: topics.segment)")
-    ap.add_argument("--pages", type=int, default=12, help="synthetic pages per held-out family")
-    ap.add_argument("--train-pages", type=int, default=0, help="also score N pages per training family")
-    ap.add_argument("--seed", type=int, default=14)
-    ap.add_argument("--no-synthetic", action="store_true")
-    ap.add_argument("--json", help="also write the JSON here")
-    args = ap.parse_args(argv)
-    segment_file = load_segmenter(args.segmenter)
-    cases = build_cases(args)
+def run(segment_file, cases: list[Case], **kw) -> tuple[list[dict], dict, float]:
     rows, t0 = [], time.perf_counter()
     for case in cases:
-        result = segment_file(case.text, source_file=case.name)
+        result = segment_file(case.text, source_file=case.name, **kw)
         rows.append(score(case, result))
     groups: dict[str, list[dict]] = {}
     for r in rows:
@@ -231,12 +223,51 @@ def main(argv: list[str] | None = None) -> int:
             groups.setdefault("retypeset@" + r["case"].split("@")[1], []).append(r)
         if r["split"] in ("train", "heldout"):
             groups.setdefault(f"{r['split']}:{r['family']}", []).append(r)
-    summary = {k: pooled(v) for k, v in groups.items()}
-    report = {"segmenter": args.segmenter or "topics.segment", "seconds": round(time.perf_counter() - t0, 1),
-              "summary": summary, "cases": rows}
+    return rows, {k: pooled(v) for k, v in groups.items()}, round(time.perf_counter() - t0, 1)
+
+
+def compare(summaries: dict[str, dict]) -> str:
+    """One row per group, pooled F1 / min case F1 / noise % / mid per 10k per method."""
+    names = list(summaries)
+    head = "| group | " + " | ".join(f"{m} F1 | {m} min | {m} noise % | {m} mid/10k" for m in names) + " |"
+    out = [head, "|---|" + "---|" * (4 * len(names))]
+    for g in summaries[names[0]]:
+        cells = []
+        for m in names:
+            s = summaries[m][g]
+            cells.append(f"{s['f1']:.3f} | {s['min_case_f1']:.3f} | {s['noise_pct']:.2f} | {s['mid_per_10k']:.2f}")
+        out.append(f"| {g} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--segmenter", help="a module file with segment_file (default: topics.segment)")
+    ap.add_argument("--method", choices=["rules", "learned", "hybrid", "both"], default="rules",
+                    help="topics.segment method (both: rules, learned and hybrid on the same cases, one table)")
+    ap.add_argument("--pages", type=int, default=12, help="synthetic pages per held-out family")
+    ap.add_argument("--train-pages", type=int, default=0, help="also score N pages per training family")
+    ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--no-synthetic", action="store_true")
+    ap.add_argument("--json", help="also write the JSON here")
+    args = ap.parse_args(argv)
+    segment_file = load_segmenter(args.segmenter)
+    cases = build_cases(args)
+    if args.segmenter or args.method != "both":
+        kw = {} if args.segmenter or args.method == "rules" else {"method": args.method}
+        rows, summary, seconds = run(segment_file, cases, **kw)
+        report = {"segmenter": args.segmenter or f"topics.segment ({args.method})", "seconds": seconds,
+                  "summary": summary, "cases": rows}
+        table = markdown(rows, summary)
+    else:
+        report = {"segmenter": "topics.segment", "methods": {}}
+        for m in ("rules", "learned", "hybrid"):
+            rows, summary, seconds = run(segment_file, cases, method=m)
+            report["methods"][m] = {"seconds": seconds, "summary": summary, "cases": rows}
+        table = compare({m: r["summary"] for m, r in report["methods"].items()})
     text = json.dumps(report, ensure_ascii=False, indent=1)
     print(text)
-    print(markdown(rows, summary))
+    print(table)
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")
     return 0

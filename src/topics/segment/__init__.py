@@ -37,7 +37,7 @@ Example
 ([(1, 5)], 4)
 """
 
-from .build import segment_file
+from .entry import segment_file
 from .lines import Article, SegmentResult
 
 __all__ = ["Article", "SegmentResult", "segment_file"]

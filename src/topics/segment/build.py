@@ -1,4 +1,4 @@
-"""Article drafts -> :class:`Article` records with provenance fields and line spans; :func:`segment_file`, the entry point."""
+"""Article drafts -> :class:`Article` records with provenance fields and line spans; :func:`segment_rules`, the rule segmenter."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _art_nos(a: Art) -> list[int]:
     return [n for u in units for n in u.nos + u.lead] + a.extra
 
 
-def _spans(nos: list[int], owner: dict[int, int], me: int, lines: list[RawLine]) -> list[tuple[int, int]]:
+def line_spans(nos: list[int], owner: dict[int, int], me: int, lines: list[RawLine]) -> list[tuple[int, int]]:
     """Merge line numbers into spans; a gap is bridged when it holds only blank or dropped lines."""
     spans: list[list[int]] = []
     for n in sorted(set(nos)):
@@ -128,8 +128,8 @@ def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
     return [a for k, a in enumerate(arts) if k not in gone]
 
 
-def segment_file(text: str | list[LayoutLine], *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
-    """Split one raw text file into clean articles in reading order (see the module docstring).
+def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
+    """The rule segmenter: one raw text file -> clean articles in reading order (see the module docstring).
 
     ``text`` is the file's text, or the lines a PDF/DOCX reader found (``SourceLine``: one paragraph each, with
     page and layout cues; :mod:`topics.segment.cues`); then the layout's headlines open the articles and the
@@ -174,11 +174,11 @@ def segment_file(text: str | list[LayoutLine], *, source_file: str, drop_speech_
     for k, a in enumerate(arts):
         art = _build_article(a, raw_title, drop_speech_formulas, dropped, layout["bookmark_titles"])
         if art.paragraphs:
-            art.lines = _spans(_art_nos(a), owner, k, lines)
+            art.lines = line_spans(_art_nos(a), owner, k, lines)
             articles.append(art)
     if not articles and any(ln.kind == "text" for ln in lines):  # no structure found: the file is one text
         tl = text_lines(lines)
         articles = [Article(paragraphs=[C.clean_paragraph(ln.text) for ln in tl], partial=True,
-                            lines=_spans([ln.no for ln in tl], {}, 0, lines))]
+                            lines=line_spans([ln.no for ln in tl], {}, 0, lines))]
     layout["source_file"] = source_file
     return SegmentResult(articles=articles, dropped={k: v for k, v in dropped.items() if v}, layout=layout)

@@ -1,0 +1,111 @@
+"""The learned segmentation route (issue 14): the line labeller's model file, its training, its decoder.
+
+Properties, not scores: the exported trees give scikit-learn's probabilities; training from a seed is
+deterministic; a labelled page decoded with its true labels gives back its articles; articles found by the
+shipped model point to the raw lines their text came from; the rules stay the default.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topics.segment import segment_file
+from topics.segment.build import segment_rules
+from topics.segment.features import NAMES, line_table
+from topics.segment.learned import ROLES, Trees, decode, load_model
+from topics.segment.typeset import wrap
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from segcases import Case, Label  # noqa: E402
+import segtrain  # noqa: E402
+
+SENTENCES = ["各地区各部门认真贯彻落实党中央决策部署，扎实推进各项工作取得新进展。",
+             "会议强调，要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。",
+             "要加强组织领导，压紧压实工作责任，确保各项任务落实到位。",
+             "今年以来，全省经济运行总体平稳，主要指标好于预期，就业形势保持稳定。",
+             "下一步，将进一步深化改革，持续优化营商环境，激发市场主体活力。",
+             "各级党组织要发挥战斗堡垒作用，团结带领广大群众攻坚克难。"]
+TITLES = ["全省经济运行总体平稳", "深入推进营商环境改革", "扎实做好基层党建工作", "加快建设现代化产业体系"]
+
+
+def page(seed: int, width: int = 18) -> Case:
+    """A labelled page: headline, byline, wrapped paragraphs (lines ending in 。 inside them), page numbers."""
+    rng = random.Random(seed)
+    lines, labels, titles, block = [], {}, [], 0
+
+    def add(text, role, art, blk):
+        lines.append(text)
+        labels[len(lines)] = Label(role, art, blk, "page_number" if role == "noise" else None)
+        if rng.random() < 0.2:
+            lines.append("")
+
+    for art, title in enumerate(rng.sample(TITLES, 3)):
+        titles.append(title)
+        block += 1
+        add(title, "title", art, block)
+        block += 1
+        add(f"本报记者 {rng.choice('王李张刘')}{rng.choice('伟芳强军')}", "byline", art, block)
+        for _ in range(rng.randint(2, 4)):
+            block += 1
+            for row in wrap("".join(rng.sample(SENTENCES, 3)), width, indent="none"):
+                add(row, "para", art, block)
+        add(f"- {rng.randint(2, 60)} -", "noise", None, None)
+    return Case(f"page{seed}", "test", "train", lines, labels, titles)
+
+
+def test_exported_trees_give_sklearn_probabilities():
+    rng = np.random.RandomState(0)
+    X = rng.rand(400, 4)
+    X[rng.rand(400, 4) < 0.1] = np.nan
+    for y in (np.where(X[:, 0] > 0.5, "a", np.where(X[:, 1] > 0.3, "b", "c")), (X[:, 2] > 0.4).astype(int)):
+        clf = segtrain.fit(X, y, seed=1, iters=8, leaves=7)
+        assert segtrain.check(clf, segtrain.export(clf), X) < 1e-5
+
+
+def test_training_from_a_seed_is_deterministic():
+    X, roles, starts, _ = segtrain.dataset([page(1), page(2), page(3)])
+    assert X.shape[1] == len(NAMES) and set(roles) <= set(ROLES) and starts.sum() == 9
+    specs = [segtrain.export(segtrain.fit(X, roles, seed=7, iters=5, leaves=7)) for _ in range(2)]
+    assert specs[0] == specs[1]
+
+
+def test_a_labelled_page_decoded_with_its_true_labels_gives_its_articles():
+    case = page(4, width=14)
+    _, tl, _ = line_table(case.text, segment_rules(case.text, source_file="p"))
+    roles, starts = segtrain.targets(case, tl)
+    drafts = decode(tl, roles, [bool(s) for s in starts])
+    assert [sorted(d.nos) for d in drafts] == case.articles()
+    assert [case.lines[d.titles[0][0] - 1] for d in drafts] == case.titles
+
+
+@pytest.mark.parametrize("method", ["learned", "hybrid"])
+def test_learned_articles_point_to_their_raw_lines(method):
+    case = page(5)
+    result = segment_file(case.text, source_file="p", method=method)
+    assert result.articles and result.layout["method"] == method
+    seen: set[int] = set()
+    for art in result.articles:
+        nos = {n for s, e in art.lines for n in range(s, e + 1)}
+        assert not nos & seen  # no raw line in two articles
+        seen |= nos
+        raw = re.sub(r"\s+", "", "".join(case.lines[n - 1] for n in sorted(nos)))
+        for p in art.paragraphs:
+            assert re.sub(r"\s+", "", p) in raw
+
+
+def test_the_shipped_model_matches_the_features_and_rules_stay_the_default():
+    model = load_model()
+    assert model.meta["families"] and "sample" not in " ".join(model.meta["families"])
+    case = page(6)
+    default = segment_file(case.text, source_file="p")
+    rules = segment_rules(case.text, source_file="p")
+    assert [(a.title, a.paragraphs, a.lines) for a in default.articles] == [
+        (a.title, a.paragraphs, a.lines) for a in rules.articles]
+    with pytest.raises(ValueError):
+        segment_file(case.text, source_file="p", method="neural")
