@@ -109,3 +109,26 @@ def test_the_shipped_model_matches_the_features_and_rules_stay_the_default():
         (a.title, a.paragraphs, a.lines) for a in rules.articles]
     with pytest.raises(ValueError):
         segment_file(case.text, source_file="p", method="neural")
+
+
+
+@pytest.mark.slow  # the learned route over the five sample files, about 30 s
+def test_the_corpus_stage_reads_segment_method(tmp_path):
+    """The corpus stage splits a file with the configured method: on the sample files (where the two methods
+    disagree on at least one) its documents are exactly the chosen segmenter's articles."""
+    from topics.config import CorpusConfig, SegmentConfig
+    from topics.ingest.articles import split_file
+
+    def spans(articles):
+        return [[list(s) for s in a.lines] for a in articles if a.paragraphs]
+
+    differ = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "raw" / "sample").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        learned = spans(segment_file(text, source_file=path.name, method="learned").articles)
+        rules = spans(segment_rules(text, source_file=path.name).articles)
+        for method, want in (("learned", learned), ("rules", rules)):
+            docs, _ = split_file(text, path.name, CorpusConfig(path=tmp_path), SegmentConfig(method=method))
+            assert [d["lines"] for d in docs] == want, (path.name, method)
+        differ += learned != rules
+    assert differ

@@ -69,8 +69,7 @@ class SegmentConfig:
     drop_speech_formulas: bool = True  # greetings/closings such as 同志们： 谢谢大家！
     # how raw text files are split into articles: rules = the rule grammar; learned = the line labeller trained
     # on synthetic pages (topics.segment.learned); hybrid = the rules after the labeller's sure furniture lines
-    # are blanked (benchmarks/segmentation.py --method both compares the three; topics.ingest.articles does not
-    # pass it to segment_file yet)
+    # are blanked (benchmarks/segmentation.py --method both compares the three)
     method: Literal["rules", "learned", "hybrid"] = "rules"
     # what the models see; results are reported per document. chunk (default) = paragraphs packed into chunks of
     # about chunk_chars (a short document is one chunk): models fitted on a few whole long documents learn topics of

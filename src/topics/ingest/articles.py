@@ -52,7 +52,8 @@ def split_file(text: str | list[SourceLine], name: str, corpus: CorpusConfig,
         return [fields | (page_fields(text, [[1, n]]) if layout else {})], {}
     from ..segment import segment_file
 
-    result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas)
+    result = segment_file(text, source_file=name, drop_speech_formulas=segment.drop_speech_formulas,
+                          method=segment.method)
     articles = []
     for art in result.articles:
         fields = article_fields(art.title, list(art.paragraphs), [list(span) for span in art.lines])
