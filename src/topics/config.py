@@ -135,6 +135,12 @@ class LdaConfig:
     # with chains: 1 a tomotopy chain uses this many threads instead (faster, but not reproducible run to run)
     workers: int = 2
     coherence_units: Optional[int] = 5000  # NPMI/c_v on at most this many units (seeded sample); null = all units
+    # large corpora: above this many units the model is fitted on a seeded random sample of this many (memory then
+    # depends on it, not on the corpus) and every unit's topics are inferred with the topics fixed, in batches;
+    # null = always fit on every unit. Default measured on held-out data (benchmarks/lda_sample.py)
+    fit_units: Optional[int] = 50000
+    infer_batch: int = 5000  # sampled fit: units inferred (and written) per batch
+    infer_iterations: int = 50  # sampled fit: Gibbs sweeps (tomotopy) / inner iterations (gensim) per inferred unit
     k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
     sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
     k_rule: Literal["fixed", "npmi", "heldout"] = "fixed"  # fixed = use lda.k; else the grid K with best mean NPMI / held-out LL
