@@ -23,6 +23,7 @@ from synthetic import write_synthetic_run  # noqa: E402
 
 from topics import artifacts  # noqa: E402
 from topics.config import LdaConfig, RunConfig  # noqa: E402
+from topics.io import write_table  # noqa: E402
 from topics.models.issuer_share import issuer_table  # noqa: E402
 from topics.models.lda import sample_input  # noqa: E402
 from topics.models.lda.infer import batches  # noqa: E402
@@ -73,8 +74,15 @@ def test_sampled_fit_gives_every_document_a_row_and_consistent_posterior(corpus_
     assert (parts.groupby("doc_id")["n_tokens"].sum().reindex(post["doc_id"]).to_numpy() == post["n_tokens"]).all()
 
 
-def test_per_topic_tables_equal_the_whole_table_computation(corpus_run, tmp_path):
-    run = _stage(corpus_run, tmp_path / "a", fit_units=100, infer_batch=50)
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_per_topic_tables_equal_the_whole_table_computation(corpus_run, tmp_path, shuffled):
+    src = corpus_run
+    if shuffled:  # documents.csv in another order than tokens.jsonl: the issuers are still found
+        src = tmp_path / "src"
+        shutil.copytree(corpus_run, src)
+        docs = artifacts.read_documents(src)
+        write_table(docs.sample(frac=1.0, random_state=3), src / artifacts.DOCUMENTS_CSV)
+    run = _stage(src, tmp_path / "a", fit_units=100, infer_batch=50)
     dt = pd.read_csv(run / "lda" / artifacts.DOC_TOPICS, dtype={"doc_id": str})
     cols = [c for c in dt.columns if c.startswith("topic_")]
     topics = pd.read_csv(run / "lda" / artifacts.TOPICS)

@@ -91,19 +91,40 @@ class _ParquetAppender:
             self.writer.close()
 
 
-def _issuers(run_dir: Path) -> tuple[dict[str, int], list]:
-    """doc_id -> issuer number, and the issuers (documents.csv read in chunks; only the numbers are kept)."""
-    codes: dict[str, int] = {}
-    names: dict = {}
-    path = Path(run_dir) / artifacts.DOCUMENTS_CSV
-    if not path.is_file() or "issuer" not in artifacts.read_csv(path, nrows=0).columns:
-        return codes, []
-    for chunk in artifacts.read_csv(path, columns=["doc_id", "issuer"], chunksize=100_000):
-        for doc, issuer in zip(chunk["doc_id"].astype(str).tolist(), chunk["issuer"].tolist()):
-            if issuer is None or (isinstance(issuer, float) and issuer != issuer):
-                continue
-            codes[doc] = names.setdefault(issuer, len(names))
-    return codes, list(names)
+class _IssuerLookup:
+    """doc_id -> issuer number (-1: none). documents.csv is read in chunks alongside the batches, in the order the
+    corpus stage wrote it and tokens.jsonl keeps, so only one chunk is held; a document met out of that order (or
+    missing) switches to a map of every document, read once."""
+
+    def __init__(self, run_dir: Path):
+        self.path = Path(run_dir) / artifacts.DOCUMENTS_CSV
+        self.names: dict = {}  # issuer -> number, in order of first appearance
+        self.window: dict[str, int] = {}
+        self.full: Optional[dict[str, int]] = None
+        self.enabled = self.path.is_file() and "issuer" in artifacts.read_csv(self.path, nrows=0).columns
+        self.chunks = self._chunks() if self.enabled else iter(())
+
+    def _chunks(self):
+        for chunk in artifacts.read_csv(self.path, columns=["doc_id", "issuer"], chunksize=50_000):
+            yield {doc: (-1 if issuer is None or (isinstance(issuer, float) and issuer != issuer)
+                         else self.names.setdefault(issuer, len(self.names)))
+                   for doc, issuer in zip(chunk["doc_id"].astype(str).tolist(), chunk["issuer"].tolist())}
+
+    def code(self, doc: str) -> int:
+        if not self.enabled:
+            return -1
+        if self.full is None:
+            while doc not in self.window:
+                self.window = next(self.chunks, None)
+                if self.window is None:
+                    logger.info("lda: documents.csv is not in tokens.jsonl's order; reading every document's issuer")
+                    self.full = {}
+                    for window in self._chunks():
+                        self.full.update(window)
+                    break
+            else:
+                return self.window[doc]
+        return self.full.get(doc, -1)
 
 
 def _documents_for(run_dir: Path, wanted: set[str]) -> Optional[pd.DataFrame]:
@@ -130,9 +151,8 @@ def write_sampled(run_dir: str | Path, result: LdaResult, cfg: LdaConfig, sample
     cols = [f"topic_{t}" for t in range(k)]
     unit_level = not (result.ids["unit_id"] == result.ids["doc_id"]).all()
     posterior_name = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
-    issuer_of, issuers = _issuers(run_dir)
-    mass = np.zeros((len(issuers), k))
-    size = np.zeros(len(issuers))
+    lookup = _IssuerLookup(run_dir)
+    mass, size = np.zeros((0, k)), np.zeros(0)
     prevalence, tokens = np.zeros(k), 0.0
     theta_sum, n_docs, n_units = np.zeros(k), 0, 0
     dominant = np.zeros(k, np.int64)
@@ -164,9 +184,12 @@ def write_sampled(run_dir: str | Path, result: LdaResult, cfg: LdaConfig, sample
             dominant += np.bincount(doc_topics["dominant_topic"].to_numpy(), minlength=k)
             candidates = representative_candidates([c for c in (candidates, doc_topics) if c is not None],
                                                    cfg.representative_docs)
-            if issuers:
+            if lookup.enabled:
                 doc_tokens = batch.ids.groupby("doc_id", sort=False)["n_tokens"].sum()
-                code = np.array([issuer_of.get(d, -1) for d in doc_topics["doc_id"].tolist()])
+                code = np.array([lookup.code(d) for d in doc_topics["doc_id"].tolist()], np.int64)
+                if len(lookup.names) > len(size):
+                    grow = len(lookup.names) - len(size)
+                    mass, size = np.vstack([mass, np.zeros((grow, k))]), np.concatenate([size, np.zeros(grow)])
                 weight = doc_tokens.reindex(doc_topics["doc_id"]).to_numpy(float)
                 known = code >= 0
                 np.add.at(mass, code[known], theta[known] * weight[known, None])
@@ -211,6 +234,7 @@ def write_sampled(run_dir: str | Path, result: LdaResult, cfg: LdaConfig, sample
     out = TopicModelResult(model="lda", doc_topics=doc_empty, topics=topics, topic_terms=topic_terms_table(result),
                            metrics=metrics, posterior_name=posterior_name,
                            extra={"representative_docs.csv": rep, **({"k_selection.csv": ksel} if ksel is not None else {})})
+    issuers = list(lookup.names)
     keep = np.flatnonzero(size > 0)  # issuers with tokens, in the order issuer_table sorts them
     keep = keep[np.argsort([str(issuers[i]) for i in keep], kind="stable")] if len(keep) else keep
     table = issuer_table_from_mass([issuers[i] for i in keep], mass[keep], size[keep], list(range(k)))
