@@ -11,6 +11,9 @@ threads). Each fit is scored on the same held-out reference:
 - ``match_full``: mean best-match Jaccard of its top-10 words with the topics of the fit on all units (seed 1),
   next to ``match_full`` of the second full fit (seed 2): how far two full fits differ, the yardstick.
 
+And the inference sweeps (``lda.infer_iterations``): the held-out units' proportions after 10-100 sweeps against
+200 sweeps (mean total-variation distance, dominant topic agreement), with the largest sample's fit.
+
 Usage (heavy, ~6 minutes at 100k: run under the shared CPU lock)::
 
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/lda_sample.py \\
@@ -80,11 +83,34 @@ def main() -> int:
             pick = np.sort(np.random.default_rng(s).choice(len(train), size=size, replace=False))
             rows.append(dict(run([train[i] for i in pick], s), sample=size, seed=s))
             print(json.dumps({k: v for k, v in rows[-1].items() if k != "tops"}), file=sys.stderr, flush=True)
+    # inference sweeps (lda.infer_iterations): held-out proportions after n sweeps vs after 200, with the
+    # largest sample's fit (seed 1); two single Gibbs states never agree exactly, 100 vs 200 is the floor
+    size = max(args.sizes)
+    pick = np.sort(np.random.default_rng(args.seeds[0]).choice(len(train), size=size, replace=False))
+    corpus = EncodedCorpus.from_token_lists([train[i] for i in pick])
+    fit = fit_tomotopy(corpus, k=args.k, alpha=None, eta=0.1, iterations=args.iterations, seed=args.seeds[0], workers=2)
+    known = set(fit.model.used_vocabs)
+    docs = [d for d in ([w for w in t if w in known] for t in heldout) if d]
+
+    def infer(n: int) -> tuple[np.ndarray, float]:
+        made = [fit.model.make_doc(d) for d in docs]
+        started = time.perf_counter()
+        fit.model.infer(made, iterations=n, workers=2)
+        return np.array([m.get_topic_dist() for m in made]), time.perf_counter() - started
+
+    ref, _ = infer(200)
+    sweeps = []
+    for n in (10, 20, 50, 100):
+        theta, secs = infer(n)
+        sweeps.append({"iterations": n, "seconds": round(secs, 2), "tv_vs_200": round(float(0.5 * np.abs(theta - ref).sum(1).mean()), 4),
+                       "dominant_agrees_200": round(float((theta.argmax(1) == ref.argmax(1)).mean()), 4)})
+        print(json.dumps(sweeps[-1]), file=sys.stderr, flush=True)
     reference = full[0]["tops"]
     for r in rows:
         r["match_full"] = round(stability([reference, r["tops"]], top_n=10)["stability"], 4) if r is not full[0] else 1.0
     out = {"tokens": str(args.tokens), "train_units": len(train), "heldout_units": len(heldout), "k": args.k,
-           "iterations": args.iterations, "fits": [{k: v for k, v in r.items() if k != "tops"} for r in rows]}
+           "iterations": args.iterations, "fits": [{k: v for k, v in r.items() if k != "tops"} for r in rows],
+           "infer_sweeps": {"fit_units": size, "heldout_units": len(docs), "rows": sweeps}}
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 

@@ -148,3 +148,24 @@ def test_a_document_never_straddles_two_batches():
     assert sum(len(b) for b in out) == 40
     docs = [{r["doc_id"] for r in b} for b in out]
     assert all(not (x & y) for i, x in enumerate(docs) for y in docs[i + 1:])
+
+
+def test_paragraph_units_are_inferred_and_aggregated_per_document(corpus_run, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(corpus_run, src)
+    units = []
+    for rec in artifacts.iter_tokens(corpus_run):  # each document cut into two units doc#0, doc#1
+        half = len(rec["tokens"]) // 2
+        units += [{"unit_id": f"{rec['doc_id']}#0", "doc_id": rec["doc_id"], "tokens": rec["tokens"][:half]},
+                  {"unit_id": f"{rec['doc_id']}#1", "doc_id": rec["doc_id"], "tokens": rec["tokens"][half:]}]
+    write_table(pd.DataFrame(units), artifacts.tokens_path(src))
+    run = _stage(src, tmp_path / "a", fit_units=150, infer_batch=41)
+    ut = pd.read_csv(run / "lda" / artifacts.UNIT_TOPICS, dtype={"doc_id": str})
+    dt = pd.read_csv(run / "lda" / artifacts.DOC_TOPICS, dtype={"doc_id": str}).set_index("doc_id")
+    post = pd.read_parquet(run / "lda" / "unit_posterior.parquet")
+    cols = [c for c in dt.columns if c.startswith("topic_")]
+    assert len(ut) == len(units) and len(dt) == len(units) // 2
+    weighted = ut[cols].mul(post["n_tokens"].to_numpy(), axis=0).groupby(ut["doc_id"]).sum()
+    weighted = weighted.div(weighted.sum(axis=1), axis=0).reindex(dt.index)
+    assert np.allclose(weighted.to_numpy(), dt[cols].to_numpy())
+    assert json.loads((run / "lda" / artifacts.METRICS).read_text(encoding="utf-8"))["fitted_on"] == "units"
