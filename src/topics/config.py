@@ -140,7 +140,7 @@ class LdaConfig:
     # null = always fit on every unit. Default measured on held-out data (benchmarks/lda_sample.py)
     fit_units: Optional[int] = 50000
     infer_batch: int = 5000  # sampled fit: units inferred (and written) per batch
-    infer_iterations: int = 50  # sampled fit: Gibbs sweeps (tomotopy) / inner iterations (gensim) per inferred unit
+    infer_iterations: int = 20  # sampled fit: Gibbs sweeps per inferred unit (tomotopy; gensim uses lda.iterations)
     k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
     sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
     k_rule: Literal["fixed", "npmi", "heldout"] = "fixed"  # fixed = use lda.k; else the grid K with best mean NPMI / held-out LL
