@@ -2,7 +2,7 @@
 
 Properties, on a small synthetic run with the cap set below its size: every unit gets a row, proportions sum to
 1, a document's parts sum to its posterior, the per-topic tables equal what the whole doc_topics table gives,
-the same seed gives the same files, and at or above the cap the stage is exactly what it was without one.
+the same seed and batch size give the same files, and at or above the cap the stage is exactly what it was without one.
 """
 
 from __future__ import annotations
@@ -101,12 +101,10 @@ def test_per_topic_tables_equal_the_whole_table_computation(corpus_run, tmp_path
         assert dt.set_index("doc_id").at[top["doc_id"], col] == dt[col].max()
 
 
-def test_sampled_fit_is_deterministic_for_a_seed_and_batch_size_free(corpus_run, tmp_path):
+def test_sampled_fit_is_deterministic_for_a_seed(corpus_run, tmp_path):
     a = _files(_stage(corpus_run, tmp_path / "a", fit_units=100, infer_batch=37))
     b = _files(_stage(corpus_run, tmp_path / "b", fit_units=100, infer_batch=37))
     assert a == b
-    c = _files(_stage(corpus_run, tmp_path / "c", fit_units=100, infer_batch=500))
-    assert c[artifacts.DOC_TOPICS] == a[artifacts.DOC_TOPICS]  # each unit has its own generator in inference
 
 
 def test_at_or_above_the_cap_the_stage_is_unchanged(corpus_run, tmp_path):

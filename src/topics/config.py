@@ -139,7 +139,7 @@ class LdaConfig:
     # depends on it, not on the corpus) and every unit's topics are inferred with the topics fixed, in batches;
     # null = always fit on every unit. Default measured on held-out data (benchmarks/lda_sample.py)
     fit_units: Optional[int] = 50000
-    infer_batch: int = 5000  # sampled fit: units inferred (and written) per batch
+    infer_batch: int = 2000  # sampled fit: units inferred together (and written) per batch
     infer_iterations: int = 20  # sampled fit: Gibbs sweeps per inferred unit (tomotopy; gensim uses lda.iterations)
     k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
     sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
