@@ -14,7 +14,7 @@ threads). Each fit is scored on the same held-out reference:
 And the inference sweeps (``lda.infer_iterations``): the held-out units' proportions after 10-100 sweeps against
 200 sweeps (mean total-variation distance, dominant topic agreement), with the largest sample's fit.
 
-Usage (heavy, ~6 minutes at 100k: run under the shared CPU lock)::
+Usage (heavy, ~15 minutes at 100k on 2 busy cores: run under the shared CPU lock)::
 
     flock /tmp/topics-cpu.lock .venv/bin/python benchmarks/lda_sample.py \\
         /tmp/topics-scale/run_100000/results/scale/tokens.jsonl --sizes 10000 25000 50000
@@ -65,7 +65,7 @@ def main() -> int:
         n_all = sum(len(t) for t in heldout)
         docs = [d for d in docs if d]
         n = sum(len(d) for d in docs)
-        _, ll = fit.model.infer([fit.model.make_doc(d) for d in docs], iterations=50, workers=2)
+        _, ll = fit.model.infer([fit.model.make_doc(d) for d in docs], iterations=50, workers=2, together=True)
         return {"npmi": round(co["npmi"], 4), "c_v": round(co["c_v"], 4), "heldout_ll": round(float(np.sum(ll) / n), 4),
                 "heldout_coverage": round(n / n_all, 4), "tops": tops}
 
@@ -76,7 +76,10 @@ def main() -> int:
         return {"units": len(corpus), "fit_seconds": round(time.perf_counter() - started, 1), **score(fit, corpus.vocab)}
 
     rows = []
-    full = [dict(run(train, s), sample="all", seed=s) for s in args.seeds]
+    full = []
+    for s in args.seeds:
+        full.append(dict(run(train, s), sample="all", seed=s))
+        print(json.dumps({k: v for k, v in full[-1].items() if k != "tops"}), file=sys.stderr, flush=True)
     rows += full
     for size in args.sizes:
         for s in args.seeds:
@@ -95,7 +98,7 @@ def main() -> int:
     def infer(n: int) -> tuple[np.ndarray, float]:
         made = [fit.model.make_doc(d) for d in docs]
         started = time.perf_counter()
-        fit.model.infer(made, iterations=n, workers=2)
+        fit.model.infer(made, iterations=n, workers=2, together=True)  # as the lda stage (topics.models.lda.infer)
         return np.array([m.get_topic_dist() for m in made]), time.perf_counter() - started
 
     ref, _ = infer(200)
