@@ -49,7 +49,8 @@ CONFIG = {
                "columns": {"id": "id", "text": "text", "title": "title", "issuer": "issuer", "year": "year"}},
     "segment": {"unit": "document"},
     "tokenize": {"workers": 2},  # the default engine (rjieba)
-    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 40, "eta": 0.1, "coherence_units": 1000},
+    "lda": {"k": 50, "chains": 1, "workers": 2, "iterations": 40, "eta": 0.1, "coherence_units": 1000,
+            "fit_units": 50000},  # fit on a 50k sample, infer every unit (README "LDA on a sample")
     "bertopic": {"enabled": False},
     "compare": {"enabled": True},
     "figures": {"enabled": True, "formats": ["png"], "interactive": False},

@@ -139,6 +139,13 @@ class LdaConfig:
     # with chains: 1 a tomotopy chain uses this many threads instead (faster, but not reproducible run to run)
     workers: int = 2
     coherence_units: Optional[int] = 5000  # NPMI/c_v on at most this many units (seeded sample); null = all units
+    # large corpora: above this many units the model is fitted on a seeded random sample of this many (memory then
+    # depends on it, not on the corpus) and every unit's topics are inferred with the topics fixed, in batches;
+    # null (default) = always fit on every unit. Off by default until a fit on a sample is shown to match a full
+    # fit's quality (README "LDA on a sample"); benchmarks/scale.py sets 50000
+    fit_units: Optional[int] = None
+    infer_batch: int = 2000  # sampled fit: units inferred together (and written) per batch
+    infer_iterations: int = 20  # sampled fit: Gibbs sweeps per inferred unit (tomotopy; gensim uses lda.iterations)
     k_grid: Optional[list[int]] = None  # run a K sweep over these values -> k_selection.csv
     sweep_seeds: int = 3  # fits per K in the sweep (stability is measured across them)
     k_rule: Literal["fixed", "npmi", "heldout"] = "fixed"  # fixed = use lda.k; else the grid K with best mean NPMI / held-out LL

@@ -68,6 +68,19 @@ def issuer_table(doc_topics: pd.DataFrame, issuer: pd.Series, n_tokens: Mapping[
     groups = pd.Categorical(level[known], categories=levels)
     mass = pd.DataFrame(theta).groupby(groups, observed=False).sum().to_numpy()  # issuers x topics
     size = pd.Series(weight[known]).groupby(groups, observed=False).sum().to_numpy()
+    return issuer_table_from_mass(levels, mass, size, topics, threshold)
+
+
+def issuer_table_from_mass(levels: list, mass: np.ndarray, size: np.ndarray, topics: list[int],
+                           threshold: float = ISSUER_SPECIFIC) -> pd.DataFrame:
+    """:func:`issuer_table` from its sums: ``mass`` (issuers x topics) = sum of proportion x tokens over each
+    issuer's documents, ``size`` = each issuer's tokens (``levels`` names the issuers; documents streamed in
+    batches add up these sums)."""
+    empty = pd.DataFrame({"topic": topics, "top_issuer": None, "top_issuer_share": np.nan,
+                          "top_issuer_corpus_share": np.nan, "issuer_excess": np.nan, "issuer_specific": False})
+    if len(levels) < 2:
+        return empty
+    cols = topics
     corpus_share = size / size.sum()
     total = mass.sum(axis=0)
     share = np.divide(mass, total, out=np.zeros_like(mass), where=total > 0)
@@ -92,10 +105,13 @@ def name_shares(topics: pd.DataFrame, names: Mapping[str, str], n_words: int = N
 
 
 def with_issuer_diagnostic(result: TopicModelResult, issuer: pd.Series, n_tokens: Mapping[str, int],
-                           names: Mapping[str, str]) -> TopicModelResult:
+                           names: Mapping[str, str], table: Optional[pd.DataFrame] = None) -> TopicModelResult:
     """``result`` with the diagnostic columns in its topics table (replacing earlier ones) and the number of
-    issuer-specific topics in its metrics; logs the flagged topics."""
-    table = issuer_table(result.doc_topics, issuer, n_tokens).set_index("topic")
+    issuer-specific topics in its metrics; logs the flagged topics. ``table``: the :func:`issuer_table` already
+    computed (documents streamed in batches: :func:`issuer_table_from_mass`); then ``issuer``/``n_tokens`` are unused."""
+    if table is None:
+        table = issuer_table(result.doc_topics, issuer, n_tokens)
+    table = table.set_index("topic")
     topics = result.topics.drop(columns=[c for c in COLUMNS if c in result.topics.columns])
     topic_ids = topics["topic"].astype(int)
     for col in COLUMNS:

@@ -69,9 +69,11 @@ def tokenize_stage(ctx: RunContext) -> dict:
 
 def lda_stage(ctx: RunContext) -> dict:
     """tokens.jsonl -> lda/ (tables, metrics.json, the model, k_selection.csv when a K sweep runs)."""
-    from ..models.lda import choose_k, fit_lda, lda_result, prepare_input, save_model, search_k
+    from ..models.lda import choose_k, fit_lda, lda_result, needs_sample, prepare_input, save_model, search_k
 
     cfg = ctx.config.lda
+    if cfg.engine != "spark" and needs_sample(artifacts.tokens_path(ctx.run_dir), cfg.fit_units):
+        return _lda_sampled(ctx)
     data = prepare_input(artifacts.iter_tokens(ctx.run_dir))
     with _spark_run(ctx.config) as spark:  # lda.engine: spark: one session for the sweep, the chains and the save
         k, ksel, sweep_seconds = cfg.k, None, None
@@ -91,6 +93,34 @@ def lda_stage(ctx: RunContext) -> dict:
     if cfg.engine == "spark":
         summary.update(spark_master=ctx.config.spark.master, reproducibility=fit.params["reproducibility"])
     return summary
+
+
+def _lda_sampled(ctx: RunContext) -> dict:
+    """lda.fit_units below the corpus's units: fit on a seeded sample, infer every unit in batches
+    (:mod:`topics.models.lda.sample`, :mod:`topics.models.lda.streamed`)."""
+    from ..models.lda import choose_k, fit_lda, sample_input, save_model, search_k, write_sampled
+
+    cfg = ctx.config.lda
+    started = time.perf_counter()
+    sampled = sample_input(artifacts.iter_tokens(ctx.run_dir), cfg.fit_units, ctx.seed)
+    sample_seconds = round(time.perf_counter() - started, 3)
+    k, ksel, sweep_seconds = cfg.k, None, None
+    if cfg.k_grid:
+        started = time.perf_counter()
+        ksel = search_k(sampled.data, cfg, ctx.seed)
+        sweep_seconds = round(time.perf_counter() - started, 3)
+        k = choose_k(ksel, cfg.k_rule, cfg.k)
+        ksel["chosen"] = ksel["k"] == k
+    fit = fit_lda(sampled.data, cfg, ctx.seed, k=k)
+    started = time.perf_counter()
+    outputs, result = write_sampled(ctx.run_dir, fit, cfg, sampled, ctx.seed, ksel)
+    infer_seconds = round(time.perf_counter() - started, 3)
+    outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
+    sample = result.metrics["fit_sample"]
+    return {"outputs": outputs, "k": k, "empty_units": result.metrics["n_empty_units"], "npmi": result.metrics["npmi"],
+            "c_v": result.metrics["c_v"], "fit_seconds": round(fit.seconds, 3), "sweep_seconds": sweep_seconds,
+            "fit_sample": {"units": sample["units"], "of_units": sample["of_units"], "seed": ctx.seed,
+                           "sample_seconds": sample_seconds, "infer_seconds": infer_seconds}}
 
 
 @contextlib.contextmanager

@@ -10,7 +10,9 @@ Example
 
 from .fit import LdaInput, LdaResult, SparkRun, check_k, fit_lda, prepare_input
 from .outputs import lda_result, save_model
+from .sample import SampledInput, needs_sample, sample_input
 from .select import choose_k, search_k
+from .streamed import write_sampled
 
-__all__ = ["LdaInput", "LdaResult", "SparkRun", "check_k", "choose_k", "fit_lda", "lda_result", "prepare_input", "save_model",
-           "search_k"]
+__all__ = ["LdaInput", "LdaResult", "SampledInput", "SparkRun", "check_k", "choose_k", "fit_lda", "lda_result",
+           "needs_sample", "prepare_input", "sample_input", "save_model", "search_k", "write_sampled"]

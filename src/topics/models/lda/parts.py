@@ -19,7 +19,7 @@ Example
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator, Optional
 
 import numpy as np
 import pandas as pd
@@ -42,9 +42,7 @@ def window_counts(result: LdaResult, part_tokens: int) -> Iterator[np.ndarray]:
             z = np.asarray(doc.topics, dtype=np.int64)
             if len(z) != int(n) or (z < 0).any():
                 raise InputError(f"lda: a unit has {len(z)} assigned tokens in the model but {int(n)} tokens")
-            n_win = -(-len(z) // part_tokens)
-            window = np.arange(len(z)) // part_tokens
-            yield np.bincount(window * k + z, minlength=n_win * k).reshape(n_win, k).astype(float)
+            yield assignment_windows(z, k, part_tokens)
         return
     from scipy.special import digamma
 
@@ -60,15 +58,26 @@ def window_counts(result: LdaResult, part_tokens: int) -> Iterator[np.ndarray]:
         yield counts * np.where(total > 0, target / np.where(total > 0, total, 1.0), 0.0)[None, :]
 
 
-def lda_parts(result: LdaResult, part_tokens: int = PART_TOKENS) -> pd.DataFrame:
-    """The part table of a fitted LDA (module docstring): doc_id, part, n_tokens, topic_*."""
+def assignment_windows(topics: np.ndarray, k: int, part_tokens: int) -> np.ndarray:
+    """A unit's (windows, K) topic counts from its tokens' topic assignments ``topics`` (in token order)."""
+    z = np.asarray(topics, dtype=np.int64)
+    n_win = -(-len(z) // part_tokens)
+    window = np.arange(len(z)) // part_tokens
+    return np.bincount(window * k + z, minlength=n_win * k).reshape(n_win, k).astype(float)
+
+
+def lda_parts(result: LdaResult, part_tokens: int = PART_TOKENS,
+              windows: Optional[Iterable[np.ndarray]] = None) -> pd.DataFrame:
+    """The part table of a fitted LDA (module docstring): doc_id, part, n_tokens, topic_*. ``windows``: each unit's
+    window counts when they do not come from the fit's own state (units inferred after a sampled fit)."""
     if part_tokens < 1:
         raise InputError(f"lda parts: part_tokens must be >= 1, got {part_tokens}")
     fit = result.fit
     alpha = np.asarray(fit.alpha, float)
     k = len(alpha)
     rows, docs, sizes = [], [], []
-    for counts, doc_id, n in zip(window_counts(result, part_tokens), result.ids["doc_id"].astype(str),
+    counts_iter = window_counts(result, part_tokens) if windows is None else windows
+    for counts, doc_id, n in zip(counts_iter, result.ids["doc_id"].astype(str),
                                  result.ids["n_tokens"].to_numpy()):
         starts = np.arange(0, n, part_tokens)
         length = np.diff(np.append(starts, n))

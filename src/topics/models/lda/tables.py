@@ -58,25 +58,33 @@ def topic_terms_table(result: LdaResult, n: int = TOP_TERMS) -> pd.DataFrame:
 
 def topics_table(result: LdaResult, doc_topics: pd.DataFrame, cfg: LdaConfig, scores: dict) -> pd.DataFrame:
     """topic, label, top_words, frex, lift (stm labelTopics), prevalence, mean_proportion, n_dominant, npmi, c_v."""
-    labels = label_topics(result.fit.topic_word, result.vocab, result.word_counts, n=cfg.top_n)
     theta = result.doc_topic
     n_tok = result.ids["n_tokens"].to_numpy()
     k = theta.shape[1]
     cols = [f"topic_{t}" for t in range(k)]
     dominant = doc_topics["dominant_topic"].value_counts()
-    out = pd.DataFrame({
+    return topics_table_from(result, cfg, scores, prevalence=(theta * n_tok[:, None]).sum(axis=0) / n_tok.sum(),
+                             mean_proportion=doc_topics[cols].mean().to_numpy(),
+                             n_dominant=[int(dominant.get(t, 0)) for t in range(k)])
+
+def topics_table_from(result: LdaResult, cfg: LdaConfig, scores: dict, prevalence: Sequence[float],
+                      mean_proportion: Sequence[float], n_dominant: Sequence[int]) -> pd.DataFrame:
+    """:func:`topics_table` from the document aggregates (prevalence = share of all tokens, mean_proportion =
+    unweighted mean over documents, n_dominant), for documents streamed in batches."""
+    labels = label_topics(result.fit.topic_word, result.vocab, result.word_counts, n=cfg.top_n)
+    k = result.fit.k
+    return pd.DataFrame({
         "topic": range(k),
         "label": [" ".join(w.split()[: cfg.label_words]) for w in labels["prob"]],
         "top_words": labels["prob"],
         "frex": labels["frex"],
         "lift": labels["lift"],
-        "prevalence": (theta * n_tok[:, None]).sum(axis=0) / n_tok.sum(),  # share of all tokens
-        "mean_proportion": doc_topics[cols].mean().to_numpy(),  # unweighted mean over documents
-        "n_dominant": [int(dominant.get(t, 0)) for t in range(k)],
+        "prevalence": np.asarray(prevalence, float),
+        "mean_proportion": np.asarray(mean_proportion, float),
+        "n_dominant": [int(v) for v in n_dominant],
         "npmi": scores.get("npmi_per_topic", [math.nan] * k),
         "c_v": scores.get("c_v_per_topic", [math.nan] * k),
     })
-    return out
 
 
 def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10) -> dict:
