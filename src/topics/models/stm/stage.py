@@ -16,7 +16,8 @@ Outputs (through :func:`topics.artifacts.write_model_result`): ``doc_topics.csv`
 resamples a document's own text, as for LDA), and ``model.npz``
 (:func:`topics.models.stm.save_fit`, no pickle). ``metrics.json`` records the settings ``compare`` uses for
 STM's own effect tables (:mod:`topics.compare.stm`); with ``stm.uncertainty: bootstrap`` the stage also runs the
-document bootstrap (:mod:`.bootstrap`, it needs the counts) and writes its draws to ``effect_draws.npy``.
+document bootstrap (:mod:`.bootstrap`, it needs the counts), with ``parametric`` the bias-corrected parametric
+bootstrap (:mod:`.parametric`), and writes the draws to ``effect_draws.npy``.
 
 Example
 -------
@@ -41,6 +42,7 @@ from ...config import StmConfig
 from ...errors import ConfigError, InputError
 from ..result import TopicModelResult, representative_documents
 from .bootstrap import bootstrap_effect
+from .parametric import parametric_effect
 from .design import build_design, encode_content, split_term
 from .diagnostics import search_k
 from .fit import StmFit, fit_stm
@@ -163,10 +165,11 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
     result = stm_result(fit, counts, doc_ids, empty, documents, cfg, seed, ksel)
     result.parts = stm_parts(fit, artifacts.iter_tokens(run_dir), doc_ids)
     draws, bootstrap_seconds = None, None
-    if cfg.uncertainty == "bootstrap" and cfg.prevalence:
+    if cfg.uncertainty in ("bootstrap", "parametric") and cfg.prevalence:
         t0 = time.perf_counter()
-        draws = bootstrap_effect(fit, counts, meta, list(cfg.prevalence), replicates=cfg.bootstrap_replicates,
-                                 draws=cfg.draws, seed=stm_seed(cfg, seed)).draws
+        run_bootstrap = bootstrap_effect if cfg.uncertainty == "bootstrap" else parametric_effect_of
+        draws = run_bootstrap(fit, counts, meta, list(cfg.prevalence), replicates=cfg.bootstrap_replicates,
+                              draws=cfg.draws, seed=stm_seed(cfg, seed)).draws
         bootstrap_seconds = time.perf_counter() - t0
     timings = {"read_seconds": round(read_seconds, 3), "fit_seconds": round(fit.seconds, 3),
                "sweep_seconds": round(sweep_seconds, 3) if sweep_seconds is not None else None,
@@ -175,6 +178,11 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
                "init_seconds": fit.diagnostics.get("init_seconds"),
                "bootstrap_seconds": round(bootstrap_seconds, 3) if bootstrap_seconds is not None else None}
     return fit, result, timings, draws
+
+
+def parametric_effect_of(fit: StmFit, counts, meta: pd.DataFrame, terms: list[str], **kwargs):
+    """:func:`.parametric.parametric_effect` with the bootstrap's signature (it simulates its own counts)."""
+    return parametric_effect(fit, meta, terms, **kwargs)
 
 
 def k_sweep(counts, vocab: list[str], meta: pd.DataFrame, cfg: StmConfig, settings: dict) -> pd.DataFrame:
@@ -211,7 +219,8 @@ def stm_result(fit: StmFit, counts, doc_ids: list[str], empty: list[str], docume
     info = {"n_empty_documents": len(empty), "empty_documents": empty[:20],
             "effects": {"terms": list(cfg.prevalence), "uncertainty": cfg.uncertainty, "draws": cfg.draws,
                         "seed": stm_seed(cfg, seed),
-                        "bootstrap_replicates": cfg.bootstrap_replicates if cfg.uncertainty == "bootstrap" else None},
+                        "bootstrap_replicates": cfg.bootstrap_replicates
+                        if cfg.uncertainty in ("bootstrap", "parametric") else None},
             "model_file": f"stm/{artifacts.STM_MODEL}"}
     return TopicModelResult(model="stm", doc_topics=doc_topics,
                             topics=topics_table(fit, counts, n=cfg.top_n, label_words_n=cfg.label_words),
