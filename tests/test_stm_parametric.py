@@ -10,8 +10,9 @@ import pytest
 
 from topics.errors import ConfigError, InputError
 from topics.models.stm import fit_stm, simulate_corpus
-from topics.models.stm.parametric import (implied_coefficients, parametric_effect, parametric_errors,
-                                          simulate_from_fit)
+from topics.models.stm.effects import Effect
+from topics.models.stm.parametric import (combine_effects, implied_coefficients, parametric_effect,
+                                          parametric_errors, simulate_from_fit)
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +73,36 @@ def test_parametric_effect_is_seeded_corrects_the_bias_and_checks_its_settings(s
         parametric_effect(fit, sim.meta.iloc[:-1], ["issuer"], replicates=2, draws=12)
 
 
+def test_combined_draws_keep_the_parametric_centre_and_add_the_variances(small):
+    sim, fit = small
+    rng = np.random.default_rng(0)
+    shape = (4000, fit.design.matrix.shape[1], fit.k)
+    a = Effect(design=fit.design, meta=sim.meta, draws=1.0 + rng.normal(0, 3.0, shape), uncertainty="parametric",
+               ci=0.95, topics=list(range(fit.k)))
+    b = Effect(design=fit.design, meta=sim.meta, draws=-5.0 + rng.normal(0, 4.0, shape), uncertainty="bootstrap",
+               ci=0.95, topics=list(range(fit.k)))
+    both = combine_effects(a, b)
+    assert both.uncertainty == "parametric+bootstrap" and both.draws.shape == shape
+    np.testing.assert_allclose(both.draws.mean(axis=0), a.draws.mean(axis=0), atol=1e-9)
+    np.testing.assert_allclose(both.draws.std(axis=0), 5.0, rtol=0.1)  # sqrt(3^2 + 4^2)
+    with pytest.raises(InputError, match="differ"):
+        combine_effects(a, Effect(design=fit.design, meta=sim.meta, draws=b.draws[:, :, :2], uncertainty="bootstrap",
+                                  ci=0.95, topics=[0, 1]))
+
+
 def test_the_config_accepts_parametric_and_the_stage_writes_its_draws(tmp_path):
     from topics import artifacts
     from topics.config import StmConfig, config_from_dict
     from topics.models.stm.stage import run_stage
 
     assert config_from_dict({"name": "x", "stm": {"uncertainty": "parametric"}}).stm.uncertainty == "parametric"
+    assert config_from_dict({"name": "x", "stm": {"uncertainty": "parametric+bootstrap"}}).stm.uncertainty \
+        == "parametric+bootstrap"
     with pytest.raises(ConfigError, match=r"stm\.uncertainty"):
         config_from_dict({"name": "x", "stm": {"uncertainty": "parametric_t"}})
+    with pytest.raises(ConfigError, match=r"stm\.draws"):  # the document bootstrap needs a draw per refit
+        config_from_dict({"name": "x", "stm": {"uncertainty": "parametric+bootstrap", "bootstrap_replicates": 40,
+                                               "draws": 30}})
     run = _run_folder(tmp_path)
     cfg = StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty="parametric",
                     bootstrap_replicates=3, draws=30)
@@ -91,6 +114,15 @@ def test_the_config_accepts_parametric_and_the_stage_writes_its_draws(tmp_path):
     assert path.read_bytes() == first
     metrics = artifacts.read_model_result(run, "stm").metrics
     assert metrics["effects"]["uncertainty"] == "parametric" and metrics["effects"]["bootstrap_replicates"] == 3
+    combined = StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty="parametric+bootstrap",
+                         bootstrap_replicates=3, draws=30)
+    parametric_draws = np.load(path)
+    run_stage(run, combined, seed=1)
+    combined_draws = np.load(path)
+    assert combined_draws.shape == parametric_draws.shape  # 30 draws x P x K
+    # same parametric centre (same seed), wider spread (the document bootstrap's added)
+    np.testing.assert_allclose(combined_draws.mean(axis=0), parametric_draws.mean(axis=0), atol=1e-12)
+    assert combined_draws.std(axis=0).mean() > parametric_draws.std(axis=0).mean()
 
 
 def _run_folder(run):
