@@ -64,6 +64,7 @@ from topics.config import StmConfig
 from topics.models.stm import estimate_effect, expected_theta, fit_stm, simulate_corpus
 from topics.models.stm.bootstrap import bootstrap_effect
 from topics.models.stm.design import build_design
+from topics.models.stm.parametric import combine_effects, parametric_effect
 from topics.models.stm.labels import level_contrast
 
 TERMS = ["issuer", "s(year)"]
@@ -93,6 +94,10 @@ def main() -> int:
                         help="also the stage's settings with these numbers of starts (variants starts<N>)")
     parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
                         help="also the document-bootstrap intervals (B refits) for the stage variant")
+    parser.add_argument("--parametric", type=int, default=0, metavar="R",
+                        help="also the bias-corrected parametric-bootstrap intervals (R refits) for the stage variant")
+    parser.add_argument("--null", action="store_true",
+                        help="no issuer effect in the simulated corpora (issuer_effect 0): flagged differences = FPR")
     parser.add_argument("--port", action="store_true", help="also fit structural-topic-model (import name stm)")
     parser.add_argument("--no-grid", action="store_true", help="skip the time grid")
     parser.add_argument("--no-anchors", action="store_true", help="skip the anchor-rule check")
@@ -108,20 +113,21 @@ def main() -> int:
     out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in range(args.replicates)],
                               "design": args.design, **DESIGNS[args.design], "replicates": args.replicates,
                               "docs": args.docs, "k": args.k, "vocab": args.vocab, "doc_length": args.doc_length,
-                              "draws": args.draws, "terms": TERMS, "content": "issuer", "ci": 0.95,
+                              "draws": args.draws, "null": args.null, "terms": TERMS, "content": "issuer", "ci": 0.95,
                               "variants": variants},
                  "replicates": []}
     if not args.no_anchors:
         out["anchors"] = _anchor_check(args.quick)
     for r in range(args.replicates):
         sim = simulate_corpus(n_docs=args.docs, k=args.k, vocab_size=args.vocab, doc_length=args.doc_length,
-                              content=True, seed=SETS[args.set] + r, **DESIGNS[args.design])
+                              content=True, seed=SETS[args.set] + r, **DESIGNS[args.design],
+                              **({"issuer_effect": 0.0} if args.null else {}))
         truth = _truth(sim)
         row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim),
                "truth_check": _truth_check(sim, truth)}
         for name, settings in variants.items():
             row[name] = _score(_fit_ours(sim, args, seed=r, bootstrap=args.bootstrap if name == "stage" else 0,
-                                         **settings), sim, truth)
+                                         parametric=args.parametric if name == "stage" else 0, **settings), sim, truth)
         if port is not None:
             row["port"] = _score(_fit_port(port, sim, args, seed=r, emtol=1e-5), sim, truth)
         out["replicates"].append(row)
@@ -155,7 +161,8 @@ def _warm_up() -> None:
     fit_stm(sim.counts, sim.vocab, sim.meta, 3, prevalence=TERMS, content="issuer", max_em_its=2)
 
 
-def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int, bootstrap: int = 0) -> dict:
+def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int, bootstrap: int = 0,
+              parametric: int = 0) -> dict:
     started = time.perf_counter()
     fit = fit_stm(sim.counts, sim.vocab, sim.meta, args.k, prevalence=TERMS, content="issuer", seed=seed,
                   emtol=emtol, max_em_its=max_em_its, init=sim.topic_word() if init == "truth" else init,
@@ -170,6 +177,13 @@ def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em
                                             seed=seed)
         extra["bootstrap_seconds"] = time.perf_counter() - started
         extra["bootstrap_time_ratio"] = extra["bootstrap_seconds"] / seconds
+    if parametric:
+        started = time.perf_counter()
+        eff["parametric"] = parametric_effect(fit, sim.meta, TERMS, replicates=parametric, draws=args.draws, seed=seed)
+        extra["parametric_seconds"] = time.perf_counter() - started
+        extra["parametric_time_ratio"] = extra["parametric_seconds"] / seconds
+        if bootstrap:
+            eff["parametric+bootstrap"] = combine_effects(eff["parametric"], eff["bootstrap"])
     return {**extra, "topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
             "draws": {u: e.draws for u, e in eff.items()}, "seconds": seconds, "iterations": fit.iterations,
             "converged": fit.converged, "estep_seconds": fit.diagnostics["estep_seconds"]}
@@ -275,11 +289,14 @@ def _score(res: dict, sim, truth: dict) -> dict:
            "gamma_corr": gamma_r, "seconds": res["seconds"], "iterations": res["iterations"],
            "seconds_per_iteration": res["seconds"] / max(res["iterations"], 1), "converged": res["converged"],
            "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum()),
-           **{key: res[key] for key in ("bootstrap_seconds", "bootstrap_time_ratio") if key in res}}
+           **{key: res[key] for key in ("bootstrap_seconds", "bootstrap_time_ratio", "parametric_seconds",
+                                        "parametric_time_ratio") if key in res}}
     for u, draws in res["draws"].items():
         d = draws[:, :, order]  # align topics with the truth
         out[f"coverage_coef_{u}"], out[f"coverage_coef_{u}_recovered"] = _coverage(d, truth["coef"], good)
-        out[f"coverage_diff_{u}"], _ = _coverage(np.einsum("rp,npk->nrk", truth["rows_diff"], d), truth["diff"], good)
+        diff_draws = np.einsum("rp,npk->nrk", truth["rows_diff"], d)
+        out[f"coverage_diff_{u}"], _ = _coverage(diff_draws, truth["diff"], good)
+        out[f"flagged_diff_{u}"] = _flagged(diff_draws)
         out[f"coverage_curve_{u}"], _ = _coverage(np.einsum("rp,npk->nrk", truth["rows_curve"], d), truth["curve"],
                                                   good)
         est = d.mean(axis=0)
@@ -292,6 +309,12 @@ def _coverage(draws: np.ndarray, truth: np.ndarray, good: np.ndarray) -> tuple[f
     low, high = np.quantile(draws, 0.025, axis=0), np.quantile(draws, 0.975, axis=0)
     inside = (low <= truth) & (truth <= high)
     return float(inside.mean()), float(inside[:, good].mean()) if good.any() else float("nan")
+
+
+def _flagged(draws: np.ndarray) -> float:
+    """Share of 95 % intervals that exclude zero (with no issuer effect: the false-positive rate)."""
+    low, high = np.quantile(draws, 0.025, axis=0), np.quantile(draws, 0.975, axis=0)
+    return float(((low > 0) | (high < 0)).mean())
 
 
 def _content_score(res: dict, sim, order: np.ndarray) -> dict:

@@ -38,9 +38,12 @@ class StmConfig:
     seed: Optional[int] = None  # seeds random starts and the effect draws; null = the run seed
     # estimateEffect draws of theta: global (stm's default) and local carry theta's uncertainty given the fitted
     # topics; bootstrap also the topics' own (bootstrap_replicates refits of resampled documents, each from its
-    # own spectral start; README "Structural topic model": coverage and cost on the simulation benchmark)
-    uncertainty: Literal["global", "local", "none", "bootstrap"] = "global"
-    bootstrap_replicates: int = 20  # refits behind uncertainty: bootstrap (draws are shared out among them)
+    # own spectral start); parametric = bias-corrected parametric bootstrap (bootstrap_replicates corpora drawn
+    # from the fitted model and refitted: the estimator's bias and spread); parametric+bootstrap = both, the
+    # parametric centre with both spreads (README "Structural topic model": coverage and cost on the simulation
+    # benchmark)
+    uncertainty: Literal["global", "local", "none", "bootstrap", "parametric", "parametric+bootstrap"] = "global"
+    bootstrap_replicates: int = 20  # refits behind uncertainty: bootstrap (draws shared out among them) or parametric
     draws: int = 100  # estimateEffect method-of-composition draws (stm's nsims is 25)
     k_grid: Optional[list[int]] = None  # searchK over these K -> stm/k_selection.csv (held-out likelihood, coherence, exclusivity)
     k_rule: Literal["fixed", "heldout"] = "fixed"  # fixed = use stm.k; heldout = the grid K with the best held-out likelihood
@@ -90,6 +93,6 @@ def check_stm_section(cfg: StmConfig, source: str) -> None:
     if cfg.k_rule != "fixed" and not cfg.k_grid:
         raise ConfigError(f"{source}: stm.k_rule: {cfg.k_rule!r} chooses K from stm.k_grid, which is not set; "
                           "give stm.k_grid or use k_rule: fixed")
-    if cfg.uncertainty == "bootstrap" and cfg.draws < cfg.bootstrap_replicates:
+    if cfg.uncertainty in ("bootstrap", "parametric+bootstrap") and cfg.draws < cfg.bootstrap_replicates:
         raise ConfigError(f"{source}: stm.draws ({cfg.draws}) is below stm.bootstrap_replicates "
                           f"({cfg.bootstrap_replicates}); every refit needs at least one draw: raise stm.draws")

@@ -5,7 +5,8 @@ Stewart & Tingley 2019, JSS 91(2)) in numpy/scipy/numba: topic prevalence depend
 Modules: :mod:`.design` (covariate design, B-splines), :mod:`.spectral` (anchor-word / random init),
 :mod:`.estep` (per-document Laplace approximation, compiled), :mod:`.mstep` (gamma, Sigma, beta),
 :mod:`.content` (SAGE kappa, Jeffreys prior), :mod:`.fit` (variational EM), :mod:`.effects` (estimateEffect,
-method of composition), :mod:`.labels` (prob/FREX/lift/score words, per content level), :mod:`.diagnostics`
+method of composition), :mod:`.bootstrap` / :mod:`.parametric` (refit-based effect uncertainty), :mod:`.labels`
+(prob/FREX/lift/score words, per content level), :mod:`.diagnostics`
 (held-out likelihood, semantic coherence, exclusivity, searchK), :mod:`.tables` (doc_topics / topics /
 topic_terms / content terms / metrics in the LDA stage's shapes), :mod:`.simulate` (the generative process),
 :mod:`.store` (save/load a fit).

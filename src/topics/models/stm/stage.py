@@ -16,7 +16,8 @@ Outputs (through :func:`topics.artifacts.write_model_result`): ``doc_topics.csv`
 resamples a document's own text, as for LDA), and ``model.npz``
 (:func:`topics.models.stm.save_fit`, no pickle). ``metrics.json`` records the settings ``compare`` uses for
 STM's own effect tables (:mod:`topics.compare.stm`); with ``stm.uncertainty: bootstrap`` the stage also runs the
-document bootstrap (:mod:`.bootstrap`, it needs the counts) and writes its draws to ``effect_draws.npy``.
+document bootstrap (:mod:`.bootstrap`, it needs the counts), with ``parametric`` the bias-corrected parametric
+bootstrap (:mod:`.parametric`), with ``parametric+bootstrap`` both, and writes the draws to ``effect_draws.npy``.
 
 Example
 -------
@@ -41,6 +42,7 @@ from ...config import StmConfig
 from ...errors import ConfigError, InputError
 from ..result import TopicModelResult, representative_documents
 from .bootstrap import bootstrap_effect
+from .parametric import combine_effects, parametric_effect
 from .design import build_design, encode_content, split_term
 from .diagnostics import search_k
 from .fit import StmFit, fit_stm
@@ -51,6 +53,7 @@ from .tables import content_terms_table, doc_topics_table, metrics, topic_terms_
 logger = logging.getLogger(__name__)
 
 REPRESENTATIVE_DOCS = 5
+REFIT_UNCERTAINTY = ("bootstrap", "parametric", "parametric+bootstrap")  # options whose draws the stage computes
 
 
 def document_counts(records: Iterable[dict]) -> tuple[sparse.csr_matrix, list[str], list[str], list[str]]:
@@ -163,10 +166,9 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
     result = stm_result(fit, counts, doc_ids, empty, documents, cfg, seed, ksel)
     result.parts = stm_parts(fit, artifacts.iter_tokens(run_dir), doc_ids)
     draws, bootstrap_seconds = None, None
-    if cfg.uncertainty == "bootstrap" and cfg.prevalence:
+    if cfg.uncertainty in REFIT_UNCERTAINTY and cfg.prevalence:
         t0 = time.perf_counter()
-        draws = bootstrap_effect(fit, counts, meta, list(cfg.prevalence), replicates=cfg.bootstrap_replicates,
-                                 draws=cfg.draws, seed=stm_seed(cfg, seed)).draws
+        draws = refit_effect_draws(fit, counts, meta, cfg, stm_seed(cfg, seed))
         bootstrap_seconds = time.perf_counter() - t0
     timings = {"read_seconds": round(read_seconds, 3), "fit_seconds": round(fit.seconds, 3),
                "sweep_seconds": round(sweep_seconds, 3) if sweep_seconds is not None else None,
@@ -175,6 +177,18 @@ def fit_run(run_dir: Path, cfg: StmConfig, seed: int) -> tuple[StmFit, TopicMode
                "init_seconds": fit.diagnostics.get("init_seconds"),
                "bootstrap_seconds": round(bootstrap_seconds, 3) if bootstrap_seconds is not None else None}
     return fit, result, timings, draws
+
+
+def refit_effect_draws(fit: StmFit, counts, meta: pd.DataFrame, cfg: StmConfig, seed: int) -> np.ndarray:
+    """Effect draws of the refit-based options: bootstrap (:mod:`.bootstrap`), parametric (:mod:`.parametric`)
+    or both combined (:func:`.parametric.combine_effects`), each with ``stm.bootstrap_replicates`` refits."""
+    terms, b = list(cfg.prevalence), cfg.bootstrap_replicates
+    effects = []
+    if cfg.uncertainty in ("parametric", "parametric+bootstrap"):
+        effects.append(parametric_effect(fit, meta, terms, replicates=b, draws=cfg.draws, seed=seed))
+    if cfg.uncertainty in ("bootstrap", "parametric+bootstrap"):
+        effects.append(bootstrap_effect(fit, counts, meta, terms, replicates=b, draws=cfg.draws, seed=seed))
+    return (combine_effects(*effects) if len(effects) == 2 else effects[0]).draws
 
 
 def k_sweep(counts, vocab: list[str], meta: pd.DataFrame, cfg: StmConfig, settings: dict) -> pd.DataFrame:
@@ -211,7 +225,8 @@ def stm_result(fit: StmFit, counts, doc_ids: list[str], empty: list[str], docume
     info = {"n_empty_documents": len(empty), "empty_documents": empty[:20],
             "effects": {"terms": list(cfg.prevalence), "uncertainty": cfg.uncertainty, "draws": cfg.draws,
                         "seed": stm_seed(cfg, seed),
-                        "bootstrap_replicates": cfg.bootstrap_replicates if cfg.uncertainty == "bootstrap" else None},
+                        "bootstrap_replicates": cfg.bootstrap_replicates
+                        if cfg.uncertainty in REFIT_UNCERTAINTY else None},
             "model_file": f"stm/{artifacts.STM_MODEL}"}
     return TopicModelResult(model="stm", doc_topics=doc_topics,
                             topics=topics_table(fit, counts, n=cfg.top_n, label_words_n=cfg.label_words),
