@@ -84,6 +84,8 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="heldout")
     parser.add_argument("--design", choices=sorted(DESIGNS), default="mixed")
     parser.add_argument("--replicates", type=int, default=10)
+    parser.add_argument("--first", type=int, default=0, metavar="R",
+                        help="first replicate (seeds SET + R ...): run a set in pieces, e.g. on two cores")
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--vocab", type=int, default=1000)
@@ -110,7 +112,8 @@ def main() -> int:
     variants = {v: VARIANTS[v] for v in args.variants}
     variants.update({f"starts{n}": {**VARIANTS["stage"], "starts": n} for n in args.starts})
     _warm_up()
-    out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in range(args.replicates)],
+    reps = range(args.first, args.first + args.replicates)
+    out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in reps],
                               "design": args.design, **DESIGNS[args.design], "replicates": args.replicates,
                               "docs": args.docs, "k": args.k, "vocab": args.vocab, "doc_length": args.doc_length,
                               "draws": args.draws, "null": args.null, "terms": TERMS, "content": "issuer", "ci": 0.95,
@@ -118,7 +121,7 @@ def main() -> int:
                  "replicates": []}
     if not args.no_anchors:
         out["anchors"] = _anchor_check(args.quick)
-    for r in range(args.replicates):
+    for r in reps:
         sim = simulate_corpus(n_docs=args.docs, k=args.k, vocab_size=args.vocab, doc_length=args.doc_length,
                               content=True, seed=SETS[args.set] + r, **DESIGNS[args.design],
                               **({"issuer_effect": 0.0} if args.null else {}))

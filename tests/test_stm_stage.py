@@ -224,15 +224,17 @@ def test_side_by_side_puts_the_matched_lda_topic_beside_each_stm_topic():
     assert table.loc[table["topic"] == 1, "lda"].isna().all()  # no partner: empty LDA columns, row kept
 
 
-def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp_path):
-    """stm.uncertainty bootstrap: the stage writes effect_draws.npy (same bytes on a rerun), compare builds the
-    effect tables from it; switching back to global removes the file."""
+@pytest.mark.parametrize("uncertainty", ["bootstrap", "parametric+bootstrap"])
+def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp_path, uncertainty):
+    """stm.uncertainty with refits (bootstrap, parametric+bootstrap): the stage writes effect_draws.npy (same
+    bytes on a rerun), compare builds the effect tables from those draws; switching back to global removes the
+    file."""
     from topics.compare.stm import stm_effect_tables
     from topics.config import CompareConfig
     from topics.models.stm.stage import run_stage
 
     run, sim = _run_folder(tmp_path)
-    cfg = StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty="bootstrap",
+    cfg = StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty=uncertainty,
                     bootstrap_replicates=3, draws=21)
     summary = run_stage(run, cfg, seed=1)
     path = artifacts.stm_effect_draws_path(run)
@@ -244,5 +246,7 @@ def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp
     tables = stm_effect_tables(run, result, artifacts.read_documents(run), CompareConfig())
     coef = tables["effect_coefficients"]
     assert len(coef) == 3 * 3 and (coef["ci_low"] <= coef["estimate"]).all() and (coef["estimate"] <= coef["ci_high"]).all()
+    draws = np.load(path)  # the table's estimate is the mean of the stage's draws, not a fresh Global composition
+    assert np.allclose(np.sort(coef["estimate"].to_numpy()), np.sort(draws.mean(axis=0).ravel()))
     run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4), seed=1)
     assert not path.exists()

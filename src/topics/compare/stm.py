@@ -44,6 +44,7 @@ def stm_effect_tables(run_dir: str | Path, result: TopicModelResult, docs: pd.Da
     """Every STM effect table (file stem -> table); ``docs`` is documents.csv, ``cfg`` the CompareConfig (its
     ``ci``). The effect settings (terms, uncertainty, draws, seed) are those the stm stage recorded."""
     from ..models.stm import Effect, build_design, estimate_effect, load_draws, load_fit
+    from ..models.stm.stage import REFIT_UNCERTAINTY
     from ..models.stm.store import saved_doc_ids
 
     settings = result.metrics.get("effects") or {}
@@ -61,13 +62,13 @@ def stm_effect_tables(run_dir: str | Path, result: TopicModelResult, docs: pd.Da
                          "rerun the stm stage")
     meta = info.loc[ids].reset_index()
     fit = load_fit(path, meta)
-    if settings["uncertainty"] == "bootstrap":  # the stm stage ran the refits (models.stm.bootstrap)
+    if settings["uncertainty"] in REFIT_UNCERTAINTY:  # the stm stage ran the refits (models.stm.bootstrap, .parametric)
         draws_path = artifacts.stm_effect_draws_path(run_dir)
         draws = load_draws(draws_path)
         if draws.ndim != 3 or draws.shape[2] != fit.k:
             raise InputError(f"{draws_path}: draws of shape {draws.shape} do not fit the saved model (K = {fit.k}); "
                              "rerun the stm stage")
-        effect = Effect(design=build_design(meta, terms), meta=meta, draws=draws, uncertainty="bootstrap",
+        effect = Effect(design=build_design(meta, terms), meta=meta, draws=draws, uncertainty=settings["uncertainty"],
                         ci=cfg.ci, topics=list(range(fit.k)))
     else:
         effect = estimate_effect(fit, meta, terms, draws=int(settings["draws"]), uncertainty=settings["uncertainty"],
