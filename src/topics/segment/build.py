@@ -51,15 +51,8 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
         art.dateline = C.clean_line(a.titles[0].text).lstrip("—")
     for u in a.tail:
         kind, value, extra = C.provenance(u.text) or (u.kind, None, None)
-        if kind in ("author", "author+source"):
-            authors.append(value)
-        if kind in ("source", "author+source"):
-            art.source = art.source or extra or value
-        elif kind == "dateline":
-            art.dateline = art.dateline or value
-        elif kind in ("credit", "note"):
-            art.notes.append(value)
-        elif kind == "caption":
+        art.add_provenance(authors, kind, value, extra)
+        if kind == "caption":
             dropped["caption"] += len(u.parts)
             if (m := C.PHOTO_CREDIT_RE.search(" ".join(raw_title[n] for n in u.nos))) and not authors:
                 authors.append(m.group(1) + " 摄")

@@ -210,15 +210,7 @@ def _article(d: _Draft, by_no: dict, drop_formulas: bool, dropped: Counter) -> A
     authors = [raw_title[n] for n in d.bylines]
     for n in d.metas:
         t = by_no[n].text
-        kind, value, extra = C.provenance(t) or ("note", t, None)
-        if kind in ("author", "author+source"):
-            authors.append(value)
-        if kind in ("source", "author+source"):
-            art.source = art.source or extra or value
-        elif kind == "dateline":
-            art.dateline = art.dateline or value
-        elif kind in ("credit", "note"):
-            art.notes.append(value)
+        art.add_provenance(authors, *(C.provenance(t) or ("note", t, None)))
     for part in d.paras:
         s = ""
         for n in part:

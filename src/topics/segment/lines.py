@@ -33,6 +33,18 @@ class Article:
     def text(self) -> str:
         return "\n".join(self.paragraphs)
 
+    def add_provenance(self, authors: list[str], kind: str, value, extra) -> None:
+        """File one provenance line (:func:`topics.clean.provenance`'s kind, value, extra): authors go to
+        ``authors`` (joined by the caller), the source, dateline and notes to this article."""
+        if kind in ("author", "author+source"):
+            authors.append(value)
+        if kind in ("source", "author+source"):
+            self.source = self.source or extra or value
+        elif kind == "dateline":
+            self.dateline = self.dateline or value
+        elif kind in ("credit", "note"):
+            self.notes.append(value)
+
 
 @dataclass
 class SegmentResult:

@@ -53,25 +53,10 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
     extra = {"representative_docs.csv": representative_documents(doc_topics, documents, cfg.representative_docs)}
     if ksel is not None:
         extra["k_selection.csv"] = ksel
-    k = result.fit.k
-    stability_k = None
-    if ksel is not None and (ksel["k"] == k).any():
-        stability_k = float(ksel.loc[ksel["k"] == k, "stability"].iloc[0])
     posterior_name = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
-    metrics = {
-        **scores,
-        "stability": stability_k if stability_k is not None else scores["chain_stability"],
-        "stability_source": "k_sweep seeds" if stability_k is not None else "chains",
-        "k": k, "alpha": result.fit.alpha.tolist(), "eta": result.fit.eta, "params": result.params,
-        "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
-        "chosen_chain": result.chosen_chain,
-        "n_units": len(result.ids), "n_documents": int(result.ids["doc_id"].nunique()),
-        "fitted_on": "units" if unit_level else "documents",
-        "n_tokens": int(result.ids["n_tokens"].sum()), "vocabulary": len(result.vocab),
-        "empty_units": result.dropped, "n_empty_units": len(result.dropped),
-        "posterior": (f"theta_d ~ Dirichlet(row of {posterior_name} topic_* columns) = alpha + topic token "
-                      "counts (tomotopy) or variational gamma (gensim)"),
-    }
+    metrics = fit_metrics(result, scores, ksel, n_units=len(result.ids), n_documents=int(result.ids["doc_id"].nunique()),
+                          n_tokens=int(result.ids["n_tokens"].sum()), dropped=result.dropped, unit_level=unit_level,
+                          posterior_name=posterior_name)
     return TopicModelResult(
         model="lda", doc_topics=doc_topics, topics=topics_table(result, doc_topics, cfg, scores),
         topic_terms=topic_terms_table(result), metrics=metrics,
@@ -79,6 +64,31 @@ def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFra
         # parquet: exact float64 and fast to write for large corpora
         posterior=posterior_table(result, unit_level), posterior_name=posterior_name, extra=extra,
         parts=lda_parts(result))
+
+
+def fit_metrics(result: LdaResult, scores: dict, ksel: Optional[pd.DataFrame], *, n_units: int, n_documents: int,
+                n_tokens: int, dropped: list, unit_level: bool, posterior_name: str, inferred: bool = False) -> dict:
+    """lda/metrics.json of a fit: the scores, stability (from the K sweep at this K, else across chains), the
+    fit's parameters and counts, and how to read the posterior (``inferred``: units' assignments came from
+    inference with the topics fixed, after a fit on a sample)."""
+    k = result.fit.k
+    stability_k = None
+    if ksel is not None and (ksel["k"] == k).any():
+        stability_k = float(ksel.loc[ksel["k"] == k, "stability"].iloc[0])
+    counts = "counts of the inferred assignments" if inferred else "counts"
+    return {
+        **scores,
+        "stability": stability_k if stability_k is not None else scores["chain_stability"],
+        "stability_source": "k_sweep seeds" if stability_k is not None else "chains",
+        "k": k, "alpha": result.fit.alpha.tolist(), "eta": result.fit.eta, "params": result.params,
+        "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
+        "chosen_chain": result.chosen_chain,
+        "n_units": n_units, "n_documents": n_documents, "fitted_on": "units" if unit_level else "documents",
+        "n_tokens": n_tokens, "vocabulary": len(result.vocab),
+        "empty_units": dropped, "n_empty_units": len(dropped),
+        "posterior": (f"theta_d ~ Dirichlet(row of {posterior_name} topic_* columns) = alpha + topic token "
+                      f"{counts} (tomotopy) or variational gamma (gensim)"),
+    }
 
 
 def save_model(fit: EngineFit, out_dir: Path) -> str:

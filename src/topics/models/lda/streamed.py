@@ -32,6 +32,7 @@ from ..result import TopicModelResult, representative_candidates, representative
 from .fit import LdaResult
 from .infer import InferStats, infer_batches
 from .parts import lda_parts
+from .outputs import fit_metrics
 from .sample import SampledInput
 from .tables import (
     coherence_texts,
@@ -205,30 +206,16 @@ def write_sampled(run_dir: str | Path, result: LdaResult, cfg: LdaConfig, sample
     meta = _documents_for(run_dir, set(candidates["doc_id"].astype(str))) if candidates is not None else None
     rep = representative_documents(candidates if candidates is not None else pd.DataFrame(columns=["doc_id", *cols]),
                                    meta, cfg.representative_docs)
-    stability_k = None
-    if ksel is not None and (ksel["k"] == k).any():
-        stability_k = float(ksel.loc[ksel["k"] == k, "stability"].iloc[0])
-    metrics = {
-        **scores,
-        "stability": stability_k if stability_k is not None else scores["chain_stability"],
-        "stability_source": "k_sweep seeds" if stability_k is not None else "chains",
-        "k": k, "alpha": result.fit.alpha.tolist(), "eta": result.fit.eta, "params": result.params,
-        "chain_seeds": result.chain_seeds, "chain_log_likelihood_per_token": result.chain_ll,
-        "chosen_chain": result.chosen_chain,
-        "n_units": n_units, "n_documents": n_docs, "fitted_on": "units" if unit_level else "documents",
-        "n_tokens": int(tokens), "vocabulary": len(result.vocab),
-        "empty_units": stats.dropped, "n_empty_units": len(stats.dropped),
-        "posterior": (f"theta_d ~ Dirichlet(row of {posterior_name} topic_* columns) = alpha + topic token "
-                      "counts of the inferred assignments (tomotopy) or variational gamma (gensim)"),
-        "fit_sample": {
-            "units": len(result.ids), "of_units": sampled.n_units, "seed": seed, "method": SAMPLE_METHOD,
-            "inference": (f"every unit inferred with the fitted topics fixed: tomotopy infer, {cfg.infer_iterations} "
-                          "sweeps" if result.fit.engine == "tomotopy" else "every unit inferred with the fitted "
-                          "topics fixed: gensim inference (variational gamma)"),
-            "infer_batch": cfg.infer_batch,
-            "tokens_outside_fitted_vocabulary": stats.unknown_tokens,
-            "log_likelihood_and_coherence_on": "the fitted sample",
-        },
+    metrics = fit_metrics(result, scores, ksel, n_units=n_units, n_documents=n_docs, n_tokens=int(tokens),
+                          dropped=stats.dropped, unit_level=unit_level, posterior_name=posterior_name, inferred=True)
+    metrics["fit_sample"] = {
+        "units": len(result.ids), "of_units": sampled.n_units, "seed": seed, "method": SAMPLE_METHOD,
+        "inference": (f"every unit inferred with the fitted topics fixed: tomotopy infer, {cfg.infer_iterations} "
+                      "sweeps" if result.fit.engine == "tomotopy" else "every unit inferred with the fitted "
+                      "topics fixed: gensim inference (variational gamma)"),
+        "infer_batch": cfg.infer_batch,
+        "tokens_outside_fitted_vocabulary": stats.unknown_tokens,
+        "log_likelihood_and_coherence_on": "the fitted sample",
     }
     doc_empty = pd.DataFrame(columns=["doc_id", *cols, "dominant_topic"])
     out = TopicModelResult(model="lda", doc_topics=doc_empty, topics=topics, topic_terms=topic_terms_table(result),
