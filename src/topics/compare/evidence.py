@@ -47,14 +47,18 @@ def parts_from_units(unit_posterior: pd.DataFrame) -> pd.DataFrame:
     return table[["doc_id", "part", "n_tokens", *topics]].reset_index(drop=True)
 
 
-def model_evidence(result: TopicModelResult) -> dict:
+def model_evidence(result: TopicModelResult, parts_saved: bool = False) -> dict:
     """{"posterior", "parts", "evidence_units", "fitted_on", "source"} of one model (module docstring);
-    ``fitted_on`` is what the model stage recorded (``documents``, ``units``, ``chunks``) or None."""
+    ``fitted_on`` is what the model stage recorded (``documents``, ``units``, ``chunks``) or None.
+    ``parts_saved``: the model's parts.parquet exists but was not read (the caller reads it lazily), so units
+    do not stand in for parts."""
     posterior, parts = result.posterior, result.parts
     source = []
     if posterior is not None:
         source.append(result.posterior_name or "posterior")
-    if parts is None and posterior is not None and "unit_id" in posterior.columns:
+    if parts is None and parts_saved:
+        pass
+    elif parts is None and posterior is not None and "unit_id" in posterior.columns:
         parts = parts_from_units(posterior)
         source.append("units as parts")
     elif parts is not None:

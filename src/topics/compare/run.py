@@ -117,11 +117,11 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     labels = result.labels()
     tcol = time_column(docs, cfg.time_column)
     main = cfg.covariates[0]
-    ev = model_evidence(result)
+    saved = (result.parts is None and result.posterior is not None and run_dir is not None
+             and (artifacts.model_dir(run_dir, model) / artifacts.PARTS).is_file())
+    ev = model_evidence(result, parts_saved=saved)
     parts = ev["parts"]
-    if (parts is None and run_dir is not None and ev["posterior"] is not None
-            and "unit_id" not in ev["posterior"].columns and (artifacts.model_dir(run_dir, model) / artifacts.PARTS).is_file()):
-        # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
+    if saved:  # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
         parts = partial(artifacts.read_parts, run_dir, model)
         ev["source"] += " + parts.parquet"
     out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
