@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scale.py beside it
 LDA = {"k": 50, "chains": 1, "workers": 2, "iterations": 40, "eta": 0.1, "coherence_units": 1000}
 
 
@@ -71,34 +72,18 @@ print(json.dumps({k: v for k, v in summary.items() if k != "outputs"}))
 
 
 def measure(run: Path, lda: dict) -> dict:
-    import psutil
+    from scale import watch_tree  # benchmarks/scale.py: peak RSS/PSS of the process tree
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", STAGE, str(run), json.dumps(lda)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    root = psutil.Process(proc.pid)
-    peak = {"rss": 0, "pss": 0}
-    while proc.poll() is None:
-        rss = pss = 0
-        try:
-            members = [root] + root.children(recursive=True)
-        except psutil.Error:
-            break
-        for p in members:
-            try:
-                info = p.memory_full_info()
-            except psutil.Error:
-                continue
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
-        peak = {"rss": max(peak["rss"], rss), "pss": max(peak["pss"], pss)}
-        time.sleep(0.2)
+    peaks = watch_tree(proc, run / "run.json", stages=())
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(err[-3000:])
-    return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_gb": round(peak["rss"] / 1e9, 3),
-            "peak_pss_gb": round(peak["pss"] / 1e9, 3), "summary": json.loads(out.strip().splitlines()[-1])}
+    return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_gb": peaks["peak_rss_gb"],
+            "peak_pss_gb": peaks["peak_pss_gb"], "summary": json.loads(out.strip().splitlines()[-1])}
 
 
 def main() -> int:
