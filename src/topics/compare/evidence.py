@@ -56,13 +56,11 @@ def model_evidence(result: TopicModelResult, parts_saved: bool = False) -> dict:
     source = []
     if posterior is not None:
         source.append(result.posterior_name or "posterior")
-    if parts is None and parts_saved:
-        pass
-    elif parts is None and posterior is not None and "unit_id" in posterior.columns:
+    if parts is not None:
+        source.append("parts.parquet")
+    elif not parts_saved and posterior is not None and "unit_id" in posterior.columns:
         parts = parts_from_units(posterior)
         source.append("units as parts")
-    elif parts is not None:
-        source.append("parts.parquet")
     units: Optional[pd.Series] = None
     if posterior is None and parts is None:
         if result.model in HARD_LABEL_MODELS:
