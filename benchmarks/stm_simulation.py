@@ -15,7 +15,7 @@ Replicates. ``--set dev`` uses seeds 1000+r (the corpora every setting was chose
 
 Estimators (``--variants``): ``phase1`` (one spectral start, emtol 1e-5: phase 1 and R stm's defaults),
 ``stage`` (the STM stage's defaults, :class:`topics.config.StmConfig`: several starts, the best bound kept,
-emtol 1e-6), ``truth_init`` (EM started at the true topics: an oracle separating interval calibration from topic
+emtol 1e-6, merge-and-extract moves), ``moves<N>`` (``--moves N``: the stage with up to N moves, 0 = none), ``truth_init`` (EM started at the true topics: an oracle separating interval calibration from topic
 recovery), and with ``--port`` the PyPI port ``structural-topic-model`` 1.0.0 (spectral, tol 1e-5). Scores:
 
 * topics: fitted topics matched one-to-one to the true ones (Hungarian, on the Pearson correlation of the
@@ -74,7 +74,8 @@ DESIGNS = {"mixed": {"sigma_scale": 0.5}, "concentrated": {"sigma_scale": 2.0}}
 _STAGE = StmConfig()
 VARIANTS = {
     "phase1": {"init": "spectral", "starts": 1, "emtol": 1e-5, "max_em_its": 500},
-    "stage": {"init": _STAGE.init, "starts": _STAGE.starts, "emtol": _STAGE.emtol, "max_em_its": _STAGE.max_em_its},
+    "stage": {"init": _STAGE.init, "starts": _STAGE.starts, "emtol": _STAGE.emtol, "max_em_its": _STAGE.max_em_its,
+              "moves": _STAGE.moves},
     "truth_init": {"init": "truth", "starts": 1, "emtol": _STAGE.emtol, "max_em_its": _STAGE.max_em_its},
 }
 
@@ -94,6 +95,8 @@ def main() -> int:
     parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=sorted(VARIANTS))
     parser.add_argument("--starts", type=int, nargs="*", default=[],
                         help="also the stage's settings with these numbers of starts (variants starts<N>)")
+    parser.add_argument("--moves", type=int, nargs="*", default=[],
+                        help="also the stage's settings with up to N merge-and-extract moves (variants moves<N>)")
     parser.add_argument("--bootstrap", type=int, default=0, metavar="B",
                         help="also the document-bootstrap intervals (B refits) for the stage variant")
     parser.add_argument("--parametric", type=int, default=0, metavar="R",
@@ -111,6 +114,7 @@ def main() -> int:
     port = _import_port() if args.port else None
     variants = {v: VARIANTS[v] for v in args.variants}
     variants.update({f"starts{n}": {**VARIANTS["stage"], "starts": n} for n in args.starts})
+    variants.update({f"moves{n}": {**VARIANTS["stage"], "moves": n} for n in args.moves})
     _warm_up()
     reps = range(args.first, args.first + args.replicates)
     out: dict = {"settings": {"set": args.set, "seeds": [SETS[args.set] + r for r in reps],
@@ -165,11 +169,11 @@ def _warm_up() -> None:
 
 
 def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em_its: int, bootstrap: int = 0,
-              parametric: int = 0) -> dict:
+              parametric: int = 0, moves: int = 0) -> dict:
     started = time.perf_counter()
     fit = fit_stm(sim.counts, sim.vocab, sim.meta, args.k, prevalence=TERMS, content="issuer", seed=seed,
                   emtol=emtol, max_em_its=max_em_its, init=sim.topic_word() if init == "truth" else init,
-                  starts=starts)
+                  starts=starts, moves=moves)
     seconds = time.perf_counter() - started
     eff = {u: estimate_effect(fit, sim.meta, TERMS, draws=args.draws, uncertainty=u, seed=seed)
            for u in ("global", "local")}
@@ -189,7 +193,8 @@ def _fit_ours(sim, args, seed: int, init: str, starts: int, emtol: float, max_em
             eff["parametric+bootstrap"] = combine_effects(eff["parametric"], eff["bootstrap"])
     return {**extra, "topic_word": fit.topic_word(), "gamma": fit.gamma, "log_beta": fit.log_beta, "levels": fit.levels,
             "draws": {u: e.draws for u, e in eff.items()}, "seconds": seconds, "iterations": fit.iterations,
-            "converged": fit.converged, "estep_seconds": fit.diagnostics["estep_seconds"]}
+            "converged": fit.converged, "estep_seconds": fit.diagnostics["estep_seconds"],
+            "moves_accepted": sum(m["accepted"] for m in fit.diagnostics.get("moves", []))}
 
 
 def _import_port():
@@ -292,6 +297,7 @@ def _score(res: dict, sim, truth: dict) -> dict:
            "gamma_corr": gamma_r, "seconds": res["seconds"], "iterations": res["iterations"],
            "seconds_per_iteration": res["seconds"] / max(res["iterations"], 1), "converged": res["converged"],
            "estep_share": res["estep_seconds"] / res["seconds"], "well_recovered_topics": int(good.sum()),
+           "moves_accepted": res["moves_accepted"],
            **{key: res[key] for key in ("bootstrap_seconds", "bootstrap_time_ratio", "parametric_seconds",
                                         "parametric_time_ratio") if key in res}}
     for u, draws in res["draws"].items():

@@ -33,6 +33,10 @@ class StmConfig:
     # starting points: init, then the spectral start of seeded random halves of the documents; each runs 20 EM
     # iterations and the highest bound continues (stm's selectModel; benchmarks/stm_simulation.py)
     starts: int = 4
+    # after EM: up to this many merge-and-extract moves (the two most alike topics merged, the part every other
+    # topic shares extracted into the freed slot, EM rerun), each kept only if it ends at a higher bound; they
+    # undo a split topic plus a background topic folded into all (topics.models.stm.moves; 0 = stm's behaviour)
+    moves: int = 3
     max_em_its: int = 500  # EM iterations at most (per start)
     emtol: float = 1e-6  # EM stops when the bound's relative change is below this
     seed: Optional[int] = None  # seeds random starts and the effect draws; null = the run seed
@@ -76,6 +80,7 @@ STM_RULES = {
     "stm.content": (lambda v: STM_NAME.match(v) is not None, "a documents.csv column name (not s(...)), or null"),
     "stm.max_em_its": (lambda v: v >= 1, "an int >= 1"),
     "stm.starts": (lambda v: v >= 1, "an int >= 1"),
+    "stm.moves": (lambda v: v >= 0, "an int >= 0"),
     "stm.emtol": (lambda v: 0 < v < 1, "a number in (0, 1)"),
     "stm.seed": (lambda v: v >= 0, "an int >= 0 or null"),
     "stm.draws": (lambda v: v >= 20, "an int >= 20"),

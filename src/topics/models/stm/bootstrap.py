@@ -73,6 +73,7 @@ def bootstrap_effect(fit: StmFit, counts, meta: pd.DataFrame, terms: Optional[Se
     base = fit.topic_word()
     settings = {key: fit.settings[key] for key in ("prevalence", "content", "max_em_its", "emtol", "sigma_prior",
                                                     "max_vocab", "anchor_rule")}
+    settings["moves"] = fit.settings.get("moves", 0)  # the fit's own estimator (fits saved before moves: none)
     init = "random" if fit.settings.get("init") == "random" else "spectral"
     rng = np.random.default_rng([seed, 104729])
     out = np.empty((per * replicates, X.shape[1], fit.k))

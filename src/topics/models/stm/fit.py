@@ -41,6 +41,7 @@ from ...errors import ConfigError, InputError
 from .content import Kappa, init_kappa, update_kappa
 from .design import Design, build_design, encode_content
 from .estep import run_estep
+from .moves import merge_extract
 from .mstep import update_beta, update_prevalence, update_sigma
 from .spectral import MAX_VOCAB, random_beta, spectral_beta
 
@@ -102,7 +103,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
             prevalence: Sequence[str] = (), content: Optional[str] = None, init="spectral",
             max_em_its: int = 500, emtol: float = 1e-5, seed: int = 0, sigma_prior: float = 0.0,
             interactions: bool = True, max_vocab: int = MAX_VOCAB, anchor_rule: str = "frequent",
-            keep_nu: bool = True, starts: int = 1, screen_its: int = SCREEN_ITS) -> StmFit:
+            keep_nu: bool = True, starts: int = 1, screen_its: int = SCREEN_ITS, moves: int = 0) -> StmFit:
     """Fit an STM with K topics.
 
     Parameters
@@ -127,6 +128,8 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     keep_nu : keep each document's Laplace covariance (for ``estimate_effect(uncertainty="local")``).
     starts : number of starting points (see :func:`start_betas`); with more than one, each runs ``screen_its``
         EM iterations and the one with the highest bound continues to convergence (stm's ``selectModel``).
+    moves : after convergence, up to this many merge-and-extract moves (:mod:`.moves`), each kept only if EM
+        from it ends at a higher bound; 0 = none (stm).
 
     Returns
     -------
@@ -141,7 +144,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     started = time.perf_counter()
     counts, vocab = check_counts(counts, vocab)
     n, v = counts.shape
-    check_settings(k, n, v, init, max_em_its, emtol, sigma_prior, starts, screen_its)
+    check_settings(k, n, v, init, max_em_its, emtol, sigma_prior, starts, screen_its, moves)
     meta = _check_meta(meta, n, prevalence, content)
     design = build_design(meta, list(prevalence)) if prevalence else None
     X = design.matrix if design is not None else None
@@ -168,6 +171,8 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
         state = states[int(np.argmax(screen))]
         if not state.converged:
             problem.run(state, max_em_its - len(state.bound))
+    if moves:
+        state, diag["moves"] = _refine(problem, state, moves, max_em_its)
     # modes and Laplace covariances under the final parameters (theta then matches the returned beta)
     final = run_estep(counts, np.exp(state.log_beta), aspect, state.mu, state.sigma, state.eta, keep_nu=keep_nu)
     eta, nu = final.eta, final.nu
@@ -182,7 +187,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
         diag["chosen_start"] = int(np.argmax(screen))
     settings = {"k": k, "prevalence": list(prevalence), "content": content,
                 "init": init if isinstance(init, str) else "custom", "starts": len(inits),
-                "screen_its": screen_its if len(inits) > 1 else None,
+                "screen_its": screen_its if len(inits) > 1 else None, "moves": moves,
                 "max_em_its": max_em_its, "emtol": emtol, "seed": seed, "sigma_prior": sigma_prior,
                 "interactions": bool(interactions and content is not None), "max_vocab": max_vocab,
                 "anchor_rule": anchor_rule,
@@ -268,6 +273,32 @@ class _Problem:
                 return
 
 
+def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int) -> tuple["_State", list[dict]]:
+    """Merge-and-extract moves (:mod:`.moves`) while they raise the bound, at most ``moves`` tried."""
+    tried = []
+    for _ in range(moves):
+        shares = _softmax(state.eta).mean(axis=0)
+        proposal, (kept, freed) = merge_extract(_corpus_beta(state), shares)
+        cand = problem.new_state(proposal)
+        problem.run(cand, max_em_its)
+        accepted = bool(cand.bound[-1] > state.bound[-1])
+        tried.append({"merged_into": kept, "freed": freed, "bound_before": state.bound[-1],
+                      "bound_after": cand.bound[-1], "iterations": len(cand.bound), "accepted": accepted})
+        if not accepted:
+            break
+        state = cand
+    return state, tried
+
+
+def _corpus_beta(state: "_State") -> np.ndarray:
+    """K x V topic-word matrix over the corpus (content levels weighted by their topic tokens), as StmFit."""
+    beta = np.exp(state.log_beta)
+    if len(beta) == 1:
+        return beta[0]
+    w = state.level_tokens / np.maximum(state.level_tokens.sum(axis=0, keepdims=True), 1e-300)
+    return np.einsum("ak,akv->kv", w, beta)
+
+
 # --------------------------------------------------------------------------------------------------
 # Checks
 # --------------------------------------------------------------------------------------------------
@@ -336,7 +367,8 @@ def initial_beta(counts: sparse.csr_matrix, k: int, init, seed: int, max_vocab: 
     return beta / beta.sum(axis=1, keepdims=True)
 
 
-def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior, starts=1, screen_its=SCREEN_ITS) -> None:
+def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior, starts=1, screen_its=SCREEN_ITS,
+                   moves=0) -> None:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ConfigError(f"stm.k must be an integer >= 2 (one topic is no model), got {k!r}")
     if k > n:
@@ -355,6 +387,8 @@ def check_settings(k, n: int, v: int, init, max_em_its, emtol, sigma_prior, star
         raise ConfigError(f"stm.starts must be an integer >= 1, got {starts!r}")
     if isinstance(screen_its, bool) or not isinstance(screen_its, (int, np.integer)) or screen_its < 1:
         raise ConfigError(f"stm screen_its must be an integer >= 1, got {screen_its!r}")
+    if isinstance(moves, bool) or not isinstance(moves, (int, np.integer)) or moves < 0:
+        raise ConfigError(f"stm.moves must be an integer >= 0, got {moves!r}")
 
 
 def _check_meta(meta: Optional[pd.DataFrame], n: int, prevalence: Sequence[str], content: Optional[str]):

@@ -106,6 +106,7 @@ def parametric_errors(fit: StmFit, meta: pd.DataFrame, terms: Sequence[str], *, 
     base = fit.topic_word()
     settings = {key: fit.settings[key] for key in ("prevalence", "content", "max_em_its", "emtol", "sigma_prior",
                                                     "max_vocab", "anchor_rule")}
+    settings["moves"] = fit.settings.get("moves", 0)  # the fit's own estimator (fits saved before moves: none)
     errors = np.empty((replicates, *estimate.shape))
     matched_min = np.empty(replicates)
     for b in range(replicates):

@@ -132,7 +132,7 @@ def covariate_table(run_dir: Path, cfg: StmConfig, doc_ids: list[str]) -> pd.Dat
 def fit_settings(cfg: StmConfig, seed: int) -> dict:
     """Keyword arguments of :func:`fit_stm` from the config (``stm.seed`` null = the run seed)."""
     return {"prevalence": list(cfg.prevalence), "content": cfg.content, "init": cfg.init, "starts": cfg.starts,
-            "max_em_its": cfg.max_em_its, "emtol": cfg.emtol, "seed": stm_seed(cfg, seed)}
+            "moves": cfg.moves, "max_em_its": cfg.max_em_its, "emtol": cfg.emtol, "seed": stm_seed(cfg, seed)}
 
 
 def stm_seed(cfg: StmConfig, seed: int) -> int:

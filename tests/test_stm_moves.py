@@ -1,0 +1,84 @@
+"""STM merge-and-extract moves: the proposal on a known fold-in, and on real fits the rule that a move is kept
+only when it raises the bound."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from topics.errors import ConfigError
+from topics.models.stm import fit_stm, simulate_corpus
+from topics.models.stm.moves import merge_extract, most_alike
+
+TERMS = ["issuer", "s(year)"]
+
+
+def _folded():
+    """Four sparse topics; the background topic (words 0-4) folded into the three others, and topic 1 split in
+    two fitted halves: the local optimum the move is for."""
+    v = 40
+    background = np.zeros(v)
+    background[:5] = 0.2
+    topics = np.zeros((3, v))
+    for t in range(3):
+        topics[t, 5 + 10 * t:15 + 10 * t] = 0.1
+    half_a, half_b = topics[1].copy(), topics[1].copy()
+    half_a[15:20], half_a[20:25] = 0.15, 0.05  # each half sums to 1, as topics[1]
+    half_b[15:20], half_b[20:25] = 0.05, 0.15
+    fitted = np.array([topics[0], half_a, half_b, topics[2]]) * 0.8 + 0.2 * background
+    return fitted / fitted.sum(axis=1, keepdims=True), background
+
+
+def test_proposal_merges_the_split_pair_and_extracts_the_common_part():
+    fitted, background = _folded()
+    shares = np.array([0.3, 0.2, 0.1, 0.4])
+    assert most_alike(fitted) == (1, 2)
+    beta, (kept, freed) = merge_extract(fitted, shares)
+    assert (kept, freed) == (1, 2)  # the larger half keeps its slot
+    assert np.allclose(beta.sum(axis=1), 1) and (beta > 0).all()
+    assert set(np.argsort(-beta[freed])[:5]) == set(np.flatnonzero(background))  # the background topic is back
+    for t in (0, 1, 3):  # and is gone from the others
+        assert beta[t, :5].sum() < 0.01
+    merged = (0.2 * fitted[1] + 0.1 * fitted[2]) / 0.3
+    assert np.corrcoef(beta[1, 5:], merged[5:])[0, 1] > 0.99  # the merged halves, less the background
+
+
+def test_proposal_without_common_words_uses_the_corpus_mixture():
+    eye = np.eye(3) * 0.97 + 0.01
+    beta, (kept, freed) = merge_extract(eye / eye.sum(axis=1, keepdims=True), np.array([0.5, 0.3, 0.2]))
+    assert np.allclose(beta.sum(axis=1), 1) and kept != freed
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return simulate_corpus(n_docs=500, k=5, vocab_size=300, doc_length=150, seed=11)
+
+
+def test_moves_keep_only_what_raises_the_bound(corpus):
+    sim = corpus
+    plain = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5)
+    moved = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5, moves=2)
+    tried = moved.diagnostics["moves"]
+    assert 1 <= len(tried) <= 2 and moved.settings["moves"] == 2
+    assert tried[0]["bound_before"] == pytest.approx(plain.bound[-1])
+    accepted = [m for m in tried if m["accepted"]]
+    assert all(m["bound_after"] > m["bound_before"] for m in accepted)
+    assert all(not m["accepted"] for m in tried[len(accepted):])  # moves stop at the first refusal
+    assert moved.bound[-1] >= plain.bound[-1]
+    if not accepted:  # nothing kept: the fit is the plain one
+        assert np.array_equal(moved.theta, plain.theta)
+    assert "moves" not in plain.diagnostics
+
+
+def test_moves_are_deterministic(corpus):
+    sim = corpus
+    a = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5, moves=1)
+    b = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5, moves=1)
+    assert np.array_equal(a.theta, b.theta) and a.diagnostics["moves"] == b.diagnostics["moves"]
+
+
+@pytest.mark.parametrize("moves", [-1, 1.5, True, "2"])
+def test_moves_must_be_a_count(corpus, moves):
+    sim = corpus
+    with pytest.raises(ConfigError, match="stm.moves"):
+        fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, moves=moves)
