@@ -306,6 +306,10 @@ def _score(res: dict, sim, truth: dict) -> dict:
         diff_draws = np.einsum("rp,npk->nrk", truth["rows_diff"], d)
         out[f"coverage_diff_{u}"], _ = _coverage(diff_draws, truth["diff"], good)
         out[f"flagged_diff_{u}"] = _flagged(diff_draws)
+        low, high = _simultaneous(diff_draws)  # the band the effect tables report (sup-t over pairs x topics)
+        out[f"flagged_diff_{u}_simultaneous"] = float(((low > 0) | (high < 0)).mean())
+        out[f"any_flagged_diff_{u}_simultaneous"] = float(((low > 0) | (high < 0)).any())
+        out[f"coverage_diff_{u}_simultaneous"] = float(((low <= truth["diff"]) & (truth["diff"] <= high)).mean())
         out[f"coverage_curve_{u}"], _ = _coverage(np.einsum("rp,npk->nrk", truth["rows_curve"], d), truth["curve"],
                                                   good)
         est = d.mean(axis=0)
@@ -324,6 +328,15 @@ def _flagged(draws: np.ndarray) -> float:
     """Share of 95 % intervals that exclude zero (with no issuer effect: the false-positive rate)."""
     low, high = np.quantile(draws, 0.025, axis=0), np.quantile(draws, 0.975, axis=0)
     return float(((low > 0) | (high < 0)).mean())
+
+
+def _simultaneous(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Sup-t band over every row x topic of ``draws`` (n x rows x K), as ``Effect.differences``."""
+    flat = draws.reshape(len(draws), -1)
+    est, sd = flat.mean(axis=0), flat.std(axis=0, ddof=1)
+    crit = np.quantile((np.abs(flat - est) / np.where(sd > 0, sd, np.inf)).max(axis=1), ci)
+    shape = draws.shape[1:]
+    return (est - crit * sd).reshape(shape), (est + crit * sd).reshape(shape)
 
 
 def _content_score(res: dict, sim, order: np.ndarray) -> dict:

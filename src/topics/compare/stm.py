@@ -11,7 +11,9 @@ intervals), on the prevalence terms the model was fitted with:
 * ``effect_<col>_levels.csv`` (each categorical term): expected topic proportion at every level, the other
   terms at typical values (reference level, median year);
 * ``effect_<col>_differences.csv``: each level minus the reference level, and each level minus the mean of the
-  other levels (``(all others)``, as the generic differences table);
+  other levels (``(all others)``, as the generic differences table); ``ci_low``/``ci_high``/``excludes_zero`` are
+  the simultaneous (sup-t) band over each family (vs reference, vs rest: every level x topic), as in the generic
+  tables, and ``*_unadjusted`` the per-comparison interval;
 * ``effect_<col>_curve.csv`` (each numeric or ``s()`` term): expected proportion along the column (50 points over
   its range) with a pointwise band — prevalence over time as a smooth curve;
 * ``lda_alignment.csv`` (when the run has an LDA): each STM topic's best one-to-one LDA partner (Hungarian
@@ -90,7 +92,7 @@ def stm_effect_tables(run_dir: str | Path, result: TopicModelResult, docs: pd.Da
 
 def _differences(effect, column: str, levels: list) -> pd.DataFrame:
     """Each level minus the reference level (levels[0]), then each level minus the mean of the other levels."""
-    against_reference = effect.differences(column, [(lv, levels[0]) for lv in levels[1:]])
+    against_reference = effect.differences(column, [(lv, levels[0]) for lv in levels[1:]]).assign(family="vs reference")
     return pd.concat([against_reference, effect.differences_from_rest(column, REST)], ignore_index=True)
 
 

@@ -88,8 +88,11 @@ class Effect:
 
     def differences(self, column: str, pairs: Optional[Sequence[tuple]] = None,
                     at: Optional[dict] = None) -> pd.DataFrame:
-        """Level a minus level b of ``column`` (default: every pair, in level order) per topic with intervals."""
+        """Level a minus level b of ``column`` (default: every pair, in level order) per topic: the estimate, the
+        simultaneous band over all the pairs x topics asked for (ci_low, ci_high, excludes_zero) and the
+        per-comparison interval (*_unadjusted); see :meth:`_difference_table`."""
         levels = self._levels(column)
+        pairs_given = pairs is not None
         pairs = list(pairs) if pairs is not None else list(combinations(levels, 2))
         for a, b in pairs:
             for lv in (a, b):
@@ -97,14 +100,8 @@ class Effect:
                     raise InputError(f"stm effect: {column} has no level {lv!r}; levels: {levels}")
         pred = self.predict(self._rows(column, levels, at))
         index = {lv: r for r, lv in enumerate(levels)}
-        rows = []
-        for a, b in pairs:
-            diff = pred[:, index[a]] - pred[:, index[b]]
-            est, low, high = self._interval(diff)
-            for i, t in enumerate(self.topics):
-                rows.append({"topic": t, f"{column}_a": a, f"{column}_b": b, "estimate": est[i],
-                             "ci_low": low[i], "ci_high": high[i], "excludes_zero": bool(low[i] > 0 or high[i] < 0)})
-        return pd.DataFrame(rows)
+        diffs = np.stack([pred[:, index[a]] - pred[:, index[b]] for a, b in pairs], axis=1)  # draws x pairs x K
+        return self._difference_table(column, pairs, diffs, "listed pairs" if pairs_given else "pairwise")
 
     def differences_from_rest(self, column: str, rest_label: str = "(all others)",
                               at: Optional[dict] = None) -> pd.DataFrame:
@@ -112,13 +109,31 @@ class Effect:
         intervals (columns as :meth:`differences`, ``<column>_b`` = ``rest_label``)."""
         levels = self._levels(column)
         pred = self.predict(self._rows(column, levels, at))  # draws x levels x topics
+        diffs = np.stack([pred[:, r] - np.delete(pred, r, axis=1).mean(axis=1) for r in range(len(levels))], axis=1)
+        return self._difference_table(column, [(lv, rest_label) for lv in levels], diffs, "vs rest")
+
+    def _difference_table(self, column: str, pairs: list, diffs: np.ndarray, family: str) -> pd.DataFrame:
+        """Rows per pair and topic: ci_low / ci_high / excludes_zero = the simultaneous band over the whole
+        family (every pair x topic of this call; sup-t: the ``ci`` quantile of the draws' largest standardised
+        deviation, as the compare stage's difference tables), *_unadjusted = per-comparison percentile intervals."""
+        n_draws = diffs.shape[0]
+        flat = diffs.reshape(n_draws, -1)
+        est, low, high = self._interval(flat)
+        sd = flat.std(axis=0, ddof=1)
+        scaled = np.abs(flat - est) / np.where(sd > 0, sd, np.inf)
+        crit = float(np.quantile(scaled.max(axis=1), self.ci))
+        band_low, band_high = est - crit * sd, est + crit * sd
+        k = len(self.topics)
         rows = []
-        for r, lv in enumerate(levels):
-            diff = pred[:, r] - np.delete(pred, r, axis=1).mean(axis=1)
-            est, low, high = self._interval(diff)
+        for p, (a, b) in enumerate(pairs):
             for i, t in enumerate(self.topics):
-                rows.append({"topic": t, f"{column}_a": lv, f"{column}_b": rest_label, "estimate": est[i],
-                             "ci_low": low[i], "ci_high": high[i], "excludes_zero": bool(low[i] > 0 or high[i] < 0)})
+                j = p * k + i
+                rows.append({"topic": t, f"{column}_a": a, f"{column}_b": b, "estimate": est[j],
+                             "ci_low": band_low[j], "ci_high": band_high[j],
+                             "excludes_zero": bool(band_low[j] > 0 or band_high[j] < 0),
+                             "ci_low_unadjusted": low[j], "ci_high_unadjusted": high[j],
+                             "excludes_zero_unadjusted": bool(low[j] > 0 or high[j] < 0),
+                             "family": family, "family_size": flat.shape[1], "critical_z": crit})
         return pd.DataFrame(rows)
 
     def curve(self, column: str, values: Optional[Sequence[float]] = None, n_points: int = 50,
