@@ -84,6 +84,8 @@ def main() -> int:
                 "stm_estep_seconds": stm["estep_seconds"], "stm_iterations": stm["iterations"],
                 "stm_converged": stm["converged"], "stm_starts": metrics["settings"]["starts"],
                 "stm_start_bounds": metrics["diagnostics"].get("start_bounds"),
+                "stm_moves": [{k: m[k] for k in ("accepted", "iterations")}
+                              for m in metrics["diagnostics"].get("moves", [])],
                 "ratio_stm_to_lda_stage": round(stm["seconds"] / lda["seconds"], 3),
                 "nmi_stm": agree["stm"]["nmi"], "ari_stm": agree["stm"]["ari"],
                 "nmi_lda": agree["lda"]["nmi"], "ari_lda": agree["lda"]["ari"],

@@ -172,7 +172,7 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
         if not state.converged:
             problem.run(state, max_em_its - len(state.bound))
     if moves:
-        state, diag["moves"] = _refine(problem, state, moves, max_em_its)
+        state, diag["moves"] = _refine(problem, state, moves, max_em_its, screen_its)
     # modes and Laplace covariances under the final parameters (theta then matches the returned beta)
     final = run_estep(counts, np.exp(state.log_beta), aspect, state.mu, state.sigma, state.eta, keep_nu=keep_nu)
     eta, nu = final.eta, final.nu
@@ -273,15 +273,21 @@ class _Problem:
                 return
 
 
-def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int) -> tuple["_State", list[dict]]:
-    """Merge-and-extract moves (:mod:`.moves`) while they raise the bound, at most ``moves`` tried."""
+def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int,
+            screen_its: int = SCREEN_ITS) -> tuple["_State", list[dict]]:
+    """Merge-and-extract moves (:mod:`.moves`) while they raise the bound, at most ``moves`` tried. A proposal
+    whose bound after ``screen_its`` EM iterations is still below the current fit's is refused there (the cost
+    of a refused move is capped at the screening of one start); otherwise EM runs to convergence."""
     tried = []
     for _ in range(moves):
         shares = _softmax(state.eta).mean(axis=0)
         proposal, (kept, freed) = merge_extract(_corpus_beta(state), shares)
         cand = problem.new_state(proposal)
-        problem.run(cand, max_em_its)
-        accepted = bool(cand.bound[-1] > state.bound[-1])
+        problem.run(cand, min(screen_its, max_em_its))
+        screened_out = cand.bound[-1] <= state.bound[-1]
+        if not screened_out and not cand.converged:
+            problem.run(cand, max_em_its - len(cand.bound))
+        accepted = bool(not screened_out and cand.bound[-1] > state.bound[-1])
         tried.append({"merged_into": kept, "freed": freed, "bound_before": state.bound[-1],
                       "bound_after": cand.bound[-1], "iterations": len(cand.bound), "accepted": accepted})
         if not accepted:

@@ -10,8 +10,9 @@ the true topics, and the issuer effects of every topic shift (benchmarks/stm_sim
 
 Move. Merge the two fitted topics whose word distributions are most alike (their share-weighted mixture
 takes the larger one's slot); put, in the freed slot, the part all the other topics have in common (the
-word-wise minimum of their probabilities) and take that part out of them; run EM from there. The move is kept
-only if EM ends at a higher bound than the current fit (an EM-style split/merge step, cf. Ueda et al. 2000,
+word-wise minimum of their probabilities) and take that part out of them; run EM from there (first the
+screening iterations of a start: a proposal still below the current bound there is refused, which caps what a
+refused move costs). The move is kept only if EM ends at a higher bound than the current fit (an EM-style split/merge step, cf. Ueda et al. 2000,
 "SMEM algorithm for mixture models"); moves repeat until one is refused or ``moves`` were tried. Without a
 background topic the proposal ends lower and is refused, so the fit is unchanged.
 
