@@ -8,7 +8,7 @@ import pytest
 
 from topics.errors import ConfigError
 from topics.models.stm import fit_stm, simulate_corpus
-from topics.models.stm.moves import merge_extract, most_alike
+from topics.models.stm.moves import deflate_extract, merge_extract, most_alike
 
 TERMS = ["issuer", "s(year)"]
 
@@ -59,15 +59,32 @@ def test_moves_keep_only_what_raises_the_bound(corpus):
     plain = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5)
     moved = fit_stm(sim.counts, sim.vocab, sim.meta, 5, prevalence=TERMS, seed=0, emtol=1e-5, moves=2)
     tried = moved.diagnostics["moves"]
-    assert 1 <= len(tried) <= 2 and moved.settings["moves"] == 2
+    assert tried and moved.settings["moves"] == 2 and "moves" not in plain.diagnostics
     assert tried[0]["bound_before"] == pytest.approx(plain.bound[-1])
+    assert {m["kind"] for m in tried} <= {"merge", "deflate"}
     accepted = [m for m in tried if m["accepted"]]
-    assert all(m["bound_after"] > m["bound_before"] for m in accepted)
-    assert all(not m["accepted"] for m in tried[len(accepted):])  # moves stop at the first refusal
-    assert moved.bound[-1] >= plain.bound[-1]
+    assert len(accepted) <= 2 and all(m["bound_after"] > m["bound_before"] for m in accepted)
+    current = plain.bound[-1]
+    for m in tried:  # every proposal is judged against the fit as it stood; the kept ones chain
+        assert m["bound_before"] == pytest.approx(current)
+        current = m["bound_after"] if m["accepted"] else current
+    assert moved.bound[-1] == pytest.approx(current) and moved.bound[-1] >= plain.bound[-1]
+    if len(accepted) < 2:  # the last round refused all three proposals
+        assert [m["accepted"] for m in tried[-3:]] == [False, False, False]
     if not accepted:  # nothing kept: the fit is the plain one
         assert np.array_equal(moved.theta, plain.theta)
-    assert "moves" not in plain.diagnostics
+
+
+def test_deflate_takes_the_copy_out_of_a_mixed_topic():
+    v = 30
+    pure = np.r_[np.full(10, 0.1), np.zeros(20)]
+    background = np.r_[np.zeros(10), np.full(5, 0.2), np.zeros(15)]
+    other = np.r_[np.zeros(15), np.full(15, 1 / 15)]
+    fitted = np.array([pure, 0.6 * pure + 0.4 * background, 0.8 * other + 0.2 * background])
+    beta = deflate_extract(fitted, pure=0, mixed=1)
+    assert np.allclose(beta.sum(axis=1), 1) and beta.shape == (3, v)
+    assert set(np.argsort(-beta[1])[:5]) == set(range(10, 15))  # the mixed topic is now the background
+    assert beta[1, :10].sum() < 0.01  # (no common part here: the pure topic has no background words)
 
 
 def test_moves_are_deterministic(corpus):

@@ -41,7 +41,7 @@ from ...errors import ConfigError, InputError
 from .content import Kappa, init_kappa, update_kappa
 from .design import Design, build_design, encode_content
 from .estep import run_estep
-from .moves import merge_extract
+from .moves import proposals
 from .mstep import update_beta, update_prevalence, update_sigma
 from .spectral import MAX_VOCAB, random_beta, spectral_beta
 
@@ -275,24 +275,27 @@ class _Problem:
 
 def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int,
             screen_its: int = SCREEN_ITS) -> tuple["_State", list[dict]]:
-    """Merge-and-extract moves (:mod:`.moves`) while they raise the bound, at most ``moves`` tried. A proposal
+    """Rounds of moves (:func:`.moves.proposals`) while one raises the bound, at most ``moves`` kept. A proposal
     whose bound after ``screen_its`` EM iterations is still below the current fit's is refused there (the cost
-    of a refused move is capped at the screening of one start); otherwise EM runs to convergence."""
+    of a refused proposal is capped at the screening of one start); otherwise EM runs to convergence."""
     tried = []
     for _ in range(moves):
-        shares = _softmax(state.eta).mean(axis=0)
-        proposal, (kept, freed) = merge_extract(_corpus_beta(state), shares)
-        cand = problem.new_state(proposal)
-        problem.run(cand, min(screen_its, max_em_its))
-        screened_out = cand.bound[-1] <= state.bound[-1]
-        if not screened_out and not cand.converged:
-            problem.run(cand, max_em_its - len(cand.bound))
-        accepted = bool(not screened_out and cand.bound[-1] > state.bound[-1])
-        tried.append({"merged_into": kept, "freed": freed, "bound_before": state.bound[-1],
-                      "bound_after": cand.bound[-1], "iterations": len(cand.bound), "accepted": accepted})
-        if not accepted:
+        kept = None
+        for kind, proposal, pair in proposals(_corpus_beta(state), _softmax(state.eta).mean(axis=0)):
+            cand = problem.new_state(proposal)
+            problem.run(cand, min(screen_its, max_em_its))
+            screened_out = cand.bound[-1] <= state.bound[-1]
+            if not screened_out and not cand.converged:
+                problem.run(cand, max_em_its - len(cand.bound))
+            accepted = bool(not screened_out and cand.bound[-1] > state.bound[-1])
+            tried.append({"kind": kind, "topics": [int(t) for t in pair], "bound_before": state.bound[-1],
+                          "bound_after": cand.bound[-1], "iterations": len(cand.bound), "accepted": accepted})
+            if accepted:
+                kept = cand
+                break
+        if kept is None:
             break
-        state = cand
+        state = kept
     return state, tried
 
 

@@ -13,8 +13,11 @@ takes the larger one's slot); put, in the freed slot, the part all the other top
 word-wise minimum of their probabilities) and take that part out of them; run EM from there (first the
 screening iterations of a start: a proposal still below the current bound there is refused, which caps what a
 refused move costs). The move is kept only if EM ends at a higher bound than the current fit (an EM-style split/merge step, cf. Ueda et al. 2000,
-"SMEM algorithm for mixture models"); moves repeat until one is refused or ``moves`` were tried. Without a
-background topic the proposal ends lower and is refused, so the fit is unchanged.
+"SMEM algorithm for mixture models"). When the merge is refused, a second kind is tried: the pair's mixed
+member (a topic that is partly a copy of the other plus part of the background) loses its least-squares
+multiple of the other and takes the common part (deflate-and-extract), each member of the pair in turn. A round
+ends at the first proposal kept; rounds repeat until every proposal of a round is refused or ``moves`` rounds
+kept one. Without such an optimum every proposal ends lower and is refused, so the fit is unchanged.
 
 Example
 -------
@@ -58,3 +61,28 @@ def merge_extract(topic_word: np.ndarray, shares: np.ndarray) -> tuple[np.ndarra
     beta[freed] = common
     beta += FLOOR
     return beta / beta.sum(axis=1, keepdims=True), (kept, freed)
+
+
+def deflate_extract(topic_word: np.ndarray, pure: int, mixed: int) -> np.ndarray:
+    """The proposal for a topic that is part copy of another: take out of ``mixed`` its least-squares multiple
+    of ``pure`` (positive part), then move the part all other topics share into it (see module docstring)."""
+    beta = np.asarray(topic_word, dtype=float).copy()
+    scale = beta[mixed] @ beta[pure] / max(beta[pure] @ beta[pure], 1e-300)
+    beta[mixed] = np.maximum(beta[mixed] - scale * beta[pure], 0.0)
+    others = np.delete(np.arange(len(beta)), mixed)
+    common = beta[others].min(axis=0)
+    beta[others] = np.maximum(beta[others] - common, 0.0)
+    beta[mixed] += common
+    beta += FLOOR
+    return beta / beta.sum(axis=1, keepdims=True)
+
+
+def proposals(topic_word: np.ndarray, shares: np.ndarray) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
+    """The moves tried from a fit, in order: merge-and-extract on the most alike pair, then deflate-and-extract of
+    each of the two (the smaller-share one first) against the other. Each: (kind, K x V proposal, (i, j))."""
+    merged, pair = merge_extract(topic_word, shares)
+    i, j = most_alike(topic_word)
+    mixed, pure = (i, j) if shares[i] <= shares[j] else (j, i)
+    return [("merge", merged, pair),
+            ("deflate", deflate_extract(topic_word, pure, mixed), (pure, mixed)),
+            ("deflate", deflate_extract(topic_word, mixed, pure), (mixed, pure))]
