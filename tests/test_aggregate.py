@@ -91,6 +91,22 @@ def test_nearest_documents_sampled_lookup_finds_the_true_nearest():
     np.testing.assert_allclose(merged["hellinger"], merged["hellinger_full"], atol=1e-9)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_nearest_documents_blocked_lookup_is_the_same_for_any_block_size(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 500, 4
+    theta = rng.dirichlet(np.full(k, 0.3), n)
+    dt = pd.DataFrame(theta, columns=[f"topic_{i}" for i in range(k)]).assign(doc_id=[f"d{i}" for i in range(n)])
+    meta = pd.DataFrame({"doc_id": dt["doc_id"], "issuer": [f"g{i % 3}" for i in range(n)]})
+    whole = nearest_documents(dt, meta, "issuer", n=3, max_docs=100, per_level=6, block_cells=10**9)
+    assert len(whole) == 18 * 3
+    for cells in (1, 7 * 18, 1000):  # one candidate at a time, 7 per query, uneven blocks
+        got = nearest_documents(dt, meta, "issuer", n=3, max_docs=100, per_level=6, block_cells=cells)
+        pd.testing.assert_frame_equal(got.drop(columns="hellinger"), whole.drop(columns="hellinger"))
+        np.testing.assert_allclose(got["hellinger"], whole["hellinger"], rtol=0, atol=1e-12)
+    assert whole.groupby("doc_id")["hellinger"].apply(lambda h: h.is_monotonic_increasing).all()
+
+
 def test_streamed_topic_words_equal_the_in_memory_ones():
     rng = np.random.default_rng(1)
     k, v, n = 4, 120, 400
