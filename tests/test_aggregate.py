@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from simulate_topics import simulate
+from topics.compare.aggregate import cell_stats, draw_sums
 from topics.compare.composition import effect_draws
 from topics.compare.documents import nearest_documents
 from topics.compare.uncertainty import REST, difference_table, group_draws, prevalence_intervals
@@ -27,6 +28,29 @@ def test_small_corpora_take_the_exact_path_unchanged():
     b = group_draws(sim.evidence, sim.labels, draws=40, seed=5, large_level=None)
     assert a.info["aggregated_levels"] == 0
     np.testing.assert_array_equal(a.draws, b.draws)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_cell_statistics_in_chunks_equal_the_whole_pass(big, chunk):
+    """The one pass over the documents gives the same sufficient statistics (and replicates) whatever the
+    number of documents held at once: chunks of 1, 7 or 64 rows against all rows of a cell in one block."""
+    ev, rng = big.evidence, np.random.default_rng(4)
+    rows = np.flatnonzero(rng.random(len(ev.doc_ids)) < 0.8)
+    levels = pd.factorize(np.asarray(big.labels)[rows])[0]
+    year = rng.integers(0, 3, len(rows))
+    cell = levels * 3 + year  # level x year cells, some documents left out
+    args = dict(rows=rows, cell=cell, cell_level=np.repeat(np.arange(levels.max() + 1), 3),
+                n_level=np.bincount(levels).astype(float))
+    whole = cell_stats(ev.conc, ev.theta, ev.weight, chunk=len(rows), **args)
+    part = cell_stats(ev.conc, ev.theta, ev.weight, chunk=chunk, **args)
+    for name in ("level", "n_level", "n", "total", "point", "point_sq", "w2"):
+        np.testing.assert_allclose(getattr(part, name), getattr(whole, name), rtol=1e-9, err_msg=name)
+    for name in ("data_root", "post_root"):  # roots of singular matrices: compare what they factor
+        a, b = getattr(part, name), getattr(whole, name)
+        prod_a, prod_b = a @ a.transpose(0, 2, 1), b @ b.transpose(0, 2, 1)
+        np.testing.assert_allclose(prod_a, prod_b, rtol=0, atol=1e-9 * np.abs(prod_b).max(), err_msg=name)
+    np.testing.assert_allclose(draw_sums(part, 20, np.random.default_rng(1)),
+                               draw_sums(whole, 20, np.random.default_rng(1)), rtol=1e-6)
 
 
 def test_aggregate_replicates_match_the_exact_spread(big):
