@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from simulate_topics import simulate
+from topics.compare.aggregate import cell_stats, draw_sums
 from topics.compare.composition import effect_draws
 from topics.compare.documents import nearest_documents
 from topics.compare.uncertainty import REST, difference_table, group_draws, prevalence_intervals
@@ -27,6 +28,29 @@ def test_small_corpora_take_the_exact_path_unchanged():
     b = group_draws(sim.evidence, sim.labels, draws=40, seed=5, large_level=None)
     assert a.info["aggregated_levels"] == 0
     np.testing.assert_array_equal(a.draws, b.draws)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_cell_statistics_in_chunks_equal_the_whole_pass(big, chunk):
+    """The one pass over the documents gives the same sufficient statistics (and replicates) whatever the
+    number of documents held at once: chunks of 1, 7 or 64 rows against all rows of a cell in one block."""
+    ev, rng = big.evidence, np.random.default_rng(4)
+    rows = np.flatnonzero(rng.random(len(ev.doc_ids)) < 0.8)
+    levels = pd.factorize(np.asarray(big.labels)[rows])[0]
+    year = rng.integers(0, 3, len(rows))
+    cell = levels * 3 + year  # level x year cells, some documents left out
+    args = dict(rows=rows, cell=cell, cell_level=np.repeat(np.arange(levels.max() + 1), 3),
+                n_level=np.bincount(levels).astype(float))
+    whole = cell_stats(ev.conc, ev.theta, ev.weight, chunk=len(rows), **args)
+    part = cell_stats(ev.conc, ev.theta, ev.weight, chunk=chunk, **args)
+    for name in ("level", "n_level", "n", "total", "point", "point_sq", "w2"):
+        np.testing.assert_allclose(getattr(part, name), getattr(whole, name), rtol=1e-9, err_msg=name)
+    for name in ("data_root", "post_root"):  # roots of singular matrices: compare what they factor
+        a, b = getattr(part, name), getattr(whole, name)
+        prod_a, prod_b = a @ a.transpose(0, 2, 1), b @ b.transpose(0, 2, 1)
+        np.testing.assert_allclose(prod_a, prod_b, rtol=0, atol=1e-9 * np.abs(prod_b).max(), err_msg=name)
+    np.testing.assert_allclose(draw_sums(part, 20, np.random.default_rng(1)),
+                               draw_sums(whole, 20, np.random.default_rng(1)), rtol=1e-6)
 
 
 def test_aggregate_replicates_match_the_exact_spread(big):
@@ -89,6 +113,22 @@ def test_nearest_documents_sampled_lookup_finds_the_true_nearest():
     merged = sampled.merge(full, on=["doc_id", "rank"], suffixes=("", "_full"))
     assert len(merged) == len(sampled)
     np.testing.assert_allclose(merged["hellinger"], merged["hellinger_full"], atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_nearest_documents_blocked_lookup_is_the_same_for_any_block_size(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 500, 4
+    theta = rng.dirichlet(np.full(k, 0.3), n)
+    dt = pd.DataFrame(theta, columns=[f"topic_{i}" for i in range(k)]).assign(doc_id=[f"d{i}" for i in range(n)])
+    meta = pd.DataFrame({"doc_id": dt["doc_id"], "issuer": [f"g{i % 3}" for i in range(n)]})
+    whole = nearest_documents(dt, meta, "issuer", n=3, max_docs=100, per_level=6, block_cells=10**9)
+    assert len(whole) == 18 * 3
+    for cells in (1, 7 * 18, 1000):  # one candidate at a time, 7 per query, uneven blocks
+        got = nearest_documents(dt, meta, "issuer", n=3, max_docs=100, per_level=6, block_cells=cells)
+        pd.testing.assert_frame_equal(got.drop(columns="hellinger"), whole.drop(columns="hellinger"))
+        np.testing.assert_allclose(got["hellinger"], whole["hellinger"], rtol=0, atol=1e-12)
+    assert whole.groupby("doc_id")["hellinger"].apply(lambda h: h.is_monotonic_increasing).all()
 
 
 def test_streamed_topic_words_equal_the_in_memory_ones():

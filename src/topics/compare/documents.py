@@ -16,26 +16,28 @@ from .effects import align_inputs, theta_matrix, topic_columns
 
 NEAREST_ALL = 20_000  # above this many documents, nearest documents for a sample of PER_LEVEL per level
 PER_LEVEL = 20
+BLOCK_CELLS = 4_000_000  # query x candidate distances held at once by the sampled lookup (32 MB)
 
 
 def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", n: int = 3,
                       chunk: int = 2000, max_docs: int = NEAREST_ALL, per_level: int = PER_LEVEL,
-                      seed: int = 0) -> pd.DataFrame:
+                      seed: int = 0, block_cells: int = BLOCK_CELLS) -> pd.DataFrame:
     """For every document, the ``n`` closest documents of *other* levels of ``column`` in topic space.
     Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks. With more than
     ``max_docs`` documents (all pairs: O(N^2 K)) only a seeded random sample of ``per_level`` documents per
-    level is looked up (against every document, in blocks of candidates: memory independent of N)."""
+    level is looked up (against every document, ``block_cells`` distances at a time: memory independent of N)."""
     frame = align_inputs(doc_topics, meta, [column])
-    theta = theta_matrix(frame, topic_columns(doc_topics))
-    root = np.sqrt(theta)
     level = frame[column].astype(str).to_numpy()
     ids = frame["doc_id"].to_numpy()
+    root = theta_matrix(frame, topic_columns(doc_topics))
+    del frame  # one (N, K) table at a time: the square roots replace the proportions in place
+    np.sqrt(root, out=root)
     titles = meta.set_index("doc_id")["title"].to_dict() if "title" in meta.columns else {}
     if len(ids) > max_docs:
         rng = np.random.default_rng(seed)
         queries = np.sort(np.concatenate([rng.choice(idx, min(per_level, len(idx)), replace=False)
                                           for idx in pd.Series(np.arange(len(ids))).groupby(level).indices.values()]))
-        found = _nearest_blocked(root, level, queries, n)
+        found = _nearest_blocked(root, level, queries, n, block_cells)
     else:
         queries, found = np.arange(len(ids)), []
         for s in range(0, len(ids), chunk):
@@ -57,18 +59,27 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
 
 
 def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n: int,
-                     block: int = 50_000) -> list[list[tuple[int, float]]]:
-    """The ``n`` nearest documents of other levels for each query, candidates ``block`` at a time."""
+                     cells: int = 4_000_000) -> list[list[tuple[int, float]]]:
+    """The ``n`` nearest documents of other levels for each query (ties: the lower row first), candidates a
+    block at a time: about ``cells`` query x candidate distances in memory (32 MB), whatever the number of
+    documents or queries. The running best ``n`` merged with each block by a stable sort gives the same
+    rows for any block size."""
+    block = max(1, cells // max(len(queries), 1))
+    q_root, q_level = root[queries], level[queries][:, None]
     best_d = np.full((len(queries), n), np.inf)
     best_j = np.zeros((len(queries), n), np.int64)
     for s in range(0, len(root), block):
-        dist = np.sqrt(np.clip(1 - root[queries] @ root[s:s + block].T, 0, None))
-        dist[level[queries][:, None] == level[None, s:s + block]] = np.inf
+        dist = q_root @ root[s:s + block].T
+        np.subtract(1.0, dist, out=dist)
+        np.clip(dist, 0, None, out=dist)
+        np.sqrt(dist, out=dist)
+        dist[q_level == level[None, s:s + block]] = np.inf
         all_d = np.hstack([best_d, dist])
-        all_j = np.hstack([best_j, np.broadcast_to(np.arange(s, s + dist.shape[1]), dist.shape)])
+        del dist
         pick = np.argsort(all_d, axis=1, kind="stable")[:, :n]
         best_d = np.take_along_axis(all_d, pick, axis=1)
-        best_j = np.take_along_axis(all_j, pick, axis=1)
+        del all_d
+        best_j = np.where(pick < n, np.take_along_axis(best_j, np.minimum(pick, n - 1), axis=1), s + pick - n)
     return [[(int(j), float(d)) for j, d in zip(js, ds) if np.isfinite(d)] for js, ds in zip(best_j, best_d)]
 
 

@@ -191,12 +191,14 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
     frame = ce.align_inputs(dt, docs, [column])
     theta = ce.theta_matrix(frame, ce.topic_columns(dt))
     groups = frame[column].astype(str).tolist()
-    if len(frame) > WORDS_ALL:
+    ids = frame["doc_id"].copy()
+    del frame  # the joined (N, K) table is not kept through the passes over the tokens
+    if len(ids) > WORDS_ALL:
         from .words_stream import streamed_topic_words
 
-        return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), frame["doc_id"].astype(str).tolist(),
+        return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), ids.astype(str).tolist(),
                                     theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
-    dtm, vocab = doc_term_matrix(artifacts.iter_tokens(run_dir), frame["doc_id"].tolist())
+    dtm, vocab = doc_term_matrix(artifacts.iter_tokens(run_dir), ids.tolist())
     return issuer_topic_words(dtm, vocab, theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
 
 
