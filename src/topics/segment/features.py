@@ -7,7 +7,8 @@ hints), repetition in the file, blank lines around it, word continuity across it
 the rule segmenter made of it (dropped, opens an article, part of a headline).  Neighbour features repeat a
 subset for the lines 1 and 2 above and below (the rest for the lines 1 above and below); context features (the
 share of a line's character bigrams found in the text just below and just above it: a headline shares words with
-its story's lead, on whichever side the story stands) are repeated for the lines up to 3 away.  No absolute width enters: widths are ratios to the file's own.
+its story's lead, on whichever side the story stands) are repeated for the lines up to 3 away.  No absolute width
+enters: widths are ratios to the file's own.
 """
 
 from __future__ import annotations

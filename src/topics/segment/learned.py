@@ -9,10 +9,9 @@ module: the trees as plain arrays (no pickle), read here with numpy alone.
 
 Decoding: noise lines are dropped; a line predicted to open an article starts one, and every headline run opens
 one on the side of its body (the file's orientation read from the labels, :func:`article_starts`); paragraph
-starts split the
-paragraphs; the first run of title lines is the headline; bylines and provenance lines go into fields (with the
-cleaning helpers of the rules).  ``lines`` spans are exact: every article lists the raw lines it was built from
-(gaps bridged only over blank and dropped lines, as in the rules).
+starts split the paragraphs; the first run of title lines is the headline; bylines and provenance lines go into
+fields (with the cleaning helpers of the rules).  ``lines`` spans are exact: every article lists the raw lines it
+was built from (gaps bridged only over blank and dropped lines, as in the rules).
 
 Example
 -------
