@@ -18,7 +18,7 @@ import pytest
 from topics.segment import segment_file
 from topics.segment.build import segment_rules
 from topics.segment.features import NAMES, line_table
-from topics.segment.learned import ROLES, Trees, decode, load_model
+from topics.segment.learned import ROLES, Trees, article_starts, decode, load_model
 from topics.segment.typeset import wrap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -82,6 +82,19 @@ def test_a_labelled_page_decoded_with_its_true_labels_gives_its_articles():
     drafts = decode(tl, roles, [bool(s) for s in starts])
     assert [sorted(d.nos) for d in drafts] == case.articles()
     assert [case.lines[d.titles[0][0] - 1] for d in drafts] == case.titles
+
+
+def test_headline_runs_open_articles_on_the_side_of_their_bodies():
+    """The decoder reads the file's orientation from the labels: the same uncertain start probabilities open
+    articles at the headline (kicker and subtitle included) above its body, or at the body after a headline
+    that stands after its body; nothing opens inside a headline run."""
+    above = ["noise", "title", "title", "byline", "body_start", "body_cont", "body_start",
+             "title", "title", "body_start", "body_cont"]
+    p = np.full(len(above), 0.3)
+    p[2] = 0.7  # a subtitle the labeller would open an article at
+    assert [i for i, s in enumerate(article_starts(above, p)) if s] == [1, 7]
+    after = ["noise", "body_start", "body_cont", "title", "byline", "body_start", "body_cont", "title", "byline"]
+    assert [i for i, s in enumerate(article_starts(after, np.full(len(after), 0.3))) if s] == [5]
 
 
 @pytest.mark.parametrize("method", ["learned", "hybrid"])

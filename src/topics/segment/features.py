@@ -5,7 +5,10 @@ file's line widths) and to its neighbours, punctuation at its end and inside, in
 byline, dateline, provenance and furniture patterns (the same regexes the rules use; hint lists stay optional
 hints), repetition in the file, blank lines around it, word continuity across its breaks, its position, and what
 the rule segmenter made of it (dropped, opens an article, part of a headline).  Neighbour features repeat a
-subset for the lines 1 and 2 above and below.  No absolute width enters: widths are ratios to the file's own.
+subset for the lines 1 and 2 above and below (the rest for the lines 1 above and below); context features (the
+share of a line's character bigrams found in the text just below and just above it: a headline shares words with
+its story's lead, on whichever side the story stands) are repeated for the lines up to 3 away.  No absolute width
+enters: widths are ratios to the file's own.
 """
 
 from __future__ import annotations
@@ -32,10 +35,18 @@ OWN = ["rel_w", "rel_med", "ends_sent", "ends_colon", "ends_comma", "terminated"
        "same_w_next"]
 NEIGHBOUR = 20
 OFFSETS = (-2, -1, 1, 2)
+# context of a line in the file's text: share of its character bigrams found in the text just below / above it
+# (a headline shares words with the lead of its own story, on whichever side the story is), the difference of
+# the two, and a dateline or source opening the next line; repeated for the lines +-1, +-2, +-3
+CONTEXT = ["ov_down", "ov_up", "ov_diff", "next_lead"]
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+WINDOW = 160  # characters of text below / above a line that its bigrams are looked up in
 # the rule segmenter's reading of the whole file (flags of its layout diagnostics)
 LAYOUT = ["headline_after", "column", "tight", "nowrap", "end_marks", "bookmark_titles", "strong_delimiters"]
 NAMES = (OWN + [f"{n}@{o:+d}" for o in OFFSETS for n in OWN[:NEIGHBOUR]] + ["col_rel_med", "file_lines", "blank_share"]
-         + [f"rules_{k}" for k in LAYOUT] + ["rules_indent_item", "rules_articles_per_line"])
+         + [f"rules_{k}" for k in LAYOUT] + ["rules_indent_item", "rules_articles_per_line"]
+         + CONTEXT + [f"{n}@{o:+d}" for o in CONTEXT_OFFSETS for n in CONTEXT]
+         + [f"{n}@{o:+d}" for o in (-1, 1) for n in OWN[NEIGHBOUR:]])
 
 
 def _ends_sentence(s: str) -> bool:
@@ -45,6 +56,42 @@ def _ends_sentence(s: str) -> bool:
 
 def _digitless(s: str) -> str:
     return re.sub(r"[\d一二三四五六七八九十〇零]+", "#", re.sub(r"\s+", "", s))
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(ch for ch in s if C.is_cjk(ch) or ch.isalnum())
+    return {s[k:k + 2] for k in range(len(s) - 1)}
+
+
+def context(texts: list[str], window: int = WINDOW) -> np.ndarray:
+    """``CONTEXT`` columns of every line: bigram overlap with the ``window`` characters below and above it."""
+    n = len(texts)
+    out = np.zeros((n, len(CONTEXT)))
+    for i, t in enumerate(texts):
+        own = _bigrams(t)
+        down, up = "", ""
+        for j in range(i + 1, n):
+            down += texts[j]
+            if len(down) >= window:
+                break
+        for j in range(i - 1, -1, -1):
+            up = texts[j] + up
+            if len(up) >= window:
+                break
+        d = len(own & _bigrams(down[:window])) / max(1, len(own))
+        u = len(own & _bigrams(up[-window:])) / max(1, len(own))
+        nxt = texts[i + 1] if i + 1 < n else ""
+        out[i] = [d, u, d - u, bool(C.DATELINE_RE.match(nxt) or C.START_SOURCE_RE.match(nxt))]
+    return out
+
+
+def _shift(a: np.ndarray, o: int) -> np.ndarray:
+    """Row i of the result is row i + o of ``a`` (-1 beyond the file)."""
+    n = len(a)
+    sh = np.full(a.shape, -1.0)
+    lo, hi = max(0, -o), min(n, n - o)
+    sh[lo:hi] = a[lo + o:hi + o]
+    return sh
 
 
 def rule_marks(text: str, rules_result) -> dict[int, tuple[int, int, int, float]]:
@@ -115,16 +162,13 @@ def line_table(text: str, rules_result) -> tuple[list[RawLine], list[RawLine], n
             i / max(1, n - 1), i == 0, i == n - 1, len(t) / max(1.0, col), m[3],
             abs(w - wp) <= 1 if i else 0, abs(w - wn) <= 1 if i + 1 < n else 0,
         ]
-    cols = [own]
-    for o in OFFSETS:
-        sh = np.full((n, NEIGHBOUR), -1.0)
-        lo, hi = max(0, -o), min(n, n - o)
-        sh[lo:hi] = own[lo + o:hi + o, :NEIGHBOUR]
-        cols.append(sh)
+    cols = [own] + [_shift(own[:, :NEIGHBOUR], o) for o in OFFSETS]
     blank_share = sum(ln.kind == "blank" for ln in lines) / max(1, len(lines))
     lay = rules_result.layout
     flags = [min(float(lay.get(k) or 0), 5.0) for k in LAYOUT]
     flags += [lay.get("indent") == "item", len(rules_result.articles) / n]
     cols.append(np.tile([col / med, min(n, 2000) / 2000, blank_share] + flags, (n, 1)))
+    ctx = context([re.sub(r"\s+", "", ln.text) for ln in tl])
+    cols += [ctx] + [_shift(ctx, o) for o in CONTEXT_OFFSETS] + [_shift(own[:, NEIGHBOUR:], o) for o in (-1, 1)]
     return lines, tl, np.hstack(cols)
 

@@ -7,10 +7,11 @@ heading) or ``body_cont`` -- and whether it opens a new article.  It was trained
 families) by ``benchmarks/segtrain.py``, which writes the model file ``line_model.json.gz`` next to this
 module: the trees as plain arrays (no pickle), read here with numpy alone.
 
-Decoding: noise lines are dropped; a line predicted to open an article starts one; paragraph starts split the
-paragraphs; the first run of title lines is the headline; bylines and provenance lines go into fields (with the
-cleaning helpers of the rules).  ``lines`` spans are exact: every article lists the raw lines it was built from
-(gaps bridged only over blank and dropped lines, as in the rules).
+Decoding: noise lines are dropped; a line predicted to open an article starts one, and every headline run opens
+one on the side of its body (the file's orientation read from the labels, :func:`article_starts`); paragraph
+starts split the paragraphs; the first run of title lines is the headline; bylines and provenance lines go into
+fields (with the cleaning helpers of the rules).  ``lines`` spans are exact: every article lists the raw lines it
+was built from (gaps bridged only over blank and dropped lines, as in the rules).
 
 Example
 -------
@@ -108,13 +109,11 @@ class _Draft:
     paras: list[list[int]] = field(default_factory=list)
 
 
-def article_starts(roles: list[str], p_start: np.ndarray, low: float = 0.15) -> list[bool]:
-    """Which lines open an article: a line the labeller gives > 0.5, or, at a lower probability (``low``), the
-    line a headline opens in this file's orientation -- the headline itself when headlines stand above their
-    bodies, the first body line after a headline (and its byline) when they stand after them.  The file's
-    orientation is the one of the two the labeller's start probabilities favour, summed over its headlines."""
+def title_runs(roles: list[str]) -> list[tuple[int, int, int | None]]:
+    """Headline runs: (first title line, last title line, first line after the run and the bylines and
+    provenance lines that follow it, or None at the end of the file), noise lines skipped."""
     idx = [i for i, r in enumerate(roles) if r != "noise"]
-    runs: list[tuple[int, int | None]] = []
+    runs: list[tuple[int, int, int | None]] = []
     k = 0
     while k < len(idx):
         if roles[idx[k]] != "title":
@@ -126,14 +125,44 @@ def article_starts(roles: list[str], p_start: np.ndarray, low: float = 0.15) -> 
         m = j + 1
         while m < len(idx) and roles[idx[m]] in ("byline", "meta"):
             m += 1
-        runs.append((idx[k], idx[m] if m < len(idx) else None))
+        runs.append((idx[k], idx[j], idx[m] if m < len(idx) else None))
         k = j + 1
-    after = sum(p_start[b] for _, b in runs if b is not None) > sum(p_start[a] for a, _ in runs)
+    return runs
+
+
+def headlines_after(roles: list[str], p_start: np.ndarray, runs) -> bool:
+    """Do headlines stand after their bodies in this file?  The structure decides first: body text before the
+    first headline and none after the last one (after), or the reverse (above); when both or neither hold, the
+    orientation the labeller's start probabilities favour, summed over the headlines."""
+    body = [i for i, r in enumerate(roles) if r in ("body_start", "body_cont")]
+    before = sum(1 for i in body if i < runs[0][0]) >= 2
+    after_last = sum(1 for i in body if i > runs[-1][1]) >= 2
+    if before != after_last:
+        return before
+    return sum(p_start[b] for _, _, b in runs if b is not None) > sum(p_start[a] for a, _, _ in runs)
+
+
+def article_starts(roles: list[str], p_start: np.ndarray, low: float = 0.05) -> list[bool]:
+    """Which lines open an article (a structured decode of the line labels): a line the labeller gives > 0.5
+    (> 0.9 for a continuation line) opens one; then every headline run opens one at the line that opens it in
+    this file's orientation (:func:`headlines_after`) -- the headline itself when headlines stand above their
+    bodies, the first body line after the headline (and its byline) when they stand after them -- unless the
+    labeller gives both candidate lines at most ``low``; the other candidate and the lines inside a headline
+    run above its body do not open one (a kicker, headline and subtitle are one headline)."""
     starts = [bool(p > 0.5) and r != "body_cont" or p > 0.9 for p, r in zip(p_start, roles)]
-    for a, b in runs:
-        c = b if after else a
-        if c is not None and p_start[c] > low:
+    runs = title_runs(roles)
+    if not runs:
+        return starts
+    after = headlines_after(roles, p_start, runs)
+    for a, z, b in runs:
+        c, o = (b, a) if after else (a, b)
+        if c is not None and max(p_start[a], p_start[b] if b is not None else 0.0) > low:
             starts[c] = True
+        if o is not None:
+            starts[o] = False
+        if not after:
+            for j in range(a + 1, z + 1):
+                starts[j] = False
     return starts
 
 
@@ -244,7 +273,7 @@ def label_lines(text: str, *, source_file: str, drop_speech_formulas: bool = Tru
 
 
 def assemble(lines, tl, p_role: np.ndarray, p_start: np.ndarray, *, source_file: str,
-             drop_speech_formulas: bool = True, low: float = 0.15) -> SegmentResult:
+             drop_speech_formulas: bool = True, low: float = 0.05) -> SegmentResult:
     """Line probabilities -> articles (see the module docstring)."""
     dropped: Counter = Counter()
     dropped["blank"] = sum(1 for ln in lines if ln.kind == "blank")
@@ -270,7 +299,7 @@ def assemble(lines, tl, p_role: np.ndarray, p_start: np.ndarray, *, source_file:
 
 
 def segment_learned(text: str, *, source_file: str, drop_speech_formulas: bool = True,
-                    model: LineModel | None = None, low: float = 0.15) -> SegmentResult:
+                    model: LineModel | None = None, low: float = 0.05) -> SegmentResult:
     """Segment ``text`` with the line labeller (see the module docstring)."""
     lines, tl, p_role, p_start = label_lines(text, source_file=source_file,
                                              drop_speech_formulas=drop_speech_formulas, model=model)
