@@ -387,3 +387,22 @@ def test_bootstrap_intervals_cover_where_the_topics_are_uncertain():
             covered[name].append(((low <= truth[issuer]) & (truth[issuer] <= high)).ravel())
     rate = {name: float(np.concatenate(v).mean()) for name, v in covered.items()}
     assert rate["bootstrap"] >= rate["global"] and 0.85 <= rate["bootstrap"] <= 1.0, rate
+
+
+def test_estep_blocks_give_the_same_result_on_one_core_or_two(monkeypatch):
+    """The E-step's document blocks run in threads; their sums are made in block order, so one core and two
+    give identical modes, bounds and sufficient statistics, and the blocks add up to the serial whole."""
+    from topics.models.stm import estep
+
+    sim = simulate_corpus(n_docs=120, k=3, vocab_size=80, doc_length=60, seed=5)
+    beta = np.random.default_rng(0).dirichlet(np.ones(sim.counts.shape[1]), size=3)[None]
+    args = (sim.counts, beta, np.zeros(120, dtype=np.int64), np.zeros((1, 2)), np.eye(2), np.zeros((120, 2)))
+    two = estep.run_estep(*args, keep_nu=True)
+    monkeypatch.setattr(estep.os, "cpu_count", lambda: 1)
+    one = estep.run_estep(*args, keep_nu=True)
+    for field in ("eta", "bound", "beta_ss", "sigma_ss", "nu"):
+        np.testing.assert_array_equal(getattr(one, field), getattr(two, field))
+    monkeypatch.setattr(estep, "BLOCKS", 1)
+    serial = estep.run_estep(*args, keep_nu=True)
+    np.testing.assert_array_equal(serial.eta, two.eta)
+    np.testing.assert_allclose(serial.beta_ss, two.beta_ss, rtol=1e-12)

@@ -14,8 +14,10 @@ nu_d = H^-1 is the Laplace covariance, phi_kv = c_v p(z = k | v) are the expecte
     sum_v c_v log(theta' beta_v) + 1/2 log|nu_d| - 1/2 (eta - mu_d)' Sigma^-1 (eta - mu_d) - 1/2 log|Sigma|.
 
 The per-document loop is compiled with numba (measured: the port's scipy BFGS loop in Python spends most of
-an EM iteration here; see benchmarks/stm_simulation.py). The loop is serial, so sums are made in document
-order and results are identical run to run.
+an EM iteration here; see benchmarks/stm_simulation.py). The documents are cut into ``BLOCKS`` fixed contiguous
+blocks, each run in its own thread (the compiled loop releases the GIL) with its own sufficient statistics,
+which are then added in block order: sums are made in document order within a block and in block order across
+blocks, so results are identical run to run and on any number of cores (the blocks do not depend on them).
 
 Example
 -------
@@ -31,6 +33,8 @@ Example
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional
 
@@ -40,6 +44,7 @@ from scipy import sparse
 
 GTOL = 1e-8  # Newton stops when max |gradient| <= GTOL * max(1, N_d)
 MAX_NEWTON = 200
+BLOCKS = 2  # fixed document blocks of the E-step, one thread each (at most the machine's cores run at once)
 
 
 @dataclass
@@ -73,14 +78,24 @@ def run_estep(counts: sparse.csr_matrix, beta: np.ndarray, aspect: np.ndarray, m
     siginv, sigma_entropy = sigma_terms(sigma)
     eta = np.ascontiguousarray(eta_init, dtype=np.float64).copy()
     bound = np.empty(n)
-    beta_ss = np.zeros((a_levels, k, v))
-    sigma_ss = np.zeros((k - 1, k - 1))
     nu = np.empty((n if keep_nu else 0, k - 1, k - 1))
-    stats = _estep_kernel(counts.indptr.astype(np.int64), counts.indices.astype(np.int64),
-                          counts.data.astype(np.float64), np.ascontiguousarray(beta, dtype=np.float64),
-                          np.ascontiguousarray(aspect, dtype=np.int64), np.ascontiguousarray(mu, dtype=np.float64),
-                          siginv, sigma_entropy, eta, bound, beta_ss, sigma_ss, nu, keep_nu, GTOL, MAX_NEWTON)
-    return EstepResult(eta, bound, beta_ss, sigma_ss, nu if keep_nu else None, int(stats[0]), int(stats[1]))
+    args = (counts.indptr.astype(np.int64), counts.indices.astype(np.int64), counts.data.astype(np.float64),
+            np.ascontiguousarray(beta, dtype=np.float64), np.ascontiguousarray(aspect, dtype=np.int64),
+            np.ascontiguousarray(mu, dtype=np.float64), siginv, sigma_entropy, eta, bound)
+    edges = np.linspace(0, n, BLOCKS + 1).astype(np.int64)
+    parts = [(np.zeros((a_levels, k, v)), np.zeros((k - 1, k - 1))) for _ in range(BLOCKS)]
+
+    def block(b: int) -> np.ndarray:
+        return _estep_kernel(*args, parts[b][0], parts[b][1], nu, keep_nu, GTOL, MAX_NEWTON, edges[b], edges[b + 1])
+
+    with ThreadPoolExecutor(max_workers=min(BLOCKS, os.cpu_count() or 1)) as pool:
+        stats = list(pool.map(block, range(BLOCKS)))
+    beta_ss, sigma_ss = parts[0]
+    for extra_beta, extra_sigma in parts[1:]:
+        beta_ss += extra_beta
+        sigma_ss += extra_sigma
+    total = np.sum(stats, axis=0)
+    return EstepResult(eta, bound, beta_ss, sigma_ss, nu if keep_nu else None, int(total[0]), int(total[1]))
 
 
 def doc_objective(eta: np.ndarray, beta_d: np.ndarray, counts: np.ndarray, mu: np.ndarray,
@@ -273,10 +288,9 @@ def _newton(eta, bd, c, mu, siginv, gtol, max_newton, theta, s, phisum, g, h, hs
     return steps
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _estep_kernel(indptr, indices, data, beta, aspect, mu, siginv, sigma_entropy, eta, bound, beta_ss, sigma_ss,
-                  nu, keep_nu, gtol, max_newton):
-    n = indptr.shape[0] - 1
+                  nu, keep_nu, gtol, max_newton, start, stop):
     k = beta.shape[1]
     km1 = k - 1
     shared_mu = mu.shape[0] == 1
@@ -292,7 +306,7 @@ def _estep_kernel(indptr, indices, data, beta, aspect, mu, siginv, sigma_entropy
     unit = np.empty(km1)
     not_pd = 0
     total_steps = 0
-    for d in range(n):
+    for d in range(start, stop):
         lo, hi = indptr[d], indptr[d + 1]
         nd = hi - lo
         a = aspect[d]
