@@ -59,7 +59,7 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
 
 
 def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n: int,
-                     cells: int = 4_000_000) -> list[list[tuple[int, float]]]:
+                     cells: int = BLOCK_CELLS) -> list[list[tuple[int, float]]]:
     """The ``n`` nearest documents of other levels for each query (ties: the lower row first), candidates a
     block at a time: about ``cells`` query x candidate distances in memory (32 MB), whatever the number of
     documents or queries. The running best ``n`` merged with each block by a stable sort gives the same

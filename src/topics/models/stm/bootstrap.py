@@ -44,7 +44,7 @@ from scipy.optimize import linear_sum_assignment
 from ...errors import ConfigError, InputError
 from .design import build_design
 from .effects import Effect, theta_sampler
-from .fit import StmFit, check_counts, fit_stm
+from .fit import StmFit, check_counts, fit_stm, refit_settings
 
 MIN_REPLICATES = 2
 
@@ -71,9 +71,7 @@ def bootstrap_effect(fit: StmFit, counts, meta: pd.DataFrame, terms: Optional[Se
     strata = _strata(meta, design)
     per = draws // replicates
     base = fit.topic_word()
-    settings = {key: fit.settings[key] for key in ("prevalence", "content", "max_em_its", "emtol", "sigma_prior",
-                                                    "max_vocab", "anchor_rule")}
-    settings["moves"] = fit.settings.get("moves", 0)  # the fit's own estimator (fits saved before moves: none)
+    settings = refit_settings(fit)
     init = "random" if fit.settings.get("init") == "random" else "spectral"
     rng = np.random.default_rng([seed, 104729])
     out = np.empty((per * replicates, X.shape[1], fit.k))

@@ -89,10 +89,7 @@ class StmFit:
     def topic_word(self) -> np.ndarray:
         """K x V: each topic's words over the whole corpus (content levels weighted by their expected
         tokens in that topic; the single beta without a content covariate)."""
-        if self.log_beta.shape[0] == 1:
-            return np.exp(self.log_beta[0])
-        w = self.level_topic_tokens / np.maximum(self.level_topic_tokens.sum(axis=0, keepdims=True), 1e-300)
-        return np.einsum("ak,akv->kv", w, self.beta)
+        return corpus_topic_word(self.log_beta, self.level_topic_tokens)
 
     @property
     def iterations(self) -> int:
@@ -128,8 +125,8 @@ def fit_stm(counts: sparse.spmatrix, vocab: Sequence[str], meta: Optional[pd.Dat
     keep_nu : keep each document's Laplace covariance (for ``estimate_effect(uncertainty="local")``).
     starts : number of starting points (see :func:`start_betas`); with more than one, each runs ``screen_its``
         EM iterations and the one with the highest bound continues to convergence (stm's ``selectModel``).
-    moves : after convergence, up to this many merge-and-extract moves (:mod:`.moves`), each kept only if EM
-        from it ends at a higher bound; 0 = none (stm).
+    moves : after convergence, up to this many moves kept (merge- or deflate-and-extract, :mod:`.moves`), each
+        kept only if EM from it ends at a higher bound; 0 = none (stm).
 
     Returns
     -------
@@ -281,7 +278,8 @@ def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int,
     tried = []
     for _ in range(moves):
         kept = None
-        for kind, proposal, pair in proposals(_corpus_beta(state), _softmax(state.eta).mean(axis=0)):
+        beta = corpus_topic_word(state.log_beta, state.level_tokens)
+        for kind, proposal, pair in proposals(beta, _softmax(state.eta).mean(axis=0)):
             cand = problem.new_state(proposal)
             problem.run(cand, min(screen_its, max_em_its))
             screened_out = cand.bound[-1] <= state.bound[-1]
@@ -299,13 +297,22 @@ def _refine(problem: "_Problem", state: "_State", moves: int, max_em_its: int,
     return state, tried
 
 
-def _corpus_beta(state: "_State") -> np.ndarray:
-    """K x V topic-word matrix over the corpus (content levels weighted by their topic tokens), as StmFit."""
-    beta = np.exp(state.log_beta)
-    if len(beta) == 1:
-        return beta[0]
-    w = state.level_tokens / np.maximum(state.level_tokens.sum(axis=0, keepdims=True), 1e-300)
-    return np.einsum("ak,akv->kv", w, beta)
+def corpus_topic_word(log_beta: np.ndarray, level_tokens: np.ndarray) -> np.ndarray:
+    """K x V topic-word matrix over the corpus: the A content levels' log beta (A x K x V) weighted by their
+    expected tokens in each topic (A x K); the single beta without a content covariate."""
+    if log_beta.shape[0] == 1:
+        return np.exp(log_beta[0])
+    w = level_tokens / np.maximum(level_tokens.sum(axis=0, keepdims=True), 1e-300)
+    return np.einsum("ak,akv->kv", w, np.exp(log_beta))
+
+
+def refit_settings(fit: StmFit) -> dict:
+    """Keyword arguments of :func:`fit_stm` that make a refit (bootstrap, parametric) the fit's own estimator;
+    fits saved before moves existed get none."""
+    settings = {key: fit.settings[key] for key in ("prevalence", "content", "max_em_its", "emtol", "sigma_prior",
+                                                    "max_vocab", "anchor_rule")}
+    settings["moves"] = fit.settings.get("moves", 0)
+    return settings
 
 
 # --------------------------------------------------------------------------------------------------

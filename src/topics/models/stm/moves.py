@@ -81,7 +81,7 @@ def proposals(topic_word: np.ndarray, shares: np.ndarray) -> list[tuple[str, np.
     """The moves tried from a fit, in order: merge-and-extract on the most alike pair, then deflate-and-extract of
     each of the two (the smaller-share one first) against the other. Each: (kind, K x V proposal, (i, j))."""
     merged, pair = merge_extract(topic_word, shares)
-    i, j = most_alike(topic_word)
+    i, j = sorted(pair)  # the most alike pair, as most_alike returns it
     mixed, pure = (i, j) if shares[i] <= shares[j] else (j, i)
     return [("merge", merged, pair),
             ("deflate", deflate_extract(topic_word, pure, mixed), (pure, mixed)),

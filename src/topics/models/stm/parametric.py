@@ -54,7 +54,7 @@ from scipy.optimize import linear_sum_assignment
 from ...errors import ConfigError, InputError
 from .design import build_design
 from .effects import Effect, theta_sampler
-from .fit import StmFit, fit_stm
+from .fit import StmFit, fit_stm, refit_settings
 from .simulate import expected_theta
 
 MIN_REPLICATES = 2
@@ -104,9 +104,7 @@ def parametric_errors(fit: StmFit, meta: pd.DataFrame, terms: Sequence[str], *, 
     estimate = effect_statistic(fit, X, rng)
     tau = implied_coefficients(fit, X, seed=seed)
     base = fit.topic_word()
-    settings = {key: fit.settings[key] for key in ("prevalence", "content", "max_em_its", "emtol", "sigma_prior",
-                                                    "max_vocab", "anchor_rule")}
-    settings["moves"] = fit.settings.get("moves", 0)  # the fit's own estimator (fits saved before moves: none)
+    settings = refit_settings(fit)
     errors = np.empty((replicates, *estimate.shape))
     matched_min = np.empty(replicates)
     for b in range(replicates):
