@@ -55,6 +55,7 @@ import json
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,9 @@ def main() -> int:
                         help="also the bias-corrected parametric-bootstrap intervals (R refits) for the stage variant")
     parser.add_argument("--null", action="store_true",
                         help="no issuer effect in the simulated corpora (issuer_effect 0): flagged differences = FPR")
+    parser.add_argument("--save-draws", metavar="DIR", default=None,
+                        help="save each replicate's effect draws (aligned to the true topics) and the truth as "
+                             "DIR/<seed>_<variant>.npz, to score other interval rules afterwards")
     parser.add_argument("--port", action="store_true", help="also fit structural-topic-model (import name stm)")
     parser.add_argument("--no-grid", action="store_true", help="skip the time grid")
     parser.add_argument("--no-anchors", action="store_true", help="skip the anchor-rule check")
@@ -133,8 +137,10 @@ def main() -> int:
         row = {"replicate": r, "seed": SETS[args.set] + r, "tokens": int(sim.counts.sum()), "design": _design(sim),
                "truth_check": _truth_check(sim, truth)}
         for name, settings in variants.items():
+            save = f"{args.save_draws}/{SETS[args.set] + r}_{name}.npz" if args.save_draws else None
             row[name] = _score(_fit_ours(sim, args, seed=r, bootstrap=args.bootstrap if name == "stage" else 0,
-                                         parametric=args.parametric if name == "stage" else 0, **settings), sim, truth)
+                                         parametric=args.parametric if name == "stage" else 0, **settings), sim, truth,
+                               save=save)
         if port is not None:
             row["port"] = _score(_fit_port(port, sim, args, seed=r, emtol=1e-5), sim, truth)
         out["replicates"].append(row)
@@ -282,7 +288,7 @@ def _clr(gamma: np.ndarray) -> np.ndarray:
     return full - full.mean(axis=1, keepdims=True)
 
 
-def _score(res: dict, sim, truth: dict) -> dict:
+def _score(res: dict, sim, truth: dict, save: str | None = None) -> dict:
     k = truth["topic_word"].shape[0]
     corr = np.corrcoef(res["topic_word"], truth["topic_word"])[:k, k:]
     fitted, true = linear_sum_assignment(-corr)
@@ -315,6 +321,10 @@ def _score(res: dict, sim, truth: dict) -> dict:
         est = d.mean(axis=0)
         out[f"coef_corr_{u}"] = float(np.corrcoef(est[1:].ravel(), truth["coef"][1:].ravel())[0, 1])
     out.update(_content_score(res, sim, order))
+    if save:
+        Path(save).parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(save, good=good, **{k: v for k, v in truth.items() if k != "topic_word"},
+                            **{f"draws_{u}": draws[:, :, order] for u, draws in res["draws"].items()})
     return out
 
 
