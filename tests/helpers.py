@@ -53,6 +53,9 @@ def write_config(path: Path, output_dir: Path, cache_dir: Path, **sections) -> P
     data["root"] = str(ROOT)
     data["output_dir"] = str(output_dir)
     data["cache_dir"] = str(cache_dir)
+    # the STM's default intervals refit the model ~20 times (stm.uncertainty: parametric+bootstrap); the tests of
+    # the pipeline use stm's Global draws, and tests/test_stm_stage.py runs the refit options on a small corpus
+    data.setdefault("stm", {})["uncertainty"] = "global"
     for section, values in sections.items():
         data.setdefault(section, {}).update(values)
     path.parent.mkdir(parents=True, exist_ok=True)

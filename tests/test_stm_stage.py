@@ -105,7 +105,8 @@ def test_stage_writes_the_tables_and_recovers_planted_topics(tmp_path):
     from topics.models.stm.stage import run_stage
 
     run, sim = _run_folder(tmp_path)
-    summary = run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer", "s(year, 3)"], emtol=1e-5), seed=1)
+    summary = run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer", "s(year, 3)"], emtol=1e-5,
+                                       uncertainty="global"), seed=1)
     assert summary["empty_documents"] == 1 and summary["documents"] == 240
     result = artifacts.read_model_result(run, "stm")
     assert set(result.doc_topics["doc_id"]) == set(sim.meta["doc_id"])
@@ -163,7 +164,8 @@ def _sample_config(tmp_path: Path, name: str) -> Path:
                 "cache_dir": str(ROOT / "data" / "cache")})
     cfg["bertopic"] = {"enabled": False}
     cfg["lda"] = {**cfg.get("lda", {}), "k_grid": None}
-    cfg["stm"] = {"enabled": True, "k": 6, "prevalence": ["issuer"], "content": "issuer", "k_grid": [4, 6]}
+    cfg["stm"] = {"enabled": True, "k": 6, "prevalence": ["issuer"], "content": "issuer", "k_grid": [4, 6],
+                  "uncertainty": "global"}  # the refit options are tested on a small corpus below
     cfg["figures"] = {"formats": ["png"], "interactive": False}
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
@@ -229,7 +231,7 @@ def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp
     """stm.uncertainty with refits (bootstrap, parametric+bootstrap): the stage writes effect_draws.npy (same
     bytes on a rerun), compare builds the effect tables from those draws; switching back to global removes the
     file."""
-    from topics.compare.stm import stm_effect_tables
+    from topics.compare.stm import stm_effect_meta, stm_effect_tables
     from topics.config import CompareConfig
     from topics.models.stm.stage import run_stage
 
@@ -246,7 +248,10 @@ def test_bootstrap_uncertainty_runs_in_the_stage_and_compare_reads_its_draws(tmp
     tables = stm_effect_tables(run, result, artifacts.read_documents(run), CompareConfig())
     coef = tables["effect_coefficients"]
     assert len(coef) == 3 * 3 and (coef["ci_low"] <= coef["estimate"]).all() and (coef["estimate"] <= coef["ci_high"]).all()
+    meta = stm_effect_meta(tables, result.metrics["effects"], 0.95)  # <table>.meta.json: how the draws were made
+    assert {m["uncertainty"] for m in meta.values()} == {uncertainty} and "effect_coefficients" in meta
+    assert meta["effect_issuer_differences"]["interval"].startswith("simultaneous")
     draws = np.load(path)  # the table's estimate is the mean of the stage's draws, not a fresh Global composition
     assert np.allclose(np.sort(coef["estimate"].to_numpy()), np.sort(draws.mean(axis=0).ravel()))
-    run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4), seed=1)
+    run_stage(run, StmConfig(enabled=True, k=3, prevalence=["issuer"], emtol=1e-4, uncertainty="global"), seed=1)
     assert not path.exists()

@@ -242,9 +242,11 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
             warnings.simplefilter("always")
             tables = compare_model(result, docs, run_dir, cfg, seed)
             if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
-                from .stm import stm_effect_tables
+                from .stm import stm_effect_meta, stm_effect_tables
 
-                tables.update(stm_effect_tables(run_dir, result, docs, cfg))
+                stm_tables = stm_effect_tables(run_dir, result, docs, cfg)
+                tables.update(stm_tables)
+                tables["_meta"].update(stm_effect_meta(stm_tables, result.metrics.get("effects"), cfg.ci))
         summary["models"][model] = tables.pop("_summary")
         checks, meta = tables.pop("_checks"), tables.pop("_meta")
         summary["models"][model]["warnings"] = sorted({str(w.message) for w in caught})
