@@ -73,7 +73,7 @@ def test_parametric_effect_is_seeded_corrects_the_bias_and_checks_its_settings(s
         parametric_effect(fit, sim.meta.iloc[:-1], ["issuer"], replicates=2, draws=12)
 
 
-def test_combined_draws_take_the_bootstrap_centre_and_add_the_variances(small):
+def test_combined_draws_keep_the_parametric_centre_and_add_the_variances(small):
     sim, fit = small
     rng = np.random.default_rng(0)
     shape = (4000, fit.design.matrix.shape[1], fit.k)
@@ -83,7 +83,7 @@ def test_combined_draws_take_the_bootstrap_centre_and_add_the_variances(small):
                ci=0.95, topics=list(range(fit.k)))
     both = combine_effects(a, b)
     assert both.uncertainty == "parametric+bootstrap" and both.draws.shape == shape
-    np.testing.assert_allclose(both.draws.mean(axis=0), b.draws.mean(axis=0), atol=1e-9)
+    np.testing.assert_allclose(both.draws.mean(axis=0), a.draws.mean(axis=0), atol=1e-9)
     np.testing.assert_allclose(both.draws.std(axis=0), 5.0, rtol=0.1)  # sqrt(3^2 + 4^2)
     with pytest.raises(InputError, match="differ"):
         combine_effects(a, Effect(design=fit.design, meta=sim.meta, draws=b.draws[:, :, :2], uncertainty="bootstrap",
@@ -122,10 +122,10 @@ def test_the_config_accepts_parametric_and_the_stage_writes_its_draws(tmp_path):
     run_stage(run, combined, seed=1)
     combined_draws = np.load(path)
     assert combined_draws.shape == parametric_draws.shape  # 30 draws x P x K
-    # the same seeded refits: the document bootstrap's draws plus the parametric draws' deviations (variances add)
-    np.testing.assert_allclose(combined_draws, bootstrap_draws + parametric_draws - parametric_draws.mean(axis=0),
+    # the same seeded refits: the parametric draws plus the document bootstrap's deviations (variances add)
+    np.testing.assert_allclose(combined_draws, parametric_draws + bootstrap_draws - bootstrap_draws.mean(axis=0),
                                atol=1e-12)
-    np.testing.assert_allclose(combined_draws.mean(axis=0), bootstrap_draws.mean(axis=0), atol=1e-12)
+    np.testing.assert_allclose(combined_draws.mean(axis=0), parametric_draws.mean(axis=0), atol=1e-12)
     assert combined_draws.std(axis=0).mean() > max(parametric_draws.std(axis=0).mean(),
                                                    bootstrap_draws.std(axis=0).mean())
 

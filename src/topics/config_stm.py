@@ -43,7 +43,7 @@ class StmConfig:
     # estimateEffect draws of theta. parametric+bootstrap (default) carries the topics' own estimation error:
     # bootstrap_replicates corpora drawn from the fitted model and refitted (the estimator's spread) plus
     # bootstrap_replicates refits of resampled documents (how far the topics move between local optima), centred
-    # on the resampled refits' mean; the only option whose 95 % intervals covered the truth 0.90-0.98 on held-out
+    # on the parametric bias correction; the only option whose 95 % intervals covered the truth 0.90-0.98 on held-out
     # simulations (README "Structural topic model"), at about 12 fits' time. global (stm's default) and local
     # carry theta's uncertainty given the fitted topics only (fast; they under-cover when topics are estimated
     # with error); bootstrap = the document refits alone; parametric = the model refits alone, bias-corrected

@@ -101,9 +101,10 @@ METHODS = {
     "bootstrap": "document bootstrap of the whole fit (resampled documents refitted from their own starts, topics "
                  "matched), Global draws per refit, pooled",
     "parametric": "bias-corrected parametric bootstrap (corpora drawn from the fitted model, refitted, topics matched)",
-    "parametric+bootstrap": "centre = mean of the document-bootstrap refits; spread = the parametric bootstrap's "
-                            "(corpora drawn from the fitted model, refitted) plus the document bootstrap's; covered "
-                            "the truth 0.90-0.98 on held-out simulations (README \"Structural topic model\")",
+    "parametric+bootstrap": "centre = the parametric bootstrap's bias-corrected estimate (corpora drawn from the "
+                            "fitted model, refitted, topics matched); spread = its spread plus the document "
+                            "bootstrap's (resampled documents refitted); covered the truth 0.90-0.98 on held-out "
+                            "simulations (README \"Structural topic model\")",
 }
 
 
