@@ -185,11 +185,11 @@ def combine_effects(parametric: Effect, bootstrap: Effect) -> Effect:
 
     The parametric bootstrap measures the estimator's error at the fitted parameters (its bias and spread on
     corpora like ours); the document bootstrap, which refits resamples of the observed corpus, how far the fitted
-    topics themselves move between local optima. Neither spread alone covers (0.84-0.87 of the coefficients,
-    0.74-0.75 of the year curve on held-out simulations); their sum counts the sampling error twice, which is the
-    margin for the bias the plug-in correction misses (README "Structural topic model": 0.98 / 0.965 / 0.96 for
+    topics themselves move between local optima. Neither spread alone covers (0.85-0.86 of the coefficients,
+    0.73-0.74 of the year curve on held-out simulations); their sum counts the sampling error twice, which is the
+    margin for the bias the plug-in correction misses (README "Structural topic model": 0.97 / 0.96 / 0.93 for
     coefficients / differences / curve on held-out replicates). Centring on the document bootstrap's mean instead
-    was tried and dropped: that mean is the estimate plus its bias, not minus (curve coverage 0.885)."""
+    was tried and dropped: that mean is the estimate plus its bias, not minus (curve coverage 0.88)."""
     n = min(len(parametric.draws), len(bootstrap.draws))
     if parametric.draws.shape[1:] != bootstrap.draws.shape[1:]:
         raise InputError(f"stm effect: draws of shape {parametric.draws.shape} and {bootstrap.draws.shape} differ")
