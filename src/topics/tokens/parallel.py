@@ -8,6 +8,11 @@ in flight; with rjieba the parent segments pieces itself until the first worker 
 dictionary). Workers are *spawned*, not forked (a forked worker's memory starts as a copy of the parent's, which
 on a large corpus doubled the stage's peak memory).
 
+A piece travels to its worker as a file in a temporary spool folder; the pool's pipe carries only the file's
+name. With the texts themselves in the pipe (up to :data:`PIECE_CHARS` characters per message), a Ctrl-C could
+hang the run: the pool's task thread stayed blocked writing a piece into the pipe of workers that had already
+been stopped, and the pool's shutdown waits for that thread. Names are small enough that the pipe never fills.
+
 Example
 -------
 >>> from topics.config import TokenizeConfig
@@ -19,7 +24,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
+import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +54,19 @@ def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
     _WORKER = tok.load_in_worker()
 
 
-def _work(texts: list[str]) -> TokenBatch:
+def _work(path: str) -> TokenBatch:
+    with open(path, "rb") as fh:
+        texts = pickle.load(fh)
+    os.unlink(path)
     return _WORKER.encode(texts)
+
+
+def _spooled(spool: str, n: int, texts: list[str]) -> str:
+    """``texts`` written to a file in ``spool`` (the name goes through the pool's pipe, see the module doc)."""
+    path = os.path.join(spool, f"{n}.pkl")
+    with open(path, "wb") as fh:
+        pickle.dump(texts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
 
 
 def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
@@ -74,7 +92,8 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     queue: deque = deque()  # slots not assigned yet, in order
     running: list = []  # slots on the pool, not finished
     exhausted = up = False
-    with _spawn_pool(processes, tok) as pool:
+    sent = 0
+    with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(processes, tok) as pool:
         while True:
             while not exhausted and len(queue) < 2 * processes:
                 job = next(source, None)
@@ -92,7 +111,8 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
             running = still
             while queue and len(running) < (2 * processes if up else processes):
                 slot = queue.popleft()
-                slot[0], slot[1] = pool.apply_async(_work, (slot[1],)), None
+                slot[0], slot[1] = pool.apply_async(_work, (_spooled(spool, sent, slot[1]),)), None
+                sent += 1
                 running.append(slot)
             if pending and all(slot[0] is not None and slot[0].ready() for slot in pending[0][1]):
                 key, slots = pending.popleft()
