@@ -406,3 +406,41 @@ def test_estep_blocks_give_the_same_result_on_one_core_or_two(monkeypatch):
     serial = estep.run_estep(*args, keep_nu=True)
     np.testing.assert_array_equal(serial.eta, two.eta)
     np.testing.assert_allclose(serial.beta_ss, two.beta_ss, rtol=1e-12)
+
+
+def test_reported_proportions_and_differences_stay_in_their_feasible_range():
+    # Draws as wide refits give them for a small level: the level's proportion of topic 0 spreads around 0.02
+    # (many draws below 0), topic 1's around 0.98 (many above 1). Reported ends are clipped to [0, 1] and
+    # differences to [-1, 1]; ends already inside are the plain percentiles; excludes_zero is unchanged.
+    from topics.models.stm import Effect
+
+    meta = pd.DataFrame({"issuer": ["甲", "乙", "丙"] * 10})
+    design = build_design(meta, ["issuer"])
+    levels = design.specs[0].levels
+    rng = np.random.default_rng(0)
+    n = 400
+    draws = np.zeros((n, len(design.names), 2))
+    draws[:, 0, 0] = rng.normal(0.02, 0.05, n)  # reference level, topic 0
+    draws[:, 1:, 0] = rng.normal(0.5, 0.05, (n, len(design.names) - 1))  # the other levels: +0.5
+    draws[:, 0, 1] = 1 - draws[:, 0, 0]
+    draws[:, 1:, 1] = -draws[:, 1:, 0]
+    eff = Effect(design=design, meta=meta, draws=draws, uncertainty="global", ci=0.95, topics=[0, 1])
+    means = eff.level_means("issuer").set_index(["topic", "issuer"])
+    ref = levels[0]
+    raw = np.quantile(draws[:, 0, 0], [0.025, 0.975])
+    assert raw[0] < 0 and means.loc[(0, ref), "ci_low"] == 0.0
+    assert means.loc[(0, ref), "ci_high"] == pytest.approx(raw[1])
+    assert means.loc[(1, ref), "ci_high"] == 1.0 and means.loc[(1, ref), "ci_low"] == pytest.approx(1 - raw[1])
+    assert means[["estimate", "ci_low", "ci_high"]].stack().between(0, 1).all()
+    other = draws[:, 0, 0] + draws[:, 1, 0]  # second level, topic 0: well inside (0, 1), not clipped
+    assert means.loc[(0, levels[1]), "ci_low"] == pytest.approx(np.quantile(other, 0.025))
+    wide = Effect(design=design, meta=meta, draws=draws * 4, uncertainty="global", ci=0.95, topics=[0, 1])
+    diffs = wide.differences("issuer")
+    ends = diffs[["estimate", "ci_low", "ci_high", "ci_low_unadjusted", "ci_high_unadjusted"]].stack()
+    assert ends.between(-1, 1).all() and (ends.abs() == 1).any()
+    pred = wide.predict(wide._rows("issuer", levels, None))  # draws x levels x topics
+    pairs = list(zip(diffs["issuer_a"][::2], diffs["issuer_b"][::2]))
+    flat = np.stack([pred[:, levels.index(a)] - pred[:, levels.index(b)] for a, b in pairs], axis=1).reshape(n, -1)
+    sd, est, crit = flat.std(axis=0, ddof=1), flat.mean(axis=0), diffs["critical_z"].iloc[0]
+    excludes = (est - crit * sd > 0) | (est + crit * sd < 0)  # from the unclipped band
+    assert diffs["excludes_zero"].tolist() == excludes.tolist()

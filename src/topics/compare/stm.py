@@ -118,9 +118,12 @@ def stm_effect_meta(tables: dict[str, pd.DataFrame], settings: dict, ci: float) 
             continue
         if name.endswith("_differences"):
             interval = (f"simultaneous {ci:.0%} band per family (sup-t over every pair x topic of the family) in "
-                        f"ci_low / ci_high / excludes_zero; per-comparison {ci:.0%} percentile interval in *_unadjusted")
+                        f"ci_low / ci_high / excludes_zero; per-comparison {ci:.0%} percentile interval in "
+                        "*_unadjusted; estimate and ends clipped to [-1, 1]")
         elif name.endswith("_curve"):
-            interval = f"pointwise {ci:.0%} percentile band of the draws"
+            interval = f"pointwise {ci:.0%} percentile band of the draws; estimate and ends clipped to [0, 1]"
+        elif name.endswith("_levels"):
+            interval = f"per-row {ci:.0%} percentile interval of the draws; not adjusted; estimate and ends clipped to [0, 1]"
         else:
             interval = f"per-row {ci:.0%} percentile interval of the draws; not adjusted"
         out[name] = {"table": name, "kind": "stm effects", "uncertainty": uncertainty,

@@ -18,7 +18,10 @@ Posterior draws of theta (``uncertainty``):
 * ``"none"``: theta fixed at the modes' softmax (only the regression's uncertainty).
 
 theta = softmax(eta, 0). Predictions (level means, differences, year curves) are linear in the coefficients,
-so each is computed on every draw: a curve's band is pointwise.
+so each is computed on every draw: a curve's band is pointwise. The linear regression can put a draw's
+proportion below 0 or above 1 (a small level, wide refit draws); the reported estimates and interval ends are
+clipped to the feasible range, [0, 1] for proportions and [-1, 1] for differences. The truth always lies
+in that range, so clipping changes no interval's coverage and no ``excludes_zero``.
 
 Example
 -------
@@ -46,6 +49,7 @@ from .design import Design, build_design, typical_row
 from .fit import StmFit
 
 UNCERTAINTY = ("global", "local", "none")
+PROPORTION, DIFFERENCE = (0.0, 1.0), (-1.0, 1.0)  # feasible ranges of the reported effects
 
 
 @dataclass
@@ -59,9 +63,12 @@ class Effect:
     ci: float
     topics: list[int]
 
-    def _interval(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _interval(self, values: np.ndarray, bounds: Optional[tuple[float, float]] = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean and percentile interval of the draws, each clipped to ``bounds`` (the feasible range) if given."""
         tail = (1 - self.ci) / 2
-        return values.mean(axis=0), np.quantile(values, tail, axis=0), np.quantile(values, 1 - tail, axis=0)
+        out = values.mean(axis=0), np.quantile(values, tail, axis=0), np.quantile(values, 1 - tail, axis=0)
+        return out if bounds is None else tuple(np.clip(a, *bounds) for a in out)
 
     def coefficients(self) -> pd.DataFrame:
         """topic, term, estimate, std_error, ci_low, ci_high, excludes_zero."""
@@ -81,7 +88,7 @@ class Effect:
         (reference level, median) unless given in ``at``. Rows: topic, <column>, estimate, ci_low, ci_high."""
         levels = self._levels(column)
         pred = self.predict(self._rows(column, levels, at))
-        est, low, high = self._interval(pred)
+        est, low, high = self._interval(pred, PROPORTION)
         return pd.DataFrame([{"topic": t, column: lv, "estimate": est[r, i], "ci_low": low[r, i],
                               "ci_high": high[r, i]} for i, t in enumerate(self.topics)
                              for r, lv in enumerate(levels)])
@@ -123,6 +130,8 @@ class Effect:
         scaled = np.abs(flat - est) / np.where(sd > 0, sd, np.inf)
         crit = float(np.quantile(scaled.max(axis=1), self.ci))
         band_low, band_high = est - crit * sd, est + crit * sd
+        # a difference of two proportions lies in [-1, 1]; clipping the reported ends changes no coverage
+        est, low, high, band_low, band_high = (np.clip(a, *DIFFERENCE) for a in (est, low, high, band_low, band_high))
         k = len(self.topics)
         rows = []
         for p, (a, b) in enumerate(pairs):
@@ -146,7 +155,7 @@ class Effect:
         x = self.meta[column].to_numpy(float)
         grid = np.linspace(x.min(), x.max(), n_points) if values is None else np.asarray(values, float)
         pred = self.predict(self._rows(column, list(grid), at))
-        est, low, high = self._interval(pred)
+        est, low, high = self._interval(pred, PROPORTION)
         return pd.DataFrame([{"topic": t, column: g, "estimate": est[r, i], "ci_low": low[r, i],
                               "ci_high": high[r, i]} for i, t in enumerate(self.topics)
                              for r, g in enumerate(grid)])
