@@ -124,9 +124,12 @@ def run_ours(corpus: Path, workdir: Path, n: int) -> dict:
     cmd = [sys.executable, "-m", "topics.cli", "run", str(cfg_path)]  # this checkout's code
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, peak_pss, by_stage = _watch_rss(proc, workdir / "results" / "xwlb" / "run.json")
-    stdout, stderr = proc.communicate()
+    log_path = workdir / "run.log"  # the run's stderr: to a file (a pipe nobody reads while watching fills up)
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        peak, peak_pss, by_stage = _watch_rss(proc, workdir / "results" / "xwlb" / "run.json")
+        proc.wait()
+    stderr = log_path.read_text(encoding="utf-8", errors="replace")
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"topics run failed ({proc.returncode}):\n{stderr[-3000:]}")

@@ -123,13 +123,16 @@ def run_one(corpus: Path, workdir: Path, overrides: dict) -> dict:
     cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "topics.cli", "run", str(cfg_path)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log_path = workdir / "run.log"  # the run's stderr: to a file (a pipe nobody reads while watching fills up)
     run_dir = workdir / "results" / "scale"
     stages = [st for st in STAGES if cfg.get(st, {}).get("enabled", True) and
               not (st == "figures" and not cfg.get("compare", {}).get("enabled", True))]
-    peaks = watch_tree(proc, run_dir / "run.json", stages)
-    _, stderr = proc.communicate()
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "topics.cli", "run", str(cfg_path)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log, text=True)
+        peaks = watch_tree(proc, run_dir / "run.json", stages)
+        proc.wait()
+    stderr = log_path.read_text(encoding="utf-8", errors="replace")
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"topics run failed ({proc.returncode}):\n{stderr[-3000:]}")

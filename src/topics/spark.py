@@ -63,6 +63,9 @@ def spark_session(cfg: SparkConfig, local_dir: Optional[str | Path] = None) -> I
     builder = (SparkSession.builder.master(cfg.master).appName(cfg.app_name)
                .config("spark.driver.memory", cfg.driver_memory)
                .config("spark.ui.enabled", "false")
+               # no console progress bar: it redraws stage lines on stderr all through a fit (topics logs its own
+               # progress), and a caller that captures stderr without reading it stalled the JVM on a full pipe
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.local.dir", scratch)
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     if "PYTHONPATH" in os.environ:
