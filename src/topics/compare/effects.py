@@ -83,6 +83,17 @@ def align_inputs(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence
     return joined.reset_index(drop=True)
 
 
+def align_meta(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`align_inputs` without the topic columns: the same rows in the same order, the same warnings, one
+    (N, K) copy fewer (each document's row sum stands in for its proportions in the all-zero check)."""
+    topics = topic_columns(doc_topics)
+    if not topics:
+        return align_inputs(doc_topics, meta, columns)
+    sums = doc_topics[topics].fillna(0).sum(axis=1).to_numpy()
+    thin = pd.DataFrame({"doc_id": doc_topics["doc_id"], topics[0]: sums})
+    return align_inputs(thin, meta, columns).drop(columns=topics[0])
+
+
 def doc_weights(frame: pd.DataFrame, weight: Weight) -> np.ndarray:
     """Regression weights (mean 1): token counts for ``weight="tokens"``, ones for ``"none"``."""
     if weight == "none":
