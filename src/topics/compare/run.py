@@ -192,11 +192,11 @@ WORDS_ALL = 20_000  # above this many documents the distinctive words are comput
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
     from .words import doc_term_matrix, issuer_topic_words
 
-    frame = ce.align_inputs(dt, docs, [column])
-    theta = ce.theta_matrix(frame, ce.topic_columns(dt))
+    frame = ce.align_meta(dt, docs, [column])
     groups = frame[column].astype(str).tolist()
     ids = frame["doc_id"].copy()
-    del frame  # the joined (N, K) table is not kept through the passes over the tokens
+    del frame
+    theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
     if len(ids) > WORDS_ALL:
         from .words_stream import streamed_topic_words
 
