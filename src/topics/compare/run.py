@@ -59,9 +59,14 @@ from .tablemeta import kind_of, table_meta
 logger = logging.getLogger(__name__)
 
 
+SPANS = ("lines", "page_lines")  # raw-file line spans: a list per document, read by no comparison
+
+
 def load_meta(run_dir: str | Path) -> pd.DataFrame:
-    """documents.csv with ``n_tokens`` (tokens per document, summed over units; streamed from tokens.jsonl)."""
-    docs = artifacts.read_documents(run_dir)
+    """documents.csv (without the line spans) with ``n_tokens`` (tokens per document, summed over units;
+    streamed from tokens.jsonl)."""
+    names = artifacts.read_csv(Path(run_dir) / artifacts.DOCUMENTS_CSV, nrows=0).columns
+    docs = artifacts.read_documents(run_dir, columns=[c for c in names if c not in SPANS])
     if artifacts.tokens_path(run_dir).is_file():
         counts = artifacts.token_counts(run_dir)
         docs["n_tokens"] = docs["doc_id"].map(counts).fillna(0).astype(int)
