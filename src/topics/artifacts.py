@@ -227,15 +227,23 @@ class CorpusWriter:
         return [DOCUMENTS_CSV, DOCUMENTS_JSONL, UNITS_JSONL, CORPUS_REPORT]
 
 
-def read_documents(run_dir: str | Path, text: bool = False, columns: Optional[list[str]] = None) -> pd.DataFrame:
+def read_documents(run_dir: str | Path, text: bool = False, columns: Optional[list[str]] = None,
+                   doc_ids: Optional[set] = None) -> pd.DataFrame:
     """The documents table: ``documents.csv`` (metadata), or with ``text=True`` ``documents.jsonl`` (+ text).
+    ``doc_ids``: only these documents' rows of documents.csv, read 100,000 rows at a time (memory: those rows).
 
     ``lines`` (raw-file line spans) is a list of ``[start, end]`` pairs either way; ``page_lines`` (PDF/DOCX
     documents only) a list of ``[page, first, last]`` or None."""
+    import pandas as pd
+
     run_dir = Path(run_dir)
     if text:
         return _jsonl_frame(run_dir / DOCUMENTS_JSONL, "corpus", ("doc_id",))
-    df = read_csv(run_dir / DOCUMENTS_CSV, columns=columns)
+    if doc_ids is None:
+        df = read_csv(run_dir / DOCUMENTS_CSV, columns=columns)
+    else:
+        df = pd.concat([part[part["doc_id"].isin(doc_ids)] for part in
+                        read_csv(run_dir / DOCUMENTS_CSV, columns=columns, chunksize=100_000)], ignore_index=True)
     if "lines" in df.columns:
         df["lines"] = df["lines"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
     if "page_lines" in df.columns:

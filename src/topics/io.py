@@ -309,13 +309,15 @@ def write_csv_fast(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8"))  # pandas' header
-            pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), fh,
-                            pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+            options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            for s in range(0, max(len(df), 1), CSV_ROWS):  # the Arrow copy a block of rows at a time (same text)
+                pacsv.write_csv(pa.Table.from_pandas(df.iloc[s:s + CSV_ROWS], preserve_index=False), fh, options)
             written = fh.tell()
         verify_size(tmp, written, path)
     return path
 
 
+CSV_ROWS = 100_000  # rows converted to Arrow at once by write_csv_fast
 _CSV_SPECIAL = re.compile('[\n\r"]')
 
 

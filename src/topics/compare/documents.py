@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .effects import align_inputs, theta_matrix, topic_columns
+from .effects import align_meta, theta_rows
 
 
 NEAREST_ALL = 20_000  # above this many documents, nearest documents for a sample of PER_LEVEL per level
@@ -26,11 +26,11 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks. With more than
     ``max_docs`` documents (all pairs: O(N^2 K)) only a seeded random sample of ``per_level`` documents per
     level is looked up (against every document, ``block_cells`` distances at a time: memory independent of N)."""
-    frame = align_inputs(doc_topics, meta, [column])
+    frame = align_meta(doc_topics, meta, [column])
     level = frame[column].astype(str).to_numpy()
     ids = frame["doc_id"].to_numpy()
-    root = theta_matrix(frame, topic_columns(doc_topics))
-    del frame  # one (N, K) table at a time: the square roots replace the proportions in place
+    del frame
+    root = theta_rows(doc_topics, ids)  # one (N, K) table: the square roots replace the proportions in place
     np.sqrt(root, out=root)
     titles = meta.set_index("doc_id")["title"].to_dict() if "title" in meta.columns else {}
     if len(ids) > max_docs:

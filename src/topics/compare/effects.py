@@ -83,6 +83,31 @@ def align_inputs(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence
     return joined.reset_index(drop=True)
 
 
+def align_meta(doc_topics: pd.DataFrame, meta: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`align_inputs` without the topic columns: the same rows in the same order, the same warnings, one
+    (N, K) copy fewer (each document's row sum stands in for its proportions in the all-zero check)."""
+    topics = topic_columns(doc_topics)
+    if not topics:
+        return align_inputs(doc_topics, meta, columns)
+    sums = doc_topics[topics].fillna(0).sum(axis=1).to_numpy()
+    thin = pd.DataFrame({"doc_id": doc_topics["doc_id"], topics[0]: sums})
+    return align_inputs(thin, meta, columns).drop(columns=topics[0])
+
+
+def theta_rows(doc_topics: pd.DataFrame, doc_ids: Sequence[str]) -> np.ndarray:
+    """:func:`theta_matrix` of the documents ``doc_ids`` (rows of :func:`align_meta`) read straight from
+    doc_topics a column at a time: no joined (N, K) table. Column-major, as a table's own block is, so the row
+    sums (and every result) keep their last digit."""
+    topics = topic_columns(doc_topics)
+    at = pd.Index(doc_topics["doc_id"]).get_indexer(list(doc_ids))
+    whole = len(at) == len(doc_topics) and bool((at == np.arange(len(at))).all())
+    theta = np.empty((len(at), len(topics)), order="F")
+    for j, c in enumerate(topics):
+        values = doc_topics[c].to_numpy(float)
+        theta[:, j] = values if whole else values[at]
+    return _normalise(theta)
+
+
 def doc_weights(frame: pd.DataFrame, weight: Weight) -> np.ndarray:
     """Regression weights (mean 1): token counts for ``weight="tokens"``, ones for ``"none"``."""
     if weight == "none":
@@ -96,13 +121,20 @@ def doc_weights(frame: pd.DataFrame, weight: Weight) -> np.ndarray:
 
 
 def theta_matrix(frame: pd.DataFrame, topics: Sequence[str]) -> np.ndarray:
-    theta = frame[list(topics)].to_numpy(float)
+    return _normalise(frame[list(topics)].to_numpy(float), copy=True)
+
+
+def _normalise(theta: np.ndarray, copy: bool = False) -> np.ndarray:
+    """Rows of ``theta`` divided by their sums (in place unless ``copy``), after checking them."""
     if not np.isfinite(theta).all() or (theta < 0).any():
         raise InputError("doc_topics has negative or missing proportions")
     sums = theta.sum(axis=1, keepdims=True)
     if (sums <= 0).any():
         raise InputError("doc_topics has a document whose topic proportions are all zero")
-    return theta / sums
+    if copy:
+        return theta / sums
+    theta /= sums
+    return theta
 
 
 # --------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import pandas as pd
 
 from .composition import effect_draws, effects_table
 from .design import aliased_check, design_checks
-from .effects import align_inputs
+from .effects import align_meta
 from .levels import pairwise_on
 from .resample import MIN_DOCS
 from .uncertainty import Evidence, difference_table, group_draws, prevalence_table
@@ -58,16 +58,15 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     "differences", "draws" (those of ``column``), "effects", "checks", "summary"}."""
     compared = list(dict.fromkeys([column, *(covariates or [])]))
     regressors = list(dict.fromkeys(compared + ([time_column] if time_column else [])))
-    frame = align_inputs(doc_topics, meta, regressors)
+    frame = align_meta(doc_topics, meta, regressors)  # the covariates; the proportions stay in doc_topics
     if callable(parts):  # a reader of the parts of given documents: those of levels below min_docs (or all)
         parts = parts(None if posterior is None else _small_level_docs(frame, compared, time_column, min_docs))
     n_tok = frame.set_index("doc_id")["n_tokens"].astype(float)
     units = evidence_units if evidence_units is not None else (n_tok if posterior is None and parts is None else None)
     if weight == "none":
         n_tok = n_tok * 0 + 1.0
-    ev = Evidence.from_tables(frame, n_tok, posterior=posterior, parts=parts, evidence_units=units)
-    # the evidence holds the proportions: the frame keeps only the covariates (one (N, K) copy fewer)
-    frame = frame.drop(columns=ev.topics).set_index("doc_id").loc[ev.doc_ids].reset_index()
+    ev = Evidence.from_tables(doc_topics, n_tok, posterior=posterior, parts=parts, evidence_units=units)
+    frame = frame.set_index("doc_id").loc[ev.doc_ids].reset_index()
     checks = design_checks(frame, regressors if time_column is None else [c for c in regressors if c != time_column],
                            time_column, min_docs=min_docs,
                            parts_docs=set(parts["doc_id"].astype(str)) if parts is not None else set(), unit=unit)

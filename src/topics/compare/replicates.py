@@ -101,7 +101,11 @@ class Evidence:
         keep = doc_topics["doc_id"].astype(str).isin(n_tokens.index).to_numpy()
         dt = doc_topics if keep.all() else doc_topics[keep]  # no copy of the whole table when all are compared
         ids = dt["doc_id"].astype(str).tolist()
-        theta = np.array(dt[topics].to_numpy(float), dtype=float)  # own copy, normalised in place
+        # own copy, normalised in place, filled a column at a time (no (N, K) temporaries besides it); column-major
+        # as the table's own block is (the row sums, and so every estimate, to the last digit as before)
+        theta = np.empty((len(dt), len(topics)), order="F")
+        for j, c in enumerate(topics):
+            theta[:, j] = dt[c].to_numpy(float)
         theta /= theta.sum(axis=1, keepdims=True)
         weight = n_tokens.reindex(ids).to_numpy(float)
         row = {d: i for i, d in enumerate(ids)}

@@ -59,9 +59,14 @@ from .tablemeta import kind_of, table_meta
 logger = logging.getLogger(__name__)
 
 
+SPANS = ("lines", "page_lines")  # raw-file line spans: a list per document, read by no comparison
+
+
 def load_meta(run_dir: str | Path) -> pd.DataFrame:
-    """documents.csv with ``n_tokens`` (tokens per document, summed over units; streamed from tokens.jsonl)."""
-    docs = artifacts.read_documents(run_dir)
+    """documents.csv (without the line spans) with ``n_tokens`` (tokens per document, summed over units;
+    streamed from tokens.jsonl)."""
+    names = artifacts.read_csv(Path(run_dir) / artifacts.DOCUMENTS_CSV, nrows=0).columns
+    docs = artifacts.read_documents(run_dir, columns=[c for c in names if c not in SPANS])
     if artifacts.tokens_path(run_dir).is_file():
         counts = artifacts.token_counts(run_dir)
         docs["n_tokens"] = docs["doc_id"].map(counts).fillna(0).astype(int)
@@ -110,7 +115,8 @@ def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame
 def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int) -> dict:
     """Every comparison table of one model, as {file stem: DataFrame}, plus ``_summary`` (for run.json),
     ``_checks`` (the design findings) and ``_meta`` ({stem: metadata}); ``cfg`` is the CompareConfig, ``run_dir``
-    the run whose tokens.jsonl gives the distinctive words (None: no word tables)."""
+    the run whose tokens.jsonl gives the distinctive words (None: no word tables). ``result.posterior`` is
+    released (set to None) once the intervals are drawn: memory."""
     model, dt = result.model, result.doc_topics
     raw_docs = docs
     docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
@@ -129,6 +135,8 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                             min_docs=cfg.two_stage_below, weight=cfg.weight,
                             unit="document" if ev["fitted_on"] == "documents" else None, pairwise=cfg.pairwise,
                             evidence_units=ev["evidence_units"])
+    source, fitted_on = ev["source"], ev["fitted_on"]
+    ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -155,14 +163,15 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     grouped = out["differences"] is not None
     if grouped:
         tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
-    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    tables["doc_topic_table"] = None  # built last (its place kept): not held through the passes over the tokens
     if grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file():
         tables[f"{main}_topic_words"] = _label(
             _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
+    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
     res = out["draws"]
     checks = out["checks"]
     stages = pd.Series([res.plan.stages[lv] for lv in res.levels]).value_counts().to_dict()
-    summary = {"model": model, "k": result.k, **out["summary"], "evidence": ev["source"], "fitted_on": ev["fitted_on"],
+    summary = {"model": model, "k": result.k, **out["summary"], "evidence": source, "fitted_on": fitted_on,
                "two_stage_below": cfg.two_stage_below, "time_column": tcol,
                "trend_figure": trend_allowed(checks, tcol) if tcol else None,
                "n_docs": int(res.n_docs.sum()), "levels": len(res.levels),
@@ -188,11 +197,11 @@ WORDS_ALL = 20_000  # above this many documents the distinctive words are comput
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
     from .words import doc_term_matrix, issuer_topic_words
 
-    frame = ce.align_inputs(dt, docs, [column])
-    theta = ce.theta_matrix(frame, ce.topic_columns(dt))
+    frame = ce.align_meta(dt, docs, [column])
     groups = frame[column].astype(str).tolist()
     ids = frame["doc_id"].copy()
-    del frame  # the joined (N, K) table is not kept through the passes over the tokens
+    del frame
+    theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
     if len(ids) > WORDS_ALL:
         from .words_stream import streamed_topic_words
 

@@ -36,21 +36,24 @@ MAX_TERMS = 5000  # terms per topic kept in the second pass (memory: K x groups 
 CHUNK = 1_000  # token records per block (the soft counts of a block: its nonzeros x K)
 
 
-def _blocks(records: Iterable[dict], row_of: dict, vocab: dict, chunk: int):
-    """(rows, csr block of counts) per ``chunk`` records; ``vocab`` grows as terms appear."""
+def _blocks(records: Iterable[dict], row_of: dict, vocab: dict, chunk: int, grow: bool = True):
+    """(rows, csr block of counts) per ``chunk`` records; ``vocab`` grows as terms appear, or with ``grow``
+    False stays as it is and every term not in it gets the one column ``len(vocab)`` (the caller drops it)."""
     rows, cols, n = [], [], 0
+    other = len(vocab)
+    width = lambda: len(vocab) if grow else other + 1  # noqa: E731
     for rec in records:
         r = row_of.get(str(rec.get("doc_id")))
         toks = rec.get("tokens")
         if r is not None and toks:
             rows.extend([r] * len(toks))
-            cols.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+            cols.extend(vocab.setdefault(t, len(vocab)) if grow else vocab.get(t, other) for t in toks)
         n += 1
         if n % chunk == 0 and rows:
-            yield _csr(rows, cols, len(vocab))
+            yield _csr(rows, cols, width())
             rows, cols = [], []
     if rows:
-        yield _csr(rows, cols, len(vocab))
+        yield _csr(rows, cols, width())
 
 
 def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_matrix]:
@@ -59,6 +62,29 @@ def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_m
     m = sparse.csr_matrix((np.ones(len(r)), (local, np.asarray(cols, np.int64))), shape=(len(docs), n_terms))
     m.sum_duplicates()
     return docs, m
+
+
+def _estimate_phi(records: Iterable[dict], row_of: dict, theta: np.ndarray, chunk: int) -> tuple[np.ndarray, dict]:
+    """The first pass: phi (K x every term seen) and the vocabulary {term: column}."""
+    k = theta.shape[1]
+    vocab: dict[str, int] = {}
+    phi = np.zeros((k, 1024))
+    for docs, m in _blocks(records, row_of, vocab, chunk):
+        if m.shape[1] > phi.shape[1]:
+            phi = np.hstack([phi, np.zeros((k, max(m.shape[1], 2 * phi.shape[1]) - phi.shape[1]))])
+        phi[:, :m.shape[1]] += np.asarray((m.T @ theta[docs]).T)
+    phi = phi[:, :len(vocab)] + 0.01
+    phi /= phi.sum(axis=1, keepdims=True)
+    return phi, vocab
+
+
+def _candidates(phi: np.ndarray, m_terms: int) -> tuple[np.ndarray, np.ndarray]:
+    """(K, m_terms) ids of each topic's most probable terms (ties: the lower id first) and the sorted ids
+    of every topic's candidates; a topic at a time (one row's sort in memory, not K x terms)."""
+    cand = np.empty((len(phi), m_terms), np.int64)
+    for t, row in enumerate(phi):
+        cand[t] = np.argsort(-row, kind="stable")[:m_terms]
+    return cand, np.unique(cand)
 
 
 def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequence[str], theta: np.ndarray,
@@ -70,24 +96,24 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
     k = theta.shape[1]
     labels = list(dict.fromkeys(groups))
     g_of = pd.Series(list(groups)).map({g: i for i, g in enumerate(labels)}).to_numpy()
-    vocab: dict[str, int] = {}
-    phi = np.zeros((k, 1024))
-    for docs, m in _blocks(records(), row_of, vocab, chunk):
-        if m.shape[1] > phi.shape[1]:
-            phi = np.hstack([phi, np.zeros((k, max(m.shape[1], 2 * phi.shape[1]) - phi.shape[1]))])
-        phi[:, :m.shape[1]] += np.asarray((m.T @ theta[docs]).T)
+    phi, vocab = _estimate_phi(records(), row_of, theta, chunk)
     n_terms = len(vocab)
-    phi = phi[:, :n_terms] + 0.01
-    phi /= phi.sum(axis=1, keepdims=True)
     m_terms = min(max_terms, n_terms)
-    cand = np.argsort(-phi, axis=1, kind="stable")[:, :m_terms]  # (K, M) term ids
-    slot = np.full((k, n_terms), -1, np.int64)
+    cand, used = _candidates(phi, m_terms)
+    phi = phi[:, used]  # only the candidate terms' columns are read again
+    cand = np.searchsorted(used, cand)  # columns of ``used`` (sorted: a row's terms keep their order)
+    slot = np.full((k, len(used)), -1, np.int32)
     slot[np.arange(k)[:, None], cand] = np.arange(m_terms)[None, :]
+    terms = np.empty(n_terms, dtype=object)
+    for term, j in vocab.items():
+        terms[j] = term
+    terms = terms[used]
+    del vocab
     counts = np.zeros((k, len(labels), m_terms))
-    for docs, m in _blocks(records(), row_of, dict(vocab), chunk):
+    for docs, m in _blocks(records(), row_of, {t: i for i, t in enumerate(terms)}, chunk, grow=False):
         coo = m.tocoo()
         r, c, v = docs[coo.row], coo.col, coo.data
-        keep = c < n_terms  # a term first seen in the second pass cannot be: the records are the same
+        keep = c < len(used)  # the other terms are no topic's candidates: no soft count is kept for them
         r, c, v = r[keep], c[keep], v[keep]
         th = theta[r]
         ph = phi[:, c].T
@@ -98,9 +124,6 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
             flat = g_of[r[ok]] * m_terms + pos[ok]
             counts[t] += np.bincount(flat, weights=soft[ok, t], minlength=len(labels) * m_terms).reshape(
                 len(labels), m_terms)
-    terms = np.empty(n_terms, dtype=object)
-    for term, j in vocab.items():
-        terms[j] = term
     rows = []
     for t in range(k):
         total = counts[t].sum(axis=0)

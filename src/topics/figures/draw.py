@@ -66,7 +66,8 @@ def _doc_heatmap(run_dir: Path, model: str, docs: pd.DataFrame, column: str, cfg
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, min(PAGE_HEIGHT, max(4.2, 1.8 + 0.12 * n_shown))),
                            layout="constrained")
     rows = heatmap_rows(run_dir, model, docs, column, cfg.heatmap_docs, levels)
-    plot_doc_topic_heatmap(rows, docs.astype({column: str}), column, ax=ax, max_docs=max(cfg.heatmap_docs, len(rows)),
+    shown = docs[docs["doc_id"].isin(set(rows["doc_id"]))]  # the sampled rows' levels (not a copy of all)
+    plot_doc_topic_heatmap(rows, shown.astype({column: str}), column, ax=ax, max_docs=max(cfg.heatmap_docs, len(rows)),
                            labels=labels, levels=levels)
     return fig
 
@@ -166,7 +167,7 @@ def draw_figures(run_dir: Path, cfg, ccfg, font_dir: Optional[Path] = None) -> d
     models = artifacts.available_models(run_dir, ccfg.models)
     if not models:
         raise InputError(f"{run_dir}: no model outputs to draw; run the lda or bertopic stage first")
-    docs = artifacts.read_documents(run_dir, columns=["doc_id", "title", column])  # what the figures show
+    docs = artifacts.read_documents(run_dir, columns=["doc_id", column])  # what the figures show (no titles)
     outputs, problems, names, skipped = [], [], [], []
     with journal_style(font_dir):
         # saved (and closed) model by model, so only one model's figures are open at a time

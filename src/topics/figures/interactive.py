@@ -54,7 +54,8 @@ def model_data(run_dir: Path, model: str, column: str, docs: pd.DataFrame) -> Op
     cube = {name: p.pivot(index=column, columns="topic", values=name).reindex(index=levels, columns=topics)
             for name in ("estimate", "ci_low", "ci_high")}
     candidates = representative_candidates(artifacts.iter_doc_topics(run_dir, model), DOCUMENTS_PER_TOPIC)
-    top = representative_documents(candidates, docs, DOCUMENTS_PER_TOPIC, columns=("title", column))
+    top = representative_documents(candidates, candidate_meta(run_dir, docs, candidates), DOCUMENTS_PER_TOPIC,
+                                   columns=("title", column))
     documents = {str(t): [[str(r.title if isinstance(r.title, str) and r.title else r.doc_id),
                            str(getattr(r, column) or ""), round(float(r.proportion), 4)]
                           for r in g.itertuples()] for t, g in top.groupby("topic")}
@@ -65,6 +66,15 @@ def model_data(run_dir: Path, model: str, column: str, docs: pd.DataFrame) -> Op
             **{key: [[_json_number(v) for v in row] for row in cube[name].to_numpy(float)]
                for key, name in (("est", "estimate"), ("lo", "ci_low"), ("hi", "ci_high"))},
             "documents": documents}
+
+
+def candidate_meta(run_dir: Path, docs: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """``docs`` (doc_id, the column) of the candidate documents only, with their titles read from
+    documents.csv (those rows only: the titles of a million documents are not held)."""
+    ids = set(candidates["doc_id"].astype(str))
+    meta = docs[docs["doc_id"].astype(str).isin(ids)]
+    titles = artifacts.read_documents(run_dir, columns=["doc_id", "title"], doc_ids=ids)
+    return meta.merge(titles, on="doc_id", how="left") if "title" in titles.columns else meta
 
 
 def page_html(data: dict, title: str, note: str = "") -> str:
@@ -87,7 +97,7 @@ def _escape(text: str) -> str:
 
 def write_page(run_dir: Path, models: list[str], column: str, ci: float, path: Path) -> Optional[Path]:
     """Write ``path`` (the explorer of the run's models); None when no model has a prevalence table."""
-    docs = artifacts.read_documents(run_dir, columns=["doc_id", "title", column])
+    docs = artifacts.read_documents(run_dir, columns=["doc_id", column])  # titles: of the shown documents only
     if column in docs.columns:
         docs[column] = docs[column].astype(str)
     parts = {m: d for m in models if (d := model_data(run_dir, m, column, docs)) is not None}
