@@ -22,9 +22,9 @@ Example
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-import pickle
 import sys
 import tempfile
 from collections import deque
@@ -55,17 +55,17 @@ def _init_worker(tok: ChineseTokenizer, parent_pid: int) -> None:
 
 
 def _work(path: str) -> TokenBatch:
-    with open(path, "rb") as fh:
-        texts = pickle.load(fh)
+    with open(path, encoding="utf-8") as fh:
+        texts = json.load(fh)
     os.unlink(path)
     return _WORKER.encode(texts)
 
 
 def _spooled(spool: str, n: int, texts: list[str]) -> str:
     """``texts`` written to a file in ``spool`` (the name goes through the pool's pipe, see the module doc)."""
-    path = os.path.join(spool, f"{n}.pkl")
-    with open(path, "wb") as fh:
-        pickle.dump(texts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    path = os.path.join(spool, f"{n}.json")  # JSON, not pickle: no code is loaded from a file
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(texts, fh)  # ASCII escapes: any str (even a lone surrogate) round-trips
     return path
 
 
