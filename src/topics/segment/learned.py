@@ -16,10 +16,11 @@ was built from (gaps bridged only over blank and dropped lines, as in the rules)
 Example
 -------
 >>> from topics.segment import segment_file
->>> r = segment_file("关于做好工作的通知\\n\\n各单位要认真贯彻落实党中央决策部署，确保各项任务落实到位。\\n",
-...                  source_file="demo.txt", method="learned")
->>> [a.paragraphs for a in r.articles], r.articles[0].lines
-([['各单位要认真贯彻落实党中央决策部署，确保各项任务落实到位。']], [(1, 3)])
+>>> raw = ("关于做好春耕工作的通知\\n\\n各单位要认真贯彻落实党中央决策部署，确保各项任务落实到位。\\n\\n"
+...        "要加强组织领导，压实工作责任，及时报告工作进展。\\n")
+>>> r = segment_file(raw, source_file="demo.txt", method="learned")
+>>> r.articles[0].title, len(r.articles[0].paragraphs), r.articles[0].lines
+('关于做好春耕工作的通知', 2, [(1, 5)])
 """
 
 from __future__ import annotations
