@@ -18,7 +18,7 @@ import pytest
 from topics.segment import segment_file
 from topics.segment.build import segment_rules
 from topics.segment.features import NAMES, line_table
-from topics.segment.learned import ROLES, Trees, article_starts, decode, load_model
+from topics.segment.learned import ROLES, Trees, after_pull_quotes, article_starts, decode, load_model, rejoin
 from topics.segment.typeset import wrap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -95,6 +95,30 @@ def test_headline_runs_open_articles_on_the_side_of_their_bodies():
     assert [i for i, s in enumerate(article_starts(above, p)) if s] == [1, 7]
     after = ["noise", "body_start", "body_cont", "title", "byline", "body_start", "body_cont", "title", "byline"]
     assert [i for i, s in enumerate(article_starts(after, np.full(len(after), 0.3))) if s] == [5]
+
+
+def test_pull_quotes_open_and_an_interrupted_article_goes_on_after_the_one_inside_it():
+    """A paragraph start below dropped pull-quote bullets after a finished paragraph opens an article; a
+    headless draft goes on the unfinished article before the one that interrupted it."""
+    texts = ["第一段结束了。", "· 引语一", "· 引语二", "第二篇开始。"]
+    tl = [type("L", (), {"text": t, "no": k + 1})() for k, t in enumerate(texts)]
+    roles = ["body_start", "noise", "noise", "body_start"]
+    assert after_pull_quotes(tl, roles) == [False, False, False, True]
+    assert article_starts(roles, np.zeros(4), quoted=after_pull_quotes(tl, roles)) == [False, False, False, True]
+    texts = ["标题一", "第一篇写到一半没有", "标题二", "第二篇完整。", "写完了。"]
+    tl = [type("L", (), {"text": t, "no": k + 1})() for k, t in enumerate(texts)]
+    drafts = decode(tl, ["title", "body_start", "title", "body_start", "body_start"], [True, False, True, False, True])
+    joined = rejoin(drafts, {ln.no: ln for ln in tl})
+    assert [d.nos for d in joined] == [[1, 2, 5], [3, 4]] and joined[0].paras == [[2, 5]]
+    assert len(rejoin(decode(tl, ["title", "body_start", "title", "body_start", "body_start"],
+                             [True, False, True, False, True]), {ln.no: ln for ln in tl}, after=True)) == 3
+
+
+@pytest.mark.parametrize("method", ["learned", "hybrid"])
+@pytest.mark.parametrize("text", ["标题\n", "标题\n正文一句话。\n", "标题\n\n正文。\n\n第二段。\n"])
+def test_short_files_do_not_break_the_labeller(method, text):
+    result = segment_file(text, source_file="short.txt", method=method)
+    assert all(1 <= s <= e <= text.count("\n") for a in result.articles for s, e in a.lines)
 
 
 @pytest.mark.parametrize("method", ["learned", "hybrid"])

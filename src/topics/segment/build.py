@@ -139,8 +139,14 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     layout = detect_layout(lines)
     layout["cued"] = level is not None  # the layout shows the article headlines
     drop_banner(lines, dropped, layout["column"])
-    for ln in text_lines(lines):
+    tl = text_lines(lines)
+    for k, ln in enumerate(tl):
         ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+        # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
+        if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and not C.is_terminated(ln.text)
+                and not C.is_formula(ln.text) and not C.byline_strength(ln.text) and not C.DATELINE_RE.match(ln.text)
+                and not ln.text.startswith(("（", "(", "——")) and not ln.text.endswith(("）", ")"))):
+            ln.start = True
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)

@@ -90,7 +90,8 @@ def _shift(a: np.ndarray, o: int) -> np.ndarray:
     n = len(a)
     sh = np.full(a.shape, -1.0)
     lo, hi = max(0, -o), min(n, n - o)
-    sh[lo:hi] = a[lo + o:hi + o]
+    if hi > lo:  # a file shorter than the offset has no such neighbour at all
+        sh[lo:hi] = a[lo + o:hi + o]
     return sh
 
 
