@@ -36,7 +36,7 @@ import numpy as np
 
 from ..io import release_memory, text_sha256
 from ..workers import init_worker, starting_workers
-from .batches import BatchStore, TokenBatch, batch_ends
+from .batches import BatchStore, TokenBatch, batch_ends, gc_paused
 from .cache import TokenCache
 from .tokenizer import ChineseTokenizer
 
@@ -218,10 +218,14 @@ class Pending:
         return whole if len(self.rows) == len(self.distinct) and (self.rows == np.arange(len(self.rows))).all() \
             else whole.take(self.rows)
 
-    def cache_rows(self, fresh: Optional[TokenBatch]) -> list[tuple[str, str, int]]:
-        if fresh is None:
+    def cache_rows(self, joined: Sequence[str], n_raw: np.ndarray) -> list[tuple[str, str, int]]:
+        """Per-text cache rows ``(text hash, tokens, n_raw)`` of the texts segmented now, taken from the
+        assembled batch's space-joined tokens and word counts (by position in the batch)."""
+        if not self.todo or not self.hashes:
             return []
-        return [(self.hashes[i], joined, n) for i, joined, n in zip(self.todo, fresh.joined(), fresh.n_raw.tolist())]
+        first = np.unique(self.rows, return_index=True)[1]  # position of each distinct text's first occurrence
+        return [(self.hashes[i], joined[at], n) for i, at, n in
+                zip(self.todo, first[self.todo].tolist(), n_raw[first[self.todo]].tolist())]
 
 
 def pending_batch(key: str, texts: Sequence[str], cache: Optional[TokenCache]) -> Pending:
@@ -269,9 +273,27 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     """
     texts = list(texts)
     use_cache = cache_dir is not None and tok.cfg.cache
-    store = BatchStore(cache_dir, tok.settings_hash) if use_cache else None
+    with gc_paused():  # millions of acyclic token lists: collections would only traverse them
+        done, lists, pending, used, fresh_texts = _tokenize(texts, tok, cache_dir if use_cache else None,
+                                                            workers, progress)
+        tokens = [t for b, got in zip(done, lists) for t in (got if got is not None else b.token_lists())]
+    if used > 1:
+        tok.segment_calls += len(fresh_texts)
+    unique = len(set(texts))
+    stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
+             "segmented": sum(len(p.todo) for p in pending), "workers": used,
+             "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
+    return tokens, stats
+
+
+def _tokenize(texts: list[str], tok: ChineseTokenizer, cache_dir: Optional[Path], workers: Optional[int],
+              progress: bool) -> tuple[list, list, list[Pending], int, set]:
+    """:func:`tokenize_texts`' batches: (TokenBatch per batch, its token lists when built here (segmented
+    batches) else None, the batches segmented, processes used, the texts segmented)."""
+    store = BatchStore(cache_dir, tok.settings_hash) if cache_dir is not None else None
     bounds = [0, *batch_ends(texts)]
     done: list[Optional[TokenBatch]] = []
+    lists: list[Optional[list]] = [None] * (len(bounds) - 1)
     pending: list[Pending] = []
     cache = None
     try:
@@ -282,7 +304,7 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
             if hit is not None and len(hit) == len(part):
                 done.append(hit)
                 continue
-            if use_cache and cache is None:
+            if store and cache is None:
                 cache = TokenCache(cache_dir, tok.settings_hash)
             pending.append(pending_batch(key, part, cache))
             done.append(None)
@@ -297,23 +319,17 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
             if done[slot] is not None:
                 continue
             p, fresh = next(results)
-            done[slot] = p.assemble(fresh)
+            batch = done[slot] = p.assemble(fresh)
+            lists[slot] = batch.token_lists()
             if store:
-                store.put(p.key, done[slot])
-            if cache is not None:
-                cache.put(p.cache_rows(fresh))
+                store.put(p.key, batch)
+            if cache is not None and p.todo:
+                cache.put(p.cache_rows([" ".join(t) for t in lists[slot]], batch.n_raw))
         bar.close()
     finally:
         if cache is not None:
             cache.close()
-    if used > 1:
-        tok.segment_calls += len(fresh_texts)
-    tokens = [t for b in done for t in b.token_lists()]
-    unique = len(set(texts))
-    stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
-             "segmented": sum(len(p.todo) for p in pending), "workers": used,
-             "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
-    return tokens, stats
+    return done, lists, pending, used, fresh_texts
 
 
 def segment_pending(pending: Iterable[Pending], tok: ChineseTokenizer, processes: int, fresh_texts: set,
