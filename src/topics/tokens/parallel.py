@@ -22,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -36,7 +37,7 @@ import numpy as np
 
 from ..io import release_memory, text_sha256
 from ..workers import init_worker, starting_workers
-from .batches import BatchStore, TokenBatch, batch_ends, gc_paused
+from .batches import BatchStore, TokenBatch, batch_ends
 from .cache import TokenCache
 from .tokenizer import ChineseTokenizer
 
@@ -75,9 +76,10 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     ``processes > 1``: on a pool of spawned processes; each job's texts are cut into pieces of at most
     ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters and a job's pieces are joined again.
     ``jobs`` is consumed lazily (at most ``2 x processes`` pieces wait to be assigned, as many run on the pool),
-    so memory stays bounded. Until the first worker has returned a piece (spawned workers take ~0.5 s to import
-    and load the dictionary) this process segments pieces itself instead of waiting, when its engine builds
-    the dictionary cheaply in memory (rjieba; the jieba engine's parent never holds its large dictionary)."""
+    so memory stays bounded. When the engine builds its dictionary cheaply in memory (rjieba) this process is
+    one of the ``processes``: it segments pieces itself next to ``processes - 1`` workers (from the start,
+    while spawned workers take ~0.5 s to import and load the dictionary); the jieba engine's parent never
+    holds its large dictionary and waits for ``processes`` workers."""
     if processes <= 1:
         for key, texts in jobs:
             yield key, tok.encode(texts) if texts else None
@@ -87,13 +89,15 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
         tok.release()
     release_memory()
     calls = tok.segment_calls
+    helper = not tok.writes_dictionary_file  # this process segments too
+    size = processes - 1 if helper else processes
     source = iter(jobs)
     pending: deque = deque()  # (key, slots) in job order; a slot is [result or None, texts or None]
     queue: deque = deque()  # slots not assigned yet, in order
     running: list = []  # slots on the pool, not finished
     exhausted = up = False
     sent = 0
-    with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(processes, tok) as pool:
+    with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(size, tok) as pool:
         while True:
             while not exhausted and len(queue) < 2 * processes:
                 job = next(source, None)
@@ -104,12 +108,9 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 pending.append((job[0], slots))
                 queue.extend(slots)
             still = [slot for slot in running if not slot[0].ready()]
-            if not up and len(still) < len(running):
-                up = True
-                if tok.writes_dictionary_file is False and tok.loaded:
-                    tok.release()  # the workers hold the dictionary from now on
+            up = up or len(still) < len(running)
             running = still
-            while queue and len(running) < (2 * processes if up else processes):
+            while queue and len(running) < (2 * size if up else size):
                 slot = queue.popleft()
                 slot[0], slot[1] = pool.apply_async(_work, (_spooled(spool, sent, slot[1]),)), None
                 sent += 1
@@ -119,7 +120,7 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 yield key, _joined([slot[0] for slot in slots])
             elif exhausted and not pending:
                 return
-            elif not up and queue and not tok.writes_dictionary_file:  # workers still starting: segment here
+            elif queue and helper:
                 slot = queue.popleft()
                 slot[0], slot[1] = _Done(tok.encode(slot[1])), None
                 tok.segment_calls = calls  # the caller counts the texts segmented here and on the pool
@@ -273,17 +274,23 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     """
     texts = list(texts)
     use_cache = cache_dir is not None and tok.cfg.cache
-    with gc_paused():  # millions of acyclic token lists: collections would only traverse them
+    enabled = gc.isenabled()
+    gc.disable()  # millions of acyclic token lists: collections would only traverse them
+    try:
         done, lists, pending, used, fresh_texts = _tokenize(texts, tok, cache_dir if use_cache else None,
                                                             workers, progress)
         tokens = [t for b, got in zip(done, lists) for t in (got if got is not None else b.token_lists())]
-    if used > 1:
-        tok.segment_calls += len(fresh_texts)
-    unique = len(set(texts))
-    stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
-             "segmented": sum(len(p.todo) for p in pending), "workers": used,
-             "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
-    return tokens, stats
+        if used > 1:
+            tok.segment_calls += len(fresh_texts)
+        unique = len(set(texts))
+        stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
+                 "segmented": sum(len(p.todo) for p in pending), "workers": used,
+                 "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
+        result = tokens, stats
+    finally:
+        if enabled:
+            gc.enable()  # the last step: nothing allocated here triggers the collection the new lists are due
+    return result
 
 
 def _tokenize(texts: list[str], tok: ChineseTokenizer, cache_dir: Optional[Path], workers: Optional[int],
