@@ -70,6 +70,10 @@ def _spooled(spool: str, n: int, texts: list[str]) -> str:
     return path
 
 
+def _started() -> bool:
+    return True
+
+
 def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
     """Yield ``(key, tok.encode(texts))`` for each ``(key, texts)`` job (None for no texts), in order.
 
@@ -77,9 +81,10 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters and a job's pieces are joined again.
     ``jobs`` is consumed lazily (at most ``2 x processes`` pieces wait to be assigned, as many run on the pool),
     so memory stays bounded. When the engine builds its dictionary cheaply in memory (rjieba) this process is
-    one of the ``processes``: it segments pieces itself next to ``processes - 1`` workers (from the start,
-    while spawned workers take ~0.5 s to import and load the dictionary); the jieba engine's parent never
-    holds its large dictionary and waits for ``processes`` workers."""
+    one of the ``processes``: it segments pieces itself next to ``processes - 1`` workers, which get pieces
+    only once one has started (spawned workers take ~0.5 s to import and load the dictionary; more on a busy
+    machine, when this process may segment everything itself); the jieba engine's parent never holds its
+    large dictionary and waits for ``processes`` workers."""
     if processes <= 1:
         for key, texts in jobs:
             yield key, tok.encode(texts) if texts else None
@@ -98,6 +103,7 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
     exhausted = up = False
     sent = 0
     with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(size, tok) as pool:
+        probe = pool.apply_async(_started) if helper else None  # ready once a worker has started
         while True:
             while not exhausted and len(queue) < 2 * processes:
                 job = next(source, None)
@@ -108,9 +114,9 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 pending.append((job[0], slots))
                 queue.extend(slots)
             still = [slot for slot in running if not slot[0].ready()]
-            up = up or len(still) < len(running)
+            up = up or (probe.ready() if helper else len(still) < len(running))
             running = still
-            while queue and len(running) < (2 * size if up else size):
+            while queue and (up or not helper) and len(running) < (2 * size if up else size):
                 slot = queue.popleft()
                 slot[0], slot[1] = pool.apply_async(_work, (_spooled(spool, sent, slot[1]),)), None
                 sent += 1
@@ -126,6 +132,8 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 tok.segment_calls = calls  # the caller counts the texts segmented here and on the pool
             elif running:
                 running[0][0].wait(0.02)
+            elif probe is not None and not up:
+                probe.wait(0.02)
 
 
 class _Done:
