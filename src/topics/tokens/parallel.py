@@ -4,9 +4,10 @@ Texts are cut into content-defined batches (:mod:`topics.tokens.batches`). A bat
 is read back whole; the texts of the others are looked up one by one in the per-text SQLite cache
 (:class:`~topics.tokens.cache.TokenCache`: the same text in another batch, order or corpus) and the rest is
 segmented, in-process or on a pool of spawned workers (each batch cut into pieces, at most ``2 x processes``
-in flight; with rjieba the parent segments pieces itself until the first worker is up, ~0.5 s of imports and
-dictionary). Workers are *spawned*, not forked (a forked worker's memory starts as a copy of the parent's, which
-on a large corpus doubled the stage's peak memory).
+in flight; with rjieba the parent is one of the processes and segments pieces itself, from the start: a worker
+takes ~0.5 s of imports and dictionary). Workers are *spawned*, not forked (a forked worker's memory starts as
+a copy of the parent's, which on a large corpus doubled the stage's peak memory). The garbage collector is
+paused while tokens are built (token lists are acyclic; on 5 M characters its passes cost ~10 %).
 
 A piece travels to its worker as a file in a temporary spool folder; the pool's pipe carries only the file's
 name. With the texts themselves in the pipe (up to :data:`PIECE_CHARS` characters per message), a Ctrl-C could
