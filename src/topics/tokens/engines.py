@@ -56,11 +56,11 @@ class RJiebaTokenizer(ChineseTokenizer):
 
     engine = "rjieba"
     writes_dictionary_file = False
-    # Below this much uncached text segmentation stays in-process: two spawned workers take 0.4-0.9 s to
-    # start (interpreter + imports, measured in benchmarks/tokenize_engines.py) while rjieba segments and
-    # filters ~5.7 M characters/s in-process, so a pool pays only once half the in-process time exceeds its
-    # start-up: 5.7 M/s x 2 x ~0.7 s = ~8 M characters. (jieba, ~0.7 M characters/s, keeps 100,000.)
-    min_parallel_chars = 8_000_000
+    # Below this much uncached text segmentation stays in-process. With a pool this process segments too, next
+    # to the workers (topics.tokens.parallel.run_jobs); a spawned worker takes 0.4-0.9 s to start (interpreter +
+    # imports, on its own core) while rjieba segments and filters ~3.5 M characters/s here, so a worker only
+    # adds once the text takes clearly longer than its start-up: ~3 M characters. (jieba keeps 100,000.)
+    min_parallel_chars = 3_000_000
 
     def _settings_hash(self) -> str:
         payload = {"base": super()._settings_hash(), "engine": self.engine, "rjieba": rjieba_version(),

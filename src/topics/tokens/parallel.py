@@ -4,9 +4,10 @@ Texts are cut into content-defined batches (:mod:`topics.tokens.batches`). A bat
 is read back whole; the texts of the others are looked up one by one in the per-text SQLite cache
 (:class:`~topics.tokens.cache.TokenCache`: the same text in another batch, order or corpus) and the rest is
 segmented, in-process or on a pool of spawned workers (each batch cut into pieces, at most ``2 x processes``
-in flight; with rjieba the parent segments pieces itself until the first worker is up, ~0.5 s of imports and
-dictionary). Workers are *spawned*, not forked (a forked worker's memory starts as a copy of the parent's, which
-on a large corpus doubled the stage's peak memory).
+in flight; with rjieba the parent is one of the processes and segments pieces itself, from the start: a worker
+takes ~0.5 s of imports and dictionary). Workers are *spawned*, not forked (a forked worker's memory starts as
+a copy of the parent's, which on a large corpus doubled the stage's peak memory). The garbage collector is
+paused while tokens are built (token lists are acyclic; on 5 M characters its passes cost ~10 %).
 
 A piece travels to its worker as a file in a temporary spool folder; the pool's pipe carries only the file's
 name. With the texts themselves in the pipe (up to :data:`PIECE_CHARS` characters per message), a Ctrl-C could
@@ -22,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -69,15 +71,21 @@ def _spooled(spool: str, n: int, texts: list[str]) -> str:
     return path
 
 
+def _started() -> bool:
+    return True
+
+
 def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, processes: int) -> Iterator:
     """Yield ``(key, tok.encode(texts))`` for each ``(key, texts)`` job (None for no texts), in order.
 
     ``processes > 1``: on a pool of spawned processes; each job's texts are cut into pieces of at most
     ``tok.cfg.chunk_size`` texts and :data:`PIECE_CHARS` characters and a job's pieces are joined again.
     ``jobs`` is consumed lazily (at most ``2 x processes`` pieces wait to be assigned, as many run on the pool),
-    so memory stays bounded. Until the first worker has returned a piece (spawned workers take ~0.5 s to import
-    and load the dictionary) this process segments pieces itself instead of waiting, when its engine builds
-    the dictionary cheaply in memory (rjieba; the jieba engine's parent never holds its large dictionary)."""
+    so memory stays bounded. When the engine builds its dictionary cheaply in memory (rjieba) this process is
+    one of the ``processes``: it segments pieces itself next to ``processes - 1`` workers, which get pieces
+    only once one has started (spawned workers take ~0.5 s to import and load the dictionary; more on a busy
+    machine, when this process may segment everything itself); the jieba engine's parent never holds its
+    large dictionary and waits for ``processes`` workers."""
     if processes <= 1:
         for key, texts in jobs:
             yield key, tok.encode(texts) if texts else None
@@ -87,13 +95,16 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
         tok.release()
     release_memory()
     calls = tok.segment_calls
+    helper = not tok.writes_dictionary_file  # this process segments too
+    size = processes - 1 if helper else processes
     source = iter(jobs)
     pending: deque = deque()  # (key, slots) in job order; a slot is [result or None, texts or None]
     queue: deque = deque()  # slots not assigned yet, in order
     running: list = []  # slots on the pool, not finished
     exhausted = up = False
     sent = 0
-    with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(processes, tok) as pool:
+    with tempfile.TemporaryDirectory(prefix="topics-pieces-") as spool, _spawn_pool(size, tok) as pool:
+        probe = pool.apply_async(_started) if helper else None  # ready once a worker has started
         while True:
             while not exhausted and len(queue) < 2 * processes:
                 job = next(source, None)
@@ -104,12 +115,9 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 pending.append((job[0], slots))
                 queue.extend(slots)
             still = [slot for slot in running if not slot[0].ready()]
-            if not up and len(still) < len(running):
-                up = True
-                if tok.writes_dictionary_file is False and tok.loaded:
-                    tok.release()  # the workers hold the dictionary from now on
+            up = up or (probe.ready() if helper else len(still) < len(running))
             running = still
-            while queue and len(running) < (2 * processes if up else processes):
+            while queue and (up or not helper) and len(running) < (2 * size if up else size):
                 slot = queue.popleft()
                 slot[0], slot[1] = pool.apply_async(_work, (_spooled(spool, sent, slot[1]),)), None
                 sent += 1
@@ -119,12 +127,14 @@ def run_jobs(jobs: Iterable[tuple[object, list[str]]], tok: ChineseTokenizer, pr
                 yield key, _joined([slot[0] for slot in slots])
             elif exhausted and not pending:
                 return
-            elif not up and queue and not tok.writes_dictionary_file:  # workers still starting: segment here
+            elif queue and helper:
                 slot = queue.popleft()
                 slot[0], slot[1] = _Done(tok.encode(slot[1])), None
                 tok.segment_calls = calls  # the caller counts the texts segmented here and on the pool
             elif running:
                 running[0][0].wait(0.02)
+            elif probe is not None and not up:
+                probe.wait(0.02)
 
 
 class _Done:
@@ -218,10 +228,14 @@ class Pending:
         return whole if len(self.rows) == len(self.distinct) and (self.rows == np.arange(len(self.rows))).all() \
             else whole.take(self.rows)
 
-    def cache_rows(self, fresh: Optional[TokenBatch]) -> list[tuple[str, str, int]]:
-        if fresh is None:
+    def cache_rows(self, joined: Sequence[str], n_raw: np.ndarray) -> list[tuple[str, str, int]]:
+        """Per-text cache rows ``(text hash, tokens, n_raw)`` of the texts segmented now, taken from the
+        assembled batch's space-joined tokens and word counts (by position in the batch)."""
+        if not self.todo or not self.hashes:
             return []
-        return [(self.hashes[i], joined, n) for i, joined, n in zip(self.todo, fresh.joined(), fresh.n_raw.tolist())]
+        first = np.unique(self.rows, return_index=True)[1]  # position of each distinct text's first occurrence
+        return [(self.hashes[i], joined[at], n) for i, at, n in
+                zip(self.todo, first[self.todo].tolist(), n_raw[first[self.todo]].tolist())]
 
 
 def pending_batch(key: str, texts: Sequence[str], cache: Optional[TokenCache]) -> Pending:
@@ -269,9 +283,33 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
     """
     texts = list(texts)
     use_cache = cache_dir is not None and tok.cfg.cache
-    store = BatchStore(cache_dir, tok.settings_hash) if use_cache else None
+    enabled = gc.isenabled()
+    gc.disable()  # millions of acyclic token lists: collections would only traverse them
+    try:
+        done, lists, pending, used, fresh_texts = _tokenize(texts, tok, cache_dir if use_cache else None,
+                                                            workers, progress)
+        tokens = [t for b, got in zip(done, lists) for t in (got if got is not None else b.token_lists())]
+        if used > 1:
+            tok.segment_calls += len(fresh_texts)
+        unique = len(set(texts))
+        stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
+                 "segmented": sum(len(p.todo) for p in pending), "workers": used,
+                 "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
+        result = tokens, stats
+    finally:
+        if enabled:
+            gc.enable()  # the last step: nothing allocated here triggers the collection the new lists are due
+    return result
+
+
+def _tokenize(texts: list[str], tok: ChineseTokenizer, cache_dir: Optional[Path], workers: Optional[int],
+              progress: bool) -> tuple[list, list, list[Pending], int, set]:
+    """:func:`tokenize_texts`' batches: (TokenBatch per batch, its token lists when built here (segmented
+    batches) else None, the batches segmented, processes used, the texts segmented)."""
+    store = BatchStore(cache_dir, tok.settings_hash) if cache_dir is not None else None
     bounds = [0, *batch_ends(texts)]
     done: list[Optional[TokenBatch]] = []
+    lists: list[Optional[list]] = [None] * (len(bounds) - 1)
     pending: list[Pending] = []
     cache = None
     try:
@@ -282,7 +320,7 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
             if hit is not None and len(hit) == len(part):
                 done.append(hit)
                 continue
-            if use_cache and cache is None:
+            if store and cache is None:
                 cache = TokenCache(cache_dir, tok.settings_hash)
             pending.append(pending_batch(key, part, cache))
             done.append(None)
@@ -297,23 +335,17 @@ def tokenize_texts(texts: Sequence[str], tok: ChineseTokenizer, cache_dir: Optio
             if done[slot] is not None:
                 continue
             p, fresh = next(results)
-            done[slot] = p.assemble(fresh)
+            batch = done[slot] = p.assemble(fresh)
+            lists[slot] = batch.token_lists()
             if store:
-                store.put(p.key, done[slot])
-            if cache is not None:
-                cache.put(p.cache_rows(fresh))
+                store.put(p.key, batch)
+            if cache is not None and p.todo:
+                cache.put(p.cache_rows([" ".join(t) for t in lists[slot]], batch.n_raw))
         bar.close()
     finally:
         if cache is not None:
             cache.close()
-    if used > 1:
-        tok.segment_calls += len(fresh_texts)
-    tokens = [t for b in done for t in b.token_lists()]
-    unique = len(set(texts))
-    stats = {"texts": len(texts), "unique_texts": unique, "cached": unique - len(fresh_texts),
-             "segmented": sum(len(p.todo) for p in pending), "workers": used,
-             "raw_words": int(sum(int(b.n_raw.sum()) for b in done)), "kept_tokens": sum(map(len, tokens))}
-    return tokens, stats
+    return done, lists, pending, used, fresh_texts
 
 
 def segment_pending(pending: Iterable[Pending], tok: ChineseTokenizer, processes: int, fresh_texts: set,

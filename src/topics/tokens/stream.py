@@ -323,15 +323,17 @@ def _segment_units(units: _Units, tok: ChineseTokenizer, cache_dir: Optional[Pat
                     batch = item.assemble(fresh)
                     if store:
                         store.put(item.key, batch)
+                    joined = batch.joined()
                     if cache:
-                        cache[0].put(item.cache_rows(fresh))
+                        cache[0].put(item.cache_rows(joined, batch.n_raw))
                     state["segmented"] += len(item.todo)
                 else:
                     batch = item
+                    joined = batch.joined()
                 totals.add(batch)
                 raw_words += int(batch.n_raw.sum())
                 kept_tokens += int(batch.lengths.sum())
-                fh.writelines(_TokenFile.line(i, j) for i, j in zip(ids, batch.joined()))
+                fh.writelines(_TokenFile.line(i, j) for i, j in zip(ids, joined))
                 progress.update(units.bytes_read - progress.count)
     finally:
         if cache:

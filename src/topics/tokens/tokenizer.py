@@ -36,7 +36,7 @@ from ..config import TokenizeConfig, config_to_dict
 from ..io import file_sha256, remove_stale_temp_files, set_aside, text_sha256, write_bytes
 from .dictfile import CorruptDictionary, dictionary_bytes, read_dictionary_file
 from ..text import HAN
-from .batches import TokenBatch
+from .batches import TokenBatch, gc_paused
 from .wordlists import BUILTIN_TERMS, DOMAIN_STOPWORDS, GENERAL_STOPWORDS, NUMBER_RE, read_dictionary, read_wordlist
 
 logger = logging.getLogger(__name__)
@@ -250,11 +250,12 @@ class ChineseTokenizer:
             gid = self._gid = _Judged(self._keep)
             self._gwords = gid.kept
         kept = gid.kept
-        lists, n_raw = self.word_lists(texts)
-        self.segment_calls += len(texts)
-        seg_len = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        g = np.fromiter(map(gid.__getitem__, chain.from_iterable(lists)), dtype=np.int32, count=int(seg_len.sum()))
-        del lists
+        with gc_paused():  # the word lists are acyclic; collections would traverse them again and again
+            lists, n_raw = self.word_lists(texts)
+            self.segment_calls += len(texts)
+            seg_len = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            g = np.fromiter(map(gid.__getitem__, chain.from_iterable(lists)), dtype=np.int32, count=int(seg_len.sum()))
+            del lists
         keep = g >= 0
         bounds = np.concatenate([[0], np.cumsum(seg_len)])
         running = np.concatenate([[0], np.cumsum(keep)])
