@@ -8,6 +8,7 @@ import pytest
 
 from topics.config import SparkConfig, TokenizeConfig
 from topics.errors import ConfigError
+from topics.models.lda import bound
 from topics.models.lda.engines import EncodedCorpus
 from topics.models.lda.spark import fit_spark, spark_schedule
 from topics.spark import spark_session
@@ -36,6 +37,49 @@ def test_spark_section_is_validated():
         config_from_dict({"name": "t", "spark": {"partitions": 0}})
 
 
+def _dense_bound(counts, gamma, lam, alpha, eta):
+    """The online-LDA bound (Hoffman et al. 2010 eq. 16) term by term over a dense N x V count matrix."""
+    from scipy.special import gammaln, logsumexp, psi
+
+    elogbeta = psi(lam) - psi(lam.sum(axis=1, keepdims=True))
+    total = 0.0
+    for d in np.flatnonzero(counts.sum(axis=1)):
+        g = gamma[d]
+        elogtheta = psi(g) - psi(g.sum())
+        for w in np.flatnonzero(counts[d]):
+            total += counts[d, w] * logsumexp(elogtheta + elogbeta[:, w])
+        total += (np.sum((alpha - g) * elogtheta) + np.sum(gammaln(g) - gammaln(alpha)) + gammaln(alpha.sum())
+                  - gammaln(g.sum()))
+    return total + (np.sum((eta - lam) * elogbeta) + np.sum(gammaln(lam) - gammaln(eta))
+                    + np.sum(gammaln(eta * lam.shape[1]) - gammaln(lam.sum(axis=1))))
+
+
+def test_driver_bound_equals_the_dense_formula(monkeypatch):
+    """Streamed in batches (a tiny pair budget), with an empty document and underflowing exp terms."""
+    rng = np.random.default_rng(0)
+    v, k = 30, 4
+    docs = [rng.integers(0, v, rng.integers(1, 40)) for _ in range(25)]
+    docs[3] = np.zeros(0, dtype=int)
+    enc = EncodedCorpus.from_docs(docs, [str(i) for i in range(v)])
+    counts = np.zeros((len(docs), v))
+    for d, ids in enumerate(docs):
+        np.add.at(counts[d], ids, 1)
+    lam = rng.gamma(1.0, 1.0, (k, v)) + 0.01
+    alpha, eta = rng.uniform(0.05, 0.5, k), 0.1
+    gamma = alpha + 3 * rng.gamma(1.0, 1.0, (len(docs), k))
+    gamma[3] = 0.0  # what Spark reports for an empty document
+    gamma[0], lam[:, docs[0][0]] = [100, 1 / 800, 1, 1], [1 / 800, 100, 1 / 800, 1 / 800]  # e^-800 cross terms
+    monkeypatch.setattr(bound, "PAIR_BUDGET", 37)
+    got = bound.variational_bound(enc, gamma, lam, alpha, eta)
+    assert got == pytest.approx(_dense_bound(counts, gamma, lam, alpha, eta), rel=1e-12)
+    # K = 1: E[log theta] = 0 and gamma = alpha + n_d, so each document adds sum_w n_dw E[log beta_w]
+    lam1, alpha1 = lam[:1], alpha[:1]
+    elogbeta = bound.dirichlet_expectation(lam1)[0]
+    known = counts.sum(axis=0) @ elogbeta + bound.topics_bound(lam1, eta)
+    assert bound.variational_bound(enc, alpha1 + counts.sum(axis=1, keepdims=True), lam1, alpha1,
+                                   eta) == pytest.approx(known, rel=1e-12)
+
+
 @pytest.fixture(scope="module")
 def spark():
     with spark_session(SparkConfig(master="local[2]", driver_memory="1g")) as session:
@@ -57,8 +101,16 @@ def test_two_known_topics_are_recovered(spark):
     assert (pred == truth).all() or (pred == 1 - truth).all()
     again = fit_spark(spark, enc, k=2, alpha=None, eta=None, passes=10, seed=3, cfg=cfg)
     assert np.allclose(again.topic_word, fit.topic_word)  # seeded: same master and partitions, same result
-    held = fit.heldout_ll_per_word(EncodedCorpus.from_token_lists(docs[:10], enc.vocab))
+    # the driver-side bound is Spark's logLikelihood (which re-runs the E-step: equal to its tolerance)
+    from topics.models.lda.spark import corpus_frame
+
+    spark_ll = fit.model.model.logLikelihood(corpus_frame(spark, enc, 2)) / enc.lengths.sum()
+    assert fit.ll_per_word == pytest.approx(spark_ll, rel=1e-6)
+    unseen = EncodedCorpus.from_token_lists(docs[:10] + [[]], enc.vocab)
+    held = fit.heldout_ll_per_word(unseen)
     assert np.isfinite(held) and held < 0
+    assert held == pytest.approx(fit.model.model.logLikelihood(corpus_frame(spark, unseen, 2)) / unseen.lengths.sum(),
+                                 rel=1e-6)
 
 
 @pytest.mark.slow

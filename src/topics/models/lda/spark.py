@@ -9,7 +9,8 @@ step reads, so tables, metrics, compare and figures are the other engines':
   ``topicDistribution = gamma / sum(gamma)``; since ``sum_k gamma_dk = sum_k alpha_k + n_d`` after LDA's
   variational E-step, ``gamma = topicDistribution x (sum(alpha) + n_d)`` is recovered exactly;
 - ``alpha`` (Spark's ``estimatedDocConcentration``, learned with ``lda.optimize_alpha``), ``eta``,
-  ``ll_per_word`` (Spark's variational lower bound on the corpus log-likelihood per token, like gensim's).
+  ``ll_per_word``: the variational lower bound per token of Spark's ``logLikelihood`` (and gensim's), computed
+  on the driver from the collected gamma and lambda (:mod:`.bound`), not by Spark's slow second pass.
 
 Schedule: the project's gensim engine (Hoffman et al. 2010): mini-batches of ``min(N, spark.batch_docs)``
 documents (gensim's chunksize 2000), ``lda.passes`` passes over the corpus (``maxIter = ceil(passes x N /
@@ -44,6 +45,7 @@ import numpy as np
 from ...config import SparkConfig
 from ...errors import ConfigError
 from ...spark import partitions
+from .bound import variational_bound
 from .engines import EncodedCorpus, EngineFit
 
 logger = logging.getLogger(__name__)
@@ -101,15 +103,17 @@ def fit_spark(spark, corpus: EncodedCorpus, *, k: int, alpha: Optional[float], e
     out["model"].spark, out["model"].cfg = spark, cfg
     posterior = np.zeros((len(corpus), k))
     posterior[idx] = gamma
+    bound = variational_bound(corpus, posterior, out["lambda"], out["alpha"], out["eta"])
     return EngineFit("spark", out["topic_word"], posterior, out["alpha"], out["eta"],
-                     out["bound"] / max(int(corpus.lengths.sum()), 1), out["model"])
+                     bound / max(int(corpus.lengths.sum()), 1), out["model"])
 
 
 def fit_frame(df, key: str, n_docs: int, *, k: int, alpha: Optional[float], eta: Optional[float], passes: int,
               seed: int, optimize_alpha: bool = True, batch_docs: int = 2000) -> dict:
     """Fit on a cached Spark DataFrame with columns ``key``, ``n`` (tokens) and ``features`` (term counts);
-    unpersists it. Returns ``topic_word`` (K x V), ``alpha``, ``eta``, ``bound`` (corpus log-likelihood lower
-    bound), ``model`` (:class:`SparkModel`) and ``rows``: (keys, gamma N x K) collected to the driver."""
+    unpersists it. Returns ``topic_word`` (K x V), ``lambda`` (K x V, unnormalised: with gamma it gives the
+    bound, :func:`.bound.variational_bound`), ``alpha``, ``eta``, ``model`` (:class:`SparkModel`) and ``rows``:
+    (keys, gamma N x K) collected to the driver."""
     from pyspark.ml.clustering import LDA
 
     rate, iterations = spark_schedule(n_docs, passes, batch_docs)
@@ -125,7 +129,6 @@ def fit_frame(df, key: str, n_docs: int, *, k: int, alpha: Optional[float], eta:
         lam = np.asarray(model.topicsMatrix().toArray(), dtype=float).T  # K x V
         alpha_hat = np.asarray(model.estimatedDocConcentration().toArray(), dtype=float)
         keys, gamma = _posterior(model.transform(df).select(key, "n", "theta"), key, alpha_hat.sum(), k)
-        bound = float(model.logLikelihood(df))
     finally:
         df.unpersist()
     logger.info("lda (spark): K=%d, %d docs, %d mini-batch iterations (rate %.3f)", k, n_docs, iterations, rate)
@@ -134,9 +137,10 @@ def fit_frame(df, key: str, n_docs: int, *, k: int, alpha: Optional[float], eta:
     fitted = SparkModel(model, {"maxIter": iterations, "subsamplingRate": rate})
     # exp(E[log beta]) of the variational topics, as gensim's: what the part evidence (models.lda.parts) weighs
     fitted.expElogbeta = np.exp(digamma(lam) - digamma(lam.sum(axis=1, keepdims=True)))
+    fitted.prior = (alpha_hat, float(eta) if eta is not None else 1.0 / k)
     return {"topic_word": lam / lam.sum(axis=1, keepdims=True), "alpha": alpha_hat,
-            "eta": float(eta) if eta is not None else 1.0 / k,  # Spark's online default when not set
-            "bound": bound, "model": fitted, "rows": (keys, gamma)}
+            "eta": fitted.prior[1],  # Spark's online default 1/K when not set
+            "lambda": lam, "model": fitted, "rows": (keys, gamma)}
 
 
 def _posterior(frame, key: str, alpha_sum: float, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +163,7 @@ class SparkModel:
         self.spark = None  # the session it was fitted on (set by fit_spark)
         self.cfg = SparkConfig()
         self.expElogbeta: Optional[np.ndarray] = None  # K x V, set by fit_frame
+        self.prior: tuple[np.ndarray, float] = (np.zeros(0), 0.0)  # (alpha, eta), set by fit_frame
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
@@ -169,9 +174,16 @@ class SparkModel:
         os.replace(tmp, folder)
 
     def heldout_ll_per_word(self, heldout: EncodedCorpus) -> float:
-        """Variational bound per token of unseen documents (as gensim's ``log_perplexity``)."""
+        """Variational bound per token of unseen documents (as gensim's ``log_perplexity``): Spark's E-step
+        (``transform``) gives their gamma, the bound is summed on the driver (Spark's ``logLikelihood`` value,
+        without its slow pass)."""
         n = int(heldout.lengths.sum())
         if n == 0:
             return float("nan")
+        alpha, eta = self.prior
         df = corpus_frame(self.spark, heldout, partitions(self.spark, self.cfg))
-        return float(self.model.logLikelihood(df)) / n
+        idx, gamma = _posterior(self.model.transform(df).select("idx", "n", "theta"), "idx", alpha.sum(), len(alpha))
+        posterior = np.zeros((len(heldout), len(alpha)))
+        posterior[idx] = gamma
+        lam = np.asarray(self.model.topicsMatrix().toArray(), dtype=float).T
+        return variational_bound(heldout, posterior, lam, alpha, eta) / n
