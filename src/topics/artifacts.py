@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .errors import InputError
-from .io import (append_csv, append_jsonl, atomic_path, iter_jsonl, original_cell, write_csv_fast, write_json,
-                 write_table, write_text)
+from .io import (append_csv, append_jsonl, append_jsonl_pair, atomic_path, iter_jsonl, original_cell, write_csv_fast,
+                 write_json, write_table, write_text)
 
 if TYPE_CHECKING:  # pandas is imported where used: tokenizer worker processes import this module without it
     import pandas as pd
@@ -199,10 +199,9 @@ class CorpusWriter:
         return self._stack.__exit__(*exc)
 
     def add(self, docs: pd.DataFrame, units: pd.DataFrame) -> None:
-        append_jsonl(docs, self._open[DOCUMENTS_JSONL])
+        append_jsonl_pair(docs, self._open[DOCUMENTS_JSONL], self._open["meta"], "text")
         append_jsonl(units, self._open[UNITS_JSONL])
         self._columns.update(dict.fromkeys(c for c in docs.columns if c != "text"))
-        append_jsonl(docs, self._open["meta"], drop=("text",))
 
     def finish(self, report: dict) -> list[str]:
         import pandas as pd

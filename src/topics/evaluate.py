@@ -157,13 +157,13 @@ def _window_accumulator(cm, texts: Sequence[Sequence[str]]):
         ids = np.fromiter(positions.keys(), dtype=np.int64, count=len(positions))
         if n_win == 1:
             marks = np.ones((1, len(ids)), dtype=np.int64)
-        else:
-            t = np.arange(n_win)
-            marks = np.empty((n_win, len(ids)), dtype=np.int64)
+        else:  # window t holds word j when j occurs in [t, t + window): a difference of running occurrence counts
+            seen = np.zeros((n + 1, len(ids)), dtype=np.int32)
             for j, c in enumerate(ids):
-                pos = np.asarray(positions[c])
-                last_in = np.searchsorted(pos, t + window - 1, side="right") - 1  # latest occurrence entered
-                marks[:, j] = (last_in >= 0) & (pos[np.maximum(last_in, 0)] >= t)  # ... and still inside
+                seen[np.asarray(positions[c]) + 1, j] = 1
+            np.cumsum(seen, axis=0, out=seen)
+            t = np.arange(n_win)
+            marks = (seen[np.minimum(t + window, n)] > seen[t]).astype(np.int64)
         occurrences[ids] += marks.sum(axis=0)
         co[np.ix_(ids, ids)] += marks.T @ marks
     acc._occurrences = occurrences.astype(np.uint32)
