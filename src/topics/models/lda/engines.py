@@ -111,9 +111,12 @@ def _first_occurrence(token_lists: Iterable[Sequence[str]], chunk_tokens: int = 
     flat: list = []
 
     def encode() -> None:
-        codes, uniques = pd.factorize(np.array(flat, dtype=object), use_na_sentinel=False)
-        local = np.fromiter((add(w, len(index)) for w in uniques.tolist()), dtype=np.int32, count=len(uniques))
-        parts.append(local[codes])
+        codes, uniques = pd.factorize(np.array(flat, dtype=object))
+        if len(codes) and codes.min() < 0:  # a missing value (None, NaN; never a tokenizer's): word by word
+            parts.append(np.fromiter((add(w, len(index)) for w in flat), dtype=np.int32, count=len(flat)))
+        else:
+            local = np.fromiter((add(w, len(index)) for w in uniques.tolist()), dtype=np.int32, count=len(uniques))
+            parts.append(local[codes])
         flat.clear()
 
     for tokens in token_lists:
