@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .errors import InputError
-from .io import (append_csv, append_jsonl, atomic_path, iter_jsonl, original_cell, write_csv_fast, write_json,
-                 write_table, write_text)
+from .io import (append_csv, append_jsonl, append_jsonl_pair, atomic_path, iter_jsonl, original_cell, write_csv_fast,
+                 write_json, write_table, write_text)
 
 if TYPE_CHECKING:  # pandas is imported where used: tokenizer worker processes import this module without it
     import pandas as pd
@@ -199,10 +199,9 @@ class CorpusWriter:
         return self._stack.__exit__(*exc)
 
     def add(self, docs: pd.DataFrame, units: pd.DataFrame) -> None:
-        append_jsonl(docs, self._open[DOCUMENTS_JSONL])
+        append_jsonl_pair(docs, self._open[DOCUMENTS_JSONL], self._open["meta"], "text")
         append_jsonl(units, self._open[UNITS_JSONL])
         self._columns.update(dict.fromkeys(c for c in docs.columns if c != "text"))
-        append_jsonl(docs, self._open["meta"], drop=("text",))
 
     def finish(self, report: dict) -> list[str]:
         import pandas as pd
@@ -338,12 +337,14 @@ def stm_effect_draws_path(run_dir: str | Path) -> Path:
     return model_dir(run_dir, "stm") / STM_EFFECT_DRAWS
 
 
-def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[str]:
+def write_model_result(run_dir: str | Path, result: TopicModelResult,
+                       n_tokens: Optional[dict[str, int]] = None) -> list[str]:
     """Write a model's tables and metrics into ``<run>/<model>/``; returns the paths relative to the run.
 
     Every model's topics.csv gets the issuer diagnostic here (:mod:`topics.models.issuer_share`: share of the
-    topic from its largest issuer, share of names among its top words, ``issuer_specific``)."""
-    result = _with_issuer_diagnostic(run_dir, result)
+    topic from its largest issuer, share of names among its top words, ``issuer_specific``). ``n_tokens``: tokens
+    per document when the caller has them (:func:`token_counts` otherwise reads tokens.jsonl again)."""
+    result = _with_issuer_diagnostic(run_dir, result, n_tokens)
     folder = model_dir(run_dir, result.model)
     written = []
     for name, df in result.tables().items():
@@ -356,7 +357,8 @@ def write_model_result(run_dir: str | Path, result: TopicModelResult) -> list[st
     return written + [f"{result.model}/{METRICS}"]
 
 
-def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult) -> TopicModelResult:
+def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult,
+                            n_tokens: Optional[dict[str, int]] = None) -> TopicModelResult:
     """``result`` with the issuer diagnostic from the run's documents.csv issuers, tokens per document and
     names.csv; unchanged when the corpus or tokenize files are absent (a model fitted outside a run)."""
     import pandas as pd
@@ -370,7 +372,8 @@ def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult) -> To
         return with_issuer_diagnostic(result, pd.Series(dtype=object), {}, read_names(run_dir))
     docs = read_documents(run_dir, columns=["doc_id", "issuer"])  # only what the diagnostic needs
     issuer = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")["issuer"]
-    return with_issuer_diagnostic(result, issuer, token_counts(run_dir), read_names(run_dir))
+    counts = token_counts(run_dir) if n_tokens is None else n_tokens
+    return with_issuer_diagnostic(result, issuer, counts, read_names(run_dir))
 
 
 def read_model_result(run_dir: str | Path, model: str, documents: bool = True, parts: bool = True) -> TopicModelResult:

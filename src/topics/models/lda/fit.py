@@ -30,6 +30,7 @@ import pandas as pd
 
 from ...config import LdaConfig
 from ...errors import ConfigError, InputError
+from ...evaluate import top_indices
 from ...workers import process_pool, starting_workers
 from .engines import EncodedCorpus, EngineFit, fit_gensim, fit_tomotopy, tomotopy_result
 
@@ -300,5 +301,5 @@ def _need(spark: Optional[SparkRun]) -> SparkRun:
     return spark
 
 def top_words(topic_word: np.ndarray, vocab: Sequence[str], n: int) -> list[list[str]]:
-    order = np.argsort(-topic_word, axis=1, kind="stable")[:, :n]
+    order = top_indices(topic_word, n)
     return [[vocab[i] for i in row] for row in order]

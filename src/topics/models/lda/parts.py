@@ -75,6 +75,11 @@ def lda_parts(result: LdaResult, part_tokens: int = PART_TOKENS,
     fit = result.fit
     alpha = np.asarray(fit.alpha, float)
     k = len(alpha)
+    if windows is None and fit.engine == "tomotopy" and (result.ids["n_tokens"] > 0).all():
+        docs, sizes, conc = _tomotopy_parts(result, part_tokens, alpha)
+        table = parts_frame(docs, np.zeros(len(docs), np.int64), sizes, conc)
+        table["part"] = table.groupby("doc_id", sort=False).cumcount().to_numpy()
+        return table
     rows, docs, sizes = [], [], []
     counts_iter = window_counts(result, part_tokens) if windows is None else windows
     for counts, doc_id, n in zip(counts_iter, result.ids["doc_id"].astype(str),
@@ -88,3 +93,34 @@ def lda_parts(result: LdaResult, part_tokens: int = PART_TOKENS,
     table = parts_frame(docs, np.zeros(len(docs), np.int64), np.concatenate(sizes) if sizes else [], conc)
     table["part"] = table.groupby("doc_id", sort=False).cumcount().to_numpy()
     return table
+
+
+def _tomotopy_parts(result: LdaResult, part_tokens: int, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`lda_parts`'s columns (doc_id, n_tokens, concentration) of a tomotopy fit for every window at once: one
+    bincount over all units' assignments instead of numpy calls per unit (24k units: ~1 s); the same numbers
+    (integer counts, then ``counts + alpha * (length / n)`` as the per-unit loop adds them)."""
+    k = len(alpha)
+    docs = list(result.fit.model.docs)  # one view: indexing model.docs afresh each time is not reliable
+    n = result.ids["n_tokens"].to_numpy().astype(np.int64)
+    if len(docs) != len(n):
+        raise InputError(f"lda: {len(docs)} documents in the model but {len(n)} fitted units")
+    z = [np.asarray(doc.topics, dtype=np.int64) for doc in docs]
+    lengths = np.fromiter(map(len, z), dtype=np.int64, count=len(z))
+    flat = np.concatenate(z) if z else np.zeros(0, np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    bad = lengths != n
+    negative = np.flatnonzero(flat < 0)
+    if len(negative):  # the unit holding the first negative assignment
+        bad[np.searchsorted(starts, negative[0], side="right") - 1] = True
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"lda: a unit has {int(lengths[i])} assigned tokens in the model but {int(n[i])} tokens")
+    n_win = -(-n // part_tokens)
+    win_starts = np.concatenate([[0], np.cumsum(n_win)])
+    position = np.arange(len(flat)) - np.repeat(starts[:-1], n)
+    window = np.repeat(win_starts[:-1], n) + position // part_tokens
+    counts = np.bincount(window * k + flat, minlength=int(win_starts[-1]) * k).reshape(-1, k).astype(float)
+    length = np.full(int(win_starts[-1]), part_tokens, dtype=np.int64)
+    length[win_starts[1:] - 1] = n - (n_win - 1) * part_tokens
+    conc = counts + alpha[None, :] * (length / np.repeat(n, n_win))[:, None]
+    return np.repeat(result.ids["doc_id"].astype(str).to_numpy(), n_win), length, conc

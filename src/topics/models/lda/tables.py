@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...config import LdaConfig
-from ...evaluate import coherence, exclusivity, label_topics, stability, topic_diversity
+from ...evaluate import coherence, exclusivity, label_topics, stability, top_indices, topic_diversity
 from .engines import EncodedCorpus
 from .fit import LdaResult
 
@@ -51,7 +51,7 @@ def posterior_table(result: LdaResult, unit_level: bool) -> pd.DataFrame:
 
 def topic_terms_table(result: LdaResult, n: int = TOP_TERMS) -> pd.DataFrame:
     phi = result.fit.topic_word
-    order = [np.argsort(-phi[t], kind="stable")[:n] for t in range(phi.shape[0])]  # row by row: no K x V temporaries
+    order = [top_indices(phi[t], n) for t in range(phi.shape[0])]  # row by row: no K x V temporaries
     rows = [{"topic": t, "rank": r + 1, "term": result.vocab[i], "weight": float(phi[t, i])}
             for t in range(phi.shape[0]) for r, i in enumerate(order[t])]
     return pd.DataFrame(rows)
