@@ -54,6 +54,7 @@ from .evidence import model_evidence
 from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
 from .levels import pairwise_on, pool_levels
+from .streams import DocTopicsFile, PosteriorFile
 from .tablemeta import kind_of, table_meta
 
 logger = logging.getLogger(__name__)
@@ -112,11 +113,15 @@ def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame
     return docs, info
 
 
-def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int) -> dict:
+def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int,
+                  stream: bool = False) -> dict:
     """Every comparison table of one model, as {file stem: DataFrame}, plus ``_summary`` (for run.json),
     ``_checks`` (the design findings) and ``_meta`` ({stem: metadata}); ``cfg`` is the CompareConfig, ``run_dir``
     the run whose tokens.jsonl gives the distinctive words (None: no word tables). ``result.posterior`` is
-    released (set to None) once the intervals are drawn: memory."""
+    released (set to None) once the intervals are drawn: memory. ``stream``: ``result``'s tables are those of
+    ``run_dir``'s files, so the intervals read doc_topics.csv (and a posterior given as a
+    :class:`~topics.compare.streams.PosteriorFile`) a block of rows at a time, ``result.doc_topics`` being
+    released meanwhile and read again after them (:mod:`topics.compare.streams`)."""
     model, dt = result.model, result.doc_topics
     raw_docs = docs
     docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
@@ -130,13 +135,20 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     if saved:  # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
         parts = partial(artifacts.read_parts, run_dir, model)
         ev["source"] += " + parts.parquet"
-    out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
+    evidence_table = dt
+    if stream and run_dir is not None:  # the table is let go through the intervals (memory), read again after
+        evidence_table = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS, stage=model)
+        result.doc_topics = dt = None
+    out = compare_intervals(evidence_table, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
                             time_column=tcol, reference=cfg.reference, draws=cfg.draws, ci=cfg.ci, seed=seed,
                             min_docs=cfg.two_stage_below, weight=cfg.weight,
                             unit="document" if ev["fitted_on"] == "documents" else None, pairwise=cfg.pairwise,
                             evidence_units=ev["evidence_units"])
     source, fitted_on = ev["source"], ev["fitted_on"]
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
+    if dt is None:
+        result.doc_topics = dt = artifacts.read_csv(evidence_table.path, stage=model)
+    evidence_table = None
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -244,12 +256,15 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
                     cfg.draws)
         # parts.parquet (every 25 tokens of every document) is read only where needed: all of it when it is the
         # evidence (no posterior), else the parts of small levels' documents (compare_model)
-        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False)
+        # the posterior (N x K) is read a row group at a time by the intervals (topics.compare.streams)
+        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False, posterior=False)
+        if result.posterior_name:
+            result.posterior = PosteriorFile(artifacts.model_dir(run_dir, model) / result.posterior_name)
         if result.posterior is None:
             result.parts = artifacts.read_parts(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            tables = compare_model(result, docs, run_dir, cfg, seed)
+            tables = compare_model(result, docs, run_dir, cfg, seed, stream=True)
             if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
                 from .stm import stm_effect_meta, stm_effect_tables
 
