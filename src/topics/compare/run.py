@@ -40,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from .. import artifacts
@@ -49,7 +50,7 @@ from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
 from .design import log_checks, trend_allowed
-from .documents import doc_topic_table, nearest_documents
+from .documents import doc_topic_table, nearest_documents, write_doc_topic_table
 from .evidence import model_evidence
 from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
@@ -148,7 +149,6 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
     if dt is None:
         result.doc_topics = dt = artifacts.read_csv(evidence_table.path, stage=model)
-    evidence_table = None
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -173,13 +173,22 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     tables["representative_documents"] = _label(
         representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
     grouped = out["differences"] is not None
-    if grouped:
-        tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
-    tables["doc_topic_table"] = None  # built last (its place kept): not held through the passes over the tokens
-    if grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file():
-        tables[f"{main}_topic_words"] = _label(
-            _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
-    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    words = grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file()
+    if isinstance(evidence_table, DocTopicsFile):
+        dt = None  # result.doc_topics is the last reference: let go once doc_topic_table.csv is written
+        _streamed_document_tables(tables, result, evidence_table, docs, raw_docs, run_dir, cfg, regressors,
+                                  grouped, words)
+        dt = result.doc_topics
+    else:
+        if grouped:
+            tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
+        tables["doc_topic_table"] = None  # built last (its place kept): not held through the passes over the tokens
+        if words:
+            tables[f"{main}_topic_words"] = _topic_words(dt, docs, run_dir, main, cfg)
+        tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    if words:
+        tables[f"{main}_topic_words"] = _label(tables[f"{main}_topic_words"].rename(columns={"group": main}),
+                                               model, labels)
     res = out["draws"]
     checks = out["checks"]
     stages = pd.Series([res.plan.stages[lv] for lv in res.levels]).value_counts().to_dict()
@@ -206,14 +215,46 @@ FAST_TABLES = ("doc_topic_table",)  # tables of one row per document
 WORDS_ALL = 20_000  # above this many documents the distinctive words are computed from streamed tokens
 
 
-def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
+def _streamed_document_tables(tables: dict, result: TopicModelResult, table: DocTopicsFile, docs: pd.DataFrame,
+                              raw_docs: pd.DataFrame, run_dir: Path, cfg, regressors: list, grouped: bool,
+                              words: bool) -> None:
+    """The document tables of :func:`compare_model` with ``stream``, in its order, holding one (N, K) table at a
+    time: doc_topic_table.csv written (in blocks) from ``result.doc_topics``, which is then let go; the nearest
+    documents and the distinctive words from one normalised copy read from its file (the same numbers);
+    ``result.doc_topics`` read again at the end. ``tables["doc_topic_table"]`` is the written file's path."""
+    main = cfg.covariates[0]
+    if grouped:
+        tables["nearest_documents"] = None  # its place kept
+    path = artifacts.compare_dir(run_dir, result.model) / "doc_topic_table.csv"
+    tables["doc_topic_table"] = write_doc_topic_table(path, result.doc_topics, raw_docs, regressors)
+    result.doc_topics = None
+    thin = table.thin()  # doc_id and row sums: all that align_meta reads of the proportions
+    near_ids = ce.align_meta(thin, raw_docs, [main])["doc_id"] if grouped else None
+    theta = table.normalised(near_ids) if grouped else None
+    if grouped:
+        tables["nearest_documents"] = nearest_documents(thin, raw_docs, main, cfg.n_documents, theta=theta)
+    if words:
+        word_ids = ce.align_meta(thin, docs, [main])["doc_id"]
+        if theta is None or not word_ids.equals(near_ids):
+            theta = None
+            theta = table.normalised(word_ids)
+        tables[f"{main}_topic_words"] = _topic_words(thin, docs, run_dir, main, cfg, theta=theta)
+    theta = None
+    result.doc_topics = artifacts.read_csv(table.path, stage=result.model)
+
+
+def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg,
+                 theta: Optional[np.ndarray] = None) -> pd.DataFrame:
+    """Distinctive words of ``column``'s levels; ``theta``: the documents' normalised proportions when the caller
+    has them (rows of :func:`topics.compare.effects.align_meta`)."""
     from .words import doc_term_matrix, issuer_topic_words
 
     frame = ce.align_meta(dt, docs, [column])
     groups = frame[column].astype(str).tolist()
     ids = frame["doc_id"].copy()
     del frame
-    theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
+    if theta is None:
+        theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
     if len(ids) > WORDS_ALL:
         from .words_stream import streamed_topic_words
 
@@ -280,6 +321,9 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         for message in summary["models"][model]["notes"]:
             logger.info("compare %s: %s", model, message)
         for name, df in tables.items():
+            if isinstance(df, Path):  # written by compare_model (topics.compare.documents.write_doc_topic_table)
+                outputs.append(str(df.relative_to(run_dir)))
+                continue
             if name in FAST_TABLES:  # one row per document: Arrow's CSV writer (same text, ~10x faster)
                 outputs.append(str(write_csv_fast(df, artifacts.compare_dir(run_dir, model) / f"{name}.csv")
                                    .relative_to(run_dir)))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import artifacts
+from .effects import normalise_rows
 
 ROWS = 100_000  # rows of doc_topics.csv parsed at once
 
@@ -30,12 +31,13 @@ ROWS = 100_000  # rows of doc_topics.csv parsed at once
 class DocTopicsFile:
     """``<model>/doc_topics.csv`` not held in memory: its ids, row sums and proportions read in blocks."""
 
-    def __init__(self, path: str | Path, stage: str = "compare", rows: int = ROWS):
-        self.path, self.stage, self.rows = Path(path), stage, rows
+    def __init__(self, path: str | Path, stage: str = "compare", rows: Optional[int] = None):
+        self.path, self.stage, self.rows = Path(path), stage, rows or ROWS
         self.topics = [c for c in artifacts.read_csv(self.path, stage=stage, nrows=0).columns
                        if c.startswith("topic_") and c[6:].isdigit()]
         self.topics.sort(key=lambda c: int(c[6:]))
         self.doc_ids: Optional[pd.Series] = None  # set by :meth:`thin`
+        self._thin: Optional[pd.DataFrame] = None
 
     def blocks(self, columns: Optional[list[str]] = None):
         return artifacts.read_csv(self.path, stage=self.stage, columns=columns, chunksize=self.rows)
@@ -43,12 +45,28 @@ class DocTopicsFile:
     def thin(self) -> pd.DataFrame:
         """doc_id and, in the first topic's column, each row's sum (what :func:`topics.compare.effects.align_meta`
         reads of the proportions: a document with all-zero proportions is left out)."""
+        if self._thin is not None:
+            return self._thin
         ids, sums = [], []
         for block in self.blocks(["doc_id", *self.topics]):
             ids.append(block["doc_id"])
             sums.append(block[self.topics].fillna(0).sum(axis=1).to_numpy())
         self.doc_ids = pd.concat(ids, ignore_index=True) if ids else pd.Series([], dtype=object)
-        return pd.DataFrame({"doc_id": self.doc_ids, self.topics[0]: np.concatenate(sums) if sums else np.array([])})
+        self._thin = pd.DataFrame({"doc_id": self.doc_ids,
+                                   self.topics[0]: np.concatenate(sums) if sums else np.array([])})
+        return self._thin
+
+    def normalised(self, doc_ids: pd.Series) -> np.ndarray:
+        """:func:`topics.compare.effects.theta_rows` of the documents ``doc_ids`` (rows of
+        :func:`topics.compare.effects.align_meta`), read from the file: the same numbers and memory order."""
+        file_ids = self.thin()["doc_id"]
+        keep = file_ids.isin(set(doc_ids)).to_numpy()
+        theta = self.theta(keep)
+        mine = file_ids[keep].astype(str).to_numpy()
+        wanted = pd.Series(doc_ids).astype(str).to_numpy()
+        if not np.array_equal(mine, wanted):  # another order: rows moved, column-major as theta_rows makes them
+            theta = np.asfortranarray(theta[pd.Index(mine).get_indexer(wanted)])
+        return normalise_rows(theta)
 
     def theta(self, keep: Optional[np.ndarray] = None) -> np.ndarray:
         """The raw proportions of the rows ``keep`` (bool per file row; None: all), column-major as a table's own
