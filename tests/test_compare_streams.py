@@ -131,3 +131,20 @@ def test_nearest_documents_from_given_proportions_are_the_same(run, max_docs):
     given = nearest_documents(dt, meta, "issuer", 3, max_docs=max_docs, per_level=2, block_cells=50, theta=theta)
     pd.testing.assert_frame_equal(given, whole, check_exact=True)
     assert theta.tobytes() == kept.tobytes()  # only read
+
+
+def test_level_means_of_a_column_major_theta_are_the_sparse_products(monkeypatch):
+    """The evidence's column-major proportions summed in blocks (no row-major copy) give the digits of the sparse
+    product on a row-major copy."""
+    from topics.compare import replicates
+
+    rng = np.random.default_rng(4)
+    n, k, levels = 5003, 9, 7
+    theta = np.asfortranarray(rng.dirichlet(np.full(k, 0.3), n))
+    weight, level = rng.uniform(1, 300, n), rng.integers(0, levels, n)
+    rows = np.ascontiguousarray(theta)
+    assert theta.flags["F_CONTIGUOUS"] and rows.flags["C_CONTIGUOUS"]
+    for block in (1, 999, 20_000):
+        monkeypatch.setattr(replicates, "MEANS_ROWS", block)
+        got, want = replicates.level_means(theta, weight, level, levels), replicates.level_means(rows, weight, level, levels)
+        assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()

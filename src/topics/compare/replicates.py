@@ -202,13 +202,24 @@ def replicate(ev: Evidence, plan: ResamplingPlan, rng: np.random.Generator,
 
 def level_means(theta: np.ndarray, weight: np.ndarray, doc_level: np.ndarray, n_levels: int) -> tuple[np.ndarray, np.ndarray]:
     """(weighted mean theta per level (L, K), total weight per level (L,)). The sums are one sparse
-    (levels x documents) product: ~10x faster than ``np.add.at`` at 100k documents, run once per replicate."""
+    (levels x documents) product, run once per replicate. A column-major ``theta`` (the evidence's own) is
+    summed ``MEANS_ROWS`` documents at a time by ``np.add.at`` instead: the product would copy it whole into row
+    order first (scipy), and both add each document's w theta to its level's sum in document order (the same
+    digits)."""
+    den = np.bincount(doc_level, weights=weight, minlength=n_levels)
+    if not theta.flags["C_CONTIGUOUS"]:
+        num = np.zeros((n_levels, theta.shape[1]))
+        for s in range(0, len(doc_level), MEANS_ROWS):
+            np.add.at(num, doc_level[s:s + MEANS_ROWS], weight[s:s + MEANS_ROWS, None] * theta[s:s + MEANS_ROWS])
+        return num / den[:, None], den
     from scipy import sparse
 
     n = len(doc_level)
     num = np.asarray(sparse.csr_matrix((weight, (doc_level, np.arange(n))), shape=(n_levels, n)) @ theta)
-    den = np.bincount(doc_level, weights=weight, minlength=n_levels)
     return num / den[:, None], den
+
+
+MEANS_ROWS = 20_000  # documents per block of level_means on a column-major theta
 
 
 def subset_evidence(ev: Evidence, rows: np.ndarray) -> Evidence:
