@@ -15,6 +15,7 @@ import pytest
 from topics import artifacts
 from topics.compare import documents, streams
 from topics.compare.replicates import Evidence
+from topics.compare import run as run_module
 from topics.compare.run import compare_model, load_meta
 from topics.compare.streams import DocTopicsFile, PosteriorFile
 from topics.config import config_from_dict
@@ -68,6 +69,16 @@ def test_streamed_compare_model_is_the_in_memory_one(run, monkeypatch, tmp_path)
     _write_posterior(run)
     monkeypatch.setattr(streams, "ROWS", 7)
     monkeypatch.setattr(documents, "CSV_ROWS", 11)
+    monkeypatch.setattr(documents, "NEAREST_ALL", 30)  # the sampled nearest documents, blocks of the file
+    monkeypatch.setattr(run_module, "WORDS_ALL", 30)  # the distinctive words from streamed tokens and rows
+    made = []
+
+    class Counted(streams.ForwardRows):
+        def __init__(self, *args):
+            made.append(1)
+            super().__init__(*args)
+
+    monkeypatch.setattr(run_module, "ForwardRows", Counted)
     cfg = config_from_dict({"name": "x", "compare": {"draws": 20, "min_docs": 3}}).compare
     docs = load_meta(run)
     with warnings.catch_warnings():
@@ -79,6 +90,7 @@ def test_streamed_compare_model_is_the_in_memory_one(run, monkeypatch, tmp_path)
         streamed = compare_model(result, docs, run, cfg, seed=1, stream=True)
     assert result.doc_topics is not None and result.posterior is None  # read again after the intervals; released
     assert list(whole) == list(streamed)
+    assert len(made) == 4  # nearest documents: queries, blocks; words: two passes
     _same_tables(whole, streamed, tmp_path)
     assert whole["_summary"] == streamed["_summary"]
 
@@ -148,3 +160,24 @@ def test_level_means_of_a_column_major_theta_are_the_sparse_products(monkeypatch
         monkeypatch.setattr(replicates, "MEANS_ROWS", block)
         got, want = replicates.level_means(theta, weight, level, levels), replicates.level_means(rows, weight, level, levels)
         assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
+
+
+@pytest.mark.parametrize("rows", [1, 4, 1000])
+def test_forward_rows_are_the_normalised_rows(run, monkeypatch, rows):
+    """Rows read forward a block at a time are those of the whole normalised copy (blocks of one row too); a row
+    already passed raises RowsBehind."""
+    from topics.compare.streams import ForwardRows, RowsBehind
+
+    monkeypatch.setattr(streams, "ROWS", rows)
+    table = DocTopicsFile(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS)
+    ids = table.thin()["doc_id"].iloc[1::2].reset_index(drop=True)
+    whole = table.normalised(ids)
+    keep = table.kept_in_order(ids)
+    assert keep is not None and table.kept_in_order(ids[::-1]) is None
+    source = ForwardRows(table, keep)
+    assert len(ids) > 12
+    asked = [np.array([0, 0, 2]), np.array([2, 3, 7]), np.arange(7, 12), np.array([len(ids) - 1])]
+    for want in asked:
+        assert source[want].tobytes() == np.ascontiguousarray(whole[want]).tobytes()
+    with pytest.raises(RowsBehind):
+        source[np.array([3])]

@@ -24,7 +24,7 @@ BLOCK_CELLS = 4_000_000  # query x candidate distances held at once by the sampl
 
 
 def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", n: int = 3,
-                      chunk: int = 2000, max_docs: int = NEAREST_ALL, per_level: int = PER_LEVEL,
+                      chunk: int = 2000, max_docs: Optional[int] = None, per_level: int = PER_LEVEL,
                       seed: int = 0, block_cells: int = BLOCK_CELLS, theta: Optional[np.ndarray] = None) -> pd.DataFrame:
     """For every document, the ``n`` closest documents of *other* levels of ``column`` in topic space.
     Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks. With more than
@@ -32,7 +32,10 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     level is looked up (against every document, ``block_cells`` distances at a time: memory independent of N).
     ``theta``: the documents' normalised proportions (:func:`topics.compare.effects.theta_rows`, rows of
     :func:`topics.compare.effects.align_meta`) when the caller has them: only read (square roots a block at a
-    time), and ``doc_topics`` need hold only doc_id and each row's sum."""
+    time), and ``doc_topics`` need hold only doc_id and each row's sum; or a function returning a fresh source
+    of their rows (:class:`topics.compare.streams.ForwardRows`) when there are more than ``max_docs`` documents,
+    called once for the sampled documents and once for the blocks."""
+    max_docs = NEAREST_ALL if max_docs is None else max_docs
     frame = align_meta(doc_topics, meta, [column])
     level = frame[column].astype(str).to_numpy()
     ids = frame["doc_id"].to_numpy()
@@ -78,13 +81,19 @@ def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n
     rows for any block size. ``roots`` False: ``root`` holds the proportions, their roots taken a block at a
     time (the same numbers)."""
     block = max(1, cells // max(len(queries), 1))
-    q_root, q_level = root[queries], level[queries][:, None]
+    if callable(root):  # a source of rows read forward: the queries' (sorted), then the blocks' in order
+        q_root, rows = root()[queries], root()
+        block_of = lambda s: np.asfortranarray(rows[np.arange(s, min(s + block, len(level)))])  # noqa: E731
+    else:
+        q_root = root[queries]
+        block_of = lambda s: root[s:s + block]  # noqa: E731
+    q_level = level[queries][:, None]
     if not roots:
         np.sqrt(q_root, out=q_root)
     best_d = np.full((len(queries), n), np.inf)
     best_j = np.zeros((len(queries), n), np.int64)
-    for s in range(0, len(root), block):
-        dist = q_root @ (root[s:s + block] if roots else np.sqrt(root[s:s + block])).T
+    for s in range(0, len(level), block):
+        dist = q_root @ (block_of(s) if roots else np.sqrt(block_of(s))).T
         np.subtract(1.0, dist, out=dist)
         np.clip(dist, 0, None, out=dist)
         np.sqrt(dist, out=dist)

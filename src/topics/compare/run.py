@@ -50,12 +50,13 @@ from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
 from .design import log_checks, trend_allowed
+from . import documents as cdocs
 from .documents import doc_topic_table, nearest_documents, write_doc_topic_table
 from .evidence import model_evidence
 from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
 from .levels import pairwise_on, pool_levels
-from .streams import DocTopicsFile, PosteriorFile
+from .streams import DocTopicsFile, ForwardRows, PosteriorFile, RowsBehind
 from .tablemeta import kind_of, table_meta
 
 logger = logging.getLogger(__name__)
@@ -229,18 +230,28 @@ def _streamed_document_tables(tables: dict, result: TopicModelResult, table: Doc
     tables["doc_topic_table"] = write_doc_topic_table(path, result.doc_topics, raw_docs, regressors)
     result.doc_topics = None
     thin = table.thin()  # doc_id and row sums: all that align_meta reads of the proportions
-    near_ids = ce.align_meta(thin, raw_docs, [main])["doc_id"] if grouped else None
-    theta = table.normalised(near_ids) if grouped else None
     if grouped:
-        tables["nearest_documents"] = nearest_documents(thin, raw_docs, main, cfg.n_documents, theta=theta)
+        ids = ce.align_meta(thin, raw_docs, [main])["doc_id"]
+        tables["nearest_documents"] = nearest_documents(thin, raw_docs, main, cfg.n_documents,
+                                                        theta=_rows_of(table, ids, len(ids) > cdocs.NEAREST_ALL))
     if words:
-        word_ids = ce.align_meta(thin, docs, [main])["doc_id"]
-        if theta is None or not word_ids.equals(near_ids):
-            theta = None
-            theta = table.normalised(word_ids)
-        tables[f"{main}_topic_words"] = _topic_words(thin, docs, run_dir, main, cfg, theta=theta)
-    theta = None
+        ids = ce.align_meta(thin, docs, [main])["doc_id"]
+        try:
+            words_table = _topic_words(thin, docs, run_dir, main, cfg, theta=_rows_of(table, ids, len(ids) > WORDS_ALL))
+        except RowsBehind:  # tokens.jsonl not in the documents' order: the whole normalised copy
+            words_table = _topic_words(thin, docs, run_dir, main, cfg, theta=table.normalised(ids))
+        tables[f"{main}_topic_words"] = words_table
     result.doc_topics = artifacts.read_csv(table.path, stage=result.model)
+
+
+def _rows_of(table: DocTopicsFile, ids: pd.Series, forward: bool):
+    """The normalised proportions of the documents ``ids`` (align_meta's rows) for
+    :func:`_streamed_document_tables`: a function returning a :class:`~topics.compare.streams.ForwardRows` when
+    ``forward`` and they are in the file's order (no (N, K) copy), else the whole array."""
+    keep = table.kept_in_order(ids) if forward else None
+    if keep is None:
+        return table.normalised(ids)
+    return partial(ForwardRows, table, keep)
 
 
 def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg,
@@ -255,7 +266,7 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
     del frame
     if theta is None:
         theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
-    if len(ids) > WORDS_ALL:
+    if len(ids) > WORDS_ALL:  # theta may be a function giving a source of its rows per pass (ForwardRows)
         from .words_stream import streamed_topic_words
 
         return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), ids.astype(str).tolist(),

@@ -56,6 +56,13 @@ class DocTopicsFile:
                                    self.topics[0]: np.concatenate(sums) if sums else np.array([])})
         return self._thin
 
+    def kept_in_order(self, doc_ids: pd.Series) -> Optional[np.ndarray]:
+        """The file rows of ``doc_ids`` (bool per row) when they are in the file's order, else None."""
+        file_ids = self.thin()["doc_id"]
+        keep = file_ids.isin(set(doc_ids)).to_numpy()
+        same = np.array_equal(file_ids[keep].astype(str).to_numpy(), pd.Series(doc_ids).astype(str).to_numpy())
+        return keep if same else None
+
     def normalised(self, doc_ids: pd.Series) -> np.ndarray:
         """:func:`topics.compare.effects.theta_rows` of the documents ``doc_ids`` (rows of
         :func:`topics.compare.effects.align_meta`), read from the file: the same numbers and memory order."""
@@ -83,6 +90,49 @@ class DocTopicsFile:
             theta[at:at + len(part)] = part
             at += len(part)
         return theta
+
+
+class RowsBehind(LookupError):
+    """:class:`ForwardRows` asked for a row it has already passed (the reader's rows were not in the file's order)."""
+
+
+class ForwardRows:
+    """``theta[rows]`` of :meth:`DocTopicsFile.normalised` for requests whose rows never go back (the token
+    records in the documents' order): the file read forward a block at a time, only the rows from the smallest one
+    asked for on kept (one block and a request's span, whatever N). Raises :class:`RowsBehind` otherwise."""
+
+    def __init__(self, table: DocTopicsFile, keep: np.ndarray):
+        self.table, self.keep = table, keep
+        self.shape = (int(keep.sum()), len(table.topics))
+        self._blocks = None
+        self._start, self._file_row = 0, 0  # row index of self._rows[0]; file rows read so far
+        self._rows = np.empty((0, self.shape[1]))
+
+    def __getitem__(self, rows) -> np.ndarray:
+        rows = np.asarray(rows, np.int64)
+        if not len(rows):
+            return np.empty((0, self.shape[1]))
+        lo, hi = int(rows.min()), int(rows.max())
+        if lo < self._start:
+            raise RowsBehind(f"row {lo} asked for after row {self._start}")
+        if self._blocks is None:
+            self._blocks = self.table.blocks(self.table.topics)
+        self._drop_below(lo)
+        while self._start + len(self._rows) <= hi:
+            block = next(self._blocks, None)
+            if block is None:
+                raise IndexError(f"row {hi} asked for; the file has {self.shape[0]} such rows")
+            mine = self.keep[self._file_row:self._file_row + len(block)]
+            self._file_row += len(block)
+            part = np.empty((int(mine.sum()), self.shape[1]), order="F")
+            part[:] = block[self.table.topics].to_numpy(float)[mine]
+            self._rows = np.concatenate([self._rows, normalise_rows(part)]) if len(self._rows) else normalise_rows(part)
+            self._drop_below(lo)
+        return self._rows[rows - self._start]
+
+    def _drop_below(self, lo: int) -> None:
+        drop = min(max(lo - self._start, 0), len(self._rows))
+        self._rows, self._start = self._rows[drop:], self._start + drop
 
 
 class PosteriorFile:
