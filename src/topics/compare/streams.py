@@ -25,7 +25,7 @@ import pandas as pd
 from .. import artifacts
 from .effects import normalise_rows
 
-ROWS = 100_000  # rows of doc_topics.csv parsed at once
+ROWS = 20_000  # rows of doc_topics.csv parsed at once (the parser holds their text, ~1 kB a row at K = 50)
 
 
 class DocTopicsFile:
