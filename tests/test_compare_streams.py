@@ -88,7 +88,9 @@ def test_streamed_compare_model_is_the_in_memory_one(run, monkeypatch, tmp_path)
         assert result.posterior is None and result.posterior_name == "doc_posterior.parquet"
         result.posterior = PosteriorFile(artifacts.model_dir(run, "lda") / result.posterior_name)
         streamed = compare_model(result, docs, run, cfg, seed=1, stream=True)
-    assert result.doc_topics is not None and result.posterior is None  # read again after the intervals; released
+    assert result.doc_topics is None and result.posterior is None  # both let go
+    table = DocTopicsFile(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS)
+    pd.testing.assert_frame_equal(table.read(), artifacts.read_csv(table.path, stage="lda"), check_exact=True)
     assert list(whole) == list(streamed)
     assert len(made) == 4  # nearest documents: queries, blocks; words: two passes
     _same_tables(whole, streamed, tmp_path)

@@ -124,7 +124,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     ``run_dir``'s files, so the intervals read doc_topics.csv (and a posterior given as a
     :class:`~topics.compare.streams.PosteriorFile`) a block of rows at a time, ``result.doc_topics`` being
     released meanwhile and read again after them (:mod:`topics.compare.streams`)."""
-    model, dt = result.model, result.doc_topics
+    model, dt, n_topics = result.model, result.doc_topics, result.k
     raw_docs = docs
     docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
     labels = result.labels()
@@ -149,7 +149,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     source, fitted_on = ev["source"], ev["fitted_on"]
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
     if dt is None:
-        result.doc_topics = dt = artifacts.read_csv(evidence_table.path, stage=model)
+        result.doc_topics = dt = evidence_table.read()
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -193,7 +193,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     res = out["draws"]
     checks = out["checks"]
     stages = pd.Series([res.plan.stages[lv] for lv in res.levels]).value_counts().to_dict()
-    summary = {"model": model, "k": result.k, **out["summary"], "evidence": source, "fitted_on": fitted_on,
+    summary = {"model": model, "k": n_topics, **out["summary"], "evidence": source, "fitted_on": fitted_on,
                "two_stage_below": cfg.two_stage_below, "time_column": tcol,
                "trend_figure": trend_allowed(checks, tcol) if tcol else None,
                "n_docs": int(res.n_docs.sum()), "levels": len(res.levels),
@@ -222,7 +222,8 @@ def _streamed_document_tables(tables: dict, result: TopicModelResult, table: Doc
     """The document tables of :func:`compare_model` with ``stream``, in its order, holding one (N, K) table at a
     time: doc_topic_table.csv written (in blocks) from ``result.doc_topics``, which is then let go; the nearest
     documents and the distinctive words from one normalised copy read from its file (the same numbers);
-    ``result.doc_topics`` read again at the end. ``tables["doc_topic_table"]`` is the written file's path."""
+    ``result.doc_topics`` is left None (:func:`write_comparisons` reads it again where needed).
+    ``tables["doc_topic_table"]`` is the written file's path."""
     main = cfg.covariates[0]
     if grouped:
         tables["nearest_documents"] = None  # its place kept
@@ -241,7 +242,6 @@ def _streamed_document_tables(tables: dict, result: TopicModelResult, table: Doc
         except RowsBehind:  # tokens.jsonl not in the documents' order: the whole normalised copy
             words_table = _topic_words(thin, docs, run_dir, main, cfg, theta=table.normalised(ids))
         tables[f"{main}_topic_words"] = words_table
-    result.doc_topics = artifacts.read_csv(table.path, stage=result.model)
 
 
 def _rows_of(table: DocTopicsFile, ids: pd.Series, forward: bool):
@@ -317,6 +317,8 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             tables = compare_model(result, docs, run_dir, cfg, seed, stream=True)
+            if result.doc_topics is None and (model == "stm" or len(models) >= 2):  # let go by compare_model
+                result.doc_topics = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS).read()
             if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
                 from .stm import stm_effect_meta, stm_effect_tables
 

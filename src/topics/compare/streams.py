@@ -39,6 +39,11 @@ class DocTopicsFile:
         self.doc_ids: Optional[pd.Series] = None  # set by :meth:`thin`
         self._thin: Optional[pd.DataFrame] = None
 
+    def read(self) -> pd.DataFrame:
+        """The whole table, as :func:`topics.artifacts.read_csv` reads it (same columns, dtypes and values), parsed a
+        block at a time: the parser never holds the whole file's text."""
+        return pd.concat(list(self.blocks()), ignore_index=True)
+
     def blocks(self, columns: Optional[list[str]] = None):
         return artifacts.read_csv(self.path, stage=self.stage, columns=columns, chunksize=self.rows)
 
