@@ -376,13 +376,15 @@ def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult,
     return with_issuer_diagnostic(result, issuer, counts, read_names(run_dir))
 
 
-def read_model_result(run_dir: str | Path, model: str, documents: bool = True, parts: bool = True) -> TopicModelResult:
+def read_model_result(run_dir: str | Path, model: str, documents: bool = True, parts: bool = True,
+                      posterior: bool = True) -> TopicModelResult:
     """A finished model folder as a :class:`~topics.models.result.TopicModelResult`.
 
     ``documents=False`` reads only the per-topic tables and the metrics: ``doc_topics`` is then an empty table
     with the file's columns, and unit_topics and the posterior are not read (figures of a large corpus: read
     the documents' rows with :func:`iter_doc_topics`). ``parts=False``: parts.parquet is not read (the compare
-    stage reads the parts of the documents it needs with :func:`read_parts`)."""
+    stage reads the parts of the documents it needs with :func:`read_parts`). ``posterior=False``: the posterior
+    is not read either, only its file's name kept in ``posterior_name`` (the compare stage reads it in row groups)."""
     import pandas as pd
 
     from .models.result import TopicModelResult
@@ -394,7 +396,7 @@ def read_model_result(run_dir: str | Path, model: str, documents: bool = True, p
         tables[DOC_TOPICS] = read_csv(folder / DOC_TOPICS, stage=model, nrows=0)
     skip = set(tables) | (set() if documents else {UNIT_TOPICS})
     extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in skip}
-    posterior = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None) if documents else None
+    posterior_file = next((folder / n for n in POSTERIOR_FILES if (folder / n).is_file()), None) if documents else None
     metrics = read_json(folder / METRICS, stage=model) if (folder / METRICS).is_file() else {}
     parts = read_parts(run_dir, model) if documents and parts and (folder / PARTS).is_file() else None
     topics = tables[TOPICS]
@@ -406,8 +408,8 @@ def read_model_result(run_dir: str | Path, model: str, documents: bool = True, p
     return TopicModelResult(
         model=model, doc_topics=tables[DOC_TOPICS], topics=topics, topic_terms=tables[TOPIC_TERMS],
         metrics=metrics, unit_topics=extra.pop(UNIT_TOPICS, None),
-        posterior=pd.read_parquet(posterior) if posterior is not None else None,
-        posterior_name=posterior.name if posterior is not None else None, extra=extra, parts=parts)
+        posterior=pd.read_parquet(posterior_file) if posterior_file is not None and posterior else None,
+        posterior_name=posterior_file.name if posterior_file is not None else None, extra=extra, parts=parts)
 
 
 def read_parts(run_dir: str | Path, model: str, doc_ids: Optional[Iterable[str]] = None) -> Optional[pd.DataFrame]:

@@ -32,7 +32,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
 
 if TYPE_CHECKING:  # imported where used: tokenizer worker processes start without pandas (~0.4 s)
     import pandas as pd
@@ -315,21 +315,38 @@ def write_csv_fast(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     CSV writer. Floats are written in their shortest exact form (``1e-05`` as ``0.00001``; read back equal).
     Falls back to :func:`write_table` when a text cell holds a list, a line break or a quote, or would be
     evaluated by a spreadsheet (:func:`spreadsheet_cell`)."""
+    if not fast_csv_ok(df):
+        return write_table(df, path)
+    return write_csv_blocks([df], path)
+
+
+def fast_csv_ok(df: pd.DataFrame) -> bool:
+    """Whether :func:`write_csv_fast` writes ``df`` with Arrow (no text cell or column name that needs
+    :func:`write_table`'s care: a list, a line break, a quote, a formula-like cell)."""
+    text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("str", "string")]
+    return not (any(df[c].map(lambda v: not (v is None or (isinstance(v, str) and not _CSV_SPECIAL.search(v)
+                                                            and not _would_evaluate(v)))).any()
+                    for c in text_cols) or any(isinstance(c, str) and _would_evaluate(c) for c in df.columns))
+
+
+def write_csv_blocks(blocks: Iterable[pd.DataFrame], path: str | os.PathLike) -> Path:
+    """The CSV of the tables ``blocks`` one under the other (same columns and dtypes; one header), written by
+    Arrow as :func:`write_csv_fast` writes their concatenation, which is never built: the caller has checked
+    every block with :func:`fast_csv_ok`."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("str", "string")]
-    if any(df[c].map(lambda v: not (v is None or (isinstance(v, str) and not _CSV_SPECIAL.search(v)
-                                                  and not _would_evaluate(v)))).any()
-           for c in text_cols) or any(isinstance(c, str) and _would_evaluate(c) for c in df.columns):
-        return write_table(df, path)
     path = Path(path)
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
-            fh.write(df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8"))  # pandas' header
             options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-            for s in range(0, max(len(df), 1), CSV_ROWS):  # the Arrow copy a block of rows at a time (same text)
-                pacsv.write_csv(pa.Table.from_pandas(df.iloc[s:s + CSV_ROWS], preserve_index=False), fh, options)
+            header = False
+            for df in blocks:
+                if not header:
+                    fh.write(df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8"))  # pandas' header
+                    header = True
+                for s in range(0, max(len(df), 1), CSV_ROWS):  # the Arrow copy a block of rows at a time (same text)
+                    pacsv.write_csv(pa.Table.from_pandas(df.iloc[s:s + CSV_ROWS], preserve_index=False), fh, options)
             written = fh.tell()
         verify_size(tmp, written, path)
     return path

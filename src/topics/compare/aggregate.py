@@ -92,16 +92,19 @@ def cell_stats(conc: np.ndarray, theta: Optional[np.ndarray], weight: np.ndarray
             a = conc[r]
             a0 = a.sum(axis=1)
             mu = a / a0[:, None]
-            th = mu if theta is None else theta[r]
+            del a  # each (chunk, K) temporary let go once read: fewer at once (memory)
             w = weight[r]
             z = np.empty((len(r), k + 2))
             np.multiply(mu, w[:, None], out=z[:, :k])
             z[:, k], z[:, k + 1] = w, 1.0
             cross[c] += z.T @ z
             total[c] += z[:, :k + 1].sum(axis=0)
+            del z
+            th = mu if theta is None else theta[r]
             point[c, :k] += w @ th
             point[c, k] += w.sum()
             point_sq[c] += w @ (th * th)
+            del th
             w2[c] += w @ w
             n[c] += len(r)
             cd = w * w / (a0 + 1.0)

@@ -8,9 +8,13 @@ Example
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import numpy as np
 import pandas as pd
 
+from ..io import CSV_ROWS, fast_csv_ok, write_csv_blocks, write_table
 from .effects import align_meta, theta_rows
 
 
@@ -20,24 +24,35 @@ BLOCK_CELLS = 4_000_000  # query x candidate distances held at once by the sampl
 
 
 def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", n: int = 3,
-                      chunk: int = 2000, max_docs: int = NEAREST_ALL, per_level: int = PER_LEVEL,
-                      seed: int = 0, block_cells: int = BLOCK_CELLS) -> pd.DataFrame:
+                      chunk: int = 2000, max_docs: Optional[int] = None, per_level: int = PER_LEVEL,
+                      seed: int = 0, block_cells: int = BLOCK_CELLS, theta: Optional[np.ndarray] = None) -> pd.DataFrame:
     """For every document, the ``n`` closest documents of *other* levels of ``column`` in topic space.
     Distance: Hellinger, sqrt(1 - sum_k sqrt(p_k q_k)), in [0, 1]; computed in row chunks. With more than
     ``max_docs`` documents (all pairs: O(N^2 K)) only a seeded random sample of ``per_level`` documents per
-    level is looked up (against every document, ``block_cells`` distances at a time: memory independent of N)."""
+    level is looked up (against every document, ``block_cells`` distances at a time: memory independent of N).
+    ``theta``: the documents' normalised proportions (:func:`topics.compare.effects.theta_rows`, rows of
+    :func:`topics.compare.effects.align_meta`) when the caller has them: only read (square roots a block at a
+    time), and ``doc_topics`` need hold only doc_id and each row's sum; or a function returning a fresh source
+    of their rows (:class:`topics.compare.streams.ForwardRows`) when there are more than ``max_docs`` documents,
+    called once for the sampled documents and once for the blocks."""
+    max_docs = NEAREST_ALL if max_docs is None else max_docs
     frame = align_meta(doc_topics, meta, [column])
     level = frame[column].astype(str).to_numpy()
     ids = frame["doc_id"].to_numpy()
     del frame
-    root = theta_rows(doc_topics, ids)  # one (N, K) table: the square roots replace the proportions in place
-    np.sqrt(root, out=root)
+    if theta is None:
+        root = theta_rows(doc_topics, ids)  # one (N, K) table: the square roots replace the proportions in place
+        np.sqrt(root, out=root)
+    elif len(ids) <= max_docs:
+        root = np.sqrt(theta)
+    else:
+        root = theta  # square roots taken a block at a time (_nearest_blocked)
     titles = meta.set_index("doc_id")["title"].to_dict() if "title" in meta.columns else {}
     if len(ids) > max_docs:
         rng = np.random.default_rng(seed)
         queries = np.sort(np.concatenate([rng.choice(idx, min(per_level, len(idx)), replace=False)
                                           for idx in pd.Series(np.arange(len(ids))).groupby(level).indices.values()]))
-        found = _nearest_blocked(root, level, queries, n, block_cells)
+        found = _nearest_blocked(root, level, queries, n, block_cells, roots=theta is None)
     else:
         queries, found = np.arange(len(ids)), []
         for s in range(0, len(ids), chunk):
@@ -59,17 +74,26 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
 
 
 def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n: int,
-                     cells: int = BLOCK_CELLS) -> list[list[tuple[int, float]]]:
+                     cells: int = BLOCK_CELLS, roots: bool = True) -> list[list[tuple[int, float]]]:
     """The ``n`` nearest documents of other levels for each query (ties: the lower row first), candidates a
     block at a time: about ``cells`` query x candidate distances in memory (32 MB), whatever the number of
     documents or queries. The running best ``n`` merged with each block by a stable sort gives the same
-    rows for any block size."""
+    rows for any block size. ``roots`` False: ``root`` holds the proportions, their roots taken a block at a
+    time (the same numbers)."""
     block = max(1, cells // max(len(queries), 1))
-    q_root, q_level = root[queries], level[queries][:, None]
+    if callable(root):  # a source of rows read forward: the queries' (sorted), then the blocks' in order
+        q_root, rows = root()[queries], root()
+        block_of = lambda s: np.asfortranarray(rows[np.arange(s, min(s + block, len(level)))])  # noqa: E731
+    else:
+        q_root = root[queries]
+        block_of = lambda s: root[s:s + block]  # noqa: E731
+    q_level = level[queries][:, None]
+    if not roots:
+        np.sqrt(q_root, out=q_root)
     best_d = np.full((len(queries), n), np.inf)
     best_j = np.zeros((len(queries), n), np.int64)
-    for s in range(0, len(root), block):
-        dist = q_root @ root[s:s + block].T
+    for s in range(0, len(level), block):
+        dist = q_root @ (block_of(s) if roots else np.sqrt(block_of(s))).T
         np.subtract(1.0, dist, out=dist)
         np.clip(dist, 0, None, out=dist)
         np.sqrt(dist, out=dist)
@@ -85,6 +109,27 @@ def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n
 
 def doc_topic_table(doc_topics: pd.DataFrame, meta: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
     """Metadata + topic proportions + dominant topic, one row per document, for downstream regressions."""
-    keep = [c for c in dict.fromkeys(["doc_id", "issuer", "date", "year", "title", "doc_type", "n_tokens", *extra])
+    return meta[_table_columns(meta, extra)].merge(doc_topics, on="doc_id", how="inner", validate="one_to_one")
+
+
+def _table_columns(meta: pd.DataFrame, extra: list[str]) -> list[str]:
+    return [c for c in dict.fromkeys(["doc_id", "issuer", "date", "year", "title", "doc_type", "n_tokens", *extra])
             if c in meta.columns]
-    return meta[keep].merge(doc_topics, on="doc_id", how="inner", validate="one_to_one")
+
+
+def write_doc_topic_table(path: Path, doc_topics: pd.DataFrame, meta: pd.DataFrame, extra: list[str],
+                          rows: Optional[int] = None) -> Path:
+    """:func:`doc_topic_table` written as :func:`topics.io.write_csv_fast` writes it (the same file), joined
+    ``rows`` documents at a time: the joined (N, K) table is never whole in memory."""
+    rows = rows or CSV_ROWS
+    left = meta[_table_columns(meta, extra)]
+    # the joined table's cells: meta's of the documents doc_topics has, and doc_topics' own beside the key
+    ids = doc_topics["doc_id"]
+    text = [c for c in doc_topics.columns if c != "doc_id" and (doc_topics[c].dtype == object
+                                                                or str(doc_topics[c].dtype) in ("str", "string"))]
+    if not (fast_csv_ok(left[left["doc_id"].isin(ids)]) and fast_csv_ok(doc_topics.iloc[:0])
+            and fast_csv_ok(doc_topics.loc[ids.isin(left["doc_id"]), text])):
+        return write_table(doc_topic_table(doc_topics, meta, extra), path)
+    blocks = (left.iloc[s:s + rows].merge(doc_topics, on="doc_id", how="inner", validate="one_to_one")
+              for s in range(0, max(len(left), 1), rows))
+    return write_csv_blocks(blocks, path)

@@ -120,6 +120,11 @@ def doc_weights(frame: pd.DataFrame, weight: Weight) -> np.ndarray:
     return n / n.mean()
 
 
+def normalise_rows(theta: np.ndarray) -> np.ndarray:
+    """``theta``'s rows divided by their sums, in place (as :func:`theta_rows` does), after checking them."""
+    return _normalise(theta)
+
+
 def theta_matrix(frame: pd.DataFrame, topics: Sequence[str]) -> np.ndarray:
     return _normalise(frame[list(topics)].to_numpy(float), copy=True)
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..models.result import TopicModelResult
+from .streams import PosteriorFile
 
 HARD_LABEL_MODELS = ("bertopic",)  # document rows are shares of hard unit labels
 
@@ -59,6 +60,8 @@ def model_evidence(result: TopicModelResult, parts_saved: bool = False) -> dict:
     if parts is not None:
         source.append("parts.parquet")
     elif not parts_saved and posterior is not None and "unit_id" in posterior.columns:
+        if isinstance(posterior, PosteriorFile):  # units as parts: the whole table (a run without parts.parquet)
+            posterior = posterior.read()
         parts = parts_from_units(posterior)
         source.append("units as parts")
     units: Optional[pd.Series] = None

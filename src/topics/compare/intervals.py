@@ -34,12 +34,13 @@ from .design import aliased_check, design_checks
 from .effects import align_meta
 from .levels import pairwise_on
 from .resample import MIN_DOCS
+from .streams import DocTopicsFile
 from .uncertainty import Evidence, difference_table, group_draws, prevalence_table
 
 METHOD = "cluster bootstrap (documents within levels; blocks of text within documents of small levels) x posterior draws"
 
 
-def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str = "issuer", *,
+def compare_intervals(doc_topics: Union[pd.DataFrame, DocTopicsFile], meta: pd.DataFrame, column: str = "issuer", *,
                       posterior: Optional[pd.DataFrame] = None,
                       parts: Union[pd.DataFrame, Callable, None] = None,
                       covariates: Optional[Sequence[str]] = None, time_column: Optional[str] = None,
@@ -53,12 +54,15 @@ def compare_intervals(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     ``pairwise``: every pair of levels too (True/False, or ``"auto"``: :func:`topics.compare.levels.pairwise_on`).
     ``parts`` may be a function of a list of doc_ids (None: all) returning their parts: with a posterior, only the
     documents of levels below ``min_docs`` are asked for (the only ones whose text is resampled in blocks).
+    ``doc_topics`` and ``posterior`` may be handles of their files (:mod:`topics.compare.streams`): the same
+    results, the tables never whole in memory.
 
     Returns {"columns": {col: {"prevalence", "differences" (None for one level), "draws"}}, "prevalence",
     "differences", "draws" (those of ``column``), "effects", "checks", "summary"}."""
     compared = list(dict.fromkeys([column, *(covariates or [])]))
     regressors = list(dict.fromkeys(compared + ([time_column] if time_column else [])))
-    frame = align_meta(doc_topics, meta, regressors)  # the covariates; the proportions stay in doc_topics
+    # the covariates; the proportions stay in doc_topics (or its file: only ids and row sums read here)
+    frame = align_meta(doc_topics.thin() if isinstance(doc_topics, DocTopicsFile) else doc_topics, meta, regressors)
     if callable(parts):  # a reader of the parts of given documents: those of levels below min_docs (or all)
         parts = parts(None if posterior is None else _small_level_docs(frame, compared, time_column, min_docs))
     n_tok = frame.set_index("doc_id")["n_tokens"].astype(float)

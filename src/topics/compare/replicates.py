@@ -26,6 +26,7 @@ import pandas as pd
 from ..errors import InputError
 from .aggregate import cell_stats, draw_sums, large_levels
 from .resample import ResamplingPlan, block_multipliers, doc_multipliers
+from .streams import DocTopicsFile, PosteriorFile
 
 # --------------------------------------------------------------------------------------------------
 # Evidence: what the model stage says about every document's (and part's) topic proportions
@@ -93,19 +94,29 @@ class Evidence:
         Without either, each document's theta is taken as Dirichlet(theta * (units + prior_sum)), ``units`` =
         ``evidence_units`` (the number of independent observations behind the row: its tokens for a model of
         token proportions, its units for hard labels), by default 1 per document: the most uncertain reading.
+        ``doc_topics`` may be a :class:`~topics.compare.streams.DocTopicsFile` and ``posterior`` a
+        :class:`~topics.compare.streams.PosteriorFile`: read a block of rows at a time, the same arrays.
         """
-        topics = sorted([c for c in doc_topics.columns if c.startswith("topic_") and c[6:].isdigit()],
-                        key=lambda c: int(c[6:]))
+        streamed = isinstance(doc_topics, DocTopicsFile)
+        topics = doc_topics.topics if streamed else sorted(
+            [c for c in doc_topics.columns if c.startswith("topic_") and c[6:].isdigit()], key=lambda c: int(c[6:]))
         if not topics:
             raise InputError("doc_topics has no topic_<k> columns")
-        keep = doc_topics["doc_id"].astype(str).isin(n_tokens.index).to_numpy()
-        dt = doc_topics if keep.all() else doc_topics[keep]  # no copy of the whole table when all are compared
-        ids = dt["doc_id"].astype(str).tolist()
-        # own copy, normalised in place, filled a column at a time (no (N, K) temporaries besides it); column-major
-        # as the table's own block is (the row sums, and so every estimate, to the last digit as before)
-        theta = np.empty((len(dt), len(topics)), order="F")
-        for j, c in enumerate(topics):
-            theta[:, j] = dt[c].to_numpy(float)
+        all_ids = (doc_topics.doc_ids if doc_topics.doc_ids is not None else doc_topics.thin()["doc_id"]) \
+            if streamed else doc_topics["doc_id"]
+        keep = all_ids.astype(str).isin(n_tokens.index).to_numpy()
+        ids = (all_ids if keep.all() else all_ids[keep]).astype(str).tolist()
+        # own copy, normalised in place, filled a column (or a block of rows) at a time (no (N, K) temporaries
+        # besides it); column-major as the table's own block is (the row sums, and so every estimate, to the last
+        # digit as before)
+        if streamed:
+            theta = doc_topics.theta(None if keep.all() else keep)
+        else:
+            dt = doc_topics if keep.all() else doc_topics[keep]  # no copy of the whole table when all are compared
+            theta = np.empty((len(dt), len(topics)), order="F")
+            for j, c in enumerate(topics):
+                theta[:, j] = dt[c].to_numpy(float)
+            del dt
         theta /= theta.sum(axis=1, keepdims=True)
         weight = n_tokens.reindex(ids).to_numpy(float)
         row = {d: i for i, d in enumerate(ids)}
@@ -114,7 +125,15 @@ class Evidence:
             p = parts[parts["doc_id"].astype(str).isin(row)].sort_values(["doc_id", "part"], kind="stable")
             part_tuple = (p["doc_id"].astype(str).map(row).to_numpy(), p[topics].to_numpy(float),
                           p["n_tokens"].to_numpy(float))
-        if posterior is not None:
+        streamed_conc = posterior.conc(ids, topics) if isinstance(posterior, PosteriorFile) else None
+        if isinstance(posterior, PosteriorFile) and streamed_conc is None:  # several rows per document: summed
+            posterior = posterior.read()
+        if streamed_conc is not None:
+            conc, missing = streamed_conc
+            if missing:
+                raise InputError(f"posterior: no row for {len(missing)} compared documents, e.g. {missing[:3]}")
+            source = "saved posterior"
+        elif posterior is not None:
             keys = posterior["doc_id"].astype(str)
             if keys.is_unique:  # one row per document: pick the rows (no grouped copy of the table)
                 at = pd.Index(keys).get_indexer(ids)
@@ -183,13 +202,24 @@ def replicate(ev: Evidence, plan: ResamplingPlan, rng: np.random.Generator,
 
 def level_means(theta: np.ndarray, weight: np.ndarray, doc_level: np.ndarray, n_levels: int) -> tuple[np.ndarray, np.ndarray]:
     """(weighted mean theta per level (L, K), total weight per level (L,)). The sums are one sparse
-    (levels x documents) product: ~10x faster than ``np.add.at`` at 100k documents, run once per replicate."""
+    (levels x documents) product, run once per replicate. A column-major ``theta`` (the evidence's own) is
+    summed ``MEANS_ROWS`` documents at a time by ``np.add.at`` instead: the product would copy it whole into row
+    order first (scipy), and both add each document's w theta to its level's sum in document order (the same
+    digits)."""
+    den = np.bincount(doc_level, weights=weight, minlength=n_levels)
+    if not theta.flags["C_CONTIGUOUS"]:
+        num = np.zeros((n_levels, theta.shape[1]))
+        for s in range(0, len(doc_level), MEANS_ROWS):
+            np.add.at(num, doc_level[s:s + MEANS_ROWS], weight[s:s + MEANS_ROWS, None] * theta[s:s + MEANS_ROWS])
+        return num / den[:, None], den
     from scipy import sparse
 
     n = len(doc_level)
     num = np.asarray(sparse.csr_matrix((weight, (doc_level, np.arange(n))), shape=(n_levels, n)) @ theta)
-    den = np.bincount(doc_level, weights=weight, minlength=n_levels)
     return num / den[:, None], den
+
+
+MEANS_ROWS = 20_000  # documents per block of level_means on a column-major theta
 
 
 def subset_evidence(ev: Evidence, rows: np.ndarray) -> Evidence:

@@ -40,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from .. import artifacts
@@ -49,11 +50,13 @@ from ..models.result import TopicModelResult, representative_documents
 from . import effects as ce
 from . import similarity as cs
 from .design import log_checks, trend_allowed
-from .documents import doc_topic_table, nearest_documents
+from . import documents as cdocs
+from .documents import doc_topic_table, nearest_documents, write_doc_topic_table
 from .evidence import model_evidence
 from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
 from .levels import pairwise_on, pool_levels
+from .streams import DocTopicsFile, ForwardRows, PosteriorFile, RowsBehind
 from .tablemeta import kind_of, table_meta
 
 logger = logging.getLogger(__name__)
@@ -112,12 +115,16 @@ def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame
     return docs, info
 
 
-def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int) -> dict:
+def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optional[Path], cfg, seed: int,
+                  stream: bool = False) -> dict:
     """Every comparison table of one model, as {file stem: DataFrame}, plus ``_summary`` (for run.json),
     ``_checks`` (the design findings) and ``_meta`` ({stem: metadata}); ``cfg`` is the CompareConfig, ``run_dir``
     the run whose tokens.jsonl gives the distinctive words (None: no word tables). ``result.posterior`` is
-    released (set to None) once the intervals are drawn: memory."""
-    model, dt = result.model, result.doc_topics
+    released (set to None) once the intervals are drawn: memory. ``stream``: ``result``'s tables are those of
+    ``run_dir``'s files, so the intervals read doc_topics.csv (and a posterior given as a
+    :class:`~topics.compare.streams.PosteriorFile`) a block of rows at a time, ``result.doc_topics`` being
+    released meanwhile and read again after them (:mod:`topics.compare.streams`)."""
+    model, dt, n_topics = result.model, result.doc_topics, result.k
     raw_docs = docs
     docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
     labels = result.labels()
@@ -130,13 +137,19 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     if saved:  # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
         parts = partial(artifacts.read_parts, run_dir, model)
         ev["source"] += " + parts.parquet"
-    out = compare_intervals(dt, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
+    evidence_table = dt
+    if stream and run_dir is not None:  # the table is let go through the intervals (memory), read again after
+        evidence_table = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS, stage=model)
+        result.doc_topics = dt = None
+    out = compare_intervals(evidence_table, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
                             time_column=tcol, reference=cfg.reference, draws=cfg.draws, ci=cfg.ci, seed=seed,
                             min_docs=cfg.two_stage_below, weight=cfg.weight,
                             unit="document" if ev["fitted_on"] == "documents" else None, pairwise=cfg.pairwise,
                             evidence_units=ev["evidence_units"])
     source, fitted_on = ev["source"], ev["fitted_on"]
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
+    if dt is None:
+        result.doc_topics = dt = evidence_table.read()
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -161,17 +174,26 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     tables["representative_documents"] = _label(
         representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
     grouped = out["differences"] is not None
-    if grouped:
-        tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
-    tables["doc_topic_table"] = None  # built last (its place kept): not held through the passes over the tokens
-    if grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file():
-        tables[f"{main}_topic_words"] = _label(
-            _topic_words(dt, docs, run_dir, main, cfg).rename(columns={"group": main}), model, labels)
-    tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    words = grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file()
+    if isinstance(evidence_table, DocTopicsFile):
+        dt = None  # result.doc_topics is the last reference: let go once doc_topic_table.csv is written
+        _streamed_document_tables(tables, result, evidence_table, docs, raw_docs, run_dir, cfg, regressors,
+                                  grouped, words)
+        dt = result.doc_topics
+    else:
+        if grouped:
+            tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
+        tables["doc_topic_table"] = None  # built last (its place kept): not held through the passes over the tokens
+        if words:
+            tables[f"{main}_topic_words"] = _topic_words(dt, docs, run_dir, main, cfg)
+        tables["doc_topic_table"] = doc_topic_table(dt, raw_docs, regressors)
+    if words:
+        tables[f"{main}_topic_words"] = _label(tables[f"{main}_topic_words"].rename(columns={"group": main}),
+                                               model, labels)
     res = out["draws"]
     checks = out["checks"]
     stages = pd.Series([res.plan.stages[lv] for lv in res.levels]).value_counts().to_dict()
-    summary = {"model": model, "k": result.k, **out["summary"], "evidence": source, "fitted_on": fitted_on,
+    summary = {"model": model, "k": n_topics, **out["summary"], "evidence": source, "fitted_on": fitted_on,
                "two_stage_below": cfg.two_stage_below, "time_column": tcol,
                "trend_figure": trend_allowed(checks, tcol) if tcol else None,
                "n_docs": int(res.n_docs.sum()), "levels": len(res.levels),
@@ -194,15 +216,57 @@ FAST_TABLES = ("doc_topic_table",)  # tables of one row per document
 WORDS_ALL = 20_000  # above this many documents the distinctive words are computed from streamed tokens
 
 
-def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg) -> pd.DataFrame:
+def _streamed_document_tables(tables: dict, result: TopicModelResult, table: DocTopicsFile, docs: pd.DataFrame,
+                              raw_docs: pd.DataFrame, run_dir: Path, cfg, regressors: list, grouped: bool,
+                              words: bool) -> None:
+    """The document tables of :func:`compare_model` with ``stream``, in its order, holding one (N, K) table at a
+    time: doc_topic_table.csv written (in blocks) from ``result.doc_topics``, which is then let go; the nearest
+    documents and the distinctive words from one normalised copy read from its file (the same numbers);
+    ``result.doc_topics`` is left None (:func:`write_comparisons` reads it again where needed).
+    ``tables["doc_topic_table"]`` is the written file's path."""
+    main = cfg.covariates[0]
+    if grouped:
+        tables["nearest_documents"] = None  # its place kept
+    path = artifacts.compare_dir(run_dir, result.model) / "doc_topic_table.csv"
+    tables["doc_topic_table"] = write_doc_topic_table(path, result.doc_topics, raw_docs, regressors)
+    result.doc_topics = None
+    thin = table.thin()  # doc_id and row sums: all that align_meta reads of the proportions
+    if grouped:
+        ids = ce.align_meta(thin, raw_docs, [main])["doc_id"]
+        tables["nearest_documents"] = nearest_documents(thin, raw_docs, main, cfg.n_documents,
+                                                        theta=_rows_of(table, ids, len(ids) > cdocs.NEAREST_ALL))
+    if words:
+        ids = ce.align_meta(thin, docs, [main])["doc_id"]
+        try:
+            words_table = _topic_words(thin, docs, run_dir, main, cfg, theta=_rows_of(table, ids, len(ids) > WORDS_ALL))
+        except RowsBehind:  # tokens.jsonl not in the documents' order: the whole normalised copy
+            words_table = _topic_words(thin, docs, run_dir, main, cfg, theta=table.normalised(ids))
+        tables[f"{main}_topic_words"] = words_table
+
+
+def _rows_of(table: DocTopicsFile, ids: pd.Series, forward: bool):
+    """The normalised proportions of the documents ``ids`` (align_meta's rows) for
+    :func:`_streamed_document_tables`: a function returning a :class:`~topics.compare.streams.ForwardRows` when
+    ``forward`` and they are in the file's order (no (N, K) copy), else the whole array."""
+    keep = table.kept_in_order(ids) if forward else None
+    if keep is None:
+        return table.normalised(ids)
+    return partial(ForwardRows, table, keep)
+
+
+def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: str, cfg,
+                 theta: Optional[np.ndarray] = None) -> pd.DataFrame:
+    """Distinctive words of ``column``'s levels; ``theta``: the documents' normalised proportions when the caller
+    has them (rows of :func:`topics.compare.effects.align_meta`)."""
     from .words import doc_term_matrix, issuer_topic_words
 
     frame = ce.align_meta(dt, docs, [column])
     groups = frame[column].astype(str).tolist()
     ids = frame["doc_id"].copy()
     del frame
-    theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
-    if len(ids) > WORDS_ALL:
+    if theta is None:
+        theta = ce.theta_rows(dt, ids)  # no joined (N, K) table beside it
+    if len(ids) > WORDS_ALL:  # theta may be a function giving a source of its rows per pass (ForwardRows)
         from .words_stream import streamed_topic_words
 
         return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), ids.astype(str).tolist(),
@@ -244,12 +308,17 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
                     cfg.draws)
         # parts.parquet (every 25 tokens of every document) is read only where needed: all of it when it is the
         # evidence (no posterior), else the parts of small levels' documents (compare_model)
-        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False)
+        # the posterior (N x K) is read a row group at a time by the intervals (topics.compare.streams)
+        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False, posterior=False)
+        if result.posterior_name:
+            result.posterior = PosteriorFile(artifacts.model_dir(run_dir, model) / result.posterior_name)
         if result.posterior is None:
             result.parts = artifacts.read_parts(run_dir, model)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            tables = compare_model(result, docs, run_dir, cfg, seed)
+            tables = compare_model(result, docs, run_dir, cfg, seed, stream=True)
+            if result.doc_topics is None and (model == "stm" or len(models) >= 2):  # let go by compare_model
+                result.doc_topics = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS).read()
             if model == "stm":  # STM's own estimateEffect tables (topics.compare.stm)
                 from .stm import stm_effect_meta, stm_effect_tables
 
@@ -265,6 +334,9 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         for message in summary["models"][model]["notes"]:
             logger.info("compare %s: %s", model, message)
         for name, df in tables.items():
+            if isinstance(df, Path):  # written by compare_model (topics.compare.documents.write_doc_topic_table)
+                outputs.append(str(df.relative_to(run_dir)))
+                continue
             if name in FAST_TABLES:  # one row per document: Arrow's CSV writer (same text, ~10x faster)
                 outputs.append(str(write_csv_fast(df, artifacts.compare_dir(run_dir, model) / f"{name}.csv")
                                    .relative_to(run_dir)))

@@ -91,8 +91,12 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
                          groups: Sequence, *, top_n: int = 10, prior_scale: float = 1.0, min_count: float = 1.0,
                          max_terms: int = MAX_TERMS, chunk: int = CHUNK) -> pd.DataFrame:
     """The table of :func:`topics.compare.words.issuer_topic_words` (same columns) from ``records()``, a
-    function that opens the token records afresh (called twice); ``theta``/``groups`` in ``doc_ids`` order."""
+    function that opens the token records afresh (called twice); ``theta``/``groups`` in ``doc_ids`` order.
+    ``theta`` may be a function returning, for each pass, a fresh source of its rows (``source[rows]``, ``.shape``:
+    :class:`topics.compare.streams.ForwardRows`, the rows read from the file as the records need them)."""
     row_of = {str(d): i for i, d in enumerate(doc_ids)}
+    source = theta if callable(theta) else (lambda: theta)
+    theta = source()
     k = theta.shape[1]
     labels = list(dict.fromkeys(groups))
     g_of = pd.Series(list(groups)).map({g: i for i, g in enumerate(labels)}).to_numpy()
@@ -110,6 +114,7 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
     terms = terms[used]
     del vocab
     counts = np.zeros((k, len(labels), m_terms))
+    theta = source()
     for docs, m in _blocks(records(), row_of, {t: i for i, t in enumerate(terms)}, chunk, grow=False):
         coo = m.tocoo()
         r, c, v = docs[coo.row], coo.col, coo.data

@@ -83,7 +83,6 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
     columns = [c for c in columns if c != by]
     topics = topic_columns(doc_topics)
     ids = doc_topics["doc_id"].astype(str).to_numpy()
-    theta = doc_topics[topics].to_numpy(float)
     id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # tie-break: doc_id order
     info = meta.assign(doc_id=meta["doc_id"].astype(str)).set_index("doc_id") if meta is not None else None
     if by is not None:
@@ -93,15 +92,16 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
         groups = [(None, np.arange(len(ids)))]
     rows = []
     for t, col in enumerate(topics):
+        values = doc_topics[col].to_numpy(float)  # a column at a time: no (N, K) copy of the table
         for lv, idx in groups:
-            order = idx[np.lexsort((id_rank[idx], -theta[idx, t]))][:n]
+            order = idx[np.lexsort((id_rank[idx], -values[idx]))][:n]
             for rank, i in enumerate(order, 1):
                 row = {"topic": int(col[len(TOPIC_PREFIX):]), **({by: lv} if by is not None else {}), "rank": rank,
                        "doc_id": ids[i]}
                 for c in columns:
                     value = info.at[ids[i], c] if info is not None and c in info.columns and ids[i] in info.index else None
                     row[c] = None if value is None or (isinstance(value, float) and value != value) else value
-                row["proportion"] = float(theta[i, t])
+                row["proportion"] = float(values[i])
                 rows.append(row)
     head = ["topic", *([by] if by is not None else []), "rank", "doc_id", *columns, "proportion"]
     return pd.DataFrame(rows, columns=head)
