@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from topics import artifacts
-from topics.compare import documents, streams
+from topics.compare import documents, spill, streams
 from topics.compare.replicates import Evidence
 from topics.compare import run as run_module
 from topics.compare.run import compare_model, load_meta
@@ -47,7 +47,8 @@ def run(tmp_path_factory):
 
 @pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("subset", [False, True])
-def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset):
+def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset, monkeypatch):
+    monkeypatch.setattr(spill, "BLOCK", 4)  # the spilled arrays normalised and checked in blocks of 4 rows
     dt = artifacts.read_csv(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS, stage="lda")
     order = np.random.default_rng(0).permutation(len(dt)) if shuffled else None
     path = _write_posterior(run, order)
@@ -59,6 +60,7 @@ def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset):
     assert block.rows < len(dt) and pq.ParquetFile(path).metadata.num_row_groups > 2
     streamed = Evidence.from_tables(block, n_tok, posterior=PosteriorFile(path))
     assert streamed.doc_ids == whole.doc_ids and streamed.topics == whole.topics
+    assert spill.is_spilled(streamed.theta) and spill.is_spilled(streamed.conc) and not spill.is_spilled(whole.theta)
     for name in ("theta", "conc", "weight"):
         a, b = getattr(whole, name), getattr(streamed, name)
         assert a.tobytes(order="A") == b.tobytes(order="A"), name
