@@ -86,8 +86,9 @@ def test_streamed_compare_model_is_the_in_memory_one(run, monkeypatch, tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         whole = compare_model(artifacts.read_model_result(run, "lda"), docs, run, cfg, seed=1)
-        result = artifacts.read_model_result(run, "lda", posterior=False)
+        result = artifacts.read_model_result(run, "lda", posterior=False, doc_rows=False)  # as write_comparisons
         assert result.posterior is None and result.posterior_name == "doc_posterior.parquet"
+        assert result.doc_topics.empty and result.k == whole["_summary"]["k"]
         result.posterior = PosteriorFile(artifacts.model_dir(run, "lda") / result.posterior_name)
         streamed = compare_model(result, docs, run, cfg, seed=1, stream=True)
     assert result.doc_topics is None and result.posterior is None  # both let go
@@ -185,3 +186,20 @@ def test_forward_rows_are_the_normalised_rows(run, monkeypatch, rows):
         assert source[want].tobytes() == np.ascontiguousarray(whole[want]).tobytes()
     with pytest.raises(RowsBehind):
         source[np.array([3])]
+
+
+@pytest.mark.parametrize("meta_order", ["same", "shuffled", "some left out"])
+def test_doc_topic_table_from_the_file_is_the_whole_join(run, meta_order, tmp_path):
+    """Joined a block of the file at a time when the documents are in the file's order (some of them missing from
+    the metadata or not), from the whole table otherwise: the same bytes either way."""
+    meta = load_meta(run)
+    if meta_order == "shuffled":
+        meta = meta.sample(frac=1.0, random_state=0)
+    elif meta_order == "some left out":
+        meta = meta.iloc[::2]
+    table = DocTopicsFile(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS, rows=7)
+    assert (table.kept_in_order(meta["doc_id"][meta["doc_id"].isin(table.thin()["doc_id"])]) is None) == \
+        (meta_order == "shuffled")
+    got = documents.write_doc_topic_table_from(tmp_path / "got.csv", table, meta, ["issuer"])
+    expected = write_csv_fast(documents.doc_topic_table(table.read(), meta, ["issuer"]), tmp_path / "expected.csv")
+    assert got.read_bytes() == expected.read_bytes()

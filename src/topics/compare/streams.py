@@ -46,6 +46,10 @@ class DocTopicsFile:
         block at a time: the parser never holds the whole file's text."""
         return pd.concat(list(self.blocks()), ignore_index=True)
 
+    def read_head(self) -> pd.DataFrame:
+        """The table's columns and dtypes as :meth:`read` gives them, no rows."""
+        return artifacts.read_csv(self.path, stage=self.stage, nrows=0)
+
     def blocks(self, columns: Optional[list[str]] = None):
         return artifacts.read_csv(self.path, stage=self.stage, columns=columns, chunksize=self.rows)
 
