@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from topics import artifacts
-from topics.compare import documents, streams
+from topics.compare import documents, spill, streams
 from topics.compare.replicates import Evidence
 from topics.compare import run as run_module
 from topics.compare.run import compare_model, load_meta
@@ -47,7 +47,8 @@ def run(tmp_path_factory):
 
 @pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("subset", [False, True])
-def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset):
+def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset, monkeypatch):
+    monkeypatch.setattr(spill, "BLOCK", 4)  # the spilled arrays normalised and checked in blocks of 4 rows
     dt = artifacts.read_csv(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS, stage="lda")
     order = np.random.default_rng(0).permutation(len(dt)) if shuffled else None
     path = _write_posterior(run, order)
@@ -59,6 +60,7 @@ def test_streamed_evidence_is_the_whole_tables_evidence(run, shuffled, subset):
     assert block.rows < len(dt) and pq.ParquetFile(path).metadata.num_row_groups > 2
     streamed = Evidence.from_tables(block, n_tok, posterior=PosteriorFile(path))
     assert streamed.doc_ids == whole.doc_ids and streamed.topics == whole.topics
+    assert spill.is_spilled(streamed.theta) and spill.is_spilled(streamed.conc) and not spill.is_spilled(whole.theta)
     for name in ("theta", "conc", "weight"):
         a, b = getattr(whole, name), getattr(streamed, name)
         assert a.tobytes(order="A") == b.tobytes(order="A"), name
@@ -84,8 +86,9 @@ def test_streamed_compare_model_is_the_in_memory_one(run, monkeypatch, tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         whole = compare_model(artifacts.read_model_result(run, "lda"), docs, run, cfg, seed=1)
-        result = artifacts.read_model_result(run, "lda", posterior=False)
+        result = artifacts.read_model_result(run, "lda", posterior=False, doc_rows=False)  # as write_comparisons
         assert result.posterior is None and result.posterior_name == "doc_posterior.parquet"
+        assert result.doc_topics.empty and result.k == whole["_summary"]["k"]
         result.posterior = PosteriorFile(artifacts.model_dir(run, "lda") / result.posterior_name)
         streamed = compare_model(result, docs, run, cfg, seed=1, stream=True)
     assert result.doc_topics is None and result.posterior is None  # both let go
@@ -183,3 +186,20 @@ def test_forward_rows_are_the_normalised_rows(run, monkeypatch, rows):
         assert source[want].tobytes() == np.ascontiguousarray(whole[want]).tobytes()
     with pytest.raises(RowsBehind):
         source[np.array([3])]
+
+
+@pytest.mark.parametrize("meta_order", ["same", "shuffled", "some left out"])
+def test_doc_topic_table_from_the_file_is_the_whole_join(run, meta_order, tmp_path):
+    """Joined a block of the file at a time when the documents are in the file's order (some of them missing from
+    the metadata or not), from the whole table otherwise: the same bytes either way."""
+    meta = load_meta(run)
+    if meta_order == "shuffled":
+        meta = meta.sample(frac=1.0, random_state=0)
+    elif meta_order == "some left out":
+        meta = meta.iloc[::2]
+    table = DocTopicsFile(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS, rows=7)
+    assert (table.kept_in_order(meta["doc_id"][meta["doc_id"].isin(table.thin()["doc_id"])]) is None) == \
+        (meta_order == "shuffled")
+    got = documents.write_doc_topic_table_from(tmp_path / "got.csv", table, meta, ["issuer"])
+    expected = write_csv_fast(documents.doc_topic_table(table.read(), meta, ["issuer"]), tmp_path / "expected.csv")
+    assert got.read_bytes() == expected.read_bytes()

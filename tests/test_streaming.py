@@ -104,6 +104,25 @@ def test_representative_candidates_keep_the_answer():
     pd.testing.assert_frame_equal(got, expected)
 
 
+def test_representative_candidates_by_level_keep_the_answer():
+    """Top documents of every topic within each level (the compare stage's table): the same from the candidates
+    kept chunk by chunk as from the whole table; documents without a level take no part."""
+    rng = np.random.default_rng(4)
+    theta = rng.dirichlet(np.ones(4) * 0.3, size=400)
+    theta[30:40] = theta[7]  # ties across levels and within them
+    table = pd.DataFrame(theta, columns=[f"topic_{k}" for k in range(4)])
+    table.insert(0, "doc_id", [f"d{i:03d}" for i in rng.permutation(400)])
+    meta = pd.DataFrame({"doc_id": table["doc_id"], "issuer": rng.choice(["甲", "乙", "丙"], 400),
+                         "title": [f"t{i}" for i in range(400)]}).iloc[:-25]  # 25 documents without a level
+    levels = meta.set_index("doc_id")["issuer"]
+    chunks = (table.iloc[i:i + 31] for i in range(0, 400, 31))
+    candidates = representative_candidates(chunks, 3, levels=levels)
+    assert len(candidates) <= 3 * 4 * 3 and not candidates["doc_id"].isin(table["doc_id"].iloc[-25:]).any()
+    expected = representative_documents(table, meta, 3, by="issuer", columns=("title",))
+    got = representative_documents(candidates, meta, 3, by="issuer", columns=("title",))
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_heatmap_reads_the_rows_it_draws(tmp_path):
     from topics.figures.draw import heatmap_rows
     from topics.figures.plots import sample_within

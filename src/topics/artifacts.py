@@ -377,22 +377,24 @@ def _with_issuer_diagnostic(run_dir: str | Path, result: TopicModelResult,
 
 
 def read_model_result(run_dir: str | Path, model: str, documents: bool = True, parts: bool = True,
-                      posterior: bool = True) -> TopicModelResult:
+                      posterior: bool = True, doc_rows: bool = True) -> TopicModelResult:
     """A finished model folder as a :class:`~topics.models.result.TopicModelResult`.
 
     ``documents=False`` reads only the per-topic tables and the metrics: ``doc_topics`` is then an empty table
     with the file's columns, and unit_topics and the posterior are not read (figures of a large corpus: read
     the documents' rows with :func:`iter_doc_topics`). ``parts=False``: parts.parquet is not read (the compare
     stage reads the parts of the documents it needs with :func:`read_parts`). ``posterior=False``: the posterior
-    is not read either, only its file's name kept in ``posterior_name`` (the compare stage reads it in row groups)."""
+    is not read either, only its file's name kept in ``posterior_name`` (the compare stage reads it in row groups).
+    ``doc_rows=False``: ``doc_topics`` is only the file's columns, the rest as with ``documents`` (the compare stage
+    reads its rows in blocks from the file)."""
     import pandas as pd
 
     from .models.result import TopicModelResult
 
     folder = model_dir(run_dir, model)
-    names = (DOC_TOPICS, TOPICS, TOPIC_TERMS) if documents else (TOPICS, TOPIC_TERMS)
+    names = (DOC_TOPICS, TOPICS, TOPIC_TERMS) if documents and doc_rows else (TOPICS, TOPIC_TERMS)
     tables = {name: read_csv(folder / name, stage=model) for name in names}
-    if not documents:
+    if not documents or not doc_rows:
         tables[DOC_TOPICS] = read_csv(folder / DOC_TOPICS, stage=model, nrows=0)
     skip = set(tables) | (set() if documents else {UNIT_TOPICS})
     extra = {p.name: read_csv(p, stage=model) for p in sorted(folder.glob("*.csv")) if p.name not in skip}

@@ -15,7 +15,7 @@ sum_d m_d w_d (theta*_d - mu_d) is added as a normal vector with the covariance 
 2 sum_d w_d^2 Cov(theta_d) (E m_d^2 = 2; Dirichlet: Cov = (diag mu - mu mu') / (a0 + 1)): a sum over
 >= LARGE_LEVEL independent documents, normal by the central limit theorem.
 
-So the compare stage does O(N K^2) work once (the cross products, streamed in chunks) and O(cells K^2) per
+So the compare stage does O(N K^2) work once (the cross products, one pass in blocks of rows) and O(cells K^2) per
 replicate, independent of N. Levels with fewer documents (and every level resampled by blocks) keep the
 exact path; benchmarks/validity_large.py measures both paths on the same simulated corpora.
 
@@ -36,8 +36,10 @@ from typing import Optional
 
 import numpy as np
 
+from .spill import release
+
 LARGE_LEVEL = 1000  # levels with at least this many documents: sums drawn from aggregates (validity_large.py)
-CHUNK = 100_000  # documents per block of the one pass that builds the cross products
+CHUNK = 20_000  # rows per block of the one pass that builds the cross products (8 MB of (N, K) at K = 50)
 
 
 @dataclass
@@ -78,38 +80,48 @@ def cell_stats(conc: np.ndarray, theta: Optional[np.ndarray], weight: np.ndarray
                cell: np.ndarray, cell_level: np.ndarray, n_level: np.ndarray, chunk: int = CHUNK) -> CellStats:
     """Statistics of documents ``rows`` of ``conc``/``theta``/``weight``; ``cell`` (len(rows),) gives each one's
     cell, ``cell_level`` (C,) each cell's level, ``n_level`` (L,) each level's documents. ``theta`` None: the
-    posterior means. One pass over the documents, ``chunk`` at a time, cell by cell."""
+    posterior means. One pass over the arrays in their row order, ``chunk`` rows at a time, each block's
+    documents added to their cells' sums: a block of pages of arrays on disk at a time (:mod:`topics.compare.spill`),
+    whatever the size of a cell."""
     n_cells, k = len(cell_level), conc.shape[1]
     total, point = np.zeros((n_cells, k + 1)), np.zeros((n_cells, k + 1))
     point_sq, w2, n = np.zeros((n_cells, k)), np.zeros(n_cells), np.zeros(n_cells)
     cross, post = np.zeros((n_cells, k + 2, k + 2)), np.zeros((n_cells, k, k))
-    order = np.argsort(cell, kind="stable")
-    bounds = np.searchsorted(cell[order], np.arange(n_cells + 1))
-    for c in range(n_cells):
-        mine = rows[order[bounds[c]:bounds[c + 1]]]
-        for s in range(0, len(mine), chunk):
-            r = mine[s:s + chunk]
-            a = conc[r]
-            a0 = a.sum(axis=1)
-            mu = a / a0[:, None]
-            del a  # each (chunk, K) temporary let go once read: fewer at once (memory)
-            w = weight[r]
-            z = np.empty((len(r), k + 2))
-            np.multiply(mu, w[:, None], out=z[:, :k])
-            z[:, k], z[:, k + 1] = w, 1.0
-            cross[c] += z.T @ z
-            total[c] += z[:, :k + 1].sum(axis=0)
-            del z
-            th = mu if theta is None else theta[r]
-            point[c, :k] += w @ th
-            point[c, k] += w.sum()
-            point_sq[c] += w @ (th * th)
-            del th
-            w2[c] += w @ w
-            n[c] += len(r)
-            cd = w * w / (a0 + 1.0)
-            root_cd = mu * np.sqrt(cd)[:, None]
-            post[c] += np.diag(cd @ mu) - root_cd.T @ root_cd
+    cell_of = np.full(len(conc), -1, np.int64)
+    cell_of[rows] = cell
+    for s in range(0, len(conc), chunk):
+        mine = cell_of[s:s + chunk]
+        sel = np.flatnonzero(mine >= 0)
+        if not len(sel):
+            continue
+        sel = sel[np.argsort(mine[sel], kind="stable")]  # the block's documents grouped by cell
+        cc, r = mine[sel], s + sel
+        starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
+        ids, ends = cc[starts], np.r_[starts[1:], len(cc)]
+        a = conc[r]
+        a0 = a.sum(axis=1)
+        mu = a / a0[:, None]
+        del a
+        w = weight[r]
+        z = np.empty((len(r), k + 2))
+        np.multiply(mu, w[:, None], out=z[:, :k])
+        z[:, k], z[:, k + 1] = w, 1.0
+        th = mu if theta is None else theta[r]
+        wth = th * w[:, None]
+        total[ids] += np.add.reduceat(z[:, :k + 1], starts, axis=0)
+        point[ids, :k] += np.add.reduceat(wth, starts, axis=0)
+        point[ids, k] += np.add.reduceat(w, starts)
+        point_sq[ids] += np.add.reduceat(wth * th, starts, axis=0)
+        del th, wth
+        w2[ids] += np.add.reduceat(w * w, starts)
+        n[ids] += ends - starts
+        cd = w * w / (a0 + 1.0)
+        diag = np.add.reduceat(mu * cd[:, None], starts, axis=0)
+        root_cd = mu * np.sqrt(cd)[:, None]
+        for j, (b, e) in enumerate(zip(starts, ends)):
+            cross[ids[j]] += z[b:e].T @ z[b:e]
+            post[ids[j]] += np.diag(diag[j]) - root_cd[b:e].T @ root_cd[b:e]
+        release(conc, theta)
     return CellStats(np.asarray(cell_level, np.int64), np.asarray(n_level, float), total, _root(cross),
                      _root(2.0 * post), point, point_sq, w2, n)
 

@@ -26,6 +26,7 @@ import pandas as pd
 from ..errors import InputError
 from .aggregate import cell_stats, draw_sums, large_levels
 from .resample import ResamplingPlan, block_multipliers, doc_multipliers
+from .spill import is_spilled, release, row_blocks
 from .streams import DocTopicsFile, PosteriorFile
 
 # --------------------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class Evidence:
                     source: str = "") -> "Evidence":
         """From arrays; ``parts`` = (part_doc, part_conc, part_weight). theta defaults to the posterior mean."""
         conc = np.asarray(conc, float)
-        if conc.ndim != 2 or (conc <= 0).any() or not np.isfinite(conc).all():
+        if conc.ndim != 2 or not _positive(conc):
             raise InputError("posterior: Dirichlet parameters must be a finite, positive (documents x topics) array")
         theta = conc / conc.sum(axis=1, keepdims=True) if theta is None else np.asarray(theta, float)
         k = conc.shape[1]
@@ -109,15 +110,17 @@ class Evidence:
         # own copy, normalised in place, filled a column (or a block of rows) at a time (no (N, K) temporaries
         # besides it); column-major as the table's own block is (the row sums, and so every estimate, to the last
         # digit as before)
-        if streamed:
-            theta = doc_topics.theta(None if keep.all() else keep)
+        if streamed:  # on disk (topics.compare.spill): every pass over it goes a block of rows at a time
+            theta = doc_topics.theta(None if keep.all() else keep, spill=True)
         else:
             dt = doc_topics if keep.all() else doc_topics[keep]  # no copy of the whole table when all are compared
             theta = np.empty((len(dt), len(topics)), order="F")
             for j, c in enumerate(topics):
                 theta[:, j] = dt[c].to_numpy(float)
             del dt
-        theta /= theta.sum(axis=1, keepdims=True)
+        for s, e in row_blocks(len(theta)):  # a block at a time: each row's sum and quotient as of the whole
+            theta[s:e] /= theta[s:e].sum(axis=1, keepdims=True)
+            release(theta)
         weight = n_tokens.reindex(ids).to_numpy(float)
         row = {d: i for i, d in enumerate(ids)}
         part_tuple = None
@@ -125,7 +128,7 @@ class Evidence:
             p = parts[parts["doc_id"].astype(str).isin(row)].sort_values(["doc_id", "part"], kind="stable")
             part_tuple = (p["doc_id"].astype(str).map(row).to_numpy(), p[topics].to_numpy(float),
                           p["n_tokens"].to_numpy(float))
-        streamed_conc = posterior.conc(ids, topics) if isinstance(posterior, PosteriorFile) else None
+        streamed_conc = posterior.conc(ids, topics, spill=True) if isinstance(posterior, PosteriorFile) else None
         if isinstance(posterior, PosteriorFile) and streamed_conc is None:  # several rows per document: summed
             posterior = posterior.read()
         if streamed_conc is not None:
@@ -161,6 +164,16 @@ class Evidence:
             conc = theta * (units + prior_sum)[:, None] + prior_sum / len(topics) * 1e-3
             source = "Dirichlet(theta * (units + prior)) (no saved posterior)"
         return cls.from_arrays(ids, conc, weight, theta, part_tuple, source)
+
+
+def _positive(conc: np.ndarray) -> bool:
+    """Every entry finite and > 0, checked a block of rows at a time (no (N, K) temporaries; spilled pages let go)."""
+    for s, e in row_blocks(len(conc)):
+        ok = bool((conc[s:e] > 0).all() and np.isfinite(conc[s:e]).all())
+        release(conc)
+        if not ok:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -205,12 +218,13 @@ def level_means(theta: np.ndarray, weight: np.ndarray, doc_level: np.ndarray, n_
     (levels x documents) product, run once per replicate. A column-major ``theta`` (the evidence's own) is
     summed ``MEANS_ROWS`` documents at a time by ``np.add.at`` instead: the product would copy it whole into row
     order first (scipy), and both add each document's w theta to its level's sum in document order (the same
-    digits)."""
+    digits); so is one on disk (:mod:`topics.compare.spill`)."""
     den = np.bincount(doc_level, weights=weight, minlength=n_levels)
-    if not theta.flags["C_CONTIGUOUS"]:
+    if not theta.flags["C_CONTIGUOUS"] or is_spilled(theta):
         num = np.zeros((n_levels, theta.shape[1]))
-        for s in range(0, len(doc_level), MEANS_ROWS):
-            np.add.at(num, doc_level[s:s + MEANS_ROWS], weight[s:s + MEANS_ROWS, None] * theta[s:s + MEANS_ROWS])
+        for s, e in row_blocks(len(doc_level), MEANS_ROWS):
+            np.add.at(num, doc_level[s:e], weight[s:e, None] * theta[s:e])
+            release(theta)
         return num / den[:, None], den
     from scipy import sparse
 

@@ -46,12 +46,12 @@ import pandas as pd
 from .. import artifacts
 from ..io import write_csv_fast
 from ..errors import ConfigError, InputError
-from ..models.result import TopicModelResult, representative_documents
+from ..models.result import TopicModelResult, representative_candidates, representative_documents
 from . import effects as ce
 from . import similarity as cs
 from .design import log_checks, trend_allowed
 from . import documents as cdocs
-from .documents import doc_topic_table, nearest_documents, write_doc_topic_table
+from .documents import doc_topic_table, nearest_documents, write_doc_topic_table_from
 from .evidence import model_evidence
 from .intervals import compare_intervals
 from .latex import latex_tables, to_latex_booktabs
@@ -121,12 +121,18 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     ``_checks`` (the design findings) and ``_meta`` ({stem: metadata}); ``cfg`` is the CompareConfig, ``run_dir``
     the run whose tokens.jsonl gives the distinctive words (None: no word tables). ``result.posterior`` is
     released (set to None) once the intervals are drawn: memory. ``stream``: ``result``'s tables are those of
-    ``run_dir``'s files, so the intervals read doc_topics.csv (and a posterior given as a
-    :class:`~topics.compare.streams.PosteriorFile`) a block of rows at a time, ``result.doc_topics`` being
-    released meanwhile and read again after them (:mod:`topics.compare.streams`)."""
+    ``run_dir``'s files, so doc_topics.csv (and a posterior given as a :class:`~topics.compare.streams.PosteriorFile`)
+    is read a block of rows at a time by the intervals (into arrays on disk, :mod:`topics.compare.spill`) and by
+    every document table after them, ``result.doc_topics`` being let go (:mod:`topics.compare.streams`); it may be
+    given without rows (``artifacts.read_model_result(doc_rows=False)``)."""
     model, dt, n_topics = result.model, result.doc_topics, result.k
     raw_docs = docs
-    docs, pooling = pool_covariates(docs, set(dt["doc_id"].astype(str)), cfg)
+    evidence_table = dt
+    if stream and run_dir is not None:  # the table's rows are read from its file where needed (memory)
+        evidence_table = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS, stage=model)
+    ids = evidence_table.thin()["doc_id"] if isinstance(evidence_table, DocTopicsFile) else dt["doc_id"]
+    docs, pooling = pool_covariates(docs, set(ids.astype(str)), cfg)
+    del ids
     labels = result.labels()
     tcol = time_column(docs, cfg.time_column)
     main = cfg.covariates[0]
@@ -137,9 +143,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     if saved:  # parts saved but not read: only those of documents in small levels are (artifacts.read_parts)
         parts = partial(artifacts.read_parts, run_dir, model)
         ev["source"] += " + parts.parquet"
-    evidence_table = dt
-    if stream and run_dir is not None:  # the table is let go through the intervals (memory), read again after
-        evidence_table = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS, stage=model)
+    if isinstance(evidence_table, DocTopicsFile):
         result.doc_topics = dt = None
     out = compare_intervals(evidence_table, docs, main, posterior=ev["posterior"], parts=parts, covariates=cfg.covariates,
                             time_column=tcol, reference=cfg.reference, draws=cfg.draws, ci=cfg.ci, seed=seed,
@@ -148,8 +152,6 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                             evidence_units=ev["evidence_units"])
     source, fitted_on = ev["source"], ev["fitted_on"]
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
-    if dt is None:
-        result.doc_topics = dt = evidence_table.read()
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -171,15 +173,18 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
         tables["topic_effects"] = _label(out["effects"], model, labels)
     regressors = list(dict.fromkeys(cfg.covariates + ([tcol] if tcol else [])))
     shown = ("title",) if "title" in docs.columns else ()
+    top = dt
+    if isinstance(evidence_table, DocTopicsFile):  # the rows that can be among them, read a block at a time
+        level = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")[main]
+        top = representative_candidates(evidence_table.blocks(), cfg.n_documents, levels=level)
     tables["representative_documents"] = _label(
-        representative_documents(dt, docs, cfg.n_documents, by=main, columns=shown), model, labels)
+        representative_documents(top, docs, cfg.n_documents, by=main, columns=shown), model, labels)
+    del top
     grouped = out["differences"] is not None
     words = grouped and run_dir is not None and artifacts.tokens_path(run_dir).is_file()
     if isinstance(evidence_table, DocTopicsFile):
-        dt = None  # result.doc_topics is the last reference: let go once doc_topic_table.csv is written
         _streamed_document_tables(tables, result, evidence_table, docs, raw_docs, run_dir, cfg, regressors,
                                   grouped, words)
-        dt = result.doc_topics
     else:
         if grouped:
             tables["nearest_documents"] = nearest_documents(dt, raw_docs, main, cfg.n_documents)
@@ -219,17 +224,16 @@ WORDS_ALL = 20_000  # above this many documents the distinctive words are comput
 def _streamed_document_tables(tables: dict, result: TopicModelResult, table: DocTopicsFile, docs: pd.DataFrame,
                               raw_docs: pd.DataFrame, run_dir: Path, cfg, regressors: list, grouped: bool,
                               words: bool) -> None:
-    """The document tables of :func:`compare_model` with ``stream``, in its order, holding one (N, K) table at a
-    time: doc_topic_table.csv written (in blocks) from ``result.doc_topics``, which is then let go; the nearest
-    documents and the distinctive words from one normalised copy read from its file (the same numbers);
-    ``result.doc_topics`` is left None (:func:`write_comparisons` reads it again where needed).
+    """The document tables of :func:`compare_model` with ``stream``, in its order, none holding an (N, K) table
+    when the file's rows are in the documents' order: doc_topic_table.csv joined and written a block of the file at
+    a time; the nearest documents and the distinctive words from the normalised rows read forward from the file (the
+    same numbers); ``result.doc_topics`` is left None (:func:`write_comparisons` reads it again where needed).
     ``tables["doc_topic_table"]`` is the written file's path."""
     main = cfg.covariates[0]
     if grouped:
         tables["nearest_documents"] = None  # its place kept
     path = artifacts.compare_dir(run_dir, result.model) / "doc_topic_table.csv"
-    tables["doc_topic_table"] = write_doc_topic_table(path, result.doc_topics, raw_docs, regressors)
-    result.doc_topics = None
+    tables["doc_topic_table"] = write_doc_topic_table_from(path, table, raw_docs, regressors)
     thin = table.thin()  # doc_id and row sums: all that align_meta reads of the proportions
     if grouped:
         ids = ce.align_meta(thin, raw_docs, [main])["doc_id"]
@@ -309,7 +313,11 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
         # parts.parquet (every 25 tokens of every document) is read only where needed: all of it when it is the
         # evidence (no posterior), else the parts of small levels' documents (compare_model)
         # the posterior (N x K) is read a row group at a time by the intervals (topics.compare.streams)
-        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False, posterior=False)
+        folder = artifacts.model_dir(run_dir, model)
+        # with a saved posterior, doc_topics' rows are read from the file in blocks (compare_model, stream)
+        posterior = any((folder / name).is_file() for name in artifacts.POSTERIOR_FILES)
+        result = loaded[model] = artifacts.read_model_result(run_dir, model, parts=False, posterior=False,
+                                                             doc_rows=not posterior)
         if result.posterior_name:
             result.posterior = PosteriorFile(artifacts.model_dir(run_dir, model) / result.posterior_name)
         if result.posterior is None:

@@ -24,6 +24,8 @@ import pandas as pd
 
 from .. import artifacts
 from .effects import normalise_rows
+from .spill import empty as spill_array
+from .spill import release
 
 ROWS = 20_000  # rows of doc_topics.csv parsed at once (the parser holds their text, ~1 kB a row at K = 50)
 
@@ -44,6 +46,10 @@ class DocTopicsFile:
         block at a time: the parser never holds the whole file's text."""
         return pd.concat(list(self.blocks()), ignore_index=True)
 
+    def read_head(self) -> pd.DataFrame:
+        """The table's columns and dtypes as :meth:`read` gives them, no rows."""
+        return artifacts.read_csv(self.path, stage=self.stage, nrows=0)
+
     def blocks(self, columns: Optional[list[str]] = None):
         return artifacts.read_csv(self.path, stage=self.stage, columns=columns, chunksize=self.rows)
 
@@ -63,30 +69,33 @@ class DocTopicsFile:
 
     def kept_in_order(self, doc_ids: pd.Series) -> Optional[np.ndarray]:
         """The file rows of ``doc_ids`` (bool per row) when they are in the file's order, else None."""
-        file_ids = self.thin()["doc_id"]
-        keep = file_ids.isin(set(doc_ids)).to_numpy()
-        same = np.array_equal(file_ids[keep].astype(str).to_numpy(), pd.Series(doc_ids).astype(str).to_numpy())
-        return keep if same else None
+        keep, at = self._kept(doc_ids)
+        return keep if at is None else None
 
     def normalised(self, doc_ids: pd.Series) -> np.ndarray:
         """:func:`topics.compare.effects.theta_rows` of the documents ``doc_ids`` (rows of
         :func:`topics.compare.effects.align_meta`), read from the file: the same numbers and memory order."""
-        file_ids = self.thin()["doc_id"]
-        keep = file_ids.isin(set(doc_ids)).to_numpy()
+        keep, at = self._kept(doc_ids)
         theta = self.theta(keep)
-        mine = file_ids[keep].astype(str).to_numpy()
-        wanted = pd.Series(doc_ids).astype(str).to_numpy()
-        if not np.array_equal(mine, wanted):  # another order: rows moved, column-major as theta_rows makes them
-            theta = np.asfortranarray(theta[pd.Index(mine).get_indexer(wanted)])
+        if at is not None:  # another order: rows moved, column-major as theta_rows makes them
+            theta = np.asfortranarray(theta[at])
         return normalise_rows(theta)
 
-    def theta(self, keep: Optional[np.ndarray] = None) -> np.ndarray:
+    def _kept(self, doc_ids: pd.Series) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        """(bool per file row: is it one of ``doc_ids``; None when those rows are ``doc_ids`` in order, else the
+        position among them of each of ``doc_ids``)."""
+        file_ids = self.thin()["doc_id"]
+        keep = file_ids.isin(set(doc_ids)).to_numpy()
+        mine = file_ids[keep].astype(str).to_numpy()
+        wanted = pd.Series(doc_ids).astype(str).to_numpy()
+        return keep, None if np.array_equal(mine, wanted) else pd.Index(mine).get_indexer(wanted)
+
+    def theta(self, keep: Optional[np.ndarray] = None, spill: bool = False) -> np.ndarray:
         """The raw proportions of the rows ``keep`` (bool per file row; None: all), column-major as a table's own
-        block is (its row sums, and so every estimate, to the last digit): not yet normalised."""
-        n = None if keep is None else int(keep.sum())
-        if n is None:
-            n = sum(len(b) for b in self.blocks(["doc_id"]))
-        theta = np.empty((n, len(self.topics)), order="F")
+        block is (its row sums, and so every estimate, to the last digit): not yet normalised. ``spill``: the array
+        is memory-mapped on a temporary file beside this one (:mod:`topics.compare.spill`)."""
+        n = len(self.thin()) if keep is None else int(keep.sum())
+        theta = spill_array((n, len(self.topics)), "F", where=self.path.parent if spill else None)
         at, start = 0, 0
         for block in self.blocks(self.topics):
             mine = slice(None) if keep is None else keep[start:start + len(block)]
@@ -94,6 +103,7 @@ class DocTopicsFile:
             part = block[self.topics].to_numpy(float)[mine]
             theta[at:at + len(part)] = part
             at += len(part)
+            release(theta)
         return theta
 
 
@@ -156,10 +166,12 @@ class PosteriorFile:
     def read(self) -> pd.DataFrame:
         return pd.read_parquet(self.path)
 
-    def conc(self, ids: Sequence[str], topics: Sequence[str]) -> Optional[tuple[np.ndarray, list[str]]]:
+    def conc(self, ids: Sequence[str], topics: Sequence[str],
+             spill: bool = False) -> Optional[tuple[np.ndarray, list[str]]]:
         """(Dirichlet parameters of the documents ``ids`` in that order, ids with no row); None when a document
         has several rows (units: the caller sums them from the whole table). The array's memory order is the one
-        the whole table gives: column-major when the file's rows are ``ids`` in order, else row-major."""
+        the whole table gives: column-major when the file's rows are ``ids`` in order, else row-major. ``spill``:
+        memory-mapped on a temporary file beside this one (:mod:`topics.compare.spill`)."""
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(self.path)
@@ -171,7 +183,7 @@ class PosteriorFile:
         if missing:
             return np.empty((0, len(topics))), missing
         same = len(at) == len(keys) and bool((at == np.arange(len(at))).all())
-        conc = np.empty((len(at), len(topics)), order="F" if same else "C")
+        conc = spill_array((len(at), len(topics)), "F" if same else "C", where=self.path.parent if spill else None)
         dest = np.full(len(keys), -1, np.int64)  # file row -> row of conc
         dest[at] = np.arange(len(at))
         start = 0
@@ -183,4 +195,5 @@ class PosteriorFile:
                 values = np.column_stack([batch.column(c).to_numpy(zero_copy_only=False).astype(float, copy=False)
                                           for c in topics])
                 conc[rows[sel]] = values[sel]
+                release(conc)
         return conc, []

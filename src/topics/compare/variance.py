@@ -24,6 +24,7 @@ import numpy as np
 
 from .replicates import level_means
 from .resample import ResamplingPlan
+from .spill import release
 
 CHUNK = 100_000  # documents per block where a pass over documents would make (N, K) temporaries
 
@@ -63,6 +64,7 @@ def variance_floor(ev, plan: ResamplingPlan) -> np.ndarray:
         for s in range(0, len(lv), CHUNK):  # in blocks of documents: no (N, K) temporaries
             m = multi[s:s + CHUNK]
             dev += (w[s:s + CHUNK][m] @ (theta[s:s + CHUNK][m] - mean[lv[s:s + CHUNK][m]]) ** 2)
+            release(theta)  # a spilled theta's block given back (topics.compare.spill)
         sigma2 = dev / w[multi].sum() * multi.sum() / (multi.sum() - (n_by > 1).sum())
         w2 = np.bincount(lv, weights=w ** 2, minlength=n_levels)
         doc_floor = sigma2[None, :] * (w2 / tot ** 2)[:, None]

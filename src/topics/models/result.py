@@ -107,11 +107,14 @@ def representative_documents(doc_topics: pd.DataFrame, meta: Optional[pd.DataFra
     return pd.DataFrame(rows, columns=head)
 
 
-def representative_candidates(chunks: Iterable[pd.DataFrame], n: int) -> pd.DataFrame:
+def representative_candidates(chunks: Iterable[pd.DataFrame], n: int,
+                              levels: Optional[pd.Series] = None) -> pd.DataFrame:
     """The rows of a doc-topics table read in ``chunks`` that can be among the ``n`` most representative
     documents of some topic: :func:`representative_documents` on them gives what it gives on the whole table
     (each chunk is merged with the candidates so far and only every topic's top ``n`` rows are kept; ties go
-    to the smaller doc_id, as there). Memory: ``n x K`` rows plus one chunk."""
+    to the smaller doc_id, as there). ``levels`` (doc_id -> level, as ``meta[by]`` indexed by doc_id): every
+    topic's top ``n`` within each level instead, documents without a level left out (``by``). Memory: ``n x K``
+    (x levels) rows plus one chunk."""
     import numpy as np
 
     kept: Optional[pd.DataFrame] = None
@@ -121,9 +124,14 @@ def representative_candidates(chunks: Iterable[pd.DataFrame], n: int) -> pd.Data
         ids = both["doc_id"].astype(str).to_numpy()
         id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
         theta = both[topics].to_numpy(float)
+        group = np.zeros(len(ids), np.int64)
+        if levels is not None:
+            group = pd.factorize(levels.reindex(ids), use_na_sentinel=True)[0]
         rows = set()
         for t in range(len(topics)):
-            rows.update(np.lexsort((id_rank, -theta[:, t]))[:n].tolist())
+            order = np.lexsort((id_rank, -theta[:, t], group))
+            first = pd.Series(group[order]).groupby(group[order]).cumcount().to_numpy() < n
+            rows.update(order[first & (group[order] >= 0)].tolist())
         kept = both.iloc[sorted(rows)].reset_index(drop=True)
     return kept if kept is not None else pd.DataFrame(columns=["doc_id"])
 
