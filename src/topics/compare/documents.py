@@ -137,29 +137,39 @@ def write_doc_topic_table(path: Path, doc_topics: pd.DataFrame, meta: pd.DataFra
 
 def write_doc_topic_table_from(path: Path, table, meta: pd.DataFrame, extra: list[str]) -> Path:
     """:func:`write_doc_topic_table` of the doc-topics file ``table`` (a :class:`~topics.compare.streams.DocTopicsFile`)
-    read a block at a time, when its rows that ``meta`` has are in ``meta``'s order and it has no text column
-    but doc_id (the same file); else of the whole table read first."""
+    read a block at a time, when its rows that ``meta`` has are in ``meta``'s order and no text cell needs
+    :func:`topics.io.write_table`'s care (the same file); else of the whole table read first."""
     left = meta[_table_columns(meta, extra)]
     ids = table.thin()["doc_id"]
     left = left[left["doc_id"].isin(set(ids.astype(str)))]
     keep = table.kept_in_order(left["doc_id"])
-    head = table.read_head()
-    text = [c for c in head.columns if c != "doc_id" and (head[c].dtype == object or str(head[c].dtype) in ("str", "string"))]
-    if keep is None or text or not (fast_csv_ok(left) and fast_csv_ok(head)):
-        return write_doc_topic_table(path, table.read(), meta, extra)
-    return write_csv_blocks(_joined_blocks(table, keep, left), path)
+    if keep is not None and fast_csv_ok(left) and fast_csv_ok(table.read_head().iloc[:0]):
+        try:
+            return write_csv_blocks(_joined_blocks(table, keep, left), path)
+        except _NeedsCare:  # a text cell of doc_topics: nothing was kept of the blocks' file (atomic write)
+            pass
+    return write_doc_topic_table(path, table.read(), meta, extra)
+
+
+class _NeedsCare(Exception):
+    """A block of doc_topics has a text cell :func:`topics.io.write_csv_fast` cannot write."""
 
 
 def _joined_blocks(table, keep: np.ndarray, left: pd.DataFrame):
     """``left``'s rows joined to the file's kept rows, which are the same documents in the same order, a block at
-    a time (the whole join's rows, in its order)."""
+    a time (the whole join's rows, in its order); raises :class:`_NeedsCare` at a block with a text cell that
+    needs care."""
     start = at = 0
     for block in table.blocks():
         mine = keep[start:start + len(block)]
         start += len(block)
         block = block[mine]
+        text = [c for c in block.columns if c != "doc_id" and (block[c].dtype == object
+                                                              or str(block[c].dtype) in ("str", "string"))]
+        if text and not fast_csv_ok(block[text]):
+            raise _NeedsCare
         if len(block):
             yield left.iloc[at:at + len(block)].merge(block, on="doc_id", how="inner", validate="one_to_one")
             at += len(block)
-    if at == 0:
-        yield left.iloc[:0].merge(table.read_head(), on="doc_id", how="inner")
+    if at == 0:  # no row joined: the whole table's path writes the header
+        raise _NeedsCare
