@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import os
-import sys
-import types
 from typing import Iterator, Sequence
 
 from .evaluate import coherence
-from .workers import init_worker, starting_workers
+from .workers import spawn_helper
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +56,6 @@ class Pending:
 
 @contextlib.contextmanager
 def coherence_helper() -> Iterator[CoherenceHelper]:
-    """A :class:`CoherenceHelper` for the block; its process is terminated when the block ends.
-
-    Spawned, not forked (a forked child's RSS would count the parent's pages again); the parent's
-    ``__main__`` is swapped for an empty module while it starts, so a user's unguarded script is not re-run."""
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        with starting_workers(spawn=True):
-            pool = multiprocessing.get_context("spawn").Pool(1, initializer=init_worker, initargs=(os.getpid(),))
-    finally:
-        sys.modules["__main__"] = main
-    with pool:
+    """A :class:`CoherenceHelper` for the block (:func:`topics.workers.spawn_helper`)."""
+    with spawn_helper() as pool:
         yield CoherenceHelper(pool)

@@ -102,6 +102,26 @@ def process_pool(workers: int, context) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def spawn_helper() -> Iterator:
+    """One spawned helper process (a ``multiprocessing`` pool of 1) for the block, terminated when it ends: work
+    that runs beside this process's single-threaded steps (:mod:`topics.evaluate_async`, the names tagger).
+
+    Spawned, not forked (a forked child's RSS would count the parent's pages again); the parent's ``__main__`` is
+    swapped for an empty module while it starts, so a user's unguarded script is not re-run."""
+    import types
+
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        with starting_workers(spawn=True):
+            pool = multiprocessing.get_context("spawn").Pool(1, initializer=init_worker, initargs=(os.getpid(),))
+    finally:
+        sys.modules["__main__"] = main
+    with pool:
+        yield pool
+
+
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into :class:`Terminated` in the main thread (the CLI prints one line for it)."""
     def handler(signum, frame):
