@@ -31,14 +31,14 @@ def _warm_up() -> None:
 
 
 class CoherenceHelper:
-    """One spawned process scoring coherence; :meth:`submit` returns an ``AsyncResult`` (``.get()``)."""
+    """One spawned process scoring coherence; :meth:`submit` returns a :class:`Pending` (``.get()``)."""
 
     def __init__(self, pool) -> None:
         self._pool = pool
-        self._pool.apply_async(_warm_up)
+        self._pool.submit(_warm_up)
 
     def submit(self, topics: Sequence[Sequence[str]], texts: Sequence[Sequence[str]], top_n: int = 10) -> "Pending":
-        return Pending(self._pool.apply_async(coherence, (topics, texts), {"top_n": top_n}))
+        return Pending(self._pool.submit(coherence, topics, texts, top_n=top_n))
 
 
 class Pending:
@@ -48,7 +48,7 @@ class Pending:
         self._result = result
 
     def get(self) -> dict:
-        scores = self._result.get()
+        scores = self._result.result()
         if scores["unknown_words"]:
             logger.info("coherence: %d topic words are not in the texts and were skipped", scores["unknown_words"])
         return scores

@@ -140,10 +140,10 @@ class _Tagging:
         self._stack = contextlib.ExitStack()
         self._pending = None
         if helper:
-            self._pending = self._stack.enter_context(spawn_helper()).apply_async(tag_words, (cfg, words))
+            self._pending = self._stack.enter_context(spawn_helper()).submit(tag_words, cfg, words)
 
     def get(self) -> dict[str, str]:
-        return self._pending.get() if self._pending is not None else tag_words(self._cfg, self._words)
+        return self._pending.result() if self._pending is not None else tag_words(self._cfg, self._words)
 
     def close(self) -> None:
         self._stack.close()
