@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from helpers import ref_cv, ref_npmi, windows
@@ -112,3 +114,33 @@ def test_window_counts_follow_the_definition_with_repeated_words(window_texts):
     out = coherence(topics, texts, top_n=6)
     np.testing.assert_allclose(out["npmi_per_topic"], [ref_npmi(t, windows(texts, 10)) for t in topics], atol=1e-9)
     np.testing.assert_allclose(out["c_v_per_topic"], [ref_cv(t, windows(texts, 110)) for t in topics], atol=1e-9)
+
+
+def test_average_ranks_are_scipys_rankdata():
+    """_ecdf ranks without scipy.stats: the same float64 values as rankdata(method="average"), ties and NaN."""
+    from scipy.stats import rankdata
+
+    from topics.evaluate import average_ranks
+
+    rng = np.random.default_rng(0)
+    cases = [np.zeros(0), np.array([1.0]), np.array([2.0, 2.0, 1.0, 2.0]), np.array([0.5, np.nan, 0.1]),
+             np.array([-0.0, 0.0, 1e-300, 1e-300])]
+    cases += [rng.integers(0, 4, int(n)) / 3.0 for n in rng.integers(2, 80, 50)] + [rng.random(500)]
+    for v in cases:
+        expected = rankdata(v, method="average")
+        got = average_ranks(v)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), v
+
+
+@pytest.mark.slow
+def test_coherence_helper_scores_as_in_process():
+    """The spawned helper (topics.evaluate_async) returns exactly what coherence() returns here."""
+    from topics.evaluate_async import coherence_helper
+
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(40)]
+    texts = [list(rng.choice(words, size=int(rng.integers(5, 60)))) for _ in range(200)]
+    topics = [words[i:i + 10] for i in range(0, 40, 10)] + [["w1", "unknown"]]
+    with coherence_helper() as helper:
+        got = helper.submit(topics, texts, top_n=10).get()
+    assert json.dumps(got) == json.dumps(coherence(topics, texts, top_n=10))  # NaN included, floats exact

@@ -153,3 +153,20 @@ def test_numpy_pos_viterbi_gives_jiebas_route():
     assert len(words) > 400
     for w in words:
         assert pos_hmm().route(w) == viterbi(w, char_state_tab_P, start_P, trans_P, emit_P)[1], w
+
+
+@pytest.mark.slow
+def test_names_tagged_on_a_helper_process_are_the_same():
+    """A corpus segmented on a pool has its vocabulary's names tagged on a spawned helper (topics.tokens.stream
+    _Tagging) while tokens.jsonl is written: the same tags as in this process."""
+    from topics.tokens.stream import _Tagging
+
+    words = ["北京", "雄安新区", "李克强", "联合国", "财政", "预算", "张三丰", "黄河", "x1", "中华人民共和国", "习近平"]
+    cfg = TokenizeConfig()
+    tagging = _Tagging(cfg, words, helper=True)
+    try:
+        helped = tagging.get()
+    finally:
+        tagging.close()
+    assert helped == _Tagging(cfg, words, helper=False).get() == NameTagger(cfg).tags(words)
+    assert helped  # some of them are names

@@ -161,3 +161,20 @@ def test_bad_token_input():
         prepare_input(pd.DataFrame({"doc_id": ["a", "a"], "tokens": [["x"], ["y"]]}))
     with pytest.raises(InputError, match="needs columns doc_id"):
         prepare_input(pd.DataFrame({"text": ["a"]}))
+
+
+@pytest.mark.slow
+def test_lda_result_with_coherence_helper_is_the_same(tmp_path):
+    """lda.workers > 1 scores coherence on a helper process while the other tables are built: same files."""
+    from topics.evaluate_async import coherence_helper
+    from topics.models.lda import lda_result
+
+    cfg = LdaConfig(k=3, iterations=20, chains=1, workers=1)
+    fit = fit_lda(_synthetic(), cfg, seed=0)
+    plain = lda_result(fit, cfg, None, seed=0)
+    with coherence_helper() as helper:
+        helped = lda_result(fit, cfg, None, seed=0, helper=helper)
+    for name, result in (("plain", plain), ("helped", helped)):
+        artifacts.write_model_result(tmp_path / name, result)
+    for path in sorted((tmp_path / "plain").rglob("*.*")):
+        assert path.read_bytes() == (tmp_path / "helped" / path.relative_to(tmp_path / "plain")).read_bytes(), path.name

@@ -379,6 +379,19 @@ def _row_normalise(m: np.ndarray) -> np.ndarray:
 
 def _ecdf(v: np.ndarray) -> np.ndarray:
     """Each entry's rank / length, ties sharing their average rank (stm ranks with ``data.table::frank``)."""
-    from scipy.stats import rankdata
+    return average_ranks(v) / v.shape[0]
 
-    return rankdata(v, method="average") / v.shape[0]
+
+def average_ranks(v: np.ndarray) -> np.ndarray:
+    """``scipy.stats.rankdata(v, method="average")`` of a 1-D array, the same floats (ranks are half-integers,
+    exact), without importing ``scipy.stats`` (~1 s) for it; any NaN makes every rank NaN, as there."""
+    v = np.asarray(v)
+    order = np.argsort(v, kind="stable")
+    y = v[order]
+    starts = np.flatnonzero(np.concatenate([[True], y[:-1] != y[1:]])) if len(y) else np.zeros(0, dtype=np.intp)
+    counts = np.diff(starts, append=len(y))
+    ranks = np.empty(len(y))
+    ranks[order] = np.repeat((starts + 1).astype(float) + (counts.astype(float) - 1) / 2, counts)
+    if np.isnan(v).any():
+        ranks[:] = np.nan
+    return ranks

@@ -102,6 +102,34 @@ def process_pool(workers: int, context) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def spawn_helper() -> Iterator[ProcessPoolExecutor]:
+    """One spawned helper process for the block (an executor of 1, started now), terminated when the block ends
+    (its results are in hand by then): work that runs beside this process's single-threaded steps
+    (:mod:`topics.evaluate_async`, the names tagger). A helper that dies fails its futures (no hang).
+
+    Spawned, not forked (a forked child's RSS would count the parent's pages again); the parent's ``__main__`` is
+    swapped for an empty module while it starts, so a user's unguarded script is not re-run."""
+    import types
+
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(os.getpid(),))
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        try:
+            with starting_workers(spawn=True):
+                pool.submit(int)  # an executor starts its process at the first submit
+        finally:
+            sys.modules["__main__"] = main
+        yield pool
+    finally:
+        for child in set(multiprocessing.active_children()) - before:
+            child.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into :class:`Terminated` in the main thread (the CLI prints one line for it)."""
     def handler(signum, frame):

@@ -74,27 +74,38 @@ def lda_stage(ctx: RunContext) -> dict:
     cfg = ctx.config.lda
     if cfg.engine != "spark" and needs_sample(artifacts.tokens_path(ctx.run_dir), cfg.fit_units):
         return _lda_sampled(ctx)
-    data = prepare_input(artifacts.iter_tokens(ctx.run_dir))
-    with _spark_run(ctx.config) as spark:  # lda.engine: spark: one session for the sweep, the chains and the save
-        k, ksel, sweep_seconds = cfg.k, None, None
-        if cfg.k_grid:
-            started = time.perf_counter()
-            ksel = search_k(data, cfg, ctx.seed, spark=spark)
-            sweep_seconds = round(time.perf_counter() - started, 3)
-            k = choose_k(ksel, cfg.k_rule, cfg.k)
-            ksel["chosen"] = ksel["k"] == k
-        fit = fit_lda(data, cfg, ctx.seed, k=k, spark=spark)
-        documents = artifacts.read_documents(ctx.run_dir, columns=["doc_id", "title", "issuer"])
-        result = lda_result(fit, cfg, documents, ksel, seed=ctx.seed)
-        # tokens per document from the fit (empty units add 0, as token_counts of tokens.jsonl would)
-        n_tokens = fit.ids.groupby("doc_id", sort=False)["n_tokens"].sum()
-        outputs = artifacts.write_model_result(ctx.run_dir, result, dict(zip(n_tokens.index, n_tokens.tolist())))
-        outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
+    with _coherence_helper(cfg.workers) as helper:  # started first: it imports gensim meanwhile
+        data = prepare_input(artifacts.iter_tokens(ctx.run_dir))
+        with _spark_run(ctx.config) as spark:  # lda.engine: spark: one session for the sweep, the chains and the save
+            k, ksel, sweep_seconds = cfg.k, None, None
+            if cfg.k_grid:
+                started = time.perf_counter()
+                ksel = search_k(data, cfg, ctx.seed, spark=spark)
+                sweep_seconds = round(time.perf_counter() - started, 3)
+                k = choose_k(ksel, cfg.k_rule, cfg.k)
+                ksel["chosen"] = ksel["k"] == k
+            fit = fit_lda(data, cfg, ctx.seed, k=k, spark=spark)
+            documents = artifacts.read_documents(ctx.run_dir, columns=["doc_id", "title", "issuer"])
+            result = lda_result(fit, cfg, documents, ksel, seed=ctx.seed, helper=helper)
+            # tokens per document from the fit (empty units add 0, as token_counts of tokens.jsonl would)
+            n_tokens = fit.ids.groupby("doc_id", sort=False)["n_tokens"].sum()
+            outputs = artifacts.write_model_result(ctx.run_dir, result, dict(zip(n_tokens.index, n_tokens.tolist())))
+            outputs.append("lda/" + save_model(fit.fit, artifacts.model_dir(ctx.run_dir, "lda")))
     summary = {"outputs": outputs, "k": k, "empty_units": len(fit.dropped), "npmi": result.metrics["npmi"],
                "c_v": result.metrics["c_v"], "fit_seconds": round(fit.seconds, 3), "sweep_seconds": sweep_seconds}
     if cfg.engine == "spark":
         summary.update(spark_master=ctx.config.spark.master, reproducibility=fit.params["reproducibility"])
     return summary
+
+
+def _coherence_helper(workers: int):
+    """With ``lda.workers`` > 1, a process that imports gensim and scores coherence beside the stage's
+    single-threaded steps (:mod:`topics.evaluate_async`); else none (everything in this process)."""
+    if workers <= 1:
+        return contextlib.nullcontext()
+    from ..evaluate_async import coherence_helper
+
+    return coherence_helper()
 
 
 def _lda_sampled(ctx: RunContext) -> dict:

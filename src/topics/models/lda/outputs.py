@@ -25,6 +25,7 @@ import pandas as pd
 
 from ...config import LdaConfig
 from ...errors import OutputError
+from ...evaluate_async import CoherenceHelper
 from ...io import temp_name, write_bytes, write_error
 from ..result import TopicModelResult, representative_documents
 from .engines import EngineFit
@@ -42,28 +43,28 @@ from .tables import (
 
 
 def lda_result(result: LdaResult, cfg: LdaConfig, documents: Optional[pd.DataFrame], ksel: Optional[pd.DataFrame] = None,
-               seed: int = 0) -> TopicModelResult:
+               seed: int = 0, helper: Optional[CoherenceHelper] = None) -> TopicModelResult:
     """Every lda/ table and the metrics of a fitted result (``documents``: doc_id, title, issuer for the
-    representative documents; ``ksel``: the K sweep's table, if one ran)."""
+    representative documents; ``ksel``: the K sweep's table, if one ran). ``helper``: coherence is scored on
+    that process while the tables that do not need it are built here."""
     texts = coherence_texts(result.corpus, cfg.coherence_units, seed)
-    scores = score_result(result, texts, top_n=cfg.top_n)
-    scores["coherence_units"] = len(texts)
+    pending = helper.submit(result.top_words(cfg.top_n), texts, top_n=cfg.top_n) if helper is not None else None
     unit_level = not (result.ids["unit_id"] == result.ids["doc_id"]).all()
     doc_topics = doc_topics_table(result)
     extra = {"representative_docs.csv": representative_documents(doc_topics, documents, cfg.representative_docs)}
     if ksel is not None:
         extra["k_selection.csv"] = ksel
     posterior_name = "unit_posterior.parquet" if unit_level else "doc_posterior.parquet"
+    # parquet: exact float64 and fast to write for large corpora
+    tables = dict(topic_terms=topic_terms_table(result), unit_topics=unit_topics_table(result) if unit_level else None,
+                  posterior=posterior_table(result, unit_level), parts=lda_parts(result))
+    scores = score_result(result, texts, top_n=cfg.top_n, coherence_scores=pending.get() if pending else None)
+    scores["coherence_units"] = len(texts)
     metrics = fit_metrics(result, scores, ksel, n_units=len(result.ids), n_documents=int(result.ids["doc_id"].nunique()),
                           n_tokens=int(result.ids["n_tokens"].sum()), dropped=result.dropped, unit_level=unit_level,
                           posterior_name=posterior_name)
-    return TopicModelResult(
-        model="lda", doc_topics=doc_topics, topics=topics_table(result, doc_topics, cfg, scores),
-        topic_terms=topic_terms_table(result), metrics=metrics,
-        unit_topics=unit_topics_table(result) if unit_level else None,
-        # parquet: exact float64 and fast to write for large corpora
-        posterior=posterior_table(result, unit_level), posterior_name=posterior_name, extra=extra,
-        parts=lda_parts(result))
+    return TopicModelResult(model="lda", doc_topics=doc_topics, topics=topics_table(result, doc_topics, cfg, scores),
+                            metrics=metrics, posterior_name=posterior_name, extra=extra, **tables)
 
 
 def fit_metrics(result: LdaResult, scores: dict, ksel: Optional[pd.DataFrame], *, n_units: int, n_documents: int,

@@ -87,10 +87,11 @@ def topics_table_from(result: LdaResult, cfg: LdaConfig, scores: dict, prevalenc
     })
 
 
-def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10) -> dict:
-    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability."""
-    topics = result.top_words(top_n)
-    scores = coherence(topics, texts, top_n=top_n)
+def score_result(result: LdaResult, texts: Sequence[Sequence[str]], top_n: int = 10,
+                 coherence_scores: Optional[dict] = None) -> dict:
+    """Coherence (NPMI, c_v on ``texts``), diversity, exclusivity, perplexity and chain stability.
+    ``coherence_scores``: :func:`topics.evaluate.coherence` of the top ``top_n`` words, already computed."""
+    scores = dict(coherence_scores) if coherence_scores is not None else coherence(result.top_words(top_n), texts, top_n=top_n)
     scores["diversity"] = topic_diversity(result.top_words(25), top_n=25)
     scores["exclusivity"] = exclusivity(result.fit.topic_word, top_n=top_n)
     scores["log_likelihood_per_token"] = result.fit.ll_per_word
