@@ -188,6 +188,31 @@ def test_forward_rows_are_the_normalised_rows(run, monkeypatch, rows):
         source[np.array([3])]
 
 
+@pytest.mark.parametrize("rows", [1, 3, 5])
+def test_forward_rows_gather_keeps_only_the_rows_asked_for(run, monkeypatch, rows):
+    """A sparse sample spread over the file (the nearest documents' queries): the same rows as the whole normalised
+    copy, while the rows held at any time span one block of the file, not the sample's whole range."""
+    from topics.compare.streams import ForwardRows
+
+    monkeypatch.setattr(streams, "ROWS", rows)
+    table = DocTopicsFile(artifacts.model_dir(run, "lda") / artifacts.DOC_TOPICS)
+    ids = table.thin()["doc_id"]
+    whole = table.normalised(ids)
+    wanted = np.array([0, 1, len(ids) // 2, len(ids) - 1])
+    held = []
+
+    class Watched(ForwardRows):
+        def _drop_below(self, lo):
+            super()._drop_below(lo)
+            held.append(len(self._rows))
+
+    source = Watched(table, table.kept_in_order(ids))
+    assert source.gather(wanted).tobytes() == np.ascontiguousarray(whole[wanted]).tobytes()
+    assert max(held) <= 2 * rows < len(ids) // 2
+    with pytest.raises(ValueError):
+        Watched(table, table.kept_in_order(ids)).gather(wanted[::-1])
+
+
 @pytest.mark.parametrize("meta_order", ["same", "shuffled", "some left out"])
 def test_doc_topic_table_from_the_file_is_the_whole_join(run, meta_order, tmp_path, monkeypatch):
     """Joined a block of the file at a time when the documents are in the file's order (some of them missing from

@@ -324,9 +324,34 @@ def fast_csv_ok(df: pd.DataFrame) -> bool:
     """Whether :func:`write_csv_fast` writes ``df`` with Arrow (no text cell or column name that needs
     :func:`write_table`'s care: a list, a line break, a quote, a formula-like cell)."""
     text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("str", "string")]
-    return not (any(df[c].map(lambda v: not (v is None or (isinstance(v, str) and not _CSV_SPECIAL.search(v)
-                                                            and not _would_evaluate(v)))).any()
-                    for c in text_cols) or any(isinstance(c, str) and _would_evaluate(c) for c in df.columns))
+    return not (any(not _plain_text(df[c]) for c in text_cols)
+                or any(isinstance(c, str) and _would_evaluate(c) for c in df.columns))
+
+
+def _plain_text(column: pd.Series) -> bool:
+    """Every cell of ``column`` None or text :func:`write_csv_fast` writes as it is. A column of Arrow strings is
+    searched by Arrow (no Python string per cell: a million titles), only cells starting like a formula checked
+    one by one."""
+    array = _arrow_strings(column)
+    if array is None:
+        return not column.map(lambda v: not (v is None or (isinstance(v, str) and not _CSV_SPECIAL.search(v)
+                                                           and not _would_evaluate(v)))).any()
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(array, _CSV_SPECIAL.pattern)).as_py():
+        return False
+    starts = "^'*[" + re.escape("".join(FORMULA_STARTS)) + "]"
+    return not any(_would_evaluate(v) for v in pc.filter(array, pc.match_substring_regex(array, starts)).to_pylist())
+
+
+def _arrow_strings(column: pd.Series):
+    """The Arrow array of a column of Arrow-backed strings, else None."""
+    import pyarrow as pa
+
+    if column.dtype == object or getattr(column.dtype, "storage", None) != "pyarrow":
+        return None
+    array = pa.array(column)
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
 
 
 def write_csv_blocks(blocks: Iterable[pd.DataFrame], path: str | os.PathLike) -> Path:

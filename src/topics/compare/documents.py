@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..io import CSV_ROWS, fast_csv_ok, write_csv_blocks, write_table
 from .effects import align_meta, theta_rows
+from .idsets import isin_text
 
 
 NEAREST_ALL = 20_000  # above this many documents, nearest documents for a sample of PER_LEVEL per level
@@ -82,7 +83,7 @@ def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n
     time (the same numbers)."""
     block = max(1, cells // max(len(queries), 1))
     if callable(root):  # a source of rows read forward: the queries' (sorted), then the blocks' in order
-        q_root, rows = root()[queries], root()
+        q_root, rows = root().gather(queries), root()
         block_of = lambda s: np.asfortranarray(rows[np.arange(s, min(s + block, len(level)))])  # noqa: E731
     else:
         q_root = root[queries]
@@ -141,7 +142,7 @@ def write_doc_topic_table_from(path: Path, table, meta: pd.DataFrame, extra: lis
     :func:`topics.io.write_table`'s care (the same file); else of the whole table read first."""
     left = meta[_table_columns(meta, extra)]
     ids = table.thin()["doc_id"]
-    left = left[left["doc_id"].isin(set(ids.astype(str)))]
+    left = left[isin_text(left["doc_id"], ids)]
     keep = table.kept_in_order(left["doc_id"])
     if keep is not None and fast_csv_ok(left) and fast_csv_ok(table.read_head().iloc[:0]):
         try:

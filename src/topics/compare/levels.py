@@ -29,9 +29,11 @@ Example
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
 
 import pandas as pd
+
+from .idsets import isin_text
 
 OTHER_PREFIX = "other ("
 
@@ -46,13 +48,13 @@ def is_other(level: object) -> bool:
 
 
 def pool_levels(docs: pd.DataFrame, column: str, min_docs: int = 1, top_n: Optional[int] = None,
-                doc_ids: Optional[set] = None) -> tuple[pd.DataFrame, dict]:
+                doc_ids: Optional[Iterable] = None) -> tuple[pd.DataFrame, dict]:
     """``docs`` with the small (``min_docs``) and the beyond-``top_n`` levels of ``column`` pooled (see the
     module docstring); ``doc_ids``: count only these documents (those with topic proportions).
 
     Returns (a copy of docs, info: kept levels, pooled levels, the pooled level's name, documents pooled)."""
-    counted = docs if doc_ids is None else docs[docs["doc_id"].isin(doc_ids)]
-    counts = counted[column].dropna().value_counts()
+    counted = docs[column] if doc_ids is None else docs.loc[isin_text(docs["doc_id"], doc_ids), column]  # one column
+    counts = counted.dropna().value_counts()
     order = sorted(counts.index, key=lambda v: (-counts[v], str(v)))
     keep = [v for v in order if counts[v] >= min_docs]
     if top_n is not None:
@@ -68,7 +70,7 @@ def pool_levels(docs: pd.DataFrame, column: str, min_docs: int = 1, top_n: Optio
     mask = out[column].isin(set(small))
     out[column] = out[column].astype(object).where(~mask, name)
     info.update(kept=len(keep), pooled=sorted(map(str, small)), other=name,
-                pooled_documents=int(counted[column].isin(set(small)).sum()))
+                pooled_documents=int(counted.isin(set(small)).sum()))
     return out, info
 
 

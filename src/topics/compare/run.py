@@ -38,13 +38,13 @@ import logging
 import warnings
 from functools import partial
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import artifacts
-from ..io import write_csv_fast
+from ..io import release_memory, write_csv_fast
 from ..errors import ConfigError, InputError
 from ..models.result import TopicModelResult, representative_candidates, representative_documents
 from . import effects as ce
@@ -65,11 +65,17 @@ logger = logging.getLogger(__name__)
 SPANS = ("lines", "page_lines")  # raw-file line spans: a list per document, read by no comparison
 
 
-def load_meta(run_dir: str | Path) -> pd.DataFrame:
+SHOWN = ("doc_id", "issuer", "date", "year", "title", "doc_type", "n_chars")  # what the comparison tables read
+
+
+def load_meta(run_dir: str | Path, only: Optional[Sequence[str]] = None) -> pd.DataFrame:
     """documents.csv (without the line spans) with ``n_tokens`` (tokens per document, summed over units;
-    streamed from tokens.jsonl)."""
+    streamed from tokens.jsonl). ``only``: besides :data:`SHOWN`, only these columns (the compared ones; the
+    provenance columns of a million documents are not held through the stage)."""
     names = artifacts.read_csv(Path(run_dir) / artifacts.DOCUMENTS_CSV, nrows=0).columns
-    docs = artifacts.read_documents(run_dir, columns=[c for c in names if c not in SPANS])
+    wanted = None if only is None else set(SHOWN) | set(only)
+    docs = artifacts.read_documents(run_dir, columns=[c for c in names if c not in SPANS
+                                                      and (wanted is None or c in wanted)])
     if artifacts.tokens_path(run_dir).is_file():
         counts = artifacts.token_counts(run_dir)
         docs["n_tokens"] = docs["doc_id"].map(counts).fillna(0).astype(int)
@@ -105,7 +111,7 @@ def _label(table: pd.DataFrame, model: str, labels: dict) -> pd.DataFrame:
         table.insert(table.columns.get_loc("topic") + 1, "label", table["topic"].map(labels))
     return table
 
-def pool_covariates(docs: pd.DataFrame, doc_ids: set, cfg) -> tuple[pd.DataFrame, dict]:
+def pool_covariates(docs: pd.DataFrame, doc_ids, cfg) -> tuple[pd.DataFrame, dict]:
     """``docs`` with every categorical covariate's small levels pooled (``compare.min_docs``, ``compare.top_n``;
     :mod:`topics.compare.levels`); returns (docs, {column: pooling info})."""
     info = {}
@@ -131,8 +137,9 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     if stream and run_dir is not None:  # the table's rows are read from its file where needed (memory)
         evidence_table = DocTopicsFile(artifacts.model_dir(run_dir, model) / artifacts.DOC_TOPICS, stage=model)
     ids = evidence_table.thin()["doc_id"] if isinstance(evidence_table, DocTopicsFile) else dt["doc_id"]
-    docs, pooling = pool_covariates(docs, set(ids.astype(str)), cfg)
+    docs, pooling = pool_covariates(docs, ids, cfg)
     del ids
+    release_memory()  # what the id matching freed, given back: each step's peak not carried into the next
     labels = result.labels()
     tcol = time_column(docs, cfg.time_column)
     main = cfg.covariates[0]
@@ -152,6 +159,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
                             evidence_units=ev["evidence_units"])
     source, fitted_on = ev["source"], ev["fitted_on"]
     ev = parts = result.posterior = None  # the posterior (N x K) is read by nothing after the intervals: released
+    release_memory()
     tables: dict = {}
     notes: list[str] = []
     for col, part in out["columns"].items():
@@ -175,7 +183,7 @@ def compare_model(result: TopicModelResult, docs: pd.DataFrame, run_dir: Optiona
     shown = ("title",) if "title" in docs.columns else ()
     top = dt
     if isinstance(evidence_table, DocTopicsFile):  # the rows that can be among them, read a block at a time
-        level = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")[main]
+        level = pd.Series(docs[main].array, index=pd.Index(docs["doc_id"].astype(str)), name=main)  # no docs copy
         top = representative_candidates(evidence_table.blocks(), cfg.n_documents, levels=level)
     tables["representative_documents"] = _label(
         representative_documents(top, docs, cfg.n_documents, by=main, columns=shown), model, labels)
@@ -234,11 +242,13 @@ def _streamed_document_tables(tables: dict, result: TopicModelResult, table: Doc
         tables["nearest_documents"] = None  # its place kept
     path = artifacts.compare_dir(run_dir, result.model) / "doc_topic_table.csv"
     tables["doc_topic_table"] = write_doc_topic_table_from(path, table, raw_docs, regressors)
+    release_memory()
     thin = table.thin()  # doc_id and row sums: all that align_meta reads of the proportions
     if grouped:
         ids = ce.align_meta(thin, raw_docs, [main])["doc_id"]
         tables["nearest_documents"] = nearest_documents(thin, raw_docs, main, cfg.n_documents,
                                                         theta=_rows_of(table, ids, len(ids) > cdocs.NEAREST_ALL))
+        release_memory()
     if words:
         ids = ce.align_meta(thin, docs, [main])["doc_id"]
         try:
@@ -265,7 +275,7 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
     from .words import doc_term_matrix, issuer_topic_words
 
     frame = ce.align_meta(dt, docs, [column])
-    groups = frame[column].astype(str).tolist()
+    groups = frame[column].astype(str)  # Arrow strings: no Python string per document (memory at 1M)
     ids = frame["doc_id"].copy()
     del frame
     if theta is None:
@@ -273,10 +283,10 @@ def _topic_words(dt: pd.DataFrame, docs: pd.DataFrame, run_dir: Path, column: st
     if len(ids) > WORDS_ALL:  # theta may be a function giving a source of its rows per pass (ForwardRows)
         from .words_stream import streamed_topic_words
 
-        return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), ids.astype(str).tolist(),
+        return streamed_topic_words(lambda: artifacts.iter_tokens(run_dir), ids.astype(str),
                                     theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
     dtm, vocab = doc_term_matrix(artifacts.iter_tokens(run_dir), ids.tolist())
-    return issuer_topic_words(dtm, vocab, theta, groups, top_n=cfg.top_words, prior_scale=cfg.prior_scale)
+    return issuer_topic_words(dtm, vocab, theta, groups.tolist(), top_n=cfg.top_words, prior_scale=cfg.prior_scale)
 
 
 # Columns of the comparison tables themselves: a compared column cannot have one of these names.
@@ -303,7 +313,9 @@ def write_comparisons(run_dir: Path, cfg, seed: int) -> dict:
     if not models:
         raise InputError(f"{run_dir}: no model outputs (lda/, bertopic/ or stm/doc_topics.csv); "
                          "enable the lda, bertopic or stm stage, or set compare.enabled: false")
-    docs = load_meta(run_dir)
+    only = None if "stm" in models else [*cfg.covariates, *([cfg.time_column] if cfg.time_column else [])]
+    docs = load_meta(run_dir, only)  # STM's effect tables read its own covariates: every column
+    release_memory()  # the token counts' dict
     outputs: list[str] = []
     summary: dict = {"models": {}}
     loaded = {}

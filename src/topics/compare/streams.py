@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import artifacts
 from .effects import normalise_rows
+from .idsets import isin_text, positions_text, same_text
 from .spill import empty as spill_array
 from .spill import release
 
@@ -85,10 +86,9 @@ class DocTopicsFile:
         """(bool per file row: is it one of ``doc_ids``; None when those rows are ``doc_ids`` in order, else the
         position among them of each of ``doc_ids``)."""
         file_ids = self.thin()["doc_id"]
-        keep = file_ids.isin(set(doc_ids)).to_numpy()
-        mine = file_ids[keep].astype(str).to_numpy()
-        wanted = pd.Series(doc_ids).astype(str).to_numpy()
-        return keep, None if np.array_equal(mine, wanted) else pd.Index(mine).get_indexer(wanted)
+        keep = isin_text(file_ids, doc_ids)  # on the Arrow arrays: no Python string per id (memory at 1M)
+        mine = file_ids[keep]
+        return keep, None if same_text(mine, doc_ids) else positions_text(mine, doc_ids)
 
     def theta(self, keep: Optional[np.ndarray] = None, spill: bool = False) -> np.ndarray:
         """The raw proportions of the rows ``keep`` (bool per file row; None: all), column-major as a table's own
@@ -144,6 +144,20 @@ class ForwardRows:
             self._rows = np.concatenate([self._rows, normalise_rows(part)]) if len(self._rows) else normalise_rows(part)
             self._drop_below(lo)
         return self._rows[rows - self._start]
+
+    def gather(self, rows) -> np.ndarray:
+        """``theta[rows]`` for ``rows`` in ascending order keeping only them, not the span between them: a
+        request a block of the file wide at a time (a sample spread over a million rows held whole would be the
+        (N, K) table again)."""
+        rows = np.asarray(rows, np.int64)
+        if (np.diff(rows) < 0).any():
+            raise ValueError("gather: rows must be in ascending order")
+        parts, lo = [], 0
+        while lo < len(rows):
+            hi = int(np.searchsorted(rows, rows[lo] + self.table.rows, side="left"))
+            parts.append(self[rows[lo:hi]])
+            lo = hi
+        return np.concatenate(parts) if parts else np.empty((0, self.shape[1]))
 
     def _drop_below(self, lo: int) -> None:
         drop = min(max(lo - self._start, 0), len(self._rows))

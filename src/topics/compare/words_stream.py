@@ -94,12 +94,12 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
     function that opens the token records afresh (called twice); ``theta``/``groups`` in ``doc_ids`` order.
     ``theta`` may be a function returning, for each pass, a fresh source of its rows (``source[rows]``, ``.shape``:
     :class:`topics.compare.streams.ForwardRows`, the rows read from the file as the records need them)."""
-    row_of = {str(d): i for i, d in enumerate(doc_ids)}
+    row_of = {d: i for i, d in enumerate(pd.Series(doc_ids).astype(str))}  # no list of the ids besides it
     source = theta if callable(theta) else (lambda: theta)
     theta = source()
     k = theta.shape[1]
-    labels = list(dict.fromkeys(groups))
-    g_of = pd.Series(list(groups)).map({g: i for i, g in enumerate(labels)}).to_numpy()
+    g_of, labels = pd.factorize(pd.Series(groups))  # codes in order of first appearance, no string per document
+    labels = list(labels)
     phi, vocab = _estimate_phi(records(), row_of, theta, chunk)
     n_terms = len(vocab)
     m_terms = min(max_terms, n_terms)
