@@ -115,13 +115,6 @@ def tag_words(cfg: TokenizeConfig, words: list[str]) -> dict[str, str]:
     return NameTagger(cfg).tags(words)
 
 
-def warm_up_tagger(cfg: TokenizeConfig) -> None:
-    """Load what the tagger needs (jieba's POS tables and HMM, ~0.5 s) before there are words to tag."""
-    tagger = NameTagger(cfg)
-    tagger._dictionary_tags()
-    pos_hmm()
-
-
 def dropped_classes(cfg: TokenizeConfig) -> frozenset[str]:
     """The name classes the config drops: ``tokenize.drop_names`` plus ``list`` when a name list is given."""
     return frozenset(cfg.drop_names or ()) | ({LIST} if cfg.name_list is not None else set())
