@@ -113,9 +113,11 @@ def doc_topic_table(doc_topics: pd.DataFrame, meta: pd.DataFrame, extra: list[st
     return meta[_table_columns(meta, extra)].merge(doc_topics, on="doc_id", how="inner", validate="one_to_one")
 
 
+TABLE_META = ("doc_id", "issuer", "date", "year", "title", "doc_type", "n_tokens")  # doc_topic_table's metadata
+
+
 def _table_columns(meta: pd.DataFrame, extra: list[str]) -> list[str]:
-    return [c for c in dict.fromkeys(["doc_id", "issuer", "date", "year", "title", "doc_type", "n_tokens", *extra])
-            if c in meta.columns]
+    return [c for c in dict.fromkeys([*TABLE_META, *extra]) if c in meta.columns]
 
 
 def write_doc_topic_table(path: Path, doc_topics: pd.DataFrame, meta: pd.DataFrame, extra: list[str],

@@ -65,7 +65,7 @@ logger = logging.getLogger(__name__)
 SPANS = ("lines", "page_lines")  # raw-file line spans: a list per document, read by no comparison
 
 
-SHOWN = ("doc_id", "issuer", "date", "year", "title", "doc_type", "n_chars")  # what the comparison tables read
+SHOWN = (*cdocs.TABLE_META, "n_chars")  # what the comparison tables read (n_chars: the n_tokens fallback)
 
 
 def load_meta(run_dir: str | Path, only: Optional[Sequence[str]] = None) -> pd.DataFrame:
