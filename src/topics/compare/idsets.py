@@ -19,9 +19,13 @@ import numpy as np
 import pandas as pd
 
 
-def _arrow(values: Iterable):
+def text_array(values: Iterable):
+    """``values`` as one Arrow array of large strings (``astype(str)``'s texts); an Arrow array is only cast, so
+    ids matched several times are converted once."""
     import pyarrow as pa
 
+    if isinstance(values, pa.Array):
+        return values.cast(pa.large_string())
     if not isinstance(values, pd.Series):
         values = pd.Series(list(values) if isinstance(values, (set, frozenset)) or not hasattr(values, "__len__")
                            else values)
@@ -35,12 +39,12 @@ def isin_text(values: Iterable, wanted: Iterable) -> np.ndarray:
     """Bool per value of ``values``: is its text among ``wanted``'s (both read as text, as ``astype(str)``)."""
     import pyarrow.compute as pc
 
-    return np.asarray(pc.is_in(_arrow(values), value_set=_arrow(wanted)).to_numpy(zero_copy_only=False), bool)
+    return np.asarray(pc.is_in(text_array(values), value_set=text_array(wanted)).to_numpy(zero_copy_only=False), bool)
 
 
 def same_text(a: Iterable, b: Iterable) -> bool:
     """Whether ``a`` and ``b`` hold the same texts in the same order."""
-    return _arrow(a).equals(_arrow(b))
+    return text_array(a).equals(text_array(b))
 
 
 def positions_text(values: Iterable, wanted: Iterable) -> np.ndarray:
@@ -48,4 +52,4 @@ def positions_text(values: Iterable, wanted: Iterable) -> np.ndarray:
     on their texts (``values`` unique)."""
     import pyarrow.compute as pc
 
-    return np.asarray(pc.index_in(_arrow(wanted), value_set=_arrow(values)).fill_null(-1).to_numpy(), np.int64)
+    return np.asarray(pc.index_in(text_array(wanted), value_set=text_array(values)).fill_null(-1).to_numpy(), np.int64)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import artifacts
 from .effects import normalise_rows
-from .idsets import isin_text, positions_text, same_text
+from .idsets import isin_text, positions_text, same_text, text_array
 from .spill import empty as spill_array
 from .spill import release
 
@@ -85,10 +85,10 @@ class DocTopicsFile:
     def _kept(self, doc_ids: pd.Series) -> tuple[np.ndarray, Optional[np.ndarray]]:
         """(bool per file row: is it one of ``doc_ids``; None when those rows are ``doc_ids`` in order, else the
         position among them of each of ``doc_ids``)."""
-        file_ids = self.thin()["doc_id"]
-        keep = isin_text(file_ids, doc_ids)  # on the Arrow arrays: no Python string per id (memory at 1M)
-        mine = file_ids[keep]
-        return keep, None if same_text(mine, doc_ids) else positions_text(mine, doc_ids)
+        file_ids, wanted = self.thin()["doc_id"], text_array(doc_ids)  # Arrow: no Python string per id (memory)
+        keep = isin_text(file_ids, wanted)
+        mine = text_array(file_ids[keep])
+        return keep, None if same_text(mine, wanted) else positions_text(mine, wanted)
 
     def theta(self, keep: Optional[np.ndarray] = None, spill: bool = False) -> np.ndarray:
         """The raw proportions of the rows ``keep`` (bool per file row; None: all), column-major as a table's own
