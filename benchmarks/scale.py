@@ -145,7 +145,8 @@ def run_one(corpus: Path, workdir: Path, overrides: dict) -> dict:
 def watch_tree(proc: subprocess.Popen, manifest: Path, stages=STAGES, every: float = 0.2) -> dict:
     """Peak memory of ``proc`` and all its descendants until it exits: summed RSS (pages shared between
     forked processes counted in each) and summed PSS (shared pages split between their sharers), overall
-    and per stage (the running stage = the first of :data:`STAGES` not yet in run.json)."""
+    and per stage (the running stage = the first of :data:`STAGES` not yet in run.json), with the RSS when each
+    stage was first seen (what earlier stages left in the process)."""
     import psutil
 
     root = psutil.Process(proc.pid)
@@ -170,12 +171,13 @@ def watch_tree(proc: subprocess.Popen, manifest: Path, stages=STAGES, every: flo
             rss += info.rss
             pss += getattr(info, "pss", info.rss)
         peak = {"rss": max(peak["rss"], rss), "pss": max(peak["pss"], pss)}
-        old = by_stage.setdefault(stage, {"rss": 0, "pss": 0})
-        by_stage[stage] = {"rss": max(old["rss"], rss), "pss": max(old["pss"], pss)}
+        old = by_stage.setdefault(stage, {"rss": 0, "pss": 0, "start": rss})
+        by_stage[stage] = {"rss": max(old["rss"], rss), "pss": max(old["pss"], pss), "start": old["start"]}
         time.sleep(every)
     gb = lambda v: round(v / 1e9, 3)  # noqa: E731
     return {"peak_rss_gb": gb(peak["rss"]), "peak_pss_gb": gb(peak["pss"]),
-            "peak_by_stage_gb": {s: {"rss": gb(v["rss"]), "pss": gb(v["pss"])} for s, v in by_stage.items()}}
+            "peak_by_stage_gb": {s: {"rss": gb(v["rss"]), "pss": gb(v["pss"]), "rss_at_start": gb(v["start"])}
+                                 for s, v in by_stage.items()}}
 
 
 def _overrides(pairs: list[str]) -> dict:

@@ -1,7 +1,7 @@
 """Peak memory of the compare or figures stage alone on a finished run folder (issue 16).
 
 Calls ``write_comparisons`` / ``draw_figures`` directly (no stage keys read or written, nothing else rerun) while
-a thread samples the process tree's RSS every 0.1 s; with ``--where`` also the main thread's innermost
+a thread samples the process tree's RSS every 0.1 s (and every log line shows it); with ``--where`` also the main thread's innermost
 ``topics.*`` frames, and prints the 25 places with the highest RSS. One stage per process (memory a stage frees
 is not always returned to the system)::
 
@@ -12,7 +12,19 @@ from pathlib import Path
 import psutil
 from topics.config import load_config
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(rss)s %(message)s", stream=sys.stderr)
+
+
+class _Rss(logging.Filter):
+    """Each log line carries the process tree's RSS when it was written: the stage's baseline between its steps."""
+
+    def filter(self, record):
+        record.rss = f"[{tree_rss() / 1e9:.3f} GB]"
+        return True
+
+
+for _h in logging.getLogger().handlers:
+    _h.addFilter(_Rss())
 cfg = load_config(sys.argv[1])
 run_dir = Path(cfg.run_dir)
 peak, stage, done = {}, ["start"], [False]
@@ -30,14 +42,18 @@ def location():
         f = f.f_back
     return " < ".join(names[:3])
 
+def tree_rss() -> int:
+    rss = 0
+    for p in [me] + me.children(recursive=True):
+        try:
+            rss += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return rss
+
 def sample():
     while not done[0]:
-        rss = 0
-        for p in [me] + me.children(recursive=True):
-            try:
-                rss += p.memory_info().rss
-            except psutil.Error:
-                pass
+        rss = tree_rss()
         peak[stage[0]] = max(peak.get(stage[0], 0), rss)
         if "--where" in sys.argv:
             loc = location()

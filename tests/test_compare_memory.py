@@ -104,3 +104,36 @@ def test_documents_read_by_id(tmp_path):
     every = artifacts.read_documents(tmp_path, columns=["doc_id", "title"])
     got = artifacts.read_documents(tmp_path, columns=["doc_id", "title"], doc_ids=ids)
     pd.testing.assert_frame_equal(got, every[every["doc_id"].isin(ids)].reset_index(drop=True))
+
+
+def test_row_lookup_gives_each_ids_row_as_a_dict_would(monkeypatch):
+    from topics.compare import idsets
+
+    ids = pd.Series([f"doc-{i:05d}" for i in range(0, 3000, 3)])
+    asked = [f"doc-{i:05d}" for i in range(3000)] + ["", "doc-1"]
+    row_of = {d: i for i, d in enumerate(ids)}
+    assert idsets.RowLookup(ids).rows(asked).tolist() == [row_of.get(a, -1) for a in asked]
+    assert idsets.RowLookup(pd.Series([7, 8, 9])).rows([9, "7", 10]).tolist() == [2, 0, -1]  # read as text
+    # hashes that collide: an id outside the set with an id's hash is still absent (its text is checked) ...
+    monkeypatch.setattr(idsets, "_hash", len)
+    lookup = idsets.RowLookup(pd.Series(["a", "bb", "ccc"]))
+    assert lookup.exact is None
+    assert lookup.rows(["bb", "zz", "ccc", "a", "q"]).tolist() == [1, -1, 2, 0, -1]
+    # ... and two ids sharing a hash fall back to a dict
+    lookup = idsets.RowLookup(pd.Series(["ab", "cd", "e"]))
+    assert lookup.exact is not None
+    assert lookup.rows(["cd", "ab", "xy", "e"]).tolist() == [1, 0, -1, 2]
+
+
+def test_nearest_documents_titles_are_each_rows_own():
+    from topics.compare.documents import nearest_documents
+
+    dt, meta = _tables(n=400)
+    meta["title"] = "标题 " + meta["doc_id"]
+    meta.loc[meta.index % 7 == 0, "title"] = None  # some without a title
+    title = dict(zip(meta["doc_id"], meta["title"]))
+    for max_docs in (None, 50):  # every document, then a sample per level read in blocks
+        near = nearest_documents(dt, meta, "issuer", 3, max_docs=max_docs, per_level=5)
+        assert len(near) and (near["issuer"] != near["neighbor_issuer"]).all()
+        assert near["title"].tolist() == [title.get(d) for d in near["doc_id"]]
+        assert near["neighbor_title"].tolist() == [title.get(d) for d in near["neighbor_doc_id"]]

@@ -167,3 +167,17 @@ def test_paragraph_units_are_inferred_and_aggregated_per_document(corpus_run, tm
     weighted = weighted.div(weighted.sum(axis=1), axis=0).reindex(dt.index)
     assert np.allclose(weighted.to_numpy(), dt[cols].to_numpy())
     assert json.loads((run / "lda" / artifacts.METRICS).read_text(encoding="utf-8"))["fitted_on"] == "units"
+
+
+def test_the_sampled_stage_run_in_its_own_process_writes_what_it_writes_here(corpus_run, tmp_path):
+    # lda_stage runs the sampled fit in a spawned process (its heap goes with it); the same work in this
+    # process writes the same files, byte for byte
+    from topics.pipeline.stages import _lda_sampled_here
+
+    spawned = _stage(corpus_run, tmp_path / "spawned", fit_units=40)
+    here = tmp_path / "here"
+    shutil.copytree(corpus_run, here)
+    cfg = dataclasses.replace(RunConfig(name="t"), lda=LdaConfig(engine="tomotopy", **{**LDA, "fit_units": 40}))
+    _lda_sampled_here(RunContext(cfg, here, here / "cache"))
+    for name in ("doc_topics.csv", "topic_terms.csv", "doc_posterior.parquet", "representative_docs.csv"):
+        assert (spawned / "lda" / name).read_bytes() == (here / "lda" / name).read_bytes(), name

@@ -38,8 +38,9 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     called once for the sampled documents and once for the blocks."""
     max_docs = NEAREST_ALL if max_docs is None else max_docs
     frame = align_meta(doc_topics, meta, [column])
-    level = frame[column].astype(str).to_numpy()
-    ids = frame["doc_id"].to_numpy()
+    codes, names = pd.factorize(frame[column].astype(str), sort=True)  # codes in the levels' order: no string per document
+    level = codes
+    ids = frame["doc_id"]  # as read (Arrow text): the output rows' ids are taken from it at the end
     del frame
     if theta is None:
         root = theta_rows(doc_topics, ids)  # one (N, K) table: the square roots replace the proportions in place
@@ -48,7 +49,6 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
         root = np.sqrt(theta)
     else:
         root = theta  # square roots taken a block at a time (_nearest_blocked)
-    titles = meta.set_index("doc_id")["title"].to_dict() if "title" in meta.columns else {}
     if len(ids) > max_docs:
         rng = np.random.default_rng(seed)
         queries = np.sort(np.concatenate([rng.choice(idx, min(per_level, len(idx)), replace=False)
@@ -64,14 +64,28 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
             for i, cand in enumerate(part):
                 order = cand[np.argsort(dist[i, cand], kind="stable")]
                 found.append([(j, dist[i, j]) for j in order if np.isfinite(dist[i, j])])
+    shown = np.unique(np.concatenate([np.asarray(queries, np.int64)]
+                                     + [np.asarray([j for j, _ in near], np.int64) for near in found]))
+    id_of = dict(zip(shown.tolist(), ids.iloc[shown].tolist()))  # the ids and titles of the rows shown only
+    titles = _titles(meta, id_of.values())
+    names = list(names)
     rows = []
     for q, near in zip(queries, found):
-        d = ids[q]
+        d = id_of[int(q)]
         for rank, (j, dist_j) in enumerate(near):
-            rows.append({"doc_id": d, column: level[q], "title": titles.get(d), "rank": rank + 1,
-                         "neighbor_doc_id": ids[j], f"neighbor_{column}": level[j],
-                         "neighbor_title": titles.get(ids[j]), "hellinger": float(dist_j)})
+            rows.append({"doc_id": d, column: names[level[q]], "title": titles.get(d), "rank": rank + 1,
+                         "neighbor_doc_id": id_of[j], f"neighbor_{column}": names[level[j]],
+                         "neighbor_title": titles.get(id_of[j]), "hellinger": float(dist_j)})
     return pd.DataFrame(rows)
+
+
+def _titles(meta: pd.DataFrame, doc_ids) -> dict:
+    """{doc_id: title} of the documents ``doc_ids`` (none when meta has no title column): a dict of every
+    document's title is a few hundred MB at a million documents."""
+    if "title" not in meta.columns:
+        return {}
+    rows = meta.loc[isin_text(meta["doc_id"], list(doc_ids)), ["doc_id", "title"]]
+    return dict(zip(rows["doc_id"].tolist(), rows["title"].tolist()))
 
 
 def _nearest_blocked(root: np.ndarray, level: np.ndarray, queries: np.ndarray, n: int,

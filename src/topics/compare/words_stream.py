@@ -30,30 +30,39 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .idsets import RowLookup
 from .words import log_odds_dirichlet
 
 MAX_TERMS = 5000  # terms per topic kept in the second pass (memory: K x groups x MAX_TERMS counts)
-CHUNK = 1_000  # token records per block (the soft counts of a block: its nonzeros x K)
+CHUNK = 1_000  # token records per block
+NNZ = 40_000  # (document, term) nonzeros whose soft counts are held at once: (NNZ, K) arrays, 16 MB at K = 50
 
 
-def _blocks(records: Iterable[dict], row_of: dict, vocab: dict, chunk: int, grow: bool = True):
+def _blocks(records: Iterable[dict], row_of: RowLookup, vocab: dict, chunk: int, grow: bool = True):
     """(rows, csr block of counts) per ``chunk`` records; ``vocab`` grows as terms appear, or with ``grow``
     False stays as it is and every term not in it gets the one column ``len(vocab)`` (the caller drops it)."""
-    rows, cols, n = [], [], 0
     other = len(vocab)
     width = lambda: len(vocab) if grow else other + 1  # noqa: E731
-    for rec in records:
-        r = row_of.get(str(rec.get("doc_id")))
-        toks = rec.get("tokens")
-        if r is not None and toks:
-            rows.extend([r] * len(toks))
-            cols.extend(vocab.setdefault(t, len(vocab)) if grow else vocab.get(t, other) for t in toks)
-        n += 1
-        if n % chunk == 0 and rows:
+    for batch in _batches(records, chunk):
+        rows, cols = [], []
+        for r, rec in zip(row_of.rows([rec.get("doc_id") for rec in batch]).tolist(), batch):
+            toks = rec.get("tokens")
+            if r >= 0 and toks:
+                rows.extend([r] * len(toks))
+                cols.extend(vocab.setdefault(t, len(vocab)) if grow else vocab.get(t, other) for t in toks)
+        if rows:
             yield _csr(rows, cols, width())
-            rows, cols = [], []
-    if rows:
-        yield _csr(rows, cols, width())
+
+
+def _batches(records: Iterable[dict], size: int):
+    batch = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_matrix]:
@@ -64,7 +73,7 @@ def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_m
     return docs, m
 
 
-def _estimate_phi(records: Iterable[dict], row_of: dict, theta: np.ndarray, chunk: int) -> tuple[np.ndarray, dict]:
+def _estimate_phi(records: Iterable[dict], row_of: RowLookup, theta: np.ndarray, chunk: int) -> tuple[np.ndarray, dict]:
     """The first pass: phi (K x every term seen) and the vocabulary {term: column}."""
     k = theta.shape[1]
     vocab: dict[str, int] = {}
@@ -72,7 +81,8 @@ def _estimate_phi(records: Iterable[dict], row_of: dict, theta: np.ndarray, chun
     for docs, m in _blocks(records, row_of, vocab, chunk):
         if m.shape[1] > phi.shape[1]:
             phi = np.hstack([phi, np.zeros((k, max(m.shape[1], 2 * phi.shape[1]) - phi.shape[1]))])
-        phi[:, :m.shape[1]] += np.asarray((m.T @ theta[docs]).T)
+        cols = np.unique(m.indices)  # the block's terms only: no (terms seen, K) product per block
+        phi[:, cols] += np.asarray((m[:, cols].T @ theta[docs]).T)
     phi = phi[:, :len(vocab)] + 0.01
     phi /= phi.sum(axis=1, keepdims=True)
     return phi, vocab
@@ -89,12 +99,12 @@ def _candidates(phi: np.ndarray, m_terms: int) -> tuple[np.ndarray, np.ndarray]:
 
 def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequence[str], theta: np.ndarray,
                          groups: Sequence, *, top_n: int = 10, prior_scale: float = 1.0, min_count: float = 1.0,
-                         max_terms: int = MAX_TERMS, chunk: int = CHUNK) -> pd.DataFrame:
+                         max_terms: int = MAX_TERMS, chunk: int = CHUNK, nnz: int = NNZ) -> pd.DataFrame:
     """The table of :func:`topics.compare.words.issuer_topic_words` (same columns) from ``records()``, a
     function that opens the token records afresh (called twice); ``theta``/``groups`` in ``doc_ids`` order.
     ``theta`` may be a function returning, for each pass, a fresh source of its rows (``source[rows]``, ``.shape``:
     :class:`topics.compare.streams.ForwardRows`, the rows read from the file as the records need them)."""
-    row_of = {d: i for i, d in enumerate(pd.Series(doc_ids).astype(str))}  # no list of the ids besides it
+    row_of = RowLookup(doc_ids)  # not a dict of every id (memory at a million documents)
     source = theta if callable(theta) else (lambda: theta)
     theta = source()
     k = theta.shape[1]
@@ -120,17 +130,32 @@ def streamed_topic_words(records: Callable[[], Iterable[dict]], doc_ids: Sequenc
         r, c, v = docs[coo.row], coo.col, coo.data
         keep = c < len(used)  # the other terms are no topic's candidates: no soft count is kept for them
         r, c, v = r[keep], c[keep], v[keep]
-        th = theta[r]
-        ph = phi[:, c].T
-        soft = v[:, None] * th * ph / np.maximum((th * ph).sum(axis=1, keepdims=True), 1e-300)  # (nnz, K)
-        for t in range(k):
-            pos = slot[t, c]
-            ok = pos >= 0
-            flat = g_of[r[ok]] * m_terms + pos[ok]
-            counts[t] += np.bincount(flat, weights=soft[ok, t], minlength=len(labels) * m_terms).reshape(
-                len(labels), m_terms)
+        for s in range(0, len(r), nnz):  # (nnz, K) arrays of a bounded size, whatever the records' length
+            _soft_counts(counts, r[s:s + nnz], c[s:s + nnz], v[s:s + nnz], theta, phi, slot, g_of, m_terms)
+    return _table(counts, labels, terms, cand, top_n, prior_scale, min_count)
+
+
+def _soft_counts(counts: np.ndarray, r: np.ndarray, c: np.ndarray, v: np.ndarray, theta, phi: np.ndarray,
+                 slot: np.ndarray, g_of: np.ndarray, m_terms: int) -> None:
+    """Add the soft counts n_dw p(k | d, w) of the nonzeros (row r, candidate column c, count v) to ``counts``
+    (K, groups, m_terms)."""
+    th = theta[r]
+    ph = phi[:, c].T
+    soft = v[:, None] * th * ph / np.maximum((th * ph).sum(axis=1, keepdims=True), 1e-300)  # (nnz, K)
+    del th, ph
+    n_groups = counts.shape[1]
+    for t in range(len(counts)):
+        pos = slot[t, c]
+        ok = pos >= 0
+        flat = g_of[r[ok]] * m_terms + pos[ok]
+        counts[t] += np.bincount(flat, weights=soft[ok, t], minlength=n_groups * m_terms).reshape(n_groups, m_terms)
+
+
+def _table(counts: np.ndarray, labels: list, terms: np.ndarray, cand: np.ndarray, top_n: int, prior_scale: float,
+           min_count: float) -> pd.DataFrame:
+    """The distinctive words' table from the soft counts (K, groups, m_terms)."""
     rows = []
-    for t in range(k):
+    for t in range(len(counts)):
         total = counts[t].sum(axis=0)
         prior = prior_scale * total + 1e-9
         for gi, label in enumerate(labels):
