@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -55,14 +56,8 @@ def _blocks(records: Iterable[dict], row_of: RowLookup, vocab: dict, chunk: int,
 
 
 def _batches(records: Iterable[dict], size: int):
-    batch = []
-    for rec in records:
-        batch.append(rec)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    records = iter(records)
+    return iter(lambda: list(islice(records, size)), [])
 
 
 def _csr(rows: list, cols: list, n_terms: int) -> tuple[np.ndarray, sparse.csr_matrix]:
