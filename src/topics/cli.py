@@ -22,11 +22,11 @@ import warnings
 from pathlib import Path
 
 from .errors import TopicsError
+from .logsetup import configure_logging, one_line_warning
 from .io import WRITE_ERRNOS, write_error
 from .workers import Terminated, stop_on_sigterm
 
 DESCRIPTION = "Topic models of Chinese official documents (LDA and BERTopic), compared across issuers."
-NOISY_LIBRARIES = ("fontTools", "gensim", "numba", "matplotlib", "urllib3", "jieba", "PIL")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -120,23 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(verbose: int, quiet: int, progress: bool = True) -> None:
-    """Progress on stderr: the project's INFO lines by default (``progress``; otherwise with -v), warnings
-    only with -q, debug detail with -v."""
-    level = logging.WARNING if quiet or not (progress or verbose) else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=logging.INFO if verbose > 1 else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S", force=True)
-    logging.getLogger("topics").setLevel(level)
-    if verbose < 2:
-        for noisy in NOISY_LIBRARIES:  # library chatter
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose, args.quiet, getattr(args, "progress", False))
-    # One line per warning ("warning: <message>"), not Python's file:line + source-line format.
-    warnings.formatwarning = lambda message, category, *rest, **kw: f"warning: {message}\n"
+    warnings.formatwarning = one_line_warning
     stop_on_sigterm()
     try:
         return args.func(args)

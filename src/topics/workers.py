@@ -131,22 +131,6 @@ def spawn_helper() -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def log_settings() -> dict:
-    """This process's logging (root level, the ``topics`` logger's level, the first root handler's format), for
-    :func:`apply_log_settings` in a spawned process: its log lines read like this process's own."""
-    root = logging.getLogger()
-    fmt = root.handlers[0].formatter if root.handlers and root.handlers[0].formatter else None
-    return {"root": root.level, "topics": logging.getLogger("topics").level,
-            "format": fmt._fmt if fmt else None, "datefmt": fmt.datefmt if fmt else None}
-
-
-def apply_log_settings(settings: dict) -> None:
-    """Log to stderr as :func:`log_settings` describes (a spawned process starts with no handler)."""
-    logging.basicConfig(level=settings["root"], stream=sys.stderr, format=settings["format"] or logging.BASIC_FORMAT,
-                        datefmt=settings["datefmt"], force=True)
-    logging.getLogger("topics").setLevel(settings["topics"])
-
-
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into :class:`Terminated` in the main thread (the CLI prints one line for it)."""
     def handler(signum, frame):

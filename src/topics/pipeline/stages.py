@@ -113,19 +113,20 @@ def _lda_sampled(ctx: RunContext) -> dict:
     (:mod:`topics.models.lda.sample`, :mod:`topics.models.lda.streamed`), in a spawned process of its own: the
     heap that inferring a million units leaves behind (freed but not given back, ~0.4 GB at 1M documents) goes
     with that process instead of staying under the compare and figures stages (issue 16: flat memory)."""
-    from ..workers import log_settings, spawn_helper
+    from .. import logsetup
+    from ..workers import spawn_helper
 
     with spawn_helper() as helper:
-        return helper.submit(_lda_sampled_here, ctx, log_settings()).result()
+        return helper.submit(_lda_sampled_here, ctx, logsetup.settings()).result()
 
 
 def _lda_sampled_here(ctx: RunContext, logs: Optional[dict] = None) -> dict:
     """:func:`_lda_sampled`'s work, in the process it runs in (``logs``: the parent's logging, set up here)."""
     from ..models.lda import choose_k, fit_lda, sample_input, save_model, search_k, write_sampled
-    from ..workers import apply_log_settings
+    from .. import logsetup
 
     if logs is not None:
-        apply_log_settings(logs)
+        logsetup.apply(logs)
 
     cfg = ctx.config.lda
     started = time.perf_counter()
