@@ -38,8 +38,7 @@ def nearest_documents(doc_topics: pd.DataFrame, meta: pd.DataFrame, column: str 
     called once for the sampled documents and once for the blocks."""
     max_docs = NEAREST_ALL if max_docs is None else max_docs
     frame = align_meta(doc_topics, meta, [column])
-    codes, names = pd.factorize(frame[column].astype(str), sort=True)  # codes in the levels' order: no string per document
-    level = codes
+    level, names = pd.factorize(frame[column].astype(str), sort=True)  # codes in the levels' order, not a string each
     ids = frame["doc_id"]  # as read (Arrow text): the output rows' ids are taken from it at the end
     del frame
     if theta is None:
