@@ -32,8 +32,7 @@ def one_line_warning(message, category, *rest, **kw) -> str:
 
 def settings() -> dict:
     """This process's logging (root level, the levels of ``topics`` and the noisy libraries, the first root
-    handler's format) and
-    warning format, for :func:`apply` in a spawned process."""
+    handler's format) and warning format, for :func:`apply` in a spawned process."""
     root = logging.getLogger()
     fmt = root.handlers[0].formatter if root.handlers and root.handlers[0].formatter else None
     return {"root": root.level, "levels": {name: logging.getLogger(name).level for name in ("topics", *NOISY_LIBRARIES)},

@@ -79,9 +79,6 @@ class RowLookup:
         if len(self.sorted) > 1 and (np.diff(self.sorted) == 0).any():
             self.exact = {t: i for i, t in enumerate(self.text.to_pylist())}
 
-    def __len__(self) -> int:
-        return len(self.text)
-
     def rows(self, wanted: Iterable) -> np.ndarray:
         """Row of each of ``wanted`` (read as text) among the ids, -1 when absent."""
         import pyarrow as pa
@@ -90,10 +87,10 @@ class RowLookup:
         wanted = [str(w) for w in wanted]
         if self.exact is not None:
             return np.fromiter((self.exact.get(w, -1) for w in wanted), np.int64, len(wanted))
-        h = np.fromiter((_hash(w) for w in wanted), np.int64, len(wanted))
-        at = np.minimum(np.searchsorted(self.sorted, h), max(len(self.sorted) - 1, 0))
         if not len(self.sorted):
             return np.full(len(wanted), -1, np.int64)
+        h = np.fromiter((_hash(w) for w in wanted), np.int64, len(wanted))
+        at = np.minimum(np.searchsorted(self.sorted, h), len(self.sorted) - 1)
         rows = np.where(self.sorted[at] == h, self.order[at], -1)
         hit = rows >= 0
         if hit.any():  # the text itself, so an id outside the set sharing a hash is not taken for one inside
