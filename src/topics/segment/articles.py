@@ -132,12 +132,14 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and (not strong or len(titles) >= 2) and k == "short" and cur.body
+            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing")
+                  and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL):
                 # a short line after a finished paragraph opens the next article where the file has no
                 # delimiters; where it has them, a kicker + headline (two stacked lines) still does (a
-                # sub-heading is one line).  (A short line above a date signs the text.)
+                # sub-heading is one line; a speech's closing formula ends it, so a short line after one heads
+                # the next text).  (A short line above a date signs the text.)
                 new()
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles

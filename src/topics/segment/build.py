@@ -138,7 +138,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     level = mark_headlines(lines, dropped)
     layout = detect_layout(lines)
     layout["cued"] = level is not None  # the layout shows the article headlines
-    drop_banner(lines, dropped, layout["column"])
+    drop_banner(lines, dropped, layout["column"] or layout["wrapped"])
     tl = text_lines(lines)
     for k, ln in enumerate(tl):
         ln.start = ln.start or (ln.indent and layout["indent"] == "item")

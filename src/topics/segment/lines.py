@@ -278,10 +278,15 @@ def detect_layout(lines: list[RawLine]) -> dict:
                                    and not C.is_terminated(t.text)])
     indented = sum(t.indent for t in tl)
     starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)]  # lines that likely open a paragraph
+    # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence
+    # have the width of the line below them
+    cut = [(a, b) for a, b in zip(tl, tl[1:]) if not C.is_terminated(a.text) and a.width >= 4]
+    same = sum(abs(a.width - b.width) <= 1 for a, b in cut)
     ends = sum(1 for t in tl if t.end_mark or t.title_mark or t.special in ("source_end", "author_source", "credit"))
     return {
         "column_width": col,
         "column": len(tl) >= 20 and len(wide) < 0.05 * len(tl),
+        "wrapped": len(tl) >= 20 and len(cut) >= 0.3 * len(tl) and same >= 0.5 * len(cut),
         # set tight (most lines within a hanging mark of the column width, as a typesetter sets a measure),
         # not ragged (a PDF column of proportional glyphs, where full lines vary by a few units)
         "tight": col is not None and sum(abs(t.width - col) <= 1 for t in tl) >= 0.7 * len(tl),

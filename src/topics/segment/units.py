@@ -35,8 +35,18 @@ class Unit:
         return [n for n, _ in self.parts]
 
 
+_INNER_STOP_RE = re.compile(r"[。！？][^。！？]")
+
+
+def inner_stop(t: str) -> bool:
+    """A sentence ends inside the text (not at its end): body text, a headline never holds a full stop."""
+    return bool(_INNER_STOP_RE.search(t.rstrip("”’）)」』】》")))
+
+
 def _shortish(ln: RawLine) -> bool:
-    return ln.width <= 50 and not C.is_terminated(ln.text) and not ln.special and not C.starts_enumerated(ln.text)
+    # a line with a full stop inside is a wrapped piece of a paragraph, never a headline or byline
+    return (ln.width <= 50 and not C.is_terminated(ln.text) and not ln.special and not C.starts_enumerated(ln.text)
+            and not inner_stop(ln.text))
 
 
 def _headline_pair(a: RawLine, b: RawLine) -> bool:
@@ -62,18 +72,34 @@ def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
     return layout["mode_width"]
 
 
+def _opens(ln: RawLine) -> bool:
+    """Line ``ln`` opens a paragraph: indented, or only ever a paragraph start (a salutation, a dateline...)."""
+    return ln.indent or hard_start(ln)
+
+
+def _closing_above(tl: list[RawLine], k: int) -> bool:
+    """The paragraph just above line k is a closing formula (谢谢大家！), maybe wrapped over two lines."""
+    last = tl[k - 1].text
+    if k > 1 and not C.is_terminated(tl[k - 2].text):
+        last = C.join_wrapped(tl[k - 2].text, last)
+    return C.is_terminated(tl[k - 1].text) and (C.is_formula(tl[k - 1].text) == "closing" or C.is_formula(last) == "closing")
+
+
 _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
 
 
 _STRONG, _WEAK = 2, 1
 
 
-def _same_measure(tl: list[RawLine], k: int) -> bool:
+def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
     """Lines k and k+1 are set to one measure (within a hanging mark) and the line after k+1 is too or k+1
     ends a sentence: full lines of one paragraph, whatever the paragraph's width (a layout that changes
-    width from paragraph to paragraph has no file-wide column)."""
+    width from paragraph to paragraph has no file-wide column).  ``first``: line k opens its paragraph, and
+    an indent lost in extraction (two units) may make it shorter than the measure."""
     a, b = tl[k], tl[k + 1]
-    if abs(a.width - b.width) > 1 or a.width < 6:
+    # a first line set one indent (two units, plus a hanging mark) short of the lines below it
+    short_by = b.width - a.width
+    if not (abs(short_by) <= 1 or first and 0 < short_by <= 3) or a.width < 6:
         return False
     return k + 2 >= len(tl) or C.ends_sentence(b.text) or abs(tl[k + 2].width - b.width) <= 1 or (
         C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
@@ -102,9 +128,13 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
 
     if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
         return _STRONG
-    if first and (k == 0 or C.is_terminated(tl[k - 1].text) and short(tl[k - 1])) and C.GENRE_END_RE.search(
-            a) and not re.search(r"[，。；、！？,;]", a):
+    # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
+    if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
+            tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not re.search(r"[，。；、！？,;]", a):
         return 0  # a block named by its genre (…上的讲话, …情况汇报) after a paragraph's last line: a headline
+    if first and k > 0 and _closing_above(tl, k) and not re.search(r"[，。；、！？,;]", a) and not (
+            C.starts_enumerated(a) or C.continuation_start(b)):
+        return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)):  # headline, byline | body
@@ -112,8 +142,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if C.split_trailing_credit(a):
         return 0
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
-            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or tl[k + 2].indent or (
-                _shortish(tl[k + 2]) and (k + 3 == len(tl) or tl[k + 3].indent)))):
+            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or _opens(tl[k + 2]) or (
+                _shortish(tl[k + 2]) and (k + 3 == len(tl) or _opens(tl[k + 3]))))):
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
@@ -124,9 +154,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
+    # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k) and not (first and not re.search(r"[，。；、！？,;]", a)))):
+            _same_measure(tl, k, first) and not (first and not re.search(r"[，。；、！？,;]", a)))):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
@@ -176,6 +207,8 @@ def _text_kind(u: Unit, t: str) -> str:
         return "subtitle"
     if C.starts_enumerated(t):
         return "heading" if C.text_width(t) <= HEADLINE_MAX else "para"
+    if inner_stop(t):  # a full stop inside: a piece of a paragraph, not a headline
+        return "para"
     strength = C.byline_strength(t)
     if strength == 2:
         return "byline"
