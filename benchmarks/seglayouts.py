@@ -6,6 +6,7 @@ first-line cut) at random per page; held-out families recombine the phenomena in
 widths outside the training range, newspaper jumps (下转/上接) with captions and page-foot lines, magazine
 front matter with columns and running heads, speeches without any blank line and with page numbers,
 body-first pages with a random width per paragraph and indented first lines.
+``CANDIDATES`` are training families the shipped model was not yet trained on (``segtrain.py --candidates``).
 
 Example
 -------
@@ -273,6 +274,142 @@ def report_columns(rng: random.Random) -> Page:
     return pg
 
 
+def _numbered(rng: random.Random, paras):
+    """Enumerations of a study text or speech: section headings (一、 / （一） / 第一，, sometimes ending in 。) made
+    of the first clause of the paragraph that follows, and numbered items (1. / 第一， / 一是) opening paragraphs."""
+    paras = list(paras)
+    style = rng.choice(["cn", "paren", "ordinal", "none"])
+    items = rng.choice(["digit", "ordinal", "shi", "none", "none"])
+    out, n, m = [], 0, 0
+    for i, (kind, text) in enumerate(paras):
+        if kind == "heading":
+            text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*", "", text)
+            n += 1
+            out.append(("heading", _enum(style if style != "none" else "cn", n) + text))
+            m = 0
+            continue
+        if i and style != "none" and rng.random() < 0.2:
+            head = re.split(r"[。；！？，]", text)[0][:34]
+            if len(head) >= 6:
+                n += 1
+                out.append(("heading", _enum(style, n) + head + ("。" if style == "ordinal" and rng.random() < 0.5 else "")))
+                m = 0
+        if items != "none" and rng.random() < 0.3:
+            m += 1
+            text = {"digit": f"{m}.{rng.choice(['', ' '])}", "ordinal": _enum("ordinal", m),
+                    "shi": "一二三四五六七八九十"[min(m, 10) - 1] + "是"}[items] + text
+        out.append((kind, text))
+    return out
+
+
+def _enum(style: str, n: int) -> str:
+    cn = "一二三四五六七八九十"[min(n, 10) - 1]
+    return {"cn": f"{cn}、", "paren": f"（{cn}）", "ordinal": f"第{cn}，"}[style]
+
+
+def compilation(rng: random.Random) -> Page:
+    """A study or speech compilation (材料汇编) as a DOCX or PDF export gives it: items from reports and stories,
+    one paragraph per line, a DOCX first line cut, or hard-wrapped (one width, or a random width per paragraph);
+    numbered section headings, long ones wrapped over two lines, and numbered items; speeches with a greeting,
+    a closing and mid-text addresses; headline forms (a headline with a subtitle line, a headline over two lines,
+    a bookmark before it, a genre headline naming the speaker's post, or no headline at all and pull quotes or a
+    leading space instead); 来源 glued to the first body line; editor's notes, author notes and team credits;
+    items separated by one blank line, by none, or at random; page breaks inside paragraphs; blank lines that
+    belong before a paragraph set one line into it; a paywall and ads."""
+    mode = mode_for(rng, ("line", "line", "cut", "wrap", "rand"), width=(14, 40))
+    pg = Page(rng, blank_rate=rng.choice([0.0, 0.0, 0.05, 0.15, 0.3]))
+    sep = rng.choice(["one", "one", "none", "random"])
+    gap, displaced = rng.choice([0.0, 0.0, 0.5, 1.0]), rng.random() < 0.4
+    paywall = rng.random() < 0.2
+    w = mode[1] if mode[0] in ("wrap", "cut") else 30
+    items = pool(rng)
+    no_head = rng.random() < 0.4  # some items print no headline (pull quotes or an indent instead)
+    for k in range(rng.randint(3, 9)):
+        title, paras = pick(rng, items, 3, 14)
+        title = title_for(rng, title, paras, items)
+        speech = rng.random() < 0.4
+        if speech:
+            title = rng.choice([
+                f"{rng.choice(['县', '市', '区'])}{rng.choice(['委书记', '纪委书记', '组织部长', '政府党组书记'])}在{rng.choice(COLUMNS)}工作会议上的讲话",
+                f"在{rng.choice(PROVINCES)}{rng.choice(COLUMNS)}工作推进会上的讲话", f"{rng.choice(COLUMNS)}专题党课讲稿",
+                f"{org(rng)}{rng.choice(['主题教育', '专题民主生活会'])}{rng.choice(['发言材料', '对照检查材料', '心得体会'])}",
+                f"关于{rng.choice(COLUMNS)}工作情况的汇报", title])
+        form = "none" if no_head and rng.random() < 0.5 else rng.choice(["plain", "plain", "sub", "two", "mark"])
+        pg.article(None if form == "none" else title)
+        if form != "none":
+            b = pg.new_block()
+            mark = f"[bookmark: _bookmark{k + rng.randint(2, 6)}]" if form == "mark" else ""
+            if form == "two" and len(title) >= 12:
+                cut = rng.randint(5, len(title) - 4)
+                pg.add(mark + title[:cut], "title", b)
+                pg.add(title[cut:], "title", b)
+            else:
+                pg.add((" " if rng.random() < 0.1 else "") + mark + title, "title", b)
+            if form == "sub":
+                pg.add(f"——{rng.randint(2015, 2025)}年{date(rng)}在{rng.choice(PROVINCES)}{rng.choice(COLUMNS)}会议上"
+                       + rng.choice(["", f"{rng.choice(['省长', '主席', '书记'])} {name(rng)}"]), "title", b)
+            if rng.random() < 0.15:
+                pg.add(byline(rng), "byline", pg.new_block())
+        else:
+            quotes = sentences(paras)
+            if quotes and rng.random() < 0.7:
+                for q in rng.sample(quotes, min(rng.randint(1, 4), len(quotes))):
+                    q = q[:-1]
+                    rows = [q] if len(q) <= w else [q[:w], q[w:]]
+                    pg.noise(("· " if rng.random() < 0.7 else " · ") + rows[0], "bullet_duplicate", pg.art)
+                    for row in rows[1:]:
+                        pg.noise(row, "bullet_duplicate", pg.art)
+        paras = _numbered(rng, paras)
+        if speech:
+            if rng.random() < 0.7:
+                paras.insert(0, ("para", rng.choice(["同志们：", "各位领导，同志们：", "尊敬的各位领导、同志们：", "各位代表："])))
+            if rng.random() < 0.3 and len(paras) > 3:
+                i = rng.randrange(2, len(paras))
+                if paras[i][0] == "para":
+                    paras[i] = ("para", rng.choice(["各位代表！", "同志们，", "同志们！"]) + paras[i][1])
+            if rng.random() < 0.6:
+                paras.append(("para", rng.choice(["谢谢大家！", "我就讲这些。", "我就讲这么多，谢谢大家！",
+                                                  "汇报完毕，不当之处，请各位领导批评指正，谢谢。", "我的交流发言完毕，不妥之处请批评指正。"])))
+        lead = (f"来源：{rng.choice(['新华社', paper(rng), '《求是》2024/02', '人民网－人民日报', '人民日报', f'{rng.choice(PROVINCES)}日报'])}"
+                + rng.choice(["", " "])) if not speech and rng.random() < 0.3 else ""
+        if form == "none" and rng.random() < 0.5:
+            lead = " " + lead
+        for i, (kind, text) in enumerate(paras):
+            if i and gap and rng.random() < gap and not displaced:
+                pg.blank()
+            at = len(pg.lines)
+            if kind == "heading" and mode[0] in ("line", "cut") and len(text) > 24 and rng.random() < 0.5:
+                b, cut = pg.new_block(), rng.randint(len(text) // 2, len(text) - 2)
+                pg.add(text[:cut], "heading", b)
+                pg.add(text[cut:], "heading", b)
+            else:
+                body(pg, [(kind, (lead + text) if i == 0 else text)], mode, split_para=0.15 if mode[0] == "line" else 0.0)
+            if i and gap and displaced and rng.random() < gap and len(pg.lines) - at >= 2:
+                pg.lines.insert(at + 1, "")  # the blank meant before the paragraph, set after its first line
+                pg.labels = {(n + 1 if n > at + 1 else n): lab for n, lab in pg.labels.items()}
+        r = rng.random()
+        if r < 0.1:
+            meta(pg, f"※这是{org(rng)}在{rng.choice(COLUMNS)}会议上的发言。")
+        elif r < 0.18:
+            meta(pg, f"（作者系{org(rng)}{rng.choice(['干部', '负责人', '研究员'])}）")
+        elif r < 0.25:
+            meta(pg, f"（课题组组长：{name(rng)} 副组长：{name(rng)} 成员：{name(rng)} {name(rng)} {name(rng)}）")
+        if k == 0 and paywall:
+            pg.noise("##paidbegin##", "paywall")
+            pg.blank(rng.randint(0, 8))
+        if sep == "one" or (sep == "random" and rng.random() < 0.5):
+            pg.blank()
+    if paywall or rng.random() < 0.2:
+        pg.blank(rng.randint(0, 2))
+        for _ in range(rng.randint(1, 3)):
+            pg.noise(rng.choice(["【资料分享】每日更新各类公文材料，会员群同步更新，有意加入请联系：12 3456",
+                                 "欢迎加入“材料库VIP会员”，海量精品材料，谨防假冒！",
+                                 "【代笔服务】原创高质量保障，各类讲话稿、心得体会代写"]), "ad")
+    if paywall:
+        pg.noise("##paidend##", "paywall")
+    return pg
+
+
 # -------------------------------------------------------------------------------- held-out families
 def news_jump(rng: random.Random) -> Page:
     """Two newspaper pages; one story jumps from page 1 (下转) to page 2 (上接); photo captions; page-foot lines;
@@ -342,15 +479,19 @@ def docx_styles(rng: random.Random) -> Page:
 
 TRAIN = {"news_first": news_first, "news_after": news_after, "magazine": magazine, "speeches": speeches,
          "docx_cut": docx_cut, "report_columns": report_columns}
+# candidate TRAIN families, not yet trained on by the shipped model (``segtrain.py --candidates`` adds them)
+CANDIDATES = {"compilation": compilation}
 HELDOUT = {"news_jump": news_jump, "magazine_columns": magazine_columns, "speech_pages": speech_pages,
            "news_after_rand": news_after_rand, "docx_styles": docx_styles}
 CUES = {"docx_styles": "docx"}  # held-out families read with layout cues
 
 
 def pages(split: str, n: int, seed: int) -> list[Case]:
-    """``n`` pages per family of ``split`` (train | heldout), seeded.  A quarter of the training pages carry
-    PDF or DOCX layout cues."""
-    fams = {"train": TRAIN, "heldout": HELDOUT}[split]
+    """``n`` pages per family of ``split`` (train | heldout | candidates), seeded.  A quarter of the training pages carry
+    PDF or DOCX layout cues.  Candidate families are training families: their pages are seeded and labelled as
+    ``train`` pages (the same pages once they join ``TRAIN``)."""
+    fams = {"train": TRAIN, "heldout": HELDOUT, "candidates": CANDIDATES}[split]
+    split = "train" if split == "candidates" else split
     out = []
     for fam, make in sorted(fams.items()):
         for k in range(n):

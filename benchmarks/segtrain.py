@@ -12,6 +12,13 @@ article F1; not kept.)  They are exported as plain arrays (feature, threshold, c
 missing-value side, leaf value per node; JSON, gzip) and read back with numpy by ``topics.segment.learned`` --
 no pickle in the package.  The export is checked against scikit-learn's own scores before it is written.
 
+A share of the training pages (``--retype``) is added a second time re-set by :func:`retyped` (the re-typesetting
+of ``segcases.retypeset``, applied to TRAIN pages only: one width in 12-40 units or a random width per
+paragraph, kinsoku, blank lines at random).
+
+``--candidates`` adds pages of the candidate families (``seglayouts.CANDIDATES``).  The shipped model is written
+by the defaults (no re-set pages, no candidates):
+
     cd /work/wt/seg14 && TOPICS_CORPORA=/work/shared/corpora PYTHONPATH=src .venv/bin/python benchmarks/segtrain.py
     # -> src/topics/segment/line_model.json.gz (default: 60 pages per family, seed 2026)
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -30,6 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import seglayouts  # noqa: E402
+from segcases import retypeset  # noqa: E402
 
 from topics.segment.build import segment_rules  # noqa: E402
 from topics.segment.features import NAMES, line_table  # noqa: E402
@@ -101,14 +110,35 @@ def check(clf, spec: dict, X: np.ndarray) -> float:
     return float(np.abs(mine - clf.predict_proba(X)).max())
 
 
-def train(pages: int, seed: int, iters: int = 150, leaves: int = 15) -> dict:
+def retyped(cases, share: float, seed: int, widths: tuple[int, int] = (12, 40)) -> list:
+    """Re-set a ``share`` of the training pages the way ``segcases.retypeset`` re-sets a file: every body
+    paragraph and heading hard-wrapped (kinsoku) at one width drawn from ``widths`` or, on a third of them, a
+    random width per paragraph; first lines full or two units short; blank lines put in at random after any
+    line.  Headlines, bylines, provenance and furniture keep their lines.  The re-set pages are added to the
+    originals (TRAIN pages only: the sample files are never re-set for training)."""
+    rng = random.Random(f"retyped/{seed}")
+    out = []
+    for k, case in enumerate(cases):
+        if rng.random() < share:
+            w = None if rng.random() < 1 / 3 else rng.randint(*widths)
+            out.append(retypeset(case, w, seed=seed * 100000 + k, widths=widths))
+    return out
+
+
+def train(pages: int, seed: int, iters: int = 150, leaves: int = 15, retype: float = 0.0,
+          candidates: bool = False) -> dict:
     cases = seglayouts.pages("train", pages, seed=seed)
+    cases += seglayouts.pages("candidates", pages, seed=seed) if candidates else []
+    cases += retyped(cases, retype, seed)
     X, roles, starts, _ = dataset(cases)
     role_clf = fit(X, roles, seed, iters, leaves)
     start_clf = fit(X, starts, seed, iters, leaves)
     spec = {"features": NAMES, "role": export(role_clf), "start": export(start_clf),
-            "meta": {"pages_per_family": pages, "seed": seed, "families": sorted(seglayouts.TRAIN), "rows": len(X),
-                     "iters": iters, "leaves": leaves, "roles": list(ROLES)}}
+            "meta": {"pages_per_family": pages, "seed": seed,
+                     "families": sorted(seglayouts.TRAIN) + (sorted(seglayouts.CANDIDATES) if candidates else []),
+                     "rows": len(X), "iters": iters, "leaves": leaves, "roles": list(ROLES)}}
+    if retype:  # only then: the defaults write the same file as before these options
+        spec["meta"]["retyped_share"] = retype
     spec["meta"]["export_max_diff"] = max(check(role_clf, spec["role"], X[:2000]), check(start_clf, spec["start"], X[:2000]))
     return spec
 
@@ -125,10 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--iters", type=int, default=150)
     ap.add_argument("--leaves", type=int, default=15)
+    ap.add_argument("--retype", type=float, default=0.0, help="share of training pages also added re-set (retyped)")
+    ap.add_argument("--candidates", action="store_true", help="also train on the candidate TRAIN families")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    spec = train(args.pages, args.seed, args.iters, args.leaves)
+    spec = train(args.pages, args.seed, args.iters, args.leaves, args.retype, args.candidates)
     LineModel.from_dict(spec)
     write(spec, Path(args.out))
     print(json.dumps({**spec["meta"], "seconds": round(time.perf_counter() - t0, 1), "out": args.out,

@@ -169,3 +169,14 @@ def test_the_corpus_stage_reads_segment_method(tmp_path):
             assert [d["lines"] for d in docs] == want, (path.name, method)
         differ += learned != rules
     assert differ
+
+
+def test_retyped_training_pages_keep_their_articles_and_are_seeded():
+    """A re-set training page (``segtrain.retyped``) has the same articles and paragraphs in other lines, and the
+    same seed re-sets the same way."""
+    cases = [page(6), page(7)]
+    once, again = segtrain.retyped(cases, 1.0, seed=3), segtrain.retyped(cases, 1.0, seed=3)
+    assert [c.lines for c in once] == [c.lines for c in again]
+    for case, new in zip(cases, once):
+        assert new.titles == case.titles and len(new.articles()) == len(case.articles())
+        assert new.paragraphs() == case.paragraphs()
