@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gzip
 import json
 import pickle
 import sys
@@ -70,10 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         spec = segtrain.train(a.train, a.seed, retype=a.retype, candidates=a.candidates)
         if a.save:
             segtrain.write(spec, Path(a.save))
+        model = L.LineModel.from_dict(spec)
     else:
-        with gzip.open(a.model or L.MODEL_FILE, "rt", encoding="utf-8") as fh:
-            spec = json.load(fh)
-    model = L.LineModel.from_dict(spec)
+        model = L.load_model(a.model)
     splits = ("train", "candidates") if a.candidates else ("train",)
     cases = [c for s in a.seeds.split(",")  # per seed, families in name order (as one TRAIN dict would give)
              for c in sorted((c for sp in splits for c in seglayouts.pages(sp, a.n, seed=int(s))), key=lambda c: c.family)]

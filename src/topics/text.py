@@ -76,7 +76,7 @@ def split_sentences(text: str) -> list[str]:
 # Characters that belong to Chinese running text besides ideographs: full-width punctuation and quotes.
 CJK_PUNCT = "，。、；：！？（）《》〈〉【】“”‘’「」『』…—·－～"
 _SENTENCE_FINAL = "。！？!?…"
-_CLOSERS = "”’）)」』】》"
+CLOSERS = "”’）)」』】》"  # closing quotes and brackets that may follow a sentence end
 
 
 def _cjkish(ch: str) -> bool:
@@ -87,7 +87,7 @@ def ends_sentence(s: str) -> bool:
     """True when ``s`` ends in sentence-final punctuation (``。！？…``), optionally followed by closing
     quotes or brackets."""
     s = s.rstrip()
-    while s and s[-1] in _CLOSERS:
+    while s and s[-1] in CLOSERS:
         s = s[:-1]
     return bool(s) and s[-1] in _SENTENCE_FINAL
 

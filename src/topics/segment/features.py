@@ -18,10 +18,10 @@ from collections import Counter
 
 import numpy as np
 from topics import clean as C
+from topics.text import CLOSERS
 
 from .lines import PAGE_NUMBER_RE, DATE_BANNER_RE, RawLine, classify, read_lines
 
-_CLOSERS = "”’）)」』】》"
 _PUNCT = set("，。、；：！？,.;:!?…—（）()“”《》")
 _SPECIAL_KINDS = ("marker", "source_end", "author_source", "credit", "author_note", "caption", "dateline_end", "note")
 
@@ -50,7 +50,7 @@ NAMES = (OWN + [f"{n}@{o:+d}" for o in OFFSETS for n in OWN[:NEIGHBOUR]] + ["col
 
 
 def _ends_sentence(s: str) -> bool:
-    s = s.rstrip(_CLOSERS)
+    s = s.rstrip(CLOSERS)
     return bool(s) and s[-1] in "。！？!?…"
 
 
@@ -146,7 +146,7 @@ def line_table(text: str, rules_result) -> tuple[list[RawLine], list[RawLine], n
         chars = max(1, len(t))
         m = marks.get(ln.no, (0, 0, 0, 0.0))
         own[i] = [
-            w / col, w / med, _ends_sentence(t), t.rstrip(_CLOSERS).endswith(("：", ":", "；")),
+            w / col, w / med, _ends_sentence(t), t.rstrip(CLOSERS).endswith(("：", ":", "；")),
             t.endswith(("，", ",", "、")), C.is_terminated(t), not any(ch in _PUNCT for ch in t), ln.indent,
             C.starts_enumerated(t), C.byline_strength(t), ln.kind == "drop", m[1], m[2], m[0],
             blank_before[i], blank_after[i], w / max(wp, 0.5) if i else 0.0, w / max(wn, 0.5) if i + 1 < n else 0.0,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 from topics import clean as C
+from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, text_lines
 
@@ -36,11 +37,17 @@ class Unit:
 
 
 _INNER_STOP_RE = re.compile(r"[。！？][^。！？]")
+_CLAUSE_RE = re.compile(r"[，。；、！？,;]")
+
+
+def punctuated(t: str) -> bool:
+    """The text holds clause or sentence punctuation: body text (a headline holds none)."""
+    return bool(_CLAUSE_RE.search(t))
 
 
 def inner_stop(t: str) -> bool:
     """A sentence ends inside the text (not at its end): body text, a headline never holds a full stop."""
-    return bool(_INNER_STOP_RE.search(t.rstrip("”’）)」』】》")))
+    return bool(_INNER_STOP_RE.search(t.rstrip(CLOSERS)))
 
 
 def _shortish(ln: RawLine) -> bool:
@@ -80,9 +87,11 @@ def _opens(ln: RawLine) -> bool:
 def _closing_above(tl: list[RawLine], k: int) -> bool:
     """The paragraph just above line k is a closing formula (谢谢大家！), maybe wrapped over two lines."""
     last = tl[k - 1].text
-    if k > 1 and not C.is_terminated(tl[k - 2].text):
-        last = C.join_wrapped(tl[k - 2].text, last)
-    return C.is_terminated(tl[k - 1].text) and (C.is_formula(tl[k - 1].text) == "closing" or C.is_formula(last) == "closing")
+    if not C.is_terminated(last):
+        return False
+    if C.is_formula(last) == "closing":
+        return True
+    return k > 1 and not C.is_terminated(tl[k - 2].text) and C.is_formula(C.join_wrapped(tl[k - 2].text, last)) == "closing"
 
 
 _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
@@ -130,9 +139,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
-            tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not re.search(r"[，。；、！？,;]", a):
+            tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not punctuated(a):
         return 0  # a block named by its genre (…上的讲话, …情况汇报) after a paragraph's last line: a headline
-    if first and k > 0 and _closing_above(tl, k) and not re.search(r"[，。；、！？,;]", a) and not (
+    if first and k > 0 and _closing_above(tl, k) and not punctuated(a) and not (
             C.starts_enumerated(a) or C.continuation_start(b)):
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full)) or (
@@ -157,7 +166,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not re.search(r"[，。；、！？,;]", a)))):
+            _same_measure(tl, k, first) and not (first and not punctuated(a)))):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
