@@ -188,11 +188,22 @@ def magazine(rng: random.Random, mode=None, furn=None, page_lines=(14, 30)) -> P
     return pg
 
 
+# Paywall markers as exported text prints them: markup or a framed notice (none is a sample file's own string).
+PAYWALLS = (("##paid##", "##/paid##"), ("## paid begin ##", "## paid end ##"), ("——以下为付费内容——", "——付费内容结束——"),
+            ("【试读结束，以下为付费内容】", "【付费内容结束】"))
+
+
+def paywall_markers(u: float, share: float) -> tuple[str, str] | None:
+    """The (begin, end) markers of a paywalled page, or None: ``u`` is one uniform draw, a paywall when below
+    ``share`` (the draw also picks the markers, so the page's random stream is as without them)."""
+    return PAYWALLS[min(int(u / share * len(PAYWALLS)), len(PAYWALLS) - 1)] if u < share else None
+
+
 def speeches(rng: random.Random, mode=None, blanks=True, furn=None, page_lines=0) -> Page:
     mode = mode or mode_for(rng, ("line", "line", "wrap", "cut"))
     pg = Page(rng, page_lines=page_lines, furniture=furn, blank_rate=rng.choice([0, 0, 0.1, 0.3]) if blanks else 0.0)
     between = rng.choice([0.0, 0.5, 1.0]) if blanks else 0.0  # how regularly a blank line separates two speeches
-    paywall = rng.random() < 0.3
+    paywall = paywall_markers(rng.random(), 0.3)
     items = pool(rng)
     for k in range(rng.randint(3, 8)):
         title, paras = pick(rng, items, 4, 14)
@@ -213,7 +224,7 @@ def speeches(rng: random.Random, mode=None, blanks=True, furn=None, page_lines=0
             paras.append(("para", rng.choice(["谢谢大家！", "我就讲这些。", "汇报完毕，不当之处请批评指正。", "发言完毕，谢谢！"])))
         body(pg, paras, mode)
         if k == 0 and paywall:
-            pg.noise("##paidbegin##", "paywall")
+            pg.noise(paywall[0], "paywall")
         if rng.random() < between:
             pg.blank()
     if rng.random() < 0.5:
@@ -221,7 +232,7 @@ def speeches(rng: random.Random, mode=None, blanks=True, furn=None, page_lines=0
             pg.noise(rng.choice(["【素材分享】每天更新公文材料，欢迎加入会员，联系微信：abc123",
                                  "欢迎关注公众号“公文写作宝库”，获取更多精品材料！", "更多资料请访问 www.example.com"]), "ad")
     if paywall:
-        pg.noise("##paidend##", "paywall")
+        pg.noise(paywall[1], "paywall")
     return pg
 
 
@@ -320,7 +331,7 @@ def compilation(rng: random.Random) -> Page:
     pg = Page(rng, blank_rate=rng.choice([0.0, 0.0, 0.05, 0.15, 0.3]))
     sep = rng.choice(["one", "one", "none", "random"])
     gap, displaced = rng.choice([0.0, 0.0, 0.5, 1.0]), rng.random() < 0.4
-    paywall = rng.random() < 0.2
+    paywall = paywall_markers(rng.random(), 0.2)
     w = mode[1] if mode[0] in ("wrap", "cut") else 30
     items = pool(rng)
     no_head = rng.random() < 0.4  # some items print no headline (pull quotes or an indent instead)
@@ -395,7 +406,7 @@ def compilation(rng: random.Random) -> Page:
         elif r < 0.25:
             meta(pg, f"（课题组组长：{name(rng)} 副组长：{name(rng)} 成员：{name(rng)} {name(rng)} {name(rng)}）")
         if k == 0 and paywall:
-            pg.noise("##paidbegin##", "paywall")
+            pg.noise(paywall[0], "paywall")
             pg.blank(rng.randint(0, 8))
         if sep == "one" or (sep == "random" and rng.random() < 0.5):
             pg.blank()
@@ -406,7 +417,7 @@ def compilation(rng: random.Random) -> Page:
                                  "欢迎加入“材料库VIP会员”，海量精品材料，谨防假冒！",
                                  "【代笔服务】原创高质量保障，各类讲话稿、心得体会代写"]), "ad")
     if paywall:
-        pg.noise("##paidend##", "paywall")
+        pg.noise(paywall[1], "paywall")
     return pg
 
 

@@ -111,3 +111,21 @@ def test_recognisers_on_real_lines():
     assert C.continuation_start(T.clean_line(raw_line(F001, 781)))  # 彩吉林奋斗有我”…
     assert C.continuation_start(T.clean_line(raw_line(F001, 377)))  # 精神。科学谋划…
     assert not C.continuation_start(T.clean_line(raw_line(F001, 974)))  # 近年来，…
+
+
+@pytest.mark.parametrize("line", ["##paidbegin##", "## paid end ##", "##/paid##", "——以下为付费内容——",
+                                  "【试读结束，以下为付费内容】", "付费内容结束", "【付费内容开始】"])
+def test_paywall_markers_of_several_exports(line):
+    assert C.PAYWALL_RE.match(line)
+
+
+@pytest.mark.parametrize("line", ["以下为付费内容，会员可继续阅读全文并下载。", "试读结束后请付费。", "付费阅读是一种新的出版模式",
+                                  "##",  "知识付费平台的内容结束了免费时代"])
+def test_sentences_about_paying_are_not_paywall_markers(line):
+    assert not C.PAYWALL_RE.match(line)
+
+
+@pytest.mark.parametrize("text, cont", [("的重要论述。", True), ("的确，这项工作很重要。", False),
+                                        ("的士司机们说：", False), ("的发展成就。", True)])
+def test_a_line_opening_with_de_continues_unless_a_de_word_opens_it(text, cont):
+    assert C.continuation_start(text) is cont

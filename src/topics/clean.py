@@ -40,7 +40,15 @@ ENUM_RE = re.compile(
     rf"^(第[{_NUM}]+[，、,]|[{_NUM}]+[、.．]|[（(][{_NUM}\d]+[）)]|\d{{1,2}}[.．、](?!\d)|[■●◆▲★◎※]\s*\S"
     rf"|[{_NUM}](是|要|在)[^，。]{{0,2}})"
 )
-PAYWALL_RE = re.compile(r"^#{2,}\s*paid\w*\s*#{2,}$", re.I)
+# A line that is only a paywall marker: export markup (``##paidbegin##``, ``## paid end ##``) or a notice
+# framed by dashes or brackets (``——以下为付费内容——``, ``【试读结束】``, ``付费内容结束``).
+_FRAME = r"[\s#—–\-－=*·【】\[\]（）()<>《》]*"
+PAYWALL_RE = re.compile(
+    r"^#{2,}\s*/?\s*paid[\w ]*#{2,}$"
+    rf"|^{_FRAME}(以下(为|是)?付费(内容|阅读|部分)|付费(内容|阅读|部分)(开始|结束|如下)|试读(结束|部分结束)"
+    rf"[^。]{{0,16}}){_FRAME}$",
+    re.I,
+)
 
 
 def hint_words(name: str) -> tuple[str, ...]:
@@ -173,6 +181,11 @@ def is_formula(s: str) -> str | None:
     return None
 
 
+# words that open a sentence with 的 (的确 "indeed", 的士/的哥 "taxi"); any other 的 opening a line follows a noun
+# phrase cut by the line break
+_DE_WORDS = ("的确", "的士", "的哥")
+
+
 def continuation_start(s: str) -> bool:
     """Text that can only be the second half of a sentence cut by a page break or an interleaved column:
     starts with a closing mark, with ``的``, with a 1–4 character tail before a sentence end (``精神。科学…``),
@@ -181,7 +194,7 @@ def continuation_start(s: str) -> bool:
         return False
     if s[0] in "，。、；：！？）》」』”’":
         return True
-    if s[0] == "的" and len(s) > 1 and is_cjk(s[1]) and s[1] != "确":
+    if s[0] == "的" and len(s) > 1 and is_cjk(s[1]) and not s.startswith(_DE_WORDS):
         return True
     if re.match(r"^[\u4e00-\u9fff]{1,4}[。；”]|^[\u4e00-\u9fff][，、]", s) and not starts_enumerated(s):
         return True

@@ -18,7 +18,7 @@ from collections import Counter
 
 import numpy as np
 from topics import clean as C
-from topics.text import CLOSERS
+from topics.text import CLOSERS, ends_sentence
 
 from .lines import PAGE_NUMBER_RE, DATE_BANNER_RE, RawLine, classify, read_lines
 
@@ -47,11 +47,6 @@ NAMES = (OWN + [f"{n}@{o:+d}" for o in OFFSETS for n in OWN[:NEIGHBOUR]] + ["col
          + [f"rules_{k}" for k in LAYOUT] + ["rules_indent_item", "rules_articles_per_line"]
          + CONTEXT + [f"{n}@{o:+d}" for o in CONTEXT_OFFSETS for n in CONTEXT]
          + [f"{n}@{o:+d}" for o in (-1, 1) for n in OWN[NEIGHBOUR:]])
-
-
-def _ends_sentence(s: str) -> bool:
-    s = s.rstrip(CLOSERS)
-    return bool(s) and s[-1] in "。！？!?…"
 
 
 def _digitless(s: str) -> str:
@@ -146,7 +141,7 @@ def line_table(text: str, rules_result) -> tuple[list[RawLine], list[RawLine], n
         chars = max(1, len(t))
         m = marks.get(ln.no, (0, 0, 0, 0.0))
         own[i] = [
-            w / col, w / med, _ends_sentence(t), t.rstrip(CLOSERS).endswith(("：", ":", "；")),
+            w / col, w / med, ends_sentence(t), t.rstrip(CLOSERS).endswith(("：", ":", "；")),
             t.endswith(("，", ",", "、")), C.is_terminated(t), not any(ch in _PUNCT for ch in t), ln.indent,
             C.starts_enumerated(t), C.byline_strength(t), ln.kind == "drop", m[1], m[2], m[0],
             blank_before[i], blank_after[i], w / max(wp, 0.5) if i else 0.0, w / max(wn, 0.5) if i + 1 < n else 0.0,

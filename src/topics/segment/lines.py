@@ -130,7 +130,7 @@ _SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*|[^�
 def cut_ad_sentences(text: str) -> tuple[str, int]:
     """``text`` without its sentences that hold an ad phrase, and how many were cut.
 
-    >>> cut_ad_sentences("第一句。【哒哒素材库】更新。第三句。")
+    >>> cut_ad_sentences("第一句。更多资料欢迎扫码关注。第三句。")
     ('第一句。第三句。', 1)
     """
     sentences = _SENTENCE_RE.findall(text)
@@ -192,7 +192,7 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
 def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
     """An indented short line opening a page (``TOP NEWS``; a column banner over a newspaper page)."""
     tl = text_lines(lines)
-    if tl and tl[0].indent and tl[0].width <= 30 and not C.is_terminated(tl[0].text) and not tl[0].text.startswith("·"):
+    if tl and tl[0].indent and tl[0].width <= HEADLINE_WIDE and not C.is_terminated(tl[0].text) and not tl[0].text.startswith("·"):
         if re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text) or column:
             _drop(tl[0], "banner", dropped)
 
@@ -252,7 +252,7 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
     tl = text_lines(lines)
     for a, c, b in zip(tl, tl[1:], tl[2:]):
         if (c.width <= HEADLINE_WIDE and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
-                and c.level is None and a.width > 45 and b.width > 45 and not C.is_terminated(a.text) and not a.end_mark
+                and c.level is None and a.width > HEADLINE_WIDE and b.width > HEADLINE_WIDE and not C.is_terminated(a.text) and not a.end_mark
                 and not hard_start(b)):
             _drop(c, "caption", dropped)
 

@@ -51,8 +51,9 @@ def inner_stop(t: str) -> bool:
 
 
 def _shortish(ln: RawLine) -> bool:
+    # no wider than a headline (HEADLINE_MAX: 99 % of the corpora's headlines, whatever the layout);
     # a line with a full stop inside is a wrapped piece of a paragraph, never a headline or byline
-    return (ln.width <= 50 and not C.is_terminated(ln.text) and not ln.special and not C.starts_enumerated(ln.text)
+    return (ln.width <= HEADLINE_MAX and not C.is_terminated(ln.text) and not ln.special and not C.starts_enumerated(ln.text)
             and not inner_stop(ln.text))
 
 
