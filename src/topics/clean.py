@@ -40,7 +40,7 @@ ENUM_RE = re.compile(
     rf"^(第[{_NUM}]+[，、,]|[{_NUM}]+[、.．]|[（(][{_NUM}\d]+[）)]|\d{{1,2}}[.．、](?!\d)|[■●◆▲★◎※]\s*\S"
     rf"|[{_NUM}](是|要|在)[^，。]{{0,2}})"
 )
-# A line that is only a paywall marker: export markup (``##paidbegin##``, ``## paid end ##``) or a notice
+# A line that is only a paywall marker: export markup (``##paid##``, ``## paid end ##``) or a notice
 # framed by dashes or brackets (``——以下为付费内容——``, ``【试读结束】``, ``付费内容结束``).
 _FRAME = r"[\s#—–\-－=*·【】\[\]（）()<>《》]*"
 PAYWALL_RE = re.compile(
