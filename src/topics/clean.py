@@ -66,7 +66,8 @@ SOURCE_END_RE = re.compile(r"^[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$"
 AUTHOR_SOURCE_RE = re.compile(r"^[（(](作者[^（）()]+)[）)]\s*[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
 AUTHOR_NOTE_RE = re.compile(r"^[（(]\s*(作者(系|为|单位|简介)?[：:]?[^（）()]+)[）)]$")
 CREDIT_RE = re.compile(r"^[（(]\s*((课题组(组长|成员)|执笔人?|撰稿人?|撰文|责任编辑|责编|编辑|审核|校对)[：:][^（）()]+)[）)]$")
-CAPTION_RE = re.compile(r"^[（(]\s*(图为|图片|资料图|照片)[^（）()]*[）)]$|^[（(][^（）()]{0,40}\s摄[）)]$")
+# a photo caption, in brackets or set on its own line ending in the photographer's credit (图为… 某某 摄)
+CAPTION_RE = re.compile(r"^[（(]\s*(图为|图片|资料图|照片)[^（）()]*[）)]$|^[（(][^（）()]{0,40}\s摄[）)]$|^(图为|图片|资料图|照片)[^（）()]{0,40}[。\s]\s*[\u4e00-\u9fff]{2,4}\s*摄$")
 PHOTO_CREDIT_RE = re.compile(r"\s([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*)\s摄")
 CLOSING_DATELINE_RE = re.compile(r"^[（(]\s*((新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*[）)]$")
 # The signing date under an official document: 2024年1月5日 / 二〇二四年一月五日
@@ -97,12 +98,12 @@ POSITION_BYLINE_RE = re.compile(
 )
 NAME_RE = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}$")
 TRAILING_CREDIT_RE = re.compile(r"([。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,4})[）)]$")
-TOC_HEADER_RE = re.compile(r"^(CONTENTS|Contents)|^目\s*录$")
+TOC_HEADER_RE = re.compile(r"^(CONTENTS|Contents)|^目\s*录$|^本期导读$")
 TOC_ENTRY_RE = re.compile(r"(\s|\t|[.…·]{3,})\d{1,3}$|\t|^[.…·]{3,}|^[-—_=]{5,}")
 DOT_LEADER_RE = re.compile(r"[.…·]{4,}\s*\d{1,3}$")
 MASTHEAD_RE = re.compile(
     r"^(主\s*管|主\s*办|编委|编\s*委|总\s*编|副\s*总\s*编|主\s*编|责任编辑|执行编辑|美术编辑|编辑出版|出\s*版|地\s*址|"
-    r"邮\s*编|电\s*话|传\s*真|准印证|刊\s*号|国内统一|内部资料|欢\s*迎\s*来\s*稿|电子信箱|投稿邮箱|网\s*址|印刷|发送范围|发行)"
+    r"邮\s*编|电\s*话|传\s*真|准印证|刊\s*号|国内统一|内部资料|欢\s*迎\s*来\s*稿|电子信箱|投稿邮箱|网\s*址|印刷|发送范围|发行|定\s*价)"
 )
 # Known source names (for 来源：X glued to the body without a separator; package data hints, longest first),
 # then generic shapes.

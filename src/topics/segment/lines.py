@@ -174,7 +174,7 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
             i += 1
             continue
         last, j = i, i + 1
-        while (j < len(tl) and j - i < 300 and tl[j].width <= HEADLINE_MAX and not C.ends_sentence(tl[j].text)
+        while (j < len(tl) and j - i < 300 and _toc_width(tl[j]) <= HEADLINE_MAX and not C.ends_sentence(tl[j].text)
                and not tl[j].special):
             if C.TOC_ENTRY_RE.search(tl[j].raw) or C.TOC_ENTRY_RE.search(tl[j].text):
                 last = j
@@ -187,6 +187,27 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
         for k, t in enumerate(block):
             _drop(t, "masthead" if 0 <= lo <= k <= hi else "toc", dropped)
         i = last + 1
+
+
+def _toc_width(t: RawLine) -> float:
+    """A TOC entry's width without its leader and page number (a headline's width plus a number)."""
+    return C.text_width(re.sub(r"([\t.…·]+|\s)\d{1,3}$", "", t.raw.strip()))
+
+
+def drop_masthead(lines: list[RawLine], dropped: Counter) -> None:
+    """A masthead printed apart from a TOC header: three or more short lines in a row (blank lines between allowed),
+    each a masthead field (主办 …, 邮编 …, 电话 …), as a magazine's imprint block sets them."""
+    tl = text_lines(lines)
+    run: list[RawLine] = []
+    for t in tl + [None]:
+        if (t is not None and C.MASTHEAD_RE.match(t.text) and t.width <= HEADLINE_WIDE and not t.special
+                and not C.ends_sentence(t.text)):
+            run.append(t)
+            continue
+        if len(run) >= 3:
+            for r in run:
+                _drop(r, "masthead", dropped)
+        run = []
 
 
 def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
