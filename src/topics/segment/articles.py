@@ -153,7 +153,11 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
             if cur or arts:
                 target = cur or arts[-1]
                 target.tail.append(u)
-                before_headline = i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
+                # a caption closes its article before a headline; a bare caption line (图为… 某某 摄, no brackets,
+                # set inside the text as often as after it) only before a headline block (two stacked lines or a
+                # byline under it): one short line then body text is a sub-heading of the same article
+                before_headline = (i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
+                                   and (u.text.startswith(("（", "(")) or i + 2 < len(units) and units[i + 2].kind != "para"))
                 target.closed = target.closed or k != "caption" or before_headline
             i += 1
             continue

@@ -167,7 +167,8 @@ def text_lines(lines: list[RawLine]) -> list[RawLine]:
 def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
     """TOC header (``CONTENTS 目录``) + masthead + TOC entries (page numbers, TABs, dotted leaders, rules):
     the block runs from the header to its last TOC entry, over short unpunctuated lines only."""
-    tl = text_lines(lines)
+    # entries with a dotted leader are dropped already (classify) but still mark how far the TOC runs
+    tl = [ln for ln in lines if ln.kind == "text" or (ln.kind == "drop" and C.DOT_LEADER_RE.search(ln.text))]
     i = 0
     while i < len(tl):
         if not C.TOC_HEADER_RE.match(tl[i].text):
@@ -185,7 +186,8 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
         while 0 <= hi < len(block) - 1 and block[hi + 1].no == block[hi].no + 1:
             hi += 1  # wrapped tail of the last masthead line (no blank line in between)
         for k, t in enumerate(block):
-            _drop(t, "masthead" if 0 <= lo <= k <= hi else "toc", dropped)
+            if t.kind == "text":
+                _drop(t, "masthead" if 0 <= lo <= k <= hi else "toc", dropped)
         i = last + 1
 
 
