@@ -270,6 +270,10 @@ def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
 def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
     """A photo caption printed inside a paragraph (R5): a short line without any punctuation between two long
     lines, the one before it cut mid-sentence."""
+    tl = text_lines(lines)
+    for a, c in zip(tl, tl[1:]):  # a caption line (图为… 摄) after a line cut mid-sentence sits inside its paragraph
+        if c.special == "caption" and not C.is_terminated(a.text) and not a.end_mark and not a.special:
+            _drop(c, "caption", dropped)
     if layout["column"]:
         return
     tl = text_lines(lines)
