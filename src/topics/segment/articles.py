@@ -86,7 +86,8 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             if cur or arts:
                 (cur or arts[-1]).tail.append(u)
         else:
-            if cur is None:
+            # a dateline (本报讯…, …电) only ever opens a story: the text above it (a continuation) ended there
+            if cur is None or (_is_dateline(u) and cur.body and C.is_terminated(cur.body[-1].text)):
                 cur = Art()
                 arts.append(cur)
             (cur.bylines if u.kind == "byline" and not cur.body else cur.body).append(u)
@@ -257,7 +258,8 @@ def headline_comes_after(units: list[Unit]) -> bool:
     """Newspaper pages printed body-first: the file opens with body text, and headline blocks below finished
     paragraphs are followed by a reporter byline, a new dateline or a continuation marker (or there are at
     least two such blocks, one of them ending the file)."""
-    content = [u for u in units if u.kind not in _TAIL]
+    # a continuation marker (（上接第1版）) opening the page is followed by body text, never by a headline
+    content = [u for u in units if u.kind not in _TAIL and u.kind != "marker"]
     if not content or content[0].kind != "para" or content[0].start:
         return False
     blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence

@@ -65,6 +65,14 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
+def spans_columns(ln: RawLine, layout: dict) -> bool:
+    """In a hard-wrapped column, an unpunctuated line half as wide again as the column is no column line but
+    a headline set across columns (main title and subtitle on one line), however long."""
+    col = layout.get("column_width")
+    return bool(layout["column"] and col and ln.width > 1.5 * col and not ln.layout and not ln.special
+                and not punctuated(ln.text) and not C.is_terminated(ln.text))
+
+
 def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
     """Width of a full line around line k: the local median in a column layout or in a run of narrow lines
     (a narrow text box), else the file's dominant width of cut lines (the first visual lines of a DOCX)."""
@@ -136,6 +144,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
+    if first and spans_columns(line, layout):  # a headline across columns: it ends here, whatever follows
+        return 0
     if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
         return _STRONG
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
@@ -181,7 +191,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
     for k, ln in enumerate(tl):
         if cur is None:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
-                       headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
+                       headline=ln.headline or spans_columns(ln, layout), body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
             indented = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
