@@ -90,6 +90,8 @@ STRONG_BYLINE_RE = re.compile(  # 本报记者 包松娅 / 通讯员 李兵 范�
     r"^(本报记者|本刊记者|特约记者|本报通讯员|通讯员|特约评论员|本刊评论员|本报评论员)(\s?[\u4e00-\u9fff]{2,3}){0,4}$"
     r"|^记者\s?[\u4e00-\u9fff]{2,3}$"
 )
+# 文/X, 文｜X, □ X: a writer's credit, set as a byline under a newspaper headline (the shape credits a photo too)
+CREDIT_BYLINE_RE = re.compile(r"^(文\s?[/／|｜]|□)\s?[\u4e00-\u9fff]{2,4}(\s[\u4e00-\u9fff]{2,4}){0,2}$")
 _ORG_SUFFIX = r"(党委|党组|党支部|党总支|工委|机关工委|课题组|评论员|研究室|研究院|研究中心|编辑部|委员会|办公室|办公厅|小组|党小组)"
 ORG_BYLINE_RE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}$")
 _POSITION = r"(书记|副书记|主任|局长|厅长|部长|院长|主席|校长|教授|研究员|主委|会长|社长|处长|干部)"

@@ -65,6 +65,14 @@ def _ends_block(nxt: Unit | None) -> bool:
     return nxt is None or nxt.kind == "marker" or _is_dateline(nxt)
 
 
+def _credited(units: list[Unit], i: int) -> tuple[int, list[Unit], list[Unit]]:
+    """_title_block, where a writer's credit (文/X, □ X) under the headline is its byline (a newspaper's convention)."""
+    j, titles, bylines = _title_block(units, i)
+    if len(titles) >= 2 and not bylines and C.CREDIT_BYLINE_RE.match(titles[-1].text):
+        titles, bylines = titles[:-1], titles[-1:]
+    return j, titles, bylines
+
+
 def segment_headline_after(units: list[Unit]) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
     followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
@@ -76,8 +84,10 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
         if u.kind == "marker":
             cur = Art(continued_from=u.text.strip("（）()"), extra=list(u.nos))
             arts.append(cur)
-        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _title_block(units, i))[1] and (
-                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None)):
+        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
+                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline):
+            # (a headline set across columns closes its article even without a byline: a sub-heading stays in
+            # the column)
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
             cur = None
             i = blk[0]
@@ -86,7 +96,8 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             if cur or arts:
                 (cur or arts[-1]).tail.append(u)
         else:
-            if cur is None:
+            # a dateline (本报讯…, …电) only ever opens a story: the text above it (a continuation) ended there
+            if cur is None or (_is_dateline(u) and cur.body and C.is_terminated(cur.body[-1].text)):
                 cur = Art()
                 arts.append(cur)
             (cur.bylines if u.kind == "byline" and not cur.body else cur.body).append(u)
@@ -127,7 +138,8 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
             if titles and (cur is None or cur.closed or not (cur.body or cur.titles)):
                 if cur is None or cur.closed:
                     new()
-            elif titles and (bylines or (nxt is not None and nxt.kind == "source_start")):
+            # (a dateline, 本报讯…, only ever opens a story: the short line above it is its headline)
+            elif titles and (bylines or (nxt is not None and (nxt.kind == "source_start" or _is_dateline(nxt)))):
                 if not cur.titles and cur.unterminated():  # a headline printed inside its own article
                     cur.pending_join, cur.headless = True, False
                 else:
@@ -261,7 +273,8 @@ def headline_comes_after(units: list[Unit]) -> bool:
     """Newspaper pages printed body-first: the file opens with body text, and headline blocks below finished
     paragraphs are followed by a reporter byline, a new dateline or a continuation marker (or there are at
     least two such blocks, one of them ending the file)."""
-    content = [u for u in units if u.kind not in _TAIL]
+    # a continuation marker (（上接第1版）) opening the page is followed by body text, never by a headline
+    content = [u for u in units if u.kind not in _TAIL and u.kind != "marker"]
     if not content or content[0].kind != "para" or content[0].start:
         return False
     blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence

@@ -213,11 +213,17 @@ def drop_masthead(lines: list[RawLine], dropped: Counter) -> None:
 
 
 def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
-    """An indented short line opening a page (``TOP NEWS``; a column banner over a newspaper page)."""
+    """A short line opening a page: indented (``TOP NEWS``; a column banner over a newspaper page), or, indented
+    or not, in Latin letters over a Chinese page or above a continuation marker (``（上接第1版）``: the text
+    continued there has its headline on an earlier page)."""
     tl = text_lines(lines)
-    if tl and tl[0].indent and tl[0].width <= HEADLINE_WIDE and not C.is_terminated(tl[0].text) and not tl[0].text.startswith("·"):
-        if re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text) or column:
-            _drop(tl[0], "banner", dropped)
+    if not tl or tl[0].width > HEADLINE_WIDE or C.is_terminated(tl[0].text) or tl[0].text.startswith("·"):
+        return
+    latin = re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text)
+    below = tl[1] if len(tl) > 1 else None
+    if tl[0].indent and (latin or column) or below is not None and not tl[0].special and (
+            latin and re.search(r"[\u4e00-\u9fff]", below.text) or below.special == "marker"):
+        _drop(tl[0], "banner", dropped)
 
 
 PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")

@@ -65,6 +65,16 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
+def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
+    """In a hard-wrapped column, an unpunctuated line k a quarter wider than the column is no column line but a
+    headline set across columns (main title and subtitle on one line), however long -- unless the line below
+    has its width: then both are full lines of a paragraph set to a measure of its own."""
+    ln, col = tl[k], layout.get("column_width")
+    return bool(layout["column"] and col and ln.width > 1.25 * col and not ln.layout and not ln.special
+                and not punctuated(ln.text) and not C.is_terminated(ln.text)
+                and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2))  # (within a hanging mark)
+
+
 def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
     """Width of a full line around line k: the local median in a column layout or in a run of narrow lines
     (a narrow text box), else the file's dominant width of cut lines (the first visual lines of a DOCX)."""
@@ -136,8 +146,11 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
-    if C.word_spans(a, b):  # a word cut by the line break outweighs every headline heuristic below
+    # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
+    if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
+    if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
+        return 0
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
             tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not punctuated(a):
@@ -189,6 +202,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
+            cur.headline = cur.headline or len(cur.parts) == 1 and spans_columns(tl, k, layout)
             cur.kind = _unit_kind(cur)
             units.append(cur)
             cur = None
