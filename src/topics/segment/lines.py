@@ -274,15 +274,16 @@ def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
 
 
 def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
-    """A photo caption printed inside a paragraph (R5): a short line without any punctuation between two long
-    lines, the one before it cut mid-sentence."""
+    """A photo caption printed inside a paragraph (R5), the line before it cut mid-sentence: a line read as a
+    caption (图为… 某某 摄) in any layout, or, outside columns, a short line without any punctuation between two
+    long lines."""
     tl = text_lines(lines)
-    for a, c in zip(tl, tl[1:]):  # a caption line (图为… 摄) after a line cut mid-sentence sits inside its paragraph
+    for a, c in zip(tl, tl[1:]):
         if c.special == "caption" and not C.is_terminated(a.text) and not a.end_mark and not a.special:
             _drop(c, "caption", dropped)
     if layout["column"]:
         return
-    tl = text_lines(lines)
+    tl = text_lines(lines)  # without the captions just dropped: the lines around one are its neighbours
     for a, c, b in zip(tl, tl[1:], tl[2:]):
         if (c.width <= HEADLINE_WIDE and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
                 and c.level is None and a.width > HEADLINE_WIDE and b.width > HEADLINE_WIDE and not C.is_terminated(a.text) and not a.end_mark
