@@ -125,12 +125,14 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
         C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
 
 
-def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False) -> int:
+def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
     its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
     the paragraph opened with an indented line in a file that indents paragraphs, so every following line
-    without indent continues it (a line ending in 。 included), unless it looks like a headline."""
+    without indent continues it (a line ending in 。 included), unless it looks like a headline.  ``above``:
+    line k-1 is in line k's paragraph and as wide as line k (within a hanging mark): line k fills the
+    paragraph's own measure, whatever the file's column (a page re-set at a width of its own per paragraph)."""
     line, nxt = tl[k], tl[k + 1]
     if line.layout:  # a PDF/DOCX reader's paragraph: its line breaks are known
         return 0
@@ -180,7 +182,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not punctuated(a)))):
+            _same_measure(tl, k, first) and not (first and not punctuated(a))) or above):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
@@ -198,7 +200,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
             indented = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
-        how = _joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented) if k + 1 < len(tl) else 0
+        above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
+        how = _joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above) if k + 1 < len(tl) else 0
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
