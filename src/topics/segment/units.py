@@ -125,6 +125,15 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
         C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
 
 
+def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
+    """Line k opens a paragraph of two lines: it holds clause punctuation (no headline line does), it is cut
+    mid-sentence, and line k+1, no wider than it (within a hanging mark), ends the sentence.  Not a line
+    that opens with its source (来源：…): the source is a block of its own."""
+    a, b = tl[k], tl[k + 1]
+    return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
+            and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text) and C.ends_sentence(b.text) and b.width <= a.width + 1)
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
@@ -182,7 +191,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not punctuated(a))) or above):
+            _same_measure(tl, k, first) and not (first and not punctuated(a))) or above or _two_lines(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
