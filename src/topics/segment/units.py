@@ -126,14 +126,16 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
 
 
 def _measure_run(tl: list[RawLine], k: int) -> bool:
-    """Lines k+1 and k+2 hold clause punctuation, are cut mid-sentence and share line k's measure (within a
-    hanging mark; line k may be an indent short, never wider): an unpunctuated line k opens their paragraph,
-    it is no headline set by chance to the width of the text below it."""
+    """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
+    share line k's measure (within a hanging mark; line k may be an indent short, never wider, unless a
+    closing quote hangs at its end): an unpunctuated line k opens their paragraph, it is no headline set
+    by chance to the width of the text below it."""
     if k + 2 >= len(tl):
         return False
     a, b, c = tl[k], tl[k + 1], tl[k + 2]
-    return (abs(c.width - b.width) <= 1 and 0 <= b.width - a.width <= 3 and punctuated(b.text)
-            and punctuated(c.text) and not C.is_terminated(b.text) and not hard_start(c))
+    hang = 1 if a.text[-1] in CLOSERS else 0  # a closing quote hanging past the measure
+    return (abs(c.width - b.width) <= 1 and -hang <= b.width - a.width <= 3
+            and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
 
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
@@ -142,7 +144,8 @@ def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
     that opens with its source (来源：…): the source is a block of its own."""
     a, b = tl[k], tl[k + 1]
     return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
-            and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text) and C.ends_sentence(b.text) and b.width <= a.width + 1)
+            and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text)
+            and C.ends_sentence(b.text) and b.width <= a.width + 1)
 
 
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
@@ -202,7 +205,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not punctuated(a) and not _measure_run(tl, k))) or above or _two_lines(tl, k, first)):
+            _same_measure(tl, k, first) and not (first and not punctuated(a) and not _measure_run(tl, k)))
+            or above or _two_lines(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
