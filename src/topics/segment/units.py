@@ -72,7 +72,8 @@ def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
     ln, col = tl[k], layout.get("column_width")
     return bool(layout["column"] and col and ln.width > 1.25 * col and not ln.layout and not ln.special
                 and not punctuated(ln.text) and not C.is_terminated(ln.text)
-                and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2))  # (within a hanging mark)
+                and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2)  # (within a hanging mark)
+                and not _measure_run(tl, k))
 
 
 def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
@@ -127,14 +128,15 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
 
 def _measure_run(tl: list[RawLine], k: int) -> bool:
     """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
-    share line k's measure (within a hanging mark; line k may be an indent short, never wider, unless a
+    share line k's measure (within hanging marks; line k may be an indent short, never wider, unless a
     closing quote hangs at its end): an unpunctuated line k opens their paragraph, it is no headline set
     by chance to the width of the text below it."""
     if k + 2 >= len(tl):
         return False
     a, b, c = tl[k], tl[k + 1], tl[k + 2]
     hang = 1 if a.text[-1] in CLOSERS else 0  # a closing quote hanging past the measure
-    return (abs(c.width - b.width) <= 1 and -hang <= b.width - a.width <= 3
+    measure = min(b.width, c.width)  # line k+1 may hang a mark or two (never two short: then it opens a paragraph)
+    return (-1 <= b.width - c.width <= 2 and -hang <= measure - a.width <= 3
             and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
 
 
@@ -205,7 +207,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not punctuated(a) and not _measure_run(tl, k)))
+            _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
             or above or _two_lines(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
