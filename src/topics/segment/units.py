@@ -134,7 +134,7 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
     if k + 2 >= len(tl):
         return False
     a, b, c = tl[k], tl[k + 1], tl[k + 2]
-    hang = 1 if a.text[-1] in CLOSERS else 0  # a closing quote hanging past the measure
+    hang = 1.5 if a.text[-1] in CLOSERS else 0.5  # a closing quote hanging past the measure, or a half-width digit
     measure = min(b.width, c.width)  # line k+1 may hang a mark or two (never two short: then it opens a paragraph)
     return (-1 <= b.width - c.width <= 2 and -hang <= measure - a.width <= 3
             and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
@@ -142,12 +142,13 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
     """Line k opens a paragraph of two lines: it holds clause punctuation (no headline line does), it is cut
-    mid-sentence, and line k+1, no wider than it (within a hanging mark), ends the sentence.  Not a line
+    mid-sentence, and line k+1, no wider than it (within a hanging mark), ends the sentence (or a list item:
+    ；, ——, ：).  Not a line
     that opens with its source (来源：…): the source is a block of its own."""
     a, b = tl[k], tl[k + 1]
     return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
             and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text)
-            and C.ends_sentence(b.text) and b.width <= a.width + 1)
+            and C.is_terminated(b.text) and b.width <= a.width + 1)
 
 
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
