@@ -123,7 +123,7 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
     if not (abs(short_by) <= 1 or first and 0 < short_by <= 3) or a.width < 6:
         return False
     return k + 2 >= len(tl) or C.ends_sentence(b.text) or abs(tl[k + 2].width - b.width) <= 1 or (
-        C.ends_sentence(tl[k + 2].text) and tl[k + 2].width < b.width)
+        C.is_terminated(tl[k + 2].text) and tl[k + 2].width < b.width)
 
 
 def _measure_run(tl: list[RawLine], k: int) -> bool:
