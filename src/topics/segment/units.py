@@ -135,8 +135,9 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
         return False
     a, b, c = tl[k], tl[k + 1], tl[k + 2]
     hang = 1.5 if a.text[-1] in CLOSERS else 0.5  # a closing quote hanging past the measure, or a half-width digit
-    measure = min(b.width, c.width)  # line k+1 may hang a mark or two (never two short: then it opens a paragraph)
-    return (-1 <= b.width - c.width <= 2 and -hang <= measure - a.width <= 3
+    last = C.is_terminated(c.text) and c.width < b.width  # line k+2 ends the paragraph: line k+1 is its measure
+    measure = b.width if last else min(b.width, c.width)  # k+1 may hang a mark or two (never two short: an indent)
+    return ((last or -1 <= b.width - c.width <= 2) and -hang <= measure - a.width <= 3
             and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
 
 
@@ -211,7 +212,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
-    if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b)
+    if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or re.match(r"^的(?![确士])", b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
             _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
             or above or _two_lines(tl, k, first)):
