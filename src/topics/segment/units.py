@@ -182,6 +182,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
+    if (first and C.starts_enumerated(a) and not re.match(r"^([■●◆▲★◎※]|[一二三四五六七八九十](是|要|在))", a)
+            and not C.is_terminated(a) and not inner_stop(a) and not hard_start(nxt)
+            and nxt.width < line.width and not C.is_terminated(b) and not inner_stop(b) and not C.byline_strength(b)):
+        return _STRONG  # a numbered heading (一、…, not a bullet or 一是…) wrapped: its second line is shorter
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
