@@ -204,9 +204,19 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if not how:
             cur.headline = cur.headline or len(cur.parts) == 1 and spans_columns(tl, k, layout)
             cur.kind = _unit_kind(cur)
+            if cur.kind == "para" and units and units[-1].kind == "closing" and _after_closing_title(cur):
+                cur.kind = "short"  # a speech's closing formula ends it: the unpunctuated line below heads the next
             units.append(cur)
             cur = None
     return units
+
+
+def _after_closing_title(u: Unit) -> bool:
+    """One line below a closing formula (谢谢大家！) with no punctuation at all, however long (a main title and its
+    subtitle on one line: …新文化——习近平总书记在…): the next text's headline."""
+    t = u.text
+    return (len(u.parts) == 1 and not u.special and not u.end_mark and not punctuated(t) and not C.is_terminated(t)
+            and not C.starts_enumerated(t))
 
 
 def _unit_kind(u: Unit) -> str:
