@@ -131,9 +131,14 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
             new()
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
-            if len(titles) >= 2 and titles[0].kind == "short" and "，" in titles[0].text and (cur is None or cur.closed):
+            above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
+            if ((len(titles) >= 2 or above_start) and titles[0].kind == "short" and "，" in titles[0].text
+                    and (cur is None or cur.closed)):
                 titles = titles[1:]  # a photo caption printed between two articles (R5), not a kicker
                 units[i].kind = "caption"
+                if not titles:  # alone above a marked headline: dropped as a caption
+                    i += 1
+                    continue
             nxt = units[j] if j < len(units) else None
             if titles and (cur is None or cur.closed or not (cur.body or cur.titles)):
                 if cur is None or cur.closed:

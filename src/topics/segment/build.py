@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from topics import clean as C
 
-from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, drop_page_furniture, drop_inline_captions, read_lines, text_lines
+from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, read_lines, text_lines
 from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
 from .cues import LayoutLine, mark_headlines, read_layout_lines
@@ -134,7 +134,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     dropped: Counter = Counter()
     lines = read_lines(text, dropped) if isinstance(text, str) else read_layout_lines(text)
     classify(lines, dropped)
-    drop_front_matter(lines, dropped)
+    mark_toc_headlines(lines, drop_front_matter(lines, dropped))
     drop_masthead(lines, dropped)
     level = mark_headlines(lines, dropped)
     layout = detect_layout(lines)
