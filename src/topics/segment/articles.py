@@ -234,7 +234,8 @@ def stitch(arts: list[Art]) -> list[Art]:
         frag = "".join(u.text for u in a.body)
         target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
         if a.headless and not a.titles and a.body and target and (
-                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3):
+                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3
+                or C.word_spans(target.body[-1].text, a.body[0].text)):  # (a word cut: 与国 | 际经济合作)
             merge(target.body[-1], a.body[0])
             target.body += a.body[1:]
             target.tail += a.tail
