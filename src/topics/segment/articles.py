@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
@@ -105,10 +106,26 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
     return arts
 
 
-def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
+_GENRE_LABEL_RE = re.compile("^[\u4e00-\u9fff]{0,4}(" + "|".join(map(re.escape, C.hint_words("genres"))) + ")[：:]")
+
+
+def _genre_title(t: str) -> bool:
+    """A headline naming its genre: …的讲话, …情况汇报, or a genre label before a colon (专题党课：…)."""
+    return bool(C.GENRE_END_RE.search(t) or _GENRE_LABEL_RE.match(t))
+
+
+def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
+    """Unit i stands after blank lines (only blank lines: a dropped page number leaves no space)."""
+    lo, hi = units[i - 1].nos[-1] + 1 if i else 0, units[i].nos[0]
+    return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
+
+
+def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
-    a new headline; without delimiters (a plain compilation of speeches) it opens the next article."""
+    a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
+    the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
+    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -149,7 +166,8 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing")
+            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
+                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL):

@@ -161,8 +161,11 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
         pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
-        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"]))
+        closings = sum(1 for u in units if u.kind == "closing")
+        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
+        layout["strong_delimiters"] = strong or closings >= 2
+        blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks))
     arts = [a for a in arts if a.body or a.titles]
     if lines and lines[0].layout:  # text files: as before (on the segmentation benchmark's text pages joining
         arts = join_jumps(arts, lines)  # jumps lifts news_jump but is not yet checked case by case there)
