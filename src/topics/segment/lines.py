@@ -246,12 +246,16 @@ def drop_masthead(lines: list[RawLine], dropped: Counter) -> None:
 def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
     """A short line opening a page: indented (``TOP NEWS``; a column banner over a newspaper page), or, indented
     or not, in Latin letters over a Chinese page or above a continuation marker (``（上接第1版）``: the text
-    continued there has its headline on an earlier page)."""
+    continued there has its headline on an earlier page).  Not the document's title that its running heads
+    repeat."""
     tl = text_lines(lines)
     if not tl or tl[0].width > HEADLINE_WIDE or C.is_terminated(tl[0].text) or tl[0].text.startswith("·"):
         return
     latin = re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text)
     below = tl[1] if len(tl) > 1 else None
+    heads = [h for t in tl[1:] if len(h := _EDGE_NUMBER_RE.sub("", t.text)) >= 6 and tl[0].text.startswith(h)]
+    if len(heads) >= 2:
+        return  # the document's title: the running heads over its pages repeat it (or its start)
     if tl[0].indent and (latin or column) or below is not None and not tl[0].special and (
             latin and re.search(r"[\u4e00-\u9fff]", below.text) or below.special == "marker"):
         _drop(tl[0], "banner", dropped)
