@@ -160,7 +160,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
-        pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
+        pairs = sum(1 for a, b in zip(units, units[1:])  # (a headline's ——subtitle above the byline too)
+                    if a.kind in ("short", "subtitle") and b.kind in ("byline", "byline?"))
         closings = sum(1 for u in units if u.kind == "closing")
         strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
         layout["strong_delimiters"] = strong or closings >= 2
