@@ -120,7 +120,14 @@ def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
     return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
 
 
-def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None) -> list[Art]:
+def _unmarked_headline(units: list[Unit], i: int) -> bool:
+    """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
+    enumerator: the file numbers its sub-headings) that lost its bookmark."""
+    return 0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
+
+
+def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
+                           bookmarked: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
@@ -167,7 +174,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 else:
                     new()
             elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
-                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks))
+                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks)
+                              or bookmarked and _unmarked_headline(units, i))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL):

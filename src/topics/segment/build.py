@@ -166,7 +166,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks))
+        # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
+        marked = layout["bookmark_titles"] and layout["nowrap"]
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked))
     arts = [a for a in arts if a.body or a.titles]
     if lines and lines[0].layout:  # text files: as before (on the segmentation benchmark's text pages joining
         arts = join_jumps(arts, lines)  # jumps lifts news_jump but is not yet checked case by case there)
