@@ -252,10 +252,13 @@ def stitch(arts: list[Art]) -> list[Art]:
     """Re-join interleaved parts (R4): a headless fragment that starts mid-sentence (or reads like it) continues
     the article left open mid-sentence (the one it resembles most when several are open)."""
     out: list[Art] = []
-    for a in arts:
+    for k, a in enumerate(arts):
         open_arts = [b for b in out if b.interrupted and b.is_open()]
         if open_arts and a.titles and not a.continued_from:
-            any(_reclaim_tail(y, a) for y in open_arts)
+            # (not an article whose cut word a later headless part completes: that part is its rest)
+            any(_reclaim_tail(y, a) for y in open_arts if not any(
+                b.headless and not b.titles and b.body and C.word_spans(y.body[-1].text, b.body[0].text)
+                for b in arts[k + 1:]))
             open_arts = [b for b in out if b.interrupted and b.is_open()]
         frag = "".join(u.text for u in a.body)
         target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
