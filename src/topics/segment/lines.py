@@ -261,7 +261,7 @@ def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
         _drop(tl[0], "banner", dropped)
 
 
-PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")
+PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$|^\d{1,4}\s?[/／]\s?\d{1,4}$")  # (or 3/12)
 DATE_BANNER_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[（(]?(星期|周)[一二三四五六日天][）)]?$")
 # a page number printed at either edge of a running head (a number at the start only with a space or dash
 # after it: 1975年… is a year, not a page number)
