@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
@@ -105,10 +106,33 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
     return arts
 
 
-def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
+_GENRE_LABEL_RE = re.compile("^[\u4e00-\u9fff]{0,4}(" + "|".join(map(re.escape, C.hint_words("genres"))) + ")[：:]")
+
+
+def _genre_title(t: str) -> bool:
+    """A headline naming its genre: …的讲话, …情况汇报, or a genre label before a colon (专题党课：…)."""
+    return bool(C.GENRE_END_RE.search(t) or _GENRE_LABEL_RE.match(t))
+
+
+def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
+    """Unit i stands after blank lines (only blank lines: a dropped page number leaves no space)."""
+    lo, hi = units[i - 1].nos[-1] + 1 if i else 0, units[i].nos[0]
+    return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
+
+
+def _unmarked_headline(units: list[Unit], i: int) -> bool:
+    """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
+    enumerator: the file numbers its sub-headings) that lost its bookmark."""
+    return 0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
+
+
+def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
+                           bookmarked: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
-    a new headline; without delimiters (a plain compilation of speeches) it opens the next article."""
+    a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
+    the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
+    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -131,9 +155,14 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
             new()
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
-            if len(titles) >= 2 and titles[0].kind == "short" and "，" in titles[0].text and (cur is None or cur.closed):
+            above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
+            if ((len(titles) >= 2 or above_start) and titles[0].kind == "short" and "，" in titles[0].text
+                    and (cur is None or cur.closed)):
                 titles = titles[1:]  # a photo caption printed between two articles (R5), not a kicker
                 units[i].kind = "caption"
+                if not titles:  # alone above a marked headline: dropped as a caption
+                    i += 1
+                    continue
             nxt = units[j] if j < len(units) else None
             if titles and (cur is None or cur.closed or not (cur.body or cur.titles)):
                 if cur is None or cur.closed:
@@ -144,7 +173,9 @@ def segment_headline_first(units: list[Unit], strong: bool) -> list[Art]:
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing")
+            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
+                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks)
+                              or bookmarked and _unmarked_headline(units, i))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL):
@@ -221,15 +252,19 @@ def stitch(arts: list[Art]) -> list[Art]:
     """Re-join interleaved parts (R4): a headless fragment that starts mid-sentence (or reads like it) continues
     the article left open mid-sentence (the one it resembles most when several are open)."""
     out: list[Art] = []
-    for a in arts:
+    for k, a in enumerate(arts):
         open_arts = [b for b in out if b.interrupted and b.is_open()]
         if open_arts and a.titles and not a.continued_from:
-            any(_reclaim_tail(y, a) for y in open_arts)
+            # (not an article whose cut word a later headless part completes: that part is its rest)
+            any(_reclaim_tail(y, a) for y in open_arts if not any(
+                b.headless and not b.titles and b.body and C.word_spans(y.body[-1].text, b.body[0].text)
+                for b in arts[k + 1:]))
             open_arts = [b for b in out if b.interrupted and b.is_open()]
         frag = "".join(u.text for u in a.body)
         target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
         if a.headless and not a.titles and a.body and target and (
-                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3):
+                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3
+                or C.word_spans(target.body[-1].text, a.body[0].text)):  # (a word cut: 与国 | 际经济合作)
             merge(target.body[-1], a.body[0])
             target.body += a.body[1:]
             target.tail += a.tail

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from topics import clean as C
 
-from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, drop_page_furniture, drop_inline_captions, read_lines, text_lines
+from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, read_lines, text_lines
 from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
 from .cues import LayoutLine, mark_headlines, read_layout_lines
@@ -134,7 +134,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     dropped: Counter = Counter()
     lines = read_lines(text, dropped) if isinstance(text, str) else read_layout_lines(text)
     classify(lines, dropped)
-    drop_front_matter(lines, dropped)
+    mark_toc_headlines(lines, drop_front_matter(lines, dropped))
     drop_masthead(lines, dropped)
     level = mark_headlines(lines, dropped)
     layout = detect_layout(lines)
@@ -160,9 +160,15 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
-        pairs = sum(1 for a, b in zip(units, units[1:]) if a.kind == "short" and b.kind in ("byline", "byline?"))
-        layout["strong_delimiters"] = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"]))
+        pairs = sum(1 for a, b in zip(units, units[1:])  # (a headline's ——subtitle above the byline too)
+                    if a.kind in ("short", "subtitle") and b.kind in ("byline", "byline?"))
+        closings = sum(1 for u in units if u.kind == "closing")
+        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
+        layout["strong_delimiters"] = strong or closings >= 2
+        blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
+        # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
+        marked = layout["bookmark_titles"] and layout["nowrap"]
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked))
     arts = [a for a in arts if a.body or a.titles]
     if lines and lines[0].layout:  # text files: as before (on the segmentation benchmark's text pages joining
         arts = join_jumps(arts, lines)  # jumps lifts news_jump but is not yet checked case by case there)

@@ -175,9 +175,11 @@ def text_lines(lines: list[RawLine]) -> list[RawLine]:
     return [ln for ln in lines if ln.kind == "text"]
 
 
-def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
+def drop_front_matter(lines: list[RawLine], dropped: Counter) -> list[RawLine]:
     """TOC header (``CONTENTS 目录``) + masthead + TOC entries (page numbers, TABs, dotted leaders, rules):
-    the block runs from the header to its last TOC entry, over short unpunctuated lines only."""
+    the block runs from the header to its last TOC entry, over short unpunctuated lines only.  Returns the
+    TOC's lines (for :func:`mark_toc_headlines`)."""
+    toc: list[RawLine] = []
     # entries with a dotted leader are dropped already (classify) but still mark how far the TOC runs
     tl = [ln for ln in lines if ln.kind == "text" or (ln.kind == "drop" and C.DOT_LEADER_RE.search(ln.text))]
     i = 0
@@ -197,10 +199,39 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> None:
         while 0 <= hi < len(block) - 1 and block[hi + 1].no == block[hi].no + 1:
             hi += 1  # wrapped tail of the last masthead line (no blank line in between)
         for k, t in enumerate(block):
+            if not 0 <= lo <= k <= hi:
+                toc.append(t)
             if t.kind == "text":
                 _drop(t, "masthead" if 0 <= lo <= k <= hi else "toc", dropped)
         i = last + 1
+    return toc
 
+
+def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
+    """A short unpunctuated line (6 units or more) whose text the file's table of contents lists is an article's
+    headline: it opens an article even inside another one (two articles read across columns), or the short line
+    set above it (its kicker; blank lines between allowed) does.  TOC entries wrapped over two lines are read as one."""
+    listed = "".join(re.sub(r"\s", "", C.clean_line(t.raw)) for t in toc)
+    if not listed:
+        return
+    tl = text_lines(lines)
+
+    def is_listed(ln: RawLine) -> bool:
+        t = ln.text
+        return (6 <= ln.width <= HEADLINE_MAX and not ln.special and not C.is_terminated(t)
+                and not re.search(r"[，。；！？,;]", t) and t.replace(" ", "") in listed)
+
+    col = column_width([t.width for t in tl]) or 0.0
+    for k, ln in enumerate(tl):
+        if not is_listed(ln) or C.byline_strength(ln.text) or (k and is_listed(tl[k - 1])):
+            continue  # (a headline's second line or the writer under it, as the TOC lists them: the first line opens it)
+        gap = k and tl[k - 1].no < ln.no - 1
+        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2:
+            continue  # a full column line inside a paragraph that repeats a headline's words
+        above = tl[k - 1] if k and all(x.kind == "blank" for x in lines[tl[k - 1].no: ln.no - 1]) else None
+        kicker = (above is not None and above.width <= HEADLINE_MAX and not above.special
+                  and not C.is_terminated(above.text) and not re.search(r"[，。；、！？,;]", above.text))
+        (above if kicker else ln).start = True
 
 def _toc_width(t: RawLine) -> float:
     """A TOC entry's width without its leader and page number (a headline's width plus a number)."""
@@ -226,18 +257,22 @@ def drop_masthead(lines: list[RawLine], dropped: Counter) -> None:
 def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
     """A short line opening a page: indented (``TOP NEWS``; a column banner over a newspaper page), or, indented
     or not, in Latin letters over a Chinese page or above a continuation marker (``（上接第1版）``: the text
-    continued there has its headline on an earlier page)."""
+    continued there has its headline on an earlier page).  Not the document's title that its running heads
+    repeat."""
     tl = text_lines(lines)
     if not tl or tl[0].width > HEADLINE_WIDE or C.is_terminated(tl[0].text) or tl[0].text.startswith("·"):
         return
     latin = re.fullmatch(r"[A-Za-z][A-Za-z &\-]*", tl[0].text)
     below = tl[1] if len(tl) > 1 else None
+    heads = [h for t in tl[1:] if len(h := _EDGE_NUMBER_RE.sub("", t.text)) >= 6 and tl[0].text.startswith(h)]
+    if len(heads) >= 2:
+        return  # the document's title: the running heads over its pages repeat it (or its start)
     if tl[0].indent and (latin or column) or below is not None and not tl[0].special and (
             latin and re.search(r"[\u4e00-\u9fff]", below.text) or below.special == "marker"):
         _drop(tl[0], "banner", dropped)
 
 
-PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$")
+PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$|^\d{1,4}\s?[/／]\s?\d{1,4}$")  # (or 3/12)
 DATE_BANNER_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[（(]?(星期|周)[一二三四五六日天][）)]?$")
 # a page number printed at either edge of a running head (a number at the start only with a space or dash
 # after it: 1975年… is a year, not a page number)

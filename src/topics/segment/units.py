@@ -36,6 +36,8 @@ class Unit:
         return [n for n, _ in self.parts]
 
 
+# the date line under a speech's title: （2018年1月12日）
+DATE_LINE_RE = re.compile(r"^[（(]\s*(\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日\s*[）)]$")
 _INNER_STOP_RE = re.compile(r"[。！？][^。！？]")
 _CLAUSE_RE = re.compile(r"[，。；、！？,;]")
 
@@ -202,6 +204,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if C.split_trailing_credit(a):
         return 0
+    if DATE_LINE_RE.match(b) and not punctuated(a):
+        return 0  # a speech's date under its title, however long the title
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
             C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or _opens(tl[k + 2]) or (
                 _shortish(tl[k + 2]) and (k + 3 == len(tl) or _opens(tl[k + 3]))))):
@@ -244,9 +248,21 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if not how:
             cur.headline = cur.headline or len(cur.parts) == 1 and spans_columns(tl, k, layout)
             cur.kind = _unit_kind(cur)
+            if cur.kind == "para" and _after_closing_title(cur) and (
+                    units and units[-1].kind == "closing" or k + 1 < len(tl) and DATE_LINE_RE.match(tl[k + 1].text)):
+                cur.kind = "short"  # a speech's closing formula ends it: the unpunctuated line below heads the next;
+                # so does one above the speech's date line, （2018年1月12日）
             units.append(cur)
             cur = None
     return units
+
+
+def _after_closing_title(u: Unit) -> bool:
+    """One line (below a closing formula, 谢谢大家！, or above a date line) with no punctuation at all, however long (a main title and its
+    subtitle on one line: …新文化——习近平总书记在…): the next text's headline."""
+    t = u.text
+    return (len(u.parts) == 1 and not u.special and not u.end_mark and not punctuated(t) and not C.is_terminated(t)
+            and not C.starts_enumerated(t))
 
 
 def _unit_kind(u: Unit) -> str:
