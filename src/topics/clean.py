@@ -98,7 +98,7 @@ _POSITION = r"(书记|副书记|主任|局长|厅长|部长|院长|主席|校长
 POSITION_BYLINE_RE = re.compile(
     rf"^[\u4e00-\u9fff（）()]{{2,30}}{_POSITION}(\s*[\u4e00-\u9fff]{{2,4}}|\s[\u4e00-\u9fff]\s?[\u4e00-\u9fff])?$"
 )
-# a speaker's post and name under a speech's title, without the body's name: 书记 宋玉晓, 市长 张强
+# a speaker's post and name under a speech's title, without the body's name: 书记 王某某, 市长 李明
 POST_NAME_RE = re.compile(r"^(省长|市长|县长|区长|书记|副书记|主任|局长|厅长|部长)\s?[\u4e00-\u9fff]{2,3}$")
 NAME_RE = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}$")
 TRAILING_CREDIT_RE = re.compile(r"([。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,4})[）)]$")

@@ -220,7 +220,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
         return 0
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
-    if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or re.match(r"^的(?![确士])", b)
+    if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
             _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
             or above or _two_lines(tl, k, first)):
