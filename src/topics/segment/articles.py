@@ -74,6 +74,26 @@ def _credited(units: list[Unit], i: int) -> tuple[int, list[Unit], list[Unit]]:
     return j, titles, bylines
 
 
+def _split_continuation(cur: Art) -> Art | None:
+    """A continuation (（上接…）) carries no headline of its own on this page, so a headline closing it belongs
+    to a story that began inside it with no dateline: the story starts at the paragraph that echoes the
+    headline (a lede restates it) where the text above it does not."""
+    title = "".join(t.text for t in cur.titles)
+    best, at = 0.0, None
+    for p in range(1, len(cur.body)):
+        if cur.body[p].kind != "para" or not C.is_terminated(cur.body[p - 1].text):
+            continue
+        lede = C.affinity(title, cur.body[p].text)
+        score = lede - C.affinity(title, "".join(u.text for u in cur.body[:p]))
+        if lede >= 0.3 and score > best:
+            best, at = score, p
+    if at is None or best < 0.2:
+        return None
+    story = Art(titles=cur.titles, bylines=cur.bylines, body=cur.body[at:], tail=cur.tail, closed=True)
+    cur.body, cur.titles, cur.bylines, cur.tail = cur.body[:at], [], [], []
+    return story
+
+
 def segment_headline_after(units: list[Unit]) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
     followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
@@ -90,6 +110,8 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             # (a headline set across columns closes its article even without a byline: a sub-heading stays in
             # the column)
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
+            if cur.continued_from and (story := _split_continuation(cur)) is not None:
+                arts.append(story)
             cur = None
             i = blk[0]
             continue
