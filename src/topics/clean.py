@@ -99,6 +99,8 @@ POSITION_BYLINE_RE = re.compile(
     rf"^[\u4e00-\u9fff（）()]{{2,30}}{_POSITION}(\s*[\u4e00-\u9fff]{{2,4}}|\s[\u4e00-\u9fff]\s?[\u4e00-\u9fff])?$"
 )
 # a speaker's post and name under a speech's title, without the body's name: 书记 王某某, 市长 李明
+# 记者 马华辉 曹英: two or more reporters after a bare 记者 -- byline-shaped (a byline only next to a headline)
+MULTI_REPORTER_RE = re.compile(r"^记者(\s[\u4e00-\u9fff]{2,3}){2,4}$")
 POST_NAME_RE = re.compile(r"^(省长|市长|县长|区长|书记|副书记|主任|局长|厅长|部长)\s?[\u4e00-\u9fff]{2,3}$")
 NAME_RE = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}$")
 TRAILING_CREDIT_RE = re.compile(r"([。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,4})[）)]$")
@@ -153,7 +155,8 @@ def byline_strength(s: str) -> int:
         return 0
     if STRONG_BYLINE_RE.match(s):
         return 2
-    if ORG_BYLINE_RE.match(s) or POSITION_BYLINE_RE.match(s) or NAME_RE.match(s) or POST_NAME_RE.match(s):
+    if (ORG_BYLINE_RE.match(s) or POSITION_BYLINE_RE.match(s) or NAME_RE.match(s) or POST_NAME_RE.match(s)
+            or MULTI_REPORTER_RE.match(s)):
         return 1
     return 0
 

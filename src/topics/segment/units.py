@@ -190,6 +190,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG  # a numbered heading (一、…, not a bullet or 一是…) wrapped: its second line is shorter
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
+    if (first and layout["column"] and layout.get("column_width") and line.width > 1.25 * layout["column_width"]
+            and not C.is_terminated(a) and not inner_stop(a) and C.byline_strength(nxt.raw.strip()) >= 1):
+        return 0  # a line set wider than the column (a list of names, 、, in it) above a byline: a headline
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
             tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not punctuated(a):
