@@ -214,6 +214,15 @@ def continuation_start(s: str) -> bool:
 _jieba = None
 
 
+def common_word(s: str) -> bool:
+    """``s`` is one word of jieba's dictionary (a frequency above 0) not tagged as a person's name (共识, not
+    王伟): a line of it is no bare-name byline.  jieba is loaded on first use."""
+    word_spans("一", "一")  # (loads jieba)
+    import jieba.posseg
+
+    return bool(_jieba.dt.FREQ.get(s)) and not (jieba.posseg.dt.word_tag_tab.get(s) or "").startswith("nr")
+
+
 def word_spans(a: str, b: str) -> bool:
     """True when a dictionary word runs across the break between ``a`` and ``b`` and leaves a single
     character orphaned on one side (``夯实基层基`` + ``础，``: 基础) or is a compound of 3+ characters (``财政`` +
