@@ -274,6 +274,10 @@ def drop_banner(lines: list[RawLine], dropped: Counter, column: bool) -> None:
 
 PAGE_NUMBER_RE = re.compile(r"^[—–\-－·\s]*(第\s*)?\d{1,4}(\s*页)?[—–\-－·\s]*$|^\d{1,4}\s?[/／]\s?\d{1,4}$")  # (or 3/12)
 DATE_BANNER_RE = re.compile(r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[（(]?(星期|周)[一二三四五六日天][）)]?$")
+# a newspaper page's banner dating and naming its page (2021年3月5日 第2版) and its foot (本版责编：X 版式：Y)
+PAGE_BANNER_RE = re.compile(r"^(\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*([（(]?(星期|周)[一二三四五六日天][）)]?\s*)?"
+                            r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版(\s+[\u4e00-\u9fff]{2,6})?$")
+PAGE_FOOT_RE = re.compile(r"^本版(责编|责任编辑|编辑|统筹|策划|制图|美编|校对|版式)[：:]")
 # a page number printed at either edge of a running head (a number at the start only with a space or dash
 # after it: 1975年… is a year, not a page number)
 _EDGE_NUMBER_RE = re.compile(r"^[—–\-－\s]*\d{1,4}[—–\-－\s]+|[—–\-－\s]*\d{1,4}[—–\-－\s]*$")
@@ -289,7 +293,8 @@ def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
     for t in tl:
         if PAGE_NUMBER_RE.match(t.text):
             _drop(t, "page_number", dropped)
-        elif DATE_BANNER_RE.match(t.text):  # a newspaper page's date line (7月2日 星期二)
+        elif DATE_BANNER_RE.match(t.text) or PAGE_BANNER_RE.match(t.raw.strip()) or (
+                PAGE_FOOT_RE.match(t.text) and t.width <= HEADLINE_MAX):  # a newspaper page's date line (7月2日 星期二)
             _drop(t, "banner", dropped)
     keys = {t.no: _EDGE_NUMBER_RE.sub("", t.text) for t in tl if t.kind == "text"}
     counts = Counter(keys.values())
