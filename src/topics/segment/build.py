@@ -170,8 +170,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         marked = layout["bookmark_titles"] and layout["nowrap"]
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked))
     arts = [a for a in arts if a.body or a.titles]
-    if lines and lines[0].layout:  # text files: as before (on the segmentation benchmark's text pages joining
-        arts = join_jumps(arts, lines)  # jumps lifts news_jump but is not yet checked case by case there)
+    arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
     raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))
