@@ -14,7 +14,8 @@ Rules R1-R14 of the seed notes (``shared/seeds-structure.md`` section 7), in fou
    byline -> body, end marks ``□`` and ``（来源：…）``) or after it (newspaper pages: body -> headline ->
    byline); enumerated headings (一、 （一） 第一，) never start an article (R3, R12);
 4. interleaved parts are re-joined: a headless fragment continues the article left open mid-sentence, a
-   fragment that reads like the interrupted article is handed back, a displaced block is moved back (R4).
+   fragment that reads like the interrupted article is handed back, a displaced block is moved back (R4);
+   a story jumped to a later page of the file (``（下转…）`` … ``（上接…）``) is joined.
 
 Provenance goes into fields: 来源 (standalone ``（来源：…）`` or glued ``来源：新华社…``), bylines, author notes,
 reporter credits, datelines (``科技日报讯（记者刘垠）``, ``（新华社北京2月3日电）``), a signature above a signing date.
@@ -22,7 +23,7 @@ Nothing depends on file names or line numbers; rules for a known source key on c
 
 The same grammar takes the lines of a PDF or DOCX file (``segment_file(lines)`` with the ``SourceLine`` list of
 :func:`topics.ingest.files.read_layout_file`): the reader's paragraphs are kept, its headline levels open the
-articles, a jump ``（下转…）`` … ``（上接…）`` within the file is joined (:mod:`topics.segment.cues`).
+articles, a jump is joined as in a text file (:mod:`topics.segment.cues`).
 
 Example
 -------
