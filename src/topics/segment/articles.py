@@ -221,8 +221,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 # a caption closes its article before a headline; a bare caption line (图为… 某某 摄, no brackets,
                 # set inside the text as often as after it) only before a headline block (two stacked lines or a
                 # byline under it): one short line then body text is a sub-heading of the same article
+                # (a short line then a sub-heading, ■ …, is a sub-heading too: a story opens with body text)
                 before_headline = (i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
-                                   and (u.text.startswith(("（", "(")) or i + 2 < len(units) and units[i + 2].kind != "para"))
+                                   and (u.text.startswith(("（", "(")) or i + 2 < len(units) and units[i + 2].kind != "para")
+                                   and not (i + 2 < len(units) and units[i + 2].kind == "heading"))
                 target.closed = target.closed or k != "caption" or before_headline
             i += 1
             continue
