@@ -142,6 +142,15 @@ def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
     return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
 
 
+def _echoed(head: Unit, nxt: Unit) -> bool:
+    """A lead-in sub-heading: the paragraph below opens with its very words (据外电报道 | 据外电报道，…), a ■
+    heading without its ■, under another line: stacked lines that end in one are sub-headings, no kicker
+    and headline (a headline alone may be the text's first clause)."""
+    n = len(head.text)
+    return (nxt.kind == "para" and C.text_width(head.text) >= 4 and nxt.text.startswith(head.text)
+            and nxt.text[n:n + 1] in ("，", ","))  # (its clause goes on: not a title the text repeats)
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -200,7 +209,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or bookmarked and _unmarked_headline(units, i))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
-                  and nxt is not None and nxt.kind not in _TAIL):
+                  and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1], nxt))):
                 # a short line after a finished paragraph opens the next article where the file has no
                 # delimiters; where it has them, a kicker + headline (two stacked lines) still does (a
                 # sub-heading is one line; a speech's closing formula ends it, so a short line after one heads
