@@ -93,6 +93,20 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
 
 
+def _before_jumps(units: list[Unit], lines: list[RawLine]) -> None:
+    """The line just above a jump cue （下转…） ends the jumped part of an article's body (cut mid-sentence as
+    often as not): never a headline."""
+    jump_at = {ln.no for ln in lines
+               if ln.kind == "drop" and (m := C.MARKER_RE.match(ln.text)) and m.group(1) in JUMP_TO}
+    blank = {ln.no for ln in lines if ln.kind == "blank"}
+    for u in units:
+        n = u.nos[-1] + 1
+        while n in blank:
+            n += 1
+        if n in jump_at and u.kind in ("short", "byline?"):
+            u.kind = "para"
+
+
 def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
     """An article continued in the same file is joined: the part after ``（上接…）`` goes to the article whose
     part ended at a ``（下转…）`` cue (the earliest such article not yet joined, before the continuation); a
@@ -153,6 +167,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_inline_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
+    _before_jumps(units, lines)
     # a layout reader gives reading order: a headline it shows stands above its article
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
     if layout["headline_after"]:
