@@ -193,6 +193,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 i = j
                 continue
         if k in _TAIL:
+            if k == "caption" and (cur is None or cur.closed):
+                i += 1  # a caption between two articles belongs to neither: dropped
+                continue
             if cur or arts:
                 target = cur or arts[-1]
                 target.tail.append(u)
