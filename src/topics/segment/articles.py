@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, split_unit
+from .units import Unit, merge, punctuated, split_unit
 
 
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -209,6 +209,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             continue
         if k == "source_start":
             name, rest = C.parse_source_start(u.parts[0][1])
+            if (cur is not None and not cur.closed and not cur.titles and len(cur.body) == 1
+                    and cur.body[0].kind in ("heading", "short") and len(cur.body[0].nos) == 1
+                    and not punctuated(cur.body[0].text)):
+                cur.titles, cur.body = cur.body, []  # a source line opens its text: the one line above is its headline
             if cur is None or cur.closed or cur.body:
                 new()
             cur.source = name
