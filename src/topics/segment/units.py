@@ -154,6 +154,10 @@ def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
             and C.is_terminated(b.text) and b.width <= a.width + 1)
 
 
+# characters a clause does not end on (a particle, preposition or conjunction waiting for its object)
+_OPEN_END = set("的和与及是在对把被为从向将而并或更很最之其")
+
+
 def _cuts_first_lines(tl: list[RawLine], ref: float, layout: dict) -> bool:
     """The file cuts its paragraphs' first lines at width ``ref`` (a DOCX page rendered to text): most lines of
     that width hold clause punctuation but no sentence end at their end, the line below them not of that width."""
@@ -228,6 +232,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
         return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
+    if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
+        return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
     # (a first line with no punctuation is cut there too when it ends exactly at that width and the next line
     # reads on as body text, not cut there itself: a headline ends where its words end, rarely within one unit of
