@@ -120,6 +120,10 @@ def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
     return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
 
 
+# a headline led by its column's tag in lenticular brackets (【栏目名】headline): a sub-heading carries none
+_COLUMN_TAG_RE = re.compile(r"^【[^【】]{2,20}】[^【】\s]")
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -174,7 +178,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 else:
                     new()
             elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
-                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks)
+                              or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
