@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, split_unit
+from .units import Unit, merge, punctuated, split_unit
 
 
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -151,6 +151,10 @@ def _echoed(head: Unit, nxt: Unit) -> bool:
             and nxt.text[n:n + 1] in ("，", ","))  # (its clause goes on: not a title the text repeats)
 
 
+# a headline led by its column's tag in lenticular brackets (【栏目名】headline): a sub-heading carries none
+_COLUMN_TAG_RE = re.compile(r"^【[^【】]{2,20}】[^【】\s]")
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -205,7 +209,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 else:
                     new()
             elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
-                              or _genre_title(u.text) or blanks is not None and _spaced(units, i, blanks)
+                              or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
@@ -224,6 +228,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 i = j
                 continue
         if k in _TAIL:
+            if k == "caption" and (cur is None or cur.closed):
+                i += 1  # a caption between two articles belongs to neither: dropped
+                continue
             if cur or arts:
                 target = cur or arts[-1]
                 target.tail.append(u)
@@ -239,6 +246,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             continue
         if k == "source_start":
             name, rest = C.parse_source_start(u.parts[0][1])
+            if (cur is not None and not cur.closed and not cur.titles and len(cur.body) == 1
+                    and cur.body[0].kind in ("heading", "short") and len(cur.body[0].nos) == 1
+                    and not punctuated(cur.body[0].text)):
+                cur.titles, cur.body = cur.body, []  # a source line opens its text: the one line above is its headline
             if cur is None or cur.closed or cur.body:
                 new()
             cur.source = name

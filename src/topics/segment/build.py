@@ -178,7 +178,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         pairs = sum(1 for a, b in zip(units, units[1:])  # (a headline's ——subtitle above the byline too)
                     if a.kind in ("short", "subtitle") and b.kind in ("byline", "byline?"))
         closings = sum(1 for u in units if u.kind == "closing")
-        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"]
+        sources = sum(1 for u in units if u.kind == "source_start")  # texts opened by their source (来源：…)
+        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"] or sources >= 2
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)

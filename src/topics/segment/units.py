@@ -154,6 +154,22 @@ def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
             and C.is_terminated(b.text) and b.width <= a.width + 1)
 
 
+# characters a clause does not end on (a particle, preposition or conjunction waiting for its object)
+_OPEN_END = set("的和与及是在对把被为从向将而并或更很最之其")
+
+
+def _cuts_first_lines(tl: list[RawLine], ref: float, layout: dict) -> bool:
+    """The file cuts its paragraphs' first lines at width ``ref`` (a DOCX page rendered to text): most lines of
+    that width hold clause punctuation but no sentence end at their end, the line below them not of that width."""
+    memo = layout.setdefault("cut_first_lines", {})
+    if ref not in memo:
+        at = [k for k, t in enumerate(tl[:-1]) if ref - 1 < t.width <= ref + 0.25]
+        cut = [k for k in at if punctuated(tl[k].text) and not C.is_terminated(tl[k].text)
+               and not ref - 1 < tl[k + 1].width <= ref + 0.25]
+        memo[ref] = len(cut) >= 3 and 2 * len(cut) >= len(at)
+    return memo[ref]
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
@@ -222,8 +238,16 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
         return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
+    if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
+        return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
-    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)):
+    # (a first line with no punctuation is cut there too when it ends exactly at that width and the next line
+    # reads on as body text, not cut there itself: a headline ends where its words end, rarely within one unit of
+    # the cut, and the line under it opens a paragraph, itself cut at that width)
+    at_cut = [ref is not None and ref - 1 < t.width <= ref + 0.25 for t in (line, nxt)]
+    cut = (first and at_cut[0] and not at_cut[1] and punctuated(b) and not C.is_terminated(a)
+           and not C.starts_enumerated(b) and _cuts_first_lines(tl, ref, layout))
+    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)) and not cut:
         return 0
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
@@ -281,8 +305,8 @@ def _unit_kind(u: Unit) -> str:
 
 
 def _text_kind(u: Unit, t: str) -> str:
-    if u.special:
-        return u.special
+    if u.special:  # (an uncredited caption, a clause on field work, is a caption here; the line model has no feature for it)
+        return "caption" if u.special == "event_caption" else u.special
     if C.is_formula(t):
         return C.is_formula(t)
     if C.START_SOURCE_RE.match(t):
