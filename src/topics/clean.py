@@ -68,9 +68,6 @@ AUTHOR_NOTE_RE = re.compile(r"^[（(]\s*(作者(系|为|单位|简介)?[：:]?[^
 CREDIT_RE = re.compile(r"^[（(]\s*((课题组(组长|成员)|执笔人?|撰稿人?|撰文|责任编辑|责编|编辑|审核|校对)[：:][^（）()]+)[）)]$")
 # a photo caption, in brackets or set on its own line ending in the photographer's credit (图为… 某某 摄)
 CAPTION_RE = re.compile(r"^[（(]\s*(图为|图片|资料图|照片)[^（）()]*[）)]$|^[（(][^（）()]{0,40}\s摄[）)]$|^(图为|图片|资料图|照片)[^（）()]{0,40}[。\s]\s*[\u4e00-\u9fff]{2,4}\s*摄$")
-# a photo caption with no credit, set on its own line: a clause saying who went where to do field work
-# (…干部在某地开展调研, 为推进…工作，某单位赴基层开展调研); a headline names the event more briefly (某某在某地调研)
-CAPTION_EVENT_RE = re.compile(r"^[^。！？；：、\s]{2,40}(在|赴)[^。！？；：、，\s]{1,16}开展[^。！？；：、，\s]{0,12}(调研|考察|走访|慰问|检查|座谈)$")
 PHOTO_CREDIT_RE = re.compile(r"\s([\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4})*)\s摄")
 CLOSING_DATELINE_RE = re.compile(r"^[（(]\s*((新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*[）)]$")
 # The signing date under an official document: 2024年1月5日 / 二〇二四年一月五日

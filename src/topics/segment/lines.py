@@ -63,7 +63,7 @@ class RawLine:
     title_mark: bool = False  # [bookmark: _bookmarkN] glued in front: a headline
     end_mark: bool = False  # □ at the end
     kind: str = "text"  # text | blank | drop
-    special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, event_caption, note, dateline_end
+    special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
     start: bool = False  # forced article start (rare indented item, after a pull-quote block, numbered bookmark)
     lead: list[int] = field(default_factory=list)  # dropped lines that open the item this line starts
     # layout cues (lines read from a PDF/DOCX by topics.segment.cues; plain text keeps the defaults)
@@ -126,7 +126,7 @@ def _drop(ln: RawLine, cat: str, dropped: Counter) -> None:
 
 
 _SPECIALS = [("author_source", C.AUTHOR_SOURCE_RE), ("source_end", C.SOURCE_END_RE), ("credit", C.CREDIT_RE),
-             ("author_note", C.AUTHOR_NOTE_RE), ("caption", C.CAPTION_RE), ("event_caption", C.CAPTION_EVENT_RE), ("dateline_end", C.CLOSING_DATELINE_RE),
+             ("author_note", C.AUTHOR_NOTE_RE), ("caption", C.CAPTION_RE), ("dateline_end", C.CLOSING_DATELINE_RE),
              ("dateline_end", C.SIGNING_DATE_RE),
              ("note", C.NOTE_RE)]
 
@@ -330,7 +330,7 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
     long lines."""
     tl = text_lines(lines)
     for a, c in zip(tl, tl[1:]):
-        if c.special in ("caption", "event_caption") and not C.is_terminated(a.text) and not a.end_mark and not a.special:
+        if c.special == "caption" and not C.is_terminated(a.text) and not a.end_mark and not a.special:
             _drop(c, "caption", dropped)
     if layout["column"]:
         return

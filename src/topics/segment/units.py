@@ -305,8 +305,8 @@ def _unit_kind(u: Unit) -> str:
 
 
 def _text_kind(u: Unit, t: str) -> str:
-    if u.special:  # (an uncredited caption, a clause on field work, is a caption here; the line model has no feature for it)
-        return "caption" if u.special == "event_caption" else u.special
+    if u.special:
+        return u.special
     if C.is_formula(t):
         return C.is_formula(t)
     if C.START_SOURCE_RE.match(t):
