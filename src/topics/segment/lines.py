@@ -62,6 +62,7 @@ class RawLine:
     indent: bool = False
     title_mark: bool = False  # [bookmark: _bookmarkN] glued in front: a headline
     end_mark: bool = False  # □ at the end
+    jump_below: bool = False  # a jump cue （下转…） follows: this part of the text goes on elsewhere, not below
     kind: str = "text"  # text | blank | drop
     special: str | None = None  # marker, source_end, author_source, author_note, credit, caption, note, dateline_end
     start: bool = False  # forced article start (rare indented item, after a pull-quote block, numbered bookmark)
@@ -150,6 +151,7 @@ def cut_ad_sentences(text: str) -> tuple[str, int]:
 
 
 def classify(lines: list[RawLine], dropped: Counter) -> None:
+    prev = None  # the last line kept as text
     for ln in text_lines(lines):
         t = ln.text
         if C.PAYWALL_RE.match(t):
@@ -167,8 +169,12 @@ def classify(lines: list[RawLine], dropped: Counter) -> None:
                 dropped["marker"] += 1
             else:
                 _drop(ln, "marker", dropped)
+                if prev is not None:
+                    prev.jump_below = True
         else:
             ln.special = next((name for name, rx in _SPECIALS if rx.match(t)), None)
+        if ln.kind == "text":
+            prev = ln
 
 
 def text_lines(lines: list[RawLine]) -> list[RawLine]:

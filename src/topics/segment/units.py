@@ -187,7 +187,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
     full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
         not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
-    if line.special or line.end_mark or (line.title_mark and not full):
+    if line.special or line.end_mark or line.jump_below or (line.title_mark and not full):
         return 0
     if hard_start(nxt) and not (  # a numeral that finishes the word cut at the end of a full line (单 | 一、…)
             C.starts_enumerated(b) and not nxt.indent and not nxt.special and not C.is_terminated(a)
