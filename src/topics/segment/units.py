@@ -289,7 +289,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
 
 def _after_closing_title(u: Unit) -> bool:
     """One line (below a closing formula, 谢谢大家！, or above a date line) with no punctuation at all, however long (a main title and its
-    subtitle on one line: …新文化——习近平总书记在…): the next text's headline."""
+    subtitle on one line: …——在…会议上的讲话): the next text's headline."""
     t = u.text
     return (len(u.parts) == 1 and not u.special and not u.end_mark and not punctuated(t) and not C.is_terminated(t)
             and not C.starts_enumerated(t))
