@@ -64,6 +64,8 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     if not (_shortish(a) and _shortish(b)):
         return False
     ba, bb = C.byline_strength(a.text), C.byline_strength(b.text)
+    if bb == 1 and punctuated(a.text) and C.common_word(b.text):
+        bb = 0  # a clause's last word left alone on the next line (…，必须 | 坚持): no bare-name byline
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
@@ -319,6 +321,8 @@ def _text_kind(u: Unit, t: str) -> str:
         return "heading" if C.text_width(t) <= HEADLINE_MAX else "para"
     if inner_stop(t):  # a full stop inside: a piece of a paragraph, not a headline
         return "para"
+    if len(u.parts) >= 2 and punctuated(t) and 4 * C.text_width(u.parts[-1][1]) < C.text_width(u.parts[0][1]):
+        return "para"  # a clause wrapped to a stub (…，必须 | 坚持): a cut paragraph; a headline wraps in balanced lines
     strength = C.byline_strength(t)
     if strength == 2:
         return "byline"
