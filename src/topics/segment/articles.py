@@ -273,9 +273,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
 
 
 def _reclaim_tail(y: Art, x: Art) -> bool:
-    """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone
-    and the text from that join on reads like ``y`` rather than ``x``, that tail belongs to ``y`` (two columns
-    extracted interleaved)."""
+    """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone,
+    or one of ``x``'s paragraphs is cut mid-sentence, and the text from there on reads like ``y`` rather than
+    ``x``, that tail belongs to ``y`` (two columns extracted interleaved; an article printed inside another)."""
     for bi, u in enumerate(x.body):
         for at in u.weak:
             head, tail = split_unit(u, at)
@@ -289,6 +289,21 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
                 y.closed, y.interrupted = x.closed, False
                 x.body, x.tail, x.closed, x.interrupted = x.body[:bi] + [head], [], False, True
                 return True
+    for bi in range(2, len(x.body)):  # x's own paragraph cut mid-sentence, the next one not opening a sentence
+        head_body, tail_body = x.body[:bi], x.body[bi:]
+        if not (head_body[-1].kind == "para" and tail_body[0].kind == "para" and not tail_body[0].start
+                and not C.is_terminated(head_body[-1].text) and not C.starts_enumerated(tail_body[0].text)):
+            continue
+        tail_text = "".join(r.text for r in tail_body)
+        head_text = "".join(t.text for t in x.titles + head_body)
+        if len(head_text) >= 100 and len(tail_text) >= 50 and (
+                C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
+            merge(y.body[-1], tail_body[0])  # (the cut sentence of y goes on there: two articles interleaved)
+            y.body += tail_body[1:]
+            y.tail += x.tail
+            y.closed, y.interrupted = x.closed, False
+            x.body, x.tail, x.closed, x.interrupted = head_body, [], False, True
+            return True
     return False
 
 
