@@ -219,6 +219,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 # sub-heading is one line; a speech's closing formula ends it, so a short line after one heads
                 # the next text).  (A short line above a date signs the text.)
                 new()
+            elif (len(titles) >= 2 and k == "short" and cur.unterminated() and nxt is not None and nxt.kind == "para"
+                  and not any(punctuated(t.text) for t in titles)):
+                new()  # kicker + headline under a paragraph cut mid-sentence: an article printed inside this one
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
             else:
@@ -291,13 +294,15 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
                 return True
     for bi in range(2, len(x.body)):  # x's own paragraph cut mid-sentence, the next one not opening a sentence
         head_body, tail_body = x.body[:bi], x.body[bi:]
+        spans = C.word_spans(y.body[-1].text, tail_body[0].text)  # y's cut word goes on there: 推动高质 | 量发展
         if not (head_body[-1].kind == "para" and tail_body[0].kind == "para" and not tail_body[0].start
-                and not C.is_terminated(head_body[-1].text) and not C.starts_enumerated(tail_body[0].text)):
+                and not C.starts_enumerated(tail_body[0].text) and (not C.is_terminated(head_body[-1].text) or spans)):
             continue
         tail_text = "".join(r.text for r in tail_body)
         head_text = "".join(t.text for t in x.titles + head_body)
+        near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
         if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
+                near_y > 1.5 * near_x + 0.02 or spans and near_y > near_x):
             merge(y.body[-1], tail_body[0])  # (the cut sentence of y goes on there: two articles interleaved)
             y.body += tail_body[1:]
             y.tail += x.tail
