@@ -198,6 +198,17 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 if not titles:  # alone above a marked headline: dropped as a caption
                     i += 1
                     continue
+            if (len(titles) >= 2 and titles[0].kind == "short" and punctuated(titles[0].text) and cur is not None
+                    and not cur.closed and cur.body and cur.body[-1].kind == "para"
+                    and not any(punctuated(t.text) for t in titles[1:])
+                    and any(v.kind == "para" and C.word_spans(titles[0].text, v.text) for v in units[j + 1:])):
+                # a line of this article's text cut mid-word (a paragraph further on completes the word: 高质 |
+                # 量发展) under which the headline of an article printed inside it stands
+                cur.body.append(titles[0])
+                titles[0].kind = "para"
+                titles = titles[1:]
+                i += 1
+                u, k = units[i], units[i].kind
             nxt = units[j] if j < len(units) else None
             if titles and (cur is None or cur.closed or not (cur.body or cur.titles)):
                 if cur is None or cur.closed:
