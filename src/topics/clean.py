@@ -217,10 +217,23 @@ _jieba = None
 def common_word(s: str) -> bool:
     """``s`` is one word of jieba's dictionary (a frequency above 0) not tagged as a person's name (共识, not
     王伟): a line of it is no bare-name byline.  jieba is loaded on first use."""
-    word_spans("一", "一")  # (loads jieba)
+    jb = _dictionary()
     import jieba.posseg
 
-    return bool(_jieba.dt.FREQ.get(s)) and not (jieba.posseg.dt.word_tag_tab.get(s) or "").startswith("nr")
+    return bool(jb.dt.FREQ.get(s)) and not (jieba.posseg.dt.word_tag_tab.get(s) or "").startswith("nr")
+
+
+def _dictionary():
+    """jieba, loaded on first use (quiet)."""
+    global _jieba
+    if _jieba is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.ERROR)
+        _jieba = jieba
+    return _jieba
 
 
 def word_spans(a: str, b: str) -> bool:
@@ -229,19 +242,12 @@ def word_spans(a: str, b: str) -> bool:
     ``管理``), evidence that ``a`` was hard-wrapped inside a word.  ``文章标题`` + ``为了`` is not (题为 is a
     word, but 标题 and 为了 are complete).
     jieba is loaded on first use."""
-    global _jieba
     if not (a and b and is_cjk(a[-1]) and is_cjk(b[0])):
         return False
-    if _jieba is None:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.ERROR)
-        _jieba = jieba
+    jb = _dictionary()
     left, right = a[-6:], b[:6]
     pos, across = 0, ""
-    for tok in _jieba.cut(left + right, HMM=False):
+    for tok in jb.cut(left + right, HMM=False):
         end = pos + len(tok)
         across = tok if pos < len(left) < end else across
         pos = end
@@ -249,8 +255,8 @@ def word_spans(a: str, b: str) -> bool:
         return False
     if len(across) >= 3:
         return True
-    tail = list(_jieba.cut(left, HMM=False))[-1]
-    head = next(iter(_jieba.cut(right, HMM=False)))
+    tail = list(jb.cut(left, HMM=False))[-1]
+    head = next(iter(jb.cut(right, HMM=False)))
     return len(tail) == 1 or len(head) == 1
 
 

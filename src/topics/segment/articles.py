@@ -297,11 +297,7 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
             head_text = "".join(t.text for t in x.titles + x.body[:bi]) + head.text
             if len(head_text) >= 100 and len(tail_text) >= 50 and (
                     C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
-                merge(y.body[-1], tail)
-                y.body += x.body[bi + 1:]
-                y.tail += x.tail
-                y.closed, y.interrupted = x.closed, False
-                x.body, x.tail, x.closed, x.interrupted = x.body[:bi] + [head], [], False, True
+                _hand_back(y, x, x.body[:bi] + [head], [tail] + x.body[bi + 1:])
                 return True
     for bi in range(2, len(x.body)):  # x's own paragraph cut mid-sentence, the next one not opening a sentence
         head_body, tail_body = x.body[:bi], x.body[bi:]
@@ -314,13 +310,19 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
         near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
         if len(head_text) >= 100 and len(tail_text) >= 50 and (
                 near_y > 1.5 * near_x + 0.02 or spans and near_y > near_x):
-            merge(y.body[-1], tail_body[0])  # (the cut sentence of y goes on there: two articles interleaved)
-            y.body += tail_body[1:]
-            y.tail += x.tail
-            y.closed, y.interrupted = x.closed, False
-            x.body, x.tail, x.closed, x.interrupted = head_body, [], False, True
+            _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
             return True
     return False
+
+
+def _hand_back(y: Art, x: Art, keep: list[Unit], rest: list[Unit]) -> None:
+    """``x`` keeps ``keep`` and stays open (interrupted); ``rest`` finishes ``y``'s cut sentence and goes to it
+    with ``x``'s tail."""
+    merge(y.body[-1], rest[0])
+    y.body += rest[1:]
+    y.tail += x.tail
+    y.closed, y.interrupted = x.closed, False
+    x.body, x.tail, x.closed, x.interrupted = keep, [], False, True
 
 
 def stitch(arts: list[Art]) -> list[Art]:

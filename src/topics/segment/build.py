@@ -95,15 +95,10 @@ JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an ar
 
 def _before_jumps(units: list[Unit], lines: list[RawLine]) -> None:
     """The line just above a jump cue （下转…） ends the jumped part of an article's body (cut mid-sentence as
-    often as not): never a headline."""
-    jump_at = {ln.no for ln in lines
-               if ln.kind == "drop" and (m := C.MARKER_RE.match(ln.text)) and m.group(1) in JUMP_TO}
-    blank = {ln.no for ln in lines if ln.kind == "blank"}
+    often as not): never a headline.  (``RawLine.jump_below``, set where the cue is dropped.)"""
+    above = {ln.no for ln in lines if ln.jump_below}
     for u in units:
-        n = u.nos[-1] + 1
-        while n in blank:
-            n += 1
-        if n in jump_at and u.kind in ("short", "byline?"):
+        if u.nos[-1] in above and u.kind in ("short", "byline?"):
             u.kind = "para"
 
 

@@ -104,10 +104,10 @@ def read_lines(text: str, dropped: Counter) -> list[RawLine]:
         ln.start = ln.title_mark
         if not ln.text:
             ln.kind = "blank"
-            last = next((t for t in reversed(out) if t.kind == "text"), None)
             # an end mark (□) wrapped onto a line of its own ends the sentence above it (not a byline's bullet
             # under a headline: □ 程志文 split over two lines)
-            if ln.end_mark and last is not None and C.ends_sentence(last.text):
+            last = next((t for t in reversed(out) if t.kind == "text"), None) if ln.end_mark else None
+            if last is not None and C.ends_sentence(last.text):
                 last.end_mark = True
         out.append(ln)
     if out and not out[-1].raw:

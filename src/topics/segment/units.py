@@ -166,26 +166,42 @@ def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
 _OPEN_END = set("的和与及是在对把被为从向将而并或更很最之其")
 
 
-def _cuts_first_lines(tl: list[RawLine], ref: float, layout: dict) -> bool:
+def _at_cut(width: float, ref: float) -> bool:
+    """A line ends at the cut width ``ref`` (within a unit short, a quarter over)."""
+    return ref - 1 < width <= ref + 0.25
+
+
+def _cuts_first_lines(tl: list[RawLine], ref: float, memo: dict[float, bool]) -> bool:
     """The file cuts its paragraphs' first lines at width ``ref`` (a DOCX page rendered to text): most lines of
-    that width hold clause punctuation but no sentence end at their end, the line below them not of that width."""
-    memo = layout.setdefault("cut_first_lines", {})
+    that width hold clause punctuation but no sentence end at their end, the line below them not of that width.
+    ``memo``: the answers so far for this file, by width."""
     if ref not in memo:
-        at = [k for k, t in enumerate(tl[:-1]) if ref - 1 < t.width <= ref + 0.25]
+        at = [k for k, t in enumerate(tl[:-1]) if _at_cut(t.width, ref)]
         cut = [k for k in at if punctuated(tl[k].text) and not C.is_terminated(tl[k].text)
-               and not ref - 1 < tl[k + 1].width <= ref + 0.25]
+               and not _at_cut(tl[k + 1].width, ref)]
         memo[ref] = len(cut) >= 3 and 2 * len(cut) >= len(at)
     return memo[ref]
 
 
-def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False) -> int:
+def _cut_first_line(tl: list[RawLine], k: int, ref: float | None, memo: dict[float, bool]) -> bool:
+    """Line k, a paragraph's first line with no punctuation, is cut at the file's DOCX width: it ends exactly at
+    that width and the next line reads on as body text, not cut there itself (a headline ends where its words
+    end, rarely within one unit of the cut, and the line under it opens a paragraph, itself cut at that width)."""
+    a, b = tl[k].text, tl[k + 1].text
+    return (ref is not None and _at_cut(tl[k].width, ref) and not _at_cut(tl[k + 1].width, ref) and punctuated(b)
+            and not C.is_terminated(a) and not C.starts_enumerated(b) and _cuts_first_lines(tl, ref, memo))
+
+
+def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
+           cuts: dict[float, bool] | None = None) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
     its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
     the paragraph opened with an indented line in a file that indents paragraphs, so every following line
     without indent continues it (a line ending in 。 included), unless it looks like a headline.  ``above``:
     line k-1 is in line k's paragraph and as wide as line k (within a hanging mark): line k fills the
-    paragraph's own measure, whatever the file's column (a page re-set at a width of its own per paragraph)."""
+    paragraph's own measure, whatever the file's column (a page re-set at a width of its own per paragraph).
+    ``cuts``: :func:`_cuts_first_lines`' answers for this file."""
     line, nxt = tl[k], tl[k + 1]
     if line.layout:  # a PDF/DOCX reader's paragraph: its line breaks are known
         return 0
@@ -250,14 +266,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
-    # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width
-    # (a first line with no punctuation is cut there too when it ends exactly at that width and the next line
-    # reads on as body text, not cut there itself: a headline ends where its words end, rarely within one unit of
-    # the cut, and the line under it opens a paragraph, itself cut at that width)
-    at_cut = [ref is not None and ref - 1 < t.width <= ref + 0.25 for t in (line, nxt)]
-    cut = (first and at_cut[0] and not at_cut[1] and punctuated(b) and not C.is_terminated(a)
-           and not C.starts_enumerated(b) and _cuts_first_lines(tl, ref, layout))
-    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)) and not cut:
+    # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
+    # or a first line with no punctuation is (_cut_first_line)
+    if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)) and not (
+            first and _cut_first_line(tl, k, ref, {} if cuts is None else cuts)):
         return 0
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
@@ -274,6 +286,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
     tl = text_lines(lines)
     units: list[Unit] = []
     cur: Unit | None = None
+    cuts: dict[float, bool] = {}  # does the file cut first lines at this width (_cuts_first_lines), by width
     for k, ln in enumerate(tl):
         if cur is None:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
@@ -282,7 +295,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
-        how = _joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above) if k + 1 < len(tl) else 0
+        how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts)
+               if k + 1 < len(tl) else 0)
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
