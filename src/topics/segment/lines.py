@@ -239,6 +239,7 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
                   and not C.is_terminated(above.text) and not re.search(r"[，。；、！？,;]", above.text))
         (above if kicker else ln).start = True
 
+
 def _toc_width(t: RawLine) -> float:
     """A TOC entry's width without its leader and page number (a headline's width plus a number)."""
     return C.text_width(re.sub(r"([\t.…·]+|\s)\d{1,3}$", "", t.raw.strip()))
