@@ -2,7 +2,9 @@
 
 * ``tune``: the five sample files re-typeset at widths the benchmark does not use (16, 20, 24, 28, 34) and at a
   random width per paragraph, with seeds the benchmark does not use (two seeds each), plus TRAIN-family synthetic
-  pages with seed 16 (the benchmark's training check uses seed 15);
+  pages with seeds 16-19 (the benchmark's training check uses seed 15).  Until stop 33 the tuning pages had seed 16
+  only; rules fitted to those 12 pages per family scored 1.000 there and 0.84-0.89 on the seed-15 check pages, so
+  the tuning set now has four times as many pages;
 * ``check``: the originals, held-out families (seed 14, as the benchmark) and TRAIN families with seed 15 --
   scored to see that a change does not lose there, never looked at case by case to tune.
 
@@ -25,6 +27,7 @@ from topics.segment import segment_file  # noqa: E402
 
 TUNE_WIDTHS = (16, 20, 24, 28, 34, None)
 TUNE_SEEDS = (7001, 8003)
+TUNE_PAGE_SEEDS = (16, 17, 18, 19)
 
 
 def cases(part: str, pages: int):
@@ -39,7 +42,11 @@ def cases(part: str, pages: int):
                     c = retypeset(case, w, seed=s + k * 10 + (w or 0))
                     c.name += f"/s{s}"
                     out.append(c)
-        return out + seglayouts.pages("train", pages, seed=16)
+        for seed in TUNE_PAGE_SEEDS:
+            for c in seglayouts.pages("train", pages, seed=seed):
+                c.name += f"/s{seed}"
+                out.append(c)
+        return out
     return originals + seglayouts.pages("heldout", pages, seed=14) + seglayouts.pages("train", pages, seed=15)
 
 
