@@ -387,6 +387,10 @@ def headline_comes_after(units: list[Unit]) -> bool:
     least two such blocks, one of them ending the file)."""
     # a continuation marker (（上接第1版）) opening the page is followed by body text, never by a headline
     content = [u for u in units if u.kind not in _TAIL and u.kind != "marker"]
+    # a story continued from another page opens with the rest of its text, never with its headline: a short
+    # line under the opening marker is one of its sub-headings (（上接第2版） | 各方呼吁停火 | 当地时间…)
+    while units and units[0].kind == "marker" and len(content) > 1 and content[0].kind in ("short", "heading"):
+        content = content[1:]
     if not content or content[0].kind != "para" or content[0].start:
         return False
     blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence
@@ -396,5 +400,7 @@ def headline_comes_after(units: list[Unit]) -> bool:
             nxt = units[j] if j < len(units) else None
             if titles and (bylines or _ends_block(nxt)):
                 blocks += 1
-                strong += any(b.kind == "byline" for b in bylines) or (nxt is not None and _ends_block(nxt))
+                # (a block closing the file counts too: the file opened with body text, so a headline block
+                # with nothing below it can only be the last article's headline)
+                strong += any(b.kind == "byline" for b in bylines) or _ends_block(nxt)
     return blocks >= 1 and (strong >= 1 or blocks >= 2 or _is_dateline(content[0]))
