@@ -94,6 +94,30 @@ def _split_continuation(cur: Art) -> Art | None:
     return story
 
 
+def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
+    """A headline with no byline under a finished paragraph: it restates the text above it (its own article)
+    and not the text below it, up to the next short line (a sub-heading is restated by its own section:
+    国际社会强烈谴责袭击事件 | 联合国安理会发表声明，强烈谴责…).  Example: …企业融资渠道更加畅通。 |
+    破壁垒优环境 民营经济焕发活力 | 当地时间21日，以军空袭…"""
+    title = "".join(t.text for t in titles if t.kind == "short")  # (a ——subtitle may speak of the wider theme)
+    # (a headline parts its clauses with a space, 巴以冲突持续 加沙城医院遭袭; a sub-heading in the column
+    # reads like a clause pair, 知行合一，工作取得明显成效)
+    if not C.is_terminated(cur.body[-1].text) or titles[0].kind != "short" or punctuated(title):
+        return False
+    below = ""
+    for u in rest:
+        if u.kind != "para" or len(below) > 200:
+            break
+        below += u.text
+    above = "".join(u.text for u in cur.body[-12:])
+    if not below or _echoed(titles[-1], rest[0]):
+        return False
+    up, down = C.affinity(title, above), C.affinity(title, below)
+    # (and the text below shares next to no wording with the text above: sections of one article under a
+    # sub-heading that sums up its theme keep talking of the same things)
+    return up >= 0.4 and down <= 0.5 * up and C.affinity(below, above) < 0.1
+
+
 def segment_headline_after(units: list[Unit]) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
     followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
@@ -106,7 +130,8 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             cur = Art(continued_from=u.text.strip("（）()"), extra=list(u.nos))
             arts.append(cur)
         elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
-                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline):
+                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline
+                or _closes_above(cur, blk[1], units[blk[0]:])):
             # (a headline set across columns closes its article even without a byline: a sub-heading stays in
             # the column)
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
