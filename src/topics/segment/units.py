@@ -224,6 +224,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
+    if (first and layout["column"] and ref is not None and nxt.width > 1.5 * ref and not punctuated(a)
+            and not punctuated(b) and not C.is_terminated(b)):
+        return 0  # an unpunctuated line half as wide again as the column under a kicker: a headline set across
+        # columns, no row of a paragraph (行业扎实推进某项工作 | 【栏目】长长的通栏标题 其二)
     if (first and C.starts_enumerated(a) and not re.match(r"^([■●◆▲★◎※]|[一二三四五六七八九十](是|要|在))", a)
             and not C.is_terminated(a) and not inner_stop(a) and not hard_start(nxt)
             and nxt.width < line.width and not C.is_terminated(b) and not inner_stop(b) and not C.byline_strength(b)):
