@@ -118,6 +118,10 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     return up >= 0.4 and down <= 0.5 * up and C.affinity(below, above) < 0.1
 
 
+def _wide_headline(u: Unit) -> bool:
+    return len(u.parts) == 1 and not punctuated(u.text) and not C.is_terminated(u.text) and not u.special
+
+
 def segment_headline_after(units: list[Unit]) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
     followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
@@ -140,6 +144,11 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             cur = None
             i = blk[0]
             continue
+        elif (u.kind in ("byline", "byline?") and cur is not None and len(cur.body) >= 2 and not cur.bylines
+              and _wide_headline(cur.body[-1]) and _ends_block(units[i + 1] if i + 1 < len(units) else None)):
+            # a reporter's byline with a new dateline below it, under one line with no punctuation: that line is
+            # the headline, set too wide to be told from body text by its length alone
+            cur.titles, cur.bylines, cur.closed, cur = [cur.body.pop()], [u], True, None
         elif u.kind in _TAIL:
             if cur or arts:
                 (cur or arts[-1]).tail.append(u)
