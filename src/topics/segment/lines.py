@@ -313,7 +313,10 @@ def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
         return (keys[t.no] != t.text or any(PAGE_NUMBER_RE.match(n.text) for n in near)
                 or (k > 0 and not C.is_terminated(every[k - 1].text)))
 
-    heads = {key for key, n in counts.items() if n >= 3 and any(at_page_break(t) for t in tl if keys.get(t.no) == key)}
+    # a short file has only two page breaks: a line printed twice is a running head when both copies sit at one
+    heads = {key for key, n in counts.items()
+             if (n >= 3 and any(at_page_break(t) for t in tl if keys.get(t.no) == key))
+             or (n == 2 and all(at_page_break(t) for t in tl if keys.get(t.no) == key))}
     for t in tl:
         key = keys.get(t.no)
         if (key in heads and C.text_width(key) >= 4 and t.width <= HEADLINE_MAX
@@ -369,7 +372,9 @@ def detect_layout(lines: list[RawLine]) -> dict:
     mode_width = C.dominant_width([t.width for t in tl if 10 <= t.width <= HEADLINE_WIDE
                                    and not C.is_terminated(t.text)])
     indented = sum(t.indent for t in tl)
-    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)]  # lines that likely open a paragraph
+    # lines that likely open a paragraph: after a sentence end on a line short of the column (in a narrow
+    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text) and not (col and abs(a.width - col) <= 1)]
     # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence
     # have the width of the line below them
     cut = [(a, b) for a, b in zip(tl, tl[1:]) if not C.is_terminated(a.text) and a.width >= 4]
