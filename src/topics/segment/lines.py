@@ -313,10 +313,7 @@ def drop_page_furniture(lines: list[RawLine], dropped: Counter) -> None:
         return (keys[t.no] != t.text or any(PAGE_NUMBER_RE.match(n.text) for n in near)
                 or (k > 0 and not C.is_terminated(every[k - 1].text)))
 
-    # a short file has only two page breaks: a line printed twice is a running head when both copies sit at one
-    heads = {key for key, n in counts.items()
-             if (n >= 3 and any(at_page_break(t) for t in tl if keys.get(t.no) == key))
-             or (n == 2 and all(at_page_break(t) for t in tl if keys.get(t.no) == key))}
+    heads = {key for key, n in counts.items() if n >= 3 and any(at_page_break(t) for t in tl if keys.get(t.no) == key)}
     for t in tl:
         key = keys.get(t.no)
         if (key in heads and C.text_width(key) >= 4 and t.width <= HEADLINE_MAX
