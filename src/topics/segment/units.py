@@ -266,7 +266,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
-        return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
+        # (in a tight column a line filling the measure exactly, the next not numbered, goes on too: a
+        # paragraph of clauses — …差距较大； | 城乡… — wraps right after a ； as often as anywhere else)
+        return _STRONG if full and (not layout["column"] or layout["tight"] and (
+            line.width > ref or line.width >= ref - 0.5 and not C.starts_enumerated(b))) else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
