@@ -135,10 +135,11 @@ def _centred_headlines(tl: list[RawLine]) -> bool:
     them, and never sets a body line so: each centred line opens an article, and a short line flush left
     inside an article is a sub-heading (每一部分的小标题), as in a file that marks its headlines."""
     def spaced(ln: RawLine) -> bool:
-        return bool(re.match(r"^ {2,}\S", ln.raw))
+        return bool(re.match(r"^ +\S", ln.raw))
 
     heads = [ln for ln in tl if spaced(ln)]
-    if not tl or not spaced(tl[0]) or any(
+    # (the first clearly set in: a single space before a page banner or headline is no centring)
+    if not tl or not re.match(r"^ {2,}\S", tl[0].raw) or any(
             C.is_terminated(ln.text) or re.search(r"[。；！？]", ln.text) or ln.width > HEADLINE_MAX for ln in heads):
         return False
     for ln in heads:
