@@ -255,7 +255,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                     new()
             elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
                               or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
-                              or bookmarked and _unmarked_headline(units, i))
+                              or bookmarked and _unmarked_headline(units, i)
+                              # a headline set across the column (wider than the file's measure): no sub-heading
+                              or u.headline and len(titles) == 1)
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1], nxt))):
@@ -295,8 +297,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k == "source_start":
             name, rest = C.parse_source_start(u.parts[0][1])
             if (cur is not None and not cur.closed and not cur.titles and len(cur.body) == 1
-                    and cur.body[0].kind in ("heading", "short") and len(cur.body[0].nos) == 1
-                    and not punctuated(cur.body[0].text)):
+                    and (cur.body[0].kind in ("heading", "short") or cur.body[0].title_mark)  # (a bookmarked
+                    and len(cur.body[0].nos) == 1 and not punctuated(cur.body[0].text)):  # line, however long)
                 cur.titles, cur.body = cur.body, []  # a source line opens its text: the one line above is its headline
             if cur is None or cur.closed or cur.body:
                 new()

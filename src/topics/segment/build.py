@@ -130,6 +130,23 @@ def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
     return [a for k, a in enumerate(arts) if k not in gone]
 
 
+def _centred_headlines(tl: list[RawLine]) -> bool:
+    """A file that centres its headlines with spaces (a PDF export: ``      关于…的报告``), its first line one of
+    them, and never sets a body line so: each centred line opens an article, and a short line flush left
+    inside an article is a sub-heading (每一部分的小标题), as in a file that marks its headlines."""
+    def spaced(ln: RawLine) -> bool:
+        return bool(re.match(r"^ +\S", ln.raw))
+
+    heads = [ln for ln in tl if spaced(ln)]
+    # (the first clearly set in: a single space before a page banner or headline is no centring)
+    if not tl or not re.match(r"^ {2,}\S", tl[0].raw) or any(
+            C.is_terminated(ln.text) or re.search(r"[。；！？]", ln.text) or ln.width > HEADLINE_MAX for ln in heads):
+        return False
+    for ln in heads:
+        ln.start = True
+    return True
+
+
 def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
     """The rule segmenter: one raw text file -> clean articles in reading order (see the module docstring).
 
@@ -148,6 +165,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     level = mark_headlines(lines, dropped)
     layout = detect_layout(lines)
     layout["cued"] = level is not None  # the layout shows the article headlines
+    layout["centred"] = _centred_headlines(text_lines(lines))
     drop_banner(lines, dropped, layout["column"] or layout["wrapped"])
     tl = text_lines(lines)
     for k, ln in enumerate(tl):
@@ -174,7 +192,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
                     if a.kind in ("short", "subtitle") and b.kind in ("byline", "byline?"))
         closings = sum(1 for u in units if u.kind == "closing")
         sources = sum(1 for u in units if u.kind == "source_start")  # texts opened by their source (来源：…)
-        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"] or sources >= 2
+        strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"] or sources >= 2 or layout["centred"]
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)

@@ -80,7 +80,10 @@ def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
     headline set across columns (main title and subtitle on one line), however long -- unless the line below
     has its width: then both are full lines of a paragraph set to a measure of its own."""
     ln, col = tl[k], layout.get("column_width")
-    return bool(layout["column"] and col and ln.width > 1.25 * col and not ln.layout and not ln.special
+    # a tight measure (a typesetter's column) hangs at most two closing marks past it: a line wider than that
+    # was set outside the column, however little wider (a headline a few characters longer than the measure)
+    wide = 1.25 * col if col and not layout.get("tight") else (col or 0) + 2
+    return bool(layout["column"] and col and ln.width > wide and not ln.layout and not ln.special
                 and not punctuated(ln.text) and not C.is_terminated(ln.text)
                 and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2)  # (within a hanging mark)
                 and not _measure_run(tl, k))
@@ -256,8 +259,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if C.split_trailing_credit(a):
         return 0
-    if DATE_LINE_RE.match(b) and not punctuated(a):
-        return 0  # a speech's date under its title, however long the title
+    if DATE_LINE_RE.match(b) and not re.search(r"[，。；！？,;]", a):
+        return 0  # a speech's date under its title, however long the title (a title may list with 、: 精神、纪律)
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
             C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or _opens(tl[k + 2]) or (
                 _shortish(tl[k + 2]) and (k + 3 == len(tl) or _opens(tl[k + 3]))))):
@@ -267,7 +270,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
-        return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) else 0
+        # (in a tight column a line filling the measure exactly, the next not numbered, goes on too: a
+        # paragraph of clauses — …差距较大； | 城乡… — wraps right after a ； as often as anywhere else)
+        return _STRONG if full and (not layout["column"] or layout["tight"] and (
+            line.width > ref or line.width >= ref - 0.5 and not C.starts_enumerated(b))) else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
