@@ -352,12 +352,13 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
         if C.is_terminated(a.text) or a.end_mark or a.special or hard_start(b) or not _phrase(c):
             continue
         # the line below completes the last word of the line above (…国营工商企 | <caption> | 业新增加…; in a
-        # column a full line, never a heading) while no
+        # column a line at the measure, not a headline set wider) while no
         # word runs across either edge of the line between, which is not set at the measure of the line above
-        # (a wrapped line of the same paragraph would be) nor shaped as a byline (a writer's name under a
-        # headline cut short): it is not of this text
+        # (a wrapped line of the same paragraph would be), not ending on a clause mark (a text line, not a
+        # caption), nor shaped as a byline (a writer's name under a headline cut short): it is not of this text
         inside_word = (not C.byline_strength(c.text) and not hard_start(a) and abs(c.width - a.width) > 1
-                       and (abs(c.width - col) > 1 and a.width >= col - 1 if layout["column"] and col else c.width <= HEADLINE_WIDE)
+                       and not re.search(r"[，、；：,;:]$", c.text)
+                       and (abs(c.width - col) > 1 and abs(a.width - col) <= 1 if layout["column"] and col else c.width <= HEADLINE_WIDE)
                        and C.word_spans(a.text, b.text) and not C.word_spans(a.text, c.text) and not C.word_spans(c.text, b.text))
         if inside_word:
             _drop(c, "caption", dropped)
