@@ -309,10 +309,19 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
         head_text = "".join(t.text for t in x.titles + head_body)
         near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
         if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                near_y > 1.5 * near_x + 0.02 or spans and near_y > near_x):
+                near_y > 1.5 * near_x + 0.02
+                or spans and (near_y > near_x or _orphan_cut(y.body[-1].text, tail_body[0].text))):
             _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
             return True
     return False
+
+
+def _orphan_cut(a: str, b: str) -> bool:
+    """The break leaves a single character of a two-character word on each side (…进行的节 | 约能源…): a word
+    that cannot end a line nor open a sentence, so the text below is the rest of the text above, whatever the
+    vocabulary (two excerpts of one report read alike)."""
+    return bool(a and b and C.is_cjk(a[-1]) and C.is_cjk(b[0]) and C.common_word(a[-1] + b[0])
+                and not C.common_word(a[-2:]) and not C.common_word(b[:2]))
 
 
 def _hand_back(y: Art, x: Art, keep: list[Unit], rest: list[Unit]) -> None:
