@@ -191,6 +191,14 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
             above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
+            if (len(titles) == 1 and not bylines and titles[0].kind == "short" and not u.start and not u.title_mark
+                    and j < len(units) and units[j].kind in ("source_end", "author_source", "author_note")
+                    and (cur is not None and cur.body or arts)):
+                # a short line between an article's last paragraph and its source/author line (…。□ | one line |
+                # （来源：…）): a headline never stands right above a source line; a caption printed there
+                units[i].kind = "caption"
+                i += 1
+                continue
             if ((len(titles) >= 2 or above_start) and titles[0].kind == "short" and "，" in titles[0].text
                     and (cur is None or cur.closed)):
                 titles = titles[1:]  # a photo caption printed between two articles (R5), not a kicker
