@@ -225,6 +225,14 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
             above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
+            if (len(titles) == 1 and not bylines and titles[0].kind == "short" and not u.start and not u.title_mark
+                    and j < len(units) and units[j].kind in ("source_end", "author_source", "author_note")
+                    and (cur is not None and cur.body or arts)):
+                # a short line between an article's last paragraph and its source/author line (…。□ | one line |
+                # （来源：…）): a headline never stands right above a source line; a caption printed there
+                units[i].kind = "caption"
+                i += 1
+                continue
             if ((len(titles) >= 2 or above_start) and titles[0].kind == "short" and "，" in titles[0].text
                     and (cur is None or cur.closed)):
                 titles = titles[1:]  # a photo caption printed between two articles (R5), not a kicker
@@ -345,10 +353,19 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
         head_text = "".join(t.text for t in x.titles + head_body)
         near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
         if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                near_y > 1.5 * near_x + 0.02 or spans and near_y > near_x):
+                near_y > 1.5 * near_x + 0.02
+                or spans and (near_y > near_x or _orphan_cut(y.body[-1].text, tail_body[0].text))):
             _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
             return True
     return False
+
+
+def _orphan_cut(a: str, b: str) -> bool:
+    """The break leaves a single character of a two-character word on each side (…进行的节 | 约能源…): a word
+    that cannot end a line nor open a sentence, so the text below is the rest of the text above, whatever the
+    vocabulary (two excerpts of one report read alike)."""
+    return bool(a and b and C.is_cjk(a[-1]) and C.is_cjk(b[0]) and C.common_word(a[-1] + b[0])
+                and not C.common_word(a[-2:]) and not C.common_word(b[:2]))
 
 
 def _hand_back(y: Art, x: Art, keep: list[Unit], rest: list[Unit]) -> None:

@@ -90,6 +90,36 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
     return art
 
 
+def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
+    """A photo caption set between two paragraphs of one article: a single short line (one phrase, at most two
+    clauses, no sentence end, not enumerated) standing tight under a finished paragraph (no blank line between:
+    a sub-heading is set off from the text above it by space, where the file spaces anything) with body text
+    under it.  Only in a file that spaces its sub-headings (a blank line above some short line inside an article
+    elsewhere), else the two cannot be told apart.  Its lines stay in the article's spans (provenance)."""
+    def blank_above(u: Unit) -> bool:
+        return u.nos[0] > 1 and lines[u.nos[0] - 2].kind == "blank"
+
+    def inset(a: Art, k: int) -> bool:
+        u = a.body[k]
+        return (u.kind == "short" and len(u.nos) == 1 and 0 < k < len(a.body) - 1 and a.body[k - 1].kind == "para"
+                and a.body[k + 1].kind == "para" and C.is_terminated(a.body[k - 1].text) and not C.is_terminated(u.text)
+                and not C.starts_enumerated(u.text) and not C.byline_strength(u.text) and not u.title_mark
+                and len(re.findall(r"[，。；：、！？,;:]", u.text)) <= 1)
+
+    spaced = any(inset(a, k) and blank_above(a.body[k]) for a in arts for k in range(len(a.body)))
+    if not spaced:
+        return
+    for a in arts:
+        keep = []
+        for k, u in enumerate(a.body):
+            if inset(a, k) and not blank_above(u):
+                a.extra.extend(u.nos)
+                dropped["caption"] += 1
+            else:
+                keep.append(u)
+        a.body = keep
+
+
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
 
 
@@ -200,6 +230,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
+    _drop_set_in_captions(arts, lines, dropped)
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
     raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))

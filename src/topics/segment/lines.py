@@ -331,18 +331,41 @@ def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
             tl[end].start, tl[end].lead = True, [t.no for t in tl[start:end]]
 
 
+def _phrase(c: RawLine) -> bool:
+    """A line that could be a caption set inside a text: not a headline the file marks (TOC echo, bookmark,
+    level, enumeration), no sentence end, one phrase or two clauses at most (a caption, not a run of text)."""
+    return (not c.special and not c.title_mark and c.level is None and not hard_start(c) and not C.is_terminated(c.text)
+            and len(re.findall(r"[，。；：、！？,;:]", c.text)) <= 1)
+
+
 def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
-    """A photo caption printed inside a paragraph (R5), the line before it cut mid-sentence: a line read as a
-    caption (图为… 某某 摄) in any layout, or, outside columns, a short line without any punctuation between two
-    long lines."""
+    """A photo caption printed inside a paragraph (R5), the line before it cut mid-sentence and the line after
+    it going on: a line read as a caption (图为… 某某 摄) in any layout; a line standing inside a word; outside
+    columns, a short unpunctuated line between two long lines."""
     tl = text_lines(lines)
     for a, c in zip(tl, tl[1:]):
         if c.special == "caption" and not C.is_terminated(a.text) and not a.end_mark and not a.special:
             _drop(c, "caption", dropped)
+    col = layout.get("column_width")
+    tl = text_lines(lines)
+    for a, c, b in zip(tl, tl[1:], tl[2:]):
+        if C.is_terminated(a.text) or a.end_mark or a.special or hard_start(b) or not _phrase(c):
+            continue
+        # the line below completes the last word of the line above (…国营工商企 | <caption> | 业新增加…; in a
+        # column a line at the measure, not a headline set wider) while no
+        # word runs across either edge of the line between, which is not set at the measure of the line above
+        # (a wrapped line of the same paragraph would be), not ending on a clause mark (a text line, not a
+        # caption), nor shaped as a byline (a writer's name under a headline cut short): it is not of this text
+        inside_word = (not C.byline_strength(c.text) and not hard_start(a) and abs(c.width - a.width) > 1
+                       and not re.search(r"[，、；：,;:]$", c.text)
+                       and (abs(c.width - col) > 1 and abs(a.width - col) <= 1 if layout["column"] and col else c.width <= HEADLINE_WIDE)
+                       and C.word_spans(a.text, b.text) and not C.word_spans(a.text, c.text) and not C.word_spans(c.text, b.text))
+        if inside_word:
+            _drop(c, "caption", dropped)
     if layout["column"]:
         return
     tl = text_lines(lines)  # without the captions just dropped: the lines around one are its neighbours
-    for a, c, b in zip(tl, tl[1:], tl[2:]):
+    for a, c, b in zip(tl, tl[1:], tl[2:]):  # outside columns: a short unpunctuated line between two long lines
         if (c.width <= HEADLINE_WIDE and not re.search(r"[，。；：、！？,;:]", c.text) and not c.special and not c.title_mark
                 and c.level is None and a.width > HEADLINE_WIDE and b.width > HEADLINE_WIDE and not C.is_terminated(a.text) and not a.end_mark
                 and not hard_start(b)):

@@ -72,7 +72,12 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
 def _kicker(ln: RawLine) -> bool:
     """A headline-block line: short, no clause punctuation, not byline-shaped (kicker + headline + byline
     stacked under a cut line: an article printed inside another, never that paragraph's last line)."""
-    return _shortish(ln) and not punctuated(ln.text) and not C.byline_strength(ln.text)
+    return _shortish(ln) and not punctuated(ln.text) and not _byline_line(ln)
+
+
+def _byline_line(ln: RawLine) -> int:
+    """Byline strength of a line read as printed: names set apart by spaces (记者 X Y) lose them in ``text``."""
+    return max(C.byline_strength(ln.text), C.byline_strength(ln.raw.strip()))
 
 
 def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
@@ -253,7 +258,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
-            and (C.byline_strength(tl[k + 3].text) or C.CREDIT_BYLINE_RE.match(tl[k + 3].text))) or (
+            and (_byline_line(tl[k + 3]) or C.CREDIT_BYLINE_RE.match(tl[k + 3].text))) or (
             first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)  # headline, byline | body
             and not (punctuated(a) and _same_measure(tl, k, first))):  # (not a body line at its paragraph's measure)
         return 0
