@@ -260,20 +260,20 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
+    # a line inside a paragraph of a column is full whatever it ends in, and a ； or ： falls on the last column
+    # as often as any other character; a list item's (or a list lead-in's) last line fills the column exactly
+    # only by chance (1 in the measure).  So a line exactly at the measure (the column's, or the same as the line
+    # above it in its paragraph) ending in ；/： goes on, unless the next line opens an item (二是…, （三）…) or is
+    # indented (…的目标是： | 增长6%… goes on; …主要包括： | 一是… does not).
+    exact = layout["column"] and not first and (
+        ref is not None and layout["tight"] and line.width == ref or above and tl[k - 1].width == line.width)
+    goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
+    if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
+        return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
-        if full and (not layout["column"] or layout["tight"] and line.width > ref):
-            return _STRONG
-        # a line inside a paragraph of a column is full whatever it ends in, and a ； falls on the last column
-        # as often as any other character; a list item's last line fills the column exactly only by chance
-        # (1 in the measure).  So a line exactly at the measure (the column's, or the same as the line above it
-        # in its paragraph) ending in ； goes on, unless the next line opens an item (二是…, （三）…) or is indented.
-        exact = ref is not None and layout["tight"] and line.width == ref or above and tl[k - 1].width == line.width
-        if (layout["column"] and not first and exact and not nxt.indent and not C.starts_enumerated(b)
-                and not re.match(r"^[一二三四五六七八九十]是", b)):
-            return _STRONG
-        return 0
+        return _STRONG if full and (not layout["column"] or layout["tight"] and line.width > ref) or goes_on else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
