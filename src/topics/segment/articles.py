@@ -272,7 +272,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k == "source_start":
             name, rest = C.parse_source_start(u.parts[0][1])
             if (cur is not None and not cur.closed and not cur.titles and len(cur.body) == 1
-                    and cur.body[0].kind in ("heading", "short") and len(cur.body[0].nos) == 1
+                    and (cur.body[0].kind in ("heading", "short") and len(cur.body[0].nos) == 1
+                         # (or a block the file marks as a headline, joined because its lines fill the column)
+                         or cur.body[0].kind == "para" and (cur.body[0].start or cur.body[0].title_mark))
                     and not punctuated(cur.body[0].text)):
                 cur.titles, cur.body = cur.body, []  # a source line opens its text: the one line above is its headline
             if cur is None or cur.closed or cur.body:
