@@ -240,9 +240,11 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if first and k > 0 and _closing_above(tl, k) and not punctuated(a) and not (
             C.starts_enumerated(a) or C.continuation_start(b)):
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
-    if (first and ref is not None and line.width >= ref - 1 and not punctuated(a) and not C.is_terminated(a)
-            and C.byline_strength(b) == 1 and C.common_word(b) and not hard_start(nxt)):
-        return _STRONG  # a headline filling the column wraps: the words below it (共识) are its tail, no name
+    if (first and ref is not None and (line.width >= ref - 1 or full) and not punctuated(a) and not C.is_terminated(a)
+            and C.byline_strength(b) == 1 and C.common_words(b) and not hard_start(nxt)):
+        # a headline filling the column wraps: the words below it (共识, 发展规律) are its tail, no name (a
+        # headline is broken between words, so its first line may stop a few units short of the column)
+        return _STRONG
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
