@@ -268,7 +268,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # above it in its paragraph) ending in ；/： goes on, unless the next line opens an item (二是…, （三）…) or is
     # indented (…的目标是： | 增长6%… goes on; …主要包括： | 一是… does not).
     exact = layout["column"] and not first and (
-        ref is not None and layout["tight"] and line.width == ref or above and tl[k - 1].width == line.width)
+        ref is not None and layout["tight"] and line.width == ref
+        or above and line.width - tl[k - 1].width in (0, 1))  # (or one more: the mark hangs past the measure)
     goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
     if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
         return _STRONG
