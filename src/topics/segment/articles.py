@@ -157,7 +157,7 @@ _COLUMN_TAG_RE = re.compile(r"^【[^【】]{2,20}】[^【】\s]")
 
 def _completed_later(cut: str, rest: list[Unit]) -> bool:
     """A paragraph further on opens mid-sentence (continuation_start) and completes the word ``cut`` ends in
-    (``开展“高`` … ``质量发展”行动``): the text was interrupted there, not finished."""
+    (``推进“数`` … ``字政府”建设``): the text was interrupted there, not finished."""
     return any(v.kind == "para" and not v.start and C.continuation_start(v.text) and C.word_spans(cut, v.text)
                for v in rest)
 
@@ -242,8 +242,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 new()  # kicker + headline under a paragraph cut mid-sentence: an article printed inside this one
             elif (len(titles) == 1 and k == "short" and cur.unterminated() and nxt is not None and nxt.kind == "para"
                   and not punctuated(u.text) and _completed_later(cur.body[-1].text, units[j + 1:])):
-                new()  # one headline under a paragraph cut mid-word that a later paragraph completes (开展“高 |
-                # headline | body of the inner article | 质量发展”行动…): an article printed inside this one
+                new()  # one headline under a paragraph cut mid-word that a later paragraph completes (推进“数 |
+                # headline | body of the inner article | 字政府”建设…): an article printed inside this one
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
             else:

@@ -242,7 +242,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
     if (first and ref is not None and (line.width >= ref - 1 or full) and not punctuated(a) and not C.is_terminated(a)
             and C.byline_strength(b) == 1 and C.common_words(b) and not hard_start(nxt)):
-        # a headline filling the column wraps: the words below it (共识, 发展规律) are its tail, no name (a
+        # a headline filling the column wraps: the words below it (共识, 职责分工) are its tail, no name (a
         # headline is broken between words, so its first line may stop a few units short of the column)
         return _STRONG
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
@@ -266,7 +266,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # as often as any other character; a list item's (or a list lead-in's) last line fills the column exactly
     # only by chance (1 in the measure).  So a line exactly at the measure (the column's, or the same as the line
     # above it in its paragraph) ending in ；/： goes on, unless the next line opens an item (二是…, （三）…) or is
-    # indented (…的目标是： | 增长6%… goes on; …主要包括： | 一是… does not).
+    # indented (…要求如下： | 各单位… goes on; …主要包括： | 一是… does not).
     exact = layout["column"] and not first and (
         ref is not None and layout["tight"] and line.width == ref
         or above and line.width - tl[k - 1].width in (0, 1))  # (or one more: the mark hangs past the measure)
