@@ -223,6 +223,19 @@ def common_word(s: str) -> bool:
     return bool(jb.dt.FREQ.get(s)) and not (jieba.posseg.dt.word_tag_tab.get(s) or "").startswith("nr")
 
 
+def common_words(s: str) -> bool:
+    """``s`` is one common word or, name-sized (up to four characters), cuts into common words of two
+    characters each (职责分工 = 职责 + 分工): a line of them is the tail of a wrapped headline, no bare-name
+    byline (a name leaves a one-character surname or given name: 张 + 建国).  A longer line (an organisation,
+    省委 + 宣传部) is left to the byline patterns."""
+    if common_word(s):
+        return True
+    if len(s) > 4:
+        return False
+    toks = list(_dictionary().cut(s, HMM=False))
+    return len(toks) >= 2 and all(len(t) >= 2 and common_word(t) for t in toks)
+
+
 def _dictionary():
     """jieba, loaded on first use (quiet)."""
     global _jieba

@@ -189,6 +189,13 @@ def _echoed(head: Unit, nxt: Unit) -> bool:
 _COLUMN_TAG_RE = re.compile(r"^【[^【】]{2,20}】[^【】\s]")
 
 
+def _completed_later(cut: str, rest: list[Unit]) -> bool:
+    """A paragraph further on opens mid-sentence (continuation_start) and completes the word ``cut`` ends in
+    (``推进“数`` … ``字政府”建设``): the text was interrupted there, not finished."""
+    return any(v.kind == "para" and not v.start and C.continuation_start(v.text) and C.word_spans(cut, v.text)
+               for v in rest)
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -277,6 +284,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             elif (len(titles) >= 2 and k == "short" and cur.unterminated() and nxt is not None and nxt.kind == "para"
                   and not any(punctuated(t.text) for t in titles)):
                 new()  # kicker + headline under a paragraph cut mid-sentence: an article printed inside this one
+            elif (len(titles) == 1 and k == "short" and cur.unterminated() and nxt is not None and nxt.kind == "para"
+                  and not punctuated(u.text) and _completed_later(cur.body[-1].text, units[j + 1:])):
+                new()  # one headline under a paragraph cut mid-word that a later paragraph completes (推进“数 |
+                # headline | body of the inner article | 字政府”建设…): an article printed inside this one
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
             else:
@@ -305,8 +316,11 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k == "source_start":
             name, rest = C.parse_source_start(u.parts[0][1])
             if (cur is not None and not cur.closed and not cur.titles and len(cur.body) == 1
-                    and (cur.body[0].kind in ("heading", "short") or cur.body[0].title_mark)  # (a bookmarked
-                    and len(cur.body[0].nos) == 1 and not punctuated(cur.body[0].text)):  # line, however long)
+                    and ((cur.body[0].kind in ("heading", "short") or cur.body[0].title_mark)  # (a bookmarked
+                         and len(cur.body[0].nos) == 1  # line, however long)
+                         # (or a block the file marks as a headline, joined because its lines fill the column)
+                         or cur.body[0].kind == "para" and (cur.body[0].start or cur.body[0].title_mark))
+                    and not punctuated(cur.body[0].text)):
                 cur.titles, cur.body = cur.body, []  # a source line opens its text: the one line above is its headline
             if cur is None or cur.closed or cur.body:
                 new()

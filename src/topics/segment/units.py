@@ -252,9 +252,11 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if first and k > 0 and _closing_above(tl, k) and not punctuated(a) and not (
             C.starts_enumerated(a) or C.continuation_start(b)):
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
-    if (first and ref is not None and line.width >= ref - 1 and not punctuated(a) and not C.is_terminated(a)
-            and C.byline_strength(b) == 1 and C.common_word(b) and not hard_start(nxt)):
-        return _STRONG  # a headline filling the column wraps: the words below it (共识) are its tail, no name
+    if (first and ref is not None and (line.width >= ref - 1 or full) and not punctuated(a) and not C.is_terminated(a)
+            and C.byline_strength(b) == 1 and C.common_words(b) and not hard_start(nxt)):
+        # a headline filling the column wraps: the words below it (共识, 职责分工) are its tail, no name (a
+        # headline is broken between words, so its first line may stop a few units short of the column)
+        return _STRONG
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
@@ -272,13 +274,24 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
+    # a line inside a paragraph of a column is full whatever it ends in, and a ； or ： falls on the last column
+    # as often as any other character; a list item's (or a list lead-in's) last line fills the column exactly
+    # only by chance (1 in the measure).  So a line exactly at the measure (the column's, or the same as the line
+    # above it in its paragraph) ending in ；/： goes on, unless the next line opens an item (二是…, （三）…) or is
+    # indented (…要求如下： | 各单位… goes on; …主要包括： | 一是… does not).
+    exact = layout["column"] and not first and (
+        ref is not None and layout["tight"] and line.width == ref
+        or above and line.width - tl[k - 1].width in (0, 1))  # (or one more: the mark hangs past the measure)
+    goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
+    if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
+        return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
         # (in a tight column a line filling the measure exactly, the next not numbered, goes on too: a
         # paragraph of clauses — …差距较大； | 城乡… — wraps right after a ； as often as anywhere else)
         return _STRONG if full and (not layout["column"] or layout["tight"] and (
-            line.width > ref or line.width >= ref - 0.5 and not C.starts_enumerated(b))) else 0
+            line.width > ref or line.width >= ref - 0.5 and not C.starts_enumerated(b))) or goes_on else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
