@@ -225,7 +225,7 @@ def common_word(s: str) -> bool:
 
 def common_words(s: str) -> bool:
     """``s`` is one common word or, name-sized (up to four characters), cuts into common words of two
-    characters each (职责分工 = 职责 + 分工): a line of them is the tail of a wrapped headline, no bare-name
+    characters each (协调联动 = 协调 + 联动): a line of them is the tail of a wrapped headline, no bare-name
     byline (a name leaves a one-character surname or given name: 张 + 建国).  A longer line (an organisation,
     省委 + 宣传部) is left to the byline patterns."""
     if common_word(s):

@@ -101,7 +101,7 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     破壁垒优环境 民营经济焕发活力 | 当地时间21日，以军空袭…"""
     title = "".join(t.text for t in titles if t.kind == "short")  # (a ——subtitle may speak of the wider theme)
     # (a headline parts its clauses with a space, 巴以冲突持续 加沙城医院遭袭; a sub-heading in the column
-    # reads like a clause pair, 知行合一，工作取得明显成效)
+    # reads like a clause pair, 保障有力，经济运行持续向好)
     if not C.is_terminated(cur.body[-1].text) or titles[0].kind != "short" or punctuated(title):
         return False
     below = ""

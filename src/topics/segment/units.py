@@ -254,7 +254,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
     if (first and ref is not None and (line.width >= ref - 1 or full) and not punctuated(a) and not C.is_terminated(a)
             and C.byline_strength(b) == 1 and C.common_words(b) and not hard_start(nxt)):
-        # a headline filling the column wraps: the words below it (共识, 职责分工) are its tail, no name (a
+        # a headline filling the column wraps: the words below it (保障, 协调联动) are its tail, no name (a
         # headline is broken between words, so its first line may stop a few units short of the column)
         return _STRONG
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
