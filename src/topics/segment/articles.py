@@ -204,6 +204,15 @@ def _rest_later(line: str, rest: list[Unit]) -> bool:
             and any(v.kind == "para" and not v.start and v.text[:1] in "，、；。" for v in rest))
 
 
+def _stacked(titles: list[Unit]) -> bool:
+    """Two stacked headline lines (kicker + headline), not counting clause-punctuated lines at the foot of the
+    stack: a sub-heading above a one-line paragraph (据悉，会议决定… | next page) is one headline line."""
+    k = len(titles)
+    while k and punctuated(titles[k - 1].text):
+        k -= 1
+    return k >= 2
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -277,7 +286,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
+            elif (titles and (not strong or _stacked(titles) or cur.body and cur.body[-1].kind == "closing"
                               or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i)
                               # a headline set across the column (wider than the file's measure): no sub-heading
