@@ -196,6 +196,23 @@ def _completed_later(cut: str, rest: list[Unit]) -> bool:
                for v in rest)
 
 
+def _rest_later(line: str, rest: list[Unit]) -> bool:
+    """An unfinished line of text (a clause, no sentence end) whose sentence a paragraph further on finishes:
+    that paragraph opens with a comma or stop (…预计超过一百万人次 | headline | body | ，比去年增长…), so the
+    page broke between two whole words and an article was printed inside this one."""
+    return (not C.is_terminated(line) and line[-1:] not in "：:"
+            and any(v.kind == "para" and not v.start and v.text[:1] in "，、；。" for v in rest))
+
+
+def _stacked(titles: list[Unit]) -> bool:
+    """Two stacked headline lines (kicker + headline), not counting clause-punctuated lines at the foot of the
+    stack: a sub-heading above a one-line paragraph (据悉，会议决定… | next page) is one headline line."""
+    k = len(titles)
+    while k and punctuated(titles[k - 1].text):
+        k -= 1
+    return k >= 2
+
+
 def _unmarked_headline(units: list[Unit], i: int) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
     enumerator: the file numbers its sub-headings) that lost its bookmark."""
@@ -250,7 +267,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             if (len(titles) >= 2 and titles[0].kind == "short" and punctuated(titles[0].text) and cur is not None
                     and not cur.closed and cur.body and cur.body[-1].kind == "para"
                     and not any(punctuated(t.text) for t in titles[1:])
-                    and any(v.kind == "para" and C.word_spans(titles[0].text, v.text) for v in units[j + 1:])):
+                    and (any(v.kind == "para" and C.word_spans(titles[0].text, v.text) for v in units[j + 1:])
+                         or _rest_later(titles[0].text, units[j + 1:]))):
                 # a line of this article's text cut mid-word (a paragraph further on completes the word: 高质 |
                 # 量发展) under which the headline of an article printed inside it stands
                 cur.body.append(titles[0])
@@ -268,7 +286,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                     cur.pending_join, cur.headless = True, False
                 else:
                     new()
-            elif (titles and (not strong or len(titles) >= 2 or cur.body and cur.body[-1].kind == "closing"
+            elif (titles and (not strong or _stacked(titles) or cur.body and cur.body[-1].kind == "closing"
                               or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i)
                               # a headline set across the column (wider than the file's measure): no sub-heading
