@@ -145,6 +145,13 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
         C.is_terminated(tl[k + 2].text) and tl[k + 2].width < b.width)
 
 
+def _fills_paragraph(tl: list[RawLine], k: int, first: bool) -> bool:
+    """Line k, inside its paragraph, is at least as wide as the paragraph's line above it (a full line, or
+    a first line an indent short): it fills the paragraph's own measure, so the paragraph goes on below it,
+    whatever the file's column (a page set at a width of its own per paragraph: 40 units here, 20 there)."""
+    return not first and k > 0 and tl[k - 1].width >= 8 and tl[k].width >= tl[k - 1].width - 0.5
+
+
 def _measure_run(tl: list[RawLine], k: int) -> bool:
     """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
     share line k's measure (within hanging marks; line k may be an indent short, never wider, unless a
@@ -313,7 +320,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
             _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
-            or above or _two_lines(tl, k, first)):
+            or above or _two_lines(tl, k, first) or _fills_paragraph(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
