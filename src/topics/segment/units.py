@@ -169,13 +169,13 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
     """Line k opens a paragraph of two lines: it holds clause punctuation (no headline line does), it is cut
-    mid-sentence, and line k+1, no wider than it (within a hanging mark), ends the sentence (or a list item:
+    mid-sentence, and line k+1, no wider than it (within an indent and a hanging mark), ends the sentence (or a list item:
     ；, ——, ：).  Not a line
     that opens with its source (来源：…): the source is a block of its own."""
     a, b = tl[k], tl[k + 1]
     return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
             and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text)
-            and C.is_terminated(b.text) and b.width <= a.width + 1)
+            and C.is_terminated(b.text) and b.width <= a.width + 3)  # (line k may have lost an indent: two units)
 
 
 # characters a clause does not end on (a particle, preposition or conjunction waiting for its object)
