@@ -64,8 +64,9 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     if not (_shortish(a) and _shortish(b)):
         return False
     ba, bb = C.byline_strength(a.text), C.byline_strength(b.text)
-    if bb == 1 and punctuated(a.text) and C.common_word(b.text):
+    if bb == 1 and punctuated(a.text) and (C.common_word(b.text) or a.text[-1] in "，、"):
         bb = 0  # a clause's last word left alone on the next line (…，必须 | 坚持): no bare-name byline
+        # (nor under a line ending in ， or 、: a headline does not end there, its list goes on: 建机制、| 强队伍)
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
@@ -144,6 +145,13 @@ def _same_measure(tl: list[RawLine], k: int, first: bool = False) -> bool:
         C.is_terminated(tl[k + 2].text) and tl[k + 2].width < b.width)
 
 
+def _fills_paragraph(tl: list[RawLine], k: int, first: bool) -> bool:
+    """Line k, inside its paragraph, is at least as wide as the paragraph's line above it (a full line, or
+    a first line an indent short): it fills the paragraph's own measure, so the paragraph goes on below it,
+    whatever the file's column (a page set at a width of its own per paragraph: 40 units here, 20 there)."""
+    return not first and k > 0 and tl[k - 1].width >= 8 and tl[k].width >= tl[k - 1].width - 0.5
+
+
 def _measure_run(tl: list[RawLine], k: int) -> bool:
     """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
     share line k's measure (within hanging marks; line k may be an indent short, never wider, unless a
@@ -161,13 +169,13 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
     """Line k opens a paragraph of two lines: it holds clause punctuation (no headline line does), it is cut
-    mid-sentence, and line k+1, no wider than it (within a hanging mark), ends the sentence (or a list item:
+    mid-sentence, and line k+1, no wider than it (within an indent and a hanging mark), ends the sentence (or a list item:
     ；, ——, ：).  Not a line
     that opens with its source (来源：…): the source is a block of its own."""
     a, b = tl[k], tl[k + 1]
     return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
             and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text)
-            and C.is_terminated(b.text) and b.width <= a.width + 1)
+            and C.is_terminated(b.text) and b.width <= a.width + 3)  # (line k may have lost an indent: two units)
 
 
 # characters a clause does not end on (a particle, preposition or conjunction waiting for its object)
@@ -232,18 +240,26 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
+    # a line of one or two characters that make a dictionary word (no person's name: …提高工作 | 效率, …的问 | 题) under an
+    # unfinished line is the tail of that line's sentence or heading, no byline and no headline
+    if (len(b) <= 2 and not nxt.indent and not C.is_terminated(a) and a[-1] not in "：:" and line.width >= 8
+            and C.common_word(b)):
+        return _STRONG
     if (first and layout["column"] and ref is not None and nxt.width > 1.5 * ref and not punctuated(a)
             and not punctuated(b) and not C.is_terminated(b)):
         return 0  # an unpunctuated line half as wide again as the column under a kicker: a headline set across
         # columns, no row of a paragraph (行业扎实推进某项工作 | 【栏目】长长的通栏标题 其二)
     if (first and C.starts_enumerated(a) and not re.match(r"^([■●◆▲★◎※]|[一二三四五六七八九十](是|要|在))", a)
             and not C.is_terminated(a) and not inner_stop(a) and not hard_start(nxt)
-            and nxt.width < line.width and not C.is_terminated(b) and not inner_stop(b) and not C.byline_strength(b)):
+            and nxt.width < line.width and not C.is_terminated(b) and not inner_stop(b)
+            and (not C.byline_strength(b) or C.common_words(b))):
         return _STRONG  # a numbered heading (一、…, not a bullet or 一是…) wrapped: its second line is shorter
+        # (a tail of dictionary words is no bare-name byline: 二、加强队伍建设和 | 管理)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
     if (first and layout["column"] and layout.get("column_width") and line.width > 1.25 * layout["column_width"]
-            and not C.is_terminated(a) and not inner_stop(a) and C.byline_strength(nxt.raw.strip()) >= 1):
+            and not C.is_terminated(a) and not inner_stop(a) and C.byline_strength(nxt.raw.strip()) >= 1
+            and a[-1] not in "，、"):  # (a line ending in 、 or ， lists on: 建机制、强队伍、 | 促发展)
         return 0  # a line set wider than the column (a list of names, 、, in it) above a byline: a headline
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
@@ -258,7 +274,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # headline is broken between words, so its first line may stop a few units short of the column)
         return _STRONG
     if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
-            k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)) or (
+            k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)
+            and a[-1] not in "，、") or (  # (a line ending in ， or 、 goes on: its list is not done)
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
             and (_byline_line(tl[k + 3]) or C.CREDIT_BYLINE_RE.match(tl[k + 3].text))) or (
             first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)  # headline, byline | body
@@ -303,7 +320,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
             _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
-            or above or _two_lines(tl, k, first)):
+            or above or _two_lines(tl, k, first) or _fills_paragraph(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
