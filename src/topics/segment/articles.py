@@ -206,7 +206,7 @@ def _rest_later(line: str, rest: list[Unit]) -> bool:
 
 def _stacked(titles: list[Unit]) -> bool:
     """Two stacked headline lines (kicker + headline), not counting clause-punctuated lines at the foot of the
-    stack: a sub-heading above a one-line paragraph (据悉，会议决定… | next page) is one headline line."""
+    stack: a sub-heading above a one-line paragraph (据悉，活动将持续… | next page) is one headline line."""
     k = len(titles)
     while k and punctuated(titles[k - 1].text):
         k -= 1

@@ -66,7 +66,7 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     ba, bb = C.byline_strength(a.text), C.byline_strength(b.text)
     if bb == 1 and punctuated(a.text) and (C.common_word(b.text) or a.text[-1] in "，、"):
         bb = 0  # a clause's last word left alone on the next line (…，必须 | 坚持): no bare-name byline
-        # (nor under a line ending in ， or 、: a headline does not end there, its list goes on: 建机制、| 强队伍)
+        # (nor under a line ending in ， or 、: a headline does not end there, its list goes on: 抓调研、| 定方案)
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
@@ -240,7 +240,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
-    # a line of one or two characters that make a dictionary word (no person's name: …提高工作 | 效率, …的问 | 题) under an
+    # a line of one or two characters that make a dictionary word (no person's name: …完善制度 | 体系, …的问 | 题) under an
     # unfinished line is the tail of that line's sentence or heading, no byline and no headline
     if (len(b) <= 2 and not nxt.indent and not C.is_terminated(a) and a[-1] not in "：:" and line.width >= 8
             and C.common_word(b)):
@@ -254,12 +254,12 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             and nxt.width < line.width and not C.is_terminated(b) and not inner_stop(b)
             and (not C.byline_strength(b) or C.common_words(b))):
         return _STRONG  # a numbered heading (一、…, not a bullet or 一是…) wrapped: its second line is shorter
-        # (a tail of dictionary words is no bare-name byline: 二、加强队伍建设和 | 管理)
+        # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
     if (first and layout["column"] and layout.get("column_width") and line.width > 1.25 * layout["column_width"]
             and not C.is_terminated(a) and not inner_stop(a) and C.byline_strength(nxt.raw.strip()) >= 1
-            and a[-1] not in "，、"):  # (a line ending in 、 or ， lists on: 建机制、强队伍、 | 促发展)
+            and a[-1] not in "，、"):  # (a line ending in 、 or ， lists on: 抓调研、定方案、 | 重落实)
         return 0  # a line set wider than the column (a list of names, 、, in it) above a byline: a headline
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
