@@ -243,6 +243,17 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             new()
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
+            if (cur is not None and cur.body and j - i >= 2 and j < len(units) and not any(v.start or v.title_mark for v in units[i:j])
+                    and _echoed(Unit([(0, "".join(v.text for v in units[i:j]))]), units[j])):
+                # a lead-in sub-heading wrapped over two lines (某某在参加 | 审议时说) that the paragraph below
+                # opens with (某某在参加审议时说，…): part of this article's text, however its lines look (one
+                # heading, its lines joined)
+                for v in units[i + 1:j]:
+                    merge(units[i], v)
+                units[i].kind = "short"
+                cur.body.append(units[i])
+                i = j
+                continue
             above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
             if (len(titles) == 1 and not bylines and titles[0].kind == "short" and not u.start and not u.title_mark
                     and j < len(units) and units[j].kind in ("source_end", "author_source", "author_note")
