@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, punctuated, split_unit
+from .units import Unit, merge, punctuated, rejoin_cut_bylines, split_unit
 
 
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -232,6 +232,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         arts.append(cur)
         return cur
 
+    rejoin_cut_bylines(units)
     i = 0
     while i < len(units):
         u, k = units[i], units[i].kind

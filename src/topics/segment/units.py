@@ -397,6 +397,16 @@ def _text_kind(u: Unit, t: str) -> str:
     return "para"
 
 
+def rejoin_cut_bylines(units: list[Unit]) -> None:
+    """A byline-like line whose sentence the next paragraph goes on with (某机构媒体办公室 | 称，…) is the first
+    line of a paragraph cut by a page break, no byline: joined to the rest, in place."""
+    for n in range(len(units) - 2, -1, -1):
+        a, b = units[n], units[n + 1]
+        if a.kind == "byline?" and b.kind == "para" and not b.start and C.continuation_start(b.text):
+            a.kind = "para"
+            merge(a, units.pop(n + 1))
+
+
 def merge(a: Unit, b: Unit) -> None:
     a.weak += [w + len(a.parts) for w in b.weak]
     a.parts += b.parts
