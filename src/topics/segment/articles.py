@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, punctuated, split_unit
+from .units import Unit, merge, punctuated, rejoin_cut_bylines, split_unit
 
 
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -219,6 +219,18 @@ def _unmarked_headline(units: list[Unit], i: int) -> bool:
     return 0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
 
 
+_SECTION_ENUM_RE = re.compile(r"^(第[一二三四五六七八九十百零〇两]+[，、,]|[一二三四五六七八九十百零〇两]+[、.．]|[（(][一二三四五六七八九十\d]+[）)])")
+
+
+def _restated_below(u: Unit, nxt: Unit | None) -> bool:
+    """A short line that the numbered heading right under it restates word for word (经济形势 | 一、经济形势，…):
+    the title of an excerpt that opens at that section -- a sub-heading never repeats itself in the next line."""
+    if nxt is None or len(u.parts) != 1 or C.text_width(u.text) < 4:
+        return False
+    m = _SECTION_ENUM_RE.match(nxt.text)
+    return m is not None and nxt.text[m.end():].startswith(u.text)
+
+
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
                            bookmarked: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
@@ -237,6 +249,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         arts.append(cur)
         return cur
 
+    rejoin_cut_bylines(units)
     i = 0
     while i < len(units):
         u, k = units[i], units[i].kind
@@ -248,6 +261,17 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             new()
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
+            if (cur is not None and cur.body and j - i >= 2 and j < len(units) and not any(v.start or v.title_mark for v in units[i:j])
+                    and _echoed(Unit([(0, "".join(v.text for v in units[i:j]))]), units[j])):
+                # a lead-in sub-heading wrapped over two lines (某某在参加 | 审议时说) that the paragraph below
+                # opens with (某某在参加审议时说，…): part of this article's text, however its lines look (one
+                # heading, its lines joined)
+                for v in units[i + 1:j]:
+                    merge(units[i], v)
+                units[i].kind = "short"
+                cur.body.append(units[i])
+                i = j
+                continue
             above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
             if (len(titles) == 1 and not bylines and titles[0].kind == "short" and not u.start and not u.title_mark
                     and j < len(units) and units[j].kind in ("source_end", "author_source", "author_note")
@@ -290,7 +314,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i)
                               # a headline set across the column (wider than the file's measure): no sub-heading
-                              or u.headline and len(titles) == 1)
+                              or u.headline and len(titles) == 1
+                              or len(titles) == 1 and _restated_below(u, nxt))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1], nxt))):

@@ -208,6 +208,18 @@ def _cut_first_line(tl: list[RawLine], k: int, ref: float | None, memo: dict[flo
             and not C.is_terminated(a) and not C.starts_enumerated(b) and _cuts_first_lines(tl, ref, memo))
 
 
+def _uncut_line(tl: list[RawLine], k: int, layout: dict, memo: dict[float, bool]) -> bool:
+    """In a file that cuts its paragraphs' first lines at one width (a DOCX rendered to text), a line standing
+    alone, unpunctuated and well past that width was not cut as body text and sub-headings are: a headline
+    set in a style of its own (一个很长的标题 也不断行), however long."""
+    ln = tl[k]
+    ref = _full_width(tl, k, layout)
+    return bool(ref and not layout["column"] and ln.width > ref + 4 and not ln.layout and not ln.special
+                and not re.search(r"[，,。；;：:！？]", ln.text)  # (a headline may list names: 、)
+                and not C.starts_enumerated(ln.text)  # (a numbered section heading may run long too: 二、…)
+                and not C.is_terminated(ln.text) and _cuts_first_lines(tl, ref, memo))
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
            cuts: dict[float, bool] | None = None) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
@@ -257,6 +269,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
+    if (first and cuts is not None and k + 2 < len(tl) and ref is not None and _at_cut(nxt.width, ref)
+            and tl[k + 2].width > ref + 1 and _uncut_line(tl, k, layout, cuts)):
+        return 0  # an uncut headline above a paragraph whose first line the file cuts (标题 | 正文首行… | …)
     if (first and layout["column"] and layout.get("column_width") and line.width > 1.25 * layout["column_width"]
             and not C.is_terminated(a) and not inner_stop(a) and C.byline_strength(nxt.raw.strip()) >= 1
             and a[-1] not in "，、"):  # (a line ending in 、 or ， lists on: 抓调研、定方案、 | 重落实)
@@ -345,7 +360,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
-            cur.headline = cur.headline or len(cur.parts) == 1 and spans_columns(tl, k, layout)
+            cur.headline = cur.headline or len(cur.parts) == 1 and (spans_columns(tl, k, layout)
+                                                                   or _uncut_line(tl, k, layout, cuts))
             cur.kind = _unit_kind(cur)
             if cur.kind == "para" and _after_closing_title(cur) and (
                     units and units[-1].kind == "closing" or k + 1 < len(tl) and DATE_LINE_RE.match(tl[k + 1].text)):
@@ -396,6 +412,16 @@ def _text_kind(u: Unit, t: str) -> str:
     if C.text_width(t) <= 50:
         return "byline?" if strength == 1 else "short"
     return "para"
+
+
+def rejoin_cut_bylines(units: list[Unit]) -> None:
+    """A byline-like line whose sentence the next paragraph goes on with (某机构媒体办公室 | 称，…) is the first
+    line of a paragraph cut by a page break, no byline: joined to the rest, in place."""
+    for n in range(len(units) - 2, -1, -1):
+        a, b = units[n], units[n + 1]
+        if a.kind == "byline?" and b.kind == "para" and not b.start and C.continuation_start(b.text):
+            a.kind = "para"
+            merge(a, units.pop(n + 1))
 
 
 def merge(a: Unit, b: Unit) -> None:
