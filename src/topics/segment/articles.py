@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, punctuated, rejoin_cut_bylines, split_unit
+from .units import Unit, merge, punctuated, rejoin_cut_bylines
 
 
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -385,110 +385,6 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         cur.closed = cur.closed or u.end_mark
         i += 1
     return arts
-
-
-def _reclaim_tail(y: Art, x: Art) -> bool:
-    """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone,
-    or one of ``x``'s paragraphs is cut mid-sentence, and the text from there on reads like ``y`` rather than
-    ``x``, that tail belongs to ``y`` (two columns extracted interleaved; an article printed inside another)."""
-    for bi, u in enumerate(x.body):
-        for at in u.weak:
-            head, tail = split_unit(u, at)
-            tail_text = tail.text + "".join(r.text for r in x.body[bi + 1:])
-            head_text = "".join(t.text for t in x.titles + x.body[:bi]) + head.text
-            if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                    C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
-                _hand_back(y, x, x.body[:bi] + [head], [tail] + x.body[bi + 1:])
-                return True
-    for bi in range(2, len(x.body)):  # x's own paragraph cut mid-sentence, the next one not opening a sentence
-        head_body, tail_body = x.body[:bi], x.body[bi:]
-        spans = C.word_spans(y.body[-1].text, tail_body[0].text)  # y's cut word goes on there: 推动高质 | 量发展
-        if not (head_body[-1].kind == "para" and tail_body[0].kind == "para" and not tail_body[0].start
-                and not C.starts_enumerated(tail_body[0].text) and (not C.is_terminated(head_body[-1].text) or spans)):
-            continue
-        tail_text = "".join(r.text for r in tail_body)
-        head_text = "".join(t.text for t in x.titles + head_body)
-        near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
-        if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                near_y > 1.5 * near_x + 0.02
-                or spans and (near_y > near_x or _orphan_cut(y.body[-1].text, tail_body[0].text))):
-            _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
-            return True
-    return False
-
-
-def _orphan_cut(a: str, b: str) -> bool:
-    """The break leaves a single character of a two-character word on each side (…进行的节 | 约能源…): a word
-    that cannot end a line nor open a sentence, so the text below is the rest of the text above, whatever the
-    vocabulary (two excerpts of one report read alike)."""
-    return bool(a and b and C.is_cjk(a[-1]) and C.is_cjk(b[0]) and C.common_word(a[-1] + b[0])
-                and not C.common_word(a[-2:]) and not C.common_word(b[:2]))
-
-
-def _hand_back(y: Art, x: Art, keep: list[Unit], rest: list[Unit]) -> None:
-    """``x`` keeps ``keep`` and stays open (interrupted); ``rest`` finishes ``y``'s cut sentence and goes to it
-    with ``x``'s tail."""
-    merge(y.body[-1], rest[0])
-    y.body += rest[1:]
-    y.tail += x.tail
-    y.closed, y.interrupted = x.closed, False
-    x.body, x.tail, x.closed, x.interrupted = keep, [], False, True
-
-
-def stitch(arts: list[Art]) -> list[Art]:
-    """Re-join interleaved parts (R4): a headless fragment that starts mid-sentence (or reads like it) continues
-    the article left open mid-sentence (the one it resembles most when several are open)."""
-    out: list[Art] = []
-    for k, a in enumerate(arts):
-        open_arts = [b for b in out if b.interrupted and b.is_open()]
-        if open_arts and a.titles and not a.continued_from:
-            # (not an article whose cut word a later headless part completes: that part is its rest)
-            any(_reclaim_tail(y, a) for y in open_arts if not any(
-                b.headless and not b.titles and b.body and C.word_spans(y.body[-1].text, b.body[0].text)
-                for b in arts[k + 1:]))
-            open_arts = [b for b in out if b.interrupted and b.is_open()]
-        frag = "".join(u.text for u in a.body)
-        target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
-        if a.headless and not a.titles and a.body and target and (
-                C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3
-                or C.word_spans(target.body[-1].text, a.body[0].text)):  # (a word cut: 与国 | 际经济合作)
-            merge(target.body[-1], a.body[0])
-            target.body += a.body[1:]
-            target.tail += a.tail
-            target.extra += a.extra
-            target.closed, target.interrupted = a.closed, False
-            continue
-        out.append(a)
-    for a in out:
-        _restore_displaced(a.body)
-    return out
-
-
-def _restore_displaced(body: list[Unit]) -> None:
-    """A paragraph that starts mid-sentence (``精神。科学谋划…``) continues the nearest unterminated paragraph
-    before it; the block in between was displaced by the extraction and goes back after the item it
-    continues (``（一）…`` -> ``（二）…``), else stays after the rejoined paragraph."""
-    m = 1
-    while m < len(body):
-        p = body[m]
-        if p.kind == "para" and C.continuation_start(p.text) and C.is_terminated(body[m - 1].text):
-            q = next((k for k in range(m - 2, max(-1, m - 62), -1)
-                      if body[k].kind == "para" and not C.is_terminated(body[k].text)), None)
-            if q is not None:
-                block = body[q + 1: m]
-                merge(body[q], p)
-                rest = body[:q + 1] + body[m + 1:]
-                pos = q + 1
-                num = C.paren_number(block[0].text)
-                for k in range(q, -1, -1):
-                    if num and C.paren_number(rest[k].text) == num - 1 and (
-                            k + 1 >= len(rest) or C.paren_number(rest[k + 1].text) != num):
-                        pos = k + 1
-                        break
-                body[:] = rest[:pos] + block + rest[pos:]
-                m = q + 1 + len(block)
-                continue
-        m += 1
 
 
 def headline_comes_after(units: list[Unit]) -> bool:

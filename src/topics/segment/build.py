@@ -8,7 +8,8 @@ from topics import clean as C
 
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, read_lines, text_lines
 from .units import Unit, build_units, merge
-from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first, stitch
+from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
+from .stitch import stitch
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 
 
