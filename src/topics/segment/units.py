@@ -317,6 +317,13 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
     if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
         return _STRONG
+    if (a.endswith("——") and full and any(a.count(o) > a.count(c) for o, c in ("“”", "《》", "（）"))
+            and not nxt.indent and not b.startswith("—") and not C.starts_enumerated(b)):
+        # a full line ending in a dash inside a quotation it opened (…指出，“某某—— | 某某的杰作”…) goes on: a
+        # doubled dash is never split, so it falls at a line's end like any word, and a quotation, title or
+        # bracket opened on the line is not closed yet.  (Without an open mark a
+        # dash may end a lead-in: …取得新成效—— above its section.)
+        return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
     if a.endswith("；"):  # a list item ends here (R1), unless a full line of a narrow text box
