@@ -322,7 +322,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # a full line ending in a dash inside a quotation it opened (…指出，“某某—— | 某某的杰作”…) goes on: a
         # doubled dash is never split, so it falls at a line's end like any word, and a quotation, title or
         # bracket opened on the line is not closed yet.  (Without an open mark a
-        # dash may end a lead-in: …取得新成效—— above its section.)
+        # dash may end a lead-in: …工作见实效—— above its section.)
         return _STRONG
     if C.ends_sentence(a) or a.endswith(("——", "：")):
         return 0
