@@ -110,7 +110,7 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
             break
         below += u.text
     above = "".join(u.text for u in cur.body[-12:])
-    if not below or _echoed(titles[-1], rest[0]):
+    if not below or _echoed(titles[-1].text, rest[0]):
         return False
     up, down = C.affinity(title, above), C.affinity(title, below)
     # (and the text below shares next to no wording with the text above: sections of one article under a
@@ -176,12 +176,12 @@ def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
     return 0 < i and lo < hi and all(n in blanks for n in range(lo, hi))
 
 
-def _echoed(head: Unit, nxt: Unit) -> bool:
+def _echoed(head: str, nxt: Unit) -> bool:
     """A lead-in sub-heading: the paragraph below opens with its very words (据外电报道 | 据外电报道，…), a ■
     heading without its ■, under another line: stacked lines that end in one are sub-headings, no kicker
-    and headline (a headline alone may be the text's first clause)."""
-    n = len(head.text)
-    return (nxt.kind == "para" and C.text_width(head.text) >= 4 and nxt.text.startswith(head.text)
+    and headline (a headline alone may be the text's first clause).  ``head``: the heading's text."""
+    n = len(head)
+    return (nxt.kind == "para" and C.text_width(head) >= 4 and nxt.text.startswith(head)
             and nxt.text[n:n + 1] in ("，", ","))  # (its clause goes on: not a title the text repeats)
 
 
@@ -262,7 +262,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
         if k in _TITLEISH:
             j, titles, bylines = _title_block(units, i)
             if (cur is not None and cur.body and j - i >= 2 and j < len(units) and not any(v.start or v.title_mark for v in units[i:j])
-                    and _echoed(Unit([(0, "".join(v.text for v in units[i:j]))]), units[j])):
+                    and _echoed("".join(v.text for v in units[i:j]), units[j])):
                 # a lead-in sub-heading wrapped over two lines (某某在参加 | 审议时说) that the paragraph below
                 # opens with (某某在参加审议时说，…): part of this article's text, however its lines look (one
                 # heading, its lines joined)
@@ -318,7 +318,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or len(titles) == 1 and _restated_below(u, nxt))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
-                  and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1], nxt))):
+                  and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):
                 # a short line after a finished paragraph opens the next article where the file has no
                 # delimiters; where it has them, a kicker + headline (two stacked lines) still does (a
                 # sub-heading is one line; a speech's closing formula ends it, so a short line after one heads
