@@ -126,6 +126,11 @@ def is_terminated(s: str) -> bool:
     return ends_sentence(s) or s.endswith(("——", "：", "；", ":", ";"))
 
 
+def one_phrase(s: str) -> bool:
+    """At most one clause or sentence mark: a phrase, or two clauses (a caption's shape, not a run of text)."""
+    return len(re.findall(r"[，。；：、！？,;:]", s)) <= 1
+
+
 def starts_enumerated(s: str) -> bool:
     return bool(ENUM_RE.match(s))
 

@@ -105,7 +105,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
         return (u.kind == "short" and len(u.nos) == 1 and 0 < k < len(a.body) - 1 and a.body[k - 1].kind == "para"
                 and a.body[k + 1].kind == "para" and C.is_terminated(a.body[k - 1].text) and not C.is_terminated(u.text)
                 and not C.starts_enumerated(u.text) and not C.byline_strength(u.text) and not u.title_mark
-                and len(re.findall(r"[，。；：、！？,;:]", u.text)) <= 1)
+                and C.one_phrase(u.text))
 
     spaced = any(inset(a, k) and blank_above(a.body[k]) for a in arts for k in range(len(a.body)))
     if not spaced:

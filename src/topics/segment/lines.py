@@ -335,7 +335,7 @@ def _phrase(c: RawLine) -> bool:
     """A line that could be a caption set inside a text: not a headline the file marks (TOC echo, bookmark,
     level, enumeration), no sentence end, one phrase or two clauses at most (a caption, not a run of text)."""
     return (not c.special and not c.title_mark and c.level is None and not hard_start(c) and not C.is_terminated(c.text)
-            and len(re.findall(r"[，。；：、！？,;:]", c.text)) <= 1)
+            and C.one_phrase(c.text))
 
 
 def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
