@@ -213,8 +213,10 @@ def _uncut_line(tl: list[RawLine], k: int, layout: dict, memo: dict[float, bool]
     alone, unpunctuated and well past that width was not cut as body text and sub-headings are: a headline
     set in a style of its own (一个很长的标题 也不断行), however long."""
     ln = tl[k]
+    if layout["column"] or ln.layout or ln.special:  # (before the width: _full_width scans a window)
+        return False
     ref = _full_width(tl, k, layout)
-    return bool(ref and not layout["column"] and ln.width > ref + 4 and not ln.layout and not ln.special
+    return bool(ref and ln.width > ref + 4
                 and not re.search(r"[，,。；;：:！？]", ln.text)  # (a headline may list names: 、)
                 and not C.starts_enumerated(ln.text)  # (a numbered section heading may run long too: 二、…)
                 and not C.is_terminated(ln.text) and _cuts_first_lines(tl, ref, memo))
