@@ -30,7 +30,7 @@ TUNE_SEEDS = (7001, 8003)
 TUNE_PAGE_SEEDS = (16, 17, 18, 19)
 
 
-def cases(part: str, pages: int):
+def cases(part: str, pages: int, candidates: bool = False):
     import seglayouts
 
     originals = [sample_case(s) for s in SAMPLES]
@@ -46,6 +46,11 @@ def cases(part: str, pages: int):
             for c in seglayouts.pages("train", pages, seed=seed):
                 c.name += f"/s{seed}"
                 out.append(c)
+            if candidates:
+                for c in seglayouts.pages("candidates", pages, seed=seed):
+                    c.name += f"/s{seed}"
+                    c.info["candidate"] = True
+                    out.append(c)
         return out
     return originals + seglayouts.pages("heldout", pages, seed=14) + seglayouts.pages("train", pages, seed=15)
 
@@ -56,14 +61,18 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=12)
     ap.add_argument("--json")
     ap.add_argument("--show", action="store_true", help="print per-case rows of the tuning set")
+    ap.add_argument("--candidates", action="store_true",
+                    help="add the candidate families' pages (seglayouts.CANDIDATES, seeds 16-19) to the tuning part, "
+                         "scored as their own group (tune:cand:FAMILY), outside tune:train")
     args = ap.parse_args()
     parts = ["tune", "check"] if args.part == "both" else [args.part]
     rows = []
     for part in parts:
-        for c in cases(part, args.pages):
+        for c in cases(part, args.pages, args.candidates):
             c.info["stops_inside"] = stops_inside(c)
             r = score(c, segment_file(c.text, source_file=c.name))
             r["part"] = part
+            r["candidate"] = bool(c.info.get("candidate"))
             rows.append(r)
     groups: dict[str, list[dict]] = {}
     for r in rows:
@@ -71,6 +80,9 @@ def main() -> int:
             w = r["case"].split("@")[1].split("/")[0]
             groups.setdefault("tune:retypeset", []).append(r)
             groups.setdefault("tune:retypeset@" + w, []).append(r)
+        elif r["candidate"]:
+            groups.setdefault("tune:cand", []).append(r)
+            groups.setdefault(f"tune:cand:{r['family']}", []).append(r)
         elif r["split"] == "train":
             groups.setdefault(f"{r['part']}:train", []).append(r)
             groups.setdefault(f"{r['part']}:train:{r['family']}", []).append(r)
