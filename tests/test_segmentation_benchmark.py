@@ -1,9 +1,10 @@
-"""The page-bootstrap interval of the segmentation benchmark (benchmarks/segmentation.py: f1_interval)."""
+"""The segmentation benchmark's own machinery (benchmarks/segmentation.py): the page-bootstrap interval, several seeds."""
 
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -39,3 +40,32 @@ def test_coverage_of_a_known_page_level_f1():
         lo, hi = f1_interval(rows, reps=1000)
         hits += lo <= p <= hi
     assert 0.90 <= hits / groups <= 0.99
+
+
+@pytest.mark.slow
+def test_several_seeds_pool_into_one_group_per_width(tmp_path):
+    """``--seed A,B`` scores the originals once and each width once per seed, pooled in its group."""
+    from segmentation import WIDTHS, main
+
+    out = tmp_path / "seg.json"
+    assert main(["--seed", "31,32", "--no-synthetic", "--json", str(out)]) == 0
+    import json
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    names = [r["case"] for r in report["cases"]]
+    assert len(names) == len(set(names))
+    summary = report["summary"]
+    assert summary["original"]["cases"] == 5
+    assert summary["retypeset"]["cases"] == 2 * 5 * (len(WIDTHS) + 1)
+    assert all(summary[f"retypeset@{w}"]["cases"] == 10 for w in list(WIDTHS) + ["rand"])
+
+
+def test_a_seed_list_with_a_repeat_or_a_word_is_refused():
+    import argparse
+
+    from segmentation import seed_list
+
+    assert seed_list("24") == [24] and seed_list("24,26") == [24, 26]
+    for bad in ("24,24", "24,x"):
+        with pytest.raises(argparse.ArgumentTypeError, match="--seed"):
+            seed_list(bad)
