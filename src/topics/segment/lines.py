@@ -393,8 +393,9 @@ def detect_layout(lines: list[RawLine]) -> dict:
                                    and not C.is_terminated(t.text)])
     indented = sum(t.indent for t in tl)
     # lines that likely open a paragraph: after a sentence end on a line short of the column (in a narrow
-    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there)
-    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text) and not (col and abs(a.width - col) <= 1)]
+    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there; a line past the column is full too: its 。 hangs,
+    # and the measured column runs a unit short where indented first lines are common)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text) and not (col and a.width >= col - 1)]
     # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence
     # have the width of the line below them
     cut = [(a, b) for a, b in zip(tl, tl[1:]) if not C.is_terminated(a.text) and a.width >= 4]
