@@ -243,7 +243,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
 
     def new(**kw) -> Art:
         nonlocal cur
-        if cur is not None and cur.unterminated():
+        if cur is not None and (cur.unterminated() or cur.body and cur.body[-1].kind == "short" and punctuated(
+                cur.body[-1].text) and not C.is_terminated(cur.body[-1].text)):  # (a clause cut short: no heading)
             cur.interrupted = True
         cur = Art(**kw)
         arts.append(cur)
