@@ -235,7 +235,10 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
         if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2:
             continue  # a full column line inside a paragraph that repeats a headline's words
         above = tl[k - 1] if k and all(x.kind == "blank" for x in lines[tl[k - 1].no: ln.no - 1]) else None
+        # (not the line right under another listed headline: that is its article's first line, cut by this one;
+        # not a masthead field: a TOC printed right after the masthead)
         kicker = (above is not None and above.width <= HEADLINE_MAX and not above.special
+                  and not (k >= 2 and is_listed(tl[k - 2])) and not C.MASTHEAD_RE.match(above.text)
                   and not C.is_terminated(above.text) and not re.search(r"[，。；、！？,;]", above.text))
         (above if kicker else ln).start = True
 
