@@ -228,12 +228,13 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
                 and not re.search(r"[，。；！？,;]", t) and t.replace(" ", "") in listed)
 
     col = column_width([t.width for t in tl]) or 0.0
+    columned = sum(t.width > 2 * col for t in tl) < 0.05 * len(tl)  # (hard-wrapped: no line twice the column)
     for k, ln in enumerate(tl):
         if not is_listed(ln) or C.byline_strength(ln.text) or (k and is_listed(tl[k - 1])):
             continue  # (a headline's second line or the writer under it, as the TOC lists them: the first line opens it)
         gap = k and tl[k - 1].no < ln.no - 1
-        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2:
-            continue  # a full column line inside a paragraph that repeats a headline's words
+        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2 and columned:
+            continue  # a full column line inside a paragraph that repeats a headline's words (where there is a column)
         above = tl[k - 1] if k and all(x.kind == "blank" for x in lines[tl[k - 1].no: ln.no - 1]) else None
         # (not the line right under another listed headline: that is its article's first line, cut by this one;
         # not a masthead field: a TOC printed right after the masthead)
