@@ -397,9 +397,11 @@ def detect_layout(lines: list[RawLine]) -> dict:
                                    and not C.is_terminated(t.text)])
     indented = sum(t.indent for t in tl)
     # lines that likely open a paragraph: after a sentence end on a line short of the column (in a narrow
-    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there; a line past the column is full too: its 。 hangs,
-    # and the measured column runs a unit short where indented first lines are common)
-    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text) and not (col and a.width >= col - 1)]
+    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there; in a column a line past it is
+    # full too: its 。 hangs, and the measured column runs a unit short where indented first lines are common)
+    column = len(tl) >= 20 and len(wide) < 0.05 * len(tl)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)
+              and not (col and (abs(a.width - col) <= 1 or column and a.width > col))]
     # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence
     # have the width of the line below them
     cut = [(a, b) for a, b in zip(tl, tl[1:]) if not C.is_terminated(a.text) and a.width >= 4]
@@ -407,7 +409,7 @@ def detect_layout(lines: list[RawLine]) -> dict:
     ends = sum(1 for t in tl if t.end_mark or t.title_mark or t.special in ("source_end", "author_source", "credit"))
     return {
         "column_width": col,
-        "column": len(tl) >= 20 and len(wide) < 0.05 * len(tl),
+        "column": column,
         "wrapped": len(tl) >= 20 and len(cut) >= 0.3 * len(tl) and same >= 0.5 * len(cut),
         # set tight (most lines within a hanging mark of the column width, as a typesetter sets a measure),
         # not ragged (a PDF column of proportional glyphs, where full lines vary by a few units)
