@@ -9,6 +9,7 @@ from topics import clean as C
 from .units import Unit, merge, punctuated, rejoin_cut_bylines
 
 
+CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
 
 
@@ -243,7 +244,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
 
     def new(**kw) -> Art:
         nonlocal cur
-        if cur is not None and cur.unterminated():
+        if cur is not None and (cur.unterminated() or cur.body and cur.body[-1].kind == "short" and punctuated(
+                cur.body[-1].text) and not C.is_terminated(cur.body[-1].text)):  # (a clause cut short: no heading)
             cur.interrupted = True
         cur = Art(**kw)
         arts.append(cur)
@@ -292,9 +294,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                     and not cur.closed and cur.body and cur.body[-1].kind == "para"
                     and not any(punctuated(t.text) for t in titles[1:])
                     and (any(v.kind == "para" and C.word_spans(titles[0].text, v.text) for v in units[j + 1:])
-                         or _rest_later(titles[0].text, units[j + 1:]))):
+                         or _rest_later(titles[0].text, units[j + 1:]) or titles[0].text.endswith(CUT_CLAUSE))):
                 # a line of this article's text cut mid-word (a paragraph further on completes the word: 高质 |
-                # 量发展) under which the headline of an article printed inside it stands
+                # 量发展; or cut after a clause: no headline ends in a comma) under which the headline of an article
+                # printed inside it stands
                 cur.body.append(titles[0])
                 titles[0].kind = "para"
                 titles = titles[1:]
@@ -352,7 +355,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 # (a short line then a sub-heading, ■ …, is a sub-heading too: a story opens with body text)
                 before_headline = (i + 1 < len(units) and units[i + 1].kind in ("short", "subtitle")
                                    and (u.text.startswith(("（", "(")) or i + 2 < len(units) and units[i + 2].kind != "para")
-                                   and not (i + 2 < len(units) and units[i + 2].kind == "heading"))
+                                   and not (i + 2 < len(units) and units[i + 2].kind == "heading")
+                                   and not units[i + 1].text.endswith(CUT_CLAUSE))  # (text cut after a clause: no headline)
                 target.closed = target.closed or k != "caption" or before_headline
             i += 1
             continue

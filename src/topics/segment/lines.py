@@ -228,14 +228,18 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
                 and not re.search(r"[，。；！？,;]", t) and t.replace(" ", "") in listed)
 
     col = column_width([t.width for t in tl]) or 0.0
+    columned = sum(t.width > 2 * col for t in tl) < 0.05 * len(tl)  # (hard-wrapped: no line twice the column)
     for k, ln in enumerate(tl):
         if not is_listed(ln) or C.byline_strength(ln.text) or (k and is_listed(tl[k - 1])):
             continue  # (a headline's second line or the writer under it, as the TOC lists them: the first line opens it)
         gap = k and tl[k - 1].no < ln.no - 1
-        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2:
-            continue  # a full column line inside a paragraph that repeats a headline's words
+        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2 and columned:
+            continue  # a full column line inside a paragraph that repeats a headline's words (where there is a column)
         above = tl[k - 1] if k and all(x.kind == "blank" for x in lines[tl[k - 1].no: ln.no - 1]) else None
+        # (not the line right under another listed headline: that is its article's first line, cut by this one;
+        # not a masthead field: a TOC printed right after the masthead)
         kicker = (above is not None and above.width <= HEADLINE_MAX and not above.special
+                  and not (k >= 2 and is_listed(tl[k - 2])) and not C.MASTHEAD_RE.match(above.text)
                   and not C.is_terminated(above.text) and not re.search(r"[，。；、！？,;]", above.text))
         (above if kicker else ln).start = True
 
@@ -393,8 +397,11 @@ def detect_layout(lines: list[RawLine]) -> dict:
                                    and not C.is_terminated(t.text)])
     indented = sum(t.indent for t in tl)
     # lines that likely open a paragraph: after a sentence end on a line short of the column (in a narrow
-    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there)
-    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text) and not (col and abs(a.width - col) <= 1)]
+    # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there; in a column a line past it is
+    # full too: its 。 hangs, and the measured column runs a unit short where indented first lines are common)
+    column = len(tl) >= 20 and len(wide) < 0.05 * len(tl)
+    starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)
+              and not (col and (abs(a.width - col) <= 1 or column and a.width > col))]
     # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence
     # have the width of the line below them
     cut = [(a, b) for a, b in zip(tl, tl[1:]) if not C.is_terminated(a.text) and a.width >= 4]
@@ -402,7 +409,7 @@ def detect_layout(lines: list[RawLine]) -> dict:
     ends = sum(1 for t in tl if t.end_mark or t.title_mark or t.special in ("source_end", "author_source", "credit"))
     return {
         "column_width": col,
-        "column": len(tl) >= 20 and len(wide) < 0.05 * len(tl),
+        "column": column,
         "wrapped": len(tl) >= 20 and len(cut) >= 0.3 * len(tl) and same >= 0.5 * len(cut),
         # set tight (most lines within a hanging mark of the column width, as a typesetter sets a measure),
         # not ragged (a PDF column of proportional glyphs, where full lines vary by a few units)

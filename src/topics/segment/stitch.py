@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from topics import clean as C
 
-from .articles import Art
+from .articles import CUT_CLAUSE, Art
 from .units import Unit, merge, split_unit
 
 
@@ -73,7 +73,9 @@ def stitch(arts: list[Art]) -> list[Art]:
         target = max(reversed(open_arts), key=lambda b: C.affinity(frag, b.text())) if open_arts else None
         if a.headless and not a.titles and a.body and target and (
                 C.continuation_start(a.body[0].text) or C.affinity(frag, target.text()) >= 0.3
-                or C.word_spans(target.body[-1].text, a.body[0].text)):  # (a word cut: 与国 | 际经济合作)
+                or C.word_spans(target.body[-1].text, a.body[0].text)  # (a word cut: 与国 | 际经济合作)
+                or target.body[-1].text.endswith(CUT_CLAUSE)  # (cut after a clause: its sentence goes on here)
+                or len(open_arts) == 1):  # (the only article left cut mid-sentence: nothing else it could continue)
             merge(target.body[-1], a.body[0])
             target.body += a.body[1:]
             target.tail += a.tail
