@@ -115,6 +115,19 @@ def _opens(ln: RawLine) -> bool:
     return ln.indent or hard_start(ln)
 
 
+def _head_block_below(tl: list[RawLine], k: int) -> bool:
+    """Below line k, one to three headline-block lines without indent (a headline, kicker, subtitle or byline:
+    short, or unpunctuated however wide -- a headline set across columns), then a paragraph opening (or the end)."""
+    for j in range(k + 1, min(k + 5, len(tl))):
+        ln = tl[j]
+        if j > k + 1 and _opens(ln):
+            return True
+        if j == k + 4 or ln.indent or not (_shortish(ln) or j > k + 1 and not punctuated(ln.text) and not (
+                C.is_terminated(ln.text) or ln.special or inner_stop(ln.text) or C.starts_enumerated(ln.text))):
+            return False
+    return True
+
+
 def _closing_above(tl: list[RawLine], k: int) -> bool:
     """The paragraph just above line k is a closing formula (谢谢大家！), maybe wrapped over two lines."""
     last = tl[k - 1].text
@@ -303,8 +316,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if DATE_LINE_RE.match(b) and not re.search(r"[，。；！？,;]", a):
         return 0  # a speech's date under its title, however long the title (a title may list with 、: 精神、纪律)
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
-            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or _opens(tl[k + 2]) or (
-                _shortish(tl[k + 2]) and (k + 3 == len(tl) or _opens(tl[k + 3]))))):
+            C.is_terminated(a) and _head_block_below(tl, k)):
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
