@@ -60,3 +60,22 @@ def test_headline_block_with_a_wide_subtitle_between_indented_paragraphs():
     text = "\n".join(["第一篇报道的标题", ""] + body1 + ["第二篇报道的标题", wide, "□ 王小明"] + body2) + "\n"
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 7)], [(8, 14)]]
+
+
+def test_story_inside_a_continuation_found_by_its_headline_not_its_subtitle():
+    """A page opening with a continuation marker: the headline + ——subtitle + byline closing it belong to a
+    story that began inside it, found by the lede that restates the headline (the subtitle's wider theme is
+    not weighed)."""
+    text = "\n".join([
+        "（上接第1版）",
+        "甲地推进水利工程建设，今年新建泵站十座，灌溉面积持续扩大。",
+        "乙地加快农田改造，高标准农田建成面积再创新高，粮食生产稳定。",
+        "丙地完善农机服务体系，农机合作社覆盖全部乡镇，春耕进度加快。",
+        "全国铁路暑运客流稳中有增，旅客发送量创同期新高，出行需求旺盛。",
+        "铁路部门增开夜间列车，优化运输组织，保障旅客顺利出行。",
+        "暑运客流稳中有增",
+        "——某省深入推动某项重点工作走深走实纪实",
+        "本报记者 张三",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)]]
