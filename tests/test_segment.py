@@ -421,3 +421,19 @@ def test_signed_documents_one_paragraph_per_line():
     out = segment_file("\n".join(lines), source_file="signed.txt").articles
     assert [(o.title, o.paragraphs, o.author, o.dateline) for o in out] == [
         (a.title, a.paragraphs, who, when) for a, (who, when) in zip(arts, signers)]
+
+
+def test_indent_marks_paragraphs_in_a_narrow_column_of_many_measures():
+    """Paragraphs set at their own measures, every line ending a sentence: most line ends in 。 do not end a
+    paragraph, but the indented first lines are about as many -- the file indents paragraphs, not rare items."""
+    from collections import Counter
+
+    from topics.segment.lines import classify, detect_layout, read_lines
+
+    rows = []
+    for i, w in enumerate([8, 14, 8, 14, 8, 14, 14]):
+        ch = "甲乙丙丁戊己庚"[i]
+        rows += ["　　" + ch * (w - 3) + "。"] + [ch * (w - 1) + "。" for _ in range(2)]
+    lines = read_lines("\n".join(rows) + "\n", Counter())
+    classify(lines, Counter())
+    assert detect_layout(lines)["indent"] == "paragraph"

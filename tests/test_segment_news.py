@@ -46,3 +46,36 @@ def test_jump_joined_in_a_text_file():
     assert "帮助农民解决生产中的实际问题。各地还加强" in arts[0].paragraphs[-1]
     assert len(arts[0].lines) == 2
     assert not any("本版责编" in p or "第2版" in p for a in arts for p in a.paragraphs)
+
+
+def test_headline_block_with_a_wide_subtitle_between_indented_paragraphs():
+    """A file that indents paragraphs: after a paragraph's last line, a headline, a subtitle set across columns
+    (unpunctuated, wider than any headline) and a byline, then an indented paragraph, open a new article."""
+    body1 = ["　　甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉", "戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑",
+             "往秋收冬藏闰余成岁律吕调阳。", "　　云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙",
+             "珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔。"]
+    body2 = ["　　龙师火帝鸟官人皇始制文字乃服衣裳推位让国", "有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章。",
+             "　　爱育黎首臣伏戎羌遐迩一体率宾归王鸣凤在竹", "白驹食场化被草木赖及万方盖此身发四大五常。"]
+    wide = "【栏目名称】第二篇报道的一个很长很长的副标题通栏排在两栏之上 这是副标题的第二部分也很长很长很长 还有第三部分同样相当长"
+    text = "\n".join(["第一篇报道的标题", ""] + body1 + ["第二篇报道的标题", wide, "□ 王小明"] + body2) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 7)], [(8, 14)]]
+
+
+def test_story_inside_a_continuation_found_by_its_headline_not_its_subtitle():
+    """A page opening with a continuation marker: the headline + ——subtitle + byline closing it belong to a
+    story that began inside it, found by the lede that restates the headline (the subtitle's wider theme is
+    not weighed)."""
+    text = "\n".join([
+        "（上接第1版）",
+        "甲地推进水利工程建设，今年新建泵站十座，灌溉面积持续扩大。",
+        "乙地加快农田改造，高标准农田建成面积再创新高，粮食生产稳定。",
+        "丙地完善农机服务体系，农机合作社覆盖全部乡镇，春耕进度加快。",
+        "全国铁路暑运客流稳中有增，旅客发送量创同期新高，出行需求旺盛。",
+        "铁路部门增开夜间列车，优化运输组织，保障旅客顺利出行。",
+        "暑运客流稳中有增",
+        "——某省深入推动某项重点工作走深走实纪实",
+        "本报记者 张三",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)]]

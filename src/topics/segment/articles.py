@@ -78,8 +78,9 @@ def _credited(units: list[Unit], i: int) -> tuple[int, list[Unit], list[Unit]]:
 def _split_continuation(cur: Art) -> Art | None:
     """A continuation (（上接…）) carries no headline of its own on this page, so a headline closing it belongs
     to a story that began inside it with no dateline: the story starts at the paragraph that echoes the
-    headline (a lede restates it) where the text above it does not."""
-    title = "".join(t.text for t in cur.titles)
+    headline (a lede restates it) where the text above it does not.  The headline's own lines only: a ——subtitle
+    names a wider theme."""
+    title = "".join(t.text for t in cur.titles if t.kind == "short") or "".join(t.text for t in cur.titles)
     best, at = 0.0, None
     for p in range(1, len(cur.body)):
         if cur.body[p].kind != "para" or not C.is_terminated(cur.body[p - 1].text):

@@ -419,7 +419,10 @@ def detect_layout(lines: list[RawLine]) -> dict:
         "mode_width": mode_width,
         "end_marks": ends,
         "bookmark_titles": sum(t.title_mark for t in tl) >= 3,
-        # indented lines: most paragraphs (first-line indent: a paragraph start) or a few item starts
-        "indent": "paragraph" if starts and sum(t.indent for t in starts) >= max(2, 0.5 * len(starts))
+        # indented lines: most paragraphs (first-line indent: a paragraph start) or a few item starts; a narrow
+        # column ends many lines in 。 inside a paragraph, so indented lines about as many as those line ends
+        # are paragraph starts too (item starts are a few against dozens)
+        "indent": "paragraph" if starts and (sum(t.indent for t in starts) >= max(2, 0.5 * len(starts))
+                                             or indented >= max(3, 0.5 * len(starts)))
         else ("item" if indented else None),
     }

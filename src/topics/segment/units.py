@@ -115,6 +115,32 @@ def _opens(ln: RawLine) -> bool:
     return ln.indent or hard_start(ln)
 
 
+def _head_block_below(tl: list[RawLine], k: int) -> bool:
+    """Below line k, one to three headline-block lines without indent (a headline, kicker, subtitle or byline:
+    short, or unpunctuated however wide -- a headline set across columns), then a paragraph opening (or the end)."""
+    for j in range(k + 1, min(k + 5, len(tl))):
+        ln = tl[j]
+        if j > k + 1 and _opens(ln):
+            return True
+        if j == k + 4 or ln.indent or not (_shortish(ln) or j > k + 1 and not punctuated(ln.text) and not (
+                C.is_terminated(ln.text) or ln.special or inner_stop(ln.text) or C.starts_enumerated(ln.text))):
+            return False
+    return True
+
+
+def _spaced_headline(tl: list[RawLine], k: int) -> bool:
+    """Line k parts its clauses with spaces and holds no punctuation (主题 分题 其三), above a whole paragraph (the
+    line below ends its sentence): a headline set on one line, however wide (no source line, dateline or quoted
+    title: 来源：… , （记者…）, 《…》)."""
+    if k + 1 >= len(tl):
+        return False
+    line, nxt = tl[k], tl[k + 1]
+    a, b = line.text, nxt.text
+    return bool(not punctuated(a) and not inner_stop(a) and not re.search(r"[（(）)：:《》—]", a)
+                and not C.DATELINE_RE.match(a) and re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", line.raw.strip())
+                and C.is_terminated(b) and not nxt.indent and not C.word_spans(a, b))
+
+
 def _closing_above(tl: list[RawLine], k: int) -> bool:
     """The paragraph just above line k is a closing formula (谢谢大家！), maybe wrapped over two lines."""
     last = tl[k - 1].text
@@ -271,6 +297,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
+    if first and _spaced_headline(tl, k):
+        return 0
     if (first and cuts is not None and k + 2 < len(tl) and ref is not None and _at_cut(nxt.width, ref)
             and tl[k + 2].width > ref + 1 and _uncut_line(tl, k, layout, cuts)):
         return 0  # an uncut headline above a paragraph whose first line the file cuts (标题 | 正文首行… | …)
@@ -303,8 +331,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if DATE_LINE_RE.match(b) and not re.search(r"[，。；！？,;]", a):
         return 0  # a speech's date under its title, however long the title (a title may list with 、: 精神、纪律)
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
-            C.is_terminated(a) and _shortish(nxt) and (k + 2 == len(tl) or _opens(tl[k + 2]) or (
-                _shortish(tl[k + 2]) and (k + 3 == len(tl) or _opens(tl[k + 3]))))):
+            C.is_terminated(a) and _head_block_below(tl, k)):
         return _STRONG
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
