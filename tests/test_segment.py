@@ -421,3 +421,15 @@ def test_signed_documents_one_paragraph_per_line():
     out = segment_file("\n".join(lines), source_file="signed.txt").articles
     assert [(o.title, o.paragraphs, o.author, o.dateline) for o in out] == [
         (a.title, a.paragraphs, who, when) for a, (who, when) in zip(arts, signers)]
+
+
+def test_particle_led_tail_is_no_bare_name_byline():
+    """A wrapped headline's last words under it (…走向新 | 的胜利) are no bare-name byline: no name opens with
+    的; a name under a headline still pairs with it."""
+    from topics.segment.lines import RawLine
+    from topics.segment.units import _headline_pair
+
+    C._dictionary().dt.check_initialized()  # (common_word reads jieba's table, filled on its first cut)
+    head = RawLine(1, "坚定信心，走向新", "坚定信心，走向新", width=8.0)
+    assert not _headline_pair(head, RawLine(2, "的胜利", "的胜利", width=3.0))
+    assert _headline_pair(head, RawLine(2, "王建国", "王建国", width=3.0))

@@ -67,6 +67,8 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     if bb == 1 and punctuated(a.text) and (C.common_word(b.text) or a.text[-1] in "，、"):
         bb = 0  # a clause's last word left alone on the next line (…，必须 | 坚持): no bare-name byline
         # (nor under a line ending in ， or 、: a headline does not end there, its list goes on: 抓调研、| 定方案)
+    if bb == 1 and b.text[0] == "的" and C.common_word(b.text[1:]):
+        bb = 0  # a name never opens with the particle 的: a wrapped headline's last words (…走向新 | 的胜利)
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
