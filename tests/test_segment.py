@@ -433,3 +433,14 @@ def test_particle_led_tail_is_no_bare_name_byline():
     head = RawLine(1, "坚定信心，走向新", "坚定信心，走向新", width=8.0)
     assert not _headline_pair(head, RawLine(2, "的胜利", "的胜利", width=3.0))
     assert _headline_pair(head, RawLine(2, "王建国", "王建国", width=3.0))
+
+
+def test_toc_listed_words_going_on_with_a_cut_word_are_no_headline():
+    """A full column line whose words the table of contents lists, after a blank line, opens no article when it
+    goes on with the word cut at the end of the line above (…要持 | 续深化…)."""
+    toc = ["目录", "", "全面推进各项改革持续深化各项工作落实要求 3", "", "另一篇文章的标题写在这里 5", ""]
+    body = ["全面推进各项改革持续深化各项工作落实要求", "", "近日召开会议，部署推进各项",
+            "改革工作。会议强调，要持", "", "续深化各项工作落实要求", "全面完成今年各项任务。"]
+    arts = segment_file("\n".join(toc + body) + "\n", source_file="toc").articles
+    assert [a.title for a in arts] == ["全面推进各项改革持续深化各项工作落实要求"]
+    assert "要持续深化各项工作" in arts[0].paragraphs[0]
