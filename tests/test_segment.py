@@ -444,3 +444,15 @@ def test_toc_listed_words_going_on_with_a_cut_word_are_no_headline():
     arts = segment_file("\n".join(toc + body) + "\n", source_file="toc").articles
     assert [a.title for a in arts] == ["全面推进各项改革持续深化各项工作落实要求"]
     assert "要持续深化各项工作" in arts[0].paragraphs[0]
+
+
+def test_genre_labelled_headline_at_column_width_opens_an_article():
+    """A headline led by its genre label (交流发言：…) under a finished paragraph does not run into the paragraph
+    below, though it fills the column."""
+    lines = ["第一篇文章的标题写在这里", "会议指出，要坚持稳中求进工作总基调，完",
+             "整准确全面贯彻新发展理念，推动各项工作", "取得新成效。",
+             "交流发言：坚定信心勇毅前行再创新的佳绩", "我们要深入学习贯彻会议精神，切实把思想",
+             "和行动统一到决策部署上来，扎实推进各项", "工作落地见效，以实际行动作出新的贡献。"]
+    arts = segment_file("\n".join(lines) + "\n", source_file="genre").articles
+    assert [a.title for a in arts] == ["第一篇文章的标题写在这里", "交流发言：坚定信心勇毅前行再创新的佳绩"]
+    assert arts[1].paragraphs[0].startswith("我们要深入学习")
