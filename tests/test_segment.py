@@ -437,3 +437,38 @@ def test_indent_marks_paragraphs_in_a_narrow_column_of_many_measures():
     lines = read_lines("\n".join(rows) + "\n", Counter())
     classify(lines, Counter())
     assert detect_layout(lines)["indent"] == "paragraph"
+
+
+def test_particle_led_tail_is_no_bare_name_byline():
+    """A wrapped headline's last words under it (…走向新 | 的胜利) are no bare-name byline: no name opens with
+    的; a name under a headline still pairs with it."""
+    from topics.segment.lines import RawLine
+    from topics.segment.units import _headline_pair
+
+    C._dictionary().dt.check_initialized()  # (common_word reads jieba's table, filled on its first cut)
+    head = RawLine(1, "坚定信心，走向新", "坚定信心，走向新", width=8.0)
+    assert not _headline_pair(head, RawLine(2, "的胜利", "的胜利", width=3.0))
+    assert _headline_pair(head, RawLine(2, "王建国", "王建国", width=3.0))
+
+
+def test_toc_listed_words_going_on_with_a_cut_word_are_no_headline():
+    """A full column line whose words the table of contents lists, after a blank line, opens no article when it
+    goes on with the word cut at the end of the line above (…要持 | 续深化…)."""
+    toc = ["目录", "", "全面推进各项改革持续深化各项工作落实要求 3", "", "另一篇文章的标题写在这里 5", ""]
+    body = ["全面推进各项改革持续深化各项工作落实要求", "", "近日召开会议，部署推进各项",
+            "改革工作。会议强调，要持", "", "续深化各项工作落实要求", "全面完成今年各项任务。"]
+    arts = segment_file("\n".join(toc + body) + "\n", source_file="toc").articles
+    assert [a.title for a in arts] == ["全面推进各项改革持续深化各项工作落实要求"]
+    assert "要持续深化各项工作" in arts[0].paragraphs[0]
+
+
+def test_genre_labelled_headline_at_column_width_opens_an_article():
+    """A headline led by its genre label (交流发言：…) under a finished paragraph does not run into the paragraph
+    below, though it fills the column."""
+    lines = ["第一篇文章的标题写在这里", "会议指出，要坚持稳中求进工作总基调，完",
+             "整准确全面贯彻新发展理念，推动各项工作", "取得新成效。",
+             "交流发言：坚定信心勇毅前行再创新的佳绩", "我们要深入学习贯彻会议精神，切实把思想",
+             "和行动统一到决策部署上来，扎实推进各项", "工作落地见效，以实际行动作出新的贡献。"]
+    arts = segment_file("\n".join(lines) + "\n", source_file="genre").articles
+    assert [a.title for a in arts] == ["第一篇文章的标题写在这里", "交流发言：坚定信心勇毅前行再创新的佳绩"]
+    assert arts[1].paragraphs[0].startswith("我们要深入学习")

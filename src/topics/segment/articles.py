@@ -164,12 +164,11 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
     return arts
 
 
-_GENRE_LABEL_RE = re.compile("^[\u4e00-\u9fff]{0,4}(" + "|".join(map(re.escape, C.hint_words("genres"))) + ")[：:]")
 
 
 def _genre_title(t: str) -> bool:
     """A headline naming its genre: …的讲话, …情况汇报, or a genre label before a colon (专题党课：…)."""
-    return bool(C.GENRE_END_RE.search(t) or _GENRE_LABEL_RE.match(t))
+    return bool(C.GENRE_END_RE.search(t) or C.GENRE_LABEL_RE.match(t))
 
 
 def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:

@@ -200,7 +200,10 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_banner(lines, dropped, layout["column"] or layout["wrapped"])
     tl = text_lines(lines)
     for k, ln in enumerate(tl):
-        ln.start = ln.start or (ln.indent and layout["indent"] == "item")
+        # (one space opening a line under a full column line is the space after its sentence, wrapped: no item)
+        col = layout.get("column_width")
+        wrapped_space = k > 0 and layout["column"] and col and tl[k - 1].width >= col - 0.5 and re.match(r"^ \S", ln.raw)
+        ln.start = ln.start or (ln.indent and layout["indent"] == "item" and not wrapped_space)
         # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
         if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and not C.is_terminated(ln.text)
                 and not C.is_formula(ln.text) and not C.byline_strength(ln.text) and not C.DATELINE_RE.match(ln.text)

@@ -233,8 +233,10 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
         if not is_listed(ln) or C.byline_strength(ln.text) or (k and is_listed(tl[k - 1])):
             continue  # (a headline's second line or the writer under it, as the TOC lists them: the first line opens it)
         gap = k and tl[k - 1].no < ln.no - 1
-        if k and not gap and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2 and columned:
-            continue  # a full column line inside a paragraph that repeats a headline's words (where there is a column)
+        if k and not C.is_terminated(tl[k - 1].text) and ln.width >= col - 2 and columned and (
+                not gap or C.word_spans(tl[k - 1].text, ln.text)):
+            continue  # a full column line inside a paragraph that repeats a headline's words, where there is a
+            # column (blank lines between allowed when it goes on with the word cut at the end of the line above: …持 | 续…)
         above = tl[k - 1] if k and all(x.kind == "blank" for x in lines[tl[k - 1].no: ln.no - 1]) else None
         # (not the line right under another listed headline: that is its article's first line, cut by this one;
         # not a masthead field: a TOC printed right after the masthead)

@@ -67,6 +67,8 @@ def _headline_pair(a: RawLine, b: RawLine) -> bool:
     if bb == 1 and punctuated(a.text) and (C.common_word(b.text) or a.text[-1] in "，、"):
         bb = 0  # a clause's last word left alone on the next line (…，必须 | 坚持): no bare-name byline
         # (nor under a line ending in ， or 、: a headline does not end there, its list goes on: 抓调研、| 定方案)
+    if bb == 1 and b.text[0] == "的" and C.common_word(b.text[1:]):
+        bb = 0  # a name never opens with the particle 的: a wrapped headline's last words (…走向新 | 的胜利)
     return (bb >= 1 and ba == 0) or (ba >= 1 and bb == 0 and b.width > 6)
 
 
@@ -308,8 +310,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0  # a line set wider than the column (a list of names, 、, in it) above a byline: a headline
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
-            tl[k - 1].text))) and C.GENRE_END_RE.search(a) and not punctuated(a):
-        return 0  # a block named by its genre (…上的讲话, …情况汇报) after a paragraph's last line: a headline
+            tl[k - 1].text))) and (C.GENRE_END_RE.search(a) or C.GENRE_LABEL_RE.match(a)) and not punctuated(a):
+        return 0  # a block named by its genre (…上的讲话, …情况汇报, 专题党课：…) after a paragraph's last line: a headline
     if first and k > 0 and _closing_above(tl, k) and not punctuated(a) and not (
             C.starts_enumerated(a) or C.continuation_start(b)):
         return 0  # a speech's closing formula (谢谢大家！) ends it: an unpunctuated line below heads the next text
