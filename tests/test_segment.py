@@ -421,3 +421,29 @@ def test_signed_documents_one_paragraph_per_line():
     out = segment_file("\n".join(lines), source_file="signed.txt").articles
     assert [(o.title, o.paragraphs, o.author, o.dateline) for o in out] == [
         (a.title, a.paragraphs, who, when) for a, (who, when) in zip(arts, signers)]
+
+
+_GREEN = ("本市今年新增公园绿地四百余公顷，栽种乔木十二万株，街头游园和口袋公园遍布城区，市民出门五分钟就能走进绿荫。"
+          "园林部门按照适地适树原则挑选树种，优先选用本地乡土植物，既耐旱又好养护，花期也错落有致。")
+_GREEN2 = ("针对老城区用地紧张的难题，园林部门见缝插绿，把边角地、废弃厂房改造成小花园，屋顶和墙面也种上了藤蔓花草。"
+           "不少社区居民主动认领树木，浇水修枝，园林部门定期上门指导，绿地管护水平明显提高。")
+_ROAD = ("今年全省计划新改建农村公路八千公里，实施危桥改造三百座，推动硬化路向自然村延伸，方便群众出行和农产品外运。"
+         "交通部门同步完善路侧护栏、标志标线等安全设施，确保新路建成一段、安全一段。")
+_ROAD2 = ("在养护方面，全省推行县道县管、乡道乡管、村道村管的分级责任，聘用农民担任护路员，路面坑槽随坏随补。"
+          "交通部门还把客运班车开进山区，沿线设置候车亭，群众坐车赶集更加便利。")
+_FUND = ("高校科研经费管理改革试点近日启动，项目负责人可在预算总额内自主调整直接费用科目，劳务费比例不再设上限。"
+         "试点学校将简化报销流程，推行线上审批，减少科研人员填表跑腿，让他们把更多精力投入实验室。")
+_FUND2 = ("改革同时强化事后审计，学校财务处每年抽查一定比例的课题账目，发现虚报冒领的，追回资金并取消申报资格。"
+          "多位教授表示，松绑之后经费使用更灵活，课题进度明显加快。")
+
+
+def test_text_without_source_line_opens_on_new_words():
+    """A file whose texts open with source lines: a text printed without one still opens an article at its
+    short headline when its words are not those of the text above; a short line that goes on with the
+    article's words stays a sub-heading."""
+    lines = ["城市绿化扩面提质", "来源：新华社 " + _GREEN, _GREEN2,
+             "农村公路通村入户", "来源：人民网 " + _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "高校科研经费松绑"]
+    assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
