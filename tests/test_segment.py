@@ -447,3 +447,14 @@ def test_text_without_source_line_opens_on_new_words():
     res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "高校科研经费松绑"]
     assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
+
+
+def test_text_without_bookmark_opens_on_new_words():
+    """The same where two headlines carry DOCX bookmarks (too few for the file's headlines to be read as
+    bookmarked) and nothing closes a text: the unmarked headline of a text in other words opens an article."""
+    lines = ["[bookmark: _bookmark1]城市绿化扩面提质", _GREEN, _GREEN2,
+             "[bookmark: _bookmark2]农村公路通村入户", _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "高校科研经费松绑"]
+    assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]

@@ -254,7 +254,10 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
     the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
-    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not."""
+    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
+    ``bookmarked``: an unmarked short line like the file's bookmarked headlines lost its bookmark.  ``sourced``:
+    the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
+    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
