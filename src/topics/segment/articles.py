@@ -233,19 +233,25 @@ def _restated_below(u: Unit, nxt: Unit | None) -> bool:
 
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
 TOPIC_BREAK = 0.045  # below this share of bigrams in common, the text under the line is another text
+TOPIC_DROP = 0.5  # ... or below this part of the share between the article's last two stretches of text
 
 
 def _topic_break(cur: Art, rest: list[Unit]) -> bool:
-    """The text under a short line shares (almost) no ideograph bigrams with the article's text above it: a
-    sub-heading goes on with its article's words, the headline of another text starts a new vocabulary."""
-    above = "".join(v.text for v in cur.body)[-TOPIC_SPAN:]
+    """The text under a short line shares (almost) no ideograph bigrams with the article's text above it, or
+    well under half as many as the article's last stretch shares with the stretch before it: a sub-heading goes
+    on with its article's words, the headline of another text starts a new vocabulary."""
+    text = "".join(v.text for v in cur.body)
+    above, before = text[-TOPIC_SPAN:], text[-2 * TOPIC_SPAN:-TOPIC_SPAN]
     below = ""
     for v in rest:
         if len(below) >= TOPIC_SPAN:
             break
         below += v.text
     below = below[:TOPIC_SPAN]
-    return len(above) >= TOPIC_SPAN // 2 and len(below) >= TOPIC_SPAN // 2 and C.affinity(below, above) < TOPIC_BREAK
+    if len(above) < TOPIC_SPAN // 2 or len(below) < TOPIC_SPAN // 2:
+        return False
+    share = C.affinity(below, above)
+    return share < TOPIC_BREAK or len(before) >= TOPIC_SPAN // 2 and share < TOPIC_DROP * C.affinity(above, before)
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
