@@ -472,3 +472,77 @@ def test_genre_labelled_headline_at_column_width_opens_an_article():
     arts = segment_file("\n".join(lines) + "\n", source_file="genre").articles
     assert [a.title for a in arts] == ["第一篇文章的标题写在这里", "交流发言：坚定信心勇毅前行再创新的佳绩"]
     assert arts[1].paragraphs[0].startswith("我们要深入学习")
+
+
+_GREEN = ("本市今年新增公园绿地四百余公顷，栽种乔木十二万株，街头游园和口袋公园遍布城区，市民出门五分钟就能走进绿荫。"
+          "园林部门按照适地适树原则挑选树种，优先选用本地乡土植物，既耐旱又好养护，花期也错落有致。")
+_GREEN2 = ("针对老城区用地紧张的难题，园林部门见缝插绿，把边角地、废弃厂房改造成小花园，屋顶和墙面也种上了藤蔓花草。"
+           "不少社区居民主动认领树木，浇水修枝，园林部门定期上门指导，绿地管护水平明显提高。")
+_ROAD = ("今年全省计划新改建农村公路八千公里，实施危桥改造三百座，推动硬化路向自然村延伸，方便群众出行和农产品外运。"
+         "交通部门同步完善路侧护栏、标志标线等安全设施，确保新路建成一段、安全一段。")
+_ROAD2 = ("在养护方面，全省推行县道县管、乡道乡管、村道村管的分级责任，聘用农民担任护路员，路面坑槽随坏随补。"
+          "交通部门还把客运班车开进山区，沿线设置候车亭，群众坐车赶集更加便利。")
+_FUND = ("高校科研经费管理改革试点近日启动，项目负责人可在预算总额内自主调整直接费用科目，劳务费比例不再设上限。"
+         "试点学校将简化报销流程，推行线上审批，减少科研人员填表跑腿，让他们把更多精力投入实验室。")
+_FUND2 = ("改革同时强化事后审计，学校财务处每年抽查一定比例的课题账目，发现虚报冒领的，追回资金并取消申报资格。"
+          "多位教授表示，松绑之后经费使用更灵活，课题进度明显加快。")
+
+
+def test_text_without_source_line_opens_on_new_words():
+    """A file whose texts open with source lines: a text printed without one still opens an article at its
+    short headline when its words are not those of the text above; a short line that goes on with the
+    article's words stays a sub-heading."""
+    lines = ["城市绿化扩面提质", "来源：新华社 " + _GREEN, _GREEN2,
+             "农村公路通村入户", "来源：人民网 " + _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "高校科研经费松绑"]
+    assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
+
+
+def test_text_without_bookmark_opens_on_new_words():
+    """The same where two headlines carry DOCX bookmarks (too few for the file's headlines to be read as
+    bookmarked) and nothing closes a text: the unmarked headline of a text in other words opens an article."""
+    lines = ["[bookmark: _bookmark1]城市绿化扩面提质", _GREEN, _GREEN2,
+             "[bookmark: _bookmark2]农村公路通村入户", _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "高校科研经费松绑"]
+    assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
+
+
+_GREENING = [
+    ("今年全市园林绿化部门新增公园绿地四百余公顷，栽种乔木十二万株，街头游园和口袋公园遍布城区，市民出门五"
+     "分钟就能走进绿荫。园林绿化部门按照适地适树原则挑选树种，优先选用本地乡土植物，既耐旱又好养护，公园绿"
+     "地的花期也错落有致。"),
+    ("针对老城区用地紧张的难题，园林绿化部门见缝插绿，把边角地、废弃厂房改造成口袋公园，屋顶和墙面也种上了"
+     "藤蔓花草。不少社区居民主动认领公园绿地里的树木，浇水修枝，园林绿化部门定期上门指导，公园绿地管护水平"
+     "明显提高。"),
+    ("下一步，全市园林绿化部门将继续推进口袋公园建设，力争每个街道都有一处街头游园，让公园绿地分布更加均衡"
+     "。园林绿化部门还将完善公园绿地的夜间照明和无障碍设施，方便老人和孩子在公园绿地的绿荫里休闲健身。"),
+    ("园林绿化部门同时加强公园绿地的病虫害防治，推广生物防治办法，减少农药使用。街头游园和口袋公园里的乔木"
+     "每年修剪两次，园林绿化部门还为古树名木建立档案，一树一策开展养护，确保公园绿地四季常绿。"),
+    ("园林绿化部门介绍，全市公园绿地的口袋公园和街头游园今年接待市民游客上千万人次。园林绿化部门将把口袋公"
+     "园和街头游园的养护经验推广到全市公园绿地，让市民在家门口的公园绿地里享受绿荫。"),
+    ("市民普遍反映，口袋公园和街头游园建在家门口，公园绿地的绿荫多了，园林绿化部门的养护也更细了。园林绿化"
+     "部门表示，将继续听取市民意见，把公园绿地和口袋公园建设好、养护好。"),
+]
+_ROADS = [
+    ("今年全市计划新改建农村公路八百公里，实施危桥改造三十座，推动硬化路向自然村延伸，方便群众出行和农产品"
+     "外运。交通部门同步完善路侧护栏、标志标线等安全设施，确保新路建成一段、安全一段，群众出门更加方便。"),
+    ("在养护方面，全市推行县道县管、乡道乡管、村道村管的分级责任，聘用农民担任护路员，路面坑槽随坏随补。交"
+     "通部门还把客运班车开进山区，沿线设置候车亭，群众坐车赶集更加便利。"),
+    ("交通部门表示，下一步全市将继续推进农村公路提档升级，把农村公路建设好、管护好、运营好，让群众在家门口"
+     "就能坐上班车，农产品运得出、卖得好。"),
+]
+
+
+def test_text_of_one_genre_opens_where_its_words_drop():
+    """Two texts of one genre share common words (全市, 部门, 群众...): the text under a short line shares more
+    of them with the article above than texts of different subjects do, but well under half of what the
+    article's last stretch shares with the one before it -- a new text, not a sub-heading."""
+    lines = ["城市绿化扩面提质", "来源：新华社 " + _GREENING[0], *_GREENING[1:], "农村公路通村入户", *_ROADS,
+             "高校科研经费松绑", "来源：人民网 " + _FUND]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [(a.title, len(a.paragraphs)) for a in res.articles] == [
+        ("城市绿化扩面提质", 6), ("农村公路通村入户", 3), ("高校科研经费松绑", 1)]

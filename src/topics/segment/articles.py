@@ -232,13 +232,39 @@ def _restated_below(u: Unit, nxt: Unit | None) -> bool:
     return m is not None and nxt.text[m.end():].startswith(u.text)
 
 
+TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
+TOPIC_BREAK = 0.045  # below this share of bigrams in common, the text under the line is another text
+TOPIC_DROP = 0.5  # ... or below this part of the share between the article's last two stretches of text
+
+
+def _topic_break(cur: Art, rest: list[Unit]) -> bool:
+    """The text under a short line shares (almost) no ideograph bigrams with the article's text above it, or
+    well under half as many as the article's last stretch shares with the stretch before it: a sub-heading goes
+    on with its article's words, the headline of another text starts a new vocabulary."""
+    text = "".join(v.text for v in cur.body)
+    above, before = text[-TOPIC_SPAN:], text[-2 * TOPIC_SPAN:-TOPIC_SPAN]
+    below = ""
+    for v in rest:
+        if len(below) >= TOPIC_SPAN:
+            break
+        below += v.text
+    below = below[:TOPIC_SPAN]
+    if len(above) < TOPIC_SPAN // 2 or len(below) < TOPIC_SPAN // 2:
+        return False
+    share = C.affinity(below, above)
+    return share < TOPIC_BREAK or len(before) >= TOPIC_SPAN // 2 and share < TOPIC_DROP * C.affinity(above, before)
+
+
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: bool = False) -> list[Art]:
+                           bookmarked: bool = False, sourced: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
     the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
-    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not."""
+    line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
+    ``bookmarked``: an unmarked short line like the file's bookmarked headlines lost its bookmark.  ``sourced``:
+    the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
+    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -318,7 +344,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or bookmarked and _unmarked_headline(units, i)
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
-                              or len(titles) == 1 and _restated_below(u, nxt))
+                              or len(titles) == 1 and _restated_below(u, nxt)
+                              # (or the text under one short line is another text's: no words in common)
+                              or sourced and len(titles) == 1 and _topic_break(cur, units[j:]))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):

@@ -231,7 +231,11 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
         marked = layout["bookmark_titles"] and layout["nowrap"]
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked))
+        # (a file whose delimiters only open texts -- source lines, headline bookmarks -- none closing one)
+        closes = sum(1 for ln in text_lines(lines) if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
+        opens = sources + sum(1 for ln in text_lines(lines) if ln.title_mark)
+        sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
