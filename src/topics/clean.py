@@ -61,7 +61,7 @@ def hint_words(name: str) -> tuple[str, ...]:
 AD_RE = re.compile("|".join(re.escape(w) for w in hint_words("ads")))
 # Genre nouns that end headlines of speeches, reports and documents (…上的讲话, …情况汇报): optional hints.
 GENRE_END_RE = re.compile("(" + "|".join(re.escape(w) for w in hint_words("genres")) + ")$")
-# a headline led by its genre label before a colon (专题党课：…, 交流发言：…)
+# a headline led by its genre label before a colon (心得体会：…, 发言提纲：…)
 GENRE_LABEL_RE = re.compile("^[\u4e00-\u9fff]{0,4}(" + "|".join(map(re.escape, hint_words("genres"))) + ")[：:]")
 MARKER_RE = re.compile(r"^[（(]\s*(上接|接上|下转|转下|转第|接第)\s*([^（）()]{0,12})[）)]$")
 SOURCE_END_RE = re.compile(r"^[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
