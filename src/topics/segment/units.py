@@ -130,19 +130,6 @@ def _head_block_below(tl: list[RawLine], k: int) -> bool:
     return True
 
 
-def _spaced_headline(tl: list[RawLine], k: int) -> bool:
-    """Line k parts its clauses with spaces and holds no punctuation (主题 分题 其三), above a whole paragraph (the
-    line below ends its sentence): a headline set on one line, however wide (no source line, dateline or quoted
-    title: 来源：… , （记者…）, 《…》)."""
-    if k + 1 >= len(tl):
-        return False
-    line, nxt = tl[k], tl[k + 1]
-    a, b = line.text, nxt.text
-    return bool(not punctuated(a) and not inner_stop(a) and not re.search(r"[（(）)：:《》—]", a)
-                and not C.DATELINE_RE.match(a) and re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", line.raw.strip())
-                and C.is_terminated(b) and not nxt.indent and not C.word_spans(a, b))
-
-
 def _closing_above(tl: list[RawLine], k: int) -> bool:
     """The paragraph just above line k is a closing formula (谢谢大家！), maybe wrapped over two lines."""
     last = tl[k - 1].text
@@ -298,8 +285,6 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG  # a numbered heading (一、…, not a bullet or 一是…) wrapped: its second line is shorter
         # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
-        return 0
-    if first and _spaced_headline(tl, k):
         return 0
     if (first and cuts is not None and k + 2 < len(tl) and ref is not None and _at_cut(nxt.width, ref)
             and tl[k + 2].width > ref + 1 and _uncut_line(tl, k, layout, cuts)):
