@@ -129,3 +129,13 @@ def test_sentences_about_paying_are_not_paywall_markers(line):
                                         ("的士司机们说：", False), ("的发展成就。", True)])
 def test_a_line_opening_with_de_continues_unless_a_de_word_opens_it(text, cont):
     assert C.continuation_start(text) is cont
+
+
+def test_common_word_holds_in_a_fresh_process_before_any_cut():
+    """jieba fills its word table on its first cut; common_word must not depend on an earlier cut."""
+    import subprocess
+    import sys
+
+    code = "from topics import clean; print(clean.common_word('共识'), clean.common_word('王伟'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]

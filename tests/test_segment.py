@@ -445,7 +445,6 @@ def test_particle_led_tail_is_no_bare_name_byline():
     from topics.segment.lines import RawLine
     from topics.segment.units import _headline_pair
 
-    C._dictionary().dt.check_initialized()  # (common_word reads jieba's table, filled on its first cut)
     head = RawLine(1, "坚定信心，走向新", "坚定信心，走向新", width=8.0)
     assert not _headline_pair(head, RawLine(2, "的胜利", "的胜利", width=3.0))
     assert _headline_pair(head, RawLine(2, "王建国", "王建国", width=3.0))

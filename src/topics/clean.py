@@ -244,7 +244,8 @@ def common_words(s: str) -> bool:
 
 
 def _dictionary():
-    """jieba, loaded on first use (quiet)."""
+    """jieba, loaded on first use (quiet), with its dictionary read: jieba fills ``dt.FREQ`` only on its first
+    cut, and ``common_word`` must not depend on whether something was cut before it."""
     global _jieba
     if _jieba is None:
         import logging
@@ -252,6 +253,7 @@ def _dictionary():
         import jieba
 
         jieba.setLogLevel(logging.ERROR)
+        jieba.dt.check_initialized()
         _jieba = jieba
     return _jieba
 
