@@ -63,6 +63,12 @@ AD_RE = re.compile("|".join(re.escape(w) for w in hint_words("ads")))
 GENRE_END_RE = re.compile("(" + "|".join(re.escape(w) for w in hint_words("genres")) + ")$")
 # a headline led by its genre label before a colon (心得体会：…, 发言提纲：…)
 GENRE_LABEL_RE = re.compile("^[\u4e00-\u9fff]{0,4}(" + "|".join(map(re.escape, hint_words("genres"))) + ")[：:]")
+
+
+def genre_title(t: str) -> bool:
+    """A headline naming its genre: …的讲话, …情况汇报, or a genre label before a colon (心得体会：…)."""
+    return bool(GENRE_END_RE.search(t) or GENRE_LABEL_RE.match(t))
+
 MARKER_RE = re.compile(r"^[（(]\s*(上接|接上|下转|转下|转第|接第)\s*([^（）()]{0,12})[）)]$")
 SOURCE_END_RE = re.compile(r"^[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")
 AUTHOR_SOURCE_RE = re.compile(r"^[（(](作者[^（）()]+)[）)]\s*[（(]\s*来源[：:]\s*([^（）()]+?)\s*[）)]$")

@@ -164,13 +164,6 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
     return arts
 
 
-
-
-def _genre_title(t: str) -> bool:
-    """A headline naming its genre: …的讲话, …情况汇报, or a genre label before a colon (专题党课：…)."""
-    return bool(C.GENRE_END_RE.search(t) or C.GENRE_LABEL_RE.match(t))
-
-
 def _spaced(units: list[Unit], i: int, blanks: set[int]) -> bool:
     """Unit i stands after blank lines (only blank lines: a dropped page number leaves no space)."""
     lo, hi = units[i - 1].nos[-1] + 1 if i else 0, units[i].nos[0]
@@ -340,7 +333,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 else:
                     new()
             elif (titles and (not strong or _stacked(titles) or cur.body and cur.body[-1].kind == "closing"
-                              or _genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
+                              or C.genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
                               or bookmarked and _unmarked_headline(units, i)
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1

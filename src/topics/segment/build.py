@@ -199,9 +199,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     layout["centred"] = _centred_headlines(text_lines(lines))
     drop_banner(lines, dropped, layout["column"] or layout["wrapped"])
     tl = text_lines(lines)
+    col = layout.get("column_width")
     for k, ln in enumerate(tl):
         # (one space opening a line under a full column line is the space after its sentence, wrapped: no item)
-        col = layout.get("column_width")
         wrapped_space = k > 0 and layout["column"] and col and tl[k - 1].width >= col - 0.5 and re.match(r"^ \S", ln.raw)
         ln.start = ln.start or (ln.indent and layout["indent"] == "item" and not wrapped_space)
         # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
@@ -232,8 +232,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
         marked = layout["bookmark_titles"] and layout["nowrap"]
         # (a file whose delimiters only open texts -- source lines, headline bookmarks -- none closing one)
-        closes = sum(1 for ln in text_lines(lines) if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
-        opens = sources + sum(1 for ln in text_lines(lines) if ln.title_mark)
+        kept = text_lines(lines)
+        closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
+        opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced))
     arts = [a for a in arts if a.body or a.titles]

@@ -213,6 +213,12 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> list[RawLine]:
     return toc
 
 
+def _few_twice_the_column(tl: list[RawLine], col: float | None) -> bool:
+    """Under 5 % of the lines are twice the column width or wider: the file is hard-wrapped to its column
+    (no column measured: no line counts as wide)."""
+    return sum(col is not None and t.width > 2 * col for t in tl) < 0.05 * len(tl)
+
+
 def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
     """A short unpunctuated line (6 units or more) whose text the file's table of contents lists is an article's
     headline: it opens an article even inside another one (two articles read across columns), or the short line
@@ -228,7 +234,7 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
                 and not re.search(r"[，。；！？,;]", t) and t.replace(" ", "") in listed)
 
     col = column_width([t.width for t in tl]) or 0.0
-    columned = sum(t.width > 2 * col for t in tl) < 0.05 * len(tl)  # (hard-wrapped: no line twice the column)
+    columned = _few_twice_the_column(tl, col)  # (hard-wrapped to a column)
     for k, ln in enumerate(tl):
         if not is_listed(ln) or C.byline_strength(ln.text) or (k and is_listed(tl[k - 1])):
             continue  # (a headline's second line or the writer under it, as the TOC lists them: the first line opens it)
@@ -392,7 +398,6 @@ def detect_layout(lines: list[RawLine]) -> dict:
     tl = text_lines(lines)
     col = column_width([t.width for t in tl])
     # a hard-wrapped column: (almost) no line is more than twice the file's column width
-    wide = [t for t in tl if col is not None and t.width > 2 * col]
     long_lines = [t for t in tl if t.width > HEADLINE_WIDE]
     # most cut lines share one width: the first visual lines of DOCX paragraphs
     mode_width = C.dominant_width([t.width for t in tl if 10 <= t.width <= HEADLINE_WIDE
@@ -401,7 +406,7 @@ def detect_layout(lines: list[RawLine]) -> dict:
     # lines that likely open a paragraph: after a sentence end on a line short of the column (in a narrow
     # column many full lines end in 。 inside a paragraph, e.g. a wrap right after 要求。 — no paragraph starts there; in a column a line past it is
     # full too: its 。 hangs, and the measured column runs a unit short where indented first lines are common)
-    column = len(tl) >= 20 and len(wide) < 0.05 * len(tl)
+    column = len(tl) >= 20 and _few_twice_the_column(tl, col)
     starts = [b for a, b in zip(tl, tl[1:]) if C.ends_sentence(a.text)
               and not (col and (abs(a.width - col) <= 1 or column and a.width > col))]
     # hard-wrapped at a measure of its own per paragraph (no file-wide column): most lines cut mid-sentence

@@ -295,7 +295,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0  # a line set wider than the column (a list of names, 、, in it) above a byline: a headline
     # (a full line ending a sentence may end a paragraph too: kinsoku hangs the full stop on the last full line)
     if first and (k == 0 or C.is_terminated(tl[k - 1].text) and (short(tl[k - 1]) or C.ends_sentence(
-            tl[k - 1].text))) and (C.GENRE_END_RE.search(a) or C.GENRE_LABEL_RE.match(a)) and not punctuated(a):
+            tl[k - 1].text))) and C.genre_title(a) and not punctuated(a):
         return 0  # a block named by its genre (…上的讲话, …情况汇报, 心得体会：…) after a paragraph's last line: a headline
     if first and k > 0 and _closing_above(tl, k) and not punctuated(a) and not (
             C.starts_enumerated(a) or C.continuation_start(b)):
