@@ -214,7 +214,7 @@ def seed_list(text: str) -> list[int]:
 def build_cases(args) -> list[Case]:
     """The originals once; re-typesets and synthetic pages for each seed (case names get ``/sSEED`` when there are
     several seeds, and every group pools its cases over the seeds)."""
-    seeds = args.seed if isinstance(args.seed, list) else [args.seed]
+    seeds = args.seed  # (a list: seed_list)
     originals = [sample_case(s) for s in SAMPLES]
     cases = list(originals)
     synthetic = not args.no_synthetic
