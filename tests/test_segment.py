@@ -545,3 +545,24 @@ def test_text_of_one_genre_opens_where_its_words_drop():
     res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert [(a.title, len(a.paragraphs)) for a in res.articles] == [
         ("城市绿化扩面提质", 6), ("农村公路通村入户", 3), ("高校科研经费松绑", 1)]
+
+
+def test_long_unpunctuated_headline_in_a_wide_column_opens_its_article():
+    """A headline as wide as a headline may run (55-60 units), no clause punctuation, set above indented
+    paragraphs hard-wrapped at 46 units: it fits the wide column, and it is still a headline (in a narrow
+    column it would be one set across columns)."""
+    from topics.segment.typeset import wrap as set_column
+
+    heads = ["省政府召开全省经济运行调度会议研究部署下半年重点工作任务要求各地各部门抓好项目建设扩大有效投资推动经济持续回升向好",
+             "市委常委会召开会议传达学习全省生态环境保护工作会议精神研究部署我市大气污染防治和水环境综合治理工作确保各项任务落到实处"]
+    body = ["会议指出，今年以来全省上下认真贯彻落实各项决策部署，经济运行总体平稳、稳中有进，主要指标好于预期，"
+            "发展质量和效益不断提升，为完成全年目标任务打下了坚实基础。",
+            "会议强调，要坚持稳中求进工作总基调，统筹推进各项工作，突出抓好重大项目建设，持续扩大有效投资，"
+            "着力稳定和扩大消费，加快培育新的增长点，确保经济运行在合理区间。",
+            "会议要求，各级各部门要切实增强责任感和紧迫感，强化工作调度，狠抓任务落实，以实干实绩推动高质量发展取得新成效。"]
+    lines = []
+    for h in heads:
+        lines += [h] + [r for p in body for r in set_column(p, 46, indent="kept")]
+    out = segment_file("\n".join(lines) + "\n", source_file="wide").articles
+    assert [a.title for a in out] == heads
+    assert all(len(a.paragraphs) == 3 for a in out)

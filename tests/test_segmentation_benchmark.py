@@ -69,3 +69,37 @@ def test_a_seed_list_with_a_repeat_or_a_word_is_refused():
     for bad in ("24,24", "24,x"):
         with pytest.raises(argparse.ArgumentTypeError, match="--seed"):
             seed_list(bad)
+
+
+def test_stress_pages_rewrap_body_paragraphs_at_their_side_and_keep_the_gold_articles():
+    """benchmarks/segstress.py: hard-wrapped paragraphs are set at 6-9 or 42-50 units (kinsoku may hang one
+    closing mark), the articles' text is the unstressed page's text (up to spaces a line break falls on)."""
+    import segsynth
+
+    if not segsynth.corpora_available():
+        pytest.skip("synthetic pages need the shared corpora (TOPICS_CORPORA)")
+    import seglayouts
+    import segstress
+
+    from topics.segment.typeset import printed_width
+
+    def texts(case):
+        return ["".join("".join(case.lines[n - 1].split()) for n in art) for art in case.articles()]
+
+    base = seglayouts.pages("train", 1, seed=30)
+    for side, (lo, hi) in segstress.SIDES.items():
+        stressed = segstress.pages(1, seed=30, side=side)
+        assert [c.name for c in stressed] == [c.name for c in base]
+        rewrapped = 0
+        for b, s in zip(base, stressed):
+            assert texts(s) == texts(b)
+            old = {blk: [b.lines[n - 1] for n in nos] for blk, (_, nos) in b.blocks().items()}
+            for blk, (block_role, nos) in s.blocks().items():
+                rows = [s.lines[n - 1] for n in nos]
+                if block_role != "para" or rows == old[blk]:
+                    continue  # a paragraph set one per line or cut as a DOCX first line stays as it was
+                widths = [printed_width(r) for r in rows]
+                assert max(widths) <= hi + 1  # one hanging closing mark
+                if len(rows) > 2 and max(widths) >= lo - 1:
+                    rewrapped += 1
+        assert rewrapped >= 10

@@ -214,9 +214,10 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> list[RawLine]:
 
 
 def _few_twice_the_column(tl: list[RawLine], col: float | None) -> bool:
-    """Under 5 % of the lines are twice the column width or wider: the file is hard-wrapped to its column
-    (no column measured: no line counts as wide)."""
-    return sum(col is not None and t.width > 2 * col for t in tl) < 0.05 * len(tl)
+    """Under 5 % of the lines are body text (clause punctuation or a sentence end) twice the column width or
+    wider: the file is hard-wrapped to its column (no column measured: no line counts as wide).  Headlines,
+    bylines and furniture keep their own widths, wider than a narrow column, in a file hard-wrapped to it."""
+    return sum(col is not None and t.width > 2 * col and bool(re.search(r"[，。；、！？,;]", t.text)) for t in tl) < 0.05 * len(tl)
 
 
 def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:

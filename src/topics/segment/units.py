@@ -432,7 +432,9 @@ def _text_kind(u: Unit, t: str) -> str:
     strength = C.byline_strength(t)
     if strength == 2:
         return "byline"
-    if C.text_width(t) <= 50:
+    # (one line without clause punctuation may run as wide as a headline does: in a narrow column such a line
+    # is set across columns (``spans_columns``), in a wide one it fits, and it is the same headline)
+    if C.text_width(t) <= 50 or len(u.parts) == 1 and not punctuated(t) and C.text_width(t) <= HEADLINE_MAX:
         return "byline?" if strength == 1 else "short"
     return "para"
 
