@@ -545,3 +545,23 @@ def test_text_of_one_genre_opens_where_its_words_drop():
     res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert [(a.title, len(a.paragraphs)) for a in res.articles] == [
         ("城市绿化扩面提质", 6), ("农村公路通村入户", 3), ("高校科研经费松绑", 1)]
+
+
+def test_caption_wider_than_the_column_inside_a_paragraph_dropped():
+    """In a hard-wrapped column, one unpunctuated line set a quarter wider than the column between two lines of
+    a paragraph cut mid-sentence is a photo caption: dropped, the paragraph joined across it, its line kept in
+    the article's spans."""
+    def wrap(s: str, w: int = 12) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    paras = [wrap(p) for p in _GREENING[:3]]
+    caption = "园林工人在新建的口袋公园里栽种乡土树木"
+    at = next(k for k, ln in enumerate(paras[1][:-1]) if "，" in ln[:-1] and not C.is_terminated(ln)) + 1
+    lines = ["城市绿化扩面提质", ""] + paras[0] + [""] + paras[1][:at] + [caption] + paras[1][at:] + [""] + paras[2]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    art = res.articles[0]
+    assert not any(caption in p for p in art.paragraphs)
+    assert _GREENING[1] in art.paragraphs
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
