@@ -566,3 +566,42 @@ def test_long_unpunctuated_headline_in_a_wide_column_opens_its_article():
     out = segment_file("\n".join(lines) + "\n", source_file="wide").articles
     assert [a.title for a in out] == heads
     assert all(len(a.paragraphs) == 3 for a in out)
+
+
+def test_caption_wider_than_the_column_inside_a_paragraph_dropped():
+    """In a hard-wrapped column, one unpunctuated line set a quarter wider than the column between two lines of
+    a paragraph cut mid-sentence is a photo caption: dropped, the paragraph joined across it, its line kept in
+    the article's spans."""
+    def wrap(s: str, w: int = 12) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    paras = [wrap(p) for p in _GREENING[:3]]
+    caption = "园林工人在新建的口袋公园里栽种乡土树木"
+    at = next(k for k, ln in enumerate(paras[1][:-1]) if "，" in ln[:-1] and not C.is_terminated(ln)) + 1
+    lines = ["城市绿化扩面提质", ""] + paras[0] + [""] + paras[1][:at] + [caption] + paras[1][at:] + [""] + paras[2]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    art = res.articles[0]
+    assert not any(caption in p for p in art.paragraphs)
+    assert _GREENING[1] in art.paragraphs
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_caption_tight_under_a_paragraph_of_a_spaced_article_dropped():
+    """In an article that sets every paragraph off with a blank line, a short unpunctuated line tight under a
+    finished paragraph with the blank line below it goes with the paragraph above: a caption, not a sub-heading
+    (its line stays in the article's spans)."""
+    caption = "园林工人在新建的口袋公园里栽种乡土树木"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""]
+    for k, p in enumerate(_GREENING[:5]):
+        lines += [p] + ([caption] if k == 1 else []) + [""]
+    lines += ["农村公路通村入户", "本刊记者 王芳", ""]
+    for p in _ROADS[:3]:
+        lines += [p, ""]
+    res = segment_file("\n".join(lines) + "\n", source_file="spaced.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING[:5])
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)

@@ -375,6 +375,23 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
                        and C.word_spans(a.text, b.text) and not C.word_spans(a.text, c.text) and not C.word_spans(c.text, b.text))
         if inside_word:
             _drop(c, "caption", dropped)
+    if layout["column"] and col:
+        tl = text_lines(lines)
+        for p, a, c, b in zip([None] + tl, tl, tl[1:], tl[2:]):
+            # the line above is running text: a clause mark inside it, or the full line above it goes on into it
+            # (not a kicker or a headline's first line)
+            running = bool(re.search(r"[，、；。：,;:]", a.text[:-1])) or (
+                p is not None and p.no == a.no - 1 and abs(p.width - col) <= 1 and not C.is_terminated(p.text))
+            # in a column, one line set a quarter wider than the column between a full line of running text cut
+            # mid-sentence and a line of the same paragraph (full, or ending it), tight on both sides: no wrapped
+            # line of a paragraph is wider than its column, and a headline there has space, a byline, an indent
+            # or a line of its own below it: a caption
+            if (c.no == a.no + 1 and b.no == c.no + 1 and c.width > 1.25 * col and abs(a.width - col) <= 1 and running
+                    and not C.is_terminated(a.text) and not a.end_mark and not a.special and not hard_start(b)
+                    and (abs(b.width - col) <= 1 or C.is_terminated(b.text))
+                    and _phrase(c) and not C.byline_strength(c.text) and not C.byline_strength(b.text)
+                    and not re.search(r"[，、；：,;:]$", c.text)):
+                _drop(c, "caption", dropped)
     if layout["column"]:
         return
     tl = text_lines(lines)  # without the captions just dropped: the lines around one are its neighbours
