@@ -79,3 +79,19 @@ def test_story_inside_a_continuation_found_by_its_headline_not_its_subtitle():
     ]) + "\n"
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)]]
+
+
+def test_unindented_one_line_headline_between_indented_paragraphs():
+    """A file that indents its paragraphs and pairs headlines with bylines: one unindented, unpunctuated line
+    under a finished paragraph and above an indented one, sharing words with the text below it, heads a new
+    story; an indented line there is a sub-heading of the story it stands in."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "　　甲城今年加快河道治理，新建堤防十余公里，沿河", "绿道全线贯通，两岸居民出行更加便利。",
+        "　　治理成效显现", "　　河道治理带动沿岸环境改善，水质持续向好，", "市民休闲去处明显增多。",
+        "乙县秋粮喜获丰收", "　　乙县秋粮喜获丰收，玉米大豆单产再创新高，种", "粮大户收入稳步增长。",
+        "　　农技人员深入田间指导秋收，农机合作社加快", "机收进度，颗粒归仓有了保障。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 7)], [(8, 12)]]
+    assert r.articles[1].title == "乙县秋粮喜获丰收"

@@ -225,6 +225,18 @@ def _restated_below(u: Unit, nxt: Unit | None) -> bool:
     return m is not None and nxt.text[m.end():].startswith(u.text)
 
 
+def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
+    """One unindented, unpunctuated line above an indented paragraph, in a file that indents its paragraphs, that
+    shares more words with the text below it than with the text above: set outside the text's measure like a
+    headline (a sub-heading inside the text takes the text's indent) and heading the story below it (a photo
+    caption set there speaks of neither)."""
+    if u.indent or len(u.parts) != 1 or punctuated(u.text) or not rest or rest[0].kind != "para" or not rest[0].indent:
+        return False
+    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
+    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    return C.affinity(u.text, below) > C.affinity(u.text, above)
+
+
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
 TOPIC_BREAK = 0.045  # below this share of bigrams in common, the text under the line is another text
 TOPIC_DROP = 0.5  # ... or below this part of the share between the article's last two stretches of text
@@ -249,7 +261,7 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: bool = False, sourced: bool = False) -> list[Art]:
+                           bookmarked: bool = False, sourced: bool = False, indents: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
@@ -257,7 +269,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
     ``bookmarked``: an unmarked short line like the file's bookmarked headlines lost its bookmark.  ``sourced``:
     the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
-    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`)."""
+    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
+    ``indents``: the file indents its paragraphs, so a sub-heading set in the text is indented like them and an
+    unindented line between two paragraphs is a headline (:func:`_outdented`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -338,6 +352,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
                               or len(titles) == 1 and _restated_below(u, nxt)
+                              or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
                               or sourced and len(titles) == 1 and _topic_break(cur, units[j:]))
                   and k == "short" and cur.body

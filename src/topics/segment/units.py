@@ -23,6 +23,7 @@ class Unit:
     lead: list[int] = field(default_factory=list)
     headline: bool = False  # a headline block shown by the layout (topics.segment.cues)
     body_size: bool = False  # set as body text in a file whose layout shows its headlines
+    indent: bool = False  # its first line is indented
 
     @property
     def text(self) -> str:
@@ -374,7 +375,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if cur is None:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
                        headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
-            indented = ln.indent
+            indented = cur.indent = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
