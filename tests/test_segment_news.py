@@ -95,3 +95,17 @@ def test_unindented_one_line_headline_between_indented_paragraphs():
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 7)], [(8, 12)]]
     assert r.articles[1].title == "乙县秋粮喜获丰收"
+
+
+def test_subtitle_under_a_headline_is_no_first_line_of_the_lead():
+    """A ——subtitle under its headline (neither punctuated) as wide as the lead's lines ends the headline block:
+    it does not open the lead's paragraph, and the headline + subtitle open a new story."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "甲城今年加快河道治理，新建堤防十", "余公里，沿河绿道全线贯通，两岸居", "民出行更加便利。",
+        "乙县秋粮喜获丰收", "——丙省推动农业生产工作纪实", "今天（9月20日），乙县秋粮喜获丰", "收，玉米大豆单产再创新高，种粮大",
+        "户收入稳步增长。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 5)], [(6, 10)]]
+    assert r.articles[1].paragraphs[0].startswith("今天")

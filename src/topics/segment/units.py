@@ -287,6 +287,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
+    if (first and k > 0 and a.startswith("——") and not punctuated(a) and not C.is_terminated(a)
+            and not punctuated(tl[k - 1].text) and not C.is_terminated(tl[k - 1].text)):
+        return 0  # a ——subtitle under its headline (neither holds punctuation) ends there: no paragraph's first line
     if (first and cuts is not None and k + 2 < len(tl) and ref is not None and _at_cut(nxt.width, ref)
             and tl[k + 2].width > ref + 1 and _uncut_line(tl, k, layout, cuts)):
         return 0  # an uncut headline above a paragraph whose first line the file cuts (标题 | 正文首行… | …)
