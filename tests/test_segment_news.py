@@ -109,3 +109,21 @@ def test_subtitle_under_a_headline_is_no_first_line_of_the_lead():
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 5)], [(6, 10)]]
     assert r.articles[1].paragraphs[0].startswith("今天")
+
+
+def test_unindented_headline_closes_its_story_on_a_body_first_page():
+    """A body-first page that indents its paragraphs: an unindented headline with no byline under a finished
+    paragraph closes the story above it when it shares more words with that text than with the text below,
+    even where the next story speaks of related things."""
+    text = "\n".join([
+        "　　甲城今年加快河道治理，新建堤防十余公里，", "沿河绿道全线贯通，两岸居民出行更加便利。",
+        "甲城推进河道治理", "本报记者 王小明",
+        "　　乙县秋粮喜获丰收，玉米大豆单产再创新高，", "种粮大户收入稳步增长。",
+        "　　乙县农技人员深入田间指导秋收，玉米机收", "进度加快，秋粮颗粒归仓。",
+        "乙县秋粮喜获丰收",
+        "　　丁县秋粮收购全面展开，种粮大户收入稳步增", "长，粮站延长收购时间。",
+        "丁县秋粮收购全面展开", "本报记者 李小红",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)], [(10, 13)]]
+    assert r.articles[1].title == "乙县秋粮喜获丰收"

@@ -124,9 +124,23 @@ def _wide_headline(u: Unit) -> bool:
     return len(u.parts) == 1 and not punctuated(u.text) and not C.is_terminated(u.text) and not u.special
 
 
-def segment_headline_after(units: list[Unit]) -> list[Art]:
+def _outdented_after(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
+    """Unindented, unpunctuated headline lines between a finished paragraph and an indented one, in a file that
+    indents its paragraphs, sharing more words with the text above than with the text below: the headline of
+    the story above (a sub-heading inside the text takes the text's indent)."""
+    if (any(t.indent or punctuated(t.text) for t in titles) or not C.is_terminated(cur.body[-1].text) or not rest
+            or rest[0].kind != "para" or not rest[0].indent):
+        return False
+    title = "".join(t.text for t in titles if t.kind == "short")
+    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
+    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    return C.affinity(title, above) > C.affinity(title, below)
+
+
+def segment_headline_after(units: list[Unit], indents: bool = False) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
-    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
+    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline.  ``indents``:
+    the file indents its paragraphs (:func:`_outdented_after`)."""
     arts: list[Art] = []
     cur: Art | None = None
     i = 0
@@ -137,7 +151,7 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             arts.append(cur)
         elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
                 blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline
-                or _closes_above(cur, blk[1], units[blk[0]:])):
+                or _closes_above(cur, blk[1], units[blk[0]:]) or indents and _outdented_after(cur, blk[1], units[blk[0]:])):
             # (a headline set across columns closes its article even without a byline: a sub-heading stays in
             # the column)
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True

@@ -218,7 +218,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     # a layout reader gives reading order: a headline it shows stands above its article
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
     if layout["headline_after"]:
-        arts = segment_headline_after(units)
+        arts = segment_headline_after(units, layout["indent"] == "paragraph")
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
