@@ -127,3 +127,18 @@ def test_unindented_headline_closes_its_story_on_a_body_first_page():
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)], [(10, 13)]]
     assert r.articles[1].title == "乙县秋粮喜获丰收"
+
+
+def test_unfinished_dateline_line_goes_on_into_its_lead():
+    """A line opening with a story's dateline (…讯, …电) that ends unfinished is the lead's first line: it joins
+    the line below, is no headline line, and leaves no mid-sentence paragraph break."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "本报讯 甲城今年加快河道治理，新建堤防十余公里，", "沿河绿道全线贯通，两岸居民出行更加便利。",
+        "乙县秋粮喜获丰收",
+        "新华社北京3月17日电 乙县秋粮喜获丰收", "玉米大豆单产再创新高，种粮大户收入稳步增长。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 7)]]
+    assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收"]
+    assert [len(a.paragraphs) for a in r.articles] == [1, 1]

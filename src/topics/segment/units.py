@@ -264,6 +264,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             and (full or above) and C.word_spans(a, b)):
         return 0
 
+    if first and C.DATELINE_RE.match(a) and not C.is_terminated(a) and a[-1] not in "：:":
+        return _STRONG  # a story's dateline (…某地某日电, …讯) opens its lead: an unfinished line of it goes on
+
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
