@@ -242,13 +242,14 @@ def _restated_below(u: Unit, nxt: Unit | None) -> bool:
 def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
     """One unindented, unpunctuated line above an indented paragraph, in a file that indents its paragraphs, that
     shares more words with the text below it than with the text above: set outside the text's measure like a
-    headline (a sub-heading inside the text takes the text's indent) and heading the story below it (a photo
-    caption set there speaks of neither)."""
+    headline (a sub-heading inside the text takes the text's indent) and heading the story below it, whose lead
+    restates it (a photo caption or a running head set there does not)."""
     if u.indent or len(u.parts) != 1 or punctuated(u.text) or not rest or rest[0].kind != "para" or not rest[0].indent:
         return False
     below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
     above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
-    return C.affinity(u.text, below) > C.affinity(u.text, above)
+    down, up = C.affinity(u.text, below), C.affinity(u.text, above)
+    return down >= 0.4 and up <= 0.5 * down  # (restated below as in _closes_above: a running head is not)
 
 
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
