@@ -79,3 +79,66 @@ def test_story_inside_a_continuation_found_by_its_headline_not_its_subtitle():
     ]) + "\n"
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)]]
+
+
+def test_unindented_one_line_headline_between_indented_paragraphs():
+    """A file that indents its paragraphs and pairs headlines with bylines: one unindented, unpunctuated line
+    under a finished paragraph and above an indented one, sharing words with the text below it, heads a new
+    story; an indented line there is a sub-heading of the story it stands in."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "　　甲城今年加快河道治理，新建堤防十余公里，沿河", "绿道全线贯通，两岸居民出行更加便利。",
+        "　　治理成效显现", "　　河道治理带动沿岸环境改善，水质持续向好，", "市民休闲去处明显增多。",
+        "乙县秋粮喜获丰收", "　　乙县秋粮喜获丰收，玉米大豆单产再创新高，种", "粮大户收入稳步增长。",
+        "　　农技人员深入田间指导秋收，农机合作社加快", "机收进度，颗粒归仓有了保障。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 7)], [(8, 12)]]
+    assert r.articles[1].title == "乙县秋粮喜获丰收"
+
+
+def test_subtitle_under_a_headline_is_no_first_line_of_the_lead():
+    """A ——subtitle under its headline (neither punctuated) as wide as the lead's lines ends the headline block:
+    it does not open the lead's paragraph, and the headline + subtitle open a new story."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "甲城今年加快河道治理，新建堤防十", "余公里，沿河绿道全线贯通，两岸居", "民出行更加便利。",
+        "乙县秋粮喜获丰收", "——丙省推动农业生产工作纪实", "今天（9月20日），乙县秋粮喜获丰", "收，玉米大豆单产再创新高，种粮大",
+        "户收入稳步增长。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 5)], [(6, 10)]]
+    assert r.articles[1].paragraphs[0].startswith("今天")
+
+
+def test_unindented_headline_closes_its_story_on_a_body_first_page():
+    """A body-first page that indents its paragraphs: an unindented headline with no byline under a finished
+    paragraph closes the story above it when it shares more words with that text than with the text below,
+    even where the next story speaks of related things."""
+    text = "\n".join([
+        "　　甲城今年加快河道治理，新建堤防十余公里，", "沿河绿道全线贯通，两岸居民出行更加便利。",
+        "甲城推进河道治理", "本报记者 王小明",
+        "　　乙县秋粮喜获丰收，玉米大豆单产再创新高，", "种粮大户收入稳步增长。",
+        "　　乙县农技人员深入田间指导秋收，玉米机收", "进度加快，秋粮颗粒归仓。",
+        "乙县秋粮喜获丰收",
+        "　　丁县秋粮收购全面展开，种粮大户收入稳步增", "长，粮站延长收购时间。",
+        "丁县秋粮收购全面展开", "本报记者 李小红",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 9)], [(10, 13)]]
+    assert r.articles[1].title == "乙县秋粮喜获丰收"
+
+
+def test_unfinished_dateline_line_goes_on_into_its_lead():
+    """A line opening with a story's dateline (…讯, …电) that ends unfinished is the lead's first line: it joins
+    the line below, is no headline line, and leaves no mid-sentence paragraph break."""
+    text = "\n".join([
+        "甲城推进河道治理", "本报记者 王小明",
+        "本报讯 甲城今年加快河道治理，新建堤防十余公里，", "沿河绿道全线贯通，两岸居民出行更加便利。",
+        "乙县秋粮喜获丰收",
+        "新华社北京3月17日电 乙县秋粮喜获丰收", "玉米大豆单产再创新高，种粮大户收入稳步增长。",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 7)]]
+    assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收"]
+    assert [len(a.paragraphs) for a in r.articles] == [1, 1]

@@ -124,9 +124,23 @@ def _wide_headline(u: Unit) -> bool:
     return len(u.parts) == 1 and not punctuated(u.text) and not C.is_terminated(u.text) and not u.special
 
 
-def segment_headline_after(units: list[Unit]) -> list[Art]:
+def _outdented_after(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
+    """Unindented, unpunctuated headline lines between a finished paragraph and an indented one, in a file that
+    indents its paragraphs, sharing more words with the text above than with the text below: the headline of
+    the story above (a sub-heading inside the text takes the text's indent)."""
+    if (any(t.indent or punctuated(t.text) for t in titles) or not C.is_terminated(cur.body[-1].text) or not rest
+            or rest[0].kind != "para" or not rest[0].indent):
+        return False
+    title = "".join(t.text for t in titles if t.kind == "short")
+    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
+    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    return C.affinity(title, above) > C.affinity(title, below)
+
+
+def segment_headline_after(units: list[Unit], indents: bool = False) -> list[Art]:
     """Newspaper page: paragraphs accumulate until a headline block (+ byline) closes the article; a short line
-    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline."""
+    followed by more body is a section heading; ``（上接…）`` opens a continuation without headline.  ``indents``:
+    the file indents its paragraphs (:func:`_outdented_after`)."""
     arts: list[Art] = []
     cur: Art | None = None
     i = 0
@@ -137,7 +151,7 @@ def segment_headline_after(units: list[Unit]) -> list[Art]:
             arts.append(cur)
         elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
                 blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline
-                or _closes_above(cur, blk[1], units[blk[0]:])):
+                or _closes_above(cur, blk[1], units[blk[0]:]) or indents and _outdented_after(cur, blk[1], units[blk[0]:])):
             # (a headline set across columns closes its article even without a byline: a sub-heading stays in
             # the column)
             cur.titles, cur.bylines, cur.closed = blk[1], blk[2], True
@@ -225,6 +239,19 @@ def _restated_below(u: Unit, nxt: Unit | None) -> bool:
     return m is not None and nxt.text[m.end():].startswith(u.text)
 
 
+def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
+    """One unindented, unpunctuated line above an indented paragraph, in a file that indents its paragraphs, that
+    shares more words with the text below it than with the text above: set outside the text's measure like a
+    headline (a sub-heading inside the text takes the text's indent) and heading the story below it, whose lead
+    restates it (a photo caption or a running head set there does not)."""
+    if u.indent or len(u.parts) != 1 or punctuated(u.text) or not rest or rest[0].kind != "para" or not rest[0].indent:
+        return False
+    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
+    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    down, up = C.affinity(u.text, below), C.affinity(u.text, above)
+    return down >= 0.4 and up <= 0.5 * down  # (restated below as in _closes_above: a running head is not)
+
+
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
 TOPIC_BREAK = 0.045  # below this share of bigrams in common, the text under the line is another text
 TOPIC_DROP = 0.5  # ... or below this part of the share between the article's last two stretches of text
@@ -249,7 +276,7 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: bool = False, sourced: bool = False) -> list[Art]:
+                           bookmarked: bool = False, sourced: bool = False, indents: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
@@ -257,7 +284,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
     ``bookmarked``: an unmarked short line like the file's bookmarked headlines lost its bookmark.  ``sourced``:
     the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
-    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`)."""
+    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
+    ``indents``: the file indents its paragraphs, so a sub-heading set in the text is indented like them and an
+    unindented line between two paragraphs is a headline (:func:`_outdented`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -338,6 +367,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
                               or len(titles) == 1 and _restated_below(u, nxt)
+                              or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
                               or sourced and len(titles) == 1 and _topic_break(cur, units[j:]))
                   and k == "short" and cur.body

@@ -225,7 +225,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     # a layout reader gives reading order: a headline it shows stands above its article
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
     if layout["headline_after"]:
-        arts = segment_headline_after(units)
+        arts = segment_headline_after(units, layout["indent"] == "paragraph")
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
         # inside an article is a sub-heading; without them (a plain compilation) it opens a new article
@@ -243,7 +243,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
         opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced))
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced,
+                                            layout["indent"] == "paragraph"))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)

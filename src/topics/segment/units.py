@@ -23,6 +23,7 @@ class Unit:
     lead: list[int] = field(default_factory=list)
     headline: bool = False  # a headline block shown by the layout (topics.segment.cues)
     body_size: bool = False  # set as body text in a file whose layout shows its headlines
+    indent: bool = False  # its first line is indented
 
     @property
     def text(self) -> str:
@@ -263,6 +264,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             and (full or above) and C.word_spans(a, b)):
         return 0
 
+    if first and C.DATELINE_RE.match(a) and not C.is_terminated(a) and a[-1] not in "：:":
+        return _STRONG  # a story's dateline (…某地某日电, …讯) opens its lead: an unfinished line of it goes on
+
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
@@ -286,6 +290,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # (a tail of dictionary words is no bare-name byline: 二、健全考核评价和 | 监督)
     if first and spans_columns(tl, k, layout):  # a headline across columns: it ends here, whatever follows
         return 0
+    if (first and k > 0 and a.startswith("——") and not punctuated(a) and not C.is_terminated(a)
+            and not punctuated(tl[k - 1].text) and not C.is_terminated(tl[k - 1].text)):
+        return 0  # a ——subtitle under its headline (neither holds punctuation) ends there: no paragraph's first line
     if (first and cuts is not None and k + 2 < len(tl) and ref is not None and _at_cut(nxt.width, ref)
             and tl[k + 2].width > ref + 1 and _uncut_line(tl, k, layout, cuts)):
         return 0  # an uncut headline above a paragraph whose first line the file cuts (标题 | 正文首行… | …)
@@ -374,7 +381,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         if cur is None:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
                        headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
-            indented = ln.indent
+            indented = cur.indent = ln.indent
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
