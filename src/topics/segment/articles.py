@@ -14,6 +14,8 @@ _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateli
 
 
 _TITLEISH = {"short", "subtitle", "byline?", "byline"}
+RESTATED = 0.4  # a headline's story restates it: at least this share of the headline's bigrams
+RESTATED_ELSEWHERE = 0.5  # ... and the text on its other side at most this part of that share
 
 
 @dataclass
@@ -117,7 +119,7 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     up, down = C.affinity(title, above), C.affinity(title, below)
     # (and the text below shares next to no wording with the text above: sections of one article under a
     # sub-heading that sums up its theme keep talking of the same things)
-    return up >= 0.4 and down <= 0.5 * up and C.affinity(below, above) < 0.1
+    return up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1
 
 
 def _wide_headline(u: Unit) -> bool:
@@ -249,7 +251,7 @@ def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
     below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
     above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
     down, up = C.affinity(u.text, below), C.affinity(u.text, above)
-    return down >= 0.4 and up <= 0.5 * down  # (restated below as in _closes_above: a running head is not)
+    return down >= RESTATED and up <= RESTATED_ELSEWHERE * down  # (as _closes_above asks: a running head is not)
 
 
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
