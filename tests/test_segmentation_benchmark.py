@@ -71,13 +71,51 @@ def test_a_seed_list_with_a_repeat_or_a_word_is_refused():
             seed_list(bad)
 
 
-def test_stress_pages_rewrap_body_paragraphs_at_their_side_and_keep_the_gold_articles():
-    """benchmarks/segstress.py: hard-wrapped paragraphs are set at 6-9 or 42-50 units (kinsoku may hang one
-    closing mark), the articles' text is the unstressed page's text (up to spaces a line break falls on)."""
+_PLACES = ["东湖区", "西山县", "南岭镇", "北港市", "青河乡", "白沙县", "红星社区", "金桥街道"]
+_WORKS = ["乡村道路改造", "老旧小区更新", "农田水利建设", "中小学校扩建", "社区养老服务", "河道生态治理"]
+
+
+def _story(k: int) -> tuple[str, list[str]]:
+    """A made-up news story (title, paragraphs) in the corpora's shape: the synthetic pages need text, not the
+    shared corpora, to test how they are typeset."""
+    place, work = _PLACES[k % len(_PLACES)], _WORKS[k % len(_WORKS)]
+    sentences = [f"记者从{place}了解到，今年以来当地把{work}作为第{k + 1}项重点工作，已完成投资{k + 3}亿元，"
+                 f"惠及群众{k * 7 + 12}万人，各项工程总体进展顺利。",
+                 f"据介绍，{place}按照先急后缓、分步实施的原则，统筹安排资金和人员，建立周调度、月通报制度，"
+                 f"确保每一个项目都有人管、有人抓、有人负责。",
+                 f"下一步，当地将继续加大投入力度，完善长效管护机制，推动{work}从建起来向用得好转变，"
+                 f"让群众有更多获得感和幸福感。"]
+    a, b, c = sentences  # paragraphs of two sentences: longer than two rows of the widest stress column
+    return f"{place}扎实推进{work}", [a + b, b + c, c + a]
+
+
+@pytest.fixture()
+def small_corpora(tmp_path, monkeypatch):
+    """The two corpora files the synthetic pages read, written in their format from made-up stories."""
+    import gzip
+    import json
+
     import segsynth
 
-    if not segsynth.corpora_available():
-        pytest.skip("synthetic pages need the shared corpora (TOPICS_CORPORA)")
+    with gzip.open(tmp_path / "xwlb_cctv.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for k in range(60):  # (a page may draw 40 neighbouring stories)
+            title, paras = _story(k)
+            fh.write(json.dumps({"title": title, "text": "\n".join(paras)}, ensure_ascii=False) + "\n")
+    with open(tmp_path / "central_reports.jsonl", "w", encoding="utf-8") as fh:
+        for r in range(4):
+            paras = [p for k in range(r * 15, r * 15 + 15) for p in _story(k)[1]]  # (> 2,000 characters)
+            fh.write(json.dumps({"title": f"第{r + 1}号工作报告", "text": "\n".join(paras)}, ensure_ascii=False) + "\n")
+    monkeypatch.setattr(segsynth, "CORPORA", tmp_path)
+    segsynth.stories.cache_clear()
+    segsynth.reports.cache_clear()
+    yield tmp_path
+    segsynth.stories.cache_clear()
+    segsynth.reports.cache_clear()
+
+
+def test_stress_pages_rewrap_body_paragraphs_at_their_side_and_keep_the_gold_articles(small_corpora):
+    """benchmarks/segstress.py: hard-wrapped paragraphs are set at 6-9 or 42-50 units (kinsoku may hang one
+    closing mark), the articles' text is the unstressed page's text (up to spaces a line break falls on)."""
     import seglayouts
     import segstress
 
