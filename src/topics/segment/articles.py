@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
-from .units import Unit, merge, punctuated, rejoin_cut_bylines
+from .lines import punctuated
+from .units import Unit, merge, rejoin_cut_bylines
 
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
@@ -126,16 +127,23 @@ def _wide_headline(u: Unit) -> bool:
     return len(u.parts) == 1 and not punctuated(u.text) and not C.is_terminated(u.text) and not u.special
 
 
+def _indented_sides(cur: Art, rest: list[Unit]) -> tuple[str, str] | None:
+    """The text just above (the article's last three units) and just below (the next three), TOPIC_SPAN
+    characters each, when an indented paragraph comes next; else None."""
+    if not rest or rest[0].kind != "para" or not rest[0].indent:
+        return None
+    return "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:], "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
+
+
 def _outdented_after(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     """Unindented, unpunctuated headline lines between a finished paragraph and an indented one, in a file that
     indents its paragraphs, sharing more words with the text above than with the text below: the headline of
     the story above (a sub-heading inside the text takes the text's indent)."""
-    if (any(t.indent or punctuated(t.text) for t in titles) or not C.is_terminated(cur.body[-1].text) or not rest
-            or rest[0].kind != "para" or not rest[0].indent):
+    if (any(t.indent or punctuated(t.text) for t in titles) or not C.is_terminated(cur.body[-1].text)
+            or not (sides := _indented_sides(cur, rest))):
         return False
     title = "".join(t.text for t in titles if t.kind == "short")
-    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
-    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    above, below = sides
     return C.affinity(title, above) > C.affinity(title, below)
 
 
@@ -246,10 +254,9 @@ def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
     shares more words with the text below it than with the text above: set outside the text's measure like a
     headline (a sub-heading inside the text takes the text's indent) and heading the story below it, whose lead
     restates it (a photo caption or a running head set there does not)."""
-    if u.indent or len(u.parts) != 1 or punctuated(u.text) or not rest or rest[0].kind != "para" or not rest[0].indent:
+    if u.indent or len(u.parts) != 1 or punctuated(u.text) or not (sides := _indented_sides(cur, rest)):
         return False
-    below = "".join(v.text for v in rest[:3])[:TOPIC_SPAN]
-    above = "".join(v.text for v in cur.body[-3:])[-TOPIC_SPAN:]
+    above, below = sides
     down, up = C.affinity(u.text, below), C.affinity(u.text, above)
     return down >= RESTATED and up <= RESTATED_ELSEWHERE * down  # (as _closes_above asks: a running head is not)
 

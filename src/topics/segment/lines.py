@@ -213,11 +213,19 @@ def drop_front_matter(lines: list[RawLine], dropped: Counter) -> list[RawLine]:
     return toc
 
 
+_CLAUSE_RE = re.compile(r"[，。；、！？,;]")
+
+
+def punctuated(t: str) -> bool:
+    """The text holds clause or sentence punctuation: body text (a headline holds none)."""
+    return bool(_CLAUSE_RE.search(t))
+
+
 def _few_twice_the_column(tl: list[RawLine], col: float | None) -> bool:
     """Under 5 % of the lines are body text (clause punctuation or a sentence end) twice the column width or
     wider: the file is hard-wrapped to its column (no column measured: no line counts as wide).  Headlines,
     bylines and furniture keep their own widths, wider than a narrow column, in a file hard-wrapped to it."""
-    return sum(col is not None and t.width > 2 * col and bool(re.search(r"[，。；、！？,;]", t.text)) for t in tl) < 0.05 * len(tl)
+    return sum(col is not None and t.width > 2 * col and punctuated(t.text) for t in tl) < 0.05 * len(tl)
 
 
 def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:

@@ -8,7 +8,7 @@ from statistics import median
 from topics import clean as C
 from topics.text import CLOSERS
 
-from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, text_lines
+from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, punctuated, text_lines
 
 
 @dataclass
@@ -40,13 +40,6 @@ class Unit:
 # the date line under a speech's title: （2018年1月12日）
 DATE_LINE_RE = re.compile(r"^[（(]\s*(\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日\s*[）)]$")
 _INNER_STOP_RE = re.compile(r"[。！？][^。！？]")
-_CLAUSE_RE = re.compile(r"[，。；、！？,;]")
-
-
-def punctuated(t: str) -> bool:
-    """The text holds clause or sentence punctuation: body text (a headline holds none)."""
-    return bool(_CLAUSE_RE.search(t))
-
 
 def inner_stop(t: str) -> bool:
     """A sentence ends inside the text (not at its end): body text, a headline never holds a full stop."""
