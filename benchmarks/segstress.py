@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import json
 import random
+import sys
 from pathlib import Path
 
 import segsynth
@@ -132,18 +133,21 @@ def pages(n: int, seed: int, side: str | None = None) -> list[Case]:
 
 
 def main() -> int:
-    from segmentation import pooled, score, stops_inside
+    from segmentation import pooled, score, seed_list, stops_inside
 
     from topics.segment import segment_file
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="30,31,32,33,34,35,36,37,38,39")
+    ap.add_argument("--seeds", type=seed_list, default="30,31,32,33,34,35,36,37,38,39")
     ap.add_argument("--pages", type=int, default=6)
     ap.add_argument("--json", help="write the pooled groups and the per-case rows here")
     args = ap.parse_args()
+    if not segsynth.corpora_available():
+        print(f"segstress: skipped, corpora not found in {segsynth.CORPORA} (set TOPICS_CORPORA)", file=sys.stderr)
+        return 0
     groups: dict[str, list[dict]] = {}
     rows = []
-    for seed in (int(s) for s in args.seeds.split(",")):
+    for seed in args.seeds:
         for side in sorted(SIDES):
             for c in pages(args.pages, seed, side):
                 c.info["stops_inside"] = stops_inside(c)
