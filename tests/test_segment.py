@@ -605,3 +605,24 @@ def test_caption_tight_under_a_paragraph_of_a_spaced_article_dropped():
     assert art.paragraphs == list(_GREENING[:5])
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
+    """A paragraph's first line, cut mid-word where the page ends (no clause mark in it), stands above the
+    kicker and headline of another article (listed in the contents); the rest of the paragraph follows that
+    article, completing the cut word.  The line is no sub-heading: the article is left open there and gets its
+    paragraph back."""
+    cut = _GREENING[3].index("绿地的病虫害") + 1
+    head, rest = _GREENING[3][:cut], _GREENING[3][cut:]
+    assert not C.continuation_start(rest) and C.word_spans(head, rest)
+    lines = ["目录", "城市绿化扩面提质 2", "农村公路通村入户 4", "", "城市绿化扩面提质", "本刊记者 李明", ""]
+    for p in _GREENING[:3]:
+        lines += [p, ""]
+    lines += [head, "", "交通强市", "农村公路通村入户", "本刊记者 王芳", ""]
+    for p in _ROADS:
+        lines += [p, ""]
+    lines += [rest, "", _GREENING[4], ""]
+    res = segment_file("\n".join(lines) + "\n", source_file="inner.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    assert res.articles[0].paragraphs == list(_GREENING[:5])
+    assert res.articles[1].paragraphs == list(_ROADS)

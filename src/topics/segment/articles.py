@@ -301,8 +301,13 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
 
     def new(**kw) -> Art:
         nonlocal cur
-        if cur is not None and (cur.unterminated() or cur.body and cur.body[-1].kind == "short" and punctuated(
-                cur.body[-1].text) and not C.is_terminated(cur.body[-1].text)):  # (a clause cut short: no heading)
+        last = cur.body[-1] if cur is not None and cur.body else None
+        if cur is not None and (cur.unterminated() or last is not None and last.kind == "short" and not C.is_terminated(
+                last.text) and (punctuated(last.text)  # (a clause cut short: no heading)
+                                # (the first words of a paragraph, cut where the column ends: a paragraph further
+                                # on, not opening one, completes its word; a heading has text of its own)
+                                or any(v.kind == "para" and not v.start and C.word_spans(last.text, v.text)
+                                       for v in units[i + 1:]))):
             cur.interrupted = True
         cur = Art(**kw)
         arts.append(cur)
