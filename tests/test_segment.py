@@ -540,18 +540,19 @@ def _sentences(*paras: str) -> list[str]:
     return [x + "。" for p in paras for x in p.split("。") if x]
 
 
-def test_consecutive_bookmarks_leave_no_room_for_a_headline():
+def test_bookmark_numbers_bound_the_headlines_that_lost_theirs():
     """A DOCX set one paragraph per line whose headlines carry numbered bookmarks: a short line between two
-    headlines bookmarked one number after the other is a sub-heading; one where a number is missing between them
-    is a headline that lost its bookmark."""
+    headlines bookmarked one number after the other is a sub-heading; where one number is missing between them,
+    one short line there is a headline that lost its bookmark: the one under which the words change (a
+    sub-heading goes on with its article's words)."""
     lines = (["[bookmark: _bookmark1]公园绿地扩面提质"] + _sentences(*_GREENING[:2]) + ["口袋公园见缝插绿"]
-             + _sentences(_GREENING[2]) + ["[bookmark: _bookmark2]农村公路通村入户"] + _sentences(*_ROADS, _ROAD, _ROAD2)
-             + ["高校科研经费松绑"] + _sentences(_FUND, _FUND2)
+             + _sentences(_GREENING[2]) + ["[bookmark: _bookmark2]农村公路通村入户"] + _sentences(*_ROADS, _ROAD)
+             + ["护路员随坏随补"] + _sentences(_ROAD2) + ["高校科研经费松绑"] + _sentences(_FUND, _FUND2)
              + ["[bookmark: _bookmark4]公园绿地四季常绿"] + _sentences(*_GREENING[3:], _GREEN, _GREEN2))
     res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert res.layout["nowrap"] and res.layout["bookmark_titles"]
     assert [a.title for a in res.articles] == ["公园绿地扩面提质", "农村公路通村入户", "高校科研经费松绑", "公园绿地四季常绿"]
-    assert [a.lines for a in res.articles] == [[(1, 8)], [(9, 18)], [(19, 23)], [(24, 34)]]
+    assert [a.lines for a in res.articles] == [[(1, 8)], [(9, 19)], [(20, 24)], [(25, 35)]]
 
 
 def test_text_of_one_genre_opens_where_its_words_drop():

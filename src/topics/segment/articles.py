@@ -231,16 +231,12 @@ def _stacked(titles: list[Unit]) -> bool:
     return k >= 2
 
 
-def _unmarked_headline(units: list[Unit], i: int, marks: dict[int, int]) -> bool:
+def _unmarked_headline(units: list[Unit], i: int, lost: set[int]) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
-    enumerator: the file numbers its sub-headings) that lost its bookmark -- unless the bookmarks on either side
-    are numbered one after the other (_bookmark7 | … | _bookmark8): then no headline stands between them.
-    ``marks``: the number of each bookmarked headline, by line."""
-    if not (0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"):
-        return False
-    no = units[i].nos[0]
-    above, below = [n for n in marks if n < no], [n for n in marks if n > no]
-    return not (above and below and marks[min(below)] == marks[max(above)] + 1)
+    enumerator: the file numbers its sub-headings) that lost its bookmark, where the bookmarks' numbers leave
+    room for it (``lost``: first line numbers, :func:`topics.segment.bookmarks.unmarked_headlines`)."""
+    return (0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
+            and units[i].nos[0] in lost)
 
 
 _SECTION_ENUM_RE = re.compile(r"^(第[一二三四五六七八九十百零〇两]+[，、,]|[一二三四五六七八九十百零〇两]+[、.．]|[（(][一二三四五六七八九十\d]+[）)])")
@@ -291,14 +287,14 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: dict[int, int] | None = None, sourced: bool = False, indents: bool = False) -> list[Art]:
+                           bookmarked: set[int] | None = None, sourced: bool = False, indents: bool = False) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
     the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
     line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
-    ``bookmarked``: the numbers of the file's headline bookmarks, by line (_bookmark7 -> 7), where an unmarked short
-    line like the file's bookmarked headlines lost its bookmark (:func:`_unmarked_headline`).  ``sourced``:
+    ``bookmarked``: in a file whose headlines carry bookmarks, the short lines (first line numbers) that may be
+    headlines which lost theirs (:func:`_unmarked_headline`).  ``sourced``:
     the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
     a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
     ``indents``: the file indents its paragraphs, so a sub-heading set in the text is indented like them and an

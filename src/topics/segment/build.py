@@ -10,6 +10,7 @@ from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, dete
 from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch
+from .bookmarks import unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 
 
@@ -244,7 +245,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
         opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced,
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
                                             layout["indent"] == "paragraph"))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
