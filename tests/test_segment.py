@@ -510,6 +510,17 @@ def test_text_without_bookmark_opens_on_new_words():
     assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
 
 
+def test_no_headline_between_bookmarks_numbered_one_after_the_other():
+    """The same file, the text in other words standing between two headlines bookmarked one number after the
+    other: no headline lost its bookmark there, so its short line is a sub-heading of the article above."""
+    lines = ["[bookmark: _bookmark1]城市绿化扩面提质", _GREEN, _GREEN2,
+             "[bookmark: _bookmark2]农村公路通村入户", _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2, "[bookmark: _bookmark3]城市绿化管护升级", _GREEN2, _GREEN]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "城市绿化管护升级"]
+    assert [a.lines for a in res.articles] == [[(1, 3)], [(4, 10)], [(11, 13)]]
+
+
 _GREENING = [
     ("今年全市园林绿化部门新增公园绿地四百余公顷，栽种乔木十二万株，街头游园和口袋公园遍布城区，市民出门五"
      "分钟就能走进绿荫。园林绿化部门按照适地适树原则挑选树种，优先选用本地乡土植物，既耐旱又好养护，公园绿"

@@ -287,7 +287,8 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: set[int] | None = None, sourced: bool = False, indents: bool = False) -> list[Art]:
+                           bookmarked: set[int] | None = None, sourced: bool = False, indents: bool = False,
+                           shut: frozenset[int] | set[int] = frozenset()) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
@@ -297,8 +298,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     headlines which lost theirs (:func:`_unmarked_headline`).  ``sourced``:
     the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
     a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
-    ``indents``: the file indents its paragraphs, so a sub-heading set in the text is indented like them and an
-    unindented line between two paragraphs is a headline (:func:`_outdented`)."""
+    ``shut``: short lines (first line numbers) between two headlines bookmarked one number after the other, which
+    no change of words makes a headline.  ``indents``: the file indents its paragraphs, so a sub-heading set in the
+    text is indented like them and an unindented line between two paragraphs is a headline (:func:`_outdented`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -381,7 +383,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or len(titles) == 1 and _restated_below(u, nxt)
                               or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
-                              or sourced and len(titles) == 1 and _topic_break(cur, units[j:]))
+                              or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:]))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):

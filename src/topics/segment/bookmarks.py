@@ -58,3 +58,11 @@ def _pick(units: list[Unit], group: list[int], marks: dict[int, int], lines: lis
         return group  # (before the first bookmark, after the last, or numbers out of order: no bound)
     room = marks[lines[k]] - marks[lines[k - 1]] - 1
     return sorted(group, key=lambda i: _words_change(units, i))[:room]
+
+
+def no_room(units: list[Unit], marks: dict[int, int]) -> set[int]:
+    """First line numbers of the units between two headlines bookmarked one number after the other: no headline
+    stands there, whatever its words.  ``marks``: the bookmark number of each bookmarked line, by line number."""
+    lines = sorted(marks)
+    shut = [(a, b) for a, b in zip(lines, lines[1:]) if marks[b] == marks[a] + 1]
+    return {u.nos[0] for u in units if any(a < u.nos[0] < b for a, b in shut)}
