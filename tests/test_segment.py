@@ -510,6 +510,17 @@ def test_text_without_bookmark_opens_on_new_words():
     assert [len(a.paragraphs) for a in res.articles] == [2, 3, 2]
 
 
+def test_no_headline_between_bookmarks_numbered_one_after_the_other():
+    """The same file, the text in other words standing between two headlines bookmarked one number after the
+    other: no headline lost its bookmark there, so its short line is a sub-heading of the article above."""
+    lines = ["[bookmark: _bookmark1]城市绿化扩面提质", _GREEN, _GREEN2,
+             "[bookmark: _bookmark2]农村公路通村入户", _ROAD, "农村公路养护有人管", _ROAD2,
+             "高校科研经费松绑", _FUND, _FUND2, "[bookmark: _bookmark3]城市绿化管护升级", _GREEN2, _GREEN]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户", "城市绿化管护升级"]
+    assert [a.lines for a in res.articles] == [[(1, 3)], [(4, 10)], [(11, 13)]]
+
+
 _GREENING = [
     ("今年全市园林绿化部门新增公园绿地四百余公顷，栽种乔木十二万株，街头游园和口袋公园遍布城区，市民出门五"
      "分钟就能走进绿荫。园林绿化部门按照适地适树原则挑选树种，优先选用本地乡土植物，既耐旱又好养护，公园绿"
@@ -534,6 +545,25 @@ _ROADS = [
     ("交通部门表示，下一步全市将继续推进农村公路提档升级，把农村公路建设好、管护好、运营好，让群众在家门口"
      "就能坐上班车，农产品运得出、卖得好。"),
 ]
+
+
+def _sentences(*paras: str) -> list[str]:
+    return [x + "。" for p in paras for x in p.split("。") if x]
+
+
+def test_bookmark_numbers_bound_the_headlines_that_lost_theirs():
+    """A DOCX set one paragraph per line whose headlines carry numbered bookmarks: a short line between two
+    headlines bookmarked one number after the other is a sub-heading; where one number is missing between them,
+    one short line there is a headline that lost its bookmark: the one under which the words change (a
+    sub-heading goes on with its article's words)."""
+    lines = (["[bookmark: _bookmark1]公园绿地扩面提质"] + _sentences(*_GREENING[:2]) + ["口袋公园见缝插绿"]
+             + _sentences(_GREENING[2]) + ["[bookmark: _bookmark2]农村公路通村入户"] + _sentences(*_ROADS, _ROAD)
+             + ["护路员随坏随补"] + _sentences(_ROAD2) + ["高校科研经费松绑"] + _sentences(_FUND, _FUND2)
+             + ["[bookmark: _bookmark4]公园绿地四季常绿"] + _sentences(*_GREENING[3:], _GREEN, _GREEN2))
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert res.layout["nowrap"] and res.layout["bookmark_titles"]
+    assert [a.title for a in res.articles] == ["公园绿地扩面提质", "农村公路通村入户", "高校科研经费松绑", "公园绿地四季常绿"]
+    assert [a.lines for a in res.articles] == [[(1, 8)], [(9, 19)], [(20, 24)], [(25, 35)]]
 
 
 def test_text_of_one_genre_opens_where_its_words_drop():

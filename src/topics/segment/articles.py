@@ -231,10 +231,12 @@ def _stacked(titles: list[Unit]) -> bool:
     return k >= 2
 
 
-def _unmarked_headline(units: list[Unit], i: int) -> bool:
+def _unmarked_headline(units: list[Unit], i: int, lost: set[int]) -> bool:
     """In a file whose headlines carry bookmarks, a short line like them (one line between two paragraphs, no
-    enumerator: the file numbers its sub-headings) that lost its bookmark."""
-    return 0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
+    enumerator: the file numbers its sub-headings) that lost its bookmark, where the bookmarks' numbers leave
+    room for it (``lost``: first line numbers, :func:`topics.segment.bookmarks.unmarked_headlines`)."""
+    return (0 < i < len(units) - 1 and len(units[i].parts) == 1 and units[i + 1].kind == "para"
+            and units[i].nos[0] in lost)
 
 
 _SECTION_ENUM_RE = re.compile(r"^(第[一二三四五六七八九十百零〇两]+[，、,]|[一二三四五六七八九十百零〇两]+[、.．]|[（(][一二三四五六七八九十\d]+[）)])")
@@ -285,17 +287,20 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
-                           bookmarked: bool = False, sourced: bool = False, indents: bool = False) -> list[Art]:
+                           bookmarked: set[int] | None = None, sourced: bool = False, indents: bool = False,
+                           shut: frozenset[int] | set[int] = frozenset()) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
     the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
     line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
-    ``bookmarked``: an unmarked short line like the file's bookmarked headlines lost its bookmark.  ``sourced``:
+    ``bookmarked``: in a file whose headlines carry bookmarks, the short lines (first line numbers) that may be
+    headlines which lost theirs (:func:`_unmarked_headline`).  ``sourced``:
     the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
     a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
-    ``indents``: the file indents its paragraphs, so a sub-heading set in the text is indented like them and an
-    unindented line between two paragraphs is a headline (:func:`_outdented`)."""
+    ``shut``: short lines (first line numbers) between two headlines bookmarked one number after the other, which
+    no change of words makes a headline.  ``indents``: the file indents its paragraphs, so a sub-heading set in the
+    text is indented like them and an unindented line between two paragraphs is a headline (:func:`_outdented`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -377,13 +382,13 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                     new()
             elif (titles and (not strong or _stacked(titles) or cur.body and cur.body[-1].kind == "closing"
                               or C.genre_title(u.text) or _COLUMN_TAG_RE.match(u.text) or blanks is not None and _spaced(units, i, blanks)
-                              or bookmarked and _unmarked_headline(units, i)
+                              or bookmarked and _unmarked_headline(units, i, bookmarked)
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
                               or len(titles) == 1 and _restated_below(u, nxt)
                               or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
-                              or sourced and len(titles) == 1 and _topic_break(cur, units[j:]))
+                              or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:]))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):

@@ -10,6 +10,7 @@ from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, dete
 from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch
+from .bookmarks import no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 
 
@@ -237,14 +238,16 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
-        marked = layout["bookmark_titles"] and layout["nowrap"]
+        numbers = {ln.no: int(m.group(1)) for ln in text_lines(lines)
+                   if ln.title_mark and (m := re.search(r"_bookmark(\d+)", ln.raw))}
+        marked = numbers if layout["bookmark_titles"] and layout["nowrap"] else {}
         # (a file whose delimiters only open texts -- source lines, headline bookmarks -- none closing one)
         kept = text_lines(lines)
         closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
         opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
-        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, marked, sourced,
-                                            layout["indent"] == "paragraph"))
+        arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
+                                            layout["indent"] == "paragraph", no_room(units, numbers)))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
