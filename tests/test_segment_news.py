@@ -142,3 +142,21 @@ def test_unfinished_dateline_line_goes_on_into_its_lead():
     assert [a.lines for a in r.articles] == [[(1, 4)], [(5, 7)]]
     assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收"]
     assert [len(a.paragraphs) for a in r.articles] == [1, 1]
+
+
+def test_one_line_headline_over_a_text_with_no_words_in_common():
+    """Where the file delimits its texts (headline + byline), one unpunctuated line with no byline under a finished
+    paragraph heads a new text when the text under it shares next to no words with the article above; a
+    sub-heading whose section goes on with its article's words stays inside it."""
+    a1 = ("甲城今年加快河道治理，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。"
+          "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收。")
+    a2 = ("市水务部门负责人介绍，河道治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，沿河新建口袋公园六处，"
+          "河水水质明显改善，鱼类和水鸟数量逐年增加，市民纷纷到河边散步健身。")
+    b1 = ("乙县秋粮喜获丰收，玉米大豆单产再创新高，种粮大户收入稳步增长。农技人员深入田间指导秋收，"
+          "机收进度加快，烘干设备满负荷运转，确保颗粒归仓。")
+    b2 = ("县农业农村局统计显示，全县粮食播种面积稳中有增，良种覆盖率超过九成，化肥农药使用量连续下降，"
+          "种粮农民的积极性持续高涨，乡亲们脸上洋溢着丰收的喜悦。眼下，各乡镇正抓紧抢收晾晒，新粮陆续入仓。")
+    text = "\n".join(["甲城推进河道治理", "本报记者 王小明", a1, "治理成效", a2, "乙县秋粮喜获丰收", b1, b2]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles] == [[(1, 5)], [(6, 8)]]
+    assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收"]

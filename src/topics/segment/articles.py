@@ -266,12 +266,14 @@ def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
 TOPIC_SPAN = 300  # characters of text read on each side of a short line to compare the two
 TOPIC_BREAK = 0.045  # below this share of bigrams in common, the text under the line is another text
 TOPIC_DROP = 0.5  # ... or below this part of the share between the article's last two stretches of text
+TOPIC_NONE = 0.015  # below this share the two texts have (next to) no words in common
 
 
-def _topic_break(cur: Art, rest: list[Unit]) -> bool:
+def _topic_break(cur: Art, rest: list[Unit], floor: float = TOPIC_BREAK, drop: bool = True) -> bool:
     """The text under a short line shares (almost) no ideograph bigrams with the article's text above it, or
     well under half as many as the article's last stretch shares with the stretch before it: a sub-heading goes
-    on with its article's words, the headline of another text starts a new vocabulary."""
+    on with its article's words, the headline of another text starts a new vocabulary.  ``floor``: the share
+    below which it is another text; ``drop``: whether the fall against the stretch before counts too."""
     text = "".join(v.text for v in cur.body)
     above, before = text[-TOPIC_SPAN:], text[-2 * TOPIC_SPAN:-TOPIC_SPAN]
     below = ""
@@ -283,7 +285,7 @@ def _topic_break(cur: Art, rest: list[Unit]) -> bool:
     if len(above) < TOPIC_SPAN // 2 or len(below) < TOPIC_SPAN // 2:
         return False
     share = C.affinity(below, above)
-    return share < TOPIC_BREAK or len(before) >= TOPIC_SPAN // 2 and share < TOPIC_DROP * C.affinity(above, before)
+    return share < floor or drop and len(before) >= TOPIC_SPAN // 2 and share < TOPIC_DROP * C.affinity(above, before)
 
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
@@ -388,7 +390,12 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or len(titles) == 1 and _restated_below(u, nxt)
                               or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
-                              or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:]))
+                              or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:])
+                              # (where the file delimits its texts, one unpunctuated line between two texts with no
+                              # words in common: a headline without its byline; a sub-heading's section goes on
+                              # with some of its article's words)
+                              or len(titles) == 1 and not punctuated(u.text) and u.nos[0] not in shut
+                              and _topic_break(cur, units[j:], TOPIC_NONE, False))
                   and k == "short" and cur.body
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):
