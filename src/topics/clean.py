@@ -30,7 +30,7 @@ from .text import (  # noqa: F401  (segment.py reads these through this module)
 )
 
 # Only the numbered kind is glued reliably to a title line (the named kind is often misplaced).
-TITLE_BOOKMARK_RE = re.compile(r"\[bookmark:\s*_bookmark\d+\s*\]")
+TITLE_BOOKMARK_RE = re.compile(r"\[bookmark:\s*_bookmark(\d+)\s*\]")
 
 # ---------------------------------------------------------------- recognisers (used by topics.segment)
 

@@ -10,11 +10,19 @@ none.  Where more short lines stand there than numbers are missing, the ones und
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from topics import clean as C
 
+from .lines import RawLine
 from .units import Unit
 
 SPAN = 300  # characters of text read on each side of a short line to compare the two
+
+
+def bookmark_numbers(lines: list[RawLine]) -> dict[int, int]:
+    """The bookmark number of each line that carries a ``[bookmark: _bookmarkN]``, by line number."""
+    return {ln.no: int(m.group(1)) for ln in lines if ln.title_mark and (m := C.TITLE_BOOKMARK_RE.search(ln.raw))}
 
 
 def _candidate(units: list[Unit], i: int) -> bool:
@@ -64,5 +72,9 @@ def no_room(units: list[Unit], marks: dict[int, int]) -> set[int]:
     """First line numbers of the units between two headlines bookmarked one number after the other: no headline
     stands there, whatever its words.  ``marks``: the bookmark number of each bookmarked line, by line number."""
     lines = sorted(marks)
-    shut = [(a, b) for a, b in zip(lines, lines[1:]) if marks[b] == marks[a] + 1]
-    return {u.nos[0] for u in units if any(a < u.nos[0] < b for a, b in shut)}
+    out: set[int] = set()
+    for u in units:  # (the bookmarked line at or below the unit, and the one above it)
+        k = bisect_left(lines, u.nos[0])
+        if 0 < k < len(lines) and lines[k] != u.nos[0] and marks[lines[k]] == marks[lines[k - 1]] + 1:
+            out.add(u.nos[0])
+    return out

@@ -10,7 +10,7 @@ from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, dete
 from .units import Unit, build_units, merge
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch
-from .bookmarks import no_room, unmarked_headlines
+from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 
 
@@ -238,8 +238,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
-        numbers = {ln.no: int(m.group(1)) for ln in text_lines(lines)
-                   if ln.title_mark and (m := re.search(r"_bookmark(\d+)", ln.raw))}
+        numbers = bookmark_numbers(text_lines(lines))
         marked = numbers if layout["bookmark_titles"] and layout["nowrap"] else {}
         # (a file whose delimiters only open texts -- source lines, headline bookmarks -- none closing one)
         kept = text_lines(lines)
