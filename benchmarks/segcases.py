@@ -55,11 +55,23 @@ class Case:
     labels: dict[int, Label]  # 1-based line number -> label (non-blank lines only)
     titles: list[str | None] = field(default_factory=list)  # per article
     info: dict = field(default_factory=dict)
-    cues: dict[int, dict] | None = None  # layout cues per line (size, bold, heading, page); not read by segment_file
+    cues: dict[int, dict] | None = None  # layout cues per line (size, bold, heading, page), as a reader reports them
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
+
+    def source(self):
+        """What the corpus stage hands the segmenter: the text, or, for a page read with its layout
+        (``info["read_with"]``, e.g. a DOCX read with its styles), one reader line per line with its cues."""
+        if not (self.cues is not None and self.info.get("read_with")):
+            return self.text
+        from topics.ingest.layout import SourceLine
+
+        cues = self.cues
+        return [SourceLine(t, page=cues.get(n, {}).get("page"), line=n, size=cues.get(n, {}).get("size"),
+                           bold=cues.get(n, {}).get("bold"), heading=cues.get(n, {}).get("heading"))
+                for n, t in enumerate(self.lines, 1)]
 
 
     def articles(self) -> list[list[int]]:

@@ -11,7 +11,7 @@ body-first pages with a random width per paragraph and indented first lines.
 Example
 -------
     from seglayouts import pages
-    for case in pages("heldout", 2, seed=14):  # case.source_lines() carries layout cues where a family has them
+    for case in pages("heldout", 2, seed=14):  # case.source(): the text, or reader lines with cues (CUES)
         print(case.family, len(case.lines), len(case.articles()))
 """
 
@@ -494,12 +494,13 @@ TRAIN = {"news_first": news_first, "news_after": news_after, "magazine": magazin
 CANDIDATES = {"compilation": compilation}
 HELDOUT = {"news_jump": news_jump, "magazine_columns": magazine_columns, "speech_pages": speech_pages,
            "news_after_rand": news_after_rand, "docx_styles": docx_styles}
-CUES = {"docx_styles": "docx"}  # held-out families read with layout cues
+CUES = {"docx_styles": "docx"}  # held-out families read with layout cues (the benchmark also scores them as text)
 
 
 def pages(split: str, n: int, seed: int) -> list[Case]:
     """``n`` pages per family of ``split`` (train | heldout | candidates), seeded.  A quarter of the training pages carry
-    PDF or DOCX layout cues.  Candidate families are training families: their pages are seeded and labelled as
+    PDF or DOCX layout cues (not read: their lines are the page's text lines, not a reader's paragraphs); held-out
+    ``CUES`` families are read with theirs (``case.info["read_with"]``).  Candidate families are training families: their pages are seeded and labelled as
     ``train`` pages (the same pages once they join ``TRAIN``)."""
     fams = {"train": TRAIN, "heldout": HELDOUT, "candidates": CANDIDATES}[split]
     split = "train" if split == "candidates" else split
@@ -509,5 +510,8 @@ def pages(split: str, n: int, seed: int) -> list[Case]:
             rng = random.Random(f"{split}/{fam}/{seed}/{k}")
             page = make(rng)
             cues = CUES.get(fam) if split == "heldout" else (rng.choice(["pdf", "docx"]) if rng.random() < 0.25 else None)
-            out.append(page.case(f"{fam}#{k}", fam, split, cues))
+            case = page.case(f"{fam}#{k}", fam, split, cues)
+            if split == "heldout" and fam in CUES:
+                case.info["read_with"] = CUES[fam]  # (segmented from its reader lines: Case.source)
+            out.append(case)
     return out

@@ -6,7 +6,9 @@ Cases (truth known line by line, see ``segcases.py`` and ``segsynth.py``):
 * ``retypeset``: each sample file re-typeset at widths 14, 18, 22, 26, 30, 40 and at a random width per
   paragraph (kinsoku, lines ending in 。 inside paragraphs, random blank lines);
 * ``heldout`` (and, with ``--train-pages``, ``train``): synthetic pages (``seglayouts.py``) from ``../shared/corpora/`` (新闻联播
-  stories, central reports) in layout families; held-out families are never used to tune or train.
+  stories, central reports) in layout families; held-out families are never used to tune or train.  A family a
+  reader reads with its layout (``seglayouts.CUES``: a DOCX with its heading styles) is segmented from the
+  reader's lines with their cues, as the corpus stage does, and scored again from its bare text as ``text-only``.
 
 Scores per case:
 
@@ -255,17 +257,22 @@ def markdown(rows: list[dict], summary: dict) -> str:
     return "\n".join(out)
 
 
-def run(segment_file, cases: list[Case], **kw) -> tuple[list[dict], dict, float]:
+def run(segment_file, cases: list[Case], layout: bool = True, **kw) -> tuple[list[dict], dict, float]:
+    """Score every case.  A page read with its layout (``Case.source``; ``layout``: the segmenter takes reader
+    lines) is segmented from its reader lines and, as ``text-only``, from its text, what a user who extracted
+    the text brings."""
     rows, t0 = [], time.perf_counter()
     for case in cases:
-        result = segment_file(case.text, source_file=case.name, **kw)
-        rows.append(score(case, result))
+        src = case.source() if layout else case.text
+        rows.append(score(case, segment_file(src, source_file=case.name, **kw)))
+        if not isinstance(src, str):
+            rows.append(score(case, segment_file(case.text, source_file=case.name, **kw)) | {"split": "text-only"})
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["split"], []).append(r)
         if r["split"] == "retypeset":
             groups.setdefault("retypeset@" + r["case"].split("@")[1].split("/")[0], []).append(r)
-        if r["split"] in ("train", "heldout"):
+        if r["split"] in ("train", "heldout", "text-only"):
             groups.setdefault(f"{r['split']}:{r['family']}", []).append(r)
     return rows, {k: pooled(v) for k, v in groups.items()}, round(time.perf_counter() - t0, 1)
 
@@ -301,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = build_cases(args)
     if args.segmenter or args.method != "both":
         kw = {} if args.segmenter or args.method == "rules" else {"method": args.method}
-        rows, summary, seconds = run(segment_file, cases, **kw)
+        # (another implementation may read text only: it gets every page as text)
+        rows, summary, seconds = run(segment_file, cases, layout=not args.segmenter, **kw)
         report = {"segmenter": args.segmenter or f"topics.segment ({args.method})", "seconds": seconds,
                   "summary": summary, "cases": rows}
         table = markdown(rows, summary)

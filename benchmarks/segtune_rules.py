@@ -70,7 +70,7 @@ def main() -> int:
     for part in parts:
         for c in cases(part, args.pages, args.candidates):
             c.info["stops_inside"] = stops_inside(c)
-            r = score(c, segment_file(c.text, source_file=c.name))
+            r = score(c, segment_file(c.source(), source_file=c.name))  # (a family read with its styles: reader lines)
             r["part"] = part
             r["candidate"] = bool(c.info.get("candidate"))
             rows.append(r)

@@ -141,3 +141,30 @@ def test_stress_pages_rewrap_body_paragraphs_at_their_side_and_keep_the_gold_art
                 if len(rows) > 2 and max(widths) >= lo - 1:
                     rewrapped += 1
         assert rewrapped >= 10
+
+
+def test_a_family_read_with_its_styles_is_segmented_from_reader_lines_and_scored_again_as_text(small_corpora):
+    """seglayouts.CUES families (a DOCX read with its heading styles) reach the segmenter as reader lines: one
+    per line of the page, numbered 1.., each headline with heading level 0 where its cue survived; run() scores
+    every such page twice, from its lines (``heldout``) and from its bare text (``text-only``)."""
+    import seglayouts
+    from segmentation import run
+
+    from topics.ingest.layout import SourceLine
+    from topics.segment import segment_file
+
+    cases = [c for c in seglayouts.pages("heldout", 2, seed=30) if c.family in seglayouts.CUES]
+    assert cases
+    for case in cases:
+        src = case.source()
+        assert all(isinstance(s, SourceLine) for s in src) and [s.line for s in src] == list(range(1, len(case.lines) + 1))
+        assert [s.text for s in src] == case.lines
+        heads = {s.line for s in src if s.heading == 0}
+        titles = {n for n, lab in case.labels.items() if lab.role == "title"}
+        assert heads and heads <= titles
+    text_pages = [c for c in seglayouts.pages("train", 3, seed=30) if c.cues]
+    assert text_pages and all(c.source() == c.text for c in text_pages)  # (training pages' cues are carried, not read)
+    rows, summary, _ = run(segment_file, cases)
+    assert [r["split"] for r in rows] == ["heldout", "text-only"] * len(cases)
+    fam = cases[0].family
+    assert summary[f"heldout:{fam}"]["cases"] == summary[f"text-only:{fam}"]["cases"] == len(cases)
