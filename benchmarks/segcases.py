@@ -68,10 +68,12 @@ class Case:
             return self.text
         from topics.ingest.layout import SourceLine
 
-        cues = self.cues
-        return [SourceLine(t, page=cues.get(n, {}).get("page"), line=n, size=cues.get(n, {}).get("size"),
-                           bold=cues.get(n, {}).get("bold"), heading=cues.get(n, {}).get("heading"))
-                for n, t in enumerate(self.lines, 1)]
+        out = []
+        for n, t in enumerate(self.lines, 1):
+            c = self.cues.get(n, {})  # (a line whose cues extraction lost: none)
+            out.append(SourceLine(t, page=c.get("page"), line=n, size=c.get("size"), bold=c.get("bold"),
+                                  heading=c.get("heading")))
+        return out
 
 
     def articles(self) -> list[list[int]]:
