@@ -5,7 +5,8 @@ points to, numbered in reading order.  Where only some headlines keep theirs, a 
 paragraphs may be a headline that lost it, or a sub-heading.  The numbers bound how many: between
 ``_bookmark7`` and ``_bookmark10`` at most two headlines lost theirs, between ``_bookmark7`` and ``_bookmark8``
 none.  Where more short lines stand there than numbers are missing, the ones under which the words change most
-(the fewest ideograph bigrams shared by the text below and the text above) are taken for the headlines.
+(the fewest ideograph bigrams shared by the ``TOPIC_SPAN`` characters below and above) are taken for the
+headlines.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from bisect import bisect_left
 
 from topics import clean as C
 
+from .articles import TOPIC_SPAN
 from .lines import RawLine
 from .units import Unit
-
-SPAN = 300  # characters of text read on each side of a short line to compare the two
 
 
 def bookmark_numbers(lines: list[RawLine]) -> dict[int, int]:
@@ -34,8 +34,8 @@ def _candidate(units: list[Unit], i: int) -> bool:
 
 
 def _words_change(units: list[Unit], i: int) -> float:
-    above = "".join(v.text for v in units[max(0, i - 12):i])[-SPAN:]
-    below = "".join(v.text for v in units[i + 1:i + 13])[:SPAN]
+    above = "".join(v.text for v in units[max(0, i - 12):i])[-TOPIC_SPAN:]
+    below = "".join(v.text for v in units[i + 1:i + 13])[:TOPIC_SPAN]
     return C.affinity(below, above)
 
 
@@ -71,6 +71,8 @@ def _pick(units: list[Unit], group: list[int], marks: dict[int, int], lines: lis
 def no_room(units: list[Unit], marks: dict[int, int]) -> set[int]:
     """First line numbers of the units between two headlines bookmarked one number after the other: no headline
     stands there, whatever its words.  ``marks``: the bookmark number of each bookmarked line, by line number."""
+    if not marks:
+        return set()
     lines = sorted(marks)
     out: set[int] = set()
     for u in units:  # (the bookmarked line at or below the unit, and the one above it)

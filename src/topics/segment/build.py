@@ -238,10 +238,10 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         layout["strong_delimiters"] = strong or closings >= 2
         blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
-        numbers = bookmark_numbers(text_lines(lines))
+        kept = text_lines(lines)
+        numbers = bookmark_numbers(kept)
         marked = numbers if layout["bookmark_titles"] and layout["nowrap"] else {}
         # (a file whose delimiters only open texts -- source lines, headline bookmarks -- none closing one)
-        kept = text_lines(lines)
         closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
         opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
