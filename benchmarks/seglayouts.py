@@ -500,8 +500,8 @@ CUES = {"docx_styles": "docx"}  # held-out families read with layout cues (the b
 def pages(split: str, n: int, seed: int) -> list[Case]:
     """``n`` pages per family of ``split`` (train | heldout | candidates), seeded.  A quarter of the training pages carry
     PDF or DOCX layout cues (not read: their lines are the page's text lines, not a reader's paragraphs); held-out
-    ``CUES`` families are read with theirs (``case.info["read_with"]``).  Candidate families are training families: their pages are seeded and labelled as
-    ``train`` pages (the same pages once they join ``TRAIN``)."""
+    ``CUES`` families are read with theirs (``case.info["read_with"]``).  Candidate families are training
+    families: their pages are seeded and labelled as ``train`` pages (the same pages once they join ``TRAIN``)."""
     fams = {"train": TRAIN, "heldout": HELDOUT, "candidates": CANDIDATES}[split]
     split = "train" if split == "candidates" else split
     out = []
@@ -511,7 +511,7 @@ def pages(split: str, n: int, seed: int) -> list[Case]:
             page = make(rng)
             cues = CUES.get(fam) if split == "heldout" else (rng.choice(["pdf", "docx"]) if rng.random() < 0.25 else None)
             case = page.case(f"{fam}#{k}", fam, split, cues)
-            if split == "heldout" and fam in CUES:
-                case.info["read_with"] = CUES[fam]  # (segmented from its reader lines: Case.source)
+            if split == "heldout" and cues:
+                case.info["read_with"] = cues  # (segmented from its reader lines: Case.source)
             out.append(case)
     return out
