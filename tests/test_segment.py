@@ -656,3 +656,30 @@ def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
     assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
     assert res.articles[0].paragraphs == list(_GREENING[:5])
     assert res.articles[1].paragraphs == list(_ROADS)
+
+
+def test_one_paragraph_per_line_cut_by_a_page_break_goes_on():
+    """In a file set one paragraph per line (no column), a line of clauses that stops short of a sentence end
+    (between two words), with blank lines and then a line of body text below it, is one paragraph cut by a page
+    break: the two lines make one paragraph, and the article's line span runs over the blank lines."""
+    paras = [p.replace("\n", "") for p in (*_GREENING, *_ROADS)]
+    cut = paras[2].index("推进") + 2  # 下一步，…将继续推进 | 口袋公园建设，…
+    lines = ["公园绿地扩面提质", *paras[:2], paras[2][:cut], "", "", paras[2][cut:], *paras[3:6],
+             "农村公路通村入户", *paras[6:]]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert not (res.layout["column"] or res.layout["wrapped"])
+    assert [a.title for a in res.articles] == ["公园绿地扩面提质", "农村公路通村入户"]
+    assert paras[2] in res.articles[0].paragraphs and res.articles[0].lines == [(1, 10)]
+
+
+def test_run_in_sub_heading_at_the_file_spacing_is_not_a_page_cut():
+    """A short line of two phrases (扩大绿地面积，提升养护水平) sits right above its section's body text, at the
+    spacing the file sets between all its lines: a run-in sub-heading, not a paragraph cut by a page break (that
+    leaves blank lines), so it does not run into the body line below it."""
+    paras = [p.replace("\n", "") for p in (*_GREENING, *_ROADS)]
+    sub = "扩大绿地面积，提升养护水平"
+    lines = ["公园绿地扩面提质", paras[0], sub, *paras[1:5], "农村公路通村入户", *paras[5:]]
+    res = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert not (res.layout["column"] or res.layout["wrapped"])
+    assert not any(sub + paras[1][:4] in p for a in res.articles for p in a.paragraphs)
+    assert paras[1] in [p for a in res.articles for p in a.paragraphs]

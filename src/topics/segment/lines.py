@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from statistics import median
 from topics import clean as C
 
 # Headline widths measured in ../shared/corpora (5,087 新闻联播 and central-report titles, not the samples):
@@ -450,6 +451,8 @@ def detect_layout(lines: list[RawLine]) -> dict:
         "nowrap": len(long_lines) >= 20 and sum(not C.is_terminated(t.text) and not t.end_mark for t in long_lines)
         <= 0.03 * len(long_lines),
         "mode_width": mode_width,
+        # blank lines the file sets between two text lines (median): a page break leaves more
+        "spacing": median([b.no - a.no for a, b in zip(tl, tl[1:])] or [1]),
         "end_marks": ends,
         "bookmark_titles": sum(t.title_mark for t in tl) >= 3,
         # indented lines: most paragraphs (first-line indent: a paragraph start) or a few item starts; a narrow
