@@ -4,7 +4,8 @@ Takes real news stories (title + text) from ``../shared/corpora/xwlb_cctv.jsonl.
 tests/pdf_factory.py in several layouts -- PDF: one, two and three columns, banner headline, newspaper jump
 ("（下转第N版）"), justified or ragged right, indented or spaced paragraphs, tight gutter and leading, Noto Sans SC embedded (with radicals in the text layer) or STSong-Light not embedded,
 running headers (alternating odd/even), four page-number styles; DOCX: built-in heading style, Chinese
-style ids, outline level via a based-on style, size-only headlines -- reads every file with
+style ids, outline level via a based-on style, size-only headlines, heading style with one headline in eight
+typed as a plain paragraph (no style, body size, not bold) -- reads every file with
 ``topics.ingest.files.read_layout_file`` and splits articles as the corpus stage does
 (``topics.ingest.articles.split_file`` -> ``topics.segment.segment_file`` on the lines with their layout cues;
 ``pdf_factory.split_articles``).
@@ -72,6 +73,7 @@ LAYOUTS = [
     ("docx-chinese-ids", "docx", "chinese_ids"),
     ("docx-outline", "docx", "outline"),
     ("docx-size-only", "docx", "size_only"),
+    ("docx-some-plain-headlines", "docx", {"heading": "builtin", "plain": 8, "plain_seed": 39}),
 ]
 # written after the rules, never run while writing them (see the module docstring)
 HELDOUT = [

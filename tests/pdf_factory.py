@@ -340,7 +340,7 @@ HEADINGS = ("builtin", "chinese_ids", "outline", "size_only")
 
 def make_docx(path, articles: list[Article], heading: str = "builtin", *, header: str = "内部资料　注意保存",
               footer: str = "国务院办公厅秘书局印发", breaks: bool = True, table: bool = True,
-              decoy: bool = True) -> Truth:
+              decoy: bool = True, plain: int = 0, plain_seed: int = 0) -> Truth:
     """Write ``articles`` as a DOCX; headlines by ``heading``:
 
     * ``builtin``: the built-in "Heading 1" style;
@@ -351,11 +351,15 @@ def make_docx(path, articles: list[Article], heading: str = "builtin", *, header
     The header and footer hold text that must never reach a document; the page breaks (explicit, one
     rendered by Word, one "page break before") give each headline a known page; ``table`` puts a table into
     the first article (its rows join the body as tab-separated cells); ``decoy`` gives one body paragraph a
-    custom style *named* "标题 1" (a localised heading name, not a heading).
+    custom style *named* "标题 1" (a localised heading name, not a heading). ``plain`` = n > 0 writes one headline
+    in n (at least one per file; which ones drawn with ``plain_seed`` and the first title) as a plain paragraph:
+    no style, body size, not bold, no indent, centred or flush left -- a headline typed by hand or pasted.
     """
+    import random
+
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -389,13 +393,18 @@ def make_docx(path, articles: list[Article], heading: str = "builtin", *, header
         decoy_style.base_style = normal
     truth = Truth(articles=[Article(a.title, list(a.paragraphs)) for a in articles])
     page = 1
+    rng = random.Random(f"{plain_seed}|{articles[0].title if articles else ''}")
+    plain_at = set(rng.sample(range(len(articles)), max(1, round(len(articles) / plain)))) if plain else set()
     for i, art in enumerate(articles):
         if breaks and i and i % 3 == 0:  # explicit page break at the end of the previous paragraph
             doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
             page += 1
-        head = doc.add_paragraph(style=style)
+        head = doc.add_paragraph(style=None if i in plain_at else style)
         run = head.add_run(art.title)
-        if heading == "size_only":
+        if i in plain_at:
+            if rng.random() < 0.5:
+                head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif heading == "size_only":
             run.font.size, run.font.bold = Pt(22), True
         if breaks and i and i % 3 == 2:  # Word's own page break, recorded where it last rendered the page
             head.paragraph_format.page_break_before = True

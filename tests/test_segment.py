@@ -683,3 +683,31 @@ def test_run_in_sub_heading_at_the_file_spacing_is_not_a_page_cut():
     assert not (res.layout["column"] or res.layout["wrapped"])
     assert not any(sub + paras[1][:4] in p for a in res.articles for p in a.paragraphs)
     assert paras[1] in [p for a in res.articles for p in a.paragraphs]
+
+
+def _layout_file(rows):
+    """SourceLines from (text, heading level or None) rows, numbered 1.. in order, at body size."""
+    from topics.ingest.layout import SourceLine
+
+    return [SourceLine(text, page=1, line=n, size=1.0, heading=h) for n, (text, h) in enumerate(rows, 1)]
+
+
+def test_docx_headline_typed_as_body_text_opens_an_article_when_its_lead_opens_like_the_others():
+    # three styled headlines whose leads open with the same agency words; one headline typed as a plain
+    # paragraph under a finished paragraph, its lead opening the same way; one sub-heading of a round-up
+    # whose section opens with its own words stays in its article
+    rows = [
+        ("甲地举办农业科技展示活动", 0), ("综合消息：甲地日前举办农业科技展示活动，展出新品种和新农机。", None),
+        ("参观群众表示收获很多。", None),
+        ("乙市新建公共图书馆开放", 0), ("综合消息：乙市新建公共图书馆近日开放，藏书达到五十万册。", None),
+        ("图书馆还开设了少儿阅读区。", None),
+        ("丙省推进老旧小区改造", None), ("综合消息：丙省今年计划改造老旧小区三百个，惠及居民十万户。", None),
+        ("改造内容包括加装电梯和管网更新。", None),
+        ("国际简讯", 0), ("综合消息：多国气象部门发布高温预警。", None),
+        ("丁国港口恢复运营", None), ("丁国交通部门表示，受风暴影响关闭的港口已恢复运营。", None),
+    ]
+    res = segment_file(_layout_file(rows), source_file="t.docx")
+    assert [a.title for a in res.articles] == ["甲地举办农业科技展示活动", "乙市新建公共图书馆开放", "丙省推进老旧小区改造",
+                                               "国际简讯"]
+    assert res.articles[2].lines == [(7, 9)]
+    assert "丁国港口恢复运营" in res.articles[3].paragraphs

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from topics import clean as C
 
-from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, read_lines, text_lines
-from .units import Unit, build_units, merge
+from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, punctuated, read_lines, text_lines
+from .units import Unit, build_units, merge, text_kind
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
@@ -132,6 +132,28 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
 
 
+OPENER = 4  # characters: the first words the texts under a file's headlines share (an agency's dateline formula)
+
+
+def _plain_headlines(units: list[Unit]) -> None:
+    """In a file whose layout shows its headlines, a line set as body text (no heading style, body size: a headline
+    typed by hand or pasted) that reads as a headline line -- short, no clause punctuation, no sentence end -- at
+    the top of the file or between a finished paragraph and the next paragraph opens an article when the file's
+    own texts say so: the paragraph under it opens with a dateline, or with the first words (``OPENER``) that the
+    paragraphs under at least half of the file's shown headlines (two or more) open with.  A sub-heading's
+    section does not (a news round-up's items open with their own words)."""
+    leads = [b.text for a, b in zip(units, units[1:]) if a.headline and not b.headline and b.kind == "para"]
+    for i in range(len(units) - 1):
+        u, prev, nxt = units[i], units[i - 1] if i else None, units[i + 1]
+        if not (u.body_size and u.kind == "para" and len(u.parts) == 1 and not punctuated(u.text) and nxt.kind == "para"
+                and text_kind(u, u.text) in ("short", "byline?")
+                and (prev is None or prev.kind == "para" and C.is_terminated(prev.text))):
+            continue
+        shared = sum(len(nxt.text) >= OPENER and t.startswith(nxt.text[:OPENER]) for t in leads)
+        if C.DATELINE_RE.match(nxt.text) or shared >= max(2, len(leads) / 2):
+            u.kind, u.start = "short", True
+
+
 def _before_jumps(units: list[Unit], lines: list[RawLine]) -> None:
     """The line just above a jump cue （下转…） ends the jumped part of an article's body (cut mid-sentence as
     often as not): never a headline.  (``RawLine.jump_below``, set where the cue is dropped.)"""
@@ -223,6 +245,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
     _before_jumps(units, lines)
+    if layout["cued"]:
+        _plain_headlines(units)
     # a layout reader gives reading order: a headline it shows stands above its article
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
     if layout["headline_after"]:

@@ -416,12 +416,12 @@ def _unit_kind(u: Unit) -> str:
     t = u.text
     if u.headline:
         return "subtitle" if t.startswith("——") else "short"
-    kind = _text_kind(u, t)
+    kind = text_kind(u, t)
     # where the layout shows the headlines, a short line set as body text is body text (a table row, a slogan)
     return "para" if u.body_size and kind in ("short", "byline?") else kind
 
 
-def _text_kind(u: Unit, t: str) -> str:
+def text_kind(u: Unit, t: str) -> str:
     if u.special:
         return u.special
     if C.is_formula(t):
