@@ -656,3 +656,21 @@ def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
     assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
     assert res.articles[0].paragraphs == list(_GREENING[:5])
     assert res.articles[1].paragraphs == list(_ROADS)
+
+
+def test_row_opening_with_a_dash_or_ordinal_inside_a_narrow_column_goes_on():
+    """In a column a few characters wide, a row of a paragraph may open with a dash (——…) or an ordinal (第二，…)
+    by chance: when it and the row above it (cut mid-clause) both fill the file's measured column, the paragraph
+    goes on across them; a subtitle or list item stands on a line of its own, not set to the measure."""
+    def wrap(s: str, w: int = 7) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    body = ("园林部门今年承担一项新的任务" "——守护全市古树名木，" "已为三百株古树建立档案，数量居全省"
+            "第二，今后还将逐步扩大保护范围。")
+    rows = wrap(body)
+    assert any(r.startswith("——") for r in rows) and any(r.startswith("第二，") for r in rows)
+    paras = [wrap(p) for p in _GREENING[:3]]
+    lines = ["城市绿化扩面提质", ""] + paras[0] + [""] + rows + [""] + paras[1] + [""] + paras[2]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    assert body in res.articles[0].paragraphs
