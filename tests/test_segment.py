@@ -674,3 +674,16 @@ def test_row_opening_with_a_dash_or_ordinal_inside_a_narrow_column_goes_on():
     res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
     assert len(res.articles) == 1
     assert body in res.articles[0].paragraphs
+
+
+def test_sure_byline_as_wide_as_a_narrow_column_stays_off_the_body():
+    """A sure byline (本报记者 + name) under a headline, in a column no wider than the byline, is not the body's
+    first row: the body's paragraph starts under it."""
+    def wrap(s: str, w: int = 6) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    byline = "本报记者 张明"
+    lines = ["城市绿化扩面提质", byline] + wrap(_GREENING[0]) + [""] + wrap(_GREENING[1])
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    assert res.articles[0].paragraphs[0] == _GREENING[0]

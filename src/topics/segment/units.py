@@ -323,7 +323,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             and a[-1] not in "，、") or (  # (a line ending in ， or 、 goes on: its list is not done)
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
             and (_byline_line(tl[k + 3]) or C.CREDIT_BYLINE_RE.match(tl[k + 3].text))) or (
-            first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)  # headline, byline | body
+            first and k > 0 and _headline_pair(tl[k - 1], line) and (short(line) or (  # headline, byline | body
+                C.byline_strength(a) == 2 and not C.byline_strength(b)))  # (a sure byline as wide as a narrow column)
             and not (punctuated(a) and _same_measure(tl, k, first))):  # (not a body line at its paragraph's measure)
         return 0
     if C.split_trailing_credit(a):
