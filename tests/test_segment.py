@@ -711,3 +711,34 @@ def test_docx_headline_typed_as_body_text_opens_an_article_when_its_lead_opens_l
                                                "国际简讯"]
     assert res.articles[2].lines == [(7, 9)]
     assert "丁国港口恢复运营" in res.articles[3].paragraphs
+
+
+def test_row_opening_with_a_dash_or_ordinal_inside_a_narrow_column_goes_on():
+    """In a column a few characters wide, a row of a paragraph may open with a dash (——…) or an ordinal (第二，…)
+    by chance: when it and the row above it (cut mid-clause) both fill the file's measured column, the paragraph
+    goes on across them; a subtitle or list item stands on a line of its own, not set to the measure."""
+    def wrap(s: str, w: int = 7) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    body = ("园林部门今年承担一项新的任务" "——守护全市古树名木，" "已为三百株古树建立档案，数量居全省"
+            "第二，今后还将逐步扩大保护范围。")
+    rows = wrap(body)
+    assert any(r.startswith("——") for r in rows) and any(r.startswith("第二，") for r in rows)
+    paras = [wrap(p) for p in _GREENING[:3]]
+    lines = ["城市绿化扩面提质", ""] + paras[0] + [""] + rows + [""] + paras[1] + [""] + paras[2]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    assert body in res.articles[0].paragraphs
+
+
+def test_sure_byline_as_wide_as_a_narrow_column_stays_off_the_body():
+    """A sure byline (本报记者 + name) under a headline, in a column no wider than the byline, is not the body's
+    first row: the body's paragraph starts under it."""
+    def wrap(s: str, w: int = 6) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    byline = "本报记者 张明"
+    lines = ["城市绿化扩面提质", byline] + wrap(_GREENING[0]) + [""] + wrap(_GREENING[1])
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    assert res.articles[0].paragraphs[0] == _GREENING[0]

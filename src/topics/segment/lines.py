@@ -81,12 +81,12 @@ def hard_start(n: RawLine) -> bool:
     t = n.text
     return bool(
         n.special or n.start or n.indent or n.title_mark or C.START_SOURCE_RE.match(t) or C.starts_enumerated(t)
-        or t.startswith("·") or _dash_opener(t) or C.DATELINE_RE.match(t) or C.byline_strength(t) == 2
+        or t.startswith("·") or dash_opener(t) or C.DATELINE_RE.match(t) or C.byline_strength(t) == 2
         or C.is_formula(t) == "greeting"
     )
 
 
-def _dash_opener(t: str) -> bool:
+def dash_opener(t: str) -> bool:
     """A line opening with a dash (——记…, a subtitle): not a dash alone (a paired dash wrapped as a whole onto
     the next line) nor a line with a full stop inside (a sentence that goes on after the dash)."""
     return t.startswith("——") and not re.fullmatch(r"[—…]+\W*", t) and not re.search(r"[。！？]", t[:-1])

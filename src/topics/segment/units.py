@@ -8,7 +8,7 @@ from statistics import median
 from topics import clean as C
 from topics.text import CLOSERS
 
-from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, hard_start, punctuated, text_lines
+from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 
 
 @dataclass
@@ -231,6 +231,19 @@ def _uncut_line(tl: list[RawLine], k: int, layout: dict, memo: dict[float, bool]
                 and not C.is_terminated(ln.text) and _cuts_first_lines(tl, ref, memo))
 
 
+def _row_pair(tl: list[RawLine], k: int, ref: float | None, first: bool) -> bool:
+    """Line k, inside its paragraph and cut mid-clause, and line k+1, opening with a number or a dash (第二，…,
+    （2）…, ——…), both fill the file's measured column: two rows of one paragraph, the mark fell at a row's start
+    by chance (a list item or a subtitle stands on a line of its own, it is not set to the column's measure)."""
+    a, nxt = tl[k], tl[k + 1]
+    if first or ref is None or a.special or nxt.special or nxt.indent or nxt.start or nxt.title_mark:
+        return False
+    b = nxt.text
+    return (ref - 1 <= a.width <= ref + 1 and ref - 1 <= nxt.width <= ref + 1 and not C.is_terminated(a.text)
+            and a.text[-1] not in "：:；;" and (C.starts_enumerated(b) or dash_opener(b))
+            and not C.DATELINE_RE.match(b) and C.byline_strength(b) < 2 and not C.START_SOURCE_RE.match(b))
+
+
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
            cuts: dict[float, bool] | None = None) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
@@ -254,7 +267,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return 0
     if hard_start(nxt) and not (  # a numeral that finishes the word cut at the end of a full line (单 | 一、…)
             C.starts_enumerated(b) and not nxt.indent and not nxt.special and not C.is_terminated(a)
-            and (full or above) and C.word_spans(a, b)):
+            and (full or above) and C.word_spans(a, b)) and not _row_pair(tl, k, ref, first):
         return 0
 
     if first and C.DATELINE_RE.match(a) and not C.is_terminated(a) and a[-1] not in "：:":
@@ -310,7 +323,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             and a[-1] not in "，、") or (  # (a line ending in ， or 、 goes on: its list is not done)
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
             and (_byline_line(tl[k + 3]) or C.CREDIT_BYLINE_RE.match(tl[k + 3].text))) or (
-            first and k > 0 and _headline_pair(tl[k - 1], line) and short(line)  # headline, byline | body
+            first and k > 0 and _headline_pair(tl[k - 1], line) and (short(line) or (  # headline, byline | body
+                C.byline_strength(a) == 2 and not C.byline_strength(b)))  # (a sure byline as wide as a narrow column)
             and not (punctuated(a) and _same_measure(tl, k, first))):  # (not a body line at its paragraph's measure)
         return 0
     if C.split_trailing_credit(a):
