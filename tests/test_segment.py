@@ -742,3 +742,17 @@ def test_sure_byline_as_wide_as_a_narrow_column_stays_off_the_body():
     res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
     assert len(res.articles) == 1
     assert res.articles[0].paragraphs[0] == _GREENING[0]
+
+
+def test_unnumbered_line_restated_by_its_paragraph_heads_an_excerpt_in_a_sourced_file():
+    """In a file whose delimiters only open texts, a short unnumbered line that the paragraph under it opens with,
+    up to a clause mark, is an excerpt's headline; a numbered line, a line the paragraph only mentions, or the same
+    line in a file without such delimiters is not."""
+    from topics.segment.articles import _restated_below
+    from topics.segment.units import Unit
+
+    para = Unit(parts=[(2, "加快乡村道路建设，今年新修公路一百公里。")], kind="para")
+    assert _restated_below(Unit(parts=[(1, "加快乡村道路建设")], kind="short"), para, sourced=True)
+    assert not _restated_below(Unit(parts=[(1, "加快乡村道路建设")], kind="short"), para)
+    assert not _restated_below(Unit(parts=[(1, "一、加快乡村道路建设")], kind="heading"), para, sourced=True)
+    assert not _restated_below(Unit(parts=[(1, "加快乡村道路")], kind="short"), para, sourced=True)

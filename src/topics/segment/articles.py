@@ -242,13 +242,20 @@ def _unmarked_headline(units: list[Unit], i: int, lost: set[int]) -> bool:
 _SECTION_ENUM_RE = re.compile(r"^(第[一二三四五六七八九十百零〇两]+[，、,]|[一二三四五六七八九十百零〇两]+[、.．]|[（(][一二三四五六七八九十\d]+[）)])")
 
 
-def _restated_below(u: Unit, nxt: Unit | None) -> bool:
+def _restated_below(u: Unit, nxt: Unit | None, sourced: bool = False) -> bool:
     """A short line that the numbered heading right under it restates word for word (经济形势 | 一、经济形势，…):
-    the title of an excerpt that opens at that section -- a sub-heading never repeats itself in the next line."""
+    the title of an excerpt that opens at that section -- a sub-heading never repeats itself in the next line.
+    In a file whose delimiters only open texts (``sourced``), also an unnumbered line that the paragraph under it
+    opens with, up to a clause mark (甲乙丙丁 | 甲乙丙丁，…): a sub-heading restated so is numbered, so this is
+    an excerpt's headline taken from its first clause."""
     if nxt is None or len(u.parts) != 1 or C.text_width(u.text) < 4:
         return False
     m = _SECTION_ENUM_RE.match(nxt.text)
-    return m is not None and nxt.text[m.end():].startswith(u.text)
+    if m is not None:
+        return nxt.text[m.end():].startswith(u.text)
+    n = len(u.text)
+    return (sourced and nxt.kind == "para" and not C.starts_enumerated(u.text) and nxt.text.startswith(u.text)
+            and nxt.text[n:n + 1] in ("，", "。", "；", "："))
 
 
 def _outdented(u: Unit, cur: Art, rest: list[Unit]) -> bool:
@@ -387,7 +394,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or bookmarked and _unmarked_headline(units, i, bookmarked)
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
-                              or len(titles) == 1 and _restated_below(u, nxt)
+                              or len(titles) == 1 and _restated_below(u, nxt, sourced)
                               or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
                               or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:])
