@@ -14,6 +14,7 @@ with python-docx (heading styles, header, footer, page breaks, a table). Both re
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -355,8 +356,6 @@ def make_docx(path, articles: list[Article], heading: str = "builtin", *, header
     in n (at least one per file; which ones drawn with ``plain_seed`` and the first title) as a plain paragraph:
     no style, body size, not bold, no indent, centred or flush left -- a headline typed by hand or pasted.
     """
-    import random
-
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK

@@ -239,9 +239,22 @@ def _row_pair(tl: list[RawLine], k: int, ref: float | None, first: bool) -> bool
     if first or ref is None or a.special or nxt.special or nxt.indent or nxt.start or nxt.title_mark:
         return False
     b = nxt.text
-    return (ref - 1 <= a.width <= ref + 1 and ref - 1 <= nxt.width <= ref + 1 and not C.is_terminated(a.text)
+    return (abs(a.width - ref) <= 1 and abs(nxt.width - ref) <= 1 and not C.is_terminated(a.text)
             and a.text[-1] not in "：:；;" and (C.starts_enumerated(b) or dash_opener(b))
             and not C.DATELINE_RE.match(b) and C.byline_strength(b) < 2 and not C.START_SOURCE_RE.match(b))
+
+
+def _page_cut(line: RawLine, nxt: RawLine, layout: dict) -> bool:
+    """No hard-wrapped column (one paragraph per line): a line of clauses (a headline may list with 、, not with ，)
+    stopping short of a sentence end above a line of body text that opens nothing (no indent, number, byline),
+    with more blank lines between them than the file sets between its lines (a page break; a run-in sub-heading
+    sits at the file's own spacing), is one paragraph cut by a page break (weak: stitch hands the text below
+    back to an article it reads like)."""
+    a, b = line.text, nxt.text
+    return ((layout["nowrap"] or not (layout["column"] or layout["wrapped"])) and bool(re.search(r"[，,；;]", a))
+            and nxt.no - line.no > layout["spacing"]
+            and not C.starts_enumerated(a) and not C.byline_strength(a)
+            and (punctuated(b) or C.is_terminated(b)) and not C.byline_strength(b))
 
 
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
@@ -363,20 +376,11 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
             line.width > ref or line.width >= ref - 0.5 and not C.starts_enumerated(b))) or goes_on else 0
     if punctuated(a) and a[-1] in _OPEN_END and not C.starts_enumerated(a):
         return _STRONG  # a clause ending on a word that needs one after it (…，是 | …): a paragraph cut by a page break
-    # no hard-wrapped column (one paragraph per line): a line of clauses (a headline may list with 、, not with ，)
-    # stopping short of a sentence end above a line of body text that opens nothing (no indent, number, byline),
-    # with more blank lines between them than the file sets between its lines (a page break; a run-in sub-heading
-    # sits at the file's own spacing), is one paragraph cut by a page break (weak: stitch hands the text below
-    # back to an article it reads like)
-    page_cut = ((layout["nowrap"] or not (layout["column"] or layout["wrapped"])) and bool(re.search(r"[，,；;]", a))
-                and nxt.no - line.no > layout.get("spacing", 1)
-                and not C.starts_enumerated(a) and not C.byline_strength(a)
-                and (punctuated(b) or C.is_terminated(b)) and not C.byline_strength(b))
     # one paragraph per line, unless a body line (it holds clause punctuation) is cut at the file's DOCX width,
     # or a first line with no punctuation is (_cut_first_line)
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)) and not (
             first and _cut_first_line(tl, k, ref, {} if cuts is None else cuts)):
-        return _WEAK if page_cut else 0
+        return _WEAK if _page_cut(line, nxt, layout) else 0
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
@@ -385,7 +389,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
-    return _WEAK if page_cut else 0
+    return _WEAK if _page_cut(line, nxt, layout) else 0
 
 
 def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
