@@ -160,3 +160,20 @@ def test_one_line_headline_over_a_text_with_no_words_in_common():
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles] == [[(1, 5)], [(6, 8)]]
     assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收"]
+
+
+def test_banner_over_a_body_first_page():
+    """A body-first page under a one-line banner: the file opens with a short line, but its headline blocks
+    restate the stories above them and not those below, so each headline closes the story above it."""
+    text = "\n".join([
+        "要闻速览",
+        "甲城今年加快河道治理，新建堤防十余公里，", "沿河绿道全线贯通，两岸居民出行更加便利。",
+        "甲城加快河道治理", "本报记者 王小明",
+        "乙县秋粮喜获丰收，玉米大豆单产再创新高，", "种粮大户收入稳步增长，粮站延长收购时间。",
+        "乙县秋粮喜获丰收", "本报记者 李小红",
+        "丙市今年新建学校九所，新增学位一万余个，", "适龄儿童就近入学，家长接送更加方便快捷。",
+        "丙市新建学校九所", "本报记者 赵小刚",
+    ]) + "\n"
+    r = segment_file(text, source_file="t.txt")
+    assert [a.lines for a in r.articles][1:] == [[(6, 9)], [(10, 13)]]
+    assert [a.title for a in r.articles] == ["甲城加快河道治理", "乙县秋粮喜获丰收", "丙市新建学校九所"]

@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
+from .orient import banner_over_body
 from .units import Unit, merge, rejoin_cut_bylines
-
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
-
-
 _TITLEISH = {"short", "subtitle", "byline?", "byline"}
 RESTATED = 0.4  # a headline's story restates it: at least this share of the headline's bigrams
 RESTATED_ELSEWHERE = 0.5  # ... and the text on its other side at most this part of that share
@@ -485,6 +483,8 @@ def headline_comes_after(units: list[Unit]) -> bool:
     # line under the opening marker is one of its sub-headings (（上接第2版） | 各方呼吁停火 | 当地时间…)
     while units and units[0].kind == "marker" and len(content) > 1 and content[0].kind in ("short", "heading"):
         content = content[1:]
+    if banner_over_body(units, content, RESTATED, RESTATED_ELSEWHERE):
+        content = content[1:]  # (a page banner over body text: the file's headlines restate the stories above)
     if not content or content[0].kind != "para" or content[0].start:
         return False
     blocks = strong = 0  # headline blocks below a paragraph; those with strong evidence

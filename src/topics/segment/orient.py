@@ -1,0 +1,53 @@
+"""Which side of its headline a file prints the story: the side whose text restates the headline's words."""
+
+from __future__ import annotations
+
+from topics import clean as C
+
+from .lines import punctuated
+from .units import Unit
+
+_BLOCK = {"short", "subtitle", "byline?", "byline"}  # headline-block lines (kicker, headline, ——subtitle, byline)
+SPAN = 12  # paragraphs of body text read on each side of a headline block
+
+
+def restated_sides(units: list[Unit], restated: float, elsewhere: float) -> tuple[int, int]:
+    """(above, below): headline blocks under a finished paragraph whose headline lines (no clause marks) share at
+    least ``restated`` of their bigrams with the body text just above them and at most ``elsewhere`` times that
+    share with the text just below -- and the other way round.  A story restates its own headline; the story on
+    the headline's other side is another one."""
+    above = below = 0
+    for i in range(1, len(units)):
+        if not (units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text)):
+            continue
+        j = i
+        while j < len(units) and units[j].kind in _BLOCK:
+            j += 1
+        title = "".join(u.text for u in units[i:j] if u.kind == "short" and not C.byline_strength(u.text))
+        if not title or punctuated(title):
+            continue
+        a, b = C.affinity(title, _run(reversed(units[:i]))), C.affinity(title, _run(units[j:]))
+        above += a >= restated and b <= elsewhere * a
+        below += b >= restated and a <= elsewhere * b
+    return above, below
+
+
+def _run(units) -> str:
+    """The text of up to SPAN body paragraphs, from the first unit on, to the first unit that is no paragraph."""
+    out = []
+    for u in units:
+        if u.kind != "para" or len(out) >= SPAN:
+            break
+        out.append(u.text)
+    return "".join(out)
+
+
+def banner_over_body(units: list[Unit], content: list[Unit], restated: float, elsewhere: float) -> bool:
+    """The file's first content unit is one short line over body text (a page banner, or a headline over its
+    story), and at least two of the file's headline blocks restate the story above them, none the one below:
+    a body-first page under a banner."""
+    if not (len(content) > 1 and content[0].kind in ("short", "byline?") and len(content[0].nos) == 1
+            and content[1].kind == "para" and not content[1].start):
+        return False
+    up, down = restated_sides(units, restated, elsewhere)
+    return up >= 2 and not down
