@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .units import Unit, merge, rejoin_cut_bylines
+from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
@@ -470,7 +470,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             cur.pending_join = False
         else:
             cur.body.append(u)
-        cur.closed = cur.closed or u.end_mark
+        cur.closed = cur.closed or u.end_mark or u.kind == "closing" and closes_speech(units, i, _TAIL, TOPIC_SPAN // 2)
         i += 1
     return arts
 
