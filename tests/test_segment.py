@@ -756,3 +756,31 @@ def test_unnumbered_line_restated_by_its_paragraph_heads_an_excerpt_in_a_sourced
     assert not _restated_below(Unit(parts=[(1, "加快乡村道路建设")], kind="short"), para)
     assert not _restated_below(Unit(parts=[(1, "一、加快乡村道路建设")], kind="heading"), para, sourced=True)
     assert not _restated_below(Unit(parts=[(1, "加快乡村道路")], kind="short"), para, sourced=True)
+
+
+def test_closing_formula_ends_a_speech_when_a_text_follows():
+    """Speeches printed without blank lines: a closing formula (谢谢大家！) ends its speech, so the text under it
+    opens the next one even without a headline; a few furniture lines closing the file open none."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 6)]
+    lines = first + ["谢谢大家！"] + second + ["谢谢大家！"]
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert len(res.articles) == 2
+    assert res.articles[1].paragraphs[0] == second[0]
+    tail = first + ["谢谢大家！", "欢迎关注本号，获取更多材料"]
+    assert len(segment_file("\n".join(tail) + "\n", source_file="speeches.txt").articles) == 1
+
+
+def test_blank_line_before_a_short_line_heads_a_text_where_paragraphs_follow_without_blanks():
+    """In a delimited file (a headline + byline pair) whose paragraphs follow one another without blank lines, a
+    short line after a blank line under a finished paragraph heads the next text, even one on the same subject;
+    where the file sets blank lines between its paragraphs too, it stays a sub-heading."""
+    one = [f"全市第{k}批社区养老服务站建成投用，老年居民就近享受助餐、助浴和日间照料服务。" for k in range(1, 5)]
+    two = [f"全市社区养老服务第{k}项便民措施落地，更多老年居民在家门口享受照料服务。" for k in range(1, 5)]
+    lines = ["社区养老服务站建成投用", "本报记者 张明"] + one + ["", "养老服务便民措施落地"] + two
+    res = segment_file("\n".join(lines) + "\n", source_file="spaced.txt")
+    assert [a.paragraphs[0] for a in res.articles] == [one[0], two[0]]
+    spaced = ["社区养老服务站建成投用", "本报记者 张明"] + [x for p in one for x in (p, "")] + ["养老服务便民措施落地"]
+    spaced += [x for p in two for x in (p, "")]
+    assert len(segment_file("\n".join(spaced) + "\n", source_file="spaced.txt").articles) == 1

@@ -8,7 +8,7 @@ from topics import clean as C
 
 from .lines import punctuated
 from .orient import banner_over_body
-from .units import Unit, merge, rejoin_cut_bylines
+from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
@@ -468,7 +468,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             cur.pending_join = False
         else:
             cur.body.append(u)
-        cur.closed = cur.closed or u.end_mark
+        cur.closed = cur.closed or u.end_mark or u.kind == "closing" and closes_speech(units, i, _TAIL, TOPIC_SPAN // 2)
         i += 1
     return arts
 

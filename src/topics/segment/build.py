@@ -208,6 +208,20 @@ def _centred_headlines(tl: list[RawLine]) -> bool:
     return True
 
 
+SPACED_PARAS = 0.1  # at most this share of the paragraphs under a finished one stand after a blank line
+
+
+def _texts_spaced(units: list[Unit], lines: list[RawLine], layout: dict) -> bool:
+    """A file set in no column whose paragraphs follow one another without blank lines (at most SPACED_PARAS of
+    those under a finished paragraph stand after one): its blank lines set its texts apart, not its paragraphs."""
+    if layout["column"]:
+        return False
+    blank = {ln.no for ln in lines if ln.kind == "blank"}
+    gaps = [b.nos[0] - a.nos[-1] > 1 and all(n in blank for n in range(a.nos[-1] + 1, b.nos[0]))
+            for a, b in zip(units, units[1:]) if a.kind == "para" and b.kind == "para" and C.is_terminated(a.text)]
+    return len(gaps) >= 5 and sum(gaps) <= SPACED_PARAS * len(gaps)
+
+
 def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech_formulas: bool = True) -> SegmentResult:
     """The rule segmenter: one raw text file -> clean articles in reading order (see the module docstring).
 
@@ -260,7 +274,6 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         sources = sum(1 for u in units if u.kind == "source_start")  # texts opened by their source (来源：…)
         strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"] or sources >= 2 or layout["centred"]
         layout["strong_delimiters"] = strong or closings >= 2
-        blanks = None if strong else {ln.no for ln in lines if ln.kind == "blank"}
         # (a DOCX set one paragraph per line whose headlines carry bookmarks: an unmarked headline lost its bookmark)
         kept = text_lines(lines)
         numbers = bookmark_numbers(kept)
@@ -269,6 +282,10 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         closes = sum(1 for ln in kept if ln.end_mark or ln.special in ("source_end", "author_source", "credit"))
         opens = sources + sum(1 for ln in kept if ln.title_mark)
         sourced = opens >= 2 and not (closes >= 2 or pairs or layout["cued"] or layout["centred"])
+        # (a file that sets blank lines between its texts, none between paragraphs, and whose delimiters do not open
+        # its texts: a short line after blank lines heads a text)
+        spaced = not sourced and _texts_spaced(units, lines, layout)
+        blanks = None if strong and not spaced else {ln.no for ln in lines if ln.kind == "blank"}
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
                                             layout["indent"] == "paragraph", no_room(units, numbers)))
     arts = [a for a in arts if a.body or a.titles]

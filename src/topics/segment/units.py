@@ -486,3 +486,12 @@ def split_unit(u: Unit, at: int) -> tuple[Unit, Unit]:
     left = Unit(u.parts[:at], start=u.start, weak=[w for w in u.weak if w < at], lead=u.lead)
     right = Unit(u.parts[at:], end_mark=u.end_mark, weak=[w - at for w in u.weak if w > at])
     return left, right
+
+
+def closes_speech(units: list[Unit], i: int, tail: set[str], room: int) -> bool:
+    """A closing formula (``units[i]``, 谢谢大家！) ends its speech when at least ``room`` characters of text (kinds
+    not in ``tail``) follow it -- not a few furniture lines closing the file -- and the line under it is no
+    numbered point: a closing that goes on with the text's next point (…指正。 | 一要…) closes a part, not the text."""
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    return (nxt is not None and not C.starts_enumerated(nxt.text)
+            and sum(len(v.text) for v in units[i + 1:] if v.kind not in tail) >= room)
