@@ -127,6 +127,19 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
             else:
                 keep.append(u)
         a.body = keep
+    # the last unit of an article, one short line under its finished last paragraph with a headline right under
+    # it: no sub-heading (no text of its own follows), no paragraph (unfinished): a caption set after the text
+    heads = {n for a in arts for t in a.titles for n in t.nos}
+    after = {x.no: y.no for x, y in zip(text_lines(lines), text_lines(lines)[1:])}
+    for a in arts:
+        k = len(a.body) - 1
+        if (k >= 1 and not a.tail and a.body[k].kind == "short" and len(a.body[k].nos) == 1 and a.body[k - 1].kind == "para"
+                and C.is_terminated(a.body[k - 1].text) and after.get(a.body[k].nos[0]) in heads
+                and not C.is_terminated(a.body[k].text) and not C.starts_enumerated(a.body[k].text)
+                and not C.byline_strength(a.body[k].text) and not a.body[k].title_mark and C.one_phrase(a.body[k].text)):
+            a.extra.extend(a.body[k].nos)
+            dropped["caption"] += 1
+            a.body = a.body[:k]
 
 
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
