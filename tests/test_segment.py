@@ -756,3 +756,22 @@ def test_unnumbered_line_restated_by_its_paragraph_heads_an_excerpt_in_a_sourced
     assert not _restated_below(Unit(parts=[(1, "加快乡村道路建设")], kind="short"), para)
     assert not _restated_below(Unit(parts=[(1, "一、加快乡村道路建设")], kind="heading"), para, sourced=True)
     assert not _restated_below(Unit(parts=[(1, "加快乡村道路")], kind="short"), para, sourced=True)
+
+
+def test_caption_under_the_last_paragraph_spaced_from_a_headline_dropped():
+    """One short unpunctuated line tight under an article's finished last paragraph and set apart by blank lines
+    from the next article's headline under it: no kicker (a kicker stands tight over its headline), but a
+    caption closing the text above (its line stays in the articles' spans)."""
+    caption = "园林工人在新建的口袋公园里栽种乡土树木"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""]
+    for p in _GREENING[:3]:
+        lines += [p]
+    lines += [caption, "", "", "农村公路通村入户", "本刊记者 王芳", ""]
+    for p in _ROADS[:3]:
+        lines += [p]
+    res = segment_file("\n".join(lines) + "\n", source_file="tail.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING[:3])
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for a in res.articles for s, e in a.lines)

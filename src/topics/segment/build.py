@@ -140,6 +140,17 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
             a.extra.extend(a.body[k].nos)
             dropped["caption"] += 1
             a.body = a.body[:k]
+    # a headline block's first line set tight under a finished paragraph and apart from the headline under it by
+    # a blank line: a kicker stands tight over its headline, so this line closes the text above (a caption)
+    for a in arts:
+        t = a.titles[0] if len(a.titles) >= 2 else None
+        if (t is not None and len(t.nos) == 1 and 1 < t.nos[0] < len(lines) and lines[t.nos[0]].kind == "blank"
+                and lines[t.nos[0] - 2].kind == "text" and C.is_terminated(lines[t.nos[0] - 2].text)
+                and not C.is_terminated(t.text) and not C.starts_enumerated(t.text) and not C.byline_strength(t.text)
+                and not t.title_mark and C.one_phrase(t.text)):
+            a.extra.extend(t.nos)
+            dropped["caption"] += 1
+            a.titles = a.titles[1:]
 
 
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
