@@ -97,7 +97,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
     clauses, no sentence end, not enumerated) standing tight under a finished paragraph (no blank line between:
     a sub-heading is set off from the text above it by space, where the file spaces anything) with body text
     under it.  Only in a file that spaces its sub-headings (a blank line above some short line inside an article
-    elsewhere), else the two cannot be told apart; or, in an article that sets (nearly) every paragraph off with a
+    elsewhere), else the two cannot be told apart; or, in an article that sets half its paragraphs or more off with a
     blank line, with a blank line under it (it goes with the paragraph above).  Its lines stay in the article's
     spans (provenance)."""
     def blank_above(u: Unit) -> bool:
@@ -115,10 +115,10 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
 
     spaced = any(inset(a, k) and blank_above(a.body[k]) for a in arts for k in range(len(a.body)))
     for a in arts:
-        # an article that sets (nearly) every paragraph off with a blank line: a line tight under a paragraph
-        # with the blank line below it goes with the paragraph above, where no sub-heading stands
+        # an article that sets at least half of its paragraphs off with a blank line: a line tight under a
+        # paragraph with the blank line below it goes with the paragraph above, where no sub-heading stands
         gaps = [blank_above(y) for x, y in zip(a.body, a.body[1:]) if x.kind == y.kind == "para"]
-        para_spaced = len(gaps) >= 3 and sum(gaps) >= 0.8 * len(gaps)
+        para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
         keep = []
         for k, u in enumerate(a.body):
             if inset(a, k) and not blank_above(u) and (spaced or para_spaced and blank_below(u)):
