@@ -784,3 +784,22 @@ def test_blank_line_before_a_short_line_heads_a_text_where_paragraphs_follow_wit
     spaced = ["社区养老服务站建成投用", "本报记者 张明"] + [x for p in one for x in (p, "")] + ["养老服务便民措施落地"]
     spaced += [x for p in two for x in (p, "")]
     assert len(segment_file("\n".join(spaced) + "\n", source_file="spaced.txt").articles) == 1
+
+
+def test_caption_under_the_last_paragraph_spaced_from_a_headline_dropped():
+    """One short unpunctuated line tight under an article's finished last paragraph and set apart by blank lines
+    from the next article's headline under it: no kicker (a kicker stands tight over its headline), but a
+    caption closing the text above (its line stays in the articles' spans)."""
+    caption = "园林工人在新建的口袋公园里栽种乡土树木"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""]
+    for p in _GREENING[:3]:
+        lines += [p]
+    lines += [caption, "", "", "农村公路通村入户", "本刊记者 王芳", ""]
+    for p in _ROADS[:3]:
+        lines += [p]
+    res = segment_file("\n".join(lines) + "\n", source_file="tail.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING[:3])
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for a in res.articles for s, e in a.lines)

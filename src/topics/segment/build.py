@@ -97,7 +97,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
     clauses, no sentence end, not enumerated) standing tight under a finished paragraph (no blank line between:
     a sub-heading is set off from the text above it by space, where the file spaces anything) with body text
     under it.  Only in a file that spaces its sub-headings (a blank line above some short line inside an article
-    elsewhere), else the two cannot be told apart; or, in an article that sets (nearly) every paragraph off with a
+    elsewhere), else the two cannot be told apart; or, in an article that sets half its paragraphs or more off with a
     blank line, with a blank line under it (it goes with the paragraph above).  Its lines stay in the article's
     spans (provenance)."""
     def blank_above(u: Unit) -> bool:
@@ -115,10 +115,10 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
 
     spaced = any(inset(a, k) and blank_above(a.body[k]) for a in arts for k in range(len(a.body)))
     for a in arts:
-        # an article that sets (nearly) every paragraph off with a blank line: a line tight under a paragraph
-        # with the blank line below it goes with the paragraph above, where no sub-heading stands
+        # an article that sets at least half of its paragraphs off with a blank line: a line tight under a
+        # paragraph with the blank line below it goes with the paragraph above, where no sub-heading stands
         gaps = [blank_above(y) for x, y in zip(a.body, a.body[1:]) if x.kind == y.kind == "para"]
-        para_spaced = len(gaps) >= 3 and sum(gaps) >= 0.8 * len(gaps)
+        para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
         keep = []
         for k, u in enumerate(a.body):
             if inset(a, k) and not blank_above(u) and (spaced or para_spaced and blank_below(u)):
@@ -127,6 +127,30 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
             else:
                 keep.append(u)
         a.body = keep
+    # the last unit of an article, one short line under its finished last paragraph with a headline right under
+    # it: no sub-heading (no text of its own follows), no paragraph (unfinished): a caption set after the text
+    heads = {n for a in arts for t in a.titles for n in t.nos}
+    after = {x.no: y.no for x, y in zip(text_lines(lines), text_lines(lines)[1:])}
+    for a in arts:
+        k = len(a.body) - 1
+        if (k >= 1 and not a.tail and a.body[k].kind == "short" and len(a.body[k].nos) == 1 and a.body[k - 1].kind == "para"
+                and C.is_terminated(a.body[k - 1].text) and after.get(a.body[k].nos[0]) in heads
+                and not C.is_terminated(a.body[k].text) and not C.starts_enumerated(a.body[k].text)
+                and not C.byline_strength(a.body[k].text) and not a.body[k].title_mark and C.one_phrase(a.body[k].text)):
+            a.extra.extend(a.body[k].nos)
+            dropped["caption"] += 1
+            a.body = a.body[:k]
+    # a headline block's first line set tight under a finished paragraph and apart from the headline under it by
+    # a blank line: a kicker stands tight over its headline, so this line closes the text above (a caption)
+    for a in arts:
+        t = a.titles[0] if len(a.titles) >= 2 else None
+        if (t is not None and len(t.nos) == 1 and 1 < t.nos[0] < len(lines) and lines[t.nos[0]].kind == "blank"
+                and lines[t.nos[0] - 2].kind == "text" and C.is_terminated(lines[t.nos[0] - 2].text)
+                and not C.is_terminated(t.text) and not C.starts_enumerated(t.text) and not C.byline_strength(t.text)
+                and not t.title_mark and C.one_phrase(t.text)):
+            a.extra.extend(t.nos)
+            dropped["caption"] += 1
+            a.titles = a.titles[1:]
 
 
 JUMP_TO = ("下转", "转下", "转第")  # the jump cue under the part of an article continued elsewhere
