@@ -92,6 +92,12 @@ def _build_article(a: Art, raw_title: dict[int, str], drop_formulas: bool, dropp
     return art
 
 
+def _caption_like(u: Unit) -> bool:
+    """One phrase (at most two clauses) with no sentence end, no enumeration, no byline, no title mark."""
+    return (not C.is_terminated(u.text) and not C.starts_enumerated(u.text) and not C.byline_strength(u.text)
+            and not u.title_mark and C.one_phrase(u.text))
+
+
 def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
     """A photo caption set between two paragraphs of one article: a single short line (one phrase, at most two
     clauses, no sentence end, not enumerated) standing tight under a finished paragraph (no blank line between:
@@ -106,9 +112,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
     def inset(a: Art, k: int) -> bool:
         u = a.body[k]
         return (u.kind == "short" and len(u.nos) == 1 and 0 < k < len(a.body) - 1 and a.body[k - 1].kind == "para"
-                and a.body[k + 1].kind == "para" and C.is_terminated(a.body[k - 1].text) and not C.is_terminated(u.text)
-                and not C.starts_enumerated(u.text) and not C.byline_strength(u.text) and not u.title_mark
-                and C.one_phrase(u.text))
+                and a.body[k + 1].kind == "para" and C.is_terminated(a.body[k - 1].text) and _caption_like(u))
 
     def blank_below(u: Unit) -> bool:
         return u.nos[-1] < len(lines) and lines[u.nos[-1]].kind == "blank"
@@ -127,16 +131,21 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
             else:
                 keep.append(u)
         a.body = keep
+
+
+def _drop_closing_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
+    """Captions set between two articles: an article's last line or the first line of the next headline block
+    (see the comments).  Their lines stay in the articles' spans (provenance)."""
     # the last unit of an article, one short line under its finished last paragraph with a headline right under
     # it: no sub-heading (no text of its own follows), no paragraph (unfinished): a caption set after the text
     heads = {n for a in arts for t in a.titles for n in t.nos}
-    after = {x.no: y.no for x, y in zip(text_lines(lines), text_lines(lines)[1:])}
+    tl = text_lines(lines)
+    after = {x.no: y.no for x, y in zip(tl, tl[1:])}
     for a in arts:
         k = len(a.body) - 1
         if (k >= 1 and not a.tail and a.body[k].kind == "short" and len(a.body[k].nos) == 1 and a.body[k - 1].kind == "para"
                 and C.is_terminated(a.body[k - 1].text) and after.get(a.body[k].nos[0]) in heads
-                and not C.is_terminated(a.body[k].text) and not C.starts_enumerated(a.body[k].text)
-                and not C.byline_strength(a.body[k].text) and not a.body[k].title_mark and C.one_phrase(a.body[k].text)):
+                and _caption_like(a.body[k])):
             a.extra.extend(a.body[k].nos)
             dropped["caption"] += 1
             a.body = a.body[:k]
@@ -145,9 +154,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
     for a in arts:
         t = a.titles[0] if len(a.titles) >= 2 else None
         if (t is not None and len(t.nos) == 1 and 1 < t.nos[0] < len(lines) and lines[t.nos[0]].kind == "blank"
-                and lines[t.nos[0] - 2].kind == "text" and C.is_terminated(lines[t.nos[0] - 2].text)
-                and not C.is_terminated(t.text) and not C.starts_enumerated(t.text) and not C.byline_strength(t.text)
-                and not t.title_mark and C.one_phrase(t.text)):
+                and lines[t.nos[0] - 2].kind == "text" and C.is_terminated(lines[t.nos[0] - 2].text) and _caption_like(t)):
             a.extra.extend(t.nos)
             dropped["caption"] += 1
             a.titles = a.titles[1:]
@@ -315,6 +322,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
+    _drop_closing_captions(arts, lines, dropped)
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
     raw_title = {ln.no: C.clean_title(C.strip_end_mark(C.strip_bookmarks(ln.raw).strip()))
