@@ -289,6 +289,11 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
+    if (spans_columns(tl, k + 1, layout) and k + 2 < len(tl) and _byline_line(tl[k + 2])
+            and not punctuated(tl[k + 2].text)):  # (before word continuity: no row of a column runs past it)
+        return 0  # a line set wider than the column above a byline is no row of this paragraph but the next
+        # article's headline set across columns, under a paragraph cut mid-sentence (continued on a later page);
+        # (a photo caption set there has the paragraph's next row under it, no byline)
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
