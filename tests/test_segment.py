@@ -803,3 +803,22 @@ def test_caption_under_the_last_paragraph_spaced_from_a_headline_dropped():
     assert art.paragraphs == list(_GREENING[:3])
     no = lines.index(caption) + 1
     assert any(s <= no <= e for a in res.articles for s, e in a.lines)
+
+
+def test_headline_wider_than_the_column_under_a_paragraph_cut_mid_sentence_opens_an_article():
+    """In a hard-wrapped column, an unpunctuated line set wider than the column is no row of the paragraph above
+    it, even where that paragraph stops mid-sentence on a full row (an article continued on a later page): the
+    headline of the next article, set across the column."""
+    def wrap(s: str, w: int = 12) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    cut = wrap(_GREENING[1])
+    cut = cut[:next(k for k in range(len(cut) - 1, 0, -1) if not re.search(r"[，。、；]$", cut[k - 1]))]
+    head = "农村公路通村入户 群众出行更加便利"
+    lines = ["城市绿化扩面提质", "本刊记者 李明"] + wrap(_GREENING[0]) + cut + [head, "本刊记者 王芳"]
+    for p in _ROADS[:3]:
+        lines += wrap(p)
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 2
+    assert res.articles[1].paragraphs[0].startswith(_ROADS[0][:12])
+    assert not any(head.split()[0] in p for p in res.articles[0].paragraphs)

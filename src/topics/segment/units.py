@@ -289,6 +289,10 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     def short(ln: RawLine) -> bool:  # where full lines have a known width, a byline is well short of it
         return ref is None or ln.width < ref - 2.5
 
+    if (spans_columns(tl, k + 1, layout) and k + 2 < len(tl) and _byline_line(tl[k + 2])
+            and not punctuated(tl[k + 2].text)):  # (tested before word continuity: no row runs past the column)
+        return 0  # a line wider than the column over a byline: the next article's headline set across columns
+        # under a paragraph cut mid-sentence, no row of it (a caption set there has the paragraph's next row under it)
     # a word cut by the line break outweighs every headline heuristic below (not a label before a slash: 文/X)
     if C.word_spans(a, b) and not re.match(r"^[\u4e00-\u9fff]{1,2}\s?[/／|｜]", b):
         return _STRONG
@@ -489,9 +493,7 @@ def split_unit(u: Unit, at: int) -> tuple[Unit, Unit]:
 
 
 def closes_speech(units: list[Unit], i: int, tail: set[str], room: int) -> bool:
-    """A closing formula (``units[i]``, 谢谢大家！) ends its speech when at least ``room`` characters of text (kinds
-    not in ``tail``) follow it -- not a few furniture lines closing the file -- and the line under it is no
-    numbered point: a closing that goes on with the text's next point (…指正。 | 一要…) closes a part, not the text."""
-    nxt = units[i + 1] if i + 1 < len(units) else None
-    return (nxt is not None and not C.starts_enumerated(nxt.text)
+    """A closing formula (``units[i]``, 谢谢大家！) ends its speech when ``room`` characters of text (kinds not in
+    ``tail``; not a few furniture lines closing the file) follow it and the line under it is no numbered point."""
+    return (i + 1 < len(units) and not C.starts_enumerated(units[i + 1].text)
             and sum(len(v.text) for v in units[i + 1:] if v.kind not in tail) >= room)
