@@ -822,3 +822,32 @@ def test_headline_wider_than_the_column_under_a_paragraph_cut_mid_sentence_opens
     assert len(res.articles) == 2
     assert res.articles[1].paragraphs[0].startswith(_ROADS[0][:12])
     assert not any(head.split()[0] in p for p in res.articles[0].paragraphs)
+
+
+def test_outer_article_resumes_after_an_inner_article_read_as_its_text():
+    """An article printed inside another in a hard-wrapped column: the outer article's paragraph stops after a
+    clause (…继续推进口袋公园建设), the inner article's headline (quoted: read as a row of text) and byline stand
+    under it, and after the inner article's end mark and source line the outer article resumes mid-sentence
+    (，力争每个街道…).  The resumed text goes back to the outer article (its spans hold those lines) and the
+    text between is an article of its own."""
+    def wrap(s: str, w: int = 14) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    paras = [p.replace("\n", "") for p in _GREENING]
+    cut = paras[2].index("，力争")
+    head, rest = paras[2][:cut], paras[2][cut:]
+    assert C.continuation_start(rest)
+    lines = ["城市绿化扩面提质 公园绿地遍布城区", "本刊记者 李明"] + wrap(paras[0]) + wrap(paras[1]) + wrap(head)
+    lines += ["“四好农村路”让群众出行更便利", "市交通运输局"] + [x for p in _ROADS for x in wrap(p)]
+    lines[-1] += "□"
+    lines += ["（来源：交通日报）"]
+    resumed = len(lines) + 1
+    lines += wrap(rest) + wrap(paras[3]) + wrap(paras[4])
+    lines[-1] += "□"
+    res = segment_file("\n".join(lines) + "\n", source_file="inner.txt")
+    outer, inner = res.articles
+    assert outer.title == "城市绿化扩面提质 公园绿地遍布城区"
+    assert outer.lines[-1] == (resumed, len(lines))
+    assert "".join(outer.paragraphs[2:]) == "".join(paras[2:5])  # (the cut paragraph whole again)
+    assert "".join(inner.paragraphs) == "".join(p.replace("\n", "") for p in _ROADS)
+    assert not any(s <= resumed <= e for s, e in inner.lines)

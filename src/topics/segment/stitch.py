@@ -6,6 +6,7 @@ from __future__ import annotations
 from topics import clean as C
 
 from .articles import CUT_CLAUSE, Art
+from .lines import punctuated
 from .units import Unit, merge, split_unit
 
 
@@ -37,6 +38,43 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
             _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
             return True
     return False
+
+
+def _resumes_outer(out: list[Art], a: Art) -> bool:
+    """A headless part ``a`` that opens mid-sentence (or completes a cut word) under a finished article ``x``
+    (closed: end mark, source line) goes on from a paragraph of ``x`` left unfinished further up: the article
+    printed inside ``x`` from there on (a box set into its text, its headline read as text of ``x``) ends at
+    ``x``'s end mark, and nothing marked where ``x`` resumes (…学习标兵、学习 | inner article … □ | 案例”，推动…).
+    ``x`` keeps its text up to that paragraph and takes ``a``; the text between becomes an article of its own.
+    The nearest unfinished paragraph that is text (clause punctuation, or its word goes on in ``a``: a line with
+    neither is the inner article's headline), with at least ``HEAD_MIN`` characters of text on each side."""
+    if not (a.headless and not a.titles and a.body and out and out[-1].closed and out[-1].titles):
+        return False
+    x, head = out[-1], a.body[0].text
+    for m in range(len(x.body) - 2, 0, -1):
+        u = x.body[m]
+        spans = C.word_spans(u.text, head)
+        if u.kind != "para" or C.is_terminated(u.text) or not (spans or punctuated(u.text)):
+            continue
+        inner = x.body[m + 1:]
+        if not (C.continuation_start(head) or spans) or min(
+                len("".join(v.text for v in inner)), len(x.text()) - len("".join(v.text for v in inner))) < HEAD_MIN:
+            return False
+        k = next((i for i, v in enumerate(inner) if v.kind not in ("short", "subtitle", "byline", "byline?")), len(inner))
+        b = Art(titles=[v for v in inner[:k] if v.kind in ("short", "subtitle")],
+                bylines=[v for v in inner[:k] if v.kind in ("byline", "byline?")], body=inner[k:], tail=x.tail, closed=True)
+        x.body, x.tail = x.body[:m + 1], []
+        merge(x.body[-1], a.body[0])
+        x.body += a.body[1:]
+        x.tail += a.tail
+        x.extra += a.extra
+        x.closed = a.closed
+        out.append(b)
+        return True
+    return False
+
+
+HEAD_MIN = 100  # characters (as _reclaim_tail's head)
 
 
 def _orphan_cut(a: str, b: str) -> bool:
@@ -81,6 +119,8 @@ def stitch(arts: list[Art]) -> list[Art]:
             target.tail += a.tail
             target.extra += a.extra
             target.closed, target.interrupted = a.closed, False
+            continue
+        if _resumes_outer(out, a):
             continue
         out.append(a)
     for a in out:
