@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .orient import banner_over_body
+from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
 _TAIL = {"source_end", "author_source", "author_note", "credit", "note", "dateline_end", "caption"}
-_TITLEISH = {"short", "subtitle", "byline?", "byline"}
 RESTATED = 0.4  # a headline's story restates it: at least this share of the headline's bigrams
 RESTATED_ELSEWHERE = 0.5  # ... and the text on its other side at most this part of that share
 
@@ -46,7 +45,7 @@ def _title_block(units: list[Unit], i: int) -> tuple[int, list[Unit], list[Unit]
     """Scan a headline block from units[i]: (end, headline units, byline units).  A byline may come after the
     headline or, in a headline printed inside the article, before it."""
     j, titles, bylines = i, [], []
-    while j < len(units) and units[j].kind in _TITLEISH and not (j > i and (units[j].start or units[j].title_mark)):
+    while j < len(units) and units[j].kind in HEADLINE_BLOCK and not (j > i and (units[j].start or units[j].title_mark)):
         u = units[j]
         before_short = j + 1 < len(units) and units[j + 1].kind == "short"
         if u.kind == "byline" or (u.kind == "byline?" and (titles or before_short)):
@@ -335,7 +334,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
             continue
         if u.start or u.title_mark:
             new()
-        if k in _TITLEISH:
+        if k in HEADLINE_BLOCK:
             j, titles, bylines = _title_block(units, i)
             if (cur is not None and cur.body and j - i >= 2 and j < len(units) and not any(v.start or v.title_mark for v in units[i:j])
                     and _echoed("".join(v.text for v in units[i:j]), units[j])):
@@ -348,7 +347,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                 cur.body.append(units[i])
                 i = j
                 continue
-            above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in _TITLEISH
+            above_start = len(titles) == 1 and j < len(units) and units[j].start and units[j].kind in HEADLINE_BLOCK
             if (len(titles) == 1 and not bylines and titles[0].kind == "short" and not u.start and not u.title_mark
                     and j < len(units) and units[j].kind in ("source_end", "author_source", "author_note")
                     and (cur is not None and cur.body or arts)):

@@ -7,7 +7,7 @@ from topics import clean as C
 from .lines import punctuated
 from .units import Unit
 
-_BLOCK = {"short", "subtitle", "byline?", "byline"}  # headline-block lines (kicker, headline, ——subtitle, byline)
+HEADLINE_BLOCK = frozenset({"short", "subtitle", "byline?", "byline"})  # kicker, headline, ——subtitle, byline
 SPAN = 12  # paragraphs of body text read on each side of a headline block
 
 
@@ -21,7 +21,7 @@ def restated_sides(units: list[Unit], restated: float, elsewhere: float) -> tupl
         if not (units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text)):
             continue
         j = i
-        while j < len(units) and units[j].kind in _BLOCK:
+        while j < len(units) and units[j].kind in HEADLINE_BLOCK:
             j += 1
         title = "".join(u.text for u in units[i:j] if u.kind == "short" and not C.byline_strength(u.text))
         if not title or punctuated(title):

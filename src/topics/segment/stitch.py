@@ -7,6 +7,7 @@ from topics import clean as C
 
 from .articles import CUT_CLAUSE, Art
 from .lines import punctuated
+from .orient import HEADLINE_BLOCK
 from .units import Unit, merge, split_unit
 
 
@@ -40,6 +41,9 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
     return False
 
 
+HEAD_MIN = 100  # characters (as _reclaim_tail's head)
+
+
 def _resumes_outer(out: list[Art], a: Art) -> bool:
     """A headless part ``a`` that opens mid-sentence (or completes a cut word) under a finished article ``x``
     (closed: end mark, source line) goes on from a paragraph of ``x`` left unfinished further up: the article
@@ -57,10 +61,10 @@ def _resumes_outer(out: list[Art], a: Art) -> bool:
         if u.kind != "para" or C.is_terminated(u.text) or not (spans or punctuated(u.text)):
             continue
         inner = x.body[m + 1:]
-        if not (C.continuation_start(head) or spans) or min(
-                len("".join(v.text for v in inner)), len(x.text()) - len("".join(v.text for v in inner))) < HEAD_MIN:
+        inner_chars = sum(len(v.text) for v in inner)
+        if not (C.continuation_start(head) or spans) or min(inner_chars, len(x.text()) - inner_chars) < HEAD_MIN:
             return False
-        k = next((i for i, v in enumerate(inner) if v.kind not in ("short", "subtitle", "byline", "byline?")), len(inner))
+        k = next((i for i, v in enumerate(inner) if v.kind not in HEADLINE_BLOCK), len(inner))
         b = Art(titles=[v for v in inner[:k] if v.kind in ("short", "subtitle")],
                 bylines=[v for v in inner[:k] if v.kind in ("byline", "byline?")], body=inner[k:], tail=x.tail, closed=True)
         x.body, x.tail = x.body[:m + 1], []
@@ -72,9 +76,6 @@ def _resumes_outer(out: list[Art], a: Art) -> bool:
         out.append(b)
         return True
     return False
-
-
-HEAD_MIN = 100  # characters (as _reclaim_tail's head)
 
 
 def _orphan_cut(a: str, b: str) -> bool:
