@@ -851,3 +851,17 @@ def test_outer_article_resumes_after_an_inner_article_read_as_its_text():
     assert "".join(outer.paragraphs[2:]) == "".join(paras[2:5])  # (the cut paragraph whole again)
     assert "".join(inner.paragraphs) == "".join(p.replace("\n", "") for p in _ROADS)
     assert not any(s <= resumed <= e for s, e in inner.lines)
+
+
+def test_speech_title_wrapped_over_two_lines_above_the_salutation():
+    """A compilation of speeches: the next speech's title wrapped over two lines tight above its salutation
+    (县委书记在全县农业农村工作 | 会议上的讲话 | 同志们：) opens that speech from its first line; the first line
+    is no last line of the speech above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["县委书记在全县城市社区建设工作", "会议上的讲话", "各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs[-1] for a in res.articles] == [first[-1], second[-1]]
+    assert res.articles[1].title.replace(" ", "") == "县委书记在全县城市社区建设工作会议上的讲话"
+    assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 13)]
