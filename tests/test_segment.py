@@ -851,3 +851,33 @@ def test_outer_article_resumes_after_an_inner_article_read_as_its_text():
     assert "".join(outer.paragraphs[2:]) == "".join(paras[2:5])  # (the cut paragraph whole again)
     assert "".join(inner.paragraphs) == "".join(p.replace("\n", "") for p in _ROADS)
     assert not any(s <= resumed <= e for s, e in inner.lines)
+
+
+def test_speech_title_wrapped_over_two_lines_above_the_salutation():
+    """A compilation of speeches: the next speech's title wrapped over two lines tight above its salutation
+    (县委书记在全县农业农村工作 | 会议上的讲话 | 同志们：) opens that speech from its first line; the first line
+    is no last line of the speech above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["县委书记在全县城市社区建设工作", "会议上的讲话", "各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs[-1] for a in res.articles] == [first[-1], second[-1]]
+    assert res.articles[1].title.replace(" ", "") == "县委书记在全县城市社区建设工作会议上的讲话"
+    assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 13)]
+
+
+def test_headline_ending_like_the_files_first_headline_opens_a_text():
+    """Report excerpts in a file with headline + byline pairs: the second excerpt's headline has no byline and
+    its text goes on with the same words, but it ends as the file's first headline does (…政府工作报告, other
+    opening): a headline of the series, no sub-heading."""
+    one = ["过去一年，我们坚持稳中求进工作总基调，经济运行总体平稳，就业形势保持稳定，居民收入持续增长。",
+           "我们加快推进经济结构调整，扩大国内需求，支持实体经济发展，经济发展质量和效益不断提高。",
+           "我们深化重点领域改革，优化营商环境，激发市场主体活力，经济社会发展取得新的成就。"]
+    two = ["今年经济社会发展的主要预期目标是：经济增长保持稳定，就业形势总体稳定，居民收入同步增长。",
+           "要坚持扩大国内需求，推动经济结构调整，支持实体经济发展，提高经济发展质量和效益。",
+           "要深化重点领域改革，持续优化营商环境，进一步激发市场主体活力和社会创造力。"]
+    lines = ["2010年中华人民共和国国务院政府工作报告", "省长 王建国"] + one + ["2012年中华人民共和国国务院政府工作报告"] + two
+    res = segment_file("\n".join(lines) + "\n", source_file="reports.txt")
+    assert [a.paragraphs for a in res.articles] == [one, two]
+    assert res.articles[1].title == "2012年中华人民共和国国务院政府工作报告"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
+from .heads import ends_like_a_headline
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -391,7 +392,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               or bookmarked and _unmarked_headline(units, i, bookmarked)
                               # a headline set across the column (wider than the file's measure): no sub-heading
                               or u.headline and len(titles) == 1
-                              or len(titles) == 1 and _restated_below(u, nxt, sourced)
+                              or len(titles) == 1 and (_restated_below(u, nxt, sourced) or not punctuated(u.text) and ends_like_a_headline(u, arts))
                               or indents and len(titles) == 1 and _outdented(u, cur, units[j:])
                               # (or the text under one short line is another text's: no words in common)
                               or sourced and len(titles) == 1 and u.nos[0] not in shut and _topic_break(cur, units[j:])

@@ -239,6 +239,22 @@ def _centred_headlines(tl: list[RawLine]) -> bool:
     return True
 
 
+def _title_wrapped_above(tl: list[RawLine], k: int) -> bool:
+    """The speech title over a salutation (``tl[k]``) began one line up: a line set tight above it (no blank line
+    between) with no clause punctuation, no sentence end, no enumerator and no formula, standing under the end of
+    the text before (a finished paragraph or a closing formula) or at the top of the file, the two lines no wider
+    than one headline (县委书记在学习园地工作 | 会议上的讲话 | 同志们：).  Else that line stays with the text above
+    and the title's second line alone opens the speech."""
+    if k < 1:
+        return False
+    up = tl[k - 1]
+    return (up.no == tl[k].no - 1 and not up.start and not up.special and not punctuated(up.text)
+            and not C.is_terminated(up.text) and not C.starts_enumerated(up.text) and not C.is_formula(up.text)
+            and not C.DATELINE_RE.match(up.text) and not up.text.startswith(("（", "(", "——"))
+            and up.width + tl[k].width <= HEADLINE_MAX
+            and (k < 2 or C.is_terminated(tl[k - 2].text) or C.is_formula(tl[k - 2].text) == "closing"))
+
+
 SPACED_PARAS = 0.1  # at most this share of the paragraphs under a finished one stand after a blank line
 
 
@@ -280,10 +296,11 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         wrapped_space = k > 0 and layout["column"] and col and tl[k - 1].width >= col - 0.5 and re.match(r"^ \S", ln.raw)
         ln.start = ln.start or (ln.indent and layout["indent"] == "item" and not wrapped_space)
         # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
+        # (or its second line: the title starts one line up, :func:`_title_wrapped_above`)
         if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and not C.is_terminated(ln.text)
                 and not C.is_formula(ln.text) and not C.byline_strength(ln.text) and not C.DATELINE_RE.match(ln.text)
                 and not ln.text.startswith(("（", "(", "——")) and not ln.text.endswith(("）", ")"))):
-            ln.start = True
+            tl[k - 1 if _title_wrapped_above(tl, k) else k].start = True
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
