@@ -128,7 +128,9 @@ def score(case: Case, result) -> dict:
         else:
             prev = next((norm(lines[m - 1])[-4:] for m in reversed(text_lines) if m < n), "")
             nxt = next((norm(lines[m - 1])[:4] for m in text_lines if m > n), "")
-            patterns = ["\n" + x + "\n", prev + x, x + nxt]
+            # a short line is found by its neighbours; with none on a side that side gives no pattern (the bare
+            # word alone, 理论, would be found inside any paragraph that uses it)
+            patterns = ["\n" + x + "\n"] + ([prev + x] if prev else []) + ([x + nxt] if nxt else [])
         if any(p and out_hay.count(p) > true_hay.count(p) for p in patterns):
             leaked += 1
 

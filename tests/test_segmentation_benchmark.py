@@ -168,3 +168,33 @@ def test_a_family_read_with_its_styles_is_segmented_from_reader_lines_and_scored
     assert [r["split"] for r in rows] == ["heldout", "text-only"] * len(cases)
     fam = cases[0].family
     assert summary[f"heldout:{fam}"]["cases"] == summary[f"text-only:{fam}"]["cases"] == len(cases)
+
+
+
+def _one_article_case():
+    from segcases import Case, Label
+
+    lines = ["理论", "加强理论武装", "要坚持用党的创新理论武装头脑，推动理论学习走深走实。", "基层干部开展理论调研的现场"]
+    labels = {1: Label("noise", None, None, "toc"), 2: Label("title", 0, 1), 3: Label("para", 0, 2),
+              4: Label("noise", None, None, "caption")}
+    return Case("toc_top", "test", "train", lines, labels, ["加强理论武装"])
+
+
+def _result(paragraphs, title="加强理论武装"):
+    from types import SimpleNamespace
+
+    art = SimpleNamespace(lines=[(1, 4)], title=title, paragraphs=paragraphs)
+    return SimpleNamespace(articles=[art])
+
+
+def test_a_short_noise_line_with_no_text_above_is_not_found_inside_another_leaked_line():
+    """The TOC word 理论 over the first headline is dropped; the caption under the text leaks and uses the word.
+    Only the caption counts: a short line is found by its neighbours, never as a bare word."""
+    from segmentation import score
+
+    case = _one_article_case()
+    para = "要坚持用党的创新理论武装头脑，推动理论学习走深走实。"
+    caption_only = score(case, _result([para, "基层干部开展理论调研的现场"]))
+    both = score(case, _result(["理论", para, "基层干部开展理论调研的现场"]))
+    toc_joined = score(case, _result([para], title="理论加强理论武装"))
+    assert (caption_only["noise_leaked"], both["noise_leaked"], toc_joined["noise_leaked"]) == (1, 2, 1)
