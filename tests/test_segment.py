@@ -637,6 +637,24 @@ def test_caption_tight_under_a_paragraph_of_a_spaced_article_dropped():
     assert any(s <= no <= e for s, e in art.lines)
 
 
+def test_caption_between_paragraphs_whose_words_its_article_never_uses_dropped():
+    """A short line between two finished paragraphs, tight on both sides in a page that sets no blank line
+    anywhere, is read as a sub-heading unless its words are not its article's: a photo caption names the
+    people and places of its picture (under a tenth of its bigrams recur in the article), a sub-heading what its
+    text is about.  The caption is dropped (its line stays in the article's spans); a sub-heading that restates
+    its text stays."""
+    caption = "志愿者在滨江步道旁为新栽的银杏浇水"
+    heading = "口袋公园见缝插绿"
+    lines = ["城市绿化扩面提质", "本刊记者 李明"] + list(_GREENING[:2]) + [caption] + list(_GREENING[2:4])
+    lines += [heading, _GREENING[4], "农村公路通村入户", "本刊记者 王芳"] + list(_ROADS)
+    res = segment_file("\n".join(lines) + "\n", source_file="tight.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING[:4]) + [heading, _GREENING[4]]
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
+
+
 def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
     """A paragraph's first line, cut mid-word where the page ends (no clause mark in it), stands above the
     kicker and headline of another article (listed in the contents); the rest of the paragraph follows that

@@ -98,14 +98,28 @@ def _caption_like(u: Unit) -> bool:
             and not u.title_mark and C.one_phrase(u.text))
 
 
+UNRESTATED = 0.1  # below this share of its bigrams in the rest of its article, a line between paragraphs is a caption
+UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure)
+
+
+def _unrestated(a: Art, k: int) -> bool:
+    """A sub-heading names what its article is about, a photo caption the people and places in its picture: a
+    line with under a tenth of its ideograph bigrams anywhere else in its article (headline and text) is no
+    sub-heading.  Development pages (TRAIN seeds 30-41, stress, compilation, re-typesets): of the 42 lines
+    between two paragraphs under a tenth, 41 were captions and one a running head; none of 420 sub-headings."""
+    t = re.sub(r"[^\u4e00-\u9fff]", "", a.body[k].text)
+    rest = "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:])
+    return len({t[i: i + 2] for i in range(len(t) - 1)}) >= UNRESTATED_BIGRAMS and C.affinity(t, rest) < UNRESTATED
+
+
 def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
     """A photo caption set between two paragraphs of one article: a single short line (one phrase, at most two
     clauses, no sentence end, not enumerated) standing tight under a finished paragraph (no blank line between:
     a sub-heading is set off from the text above it by space, where the file spaces anything) with body text
     under it.  Only in a file that spaces its sub-headings (a blank line above some short line inside an article
     elsewhere), else the two cannot be told apart; or, in an article that sets half its paragraphs or more off with a
-    blank line, with a blank line under it (it goes with the paragraph above).  Its lines stay in the article's
-    spans (provenance)."""
+    blank line, with a blank line under it (it goes with the paragraph above); or, in any file, when its words
+    are not its article's (:func:`_unrestated`).  Its lines stay in the article's spans (provenance)."""
     def blank_above(u: Unit) -> bool:
         return u.nos[0] > 1 and lines[u.nos[0] - 2].kind == "blank"
 
@@ -125,7 +139,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
         para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
         keep = []
         for k, u in enumerate(a.body):
-            if inset(a, k) and not blank_above(u) and (spaced or para_spaced and blank_below(u)):
+            if inset(a, k) and (not blank_above(u) and (spaced or para_spaced and blank_below(u)) or _unrestated(a, k)):
                 a.extra.extend(u.nos)
                 dropped["caption"] += 1
             else:
