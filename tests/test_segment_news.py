@@ -177,3 +177,24 @@ def test_banner_over_a_body_first_page():
     r = segment_file(text, source_file="t.txt")
     assert [a.lines for a in r.articles][1:] == [[(6, 9)], [(10, 13)]]
     assert [a.title for a in r.articles] == ["甲城加快河道治理", "乙县秋粮喜获丰收", "丙市新建学校九所"]
+
+
+def test_spaced_headline_as_wide_as_the_column_is_no_first_row_of_the_story_below():
+    """A headline in two parts set apart by a space (乙县秋粮喜获丰收 农民笑开颜), as wide as the column, right under
+    a finished paragraph: no first row of the paragraph below (a full line of the column) but the next story's
+    headline, in a file that closes its stories with end marks (□)."""
+    def rows(s: str) -> list[str]:  # a tight column of 13 units
+        return [s[i:i + 13] for i in range(0, len(s), 13)]
+
+    a = ["甲城今年加快河道治理，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。",
+         "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收，第二期正在加紧施工。",
+         "市水务部门负责人介绍，治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，河水水质明显改善。□"]
+    b = ["乙县今年秋粮播种面积稳中有增，玉米大豆单产再创新高，种粮大户收入稳步增长，乡亲们喜笑颜开。",
+         "农技人员深入田间地头指导秋收，农机合作社加快机收进度，烘干设备满负荷运转，新粮陆续入库。□"]
+    lines = ["甲城推进河道治理"] + [r for p in a for r in rows(p)]
+    head = len(lines) + 1
+    lines += ["乙县秋粮喜获丰收 农民笑开颜"] + [r for p in b for r in rows(p)]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收 农民笑开颜"]
+    assert [a.lines for a in r.articles] == [[(1, head - 1)], [(head, len(lines))]]
+    assert r.articles[1].paragraphs[0] == b[0]

@@ -9,6 +9,7 @@ from topics import clean as C
 from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
+from .headrows import spaced_headline
 
 
 @dataclass
@@ -136,7 +137,6 @@ def _closing_above(tl: list[RawLine], k: int) -> bool:
 
 _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
 
-
 _STRONG, _WEAK = 2, 1
 
 
@@ -178,9 +178,8 @@ def _measure_run(tl: list[RawLine], k: int) -> bool:
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
     """Line k opens a paragraph of two lines: it holds clause punctuation (no headline line does), it is cut
-    mid-sentence, and line k+1, no wider than it (within an indent and a hanging mark), ends the sentence (or a list item:
-    ；, ——, ：).  Not a line
-    that opens with its source (来源：…): the source is a block of its own."""
+    mid-sentence, and line k+1, no wider than it (within an indent and a hanging mark), ends the sentence (or a
+    list item: ；, ——, ：).  Not a line that opens with its source (来源：…): the source is a block of its own."""
     a, b = tl[k], tl[k + 1]
     return (first and a.width >= 6 and punctuated(a.text) and not C.is_terminated(a.text)
             and not C.starts_enumerated(a.text) and not C.START_SOURCE_RE.match(a.text)
@@ -385,6 +384,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if layout["nowrap"] and not (full and re.search(r"[，。；、！？,;：]", a)) and not (
             first and _cut_first_line(tl, k, ref, {} if cuts is None else cuts)):
         return _WEAK if _page_cut(line, nxt, layout) else 0
+    if first and spaced_headline(tl, k, layout, ref):
+        return 0  # a headline in two parts set apart by a space, as wide as a row, over its story
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
