@@ -851,3 +851,32 @@ def test_outer_article_resumes_after_an_inner_article_read_as_its_text():
     assert "".join(outer.paragraphs[2:]) == "".join(paras[2:5])  # (the cut paragraph whole again)
     assert "".join(inner.paragraphs) == "".join(p.replace("\n", "") for p in _ROADS)
     assert not any(s <= resumed <= e for s, e in inner.lines)
+
+
+def test_two_articles_interleaved_both_ways_go_back_to_their_own_texts():
+    """An article printed inside another, the two interleaved both ways in a hard-wrapped column: the outer
+    article's paragraph stops mid-sentence (…将继续推进), the inner article's headline and byline and text follow
+    until its own paragraph stops mid-sentence (…聘用农民担任护路员), then the outer article's rest (口袋公园建设…,
+    closed by its end mark and source line), then the inner article's rest (，路面坑槽…).  The inner rest goes
+    on from the inner article's cut line, and the outer rest, read as the inner article's text, goes back to
+    the outer article: both come back whole."""
+    def wrap(s: str, w: int = 14) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    green = [p.replace("\n", "") for p in _GREENING]
+    roads = [p.replace("\n", "") for p in _ROADS]
+    g_cut, r_cut = green[2].index("口袋公园建设"), roads[1].index("，路面")
+    lines = ["城市绿化扩面提质 公园绿地遍布城区", "本刊记者 李明"] + wrap(green[0]) + wrap(green[1])
+    lines += wrap(green[2][:g_cut]) + ["“四好农村路”让群众出行更便利", "本刊记者 王芳"] + wrap(roads[0])
+    lines += wrap(roads[1][:r_cut])
+    rest = len(lines) + 1
+    lines += wrap(green[2][g_cut:]) + wrap(green[3]) + wrap(green[4])
+    lines[-1] += "□"
+    lines += ["（来源：城市日报）"]
+    lines += wrap(roads[1][r_cut:]) + wrap(roads[2])
+    res = segment_file("\n".join(lines) + "\n", source_file="crossed.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质 公园绿地遍布城区", "“四好农村路”让群众出行更便利"]
+    outer, inner = res.articles
+    assert "".join(outer.paragraphs) == "".join(green[:5])
+    assert "".join(inner.paragraphs) == "".join(roads)
+    assert any(s <= rest <= e for s, e in outer.lines) and not any(s <= rest <= e for s, e in inner.lines)
