@@ -880,3 +880,30 @@ def test_two_articles_interleaved_both_ways_go_back_to_their_own_texts():
     assert "".join(outer.paragraphs) == "".join(green[:5])
     assert "".join(inner.paragraphs) == "".join(roads)
     assert any(s <= rest <= e for s, e in outer.lines) and not any(s <= rest <= e for s, e in inner.lines)
+
+
+def test_a_row_short_of_its_paragraphs_measure_ends_it_on_a_page_set_at_a_width_per_paragraph():
+    """A page set at a width of its own per paragraph (14, 20, 26 units): the inner article's paragraph stops
+    mid-sentence on a row short of the rows above it (…候车亭，群众坐车, 16 units under 20), and the outer
+    article's rest follows set wider.  Narrow rows around it make the short row look full to the local column,
+    but its own paragraph's measure says it ends there: the outer rest and the inner rest (赶集更加便利…) go back to
+    their own articles."""
+    def wrap(s: str, w: int) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    green = [p.replace("\n", "") for p in _GREENING]
+    roads = [p.replace("\n", "") for p in _ROADS]
+    inner, g_cut = roads[1] + roads[2], green[2].index("口袋公园建设")
+    r_cut = inner.index("赶集更加便利")
+    assert [len(r) for r in wrap(inner[:r_cut], 20)] == [20, 20, 20, 16]
+    lines = ["城市绿化扩面提质 公园绿地遍布城区", "本刊记者 李明"] + wrap(green[0], 14) + wrap(green[1], 14)
+    lines += wrap(green[2][:g_cut], 14) + ["“四好农村路”让群众出行更便利", "本刊记者 王芳"] + wrap(roads[0], 14)
+    lines += wrap(inner[:r_cut], 20)
+    lines += wrap(green[2][g_cut:], 26) + wrap(green[3], 26) + wrap(green[4], 26)
+    lines[-1] += "□"
+    lines += ["（来源：城市日报）"] + wrap(inner[r_cut:], 14)
+    res = segment_file("\n".join(lines) + "\n", source_file="widths.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质 公园绿地遍布城区", "“四好农村路”让群众出行更便利"]
+    outer, inner_art = res.articles
+    assert "".join(outer.paragraphs) == "".join(green[:5])
+    assert "".join(inner_art.paragraphs) == "".join(roads)

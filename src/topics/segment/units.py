@@ -9,6 +9,7 @@ from topics import clean as C
 from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
+from .measure import short_of_rows
 
 
 @dataclass
@@ -136,7 +137,6 @@ def _closing_above(tl: list[RawLine], k: int) -> bool:
 
 _AFTER_DIGIT = "0123456789%‰年月日时分秒万亿千百倍个名人家户位所座台辆吨米亩天岁期批届次轮部本份篇件条元项余多场处起例种类"
 
-
 _STRONG, _WEAK = 2, 1
 
 
@@ -258,7 +258,7 @@ def _page_cut(line: RawLine, nxt: RawLine, layout: dict) -> bool:
 
 
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
-           cuts: dict[float, bool] | None = None) -> int:
+           cuts: dict[float, bool] | None = None, rows: tuple[float, ...] = ()) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
     its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
@@ -276,6 +276,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
     full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
         not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
+    full = full and not short_of_rows(line.width, rows)  # (``rows``: the widths of its paragraph's rows above it)
     if line.special or line.end_mark or line.jump_below or (line.title_mark and not full):
         return 0
     if hard_start(nxt) and not (  # a numeral that finishes the word cut at the end of a full line (单 | 一、…)
@@ -409,8 +410,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
-        how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts)
-               if k + 1 < len(tl) else 0)
+        how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts,
+                      rows=tuple(t.width for t in tl[k - len(cur.parts) + 1:k])) if k + 1 < len(tl) else 0)
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
