@@ -899,3 +899,59 @@ def test_headline_ending_like_the_files_first_headline_opens_a_text():
     res = segment_file("\n".join(lines) + "\n", source_file="reports.txt")
     assert [a.paragraphs for a in res.articles] == [one, two]
     assert res.articles[1].title == "2012年中华人民共和国国务院政府工作报告"
+
+
+def test_two_articles_interleaved_both_ways_go_back_to_their_own_texts():
+    """An article printed inside another, the two interleaved both ways in a hard-wrapped column: the outer
+    article's paragraph stops mid-sentence (…将继续推进), the inner article's headline and byline and text follow
+    until its own paragraph stops mid-sentence (…聘用农民担任护路员), then the outer article's rest (口袋公园建设…,
+    closed by its end mark and source line), then the inner article's rest (，路面坑槽…).  The inner rest goes
+    on from the inner article's cut line, and the outer rest, read as the inner article's text, goes back to
+    the outer article: both come back whole."""
+    def wrap(s: str, w: int = 14) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    green = [p.replace("\n", "") for p in _GREENING]
+    roads = [p.replace("\n", "") for p in _ROADS]
+    g_cut, r_cut = green[2].index("口袋公园建设"), roads[1].index("，路面")
+    lines = ["城市绿化扩面提质 公园绿地遍布城区", "本刊记者 李明"] + wrap(green[0]) + wrap(green[1])
+    lines += wrap(green[2][:g_cut]) + ["“四好农村路”让群众出行更便利", "本刊记者 王芳"] + wrap(roads[0])
+    lines += wrap(roads[1][:r_cut])
+    rest = len(lines) + 1
+    lines += wrap(green[2][g_cut:]) + wrap(green[3]) + wrap(green[4])
+    lines[-1] += "□"
+    lines += ["（来源：城市日报）"]
+    lines += wrap(roads[1][r_cut:]) + wrap(roads[2])
+    res = segment_file("\n".join(lines) + "\n", source_file="crossed.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质 公园绿地遍布城区", "“四好农村路”让群众出行更便利"]
+    outer, inner = res.articles
+    assert "".join(outer.paragraphs) == "".join(green[:5])
+    assert "".join(inner.paragraphs) == "".join(roads)
+    assert any(s <= rest <= e for s, e in outer.lines) and not any(s <= rest <= e for s, e in inner.lines)
+
+
+def test_a_row_short_of_its_paragraphs_measure_ends_it_on_a_page_set_at_a_width_per_paragraph():
+    """A page set at a width of its own per paragraph (14, 20, 26 units): the inner article's paragraph stops
+    mid-sentence on a row short of the rows above it (…候车亭，群众坐车, 16 units under 20), and the outer
+    article's rest follows set wider.  Narrow rows around it make the short row look full to the local column,
+    but its own paragraph's measure says it ends there: the outer rest and the inner rest (赶集更加便利…) go back to
+    their own articles."""
+    def wrap(s: str, w: int) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    green = [p.replace("\n", "") for p in _GREENING]
+    roads = [p.replace("\n", "") for p in _ROADS]
+    inner, g_cut = roads[1] + roads[2], green[2].index("口袋公园建设")
+    r_cut = inner.index("赶集更加便利")
+    assert [len(r) for r in wrap(inner[:r_cut], 20)] == [20, 20, 20, 16]
+    lines = ["城市绿化扩面提质 公园绿地遍布城区", "本刊记者 李明"] + wrap(green[0], 14) + wrap(green[1], 14)
+    lines += wrap(green[2][:g_cut], 14) + ["“四好农村路”让群众出行更便利", "本刊记者 王芳"] + wrap(roads[0], 14)
+    lines += wrap(inner[:r_cut], 20)
+    lines += wrap(green[2][g_cut:], 26) + wrap(green[3], 26) + wrap(green[4], 26)
+    lines[-1] += "□"
+    lines += ["（来源：城市日报）"] + wrap(inner[r_cut:], 14)
+    res = segment_file("\n".join(lines) + "\n", source_file="widths.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质 公园绿地遍布城区", "“四好农村路”让群众出行更便利"]
+    outer, inner_art = res.articles
+    assert "".join(outer.paragraphs) == "".join(green[:5])
+    assert "".join(inner_art.paragraphs) == "".join(roads)

@@ -10,6 +10,7 @@ from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
+from .measure import measure_run, short_of_rows
 
 
 @dataclass
@@ -89,7 +90,7 @@ def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
     return bool(layout["column"] and col and ln.width > wide and not ln.layout and not ln.special
                 and not punctuated(ln.text) and not C.is_terminated(ln.text)
                 and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2)  # (within a hanging mark)
-                and not _measure_run(tl, k))
+                and not measure_run(tl, k))
 
 
 def _full_width(tl: list[RawLine], k: int, layout: dict) -> float | None:
@@ -159,21 +160,6 @@ def _fills_paragraph(tl: list[RawLine], k: int, first: bool) -> bool:
     a first line an indent short): it fills the paragraph's own measure, so the paragraph goes on below it,
     whatever the file's column (a page set at a width of its own per paragraph: 40 units here, 20 there)."""
     return not first and k > 0 and tl[k - 1].width >= 8 and tl[k].width >= tl[k - 1].width - 0.5
-
-
-def _measure_run(tl: list[RawLine], k: int) -> bool:
-    """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
-    share line k's measure (within hanging marks; line k may be an indent short, never wider, unless a
-    closing quote hangs at its end): an unpunctuated line k opens their paragraph, it is no headline set
-    by chance to the width of the text below it."""
-    if k + 2 >= len(tl):
-        return False
-    a, b, c = tl[k], tl[k + 1], tl[k + 2]
-    hang = 1.5 if a.text[-1] in CLOSERS else 0.5  # a closing quote hanging past the measure, or a half-width digit
-    last = C.is_terminated(c.text) and c.width < b.width  # line k+2 ends the paragraph: line k+1 is its measure
-    measure = b.width if last else min(b.width, c.width)  # k+1 may hang a mark or two (never two short: an indent)
-    return ((last or -1 <= b.width - c.width <= 2) and -hang <= measure - a.width <= 3
-            and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
 
 
 def _two_lines(tl: list[RawLine], k: int, first: bool) -> bool:
@@ -257,7 +243,7 @@ def _page_cut(line: RawLine, nxt: RawLine, layout: dict) -> bool:
 
 
 def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool = False, above: bool = False,
-           cuts: dict[float, bool] | None = None) -> int:
+           cuts: dict[float, bool] | None = None, rows: tuple[float, ...] = ()) -> int:
     """Does line k continue on line k+1 (hard wrap, page break)?  0 = no, _STRONG = yes by punctuation, word
     continuity or a full line, _WEAK = yes because a long line cannot be a headline.  ``first``: line k opens
     its paragraph (in a column its lost first-line indent makes a full first line shorter).  ``indented``:
@@ -275,6 +261,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
     full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
         not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
+    full = full and not short_of_rows(line.width, rows)  # (``rows``: the widths of its paragraph's rows above it)
     if line.special or line.end_mark or line.jump_below or (line.title_mark and not full):
         return 0
     if hard_start(nxt) and not (  # a numeral that finishes the word cut at the end of a full line (单 | 一、…)
@@ -334,7 +321,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         # a headline filling the column wraps: the words below it (保障, 协调联动) are its tail, no name (a
         # headline is broken between words, so its first line may stop a few units short of the column)
         return _STRONG
-    if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and _measure_run(tl, k))) or (
+    if (_headline_pair(line, nxt) and short(nxt) and (first or not full) and not (first and measure_run(tl, k))) or (
             k + 2 < len(tl) and _headline_pair(nxt, tl[k + 2]) and short(tl[k + 2]) and short(nxt)
             and a[-1] not in "，、") or (  # (a line ending in ， or 、 goes on: its list is not done)
             k + 3 < len(tl) and _kicker(nxt) and _kicker(tl[k + 2]) and short(nxt) and short(tl[k + 2])
@@ -389,7 +376,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # the line is as wide as the line above it in its paragraph: a full line of the paragraph's own measure
     if (a[-1] in "，、（“《(" or re.match(r"^[\u4e00-\u9fff][，、。；]", b) or b[0] == "的" and C.continuation_start(b)
             or a[-1].isdigit() and b[0] in _AFTER_DIGIT or full or (
-            _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and _measure_run(tl, k)
+            _same_measure(tl, k, first) and not (first and not punctuated(a))) or first and measure_run(tl, k)
             or above or _two_lines(tl, k, first) or _fills_paragraph(tl, k, first)):
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
@@ -410,8 +397,8 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
-        how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts)
-               if k + 1 < len(tl) else 0)
+        how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts,
+                      rows=tuple(t.width for t in tl[k - len(cur.parts) + 1:k])) if k + 1 < len(tl) else 0)
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:

@@ -1,0 +1,37 @@
+"""A paragraph's own measure, read from its rows: a page re-set at a width of its own per paragraph has no column
+width that holds for the file, nor for a window of lines around a row (paragraphs of 15 and 29 units side by
+side).  ``measure_run``: an unpunctuated line set to the measure of the cut rows under it opens their paragraph."""
+
+from __future__ import annotations
+
+from topics import clean as C
+from topics.text import CLOSERS
+
+from .lines import RawLine, hard_start, punctuated
+
+# units a row may fall short of its measure and still be a full row: an indent lost in extraction (two units) and a
+# hanging or carried mark (a paragraph's first row, or a heading's rows joined above it: 19.5 | 16 on development pages)
+HANG = 3.0
+
+
+def short_of_rows(width: float, rows: tuple[float, ...]) -> bool:
+    """A row ``width`` wide under two rows of its paragraph that share one measure (within a hanging mark) and more
+    than ``HANG`` units short of it: the paragraph's last row, whatever the local column says (on development
+    re-typesets at a random width per paragraph such a row read as full joined an inner article's cut line to
+    the outer article's rest set wider below it)."""
+    return len(rows) >= 2 and abs(rows[-1] - rows[-2]) <= 1 and width < min(rows[-2:]) - HANG
+
+
+def measure_run(tl: list[RawLine], k: int) -> bool:
+    """Lines k+1 and k+2 (one of them at least) hold clause punctuation, k+1 is cut mid-sentence and both
+    share line k's measure (within hanging marks; line k may be an indent short, never wider, unless a
+    closing quote hangs at its end): an unpunctuated line k opens their paragraph, it is no headline set
+    by chance to the width of the text below it."""
+    if k + 2 >= len(tl):
+        return False
+    a, b, c = tl[k], tl[k + 1], tl[k + 2]
+    hang = 1.5 if a.text[-1] in CLOSERS else 0.5  # a closing quote hanging past the measure, or a half-width digit
+    last = C.is_terminated(c.text) and c.width < b.width  # line k+2 ends the paragraph: line k+1 is its measure
+    measure = b.width if last else min(b.width, c.width)  # k+1 may hang a mark or two (never two short: an indent)
+    return ((last or -1 <= b.width - c.width <= 2) and -hang <= measure - a.width <= 3
+            and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
