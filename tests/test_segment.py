@@ -461,6 +461,20 @@ def test_toc_listed_words_going_on_with_a_cut_word_are_no_headline():
     assert "要持续深化各项工作" in arts[0].paragraphs[0]
 
 
+def test_cut_words_last_character_above_a_listed_headline_is_no_kicker():
+    """The last character of a word cut at the end of a full column row (在强 | 化), alone on its row above a
+    headline the table of contents lists, goes back to its sentence: it is no kicker opening the next article."""
+    one, two = "推动全党全社会学好用好党史", "运用系统治理理念推动党纪学习教育走深走实"
+    toc = ["目录", "", f"{one} 3", f"{two} 5", ""]
+    body = [one, "", "开展党史学习教育，要善于讲好故事，", "用好各种红色文化资源和红色遗产，让", "党史与广大党员特别是青年朋友同频共",
+            "振。另一方面，形式设计要“走新”。在强", "化", "", two, "", "开展党纪学习教育，是全面贯彻落实党",
+            "的建设总要求的必然要求，是全方位加强", "党的纪律建设的重要举措，具有重要意义。"]
+    arts = segment_file("\n".join(toc + body) + "\n", source_file="toc").articles
+    assert [a.title for a in arts] == [one, two]
+    assert arts[0].paragraphs[-1].endswith("形式设计要“走新”。在强化")
+    assert arts[1].paragraphs[0].startswith("开展党纪学习教育")
+
+
 def test_genre_labelled_headline_at_column_width_opens_an_article():
     """A headline led by its genre label (交流发言：…) under a finished paragraph does not run into the paragraph
     below, though it fills the column."""
