@@ -475,6 +475,21 @@ def test_cut_words_last_character_above_a_listed_headline_is_no_kicker():
     assert arts[1].paragraphs[0].startswith("开展党纪学习教育")
 
 
+def test_quotation_opened_at_a_row_end_and_cut_goes_back_to_its_sentence():
+    """The opening of a quotation cut at the end of a full row (深入开展 | “多), alone on its row above the next
+    article's headline, goes back to its sentence: it opens no article."""
+    one, two = "细化举措持续发力以机关党建保障工作现代化", "“三融”党建赋新能“益”心守护“她”权益"
+    lines = [one, "一是以党建带群建，丰富干部职工精神文化生活。开展冬送温暖、夏送清凉活动。",
+             "组织干警参加机关工委举办的征文、职工球类比赛等文体活动。二是扎实做好工青妇",
+             "工作，增强凝聚力。深入开展读书分享、志愿服务、青年联谊等活动。深入开展",
+             "“多", "", two, "第八检察部党支部", "第八检察部党支部坚持以习近平新时代中国特色社会主义思想为指导，",
+             "深入学习贯彻党的二十大精神，用高质量党建引领高质效履职，打造党建与公益诉讼检察",
+             "业务“三融体系”，奋力跑出公益守护妇女权益的检察加速度。"]
+    arts = segment_file("\n".join(lines) + "\n", source_file="quote").articles
+    assert [a.title for a in arts] == [one, two]
+    assert arts[0].paragraphs[-1].endswith("深入开展“多")
+
+
 def test_genre_labelled_headline_at_column_width_opens_an_article():
     """A headline led by its genre label (交流发言：…) under a finished paragraph does not run into the paragraph
     below, though it fills the column."""
