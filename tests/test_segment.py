@@ -461,6 +461,35 @@ def test_toc_listed_words_going_on_with_a_cut_word_are_no_headline():
     assert "要持续深化各项工作" in arts[0].paragraphs[0]
 
 
+def test_cut_words_last_character_above_a_listed_headline_is_no_kicker():
+    """The last character of a word cut at the end of a full column row (在强 | 化), alone on its row above a
+    headline the table of contents lists, goes back to its sentence: it is no kicker opening the next article."""
+    one, two = "推动全党全社会学好用好党史", "运用系统治理理念推动党纪学习教育走深走实"
+    toc = ["目录", "", f"{one} 3", f"{two} 5", ""]
+    body = [one, "", "开展党史学习教育，要善于讲好故事，", "用好各种红色文化资源和红色遗产，让", "党史与广大党员特别是青年朋友同频共",
+            "振。另一方面，形式设计要“走新”。在强", "化", "", two, "", "开展党纪学习教育，是全面贯彻落实党",
+            "的建设总要求的必然要求，是全方位加强", "党的纪律建设的重要举措，具有重要意义。"]
+    arts = segment_file("\n".join(toc + body) + "\n", source_file="toc").articles
+    assert [a.title for a in arts] == [one, two]
+    assert arts[0].paragraphs[-1].endswith("形式设计要“走新”。在强化")
+    assert arts[1].paragraphs[0].startswith("开展党纪学习教育")
+
+
+def test_quotation_opened_at_a_row_end_and_cut_goes_back_to_its_sentence():
+    """The opening of a quotation cut at the end of a full row (深入开展 | “多), alone on its row above the next
+    article's headline, goes back to its sentence: it opens no article."""
+    one, two = "细化举措持续发力以机关党建保障工作现代化", "“三融”党建赋新能“益”心守护“她”权益"
+    lines = [one, "一是以党建带群建，丰富干部职工精神文化生活。开展冬送温暖、夏送清凉活动。",
+             "组织干警参加机关工委举办的征文、职工球类比赛等文体活动。二是扎实做好工青妇",
+             "工作，增强凝聚力。深入开展读书分享、志愿服务、青年联谊等活动。深入开展",
+             "“多", "", two, "第八检察部党支部", "第八检察部党支部坚持以习近平新时代中国特色社会主义思想为指导，",
+             "深入学习贯彻党的二十大精神，用高质量党建引领高质效履职，打造党建与公益诉讼检察",
+             "业务“三融体系”，奋力跑出公益守护妇女权益的检察加速度。"]
+    arts = segment_file("\n".join(lines) + "\n", source_file="quote").articles
+    assert [a.title for a in arts] == [one, two]
+    assert arts[0].paragraphs[-1].endswith("深入开展“多")
+
+
 def test_genre_labelled_headline_at_column_width_opens_an_article():
     """A headline led by its genre label (交流发言：…) under a finished paragraph does not run into the paragraph
     below, though it fills the column."""

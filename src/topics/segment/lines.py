@@ -258,8 +258,25 @@ def mark_toc_headlines(lines: list[RawLine], toc: list[RawLine]) -> None:
         # not a masthead field: a TOC printed right after the masthead)
         kicker = (above is not None and above.width <= HEADLINE_MAX and not above.special
                   and not (k >= 2 and is_listed(tl[k - 2])) and not C.MASTHEAD_RE.match(above.text)
+                  and not word_tail(tl, k - 1, col)
                   and not C.is_terminated(above.text) and not re.search(r"[，。；、！？,;]", above.text))
         (above if kicker else ln).start = True
+
+
+def word_tail(tl: list[RawLine], j: int, col: float) -> bool:
+    """Line ``tl[j]`` is the tail of a word cut at the end of the line above it (在强 | 化), no kicker: that
+    line is unfinished, ends in a CJK character and fills its measure (the file's column, or the row above it
+    in its paragraph, within one unit); ``tl[j]`` is under half that measure and the word runs across the
+    break (``C.word_spans``) or ``tl[j]`` is one dictionary word of one or two characters (在 | 强化)."""
+    if j < 1:
+        return False
+    up, ln = tl[j - 1], tl[j]
+    if up.special or not up.text or C.is_terminated(up.text) or not C.is_cjk(up.text[-1]):
+        return False
+    rows = [col] + ([tl[j - 2].width] if j >= 2 and not C.is_terminated(tl[j - 2].text) else [])
+    measure = next((m for m in rows if m and abs(up.width - m) <= 1), None)
+    return bool(measure and ln.width < measure / 2 and (
+        C.word_spans(up.text, ln.text) or (len(ln.text) <= 2 and C.common_word(ln.text))))
 
 
 def _toc_width(t: RawLine) -> float:

@@ -285,7 +285,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # a line of one or two characters that make a dictionary word (no person's name: …完善制度 | 体系, …的问 | 题) under an
     # unfinished line is the tail of that line's sentence or heading, no byline and no headline
     if (len(b) <= 2 and not nxt.indent and not C.is_terminated(a) and a[-1] not in "：:" and line.width >= 8
-            and C.common_word(b)):
+            and (C.common_word(b) or b.count("“") > b.count("”"))):  # (or a quotation opened and cut: 开展 | “多)
         return _STRONG
     if (first and layout["column"] and ref is not None and nxt.width > 1.5 * ref and not punctuated(a)
             and not punctuated(b) and not C.is_terminated(b)):
