@@ -288,15 +288,17 @@ def word_spans(a: str, b: str) -> bool:
     return len(tail) == 1 or len(head) == 1
 
 
+def ideograph_bigrams(s: str) -> set[str]:
+    """The set of adjacent ideograph pairs of ``s`` (other characters left out)."""
+    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
+    return {s[i: i + 2] for i in range(len(s) - 1)}
+
+
 def affinity(fragment: str, reference: str) -> float:
     """Share of the fragment's ideograph bigrams that also occur in ``reference`` (0..1): which of two
     articles a stray fragment belongs to."""
-    def bigrams(s: str) -> set[str]:
-        s = re.sub(r"[^\u4e00-\u9fff]", "", s)
-        return {s[i: i + 2] for i in range(len(s) - 1)}
-
-    b = bigrams(fragment)
-    return len(b & bigrams(reference)) / max(1, len(b))
+    b = ideograph_bigrams(fragment)
+    return len(b & ideograph_bigrams(reference)) / max(1, len(b))
 
 
 def paren_number(s: str) -> int | None:

@@ -107,9 +107,9 @@ def _unrestated(a: Art, k: int) -> bool:
     line with under a tenth of its ideograph bigrams anywhere else in its article (headline and text) is no
     sub-heading.  Development pages (TRAIN seeds 30-41, stress, compilation, re-typesets): of the 42 lines
     between two paragraphs under a tenth, 41 were captions and one a running head; none of 420 sub-headings."""
-    t = re.sub(r"[^\u4e00-\u9fff]", "", a.body[k].text)
+    t = a.body[k].text
     rest = "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:])
-    return len({t[i: i + 2] for i in range(len(t) - 1)}) >= UNRESTATED_BIGRAMS and C.affinity(t, rest) < UNRESTATED
+    return len(C.ideograph_bigrams(t)) >= UNRESTATED_BIGRAMS and C.affinity(t, rest) < UNRESTATED
 
 
 def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
@@ -253,6 +253,13 @@ def _centred_headlines(tl: list[RawLine]) -> bool:
     return True
 
 
+def _title_shaped(t: str) -> bool:
+    """A line a speech's title may be: no sentence end, no formula, no dateline, not opening with a bracket or a
+    dash (a note, a ——subtitle)."""
+    return (not C.is_terminated(t) and not C.is_formula(t) and not C.DATELINE_RE.match(t)
+            and not t.startswith(("（", "(", "——")))
+
+
 def _title_wrapped_above(tl: list[RawLine], k: int) -> bool:
     """The speech title over a salutation (``tl[k]``) began one line up: a line set tight above it (no blank line
     between) with no clause punctuation, no sentence end, no enumerator and no formula, standing under the end of
@@ -263,9 +270,7 @@ def _title_wrapped_above(tl: list[RawLine], k: int) -> bool:
         return False
     up = tl[k - 1]
     return (up.no == tl[k].no - 1 and not up.start and not up.special and not punctuated(up.text)
-            and not C.is_terminated(up.text) and not C.starts_enumerated(up.text) and not C.is_formula(up.text)
-            and not C.DATELINE_RE.match(up.text) and not up.text.startswith(("（", "(", "——"))
-            and up.width + tl[k].width <= HEADLINE_MAX
+            and _title_shaped(up.text) and not C.starts_enumerated(up.text) and up.width + tl[k].width <= HEADLINE_MAX
             and (k < 2 or C.is_terminated(tl[k - 2].text) or C.is_formula(tl[k - 2].text) == "closing"))
 
 
@@ -311,9 +316,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         ln.start = ln.start or (ln.indent and layout["indent"] == "item" and not wrapped_space)
         # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
         # (or its second line: the title starts one line up, :func:`_title_wrapped_above`)
-        if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and not C.is_terminated(ln.text)
-                and not C.is_formula(ln.text) and not C.byline_strength(ln.text) and not C.DATELINE_RE.match(ln.text)
-                and not ln.text.startswith(("（", "(", "——")) and not ln.text.endswith(("）", ")"))):
+        if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and _title_shaped(ln.text)
+                and not C.byline_strength(ln.text) and not ln.text.endswith(("）", ")"))):
             tl[k - 1 if _title_wrapped_above(tl, k) else k].start = True
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)

@@ -9,6 +9,7 @@ unnumbered one-line sub-headings do.
 
 from __future__ import annotations
 
+import os
 import re
 
 ENDING = 5  # characters (ideographs, digits): the shared ending of two headlines of one file
@@ -19,10 +20,7 @@ def _plain(t: str) -> str:
 
 
 def _common_ending(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
+    return len(os.path.commonprefix([a[::-1], b[::-1]]))
 
 
 def ends_like_a_headline(u, arts: list) -> bool:

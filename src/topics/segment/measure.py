@@ -15,10 +15,10 @@ HANG = 3.0
 
 
 def short_of_rows(width: float, rows: tuple[float, ...]) -> bool:
-    """A row ``width`` wide under two rows of its paragraph that share one measure (within a hanging mark) and more
-    than ``HANG`` units short of it: the paragraph's last row, whatever the local column says (on development
-    re-typesets at a random width per paragraph such a row read as full joined an inner article's cut line to
-    the outer article's rest set wider below it)."""
+    """A row ``width`` wide under two rows of its paragraph (``rows``, the last rows above it) that share one
+    measure (within a hanging mark) and more than ``HANG`` units short of it: the paragraph's last row, whatever
+    the local column says (on development re-typesets at a random width per paragraph such a row read as full
+    joined an inner article's cut line to the outer article's rest set wider below it)."""
     return len(rows) >= 2 and abs(rows[-1] - rows[-2]) <= 1 and width < min(rows[-2:]) - HANG
 
 

@@ -11,6 +11,11 @@ from .orient import HEADLINE_BLOCK
 from .units import Unit, merge, split_unit
 
 
+def _reads_like(near_y: float, near_x: float) -> bool:
+    """A text whose bigram share with ``y`` is ``near_y`` and with ``x`` is ``near_x`` reads like ``y``."""
+    return near_y > 1.5 * near_x + 0.02
+
+
 def _reclaim_tail(y: Art, x: Art) -> bool:
     """Article ``x`` interrupted ``y`` mid-sentence.  If a paragraph of ``x`` was joined on line length alone,
     or one of ``x``'s paragraphs is cut mid-sentence, and the text from there on reads like ``y`` rather than
@@ -20,8 +25,8 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
             head, tail = split_unit(u, at)
             tail_text = tail.text + "".join(r.text for r in x.body[bi + 1:])
             head_text = "".join(t.text for t in x.titles + x.body[:bi]) + head.text
-            if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                    C.affinity(tail_text, y.text()) > 1.5 * C.affinity(tail_text, head_text) + 0.02):
+            if len(head_text) >= 100 and len(tail_text) >= 50 and _reads_like(
+                    C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)):
                 _hand_back(y, x, x.body[:bi] + [head], [tail] + x.body[bi + 1:])
                 return True
     for bi in range(2, len(x.body)):  # x's own paragraph cut mid-sentence, the next one not opening a sentence
@@ -34,7 +39,7 @@ def _reclaim_tail(y: Art, x: Art) -> bool:
         head_text = "".join(t.text for t in x.titles + head_body)
         near_y, near_x = C.affinity(tail_text, y.text()), C.affinity(tail_text, head_text)
         if len(head_text) >= 100 and len(tail_text) >= 50 and (
-                near_y > 1.5 * near_x + 0.02
+                _reads_like(near_y, near_x)
                 or spans and (near_y > near_x or _orphan_cut(y.body[-1].text, tail_body[0].text))):
             _hand_back(y, x, head_body, tail_body)  # (the cut sentence of y goes on there: two articles interleaved)
             return True
@@ -91,13 +96,13 @@ def _crossed(out: list[Art], a: Art, y: Art) -> bool:
     reads like ``x`` above it.  ``y`` takes that rest with ``x``'s end, ``x`` keeps its text up to the line and
     takes ``a``.  The line is the unfinished row (a unit's or a row inside one: the cut line is often joined to
     the rest below it) where the text below reads most like ``y`` against ``x`` above it, by the margin
-    :func:`_reclaim_tail` asks, with at least ``HEAD_MIN`` characters on each side."""
+    :func:`_reads_like` sets (as in :func:`_reclaim_tail`), with at least ``HEAD_MIN`` characters on each side."""
     if not (out and out[-1] is not y and out[-1].closed and out[-1].titles and a.body):
         return False
     x, frag, opening = out[-1], "".join(u.text for u in a.body), a.body[0].text
     mid = C.continuation_start(opening)
-    titles = "".join(t.text for t in x.titles)
-    best = None
+    titles, y_text = "".join(t.text for t in x.titles), y.text()
+    frag_y, best = C.affinity(frag, y_text), None
     for m, u in enumerate(x.body):
         for j in range(1, len(u.parts) + 1):
             cut = u.parts[j - 1][1]
@@ -109,9 +114,9 @@ def _crossed(out: list[Art], a: Art, y: Art) -> bool:
             rest = "".join(p for _, p in u.parts[j:]) + "".join(v.text for v in x.body[m + 1:])
             if min(len(head), len(rest)) < HEAD_MIN:
                 continue
-            ry, rx = C.affinity(rest, y.text()), C.affinity(rest, head)
-            lean = ry - rx - (C.affinity(frag, y.text()) - C.affinity(frag, head))
-            if ry > 1.5 * rx + 0.02 and lean > LEAN and (best is None or lean > best[0]) and (
+            ry, rx = C.affinity(rest, y_text), C.affinity(rest, head)
+            lean = ry - rx - (frag_y - C.affinity(frag, head))
+            if _reads_like(ry, rx) and lean > LEAN and (best is None or lean > best[0]) and (
                     mid or C.word_spans(cut, opening)):
                 best = (lean, m, j)
     if best is None:

@@ -261,7 +261,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # line but a headline set wider (inside a paragraph, punctuation-dense lines run a little wider)
     full = ref is not None and ref - (4.0 if first and layout["column"] else 2.5) <= line.width and (
         not first or line.width <= ref + (1.5 if layout["tight"] else max(2.0, 0.15 * ref)))
-    full = full and not short_of_rows(line.width, rows)  # (``rows``: the widths of its paragraph's rows above it)
+    full = full and not short_of_rows(line.width, rows)  # (``rows``: its paragraph's last rows above it)
     if line.special or line.end_mark or line.jump_below or (line.title_mark and not full):
         return 0
     if hard_start(nxt) and not (  # a numeral that finishes the word cut at the end of a full line (单 | 一、…)
@@ -398,7 +398,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
         how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts,
-                      rows=tuple(t.width for t in tl[k - len(cur.parts) + 1:k])) if k + 1 < len(tl) else 0)
+                      rows=tuple(t.width for t in tl[max(k - len(cur.parts) + 1, k - 2):k])) if k + 1 < len(tl) else 0)
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
