@@ -984,3 +984,29 @@ def test_a_row_short_of_its_paragraphs_measure_ends_it_on_a_page_set_at_a_width_
     outer, inner_art = res.articles
     assert "".join(outer.paragraphs) == "".join(green[:5])
     assert "".join(inner_art.paragraphs) == "".join(roads)
+
+
+def test_web_blurbs_after_a_speech_are_dropped_and_a_website_inside_a_paragraph_stays():
+    """Blurbs of a reposting site under the last speech -- a follow call, a link, a WeChat handle, none of them in
+    the ad hints -- stand apart from the text and are dropped as ads; a sentence of a speech that names a website
+    inside a longer paragraph, and a source line with a link, stay."""
+    site = "具体办法已在市政府门户网站（www.example.gov.cn）公布。请各单位认真对照落实，确保政策红利应享尽享。"
+    lines = [
+        "在全市优化营商环境大会上的讲话", "", "同志们：",
+        "今天召开全市优化营商环境大会，主要任务是总结去年工作，部署今年任务。",
+        "一年来，全市上下围绕市场主体关切，推出了一批惠企政策。" + site,
+        "我就讲这些。", "",
+        "点击关注“理论学习园地”订阅号，每日推送学习资料",
+        "全文下载请访问 https://docs.example.net/speech/2024",
+        "转载合作请加微信：xuexi_2024",
+    ]
+    res = segment_file("\n".join(lines) + "\n", source_file="blurbs.txt")
+    assert [a.title for a in res.articles] == ["在全市优化营商环境大会上的讲话"]
+    text = res.articles[0].text
+    assert site in text
+    assert not any(w in text for w in ("订阅号", "https://", "微信"))
+    assert res.dropped["ad"] == 3
+    assert [(s, e) for s, e in res.articles[0].lines if s > 6] == []
+    src = "“十四五”规划纲要全文发布\n\n来源：新华网 www.news.cn\n\n规划纲要共分十九篇，提出了今后五年经济社会发展的主要目标。\n"
+    kept = segment_file(src, source_file="source.txt")
+    assert kept.dropped.get("ad", 0) == 0 and kept.articles[0].source.startswith("新华网")

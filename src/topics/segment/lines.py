@@ -151,16 +151,23 @@ def cut_ad_sentences(text: str) -> tuple[str, int]:
     return "".join(kept), len(sentences) - len(kept)
 
 
+def _text_at(lines: list[RawLine], i: int) -> str | None:
+    """The text of line ``i`` when it is a text line; ``None`` for a blank or dropped line or past either end."""
+    return lines[i].text if 0 <= i < len(lines) and lines[i].kind == "text" else None
+
+
 def classify(lines: list[RawLine], dropped: Counter) -> None:
     prev = None  # the last line kept as text
-    for ln in text_lines(lines):
+    for i, ln in enumerate(lines):
+        if ln.kind != "text":
+            continue
         t = ln.text
         if C.PAYWALL_RE.match(t):
             _drop(ln, "paywall", dropped)
         elif C.AD_RE.search(t) and len(t) > PARAGRAPH_MAX_CHARS:
             ln.text, n_cut = cut_ad_sentences(t)
             dropped["ad"] += n_cut
-        elif C.AD_RE.search(t):
+        elif C.AD_RE.search(t) or C.web_blurb(t, _text_at(lines, i - 1), _text_at(lines, i + 1)):
             _drop(ln, "ad", dropped)
         elif C.DOT_LEADER_RE.search(t):
             _drop(ln, "toc", dropped)
