@@ -198,3 +198,25 @@ def test_spaced_headline_as_wide_as_the_column_is_no_first_row_of_the_story_belo
     assert [a.title for a in r.articles] == ["甲城推进河道治理", "乙县秋粮喜获丰收 农民笑开颜"]
     assert [a.lines for a in r.articles] == [[(1, head - 1)], [(head, len(lines))]]
     assert r.articles[1].paragraphs[0] == b[0]
+
+
+
+def test_page_banner_tight_over_the_first_headline_is_furniture():
+    """A page banner (要闻·综合) set tight over the first story's headline shares no word with that story, where the
+    headline does: it names the page, it is no kicker, and it stays out of the first article's title and text."""
+    def rows(s: str) -> list[str]:  # a column of 16 units
+        return [s[i:i + 16] for i in range(0, len(s), 16)]
+
+    a = ["甲城今年加快河道治理工程建设，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。",
+         "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收，第二期正在加紧施工。",
+         "市水务部门负责人介绍，河道治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，河水水质明显改善。"]
+    b = ["乙县今年秋粮播种面积稳中有增，玉米大豆单产再创新高，种粮大户收入稳步增长，乡亲们喜笑颜开。",
+         "农技人员深入田间地头指导秋收，农机合作社加快机收进度，烘干设备满负荷运转，新粮陆续入库。"]
+    lines = ["要闻·综合", "甲城加快推进河道治理工程", "本报记者 王小明"] + [r for p in a for r in rows(p)]
+    head = len(lines) + 1
+    lines += ["乙县秋粮喜获丰收", "本报记者 李小红"] + [r for p in b for r in rows(p)]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮喜获丰收"]
+    assert [a.lines for a in r.articles] == [[(2, head - 1)], [(head, len(lines))]]
+    assert r.articles[0].paragraphs == a
+    assert r.dropped.get("banner") == 1
