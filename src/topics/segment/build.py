@@ -12,7 +12,7 @@ from .articles import Art, headline_comes_after, segment_headline_after, segment
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
-from .topline import banner_over_headline
+from .topline import banner_over_headline, banner_over_story
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -333,6 +333,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     # a layout reader gives reading order: a headline it shows stands above its article
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units, top_banner)
     if layout["headline_after"]:
+        banner_over_story(lines, units, dropped)  # (the banner that orient.banner_over_body read past)
         arts = segment_headline_after(units, layout["indent"] == "paragraph")
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line

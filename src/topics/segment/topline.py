@@ -80,3 +80,26 @@ def banner_over_headline(lines: list[RawLine], units: list[Unit], dropped: Count
     dropped["banner"] += 1
     del units[0]
     return True
+
+
+def banner_over_story(lines: list[RawLine], units: list[Unit], dropped: Counter) -> bool:
+    """On a page read body-first, the file's first line -- short, no punctuation, a unit of its own over the first
+    story's paragraphs -- is that page's banner when it shares no character bigram with the first STORY
+    characters of the story under it (the story's own headline follows the story; ``orient.banner_over_body`` read
+    the line past to orient the page, and left it in the first document, as its title or first paragraph)."""
+    if len(units) < 2 or units[0].kind not in ("short", "byline?") or len(units[0].nos) != 1:
+        return False
+    if units[1].kind != "para" or units[1].start or punctuated(units[0].text) or C.byline_strength(units[0].text) == 2:
+        return False
+    story = ""
+    for u in units[1:]:
+        if u.kind != "para" or len(story) >= STORY:
+            break
+        story += u.text
+    if len(story) < STORY // 2 or C.affinity(units[0].text, story) > 0:
+        return False
+    first = next(ln for ln in lines if ln.no == units[0].nos[0])
+    first.kind = "drop"
+    dropped["banner"] += 1
+    del units[0]
+    return True
