@@ -473,7 +473,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     return arts
 
 
-def headline_comes_after(units: list[Unit]) -> bool:
+def headline_comes_after(units: list[Unit], banner_dropped: bool = False) -> bool:
     """Newspaper pages printed body-first: the file opens with body text, and headline blocks below finished
     paragraphs are followed by a reporter byline, a new dateline or a continuation marker (or there are at
     least two such blocks, one of them ending the file)."""
@@ -483,7 +483,7 @@ def headline_comes_after(units: list[Unit]) -> bool:
     # line under the opening marker is one of its sub-headings (（上接第2版） | 各方呼吁停火 | 当地时间…)
     while units and units[0].kind == "marker" and len(content) > 1 and content[0].kind in ("short", "heading"):
         content = content[1:]
-    if banner_over_body(units, content, RESTATED, RESTATED_ELSEWHERE):
+    if not banner_dropped and banner_over_body(units, content, RESTATED, RESTATED_ELSEWHERE):
         content = content[1:]  # (a page banner over body text: the file's headlines restate the stories above)
     if not content or content[0].kind != "para" or content[0].start:
         return False

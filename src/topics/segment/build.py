@@ -12,6 +12,7 @@ from .articles import Art, headline_comes_after, segment_headline_after, segment
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
+from .topline import banner_over_headline, banner_over_story
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -324,12 +325,15 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_inline_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
+    # (a page banner set tight over the first headline; then no second banner opens the page)
+    top_banner = not layout["cued"] and banner_over_headline(lines, units, dropped)
     _before_jumps(units, lines)
     if layout["cued"]:
         _plain_headlines(units)
     # a layout reader gives reading order: a headline it shows stands above its article
-    layout["headline_after"] = not layout["cued"] and headline_comes_after(units)
+    layout["headline_after"] = not layout["cued"] and headline_comes_after(units, top_banner)
     if layout["headline_after"]:
+        banner_over_story(lines, units, dropped)  # (the banner that orient.banner_over_body read past)
         arts = segment_headline_after(units, layout["indent"] == "paragraph")
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line
