@@ -984,3 +984,27 @@ def test_a_row_short_of_its_paragraphs_measure_ends_it_on_a_page_set_at_a_width_
     outer, inner_art = res.articles
     assert "".join(outer.paragraphs) == "".join(green[:5])
     assert "".join(inner_art.paragraphs) == "".join(roads)
+
+
+def test_caption_narrower_than_the_column_inside_a_paragraph_dropped():
+    """In a hard-wrapped column, a line set well short of the measure (not a row pulled one character short)
+    between two rows of a paragraph cut mid-sentence, with no word of the text around it, is a photo caption:
+    dropped, the paragraph joined across it, its line kept in the article's spans.  A wrapped sub-heading's
+    last row, short of the measure too, restates its section's words and stays."""
+    from topics.segment.typeset import wrap as set_column
+
+    caption = "志愿者为新栽银杏培土"
+    heading = "园林绿化部门推进口袋公园建设让公园绿地分布更加均衡"
+    rows = [set_column(p, 16, indent="none") for p in _GREENING[:4]]
+    # (a break between two words: no word runs across it, which a caption inside a word would show)
+    at = next(k for k, r in enumerate(rows[1][:-1]) if "，" in r[:-1] and not C.is_terminated(r)
+              and not C.word_spans(r, rows[1][k + 1])) + 1
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""] + rows[0] + rows[1][:at] + [caption] + rows[1][at:]
+    lines += set_column(heading, 16, indent="none") + rows[2] + rows[3]
+    assert abs(C.text_width(caption) - 16) > 2 and len(C.ideograph_bigrams(caption)) >= 8
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质"]
+    art = res.articles[0]
+    assert art.paragraphs == [_GREENING[0], _GREENING[1], heading, _GREENING[2], _GREENING[3]]
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)

@@ -12,6 +12,7 @@ from .articles import Art, headline_comes_after, segment_headline_after, segment
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
+from .insets import drop_off_measure_captions
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -322,6 +323,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
+    drop_off_measure_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
     _before_jumps(units, lines)
