@@ -1008,3 +1008,23 @@ def test_caption_narrower_than_the_column_inside_a_paragraph_dropped():
     assert art.paragraphs == [_GREENING[0], _GREENING[1], heading, _GREENING[2], _GREENING[3]]
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_caption_between_paragraphs_of_a_long_article_that_uses_a_few_of_its_words_dropped():
+    """A long article uses a few of a caption's words somewhere (志愿者 in a later paragraph, 浇水), so the
+    caption is not unrestated in the whole article; it restates neither the paragraph above nor the ones below
+    it, where a sub-heading names the text it heads: dropped (its line stays in the article's spans).  The
+    sub-heading, whose words its text goes on with, stays."""
+    caption = "志愿者在滨江步道旁为新栽的银杏浇水"
+    heading = "口袋公园见缝插绿"
+    far = "今年春天，两千多名社区志愿者参加了全市义务植树，园林绿化部门为他们备好了树苗和工具。"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", _GREENING[0], _GREENING[1], caption, _GREENING[2], _GREENING[3],
+             heading, _GREENING[4], far, "农村公路通村入户", "本刊记者 王芳", *_ROADS]
+    rest = "".join(_GREENING) + far + "城市绿化扩面提质"
+    assert 0.1 <= C.affinity(caption, rest) < 0.2
+    res = segment_file("\n".join(lines) + "\n", source_file="long.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == [_GREENING[0], _GREENING[1], _GREENING[2], _GREENING[3], heading, _GREENING[4], far]
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
