@@ -12,7 +12,7 @@ from .articles import Art, headline_comes_after, segment_headline_after, segment
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
-from .insets import CAPTION_SPAN, drop_off_measure_captions
+from .captions import CAPTION_SPAN, drop_off_measure_captions
 
 
 def _art_nos(a: Art) -> list[int]:
