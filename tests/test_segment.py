@@ -1010,3 +1010,47 @@ def test_web_blurbs_after_a_speech_are_dropped_and_a_website_inside_a_paragraph_
     src = "“十四五”规划纲要全文发布\n\n来源：新华网 www.news.cn\n\n规划纲要共分十九篇，提出了今后五年经济社会发展的主要目标。\n"
     kept = segment_file(src, source_file="source.txt")
     assert kept.dropped.get("ad", 0) == 0 and kept.articles[0].source.startswith("新华网")
+
+
+def test_caption_narrower_than_the_column_inside_a_paragraph_dropped():
+    """In a hard-wrapped column, a line set well short of the measure (not a row pulled one character short)
+    between two rows of a paragraph cut mid-sentence, with no word of the text around it, is a photo caption:
+    dropped, the paragraph joined across it, its line kept in the article's spans.  A wrapped sub-heading's
+    last row, short of the measure too, restates its section's words and stays."""
+    from topics.segment.typeset import wrap as set_column
+
+    caption = "志愿者为新栽银杏培土"
+    heading = "园林绿化部门推进口袋公园建设让公园绿地分布更加均衡"
+    rows = [set_column(p, 16, indent="none") for p in _GREENING[:4]]
+    # (a break between two words: no word runs across it, which a caption inside a word would show)
+    at = next(k for k, r in enumerate(rows[1][:-1]) if "，" in r[:-1] and not C.is_terminated(r)
+              and not C.word_spans(r, rows[1][k + 1])) + 1
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""] + rows[0] + rows[1][:at] + [caption] + rows[1][at:]
+    lines += set_column(heading, 16, indent="none") + rows[2] + rows[3]
+    assert abs(C.text_width(caption) - 16) > 2 and len(C.ideograph_bigrams(caption)) >= 8
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质"]
+    art = res.articles[0]
+    assert art.paragraphs == [_GREENING[0], _GREENING[1], heading, _GREENING[2], _GREENING[3]]
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_caption_between_paragraphs_of_a_long_article_that_uses_a_few_of_its_words_dropped():
+    """A long article uses a few of a caption's words somewhere (志愿者 in a later paragraph, 浇水), so the
+    caption is not unrestated in the whole article; it restates neither the paragraph above nor the ones below
+    it, where a sub-heading names the text it heads: dropped (its line stays in the article's spans).  The
+    sub-heading, whose words its text goes on with, stays."""
+    caption = "志愿者在滨江步道旁为新栽的银杏浇水"
+    heading = "口袋公园见缝插绿"
+    far = "今年春天，两千多名社区志愿者参加了全市义务植树，园林绿化部门为他们备好了树苗和工具。"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", _GREENING[0], _GREENING[1], caption, _GREENING[2], _GREENING[3],
+             heading, _GREENING[4], far, "农村公路通村入户", "本刊记者 王芳", *_ROADS]
+    rest = "".join(_GREENING) + far + "城市绿化扩面提质"
+    assert 0.1 <= C.affinity(caption, rest) < 0.2
+    res = segment_file("\n".join(lines) + "\n", source_file="long.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == [_GREENING[0], _GREENING[1], _GREENING[2], _GREENING[3], heading, _GREENING[4], far]
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)

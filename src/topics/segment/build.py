@@ -13,6 +13,7 @@ from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
+from .captions import CAPTION_SPAN, drop_off_measure_captions
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -103,14 +104,32 @@ UNRESTATED = 0.1  # below this share of its bigrams in the rest of its article, 
 UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure)
 
 
-def _unrestated(a: Art, k: int) -> bool:
+def _unrestated(a: Art, k: int, tight_below: bool = False) -> bool:
     """A sub-heading names what its article is about, a photo caption the people and places in its picture: a
     line with under a tenth of its ideograph bigrams anywhere else in its article (headline and text) is no
     sub-heading.  Development pages (TRAIN seeds 30-41, stress, compilation, re-typesets): of the 42 lines
-    between two paragraphs under a tenth, 41 were captions and one a running head; none of 420 sub-headings."""
+    between two paragraphs under a tenth, 41 were captions and one a running head; none of 420 sub-headings.
+    In a long article a caption's common words (开展, 工作) recur somewhere: a line with under twice that share in
+    its article is no sub-heading either when it restates neither the text above nor below it (under a tenth in
+    ``CAPTION_SPAN`` characters each side: a sub-heading names the text it heads), the text below does not go on
+    from it and it stands tight above that text (``tight_below``: the first part of a paragraph cut by a page
+    break has the page's foot, blank lines, under it).  Development pages (TRAIN, stress, compilation, re-typesets
+    seeds 30-33, TRAIN magazine 30-49): 21 more captions, no text line; without the blank-line test about 48
+    captions and paragraphs' first parts cut by a page (one here, one on a tuning page), without the article's
+    bound 9 more text lines (sub-headings, titles, paragraphs' first parts)."""
     t = a.body[k].text
+    if len(C.ideograph_bigrams(t)) < UNRESTATED_BIGRAMS:
+        return False
     rest = "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:])
-    return len(C.ideograph_bigrams(t)) >= UNRESTATED_BIGRAMS and C.affinity(t, rest) < UNRESTATED
+    if C.affinity(t, rest) < UNRESTATED:
+        return True
+    if not tight_below:
+        return False
+    above = "".join(u.text for u in a.body[:k])[-CAPTION_SPAN:]
+    below = "".join(u.text for u in a.body[k + 1:])[:CAPTION_SPAN]
+    nxt = a.body[k + 1].text
+    return (C.affinity(t, rest) < 2 * UNRESTATED and C.affinity(t, above) < UNRESTATED and C.affinity(t, below) < UNRESTATED
+            and not C.continuation_start(nxt) and not C.word_spans(t, nxt))
 
 
 def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
@@ -140,7 +159,7 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
         para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
         keep = []
         for k, u in enumerate(a.body):
-            if inset(a, k) and (not blank_above(u) and (spaced or para_spaced and blank_below(u)) or _unrestated(a, k)):
+            if inset(a, k) and (not blank_above(u) and (spaced or para_spaced and blank_below(u)) or _unrestated(a, k, not blank_below(u))):
                 a.extra.extend(u.nos)
                 dropped["caption"] += 1
             else:
@@ -323,6 +342,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
+    drop_off_measure_captions(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
     # (a page banner set tight over the first headline; then no second banner opens the page)

@@ -377,7 +377,7 @@ def drop_bullets(lines: list[RawLine], dropped: Counter) -> None:
             tl[end].start, tl[end].lead = True, [t.no for t in tl[start:end]]
 
 
-def _phrase(c: RawLine) -> bool:
+def phrase_line(c: RawLine) -> bool:
     """A line that could be a caption set inside a text: not a headline the file marks (TOC echo, bookmark,
     level, enumeration), no sentence end, one phrase or two clauses at most (a caption, not a run of text)."""
     return (not c.special and not c.title_mark and c.level is None and not hard_start(c) and not C.is_terminated(c.text)
@@ -395,7 +395,7 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
     col = layout.get("column_width")
     tl = text_lines(lines)
     for a, c, b in zip(tl, tl[1:], tl[2:]):
-        if C.is_terminated(a.text) or a.end_mark or a.special or hard_start(b) or not _phrase(c):
+        if C.is_terminated(a.text) or a.end_mark or a.special or hard_start(b) or not phrase_line(c):
             continue
         # the line below completes the last word of the line above (…国营工商企 | <caption> | 业新增加…; in a
         # column a line at the measure, not a headline set wider) while no
@@ -422,7 +422,7 @@ def drop_inline_captions(lines: list[RawLine], dropped: Counter, layout: dict) -
             if (c.no == a.no + 1 and b.no == c.no + 1 and c.width > 1.25 * col and abs(a.width - col) <= 1 and running
                     and not C.is_terminated(a.text) and not a.end_mark and not a.special and not hard_start(b)
                     and (abs(b.width - col) <= 1 or C.is_terminated(b.text))
-                    and _phrase(c) and not C.byline_strength(c.text) and not C.byline_strength(b.text)
+                    and phrase_line(c) and not C.byline_strength(c.text) and not C.byline_strength(b.text)
                     and not re.search(r"[，、；：,;:]$", c.text)):
                 _drop(c, "caption", dropped)
     if layout["column"]:

@@ -1,0 +1,60 @@
+"""A photo caption set inside a paragraph of a column off the column's measure (issue 14, magazine noise).
+
+In a hard-wrapped column every row of a paragraph but its last is set at the column's measure.  A line between
+two rows of one paragraph -- the row above at the measure and cut mid-sentence, the row below at the measure or
+ending the paragraph -- that is set off the measure (a caption runs its own width) is no row of that text when
+its words are neither the text's above nor below it.  :func:`drop_off_measure_captions` drops it; like every
+dropped line it stays inside its article's line spans (provenance), out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from topics import clean as C
+
+from .lines import RawLine, hard_start, phrase_line, text_lines
+
+KINSOKU = 2.0  # units: a row pulled a character short or set a hanging mark long is still at its measure
+CAPTION_SPAN = 160  # characters of the text read above and below the line (about a paragraph of the column)
+UNRESTATED = 0.1  # below this share of its bigrams in the text on either side, the line is not of that text
+UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure)
+
+
+def _continues(a: RawLine, c: RawLine, b: RawLine) -> bool:
+    """The line between goes on from the row above (a word runs across that break and none across the break
+    between the two rows around it) or into the row below (its last word completes there)."""
+    return C.word_spans(c.text, b.text) or (C.word_spans(a.text, c.text) and not C.word_spans(a.text, b.text))
+
+
+def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
+    """A line set inside a paragraph of a column, off its measure by more than ``KINSOKU`` units, is a caption:
+    the row above is at the measure, cut mid-sentence (no sentence end, end mark or heading start: enumerated,
+    marked, a headline level); the row below goes on at the measure or ends the paragraph (no paragraph start,
+    no byline); the line itself is one phrase with no sentence end, ends on no clause mark, goes on from neither
+    row (:func:`_continues`), and under a tenth of its bigrams appear in the ``CAPTION_SPAN`` characters of text
+    above it or below it (a wrapped heading's last row restates its section's words).  Development pages (TRAIN,
+    stress, compilation, re-typesets, seeds 30-33; TRAIN magazine 30-49): 31 captions, no text line; of the
+    lines passing every test but the words', 118 text lines (mostly wrapped headings' last rows), 5 captions."""
+    col = layout.get("column_width")
+    if not (col and (layout["column"] or layout["wrapped"])):
+        return
+    tl = text_lines(lines)
+    for i in range(1, len(tl) - 1):
+        a, c, b = tl[i - 1], tl[i], tl[i + 1]
+        if (a.kind != "text" or C.is_terminated(a.text) or a.end_mark or a.special or abs(a.width - col) > 1 or a.start or a.title_mark
+                or a.level is not None or C.starts_enumerated(a.text)):
+            continue
+        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?]", c.text)
+                or abs(c.width - col) <= KINSOKU):
+            continue
+        if hard_start(b) or C.byline_strength(b.text) or not (abs(b.width - col) <= 1 or C.is_terminated(b.text)):
+            continue
+        if _continues(a, c, b) or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS:
+            continue
+        above = "".join(t.text for t in tl[max(0, i - 12): i] if t.kind == "text")[-CAPTION_SPAN:]
+        below = "".join(t.text for t in tl[i + 1: i + 13] if t.kind == "text")[:CAPTION_SPAN]
+        if C.affinity(c.text, above) < UNRESTATED and C.affinity(c.text, below) < UNRESTATED:
+            c.kind = "drop"
+            dropped["caption"] += 1
