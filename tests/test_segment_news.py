@@ -201,46 +201,43 @@ def test_spaced_headline_as_wide_as_the_column_is_no_first_row_of_the_story_belo
 
 
 
+# two stories set in a column of 16 units (the page-banner tests)
+RIVER = ["甲城今年加快河道治理工程建设，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。",
+         "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收，第二期正在加紧施工。",
+         "市水务部门负责人介绍，河道治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，河水水质明显改善。"]
+HARVEST = ["乙县今年秋粮播种面积稳中有增，玉米大豆单产再创新高，种粮大户收入稳步增长，乡亲们喜笑颜开。",
+           "农技人员深入田间地头指导秋收，农机合作社加快机收进度，烘干设备满负荷运转，新粮陆续入库。"]
+
+
+def column16(paragraphs: list[str]) -> list[str]:
+    return [p[i:i + 16] for p in paragraphs for i in range(0, len(p), 16)]
+
+
 def test_page_banner_tight_over_the_first_headline_is_furniture():
     """A page banner (要闻·综合) set tight over the first story's headline shares no word with that story, where the
     headline does: it names the page, it is no kicker, and it stays out of the first article's title and text."""
-    def rows(s: str) -> list[str]:  # a column of 16 units
-        return [s[i:i + 16] for i in range(0, len(s), 16)]
-
-    a = ["甲城今年加快河道治理工程建设，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。",
-         "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收，第二期正在加紧施工。",
-         "市水务部门负责人介绍，河道治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，河水水质明显改善。"]
-    b = ["乙县今年秋粮播种面积稳中有增，玉米大豆单产再创新高，种粮大户收入稳步增长，乡亲们喜笑颜开。",
-         "农技人员深入田间地头指导秋收，农机合作社加快机收进度，烘干设备满负荷运转，新粮陆续入库。"]
-    lines = ["要闻·综合", "甲城加快推进河道治理工程", "本报记者 王小明"] + [r for p in a for r in rows(p)]
+    lines = ["要闻·综合", "甲城加快推进河道治理工程", "本报记者 王小明"] + column16(RIVER)
     head = len(lines) + 1
-    lines += ["乙县秋粮喜获丰收", "本报记者 李小红"] + [r for p in b for r in rows(p)]
+    lines += ["乙县秋粮喜获丰收", "本报记者 李小红"] + column16(HARVEST)
     r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert [a.title for a in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮喜获丰收"]
     assert [a.lines for a in r.articles] == [[(2, head - 1)], [(head, len(lines))]]
-    assert r.articles[0].paragraphs == a
+    assert r.articles[0].paragraphs == RIVER
     assert r.dropped.get("banner") == 1
 
 
 def test_page_banner_over_a_body_first_page_leaves_the_first_story():
     """On a page printed body-first (each story's headline and byline under it), the banner over the first story
     (要闻·综合) shares no word with it: it is dropped, not kept as the first story's first paragraph."""
-    def rows(s: str) -> list[str]:  # a column of 16 units
-        return [s[i:i + 16] for i in range(0, len(s), 16)]
-
-    a = ["甲城今年加快河道治理工程建设，新建堤防十余公里，沿河绿道全线贯通，两岸居民出行更加便利。",
-         "河道治理工程由市水务部门统一规划，分三期推进，目前第一期已经完工验收，第二期正在加紧施工。",
-         "市水务部门负责人介绍，河道治理坚持生态优先，清淤疏浚与堤岸绿化同步实施，河水水质明显改善。",
-         "沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。"]
-    b = ["乙县今年秋粮播种面积稳中有增，玉米大豆单产再创新高，种粮大户收入稳步增长，乡亲们喜笑颜开。",
-         "农技人员深入田间地头指导秋收，农机合作社加快机收进度，烘干设备满负荷运转，秋粮陆续入库。"]
+    a = RIVER + ["沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。"]
+    b = [HARVEST[0], HARVEST[1].replace("新粮", "秋粮")]
     c = ["丙市今年新建学校九所，新增学位一万余个，适龄儿童就近入学，家长接送更加方便快捷。",
          "丙市教育部门表示，新建学校配齐师资和设备，秋季学期已经全部投入使用，学生反映良好。"]
-    lines = ["要闻·综合", ""] + [r for p in a for r in rows(p)] + ["甲城加快推进河道治理工程", "本报记者 王小明"]
+    lines = ["要闻·综合", ""] + column16(a) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
     b0 = len(lines) + 1
-    lines += [r for p in b for r in rows(p)] + ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]
+    lines += column16(b) + ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]
     c0 = len(lines) + 1
-    lines += [r for p in c for r in rows(p)] + ["丙市今年新建学校九所", "本报记者 赵小刚"]
+    lines += column16(c) + ["丙市今年新建学校九所", "本报记者 赵小刚"]
     r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert r.layout["headline_after"]
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
