@@ -80,9 +80,11 @@ def web_blurb(text: str, above: str | None, below: str | None) -> bool:
             or re.search(r"[。！？!?]", t.rstrip("。！？!?”’」』）)"))
             or len(re.findall(r"[，,；;、]", t)) > 3):  # a blurb is a few clauses, not a run-on text without 。
         return False
-    apart_above = above is None or is_terminated(above) or bool(WEB_CUE_RE.search(above) or AD_RE.search(above))
-    apart_below = (ends_sentence(t) or below is None or bool(PAYWALL_RE.match(below) or WEB_CUE_RE.search(below)
-                                                               or AD_RE.search(below)))
+    def blurb(s: str) -> bool:  # (a neighbour that is an ad or holds a web cue)
+        return bool(WEB_CUE_RE.search(s) or AD_RE.search(s))
+
+    apart_above = above is None or is_terminated(above) or blurb(above)
+    apart_below = ends_sentence(t) or below is None or bool(PAYWALL_RE.match(below)) or blurb(below)
     return apart_above and apart_below
 
 

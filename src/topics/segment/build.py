@@ -13,7 +13,7 @@ from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
-from .captions import CAPTION_SPAN, drop_off_measure_captions
+from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_off_measure_captions
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -100,8 +100,6 @@ def _caption_like(u: Unit) -> bool:
             and not u.title_mark and C.one_phrase(u.text))
 
 
-UNRESTATED = 0.1  # below this share of its bigrams in the rest of its article, a line between paragraphs is a caption
-UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure)
 
 
 def _unrestated(a: Art, k: int, tight_below: bool = False) -> bool:
@@ -120,15 +118,15 @@ def _unrestated(a: Art, k: int, tight_below: bool = False) -> bool:
     t = a.body[k].text
     if len(C.ideograph_bigrams(t)) < UNRESTATED_BIGRAMS:
         return False
-    rest = "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:])
-    if C.affinity(t, rest) < UNRESTATED:
+    in_article = C.affinity(t, "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:]))
+    if in_article < UNRESTATED:
         return True
-    if not tight_below:
+    if not tight_below or in_article >= 2 * UNRESTATED:
         return False
     above = "".join(u.text for u in a.body[:k])[-CAPTION_SPAN:]
     below = "".join(u.text for u in a.body[k + 1:])[:CAPTION_SPAN]
     nxt = a.body[k + 1].text
-    return (C.affinity(t, rest) < 2 * UNRESTATED and C.affinity(t, above) < UNRESTATED and C.affinity(t, below) < UNRESTATED
+    return (C.affinity(t, above) < UNRESTATED and C.affinity(t, below) < UNRESTATED
             and not C.continuation_start(nxt) and not C.word_spans(t, nxt))
 
 

@@ -18,8 +18,9 @@ from .lines import RawLine, hard_start, phrase_line, text_lines
 
 KINSOKU = 2.0  # units: a row pulled a character short or set a hanging mark long is still at its measure
 CAPTION_SPAN = 160  # characters of the text read above and below the line (about a paragraph of the column)
-UNRESTATED = 0.1  # below this share of its bigrams in the text on either side, the line is not of that text
-UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure)
+# below this share of its bigrams in a text (its article; the text on either side), a line is not of that text
+UNRESTATED = 0.1
+UNRESTATED_BIGRAMS = 8  # ... when it has at least this many bigrams (words enough to measure); build._unrestated too
 
 
 def _continues(a: RawLine, c: RawLine, b: RawLine) -> bool:
