@@ -914,6 +914,20 @@ def test_speech_title_wrapped_over_two_lines_above_the_salutation():
     assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 13)]
 
 
+def test_speech_title_above_its_writers_credit_and_salutation():
+    """A compilation of speeches: the next speech prints its title, a dated ——subtitle and the writer's credit
+    (文/某某) above its salutation.  The title opens the speech, not the credit: the title and subtitle are no last
+    lines of the speech above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["在全市社区建设工作会议上的讲话", "——2023年5月12日在市委工作会议上", "文/王建国", "各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs for a in res.articles] == [first[2:], second]
+    assert res.articles[1].title.startswith("在全市社区建设工作会议上的讲话") and res.articles[1].author == "文/王建国"
+    assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 14)]
+
+
 def test_headline_ending_like_the_files_first_headline_opens_a_text():
     """Report excerpts in a file with headline + byline pairs: the second excerpt's headline has no byline and
     its text goes on with the same words, but it ends as the file's first headline does (…政府工作报告, other
