@@ -914,6 +914,41 @@ def test_speech_title_wrapped_over_two_lines_above_the_salutation():
     assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 13)]
 
 
+def test_speech_title_above_its_writers_credit_and_salutation():
+    """A compilation of speeches: the next speech prints its title, a dated ——subtitle and the writer's credit
+    (文/某某) above its salutation.  The title opens the speech, not the credit: the title and subtitle are no last
+    lines of the speech above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["在全市社区建设工作会议上的讲话", "——2023年5月12日在市委工作会议上", "文/王建国", "各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs for a in res.articles] == [first[2:], second]
+    assert res.articles[1].title.startswith("在全市社区建设工作会议上的讲话") and res.articles[1].author == "文/王建国"
+    assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 14)]
+
+
+def test_round_up_sub_headings_in_parallel_stay_in_their_text():
+    """One paragraph per line, no delimiters: a news round-up heads its parts 某某：一句话 (国际人士：… | 德国议员：…).
+    Each such line has a sibling of the same form as the nearest heading, so both stay sub-headings of the
+    round-up; the next story's headline, of another form, still opens a text."""
+    one = ["乌克兰危机延宕至今，冲突各方伤亡持续增加，国际社会呼吁各方保持克制，尽快回到谈判桌前。",
+           "多国人士指出，美西方持续向乌克兰输送武器，只会令局势不断升级，使和平前景更加渺茫。",
+           "国际人士：持续输送武器对解决危机毫无帮助",
+           "国际人士表示，美西方持续向乌克兰输送武器只会令局势升级，尽快恢复和平谈判才是当务之急。",
+           "有分析人士认为，长期冲突已经严重冲击全球粮食和能源供应，广大发展中国家深受其害。",
+           "德国议员：应尽快推动停火止战",
+           "德国联邦议院议员表示，冲突拖得越久，欧洲承受的代价就越大，各方应当尽快推动停火止战。",
+           "他指出，欧洲各国民众对能源价格上涨普遍不满，要求政府把更多精力放在改善民生上。"]
+    two = ["眼下正值春耕备耕关键时期，各地抢抓农时，组织农机具下田作业，全力保障粮食生产。",
+           "农业农村部表示，今年将继续加大对种粮农民的支持力度，稳定粮食播种面积，提高单产水平。",
+           "各地还加强农资市场监管，确保种子、化肥、农药等农资供应充足、价格总体稳定。"]
+    lines = ["国际社会持续关注乌克兰危机"] + one + ["全国春耕生产有序推进"] + two
+    res = segment_file("\n".join(lines) + "\n", source_file="roundup.txt")
+    assert [a.title for a in res.articles] == ["国际社会持续关注乌克兰危机", "全国春耕生产有序推进"]
+    assert res.articles[0].lines == [(1, 9)] and res.articles[1].lines == [(10, 13)]
+
+
 def test_headline_ending_like_the_files_first_headline_opens_a_text():
     """Report excerpts in a file with headline + byline pairs: the second excerpt's headline has no byline and
     its text goes on with the same words, but it ends as the file's first headline does (…政府工作报告, other

@@ -13,6 +13,7 @@ from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
+from .credits import credited_title
 from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_off_measure_captions
 
 
@@ -328,14 +329,23 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_banner(lines, dropped, layout["column"] or layout["wrapped"])
     tl = text_lines(lines)
     col = layout.get("column_width")
+    credits: set[int] = set()  # writers' credits under a speech's title (its byline)
     for k, ln in enumerate(tl):
         # (one space opening a line under a full column line is the space after its sentence, wrapped: no item)
         wrapped_space = k > 0 and layout["column"] and col and tl[k - 1].width >= col - 0.5 and re.match(r"^ \S", ln.raw)
         ln.start = ln.start or (ln.indent and layout["indent"] == "item" and not wrapped_space)
         # a speech opens with its salutation (同志们：): the unfinished line just above it is the speech's title
         # (or its second line: the title starts one line up, :func:`_title_wrapped_above`)
-        if (k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting" and _title_shaped(ln.text)
-                and not C.byline_strength(ln.text) and not ln.text.endswith(("）", ")"))):
+        # (a writer's credit over the salutation: the title stands above it, :mod:`topics.segment.credits`)
+        salute = k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting"
+        marks = salute and _title_shaped(ln.text) and not C.byline_strength(ln.text) and not ln.text.endswith(("）", ")"))
+        head = credited_title(tl, k) if salute and (marks or ln.start) else None
+        if head is not None:
+            tl[head - 1 if _title_wrapped_above(tl, head) else head].start = True
+            for up in tl[head + 1:k + 1]:
+                up.start = False
+            credits.add(ln.no)
+        elif marks:
             tl[k - 1 if _title_wrapped_above(tl, k) else k].start = True
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
@@ -374,6 +384,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         # its texts: a short line after blank lines heads a text)
         spaced = not sourced and _texts_spaced(units, lines, layout)
         blanks = None if strong and not spaced else {ln.no for ln in lines if ln.kind == "blank"}
+        for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
+            if u.nos[0] in credits and u.kind == "short":
+                u.kind = "byline?"
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
                                             layout["indent"] == "paragraph", no_room(units, numbers)))
     arts = [a for a in arts if a.body or a.titles]
