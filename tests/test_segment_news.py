@@ -244,3 +244,42 @@ def test_page_banner_over_a_body_first_page_leaves_the_first_story():
     assert [x.lines for x in r.articles] == [[(3, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
     assert r.articles[0].paragraphs == a
     assert r.dropped.get("banner") == 1
+
+
+def test_headline_over_a_subtitle_without_byline_closes_its_story_on_a_body_first_page():
+    """On a body-first page, a headline with a ——subtitle under it and no byline, under a finished paragraph, closes
+    the story above: a sub-heading inside a story carries no subtitle, even when the headline's own words are
+    not those of its story (乙县秋粮 … | 农业农村工作见闻) and the next story talks of related things."""
+    a = RIVER
+    b = HARVEST + ["县里还组织农机手开展跨区作业，帮助周边乡镇抢收抢种，确保秋粮应收尽收、颗粒归仓。"]
+    c = ["丙市粮食部门启动秋粮收购，设立收购网点四十余个，延长收购时间，方便农民就近售粮，不压级压价。",
+         "市粮食部门负责人说，今年新粮质量好，收购价格稳定，农民售粮积极，各网点秩序井然，收购进展顺利。"]
+    lines = column16(a) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
+    b0 = len(lines) + 1
+    lines += column16(b) + ["丰收时节看田野", "——丙省农业农村工作见闻"]
+    c0 = len(lines) + 1
+    lines += column16(c) + ["丙市启动秋粮收购", "本报记者 赵小刚"]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["headline_after"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
+    assert r.articles[1].title == "丰收时节看田野——丙省农业农村工作见闻"
+    assert r.articles[1].paragraphs == b
+
+
+def test_headline_wider_than_any_headline_is_no_row_of_the_indented_paragraph_above():
+    """In a narrow column that indents its paragraphs, a headline set across the columns with no punctuation,
+    wider than a headline is commonly set (66 units), under a paragraph ending a sentence and over an indented
+    paragraph, opens the next story: it is no row of the paragraph above however wide it is."""
+    def column12(paragraphs: list[str]) -> list[str]:
+        return [t[i:i + 12] for p in paragraphs for t in ["　　" + p + "群众满意。"] for i in range(0, len(t), 12)]
+    a = RIVER + ["沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。"]
+    b = HARVEST + ["县农业农村局统计显示，全县良种覆盖率超过九成，化肥农药使用量连续下降，种粮积极性持续高涨。"]
+    head = "乙县秋粮播种面积稳中有增单产再创新高 种粮大户收入稳步增长 乡亲们喜笑颜开迎丰收 农机合作社加快机收进度 烘干设备满负荷运转新粮陆续入库"
+    lines = ["甲城加快推进河道治理工程", "本报记者 王小明"] + column12(a)
+    b0 = len(lines) + 1
+    lines += [head] + column12(b)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["indent"] == "paragraph"
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", head]
+    assert r.articles[1].paragraphs == [p + "群众满意。" for p in b]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .heads import ends_like_a_headline, parallel_heading
+from .heads import ends_like_a_headline, parallel_heading, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -157,8 +157,8 @@ def segment_headline_after(units: list[Unit], indents: bool = False) -> list[Art
         if u.kind == "marker":
             cur = Art(continued_from=u.text.strip("（）()"), extra=list(u.nos))
             arts.append(cur)
-        elif u.kind in ("short", "subtitle") and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
-                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline
+        elif (u.kind in ("short", "subtitle") or subtitled(units, i)) and cur is not None and cur.body and (blk := _credited(units, i))[1] and (
+                blk[2] or _ends_block(units[blk[0]] if blk[0] < len(units) else None) or blk[1][0].headline or subtitled(units, i)
                 or _closes_above(cur, blk[1], units[blk[0]:]) or indents and _outdented_after(cur, blk[1], units[blk[0]:])):
             # (a headline set across columns closes its article even without a byline: a sub-heading stays in
             # the column)
@@ -401,7 +401,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               # with some of its article's words)
                               or len(titles) == 1 and not punctuated(u.text) and u.nos[0] not in shut
                               and _topic_break(cur, units[j:], TOPIC_NONE, False))
-                  and k == "short" and cur.body and not (len(titles) == 1 and parallel_heading(units, i))
+                  and (k == "short" or subtitled(units, i)) and cur.body and not (len(titles) == 1 and parallel_heading(units, i))
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):
                 # a short line after a finished paragraph opens the next article where the file has no

@@ -335,8 +335,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if DATE_LINE_RE.match(b) and not re.search(r"[，。；！？,;]", a):
         return 0  # a speech's date under its title, however long the title (a title may list with 、: 精神、纪律)
     if layout["indent"] == "paragraph" and indented and not (  # unless a headline (+ byline) opens the next
-            C.is_terminated(a) and _head_block_below(tl, k)):
-        return _STRONG
+            C.is_terminated(a) and (_head_block_below(tl, k) or k + 2 < len(tl) and spans_columns(tl, k + 1, layout)
+                                    and (_opens(tl[k + 2]) or _head_block_below(tl, k + 1)))):
+        return _STRONG  # (a headline set across columns, however wide, is no row of the paragraph above)
     if b[0] in "，。、；：！？）》」』”’%":
         return _STRONG
     # a line inside a paragraph of a column is full whatever it ends in, and a ； or ： falls on the last column
