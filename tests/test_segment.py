@@ -684,6 +684,24 @@ def test_caption_between_paragraphs_whose_words_its_article_never_uses_dropped()
     assert any(s <= no <= e for s, e in art.lines)
 
 
+def test_caption_with_its_articles_stock_words_tight_between_paragraphs_dropped():
+    """In a file that prints photo captions (one caption its article's words never use), a second caption set
+    tight between two paragraphs (no blank line above or below) whose words recur far off in its article (a
+    fifth or more: 废弃厂房, 藤蔓花草 from the second paragraph) but not in the text on either side of it is no
+    sub-heading: dropped, its line kept in the article's spans.  A sub-heading names the text under it."""
+    first = "志愿者在滨江步道旁为新栽的银杏浇水"
+    second = "工人在废弃厂房屋顶和墙面种上藤蔓花草"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", _GREENING[0], first] + list(_GREENING[1:5]) + [second, _GREENING[5]]
+    lines += ["农村公路通村入户", "本刊记者 王芳"] + list(_ROADS)
+    res = segment_file("\n".join(lines) + "\n", source_file="captions.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING)
+    for caption in (first, second):
+        no = lines.index(caption) + 1
+        assert any(s <= no <= e for s, e in art.lines)
+
+
 def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
     """A paragraph's first line, cut mid-word where the page ends (no clause mark in it), stands above the
     kicker and headline of another article (listed in the contents); the rest of the paragraph follows that
