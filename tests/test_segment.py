@@ -684,6 +684,24 @@ def test_caption_between_paragraphs_whose_words_its_article_never_uses_dropped()
     assert any(s <= no <= e for s, e in art.lines)
 
 
+def test_caption_with_its_articles_stock_words_tight_between_paragraphs_dropped():
+    """In a file that prints photo captions (one caption its article's words never use), a second caption set
+    tight between two paragraphs (no blank line above or below) whose words recur far off in its article (a
+    fifth or more: 废弃厂房, 藤蔓花草 from the second paragraph) but not in the text on either side of it is no
+    sub-heading: dropped, its line kept in the article's spans.  A sub-heading names the text under it."""
+    first = "志愿者在滨江步道旁为新栽的银杏浇水"
+    second = "工人在废弃厂房屋顶和墙面种上藤蔓花草"
+    lines = ["城市绿化扩面提质", "本刊记者 李明", _GREENING[0], first] + list(_GREENING[1:5]) + [second, _GREENING[5]]
+    lines += ["农村公路通村入户", "本刊记者 王芳"] + list(_ROADS)
+    res = segment_file("\n".join(lines) + "\n", source_file="captions.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质", "农村公路通村入户"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING)
+    for caption in (first, second):
+        no = lines.index(caption) + 1
+        assert any(s <= no <= e for s, e in art.lines)
+
+
 def test_first_words_of_a_paragraph_cut_above_an_inner_article_go_on_after_it():
     """A paragraph's first line, cut mid-word where the page ends (no clause mark in it), stands above the
     kicker and headline of another article (listed in the contents); the rest of the paragraph follows that
@@ -1069,6 +1087,34 @@ def test_caption_narrower_than_the_column_inside_a_paragraph_dropped():
     assert art.paragraphs == [_GREENING[0], _GREENING[1], heading, _GREENING[2], _GREENING[3]]
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_caption_at_the_columns_measure_inside_a_cut_word_dropped():
+    """In a hard-wrapped column of a file that prints captions (one set far off the measure is dropped), a line
+    about as wide as a row (a character off the row above) between two rows of a paragraph whose last word runs
+    across them (…公 | <caption> | 园绿地…), with no word running across its own edges and no word of the text
+    around it, is a caption too: dropped, the paragraph joined across it, its line kept in the article's spans."""
+    from topics.segment.typeset import wrap as set_column
+
+    first = "志愿者为新栽银杏培土"
+    second = "交警在路口疏导早高峰的车流"
+    rows = [set_column(p, 12, indent="none") for p in _GREENING[:3]]
+    # (a break inside a word, between two full rows, the row above cut mid-sentence)
+    at = next(k for k, r in enumerate(rows[2][:-2]) if C.text_width(r) == 12 == C.text_width(rows[2][k + 1])
+              and not C.is_terminated(r) and not re.search(r"[\x21-\x7e]", r) and C.word_spans(r, rows[2][k + 1])
+              and not C.word_spans(r, second) and not C.word_spans(second, rows[2][k + 1])) + 1
+    cut = next(k for k, r in enumerate(rows[0][:-1]) if "，" in r[:-1] and not C.is_terminated(r)
+               and not C.word_spans(r, rows[0][k + 1])) + 1
+    lines = ["城市绿化扩面提质", "本刊记者 李明", ""] + rows[0][:cut] + [first] + rows[0][cut:] + rows[1]
+    lines += rows[2][:at] + [second] + rows[2][at:]
+    assert abs(C.text_width(second) - 12) == 1 and len(C.ideograph_bigrams(second)) >= 8
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert [a.title for a in res.articles] == ["城市绿化扩面提质"]
+    art = res.articles[0]
+    assert art.paragraphs == list(_GREENING[:3])
+    for caption in (first, second):
+        no = lines.index(caption) + 1
+        assert any(s <= no <= e for s, e in art.lines)
 
 
 def test_caption_between_paragraphs_of_a_long_article_that_uses_a_few_of_its_words_dropped():

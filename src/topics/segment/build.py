@@ -14,7 +14,7 @@ from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
 from .credits import credited_title
-from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_off_measure_captions
+from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -103,7 +103,7 @@ def _caption_like(u: Unit) -> bool:
 
 
 
-def _unrestated(a: Art, k: int, tight_below: bool = False) -> bool:
+def _unrestated(a: Art, k: int, tight_below: bool = False, tight_above: bool = False) -> bool:
     """A sub-heading names what its article is about, a photo caption the people and places in its picture: a
     line with under a tenth of its ideograph bigrams anywhere else in its article (headline and text) is no
     sub-heading.  Development pages (TRAIN seeds 30-41, stress, compilation, re-typesets): of the 42 lines
@@ -115,14 +115,16 @@ def _unrestated(a: Art, k: int, tight_below: bool = False) -> bool:
     break has the page's foot, blank lines, under it).  Development pages (TRAIN, stress, compilation, re-typesets
     seeds 30-33, TRAIN magazine 30-49): 21 more captions, no text line; without the blank-line test about 48
     captions and paragraphs' first parts cut by a page (one here, one on a tuning page), without the article's
-    bound 9 more text lines (sub-headings, titles, paragraphs' first parts)."""
+    bound 9 more text lines (sub-headings, titles, paragraphs' first parts).  ``tight_above`` (set tight on both
+    sides, in a file that prints captions: see the caller) lifts the article's bound: a caption's stock words (干部,
+    开展, 工作) recur in an article as much as a fifth to a half of them."""
     t = a.body[k].text
     if len(C.ideograph_bigrams(t)) < UNRESTATED_BIGRAMS:
         return False
     in_article = C.affinity(t, "".join(u.text for u in a.titles + a.body[:k] + a.body[k + 1:]))
     if in_article < UNRESTATED:
         return True
-    if not tight_below or in_article >= 2 * UNRESTATED:
+    if not tight_below or in_article >= 2 * UNRESTATED and not tight_above:
         return False
     above = "".join(u.text for u in a.body[:k])[-CAPTION_SPAN:]
     below = "".join(u.text for u in a.body[k + 1:])[:CAPTION_SPAN]
@@ -138,7 +140,12 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
     under it.  Only in a file that spaces its sub-headings (a blank line above some short line inside an article
     elsewhere), else the two cannot be told apart; or, in an article that sets half its paragraphs or more off with a
     blank line, with a blank line under it (it goes with the paragraph above); or, in any file, when its words
-    are not its article's (:func:`_unrestated`).  Its lines stay in the article's spans (provenance)."""
+    are not its article's (:func:`_unrestated`).  Its lines stay in the article's spans (provenance).
+    In a file that prints captions (one dropped as such already, here or by an earlier rule) a second pass drops
+    a line tight between its paragraphs (no blank line above or below) that restates neither side whatever its
+    words' share in the whole article.  Development pages (TRAIN seeds 30-33, stress, compilation, re-typesets
+    seeds 30-31; TRAIN magazine 30-49): 12 more captions, no text line; in every file (no caption test) it also
+    took a compilation title, a DOCX title and a speech's sub-heading (files with no caption) and 5 captions."""
     def blank_above(u: Unit) -> bool:
         return u.nos[0] > 1 and lines[u.nos[0] - 2].kind == "blank"
 
@@ -151,19 +158,23 @@ def _drop_set_in_captions(arts: list[Art], lines: list[RawLine], dropped: Counte
         return u.nos[-1] < len(lines) and lines[u.nos[-1]].kind == "blank"
 
     spaced = any(inset(a, k) and blank_above(a.body[k]) for a in arts for k in range(len(a.body)))
-    for a in arts:
-        # an article that sets at least half of its paragraphs off with a blank line: a line tight under a
-        # paragraph with the blank line below it goes with the paragraph above, where no sub-heading stands
-        gaps = [blank_above(y) for x, y in zip(a.body, a.body[1:]) if x.kind == y.kind == "para"]
-        para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
-        keep = []
-        for k, u in enumerate(a.body):
-            if inset(a, k) and (not blank_above(u) and (spaced or para_spaced and blank_below(u)) or _unrestated(a, k, not blank_below(u))):
-                a.extra.extend(u.nos)
-                dropped["caption"] += 1
-            else:
-                keep.append(u)
-        a.body = keep
+    for captioned in (False, True):
+        if captioned and not dropped["caption"]:
+            break
+        for a in arts:
+            # an article that sets at least half of its paragraphs off with a blank line: a line tight under a
+            # paragraph with the blank line below it goes with the paragraph above, where no sub-heading stands
+            gaps = [blank_above(y) for x, y in zip(a.body, a.body[1:]) if x.kind == y.kind == "para"]
+            para_spaced = len(gaps) >= 2 and sum(gaps) >= 0.5 * len(gaps)
+            keep = []
+            for k, u in enumerate(a.body):
+                if inset(a, k) and (not blank_above(u) and (spaced or para_spaced and blank_below(u))
+                                    or _unrestated(a, k, not blank_below(u), captioned and not blank_above(u))):
+                    a.extra.extend(u.nos)
+                    dropped["caption"] += 1
+                else:
+                    keep.append(u)
+            a.body = keep
 
 
 def _drop_closing_captions(arts: list[Art], lines: list[RawLine], dropped: Counter) -> None:
@@ -351,6 +362,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
     drop_off_measure_captions(lines, dropped, layout)
+    drop_measure_captions_in_words(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
     # (a page banner set tight over the first headline; then no second banner opens the page)

@@ -59,3 +59,41 @@ def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: di
         if C.affinity(c.text, above) < UNRESTATED and C.affinity(c.text, below) < UNRESTATED:
             c.kind = "drop"
             dropped["caption"] += 1
+
+
+def drop_measure_captions_in_words(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
+    """A caption set at the column's measure (within ``KINSOKU`` units) between two rows of a paragraph that a
+    word runs across (…新民主 | <caption> | 主义走上…): the row above at the measure, cut mid-sentence, the row
+    below completing its last word, no word running across either edge of the line between, which is one phrase
+    with no sentence end and no clause mark closing it, tight on both sides, and under a tenth of its bigrams in
+    the ``CAPTION_SPAN`` characters above or below it.  Width says little here (the caption is about as wide as a
+    row): it must only differ from the row above by a character or more (rows holding half-width digits or
+    letters, which fall off the measure by fractions, and quotations are left alone); the cut word and the words
+    decide, in a file that prints captions (one dropped already).  Development pages (TRAIN seeds 30-39, stress
+    and compilation 30-33, re-typesets 30-35; TRAIN magazine 30-49): 3 captions, no text line; without the
+    file's-captions, half-width and quotation tests 13 text rows of re-typesets and speeches would go too."""
+    col = layout.get("column_width")
+    if not (col and (layout["column"] or layout["wrapped"]) and dropped["caption"]):
+        return
+    tl = text_lines(lines)
+    for i in range(1, len(tl) - 1):
+        a, c, b = tl[i - 1], tl[i], tl[i + 1]
+        if re.search(r"[\x21-\x7e]", c.text):  # half-width digits or letters: a row falls off the measure by them
+            continue
+        if not (c.no == a.no + 1 and b.no == c.no + 1) or abs(c.width - col) > KINSOKU or abs(c.width - a.width) < 1:
+            continue
+        if (C.is_terminated(a.text) or a.end_mark or a.special or abs(a.width - col) > 1 or a.start or a.title_mark
+                or a.level is not None or C.starts_enumerated(a.text)):
+            continue
+        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?“”‘’「」『』]", c.text)
+                or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS):
+            continue
+        if hard_start(b) or C.byline_strength(b.text) or not (abs(b.width - col) <= 1 or C.is_terminated(b.text)):
+            continue
+        if not C.word_spans(a.text, b.text) or C.word_spans(a.text, c.text) or C.word_spans(c.text, b.text):
+            continue
+        above = "".join(t.text for t in tl[max(0, i - 12): i] if t.kind == "text")[-CAPTION_SPAN:]
+        below = "".join(t.text for t in tl[i + 1: i + 13] if t.kind == "text")[:CAPTION_SPAN]
+        if C.affinity(c.text, above) < UNRESTATED and C.affinity(c.text, below) < UNRESTATED:
+            c.kind = "drop"
+            dropped["caption"] += 1
