@@ -132,3 +132,24 @@ def test_ragged_widths_articles_come_back(name, part, indent, seed):
     for a in out:  # provenance: the spans hold the text
         raw = "".join(lines[n - 1] for s, e in a.lines for n in range(s, e + 1))
         assert flat(a.paragraphs) in re.sub(r"\s+", "", raw)
+
+
+
+def test_numbered_headings_wrapped_at_their_own_measure():
+    """A width of its own per paragraph: a numbered heading wrapped over three rows (its first row an indent short
+    of the full row under it) and one whose last row is a short tail (落细落实, no name) come back whole, each a
+    paragraph of its own between the paragraphs around it (segment.headwrap)."""
+    second = "二、坚持把调查研究与解决实际问题紧密结合，推动各项工作落细落实"
+    body = [("今年以来，我们按照上级部署，扎实开展调查研究，深入基层一线摸实情、找问题、想办法，推动各项工作取得新进展。"
+             "现将有关情况报告如下。", 22),
+            ("一、坚持学用结合，推动理论学习往深处走、往实处走、往基层走", 13),
+            ("我们组织开展专题读书班和集中研讨，引导党员干部把学习成果转化为推动工作的实际成效，结合岗位学、联系实际学。", 19),
+            (second, len(second) - 2),  # (its last four characters wrap: the first row is set an indent short)
+            ("从摸清底数、查找短板、推动整改三个方面发力，以调研成果推动发展，在强化干部担当作为意识上下功夫，"
+             "各项工作有了明显起色。", 17)]
+    rows = [r for p, w in body for r in wrap(p, w, indent="lost")]
+    assert rows[3:6] == ["一、坚持学用结合，推动", "理论学习往深处走、往实处走、", "往基层走"]
+    assert rows[9:11] == [second[:-4], "落细落实"]
+    text = "\n".join(["关于推进调查研究工作的情况报告", "市委办公室课题组", *rows]) + "\n"
+    out = segment_file(text, source_file="report.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于推进调查研究工作的情况报告", [p for p, _ in body])]

@@ -10,6 +10,7 @@ from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
+from .headwrap import heading_rows
 from .measure import measure_run, short_of_rows
 
 
@@ -394,11 +395,14 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
                        headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
             indented = cur.indent = ln.indent
+            head = 0 if layout["nowrap"] else heading_rows(tl, k)  # a numbered heading's rows (headwrap)
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
         how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts,
                       rows=tuple(t.width for t in tl[max(k - len(cur.parts) + 1, k - 2):k])) if k + 1 < len(tl) else 0)
+        if head:
+            how = _STRONG if len(cur.parts) < head else 0 if len(cur.parts) == head else how
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
