@@ -175,3 +175,26 @@ def test_row_ending_in_a_semicolon_at_its_paragraphs_measure_goes_on():
     text = "\n".join(["关于全市经济社会发展情况的报告", "", *rows]) + "\n"
     out = segment_file(text, source_file="report.txt").articles
     assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", [p for p, _ in body])]
+
+
+
+def test_two_row_paragraph_whose_first_row_has_no_punctuation_is_no_headline():
+    """A width of its own per paragraph: a paragraph of two rows whose first row holds no punctuation (会议传达学习
+    了… | 有关重要讲话。) under a finished paragraph is one paragraph of the same text, not a headline opening a new
+    article over a one-row paragraph (segment.measure.two_rows)."""
+    texts = ["今年以来，全市上下坚持稳中求进工作总基调，统筹推进各项工作，经济运行总体平稳、稳中有进，发展质量和效益不断提升，"
+             "人民群众获得感持续增强。",
+             "会议传达学习了全省经济工作会议精神和有关重要讲话。",
+             "同时也要看到，发展中还存在一些困难和问题，主要是产业结构不够优化，创新能力有待提升，民生领域还有不少短板，"
+             "需要我们在今后的工作中认真加以解决。",
+             "我们坚持创新驱动发展，新认定高新技术企业八十家，建成市级以上研发平台二十个，全社会研发经费投入强度稳步提高，"
+             "科技成果转化步伐明显加快。",
+             "我们坚持改革开放，深化营商环境改革，推行政务服务事项网上办理，企业开办时间压缩到一个工作日以内，"
+             "外贸进出口总额实现较快增长。",
+             "新的一年，我们将坚持以人民为中心的发展思想，扎实办好民生实事，持续改善城乡人居环境，不断增进民生福祉，"
+             "推动全市经济社会高质量发展。"]
+    rows = [r for p, w in zip(texts, (36, 18, 38, 14, 16, 15)) for r in wrap(p, w)]
+    assert rows[2:4] == ["会议传达学习了全省经济工作会议精神和", "有关重要讲话。"]
+    text = "\n".join(["关于全市经济社会发展情况的报告", "市委办公室课题组", *rows]) + "\n"
+    out = segment_file(text, source_file="report.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]

@@ -11,7 +11,7 @@ from topics.text import CLOSERS
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
 from .headwrap import heading_rows
-from .measure import measure_run, short_of_rows
+from .measure import measure_run, short_of_rows, two_rows
 
 
 @dataclass
@@ -385,6 +385,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
+    # (a measure per paragraph, no column: in other layouts such a row over a sentence may be a caption)
+    if first and layout["wrapped"] and not layout["column"] and two_rows(tl, k):
+        return _STRONG
     return _WEAK if _page_cut(line, nxt, layout) else 0
 
 
