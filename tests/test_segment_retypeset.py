@@ -132,3 +132,69 @@ def test_ragged_widths_articles_come_back(name, part, indent, seed):
     for a in out:  # provenance: the spans hold the text
         raw = "".join(lines[n - 1] for s, e in a.lines for n in range(s, e + 1))
         assert flat(a.paragraphs) in re.sub(r"\s+", "", raw)
+
+
+
+def test_numbered_headings_wrapped_at_their_own_measure():
+    """A width of its own per paragraph: a numbered heading wrapped over three rows (its first row an indent short
+    of the full row under it) and one whose last row is a short tail (落细落实, no name) come back whole, each a
+    paragraph of its own between the paragraphs around it (segment.headwrap)."""
+    second = "二、坚持把调查研究与解决实际问题紧密结合，推动各项工作落细落实"
+    body = [("今年以来，我们按照上级部署，扎实开展调查研究，深入基层一线摸实情、找问题、想办法，推动各项工作取得新进展。"
+             "现将有关情况报告如下。", 22),
+            ("一、坚持学用结合，推动理论学习往深处走、往实处走、往基层走", 13),
+            ("我们组织开展专题读书班和集中研讨，引导党员干部把学习成果转化为推动工作的实际成效，结合岗位学、联系实际学。", 19),
+            (second, len(second) - 2),  # (its last four characters wrap: the first row is set an indent short)
+            ("从摸清底数、查找短板、推动整改三个方面发力，以调研成果推动发展，在强化干部担当作为意识上下功夫，"
+             "各项工作有了明显起色。", 17)]
+    rows = [r for p, w in body for r in wrap(p, w, indent="lost")]
+    assert rows[3:6] == ["一、坚持学用结合，推动", "理论学习往深处走、往实处走、", "往基层走"]
+    assert rows[9:11] == [second[:-4], "落细落实"]
+    text = "\n".join(["关于推进调查研究工作的情况报告", "市委办公室课题组", *rows]) + "\n"
+    out = segment_file(text, source_file="report.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于推进调查研究工作的情况报告", [p for p, _ in body])]
+
+
+def test_row_ending_in_a_semicolon_at_its_paragraphs_measure_goes_on():
+    """A width of its own per paragraph (no column): a row ending in ； set to its paragraph's measure (the mark
+    hangs past it) with the next row at that measure is a row of the paragraph, not a list item's end."""
+    body = [("今年以来，全市上下坚持稳中求进工作总基调，统筹推进各项工作，经济运行总体平稳、稳中有进，发展质量和效益不断提升，"
+             "人民群众获得感持续增强。", 36),
+            ("一年来，我们坚持把发展作为第一要务，持续扩大有效投资，全年新开工重点项目一百二十个；着力稳定工业生产，"
+             "规模以上工业增加值增长百分之六点五；大力促进消费回升，社会消费品零售总额增长百分之七。", 22),
+            ("同时也要看到，发展中还存在一些困难和问题，主要是产业结构不够优化，创新能力有待提升，民生领域还有不少短板，"
+             "需要我们在今后的工作中认真加以解决。", 38),
+            ("我们坚持创新驱动发展，新认定高新技术企业八十家，建成市级以上研发平台二十个，全社会研发经费投入强度稳步提高，"
+             "科技成果转化步伐明显加快。", 14),
+            ("我们坚持改革开放，深化营商环境改革，推行政务服务事项网上办理，企业开办时间压缩到一个工作日以内，"
+             "外贸进出口总额实现较快增长。", 37),
+            ("新的一年，我们将坚持以人民为中心的发展思想，扎实办好民生实事，持续改善城乡人居环境，不断增进民生福祉，"
+             "推动全市经济社会高质量发展。", 15)]
+    rows = [r for p, w in body for r in wrap(p, w, indent="lost")]
+    assert rows[3:5] == ["扩大有效投资，全年新开工重点项目一百二十个；", "着力稳定工业生产，规模以上工业增加值增长百分"]
+    text = "\n".join(["关于全市经济社会发展情况的报告", "", *rows]) + "\n"
+    out = segment_file(text, source_file="report.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", [p for p, _ in body])]
+
+
+
+def test_two_row_paragraph_whose_first_row_has_no_punctuation_is_no_headline():
+    """A width of its own per paragraph: a paragraph of two rows whose first row holds no punctuation (会议传达学习
+    了… | 有关重要讲话。) under a finished paragraph is one paragraph of the same text, not a headline opening a new
+    article over a one-row paragraph (segment.measure.two_rows)."""
+    texts = ["今年以来，全市上下坚持稳中求进工作总基调，统筹推进各项工作，经济运行总体平稳、稳中有进，发展质量和效益不断提升，"
+             "人民群众获得感持续增强。",
+             "会议传达学习了全省经济工作会议精神和有关重要讲话。",
+             "同时也要看到，发展中还存在一些困难和问题，主要是产业结构不够优化，创新能力有待提升，民生领域还有不少短板，"
+             "需要我们在今后的工作中认真加以解决。",
+             "我们坚持创新驱动发展，新认定高新技术企业八十家，建成市级以上研发平台二十个，全社会研发经费投入强度稳步提高，"
+             "科技成果转化步伐明显加快。",
+             "我们坚持改革开放，深化营商环境改革，推行政务服务事项网上办理，企业开办时间压缩到一个工作日以内，"
+             "外贸进出口总额实现较快增长。",
+             "新的一年，我们将坚持以人民为中心的发展思想，扎实办好民生实事，持续改善城乡人居环境，不断增进民生福祉，"
+             "推动全市经济社会高质量发展。"]
+    rows = [r for p, w in zip(texts, (36, 18, 38, 14, 16, 15)) for r in wrap(p, w)]
+    assert rows[2:4] == ["会议传达学习了全省经济工作会议精神和", "有关重要讲话。"]
+    text = "\n".join(["关于全市经济社会发展情况的报告", "市委办公室课题组", *rows]) + "\n"
+    out = segment_file(text, source_file="report.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]

@@ -35,3 +35,18 @@ def measure_run(tl: list[RawLine], k: int) -> bool:
     measure = b.width if last else min(b.width, c.width)  # k+1 may hang a mark or two (never two short: an indent)
     return ((last or -1 <= b.width - c.width <= 2) and -hang <= measure - a.width <= 3
             and (punctuated(b.text) or punctuated(c.text)) and not C.is_terminated(b.text) and not hard_start(c))
+
+
+def two_rows(tl: list[RawLine], k: int) -> bool:
+    """Line k, opening its paragraph with no punctuation and no end, over a shorter row that ends the sentence and
+    opens nothing (会议传达了…在中央政治局 | 会议上的重要讲话。), under a finished row or the file's top: a paragraph of
+    two rows, no headline over a one-row paragraph.  Development pages (re-typesets, TRAIN, stress, compilation, seeds
+    30-35): 75 such pairs inside one paragraph, 5 not: 3 a speech's title over its greeting (a formula: left out), 2 a
+    magazine caption over a sentence (the caller asks only files wrapped at a measure per paragraph)."""
+    if k + 1 >= len(tl):
+        return False
+    a, b = tl[k], tl[k + 1]
+    return (a.width >= 8 and not a.layout and not a.special and not punctuated(a.text) and not C.is_terminated(a.text)
+            and not C.starts_enumerated(a.text) and C.ends_sentence(b.text) and b.width < a.width
+            and not hard_start(b) and not C.is_formula(b.text)
+            and (k == 0 or C.is_terminated(tl[k - 1].text)))

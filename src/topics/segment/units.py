@@ -10,7 +10,8 @@ from topics.text import CLOSERS
 
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
-from .measure import measure_run, short_of_rows
+from .headwrap import heading_rows
+from .measure import measure_run, short_of_rows, two_rows
 
 
 @dataclass
@@ -348,6 +349,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     exact = layout["column"] and not first and (
         ref is not None and layout["tight"] and line.width == ref
         or above and line.width - tl[k - 1].width in (0, 1))  # (or one more: the mark hangs past the measure)
+    # (no column, a measure per paragraph: the row and the rows under it share one measure, as rows of one paragraph;
+    # random-width development re-typesets, seeds 32-43: breaks after ；/： in a sentence 49 -> 36, 4 item ends lost)
+    exact = exact or layout["wrapped"] and not layout["column"] and _same_measure(tl, k, first)
     goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
     if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
         return _STRONG
@@ -382,6 +386,9 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
         return _STRONG
     if re.search(r"[。！？]", a[:-1]) or line.width > HEADLINE_MAX or line.width > HEADLINE_WIDE and not C.starts_enumerated(a):
         return _WEAK  # holds a full stop or is long: a headline never does, so the line was cut mid-paragraph
+    # (a measure per paragraph, no column: in other layouts such a row over a sentence may be a caption)
+    if first and layout["wrapped"] and not layout["column"] and two_rows(tl, k):
+        return _STRONG
     return _WEAK if _page_cut(line, nxt, layout) else 0
 
 
@@ -395,11 +402,14 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
                        headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
             indented = cur.indent = ln.indent
+            head = 0 if layout["nowrap"] else heading_rows(tl, k)  # a numbered heading's rows (headwrap)
         cur.parts.append((ln.no, ln.text))
         cur.end_mark = ln.end_mark
         above = len(cur.parts) > 1 and ln.width >= 6 and abs(tl[k - 1].width - ln.width) <= 1
         how = (_joins(tl, k, layout, first=len(cur.parts) == 1, indented=indented, above=above, cuts=cuts,
                       rows=tuple(t.width for t in tl[max(k - len(cur.parts) + 1, k - 2):k])) if k + 1 < len(tl) else 0)
+        if head:
+            how = _STRONG if len(cur.parts) < head else 0 if len(cur.parts) == head else how
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
