@@ -213,6 +213,16 @@ def column16(paragraphs: list[str]) -> list[str]:
     return [p[i:i + 16] for p in paragraphs for i in range(0, len(p), 16)]
 
 
+def body_first(top: list[str], *stories: tuple[list[str], list[str]]) -> tuple[list[str], list[int]]:
+    """A body-first page: the lines over the first story, then each story's paragraphs in the 16-unit column
+    with its headline block under them; returns the lines and each story's first line number (1-based)."""
+    lines, starts = list(top), []
+    for paragraphs, head in stories:
+        starts.append(len(lines) + 1)
+        lines += column16(paragraphs) + head
+    return lines, starts
+
+
 def test_page_banner_tight_over_the_first_headline_is_furniture():
     """A page banner (要闻·综合) set tight over the first story's headline shares no word with that story, where the
     headline does: it names the page, it is no kicker, and it stays out of the first article's title and text."""
@@ -233,11 +243,9 @@ def test_page_banner_over_a_body_first_page_leaves_the_first_story():
     b = [HARVEST[0], HARVEST[1].replace("新粮", "秋粮")]
     c = ["丙市今年新建学校九所，新增学位一万余个，适龄儿童就近入学，家长接送更加方便快捷。",
          "丙市教育部门表示，新建学校配齐师资和设备，秋季学期已经全部投入使用，学生反映良好。"]
-    lines = ["要闻·综合", ""] + column16(a) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
-    b0 = len(lines) + 1
-    lines += column16(b) + ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]
-    c0 = len(lines) + 1
-    lines += column16(c) + ["丙市今年新建学校九所", "本报记者 赵小刚"]
+    lines, (_, b0, c0) = body_first(["要闻·综合", ""], (a, ["甲城加快推进河道治理工程", "本报记者 王小明"]),
+                                    (b, ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]),
+                                    (c, ["丙市今年新建学校九所", "本报记者 赵小刚"]))
     r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert r.layout["headline_after"]
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
@@ -254,11 +262,9 @@ def test_headline_over_a_subtitle_without_byline_closes_its_story_on_a_body_firs
     b = HARVEST + ["县里还组织农机手开展跨区作业，帮助周边乡镇抢收抢种，确保秋粮应收尽收、颗粒归仓。"]
     c = ["丙市粮食部门启动秋粮收购，设立收购网点四十余个，延长收购时间，方便农民就近售粮，不压级压价。",
          "市粮食部门负责人说，今年新粮质量好，收购价格稳定，农民售粮积极，各网点秩序井然，收购进展顺利。"]
-    lines = column16(a) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
-    b0 = len(lines) + 1
-    lines += column16(b) + ["丰收时节看田野", "——丙省农业农村工作见闻"]
-    c0 = len(lines) + 1
-    lines += column16(c) + ["丙市启动秋粮收购", "本报记者 赵小刚"]
+    lines, (_, b0, c0) = body_first([], (a, ["甲城加快推进河道治理工程", "本报记者 王小明"]),
+                                    (b, ["丰收时节看田野", "——丙省农业农村工作见闻"]),
+                                    (c, ["丙市启动秋粮收购", "本报记者 赵小刚"]))
     r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
     assert r.layout["headline_after"]
     assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]

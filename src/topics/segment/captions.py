@@ -29,6 +29,26 @@ def _continues(a: RawLine, c: RawLine, b: RawLine) -> bool:
     return C.word_spans(c.text, b.text) or (C.word_spans(a.text, c.text) and not C.word_spans(a.text, b.text))
 
 
+def _cut_row(a: RawLine, col: float) -> bool:
+    """A paragraph's row at the column's measure cut mid-sentence: no sentence end, end mark or heading start
+    (a paragraph start, a title mark, a headline level, an enumerator)."""
+    return not (C.is_terminated(a.text) or a.end_mark or a.special or abs(a.width - col) > 1 or a.start or a.title_mark
+                or a.level is not None or C.starts_enumerated(a.text))
+
+
+def _row_goes_on(b: RawLine, col: float) -> bool:
+    """The row under a caption goes on at the measure or ends the paragraph (no paragraph start, no byline)."""
+    return not (hard_start(b) or C.byline_strength(b.text)) and (abs(b.width - col) <= 1 or C.is_terminated(b.text))
+
+
+def _restates_neither(tl: list[RawLine], i: int) -> bool:
+    """``tl[i]`` shares under ``UNRESTATED`` of its bigrams with the ``CAPTION_SPAN`` characters of text above it
+    and with those below it."""
+    above = "".join(t.text for t in tl[max(0, i - 12): i] if t.kind == "text")[-CAPTION_SPAN:]
+    below = "".join(t.text for t in tl[i + 1: i + 13] if t.kind == "text")[:CAPTION_SPAN]
+    return C.affinity(tl[i].text, above) < UNRESTATED and C.affinity(tl[i].text, below) < UNRESTATED
+
+
 def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
     """A line set inside a paragraph of a column, off its measure by more than ``KINSOKU`` units, is a caption:
     the row above is at the measure, cut mid-sentence (no sentence end, end mark or heading start: enumerated,
@@ -44,19 +64,16 @@ def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: di
     tl = text_lines(lines)
     for i in range(1, len(tl) - 1):
         a, c, b = tl[i - 1], tl[i], tl[i + 1]
-        if (a.kind != "text" or C.is_terminated(a.text) or a.end_mark or a.special or abs(a.width - col) > 1 or a.start or a.title_mark
-                or a.level is not None or C.starts_enumerated(a.text)):
+        if a.kind != "text" or not _cut_row(a, col):
             continue
         if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?]", c.text)
                 or abs(c.width - col) <= KINSOKU):
             continue
-        if hard_start(b) or C.byline_strength(b.text) or not (abs(b.width - col) <= 1 or C.is_terminated(b.text)):
+        if not _row_goes_on(b, col):
             continue
         if _continues(a, c, b) or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS:
             continue
-        above = "".join(t.text for t in tl[max(0, i - 12): i] if t.kind == "text")[-CAPTION_SPAN:]
-        below = "".join(t.text for t in tl[i + 1: i + 13] if t.kind == "text")[:CAPTION_SPAN]
-        if C.affinity(c.text, above) < UNRESTATED and C.affinity(c.text, below) < UNRESTATED:
+        if _restates_neither(tl, i):
             c.kind = "drop"
             dropped["caption"] += 1
 
@@ -82,18 +99,15 @@ def drop_measure_captions_in_words(lines: list[RawLine], dropped: Counter, layou
             continue
         if not (c.no == a.no + 1 and b.no == c.no + 1) or abs(c.width - col) > KINSOKU or abs(c.width - a.width) < 1:
             continue
-        if (C.is_terminated(a.text) or a.end_mark or a.special or abs(a.width - col) > 1 or a.start or a.title_mark
-                or a.level is not None or C.starts_enumerated(a.text)):
+        if not _cut_row(a, col):
             continue
         if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?“”‘’「」『』]", c.text)
                 or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS):
             continue
-        if hard_start(b) or C.byline_strength(b.text) or not (abs(b.width - col) <= 1 or C.is_terminated(b.text)):
+        if not _row_goes_on(b, col):
             continue
         if not C.word_spans(a.text, b.text) or C.word_spans(a.text, c.text) or C.word_spans(c.text, b.text):
             continue
-        above = "".join(t.text for t in tl[max(0, i - 12): i] if t.kind == "text")[-CAPTION_SPAN:]
-        below = "".join(t.text for t in tl[i + 1: i + 13] if t.kind == "text")[:CAPTION_SPAN]
-        if C.affinity(c.text, above) < UNRESTATED and C.affinity(c.text, below) < UNRESTATED:
+        if _restates_neither(tl, i):
             c.kind = "drop"
             dropped["caption"] += 1
