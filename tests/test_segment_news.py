@@ -236,6 +236,18 @@ def test_page_banner_tight_over_the_first_headline_is_furniture():
     assert r.dropped.get("banner") == 1
 
 
+def test_page_banner_sharing_a_common_word_with_the_first_story_is_furniture():
+    """A page banner (第8版 城乡建设) shares one common word (建设) with the story under the first headline, far less
+    of its words than that story's headline shares: it names the page, it is no kicker of that story."""
+    lines = ["第8版 城乡建设", "甲城加快推进河道治理工程", "本报记者 王小明"] + column16(RIVER)
+    head = len(lines) + 1
+    lines += ["乙县秋粮喜获丰收", "本报记者 李小红"] + column16(HARVEST)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [a.title for a in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮喜获丰收"]
+    assert r.articles[0].paragraphs == RIVER and r.articles[1].paragraphs == HARVEST
+    assert r.dropped.get("banner") == 1
+
+
 def test_page_banner_over_a_body_first_page_leaves_the_first_story():
     """On a page printed body-first (each story's headline and byline under it), the banner over the first story
     (要闻·综合) shares no word with it: it is dropped, not kept as the first story's first paragraph."""
