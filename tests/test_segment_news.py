@@ -248,17 +248,23 @@ def test_page_banner_sharing_a_common_word_with_the_first_story_is_furniture():
     assert r.dropped.get("banner") == 1
 
 
-def test_page_banner_over_a_body_first_page_leaves_the_first_story():
-    """On a page printed body-first (each story's headline and byline under it), the banner over the first story
-    (要闻·综合) shares no word with it: it is dropped, not kept as the first story's first paragraph."""
-    a = RIVER + ["沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。"]
+def banner_page(a: list[str]):
+    """A body-first page under the banner 要闻·综合: story ``a`` and two more, each with its headline and byline
+    under it; returns the segmentation, the lines and the second and third stories' first line numbers."""
     b = [HARVEST[0], HARVEST[1].replace("新粮", "秋粮")]
     c = ["丙市今年新建学校九所，新增学位一万余个，适龄儿童就近入学，家长接送更加方便快捷。",
          "丙市教育部门表示，新建学校配齐师资和设备，秋季学期已经全部投入使用，学生反映良好。"]
     lines, (_, b0, c0) = body_first(["要闻·综合", ""], (a, ["甲城加快推进河道治理工程", "本报记者 王小明"]),
                                     (b, ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]),
                                     (c, ["丙市今年新建学校九所", "本报记者 赵小刚"]))
-    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    return segment_file("\n".join(lines) + "\n", source_file="t.txt"), lines, b0, c0
+
+
+def test_page_banner_over_a_body_first_page_leaves_the_first_story():
+    """On a page printed body-first (each story's headline and byline under it), the banner over the first story
+    (要闻·综合) shares no word with it: it is dropped, not kept as the first story's first paragraph."""
+    a = RIVER + ["沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。"]
+    r, lines, b0, c0 = banner_page(a)
     assert r.layout["headline_after"]
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
     assert [x.lines for x in r.articles] == [[(3, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
@@ -274,13 +280,7 @@ def test_body_first_page_under_a_banner_with_a_sub_heading_restating_its_section
     a = RIVER[:2] + ["沿河居民说，过去河边杂草丛生，如今变成了散步健身的好去处，周末带着孩子来河边玩的人越来越多。",
                      "甲城还在河道两岸新建口袋公园六处，配套建设停车场和公共厕所，方便市民休闲游览。",
                      "清淤疏浚同步实施", RIVER[2]]
-    b = [HARVEST[0], HARVEST[1].replace("新粮", "秋粮")]
-    c = ["丙市今年新建学校九所，新增学位一万余个，适龄儿童就近入学，家长接送更加方便快捷。",
-         "丙市教育部门表示，新建学校配齐师资和设备，秋季学期已经全部投入使用，学生反映良好。"]
-    lines, (_, b0, c0) = body_first(["要闻·综合", ""], (a, ["甲城加快推进河道治理工程", "本报记者 王小明"]),
-                                    (b, ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]),
-                                    (c, ["丙市今年新建学校九所", "本报记者 赵小刚"]))
-    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    r, lines, b0, c0 = banner_page(a)
     assert r.layout["headline_after"]
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
     assert [x.lines for x in r.articles] == [[(3, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
