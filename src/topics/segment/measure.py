@@ -46,7 +46,7 @@ def two_rows(tl: list[RawLine], k: int) -> bool:
     if k + 1 >= len(tl):
         return False
     a, b = tl[k], tl[k + 1]
-    return (a.width >= 8 and not a.layout and not a.special and not punctuated(a.text) and not C.is_terminated(a.text)
+    return (not a.layout and not a.special and not punctuated(a.text) and not C.is_terminated(a.text)
             and not C.starts_enumerated(a.text) and C.ends_sentence(b.text) and b.width < a.width
             and not hard_start(b) and not C.is_formula(b.text)
             and (k == 0 or C.is_terminated(tl[k - 1].text)))
