@@ -101,8 +101,6 @@ def _caption_like(u: Unit) -> bool:
             and not u.title_mark and C.one_phrase(u.text))
 
 
-
-
 def _unrestated(a: Art, k: int, tight_below: bool = False, tight_above: bool = False) -> bool:
     """A sub-heading names what its article is about, a photo caption the people and places in its picture: a
     line with under a tenth of its ideograph bigrams anywhere else in its article (headline and text) is no
