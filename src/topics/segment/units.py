@@ -353,7 +353,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # random-width development re-typesets, seeds 32-43: breaks after ；/： in a sentence 49 -> 36, 4 item ends lost)
     exact = exact or layout["wrapped"] and not layout["column"] and _same_measure(tl, k, first)
     goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
-    if a.endswith("：") and (goes_on and not b.startswith(("“", "「")) or not first and colon_at_measure(tl, k, ref, layout)):
+    if a.endswith("：") and (goes_on and not b.startswith(("“", "「")) or colon_at_measure(tl, k, ref, layout, first)):
         return _STRONG  # (a quotation below may be a paragraph, unless under a column row at the measure)
     if (a.endswith("——") and full and any(a.count(o) > a.count(c) for o, c in ("“”", "《》", "（）"))
             and not nxt.indent and not b.startswith("—") and not C.starts_enumerated(b)):
