@@ -198,3 +198,41 @@ def test_two_row_paragraph_whose_first_row_has_no_punctuation_is_no_headline():
     text = "\n".join(["关于全市经济社会发展情况的报告", "市委办公室课题组", *rows]) + "\n"
     out = segment_file(text, source_file="report.txt").articles
     assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]
+
+
+def test_column_row_ending_in_a_colon_at_the_measure_goes_on_into_a_quotation():
+    """A column: a row inside a paragraph ending in ： at the column's measure (…时强调：) with the quotation it
+    introduces on the row set tight under it (“调查研究…”) is a row of the paragraph, not its end."""
+    texts = ["今年以来，全市上下坚持稳中求进工作总基调，统筹推进各项工作，经济运行总体平稳、稳中有进，发展质量和效益不断提升，"
+             "人民群众获得感持续增强。",
+             "在全市干部大会上，市委主要负责同志谈到作风建设时强调：“调查研究是谋事之基、成事之道，没有调查就没有发言权，"
+             "更没有决策权。”他要求各级干部沉下身子，摸清实情。",
+             "同时也要看到，发展中还存在一些困难和问题，主要是产业结构不够优化，创新能力有待提升，民生领域还有不少短板，"
+             "需要我们在今后的工作中认真加以解决。",
+             "新的一年，我们将坚持以人民为中心的发展思想，扎实办好民生实事，持续改善城乡人居环境，不断增进民生福祉，"
+             "推动全市经济社会高质量发展。"]
+    rows = [r for p in texts for r in wrap(p, 13)]
+    assert rows[7:9] == ["负责同志谈到作风建设时强调：", "“调查研究是谋事之基、成事"]
+    text = "\n".join(["关于全市经济社会发展情况的报告", "本刊记者 王明", *rows]) + "\n"
+    out = segment_file(text, source_file="magazine.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]
+
+
+def test_column_paragraphs_first_row_ending_in_a_colon_at_the_measure_goes_on():
+    """A column: a paragraph's first row ending in ： at the column's measure (今年全市工作的总体要求是：) goes on into
+    the row under it; it is no one-row paragraph (only a greeting, 同志们：, is one)."""
+    texts = ["今年以来，全市上下坚持稳中求进工作总基调，统筹推进各项工作，经济运行总体平稳、稳中有进，发展质量和效益不断提升，"
+             "人民群众获得感持续增强。",
+             "今年全市工作的总体要求是：坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，着力扩大有效需求，"
+             "持续改善民生，推动经济实现质的有效提升和量的合理增长。",
+             "同时也要看到，发展中还存在一些困难和问题，主要是产业结构不够优化，创新能力有待提升，民生领域还有不少短板，"
+             "需要我们在今后的工作中认真加以解决。",
+             "我们坚持改革开放，深化营商环境改革，推行政务服务事项网上办理，企业开办时间压缩到一个工作日以内，"
+             "外贸进出口总额实现较快增长。",
+             "新的一年，我们将坚持以人民为中心的发展思想，扎实办好民生实事，持续改善城乡人居环境，不断增进民生福祉，"
+             "推动全市经济社会高质量发展。"]
+    rows = [r for p in texts for r in wrap(p, 13)]
+    assert rows[6:8] == ["今年全市工作的总体要求是：", "坚持稳中求进工作总基调，完"]
+    text = "\n".join(["关于全市经济社会发展情况的报告", "本刊记者 王明", *rows]) + "\n"
+    out = segment_file(text, source_file="magazine.txt").articles
+    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]

@@ -11,7 +11,7 @@ from topics.text import CLOSERS
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
 from .headwrap import heading_rows
-from .measure import measure_run, short_of_rows, two_rows
+from .measure import colon_at_measure, measure_run, short_of_rows, two_rows
 
 
 @dataclass
@@ -353,8 +353,8 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # random-width development re-typesets, seeds 32-43: breaks after ；/： in a sentence 49 -> 36, 4 item ends lost)
     exact = exact or layout["wrapped"] and not layout["column"] and _same_measure(tl, k, first)
     goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
-    if a.endswith("：") and goes_on and not b.startswith(("“", "「")):  # (a quotation below may be a paragraph)
-        return _STRONG
+    if a.endswith("：") and (goes_on and not b.startswith(("“", "「")) or colon_at_measure(tl, k, ref, layout, first)):
+        return _STRONG  # (a quotation below may be a paragraph, unless under a column row at the measure)
     if (a.endswith("——") and full and any(a.count(o) > a.count(c) for o, c in ("“”", "《》", "（）"))
             and not nxt.indent and not b.startswith("—") and not C.starts_enumerated(b)):
         # a full line ending in a dash inside a quotation it opened (…指出，“某某—— | 某某的杰作”…) goes on: a
