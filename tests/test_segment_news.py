@@ -341,3 +341,21 @@ def test_lead_in_sub_heading_the_paragraph_below_opens_with_stays_in_its_story()
     assert [x.title for x in r.articles] == ["全国基层卫生工作座谈会在京召开", "浙江早稻插秧进度过八成"]
     assert [x.lines for x in r.articles] == [[(1, 6)], [(7, 9)]]
     assert lead in r.articles[0].paragraphs
+
+
+def test_sub_heading_wrapped_over_a_short_row_is_no_headline_over_a_byline():
+    """On a body-first page, a sub-heading wrapped over two rows whose short last row looks like a byline
+    (乙县秋粮收购工作日前全面启动 新粮 | 价格稳定) does not close the story above as its headline: the paragraph
+    under it restates the two rows together, where a headline's byline stands over another story."""
+    def column24(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 24] for p in paragraphs for i in range(0, len(p), 24)]
+    sub = ["乙县秋粮收购工作日前全面启动 新粮", "价格稳定"]
+    more = ["乙县秋粮收购工作日前全面启动，新粮价格稳定，全县设立收购网点四十余个，方便农民就近售粮。"]
+    lines = column24(RIVER) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
+    b0 = len(lines) + 1
+    lines += column24(HARVEST) + sub + column24(more) + ["乙县秋粮喜获丰收", "本报记者 李小红"]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["headline_after"]
+    assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮喜获丰收"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[1].paragraphs == HARVEST + ["乙县秋粮收购工作日前全面启动新粮价格稳定"] + more

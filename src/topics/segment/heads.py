@@ -27,7 +27,7 @@ import re
 from topics import clean as C
 
 from .lines import punctuated
-from .units import Unit
+from .units import Unit, merge
 
 ENDING = 5  # characters (ideographs, digits): the shared ending of two headlines of one file
 
@@ -105,3 +105,23 @@ def lead_in(head: str, nxt: Unit | None) -> bool:
     n = len(head)
     return (nxt is not None and nxt.kind == "para" and C.text_width(head) >= 4 and nxt.text.startswith(head)
             and nxt.text[n:n + 1] in ("，", ",", "。"))
+
+
+def rejoin_wrapped_headings(units: list[Unit]) -> None:
+    """On a body-first page, a sub-heading wrapped over two rows whose short last row reads as a byline
+    (美国芝加哥联储主席表示美关税政策或致美联储 | 推迟降息) closed the story as a headline over its byline.  The
+    text below restates the two rows together (at least 0.3 of their bigrams, more than the line's share in the
+    twelve units above), while a headline's byline stands over another story: the rows are one sub-heading of
+    the story going on.  Development (TRAIN news seeds 30-49, one line under a paragraph over a guessed byline,
+    ``byline?``): 6 of 7 wrapped sub-headings, 0 of 125 headlines over a byline.  A byline of a known form
+    (记者 某某, 文/某某) is never taken."""
+    i = 1
+    while i + 2 < len(units):
+        u, byl = units[i], units[i + 1]
+        if units[i - 1].kind == "para" and u.kind in ("short", "subtitle") and byl.kind == "byline?":
+            down = C.affinity(u.text + byl.text, "".join(v.text for v in units[i + 2:i + 5])[:200])
+            if down >= 0.3 and down > C.affinity(u.text, "".join(v.text for v in units[max(0, i - 12):i])):
+                merge(u, byl)
+                u.kind = "short"
+                del units[i + 1]
+        i += 1
