@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .heads import ends_like_a_headline, lead_in, parallel_heading, subtitled
+from .heads import ends_like_a_headline, lead_in, opened_unseen, parallel_heading, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -90,7 +90,7 @@ def _split_continuation(cur: Art) -> Art | None:
         score = lede - C.affinity(title, "".join(u.text for u in cur.body[:p]))
         if lede >= 0.3 and score > best:
             best, at = score, p
-    if at is None or best < 0.2:
+    if (at is None or best < 0.2) and (at := opened_unseen(title, cur.body)) is None:
         return None
     story = Art(titles=cur.titles, bylines=cur.bylines, body=cur.body[at:], tail=cur.tail, closed=True)
     cur.body, cur.titles, cur.bylines, cur.tail = cur.body[:at], [], [], []

@@ -125,3 +125,17 @@ def rejoin_wrapped_headings(units: list[Unit]) -> None:
                 u.kind = "short"
                 del units[i + 1]
         i += 1
+
+
+def opened_unseen(title: str, body: list[Unit]) -> int | None:
+    """In a continuation (（上接…）) closed by a headline whose story's lede restates it too little to be found
+    paragraph by paragraph: the first paragraph (after a finished one) from which the next three units restate
+    the headline (at least 0.3 of its bigrams) while the continuation above shares none of it (at most 0.05)."""
+    best, at = 0.0, None
+    for p in range(1, len(body)):
+        if body[p].kind != "para" or not C.is_terminated(body[p - 1].text):
+            continue
+        window = C.affinity(title, "".join(u.text for u in body[p:p + 3]))
+        if window >= 0.3 and window > best and C.affinity(title, "".join(u.text for u in body[:p])) <= 0.05:
+            best, at = window, p
+    return at
