@@ -324,25 +324,6 @@ def test_headline_wider_than_any_headline_is_no_row_of_the_indented_paragraph_ab
     assert r.articles[1].paragraphs == [p + "群众满意。" for p in b]
 
 
-def test_lead_in_sub_heading_the_paragraph_below_opens_with_stays_in_its_story():
-    """On a headline-first news page whose stories open with datelines, a one-line sub-heading that the
-    paragraph under it opens with word for word (与会代表认为 | 与会代表认为，…) is the story's lead-in, not the
-    headline of a new story; the next story's headline, whose text restates it only in other words, still
-    opens that story."""
-    a = ["本报北京5月8日电（记者王小明）全国基层卫生工作座谈会8日在京召开，会议总结近年来基层医疗卫生服务体系建设成效，部署下一阶段重点任务。",
-         "会议指出，近年来各地持续加大投入，乡镇卫生院和村卫生室标准化建设基本完成，群众看病就医更加方便。"]
-    lead = "与会代表认为"
-    a2 = ["与会代表认为，要进一步健全分级诊疗制度，推动优质医疗资源下沉，让群众在家门口就能看好病。",
-          "会议要求，各地要加强基层卫生人才队伍建设，完善激励机制，稳定乡村医生队伍。"]
-    b = ["本报杭州5月8日电（记者赵小刚）记者从浙江省农业农村厅获悉，今年全省早稻种植面积稳中有增，目前插秧进度已超过八成。",
-         "省农业农村厅有关负责人介绍，全省各地积极推广机械化育插秧技术，早稻生产总体进展顺利。"]
-    lines = ["全国基层卫生工作座谈会在京召开"] + a + [lead] + a2 + ["浙江早稻插秧进度过八成"] + b
-    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
-    assert [x.title for x in r.articles] == ["全国基层卫生工作座谈会在京召开", "浙江早稻插秧进度过八成"]
-    assert [x.lines for x in r.articles] == [[(1, 6)], [(7, 9)]]
-    assert lead in r.articles[0].paragraphs
-
-
 def test_sub_heading_wrapped_over_a_short_row_is_no_headline_over_a_byline():
     """On a body-first page, a sub-heading wrapped over two rows whose short last row looks like a byline
     (乙县秋粮收购工作日前全面启动 新粮 | 价格稳定) does not close the story above as its headline: the paragraph

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .heads import ends_like_a_headline, lead_in, opened_unseen, parallel_heading, subtitled
+from .heads import ends_like_a_headline, opened_unseen, parallel_heading, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -295,7 +295,7 @@ def _topic_break(cur: Art, rest: list[Unit], floor: float = TOPIC_BREAK, drop: b
 
 def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | None = None,
                            bookmarked: set[int] | None = None, sourced: bool = False, indents: bool = False,
-                           shut: frozenset[int] | set[int] = frozenset(), paired: bool = False) -> list[Art]:
+                           shut: frozenset[int] | set[int] = frozenset()) -> list[Art]:
     """Headline (+ byline) before the body.  ``strong``: the file delimits articles (□ or 来源 lines, numbered
     bookmarks, headline + byline pairs), so an unnumbered short line inside an article is a sub-heading, not
     a new headline; without delimiters (a plain compilation of speeches) it opens the next article.  ``blanks``:
@@ -306,8 +306,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     texts (来源：…, bookmarks), none closes one: a text without one is told by its words (:func:`_topic_break`).
     ``shut``: short lines (first line numbers) between two headlines bookmarked one number after the other, which
     no change of words makes a headline.  ``indents``: the file indents its paragraphs, so a sub-heading set in the
-    text is indented like them and an unindented line between two paragraphs is a headline (:func:`_outdented`);
-    ``paired``: bylines or datelines open stories, so a line the text opens with is a lead-in (:func:`lead_in`)."""
+    text is indented like them and an unindented line between two paragraphs is a headline (:func:`_outdented`)."""
     arts: list[Art] = []
     cur: Art | None = None
 
@@ -401,7 +400,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               # with some of its article's words)
                               or len(titles) == 1 and not punctuated(u.text) and u.nos[0] not in shut
                               and _topic_break(cur, units[j:], TOPIC_NONE, False))
-                  and (k == "short" or subtitled(units, i)) and cur.body and not (len(titles) == 1 and (parallel_heading(units, i) or paired and lead_in(u.text, nxt)))
+                  and (k == "short" or subtitled(units, i)) and cur.body and not (len(titles) == 1 and parallel_heading(units, i))
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):
                 # a short line after a finished paragraph opens the next article where the file has no

@@ -381,7 +381,6 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         pairs = sum(1 for a, b in zip(units, units[1:])  # (a headline's ——subtitle above the byline too)
                     if a.kind in ("short", "subtitle") and b.kind in ("byline", "byline?"))
         closings = sum(1 for u in units if u.kind == "closing")
-        datelines = sum(1 for u in units if u.kind == "para" and C.DATELINE_RE.match(u.text))  # (news: 本报讯…)
         sources = sum(1 for u in units if u.kind == "source_start")  # texts opened by their source (来源：…)
         strong = layout["end_marks"] >= 2 or pairs >= 1 or layout["cued"] or sources >= 2 or layout["centred"]
         layout["strong_delimiters"] = strong or closings >= 2
@@ -401,7 +400,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
             if u.nos[0] in credits and u.kind == "short":
                 u.kind = "byline?"
         arts = stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
-                                            layout["indent"] == "paragraph", no_room(units, numbers), pairs + datelines >= 2))
+                                            layout["indent"] == "paragraph", no_room(units, numbers)))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)

@@ -96,17 +96,6 @@ def subtitled(units: list, i: int) -> bool:
             and below.kind == "para" and not units[i].start)
 
 
-def lead_in(head: str, nxt: Unit | None) -> bool:
-    """One line without byline that the paragraph under it opens with, word for word, up to a comma or a full
-    stop (习近平发表重要讲话 | 习近平发表重要讲话。他首先…): in a file whose stories open with bylines or datelines, a
-    story's lead-in sub-heading.  Development (TRAIN news seeds 30-49): 160 of 452 gold sub-headings of one line
-    are so restated, 0 of 373 gold headlines; where headlines carry no byline (excerpts, speeches) 100 titles
-    are, so the file's bylines are asked for."""
-    n = len(head)
-    return (nxt is not None and nxt.kind == "para" and C.text_width(head) >= 4 and nxt.text.startswith(head)
-            and nxt.text[n:n + 1] in ("，", ",", "。"))
-
-
 def rejoin_wrapped_headings(units: list[Unit]) -> None:
     """On a body-first page, a sub-heading wrapped over two rows whose short last row reads as a byline
     (美国芝加哥联储主席表示美关税政策或致美联储 | 推迟降息) closed the story as a headline over its byline.  The
