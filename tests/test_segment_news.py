@@ -322,3 +322,40 @@ def test_headline_wider_than_any_headline_is_no_row_of_the_indented_paragraph_ab
     assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", head]
     assert r.articles[1].paragraphs == [p + "群众满意。" for p in b]
+
+
+def test_sub_heading_wrapped_over_a_short_row_is_no_headline_over_a_byline():
+    """On a body-first page, a sub-heading wrapped over two rows whose short last row looks like a byline
+    (乙县秋粮收购工作日前全面启动 新粮 | 价格稳定) does not close the story above as its headline: the paragraph
+    under it restates the two rows together, where a headline's byline stands over another story."""
+    def column24(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 24] for p in paragraphs for i in range(0, len(p), 24)]
+    sub = ["乙县秋粮收购工作日前全面启动 新粮", "价格稳定"]
+    more = ["乙县秋粮收购工作日前全面启动，新粮价格稳定，全县设立收购网点四十余个，方便农民就近售粮。"]
+    lines = column24(RIVER) + ["甲城加快推进河道治理工程", "本报记者 王小明"]
+    b0 = len(lines) + 1
+    lines += column24(HARVEST) + sub + column24(more) + ["乙县秋粮喜获丰收", "本报记者 李小红"]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["headline_after"]
+    assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮喜获丰收"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[1].paragraphs == HARVEST + ["乙县秋粮收购工作日前全面启动新粮价格稳定"] + more
+
+
+def test_story_after_a_continuation_opens_where_its_first_paragraphs_restate_its_headline():
+    """On a body-first page, a continuation from another page (（上接第1版）) runs on into the next story, whose
+    headline stands under it: no single paragraph of that story restates the headline enough to mark where it
+    opens (乙县 | 秋粮 丰收 | 种粮大户 收入), its first paragraphs together do while the continuation above shares no
+    word of it, so the story opens there and the continuation ends above it."""
+    story = ["金秋时节，乙县田野里一派繁忙景象，农机手们抢抓晴好天气加快作业进度。",
+             "今年全县秋粮丰收在望，玉米大豆单产再创新高，烘干设备满负荷运转。",
+             "种粮大户老王说，今年的收成好，收入也跟着涨了，日子越过越红火。"]
+    other = ["丙市粮食部门启动秋粮收购，设立收购网点四十余个，延长收购时间，方便农民就近售粮，不压级压价。"]
+    lines, (_, b0, c0) = body_first(["（上接第1版）"], (RIVER, []),
+                                    (story, ["乙县秋粮喜获丰收 种粮大户收入稳步增长", "本报记者 李小红"]),
+                                    (other, ["丙市启动秋粮收购", "本报记者 赵小刚"]))
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["headline_after"]
+    assert [x.title for x in r.articles] == [None, "乙县秋粮喜获丰收 种粮大户收入稳步增长", "丙市启动秋粮收购"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
+    assert r.articles[0].paragraphs == RIVER and r.articles[1].paragraphs == story

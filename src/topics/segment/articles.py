@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .heads import ends_like_a_headline, parallel_heading, subtitled
+from .heads import ends_like_a_headline, opened_unseen, parallel_heading, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -90,7 +90,7 @@ def _split_continuation(cur: Art) -> Art | None:
         score = lede - C.affinity(title, "".join(u.text for u in cur.body[:p]))
         if lede >= 0.3 and score > best:
             best, at = score, p
-    if at is None or best < 0.2:
+    if (at is None or best < 0.2) and (at := opened_unseen(title, cur.body)) is None:
         return None
     story = Art(titles=cur.titles, bylines=cur.bylines, body=cur.body[at:], tail=cur.tail, closed=True)
     cur.body, cur.titles, cur.bylines, cur.tail = cur.body[:at], [], [], []
@@ -302,9 +302,8 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
     the blank line numbers of a file delimited only by speeches' closing formulas (谢谢大家！): there a short
     line after blank lines (or one naming its genre, …的讲话) still opens the next speech, one closing or not.
     ``bookmarked``: in a file whose headlines carry bookmarks, the short lines (first line numbers) that may be
-    headlines which lost theirs (:func:`_unmarked_headline`).  ``sourced``:
-    the file's only delimiters open its texts (source lines 来源：…, headline bookmarks) and none closes one, so
-    a text printed without one is told from a sub-heading by its words alone (:func:`_topic_break`).
+    headlines which lost theirs (:func:`_unmarked_headline`).  ``sourced``: the file's only delimiters open its
+    texts (来源：…, bookmarks), none closes one: a text without one is told by its words (:func:`_topic_break`).
     ``shut``: short lines (first line numbers) between two headlines bookmarked one number after the other, which
     no change of words makes a headline.  ``indents``: the file indents its paragraphs, so a sub-heading set in the
     text is indented like them and an unindented line between two paragraphs is a headline (:func:`_outdented`)."""

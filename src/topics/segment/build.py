@@ -14,6 +14,7 @@ from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
 from .credits import credited_title
+from .heads import rejoin_wrapped_headings
 from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions
 
 
@@ -372,6 +373,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     layout["headline_after"] = not layout["cued"] and headline_comes_after(units, top_banner)
     if layout["headline_after"]:
         banner_over_story(lines, units, dropped)  # (the banner that orient.banner_over_body read past)
+        rejoin_wrapped_headings(units)  # (a sub-heading's last row read as a byline)
         arts = segment_headline_after(units, layout["indent"] == "paragraph")
     else:
         # articles are delimited by end marks or by headline + byline pairs: then an unnumbered short line

@@ -27,7 +27,7 @@ import re
 from topics import clean as C
 
 from .lines import punctuated
-from .units import Unit
+from .units import Unit, merge
 
 ENDING = 5  # characters (ideographs, digits): the shared ending of two headlines of one file
 
@@ -94,3 +94,37 @@ def subtitled(units: list, i: int) -> bool:
     above, sub, below = units[i - 1], units[i + 1], units[i + 2]
     return (sub.kind == "subtitle" and above.kind == "para" and C.is_terminated(above.text)
             and below.kind == "para" and not units[i].start)
+
+
+def rejoin_wrapped_headings(units: list[Unit]) -> None:
+    """On a body-first page, a sub-heading wrapped over two rows whose short last row reads as a byline
+    (美国芝加哥联储主席表示美关税政策或致美联储 | 推迟降息) closed the story as a headline over its byline.  The
+    text below restates the two rows together (at least 0.3 of their bigrams, more than the line's share in the
+    twelve units above), while a headline's byline stands over another story: the rows are one sub-heading of
+    the story going on.  Development (TRAIN news seeds 30-49, one line under a paragraph over a guessed byline,
+    ``byline?``): 6 of 7 wrapped sub-headings, 0 of 125 headlines over a byline.  A byline of a known form
+    (记者 某某, 文/某某) is never taken."""
+    i = 1
+    while i + 2 < len(units):
+        u, byl = units[i], units[i + 1]
+        if units[i - 1].kind == "para" and u.kind in ("short", "subtitle") and byl.kind == "byline?":
+            down = C.affinity(u.text + byl.text, "".join(v.text for v in units[i + 2:i + 5])[:200])
+            if down >= 0.3 and down > C.affinity(u.text, "".join(v.text for v in units[max(0, i - 12):i])):
+                merge(u, byl)
+                u.kind = "short"
+                del units[i + 1]
+        i += 1
+
+
+def opened_unseen(title: str, body: list[Unit]) -> int | None:
+    """In a continuation (（上接…）) closed by a headline whose story's lede restates it too little to be found
+    paragraph by paragraph: the first paragraph (after a finished one) from which the next three units restate
+    the headline (at least 0.3 of its bigrams) while the continuation above shares none of it (at most 0.05)."""
+    best, at = 0.0, None
+    for p in range(1, len(body)):
+        if body[p].kind != "para" or not C.is_terminated(body[p - 1].text):
+            continue
+        window = C.affinity(title, "".join(u.text for u in body[p:p + 3]))
+        if window >= 0.3 and window > best and C.affinity(title, "".join(u.text for u in body[:p])) <= 0.05:
+            best, at = window, p
+    return at
