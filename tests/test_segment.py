@@ -1135,3 +1135,21 @@ def test_caption_between_paragraphs_of_a_long_article_that_uses_a_few_of_its_wor
     assert art.paragraphs == [_GREENING[0], _GREENING[1], _GREENING[2], _GREENING[3], heading, _GREENING[4], far]
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_speech_title_wrapped_over_two_rows_under_a_credit_or_a_blank_line():
+    """A compilation of speeches: a title wrapped over two rows stands over the next speech's salutation, right
+    under the text before's team credit (（课题组组长：… 成员：…）), or one blank line apart from its second row
+    under a finished paragraph.  Both rows are the title, neither is the last line of the text above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    credit = "（课题组组长：王建国 副组长：李明华 成员：张伟 刘芳）"
+    lines = first + [credit, "关于全市基层党建工作", "情况的汇报", "各位代表："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["在全县农业工作会议上的讲话", "关于全市基层党建工作情况的汇报"]
+    assert res.articles[1].paragraphs == second
+    lines = first + ["", "关于全市基层党建工作", "", "情况的汇报", "", "各位代表："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["在全县农业工作会议上的讲话", "关于全市基层党建工作情况的汇报"]
+    assert [a.paragraphs for a in res.articles] == [first[2:], second]
