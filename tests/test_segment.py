@@ -1153,3 +1153,17 @@ def test_speech_title_wrapped_over_two_rows_under_a_credit_or_a_blank_line():
     res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
     assert [a.title.replace(" ", "") for a in res.articles] == ["在全县农业工作会议上的讲话", "关于全市基层党建工作情况的汇报"]
     assert [a.paragraphs for a in res.articles] == [first[2:], second]
+
+
+def test_salutation_under_a_finished_paragraph_opens_a_speech_printed_without_a_title():
+    """A compilation of speeches: the second speech has no title, its salutation (各位领导，同志们：) stands right
+    under the first speech's last paragraph.  It opens a text of its own; a report's 各位代表： before a new part
+    stays inside the report."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 4)]
+    first += ["各位代表：", "下面，我就今后一个时期的农业农村工作讲几点意见，请大家讨论。"]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs for a in res.articles] == [first[2:5] + first[6:], second]
+    assert res.articles[0].title == "在全县农业工作会议上的讲话" and res.articles[1].lines == [(8, 12)]
