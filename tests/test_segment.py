@@ -1167,3 +1167,17 @@ def test_salutation_under_a_finished_paragraph_opens_a_speech_printed_without_a_
     res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
     assert [a.paragraphs for a in res.articles] == [first[2:5] + first[6:], second]
     assert res.articles[0].title == "在全县农业工作会议上的讲话" and res.articles[1].lines == [(8, 12)]
+
+
+def test_title_wrapped_in_a_narrow_box_opens_a_text_in_a_file_with_bylines():
+    """A file that delimits its texts (a headline over a byline): one short line between two paragraphs is a
+    sub-heading there.  A title wrapped in a narrow box over two rows, cut inside a word (推进文化体 |
+    制改革和文化事业发展), its first row far shorter than the paragraphs' rows, still opens the next text."""
+    first = [f"今年全市第{k}批城市绿化项目已经全部完工，新增公园绿地三百多公顷，市民出门见绿的愿望正在变成现实。"
+             for k in range(1, 5)]
+    second = [f"第{k}项改革任务已经落实，公共文化服务体系不断完善，基层文化设施覆盖城乡，群众文化生活日益丰富。"
+              for k in range(1, 5)]
+    lines = ["城市绿化扩面提质", "本刊记者 李明"] + first + ["推进文化体", "制改革和文化事业发展"] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="compilation.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["城市绿化扩面提质", "推进文化体制改革和文化事业发展"]
+    assert [a.paragraphs for a in res.articles] == [first, second]
