@@ -1135,3 +1135,49 @@ def test_caption_between_paragraphs_of_a_long_article_that_uses_a_few_of_its_wor
     assert art.paragraphs == [_GREENING[0], _GREENING[1], _GREENING[2], _GREENING[3], heading, _GREENING[4], far]
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_speech_title_wrapped_over_two_rows_under_a_credit_or_a_blank_line():
+    """A compilation of speeches: a title wrapped over two rows stands over the next speech's salutation, right
+    under the text before's team credit (（课题组组长：… 成员：…）), or one blank line apart from its second row
+    under a finished paragraph.  Both rows are the title, neither is the last line of the text above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    credit = "（课题组组长：王建国 副组长：李明华 成员：张伟 刘芳）"
+    lines = first + [credit, "关于全市基层党建工作", "情况的汇报", "各位代表："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["在全县农业工作会议上的讲话", "关于全市基层党建工作情况的汇报"]
+    assert res.articles[1].paragraphs == second
+    lines = first + ["", "关于全市基层党建工作", "", "情况的汇报", "", "各位代表："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["在全县农业工作会议上的讲话", "关于全市基层党建工作情况的汇报"]
+    assert [a.paragraphs for a in res.articles] == [first[2:], second]
+
+
+def test_salutation_under_a_finished_paragraph_opens_a_speech_printed_without_a_title():
+    """A compilation of speeches: the second speech has no title, its salutation (各位领导，同志们：) stands right
+    under the first speech's last paragraph.  It opens a text of its own; a report's 各位代表： before a new part
+    stays inside the report."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 4)]
+    first += ["各位代表：", "下面，我就今后一个时期的农业农村工作讲几点意见，请大家讨论。"]
+    second = [f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 5)]
+    lines = first + ["各位领导，同志们："] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.paragraphs for a in res.articles] == [first[2:5] + first[6:], second]
+    assert res.articles[0].title == "在全县农业工作会议上的讲话" and res.articles[1].lines == [(8, 12)]
+
+
+def test_title_wrapped_in_a_narrow_box_opens_a_text_in_a_file_with_bylines():
+    """A file that delimits its texts (a headline over a byline): one short line between two paragraphs is a
+    sub-heading there.  A title wrapped in a narrow box over two rows, cut inside a word (推进文化体 |
+    制改革和文化事业发展), its first row far shorter than the paragraphs' rows, still opens the next text."""
+    first = [f"今年全市第{k}批城市绿化项目已经全部完工，新增公园绿地三百多公顷，市民出门见绿的愿望正在变成现实。"
+             for k in range(1, 5)]
+    second = [f"第{k}项改革任务已经落实，公共文化服务体系不断完善，基层文化设施覆盖城乡，群众文化生活日益丰富。"
+              for k in range(1, 5)]
+    lines = ["城市绿化扩面提质", "本刊记者 李明"] + first + ["推进文化体", "制改革和文化事业发展"] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="compilation.txt")
+    assert [a.title.replace(" ", "") for a in res.articles] == ["城市绿化扩面提质", "推进文化体制改革和文化事业发展"]
+    assert [a.paragraphs for a in res.articles] == [first, second]

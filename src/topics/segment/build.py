@@ -8,6 +8,8 @@ from topics import clean as C
 
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, punctuated, read_lines, text_lines
 from .units import Unit, build_units, merge, text_kind
+from .greetings import mark_headless_speeches
+from .titlewrap import mark_narrow_wrapped_titles
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
@@ -294,13 +296,18 @@ def _title_wrapped_above(tl: list[RawLine], k: int) -> bool:
     between) with no clause punctuation, no sentence end, no enumerator and no formula, standing under the end of
     the text before (a finished paragraph or a closing formula) or at the top of the file, the two lines no wider
     than one headline (县委书记在学习园地工作 | 会议上的讲话 | 同志们：).  Else that line stays with the text above
-    and the title's second line alone opens the speech."""
+    and the title's second line alone opens the speech.  The text before may also end on its writers' credit
+    (（课题组组长：… 成员：…）), and under a finished line the two rows may stand one blank line apart
+    (市医保局课 | | 题组主题教育心得体会): development (compilation and TRAIN speeches, seeds 30-49) 4 such titles, no
+    line above a salutation's title that is not its first row."""
     if k < 1:
         return False
     up = tl[k - 1]
-    return (up.no == tl[k].no - 1 and not up.start and not up.special and not punctuated(up.text)
+    ends = k < 2 or C.is_terminated(tl[k - 2].text) or C.is_formula(tl[k - 2].text) == "closing"
+    gap = tl[k].no - up.no
+    return ((gap == 1 or gap == 2 and ends) and not up.start and not up.special and not punctuated(up.text)
             and _title_shaped(up.text) and not C.starts_enumerated(up.text) and up.width + tl[k].width <= HEADLINE_MAX
-            and (k < 2 or C.is_terminated(tl[k - 2].text) or C.is_formula(tl[k - 2].text) == "closing"))
+            and (ends or tl[k - 2].special == "credit"))
 
 
 SPACED_PARAS = 0.1  # at most this share of the paragraphs under a finished one stand after a blank line
@@ -396,6 +403,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         # its texts: a short line after blank lines heads a text)
         spaced = not sourced and _texts_spaced(units, lines, layout)
         blanks = None if strong and not spaced else {ln.no for ln in lines if ln.kind == "blank"}
+        mark_headless_speeches(units)  # (a salutation under a finished paragraph opens a speech with no title)
+        mark_narrow_wrapped_titles(units)  # (a title wrapped in a narrow box opens a text)
         for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
             if u.nos[0] in credits and u.kind == "short":
                 u.kind = "byline?"
