@@ -291,6 +291,15 @@ def _title_shaped(t: str) -> bool:
             and not t.startswith(("（", "(", "——")))
 
 
+_DATED_TAIL_RE = re.compile(r"[（(][^（）()]*[0-9０-９年月日][^（）()]*[）)]$")
+
+
+def _dated_tail(t: str) -> bool:
+    """A line ending in a bracketed date (…（2018年1月12日）): a speaker's or date line over the salutation, no
+    title; a title may end in a bracketed note without one (…步伐 (十四大), …（摘要）)."""
+    return bool(_DATED_TAIL_RE.search(t.rstrip()))
+
+
 def _title_wrapped_above(tl: list[RawLine], k: int) -> bool:
     """The speech title over a salutation (``tl[k]``) began one line up: a line set tight above it (no blank line
     between) with no clause punctuation, no sentence end, no enumerator and no formula, standing under the end of
@@ -355,7 +364,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         # (or its second line: the title starts one line up, :func:`_title_wrapped_above`)
         # (a writer's credit over the salutation: the title stands above it, :mod:`topics.segment.credits`)
         salute = k + 1 < len(tl) and C.is_formula(tl[k + 1].text) == "greeting"
-        marks = salute and _title_shaped(ln.text) and not C.byline_strength(ln.text) and not ln.text.endswith(("）", ")"))
+        marks = salute and _title_shaped(ln.text) and not C.byline_strength(ln.text) and not _dated_tail(ln.text)
         head = credited_title(tl, k) if salute and (marks or ln.start) else None
         if head is not None:
             tl[head - 1 if _title_wrapped_above(tl, head) else head].start = True
