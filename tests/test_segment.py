@@ -1216,3 +1216,33 @@ def test_title_ending_in_a_bracketed_note_over_a_salutation_opens_a_speech():
     assert [a.title for a in res.articles] == ["在全市社会治理工作会议上的讲话", "在全市经济工作会议上的讲话",
                                                "全市民族宗教工作情况的报告（摘要）"]
     assert [a.lines for a in res.articles] == [[(1, 9)], [(10, 19)], [(20, 30)]]
+
+
+_ROADS_KEPT = [
+    "今年以来，全县交通运输部门加快推进农村公路提档升级，新改建农村公路三百二十公里，实现所有行政村通硬化路，群众出行条件明显改善。",
+    "针对部分山区道路狭窄、弯急坡陡的问题，县里统筹安排专项资金，对危险路段增设护栏和警示标志，并在重要节点拓宽路面、设置错车道，行车安全得到有效保障。",
+    "为管好用好已经建成的道路，县里推行路长制，由乡镇干部担任路长，定期巡查路面病害，发现问题及时上报处理，做到小修不出村、中修不出乡。",
+    "县里还把农村公路建设与乡村旅游、特色产业发展结合起来，沿线新建观景台和停车场，带动周边群众就近务工增收，一条条农村公路成为致富路。",
+    "下一步，县里将组织养护工人和志愿者开展道路清扫和边沟清理，养护工人将对桥梁涵洞逐一检查，确保道路安全畅通。",
+]
+
+
+def test_caption_wider_than_the_column_under_a_row_short_of_the_measure_dropped():
+    """In a column hard-wrapped at 14 units, one paragraph set a little narrower (11 units: its rows fall short
+    of the column's measure), a photo caption set wider than the column, tight between two rows of that
+    paragraph (the row above cut mid-sentence, after a clause) is no row of that paragraph: dropped, the
+    paragraph joined across it, its line kept in the article's spans.  Its words recur only at the article's
+    end (as a caption's subject may), not in the text around it."""
+    from topics.segment.typeset import wrap as set_column
+
+    caption = "养护工人和志愿者在公路两旁清理边沟杂物"
+    paras = [set_column(p, 11 if k == 1 else 14) for k, p in enumerate(_ROADS_KEPT)]
+    lines = ["农村公路提档升级", "本报记者 王芳"] + paras[0] + paras[1][:4] + [caption] + paras[1][4:]
+    lines += [row for p in paras[2:] for row in p]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert [a.title for a in res.articles] == ["农村公路提档升级"]
+    art = res.articles[0]
+    assert not any(caption in p for p in art.paragraphs)
+    assert art.paragraphs == _ROADS_KEPT
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)

@@ -17,7 +17,8 @@ from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
 from .credits import credited_title
 from .heads import rejoin_wrapped_headings
-from .captions import CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions
+from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions,
+                       drop_wide_captions_in_sentences)
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -378,6 +379,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_inline_captions(lines, dropped, layout)
     drop_off_measure_captions(lines, dropped, layout)
     drop_measure_captions_in_words(lines, dropped, layout)
+    drop_wide_captions_in_sentences(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
     # (a page banner set tight over the first headline; then no second banner opens the page)

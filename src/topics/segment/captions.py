@@ -111,3 +111,45 @@ def drop_measure_captions_in_words(lines: list[RawLine], dropped: Counter, layou
         if _restates_neither(tl, i):
             c.kind = "drop"
             dropped["caption"] += 1
+
+
+def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
+    """A caption set across a column, inside a sentence: in a column of a set measure, a line more than
+    ``KINSOKU`` units wider than the column, set tight between two rows at most that wide -- the row above cut
+    mid-sentence at any width and running text (a clause mark inside it, or a row tight above going on into it:
+    not a headline's first line), the row below going on (no paragraph start, no byline) -- is no row of that
+    paragraph when it is one phrase with no clause or sentence mark, quotation or half-width character, no word
+    runs across either of its edges and it restates neither side (:func:`_restates_neither`).
+    :func:`drop_off_measure_captions` asks the row above to sit at the measure; a news column sets rows short of
+    it (a paragraph's first row, rows around figures, a paragraph set to its own width).  Development pages
+    (TRAIN seeds 30-49): 10 captions (5 news-first, 5 magazine), no text line; set apart by a blank line on
+    either side 1 caption and 1 headline would pass.  Without the running-text test (11 captions) a tuning page
+    lost a headline set wide under its block's first line."""
+    col = layout.get("column_width")
+    if not (col and (layout["column"] or layout["wrapped"])):
+        return
+    tl = text_lines(lines)
+    for i in range(1, len(tl) - 1):
+        a, c, b = tl[i - 1], tl[i], tl[i + 1]
+        if not (c.no == a.no + 1 and b.no == c.no + 1) or c.width <= col + KINSOKU:
+            continue
+        if a.width > col + KINSOKU or b.width > col + KINSOKU:
+            continue
+        if C.is_terminated(a.text) or a.end_mark or a.special or a.title_mark or a.level is not None:
+            continue
+        # the row above is running text: a clause mark inside it, or a row tight above it going on into it (a
+        # headline block's first line, a blank line over it, is not)
+        p = tl[i - 2] if i >= 2 else None
+        if not (re.search(r"[，、；。：,;:]", a.text[:-1]) or p is not None and p.no == a.no - 1
+                and not (C.is_terminated(p.text) or p.end_mark or p.special)):
+            continue
+        if hard_start(b) or C.byline_strength(b.text):
+            continue
+        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?“”‘’「」『』]", c.text)
+                or re.search(r"[\x21-\x7e]", c.text) or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS):
+            continue
+        if C.word_spans(a.text, c.text) or C.word_spans(c.text, b.text):
+            continue
+        if _restates_neither(tl, i):
+            c.kind = "drop"
+            dropped["caption"] += 1
