@@ -54,6 +54,9 @@ def two_rows(tl: list[RawLine], k: int) -> bool:
             and (k == 0 or C.is_terminated(tl[k - 1].text)))
 
 
+_POINT = re.compile(r"^[一二三四五六七八九十]是")  # 一是… 二是…: the points a lead-in ending ： lists
+
+
 def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict, first: bool = False) -> bool:
     """In a tight column, a row ending ： at the column's measure ``ref`` (within one
     hanging mark; or one unit short over a row opening a quotation: an opening mark never ends a row, the
@@ -68,7 +71,6 @@ def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict,
     if not (layout["column"] and layout["tight"]) or ref is None or k + 1 >= len(tl):
         return False
     a, b = tl[k], tl[k + 1]
-    if first and C.is_formula(a.text) or b.indent or C.starts_enumerated(b.text) or re.match(r"^[一二三四五六七八九十]是",
-                                                                                             b.text):
+    if first and C.is_formula(a.text) or b.indent or C.starts_enumerated(b.text) or _POINT.match(b.text):
         return False
     return (-1.0 if b.text[:1] in "“「" else 0.0) <= a.width - ref <= 1.0
