@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from topics import clean as C
 
 from .lines import punctuated
-from .heads import ends_like_a_headline, opened_unseen, parallel_heading, subtitled
+from .heads import ends_like_a_headline, inner_heading, opened_unseen, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
@@ -400,7 +400,7 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                               # with some of its article's words)
                               or len(titles) == 1 and not punctuated(u.text) and u.nos[0] not in shut
                               and _topic_break(cur, units[j:], TOPIC_NONE, False))
-                  and (k == "short" or subtitled(units, i)) and cur.body and not (len(titles) == 1 and parallel_heading(units, i))
+                  and (k == "short" or subtitled(units, i)) and cur.body and not (len(titles) == 1 and inner_heading(units, i))
                   and cur.body[-1].kind in ("para", "closing") and C.is_terminated(cur.body[-1].text)
                   and nxt is not None and nxt.kind not in _TAIL and not (len(titles) >= 2 and _echoed(titles[-1].text, nxt))):
                 # a short line after a finished paragraph opens the next article where the file has no

@@ -84,6 +84,48 @@ def parallel_heading(units: list[Unit], i: int) -> bool:
     return False
 
 
+# the genre words that end an official document's title (关于…的通知): a 关于… line ending in one is a title
+DOC_GENRES = ("通知", "决定", "意见", "报告", "请示", "批复", "函", "通报", "公告", "决议", "规定", "办法", "说明",
+              "方案", "纲要", "规划", "条例", "细则", "建议", "通告", "指示", "答复")
+
+
+def about_heading(units: list[Unit], i: int) -> bool:
+    """``units[i]``, a one-line heading over text, names its section's matter with 关于 (关于外交工作, 关于形势和任务,
+    关于工资制度问题) and no document genre (关于…的通知, …的讲话): a report's section heading, not a document's
+    title, when the text above it goes on (no closing formula) and a plain paragraph follows (no greeting, source
+    line or date).  Development pages (docx cut and speeches, seeds 30-49): 8 sub-headings read as titles (4 + 4)
+    are kept, no title found is lost: the 关于 titles stand over a source line, a greeting or a numbered heading
+    that restates them."""
+    t = units[i].text
+    if not t.startswith("关于") or not _heading_line(units, i) or i == 0 or units[i - 1].kind != "para":
+        return False
+    if t.endswith(DOC_GENRES) or C.genre_title(t):
+        return False
+    nxt = units[i + 1].text
+    return C.is_formula(nxt) is None and not C.starts_enumerated(nxt)
+
+
+_SPOKEN_RE = r"(表示|指出|认为|称|说|强调)"
+
+
+def spoken_heading(units: list[Unit], i: int) -> bool:
+    """``units[i]``, a one-line ``某某：一句话`` heading over text, whose speaker opens the paragraph under it as
+    the one who speaks (国际人士：… | 国际人士表示，…): a round-up's section, the paragraph reporting what the
+    heading quotes.  A story's headline names its subject in other words in the lead (普京：… | 俄罗斯总统普京…;
+    新疆：… | 新疆畜牧业…).  Development pages (docx cut and speeches, seeds 30-49): 3 sub-headings read as titles
+    (2 + 1) are kept, no title found is lost."""
+    head = colon_head(units[i].text)
+    if not head or not _heading_line(units, i) or i == 0 or units[i - 1].kind != "para":
+        return False
+    return re.match(re.escape(head) + _SPOKEN_RE, units[i + 1].text) is not None
+
+
+def inner_heading(units: list[Unit], i: int) -> bool:
+    """A one-line heading that stays inside its text: :func:`parallel_heading`, :func:`about_heading` or
+    :func:`spoken_heading`."""
+    return parallel_heading(units, i) or about_heading(units, i) or spoken_heading(units, i)
+
+
 def subtitled(units: list, i: int) -> bool:
     """``units[i]``, one unpunctuated line (a headline, or a line read as a byline: 俄称… 乌称…), stands over a
     ——subtitle, under a paragraph that ends a sentence, with body text under the subtitle: a headline block, not
