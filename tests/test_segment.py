@@ -1285,3 +1285,18 @@ def test_caption_wider_than_the_column_under_a_row_short_of_the_measure_dropped(
     assert art.paragraphs == _ROADS_KEPT
     no = lines.index(caption) + 1
     assert any(s <= no <= e for s, e in art.lines)
+
+
+def test_title_over_its_dated_subtitle_opens_the_text():
+    """A compilation of excerpts: the next one prints its title (here one of the report's points, 一是…) and a
+    ——subtitle that dates it and names the meeting, over its first paragraph (no salutation, no credit).  The
+    title opens the excerpt: title and subtitle are no last lines of the speech above."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 5)]
+    second = ["一是扎实推进全市社区建设，第1批城市社区服务中心已经投入使用。"] + [
+        f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(2, 5)]
+    lines = first + ["一是扎实推进全市社区建设", "——2023年5月12日在全市社区建设工作会议上市长 王建国"] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert res.articles[0].paragraphs == first[2:]
+    assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 12)]
+    assert res.articles[1].paragraphs[-4:] == second

@@ -16,6 +16,7 @@ from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
 from .credits import credited_title
+from .dated import dated_title, under_finished
 from .heads import rejoin_wrapped_headings
 from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions,
                        drop_wide_captions_in_sentences)
@@ -374,6 +375,11 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
             credits.add(ln.no)
         elif marks:
             tl[k - 1 if _title_wrapped_above(tl, k) else k].start = True
+        # a title over its dated ——subtitle opens the text (:mod:`topics.segment.dated`)
+        j = dated_title(tl, k)
+        if j is not None and (_title_wrapped_above(tl, j) or under_finished(tl, j)):
+            tl[j - 1 if _title_wrapped_above(tl, j) else j].start = True
+            ln.start = False
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)
     drop_inline_captions(lines, dropped, layout)
