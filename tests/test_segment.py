@@ -1300,3 +1300,29 @@ def test_title_over_its_dated_subtitle_opens_the_text():
     assert res.articles[0].paragraphs == first[2:]
     assert res.articles[0].lines == [(1, 6)] and res.articles[1].lines == [(7, 12)]
     assert res.articles[1].paragraphs[-4:] == second
+
+
+_VILLAGE_REST = ("在衢州开化，乡村振兴同样走出了新路子。村里把闲置农房改造成民宿，发展乡村旅游，村集体经济收入和农民人均"
+                 "可支配收入连年增长。浙江各地的乡村振兴实践表明，产业兴旺是农民增收致富的基础，乡村振兴要因地制宜，"
+                 "发挥村集体经济的带动作用，让农民共享乡村发展成果。□")
+
+
+def test_rest_of_an_article_after_an_article_printed_inside_it_goes_back_to_it():
+    """A magazine page: an article without an end mark, a short news item printed inside it (headline, byline,
+    end mark □), then the first article's rest with no headline.  The rest speaks of the first article's
+    subject (乡村振兴, 村集体经济, 农民增收), not of the news item's: it is the first article's rest, not an article
+    of its own."""
+    page = "\n".join([
+        "乡村振兴的浙江实践", "", "记者 王海明", "",
+        "今年以来，浙江各地持续推进乡村振兴，农村人居环境整治和乡村产业发展取得新进展。全省农村居民人均可支配收入稳步"
+        "增长，乡村旅游、农产品电商等新业态蓬勃发展，一批美丽乡村示范村建成投用。", "",
+        "在湖州安吉，村集体经济通过发展竹产业和乡村旅游，带动农民增收致富。当地干部介绍，乡村振兴的关键是产业兴旺，"
+        "要让农民在家门口就能就业增收。", "",
+        "全国冬季运动会开幕", "", "通讯员 李红", "",
+        "第十四届全国冬季运动会今天在内蒙古呼伦贝尔开幕，来自全国各地的运动员将在冰雪项目中展开角逐。", "",
+        "本届冬运会设冰上和雪上项目，赛事组织、场馆保障和志愿服务工作准备充分。□", "",
+        _VILLAGE_REST, ""])
+    res = segment_file(page, source_file="magazine.txt")
+    assert [a.title for a in res.articles] == ["乡村振兴的浙江实践", "全国冬季运动会开幕"]
+    assert res.articles[0].paragraphs[-1].rstrip("□") == _VILLAGE_REST.rstrip("□")
+    assert not any("衢州" in p for p in res.articles[1].paragraphs)
