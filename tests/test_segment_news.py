@@ -359,3 +359,27 @@ def test_story_after_a_continuation_opens_where_its_first_paragraphs_restate_its
     assert [x.title for x in r.articles] == [None, "乙县秋粮喜获丰收 种粮大户收入稳步增长", "丙市启动秋粮收购"]
     assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, c0 - 1)], [(c0, len(lines))]]
     assert r.articles[0].paragraphs == RIVER and r.articles[1].paragraphs == story
+
+
+def test_body_first_page_under_a_banner_whose_stories_open_sections_with_sub_headings():
+    """A body-first page under a banner, two of its stories parted by a sub-heading the paragraph under it
+    restates (乡村道路提档升级; 新粮收购陆续启动), the text after the sub-heading not restating the headline.
+    Read paragraph by paragraph up to the sub-heading, two blocks restate the text below and one the story above;
+    read across the sub-headings, each headline with a byline restates its own story above it.  The page is read
+    body-first: each headline under its own story (before, the page was read headline-first, the banner the
+    first story's title and every headline the next story's).  (Whether the banner leaves the first story is
+    not asserted here.)"""
+    a = RIVER + ["乡村道路提档升级",
+                 "乡村道路提档升级工作同步推进，今年新改建农村公路八十公里，镇村公交实现全覆盖，村民出门更方便。"]
+    b = [HARVEST[0], HARVEST[1].replace("新粮", "秋粮"), "新粮收购陆续启动",
+         "新粮收购陆续启动以后，粮站设立流动收购点，延长营业时间，工作人员上门服务，售粮群众排起长队。"]
+    c = ["丙市今年新建学校九所，新增学位一万余个，适龄儿童就近入学，家长接送更加方便快捷。",
+         "丙市教育部门表示，新建学校配齐师资和设备，秋季学期已经全部投入使用，学生反映良好。"]
+    lines, (_, b0, c0) = body_first(["要闻·综合", ""], (a, ["甲城加快推进河道治理工程", "本报记者 王小明"]),
+                                    (b, ["乙县秋粮播种面积稳中有增", "本报记者 李小红"]),
+                                    (c, ["丙市今年新建学校九所", "本报记者 赵小刚"]))
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert r.layout["headline_after"]
+    assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
+    assert [x.lines for x in r.articles][1:] == [[(b0, c0 - 1)], [(c0, len(lines))]]
+    assert r.articles[0].lines[-1][1] == b0 - 1
