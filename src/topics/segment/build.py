@@ -7,11 +7,11 @@ from collections import Counter
 from topics import clean as C
 
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, punctuated, read_lines, text_lines
-from .units import Unit, build_units, merge, text_kind
+from .units import Unit, build_units, text_kind
 from .greetings import mark_headless_speeches
 from .titlewrap import mark_narrow_wrapped_titles
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
-from .stitch import stitch
+from .stitch import stitch, take
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
@@ -258,13 +258,7 @@ def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
         if not (a.continued_from and not a.titles and jumped and jumped[0] < k):
             continue
         target = arts[jumped.pop(0)]
-        body = a.body
-        if body and target.body and target.unterminated():  # the jump cut a sentence
-            merge(target.body[-1], body[0])
-            body = body[1:]
-        target.body += body
-        target.tail += a.tail
-        target.extra += a.extra
+        take(target, a, bool(a.body and target.body and target.unterminated()))  # (the jump cut a sentence: joined)
         gone.add(k)
     return [a for k, a in enumerate(arts) if k not in gone]
 
@@ -377,8 +371,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
             tl[k - 1 if _title_wrapped_above(tl, k) else k].start = True
         # a title over its dated ——subtitle opens the text (:mod:`topics.segment.dated`)
         j = dated_title(tl, k)
-        if j is not None and (_title_wrapped_above(tl, j) or under_finished(tl, j)):
-            tl[j - 1 if _title_wrapped_above(tl, j) else j].start = True
+        wrapped = j is not None and _title_wrapped_above(tl, j)
+        if j is not None and (wrapped or under_finished(tl, j)):
+            tl[j - 1 if wrapped else j].start = True
             ln.start = False
     drop_page_furniture(lines, dropped)
     drop_bullets(lines, dropped)

@@ -49,6 +49,35 @@ def _restates_neither(tl: list[RawLine], i: int) -> bool:
     return C.affinity(tl[i].text, above) < UNRESTATED and C.affinity(tl[i].text, below) < UNRESTATED
 
 
+def _rows_between(lines: list[RawLine], layout: dict):
+    """``(column width, text lines, i)`` for every text line with a row above and below it, in a file set in a
+    column or hard-wrapped at a measure; nothing in any other file."""
+    col = layout.get("column_width")
+    if not (col and (layout["column"] or layout["wrapped"])):
+        return
+    tl = text_lines(lines)
+    for i in range(1, len(tl) - 1):
+        yield col, tl, i
+
+
+_CLAUSE_END = r"[，、；：,;:]$"  # a line closing on a clause mark goes on: no caption
+_QUOTES = "“”‘’「」『』"
+_HALF_WIDTH = r"[\x21-\x7e]"  # half-width digits, letters and marks
+
+
+def _caption_phrase(c: RawLine, marks: str) -> bool:
+    """One phrase (no byline) that holds none of ``marks`` and has words enough to measure its restatement."""
+    return (phrase_line(c) and not C.byline_strength(c.text) and not re.search(marks, c.text)
+            and len(C.ideograph_bigrams(c.text)) >= UNRESTATED_BIGRAMS)
+
+
+def _drop_unrestated(tl: list[RawLine], i: int, dropped: Counter) -> None:
+    """Drop ``tl[i]`` as a caption when it restates neither side (:func:`_restates_neither`)."""
+    if _restates_neither(tl, i):
+        tl[i].kind = "drop"
+        dropped["caption"] += 1
+
+
 def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
     """A line set inside a paragraph of a column, off its measure by more than ``KINSOKU`` units, is a caption:
     the row above is at the measure, cut mid-sentence (no sentence end, end mark or heading start: enumerated,
@@ -58,24 +87,15 @@ def drop_off_measure_captions(lines: list[RawLine], dropped: Counter, layout: di
     above it or below it (a wrapped heading's last row restates its section's words).  Development pages (TRAIN,
     stress, compilation, re-typesets, seeds 30-33; TRAIN magazine 30-49): 31 captions, no text line; of the
     lines passing every test but the words', 118 text lines (mostly wrapped headings' last rows), 5 captions."""
-    col = layout.get("column_width")
-    if not (col and (layout["column"] or layout["wrapped"])):
-        return
-    tl = text_lines(lines)
-    for i in range(1, len(tl) - 1):
+    for col, tl, i in _rows_between(lines, layout):
         a, c, b = tl[i - 1], tl[i], tl[i + 1]
         if a.kind != "text" or not _cut_row(a, col):
             continue
-        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?]", c.text)
-                or abs(c.width - col) <= KINSOKU):
+        if not _caption_phrase(c, _CLAUSE_END + "|[。！？!?]") or abs(c.width - col) <= KINSOKU:
             continue
-        if not _row_goes_on(b, col):
+        if not _row_goes_on(b, col) or _continues(a, c, b):
             continue
-        if _continues(a, c, b) or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS:
-            continue
-        if _restates_neither(tl, i):
-            c.kind = "drop"
-            dropped["caption"] += 1
+        _drop_unrestated(tl, i, dropped)
 
 
 def drop_measure_captions_in_words(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
@@ -89,28 +109,21 @@ def drop_measure_captions_in_words(lines: list[RawLine], dropped: Counter, layou
     decide, in a file that prints captions (one dropped already).  Development pages (TRAIN seeds 30-39, stress
     and compilation 30-33, re-typesets 30-35; TRAIN magazine 30-49): 3 captions, no text line; without the
     file's-captions, half-width and quotation tests 13 text rows of re-typesets and speeches would go too."""
-    col = layout.get("column_width")
-    if not (col and (layout["column"] or layout["wrapped"]) and dropped["caption"]):
+    if not dropped["caption"]:
         return
-    tl = text_lines(lines)
-    for i in range(1, len(tl) - 1):
+    for col, tl, i in _rows_between(lines, layout):
         a, c, b = tl[i - 1], tl[i], tl[i + 1]
-        if re.search(r"[\x21-\x7e]", c.text):  # half-width digits or letters: a row falls off the measure by them
+        if re.search(_HALF_WIDTH, c.text):  # half-width digits or letters: a row falls off the measure by them
             continue
         if not (c.no == a.no + 1 and b.no == c.no + 1) or abs(c.width - col) > KINSOKU or abs(c.width - a.width) < 1:
             continue
         if not _cut_row(a, col):
             continue
-        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?“”‘’「」『』]", c.text)
-                or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS):
-            continue
-        if not _row_goes_on(b, col):
+        if not _caption_phrase(c, _CLAUSE_END + f"|[。！？!?{_QUOTES}]") or not _row_goes_on(b, col):
             continue
         if not C.word_spans(a.text, b.text) or C.word_spans(a.text, c.text) or C.word_spans(c.text, b.text):
             continue
-        if _restates_neither(tl, i):
-            c.kind = "drop"
-            dropped["caption"] += 1
+        _drop_unrestated(tl, i, dropped)
 
 
 def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layout: dict) -> None:
@@ -125,11 +138,7 @@ def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layo
     (TRAIN seeds 30-49): 10 captions (5 news-first, 5 magazine), no text line; set apart by a blank line on
     either side 1 caption and 1 headline would pass.  Without the running-text test (11 captions) a tuning page
     lost a headline set wide under its block's first line."""
-    col = layout.get("column_width")
-    if not (col and (layout["column"] or layout["wrapped"])):
-        return
-    tl = text_lines(lines)
-    for i in range(1, len(tl) - 1):
+    for col, tl, i in _rows_between(lines, layout):
         a, c, b = tl[i - 1], tl[i], tl[i + 1]
         if not (c.no == a.no + 1 and b.no == c.no + 1) or c.width <= col + KINSOKU:
             continue
@@ -145,11 +154,8 @@ def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layo
             continue
         if hard_start(b) or C.byline_strength(b.text):
             continue
-        if (not phrase_line(c) or C.byline_strength(c.text) or re.search(r"[，、；：,;:]$|[。！？!?“”‘’「」『』]", c.text)
-                or re.search(r"[\x21-\x7e]", c.text) or len(C.ideograph_bigrams(c.text)) < UNRESTATED_BIGRAMS):
+        if not _caption_phrase(c, _CLAUSE_END + f"|[。！？!?{_QUOTES}]|{_HALF_WIDTH}"):
             continue
         if C.word_spans(a.text, c.text) or C.word_spans(c.text, b.text):
             continue
-        if _restates_neither(tl, i):
-            c.kind = "drop"
-            dropped["caption"] += 1
+        _drop_unrestated(tl, i, dropped)

@@ -57,6 +57,12 @@ def two_rows(tl: list[RawLine], k: int) -> bool:
 _POINT = re.compile(r"^[一二三四五六七八九十]是")  # 一是… 二是…: the points a lead-in ending ： lists
 
 
+def opens_item(ln: RawLine) -> bool:
+    """The row opens a new item of a list a lead-in (…如下：, …包括：) announces: indented, enumerated (（三）…) or a
+    numbered point (二是…); a row ending ；/： over it ends its paragraph."""
+    return bool(ln.indent or C.starts_enumerated(ln.text) or _POINT.match(ln.text))
+
+
 def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict, first: bool = False) -> bool:
     """In a tight column, a row ending ： at the column's measure ``ref`` (within one
     hanging mark; or one unit short over a row opening a quotation: an opening mark never ends a row, the
@@ -71,6 +77,6 @@ def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict,
     if not (layout["column"] and layout["tight"]) or ref is None or k + 1 >= len(tl):
         return False
     a, b = tl[k], tl[k + 1]
-    if first and C.is_formula(a.text) or b.indent or C.starts_enumerated(b.text) or _POINT.match(b.text):
+    if first and C.is_formula(a.text) or opens_item(b):
         return False
     return (-1.0 if b.text[:1] in "“「" else 0.0) <= a.width - ref <= 1.0

@@ -20,10 +20,9 @@ def restated_sides(units: list[Unit], restated: float, elsewhere: float, credite
     the headline's other side is another one.
 
     ``credited``: only blocks with a byline or a ——subtitle (a sub-heading has neither), and each side's story
-    read across its one-line sub-headings (:func:`_story`); ``banner``: the file's first line, and no count when
+    read across its one-line sub-headings (:func:`_run`); ``banner``: the file's first line, and no count when
     a block's headline shares ``elsewhere * restated`` of its bigrams with it (headlines of one series, 1959年…
     政府工作报告 | 1960年…政府工作报告: the first line is the first headline, no banner)."""
-    run = _story if credited else _run
     above = below = 0
     for i in range(1, len(units)):
         if not (units[i].kind == "short" and units[i - 1].kind == "para" and C.is_terminated(units[i - 1].text)):
@@ -38,32 +37,23 @@ def restated_sides(units: list[Unit], restated: float, elsewhere: float, credite
             continue
         if banner and C.affinity(title, banner) >= elsewhere * restated:
             return 0, 0
-        a, b = C.affinity(title, run(units[i - 1::-1])), C.affinity(title, run(units[j:]))
+        a, b = C.affinity(title, _run(units[i - 1::-1], credited)), C.affinity(title, _run(units[j:], credited))
         above += a >= restated and b <= elsewhere * a
         below += b >= restated and a <= elsewhere * b
     return above, below
 
 
-def _run(units) -> str:
-    """The text of up to SPAN body paragraphs, from the first unit on, to the first unit that is no paragraph."""
-    out = []
-    for u in units:
-        if u.kind != "para" or len(out) >= SPAN:
-            break
-        out.append(u.text)
-    return "".join(out)
-
-
-def _story(units: list[Unit]) -> str:
-    """:func:`_run` read past one-line sub-headings: a short line between two paragraphs is skipped, any other
-    unit ends the story."""
+def _run(units: list[Unit], across: bool = False) -> str:
+    """The text of up to SPAN body paragraphs, from the first unit on, to the first unit that is no paragraph;
+    ``across``: read past one-line sub-headings (a short line between two paragraphs), any other unit ends it."""
     out: list[str] = []
     for k, u in enumerate(units):
         if len(out) >= SPAN:
             break
         if u.kind == "para":
             out.append(u.text)
-        elif not (out and u.kind == "short" and len(u.nos) == 1 and k + 1 < len(units) and units[k + 1].kind == "para"):
+        elif not (across and out and u.kind == "short" and len(u.nos) == 1 and k + 1 < len(units)
+                  and units[k + 1].kind == "para"):
             break
     return "".join(out)
 

@@ -73,14 +73,23 @@ def _resumes_outer(out: list[Art], a: Art) -> bool:
         b = Art(titles=[v for v in inner[:k] if v.kind in ("short", "subtitle")],
                 bylines=[v for v in inner[:k] if v.kind in ("byline", "byline?")], body=inner[k:], tail=x.tail, closed=True)
         x.body, x.tail = x.body[:m + 1], []
-        merge(x.body[-1], a.body[0])
-        x.body += a.body[1:]
-        x.tail += a.tail
-        x.extra += a.extra
+        take(x, a)
         x.closed = a.closed
         out.append(b)
         return True
     return False
+
+
+def take(x: Art, a: Art, join: bool = True) -> None:
+    """``x`` goes on with the part ``a``: ``a``'s first paragraph joined to ``x``'s last (the sentence cut there goes
+    on) when ``join``, else set after it; ``a``'s tail and furniture counts go with it."""
+    if join:
+        merge(x.body[-1], a.body[0])
+        x.body += a.body[1:]
+    else:
+        x.body += a.body
+    x.tail += a.tail
+    x.extra += a.extra
 
 
 def _rest_of_outer(out: list[Art], a: Art) -> bool:
@@ -97,13 +106,7 @@ def _rest_of_outer(out: list[Art], a: Art) -> bool:
     frag = "".join(u.text for u in a.body)
     if len(frag) < HEAD_MIN or not _reads_like(C.affinity(frag, y.text()), C.affinity(frag, x.text())):
         return False
-    if y.unterminated():
-        merge(y.body[-1], a.body[0])
-        y.body += a.body[1:]
-    else:
-        y.body += a.body
-    y.tail += a.tail
-    y.extra += a.extra
+    take(y, a, y.unterminated())
     y.closed = a.closed
     return True
 
@@ -159,10 +162,7 @@ def _crossed(out: list[Art], a: Art, y: Art) -> bool:
     y.tail += x.tail
     y.closed, y.interrupted = x.closed, False
     x.body, x.tail = keep, []
-    merge(x.body[-1], a.body[0])
-    x.body += a.body[1:]
-    x.tail += a.tail
-    x.extra += a.extra
+    take(x, a)
     x.closed = a.closed
     return True
 
@@ -206,10 +206,7 @@ def stitch(arts: list[Art]) -> list[Art]:
                 or len(open_arts) == 1):  # (the only article left cut mid-sentence: nothing else it could continue)
             if _crossed(out, a, target):
                 continue
-            merge(target.body[-1], a.body[0])
-            target.body += a.body[1:]
-            target.tail += a.tail
-            target.extra += a.extra
+            take(target, a)
             target.closed, target.interrupted = a.closed, False
             continue
         if _resumes_outer(out, a) or _rest_of_outer(out, a):

@@ -11,7 +11,7 @@ from topics.text import CLOSERS
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
 from .headwrap import heading_rows
-from .measure import colon_at_measure, measure_run, short_of_rows, two_rows
+from .measure import colon_at_measure, measure_run, opens_item, short_of_rows, two_rows
 
 
 @dataclass
@@ -352,7 +352,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     # (no column, a measure per paragraph: the row and the rows under it share one measure, as rows of one paragraph;
     # random-width development re-typesets, seeds 32-43: breaks after ；/： in a sentence 49 -> 36, 4 item ends lost)
     exact = exact or layout["wrapped"] and not layout["column"] and _same_measure(tl, k, first)
-    goes_on = (exact and not nxt.indent and not C.starts_enumerated(b) and not re.match(r"^[一二三四五六七八九十]是", b))
+    goes_on = exact and not opens_item(nxt)
     if a.endswith("：") and (goes_on and not b.startswith(("“", "「")) or colon_at_measure(tl, k, ref, layout, first)):
         return _STRONG  # (a quotation below may be a paragraph, unless under a column row at the measure)
     if (a.endswith("——") and full and any(a.count(o) > a.count(c) for o, c in ("“”", "《》", "（）"))
