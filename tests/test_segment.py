@@ -967,22 +967,31 @@ def test_round_up_sub_headings_in_parallel_stay_in_their_text():
     assert res.articles[0].lines == [(1, 9)] and res.articles[1].lines == [(10, 13)]
 
 
-def test_about_section_heading_stays_in_its_text():
-    """One paragraph per line, no delimiters: a report's section heading names its matter with 关于 (关于外交工作,
-    no document genre such as …的通知) over a plain paragraph: it stays inside its text; the next speech's title,
-    after a closing formula, still opens a text."""
-    one = ["过去一年，我们坚持稳中求进工作总基调，经济运行总体平稳，就业形势保持稳定，居民收入持续增长。",
-           "我们深化重点领域改革，优化营商环境，激发市场主体活力，经济社会发展取得新的成就。",
-           "关于外交工作",
-           "一年来，我国积极开展外交活动，扩大对外交往，同世界各国的友好合作关系得到新的发展。",
-           "我们坚持独立自主的和平外交政策，维护国家主权、安全、发展利益，为经济建设创造良好的国际环境。",
-           "我们呼吁有关各方保持冷静克制，通过对话协商解决分歧，推动局势早日缓和。",
-           "谢谢大家！"]
+_ECONOMY = ["过去一年，我们坚持稳中求进工作总基调，经济运行总体平稳，就业形势保持稳定，居民收入持续增长。",
+            "我们深化重点领域改革，优化营商环境，激发市场主体活力，经济社会发展取得新的成就。"]
+
+
+def _two_speeches(one: list[str]):
+    """Two speeches set one paragraph per line, no delimiters: an economy speech whose paragraphs are ``one``
+    (ending on a closing formula), then a spring-sowing speech opening with its salutation."""
     two = ["同志们：",
            "眼下正值春耕备耕关键时期，各地抢抓农时，组织农机具下田作业，全力保障粮食生产。",
            "各地还加强农资市场监管，确保种子、化肥、农药等农资供应充足、价格总体稳定。"]
     lines = ["在全省经济工作会议上的讲话"] + one + ["在全省春耕生产工作会议上的讲话"] + two
-    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    return segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+
+
+def test_about_section_heading_stays_in_its_text():
+    """One paragraph per line, no delimiters: a report's section heading names its matter with 关于 (关于外交工作,
+    no document genre such as …的通知) over a plain paragraph: it stays inside its text; the next speech's title,
+    after a closing formula, still opens a text."""
+    one = _ECONOMY + [
+        "关于外交工作",
+        "一年来，我国积极开展外交活动，扩大对外交往，同世界各国的友好合作关系得到新的发展。",
+        "我们坚持独立自主的和平外交政策，维护国家主权、安全、发展利益，为经济建设创造良好的国际环境。",
+        "我们呼吁有关各方保持冷静克制，通过对话协商解决分歧，推动局势早日缓和。",
+        "谢谢大家！"]
+    res = _two_speeches(one)
     assert [a.title for a in res.articles] == ["在全省经济工作会议上的讲话", "在全省春耕生产工作会议上的讲话"]
     assert res.articles[0].lines == [(1, 8)] and res.articles[1].lines == [(9, 12)]
 
@@ -991,17 +1000,12 @@ def test_spoken_round_up_heading_stays_in_its_text():
     """One paragraph per line, no delimiters: a round-up's one 某某：一句话 heading (no sibling of that form) over
     a paragraph in which that speaker speaks (国际人士指出，…) stays inside its text; the next speech's title,
     after a closing formula, still opens a text."""
-    one = ["过去一年，我们坚持稳中求进工作总基调，经济运行总体平稳，就业形势保持稳定，居民收入持续增长。",
-           "我们深化重点领域改革，优化营商环境，激发市场主体活力，经济社会发展取得新的成就。",
-           "国际人士：持续输送武器对解决危机毫无帮助",
-           "国际人士指出，美西方持续向乌克兰输送武器只会令局势升级，尽快恢复和平谈判才是当务之急。",
-           "我们呼吁有关各方保持冷静克制，通过对话协商解决分歧，推动局势早日缓和。",
-           "谢谢大家！"]
-    two = ["同志们：",
-           "眼下正值春耕备耕关键时期，各地抢抓农时，组织农机具下田作业，全力保障粮食生产。",
-           "各地还加强农资市场监管，确保种子、化肥、农药等农资供应充足、价格总体稳定。"]
-    lines = ["在全省经济工作会议上的讲话"] + one + ["在全省春耕生产工作会议上的讲话"] + two
-    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    one = _ECONOMY + [
+        "国际人士：持续输送武器对解决危机毫无帮助",
+        "国际人士指出，美西方持续向乌克兰输送武器只会令局势升级，尽快恢复和平谈判才是当务之急。",
+        "我们呼吁有关各方保持冷静克制，通过对话协商解决分歧，推动局势早日缓和。",
+        "谢谢大家！"]
+    res = _two_speeches(one)
     assert [a.title for a in res.articles] == ["在全省经济工作会议上的讲话", "在全省春耕生产工作会议上的讲话"]
     assert res.articles[0].lines == [(1, 7)] and res.articles[1].lines == [(8, 11)]
 

@@ -200,6 +200,13 @@ def test_two_row_paragraph_whose_first_row_has_no_punctuation_is_no_headline():
     assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]
 
 
+def _column_report(rows: list[str]) -> list[tuple]:
+    """(title, paragraphs) of each article of a magazine report set in a column of ``rows`` under its headline
+    and byline."""
+    text = "\n".join(["关于全市经济社会发展情况的报告", "本刊记者 王明", *rows]) + "\n"
+    return [(a.title, a.paragraphs) for a in segment_file(text, source_file="magazine.txt").articles]
+
+
 def test_column_row_ending_in_a_colon_at_the_measure_goes_on_into_a_quotation():
     """A column: a row inside a paragraph ending in ： at the column's measure (…时强调：) with the quotation it
     introduces on the row set tight under it (“调查研究…”) is a row of the paragraph, not its end."""
@@ -213,9 +220,7 @@ def test_column_row_ending_in_a_colon_at_the_measure_goes_on_into_a_quotation():
              "推动全市经济社会高质量发展。"]
     rows = [r for p in texts for r in wrap(p, 13)]
     assert rows[7:9] == ["负责同志谈到作风建设时强调：", "“调查研究是谋事之基、成事"]
-    text = "\n".join(["关于全市经济社会发展情况的报告", "本刊记者 王明", *rows]) + "\n"
-    out = segment_file(text, source_file="magazine.txt").articles
-    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]
+    assert _column_report(rows) == [("关于全市经济社会发展情况的报告", texts)]
 
 
 def test_column_paragraphs_first_row_ending_in_a_colon_at_the_measure_goes_on():
@@ -233,6 +238,4 @@ def test_column_paragraphs_first_row_ending_in_a_colon_at_the_measure_goes_on():
              "推动全市经济社会高质量发展。"]
     rows = [r for p in texts for r in wrap(p, 13)]
     assert rows[6:8] == ["今年全市工作的总体要求是：", "坚持稳中求进工作总基调，完"]
-    text = "\n".join(["关于全市经济社会发展情况的报告", "本刊记者 王明", *rows]) + "\n"
-    out = segment_file(text, source_file="magazine.txt").articles
-    assert [(a.title, a.paragraphs) for a in out] == [("关于全市经济社会发展情况的报告", texts)]
+    assert _column_report(rows) == [("关于全市经济社会发展情况的报告", texts)]
