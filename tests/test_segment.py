@@ -1330,3 +1330,33 @@ def test_rest_of_an_article_after_an_article_printed_inside_it_goes_back_to_it()
     assert [a.title for a in res.articles] == ["乡村振兴的浙江实践", "全国冬季运动会开幕"]
     assert res.articles[0].paragraphs[-1].rstrip("□") == _VILLAGE_REST.rstrip("□")
     assert not any("衢州" in p for p in res.articles[1].paragraphs)
+
+
+def test_rest_opening_mid_sentence_after_an_inner_article_goes_back_to_the_outer_one():
+    """A hard-wrapped magazine column: the outer article's numbered paragraph (第六，…) is cut mid-word
+    (…职工安全技能培), an inner article follows (headline, byline, end mark □, source line), then the outer
+    article's rest opening mid-sentence (训。充分发挥…).  The inner article speaks of road safety too, so the rest
+    leans to the outer article by less than the usual margin; opening mid-sentence, it cannot open an article of
+    its own nor go on from the closed inner one: it is the outer article's rest."""
+    def wrap(s: str, w: int = 14) -> list[str]:
+        return [s[i:i + w] for i in range(0, len(s), w)]
+
+    outer = ["安全生产责任重于泰山，经济发展必须建立在安全生产的基础上。近几年，各地在安全生产方面采取了一系列措施，取得了一定成效。",
+             "加强安全生产必须标本兼治、重在治本。各级政府要把安全生产摆在更加重要的位置，主要领导亲自抓、负总责，层层落实安全生产责任制。",
+             "第六，强化企业管理。加强企业安全生产基础工作，完善安全生产技术规范，加强安全技术人才培养和职工安全技能培"]
+    rest = ["训。充分发挥职工群众对安全生产的参与和监督作用，加强安全生产法制建设，严格执法，严肃查处各类安全生产事故。",
+            "各级政府和有关部门要加大安全生产事故责任追究力度，严肃查处安全生产领域的失职渎职行为，采取综合措施，坚决遏制重特大"
+            "安全生产事故频发的势头，保障人民群众生命财产安全。"]
+    inner = ["今年全市计划新改建农村公路八百公里，实施危桥改造三十座，推动硬化路向自然村延伸，方便群众出行和农产品外运。",
+             "在养护方面，全市推行县道县管、乡道乡管、村道村管的分级责任，聘用农民担任护路员，加强路面日常养护，路面坑槽随坏随补。",
+             "交通部门还加强农村公路施工安全生产监管，督促施工企业落实安全生产责任，防范道路交通事故。□"]
+    lines = ["2006年全市安全生产工作情况报告", "本刊评论员"] + [x for p in outer for x in wrap(p)]
+    lines += ["2024年全市农村公路建设养护情况报告", "", "本报记者 刘国桂", ""] + [x for p in inner for x in wrap(p) + [""]]
+    lines += ["（来源：交通日报）"]
+    resumed = len(lines) + 1
+    lines += [x for p in rest for x in wrap(p)]
+    res = segment_file("\n".join(lines) + "\n", source_file="magazine.txt")
+    assert [a.title for a in res.articles] == ["2006年全市安全生产工作情况报告", "2024年全市农村公路建设养护情况报告"]
+    assert res.articles[0].lines[-1] == (resumed, len(lines))
+    assert "".join(res.articles[0].paragraphs).endswith("".join(rest))
+    assert not any("训。" in p for p in res.articles[1].paragraphs)

@@ -97,14 +97,20 @@ def _rest_of_outer(out: list[Art], a: Art) -> bool:
     without an end mark) rather than like ``x`` (bigram shares, the margin of :func:`_reads_like`) is ``y``'s rest:
     ``x`` was printed inside ``y`` (its headline block took ``y``'s cut row as a kicker, so ``y`` looked finished).
     Development (TRAIN magazine seeds 30-49): of 36 headless parts left standing alone under a closed article, 26
-    are the rest of the article above it."""
+    are the rest of the article above it.  A part that opens mid-sentence (``训。充分发挥…``) cannot open an article
+    and cannot go on from ``x`` (closed), so there it is ``y``'s rest as soon as it reads more like ``y`` than like
+    ``x``, without the margin: development (TRAIN magazine 30-49, compilations and re-typesets 30-31), of 5 such
+    parts left standing alone, the 3 that read more like ``y`` are all ``y``'s rest; of the 2 that read more like
+    ``x``, one is ``y``'s rest (still missed), one is not."""
     if not (a.headless and not a.titles and a.body and len(out) >= 2):
         return False
     y, x = out[-2], out[-1]
     if not (x.closed and x.titles and y.titles and y.body and not y.closed):
         return False
     frag = "".join(u.text for u in a.body)
-    if len(frag) < HEAD_MIN or not _reads_like(C.affinity(frag, y.text()), C.affinity(frag, x.text())):
+    near_y, near_x = C.affinity(frag, y.text()), C.affinity(frag, x.text())
+    if len(frag) < HEAD_MIN or not (_reads_like(near_y, near_x)
+                                    or C.continuation_start(a.body[0].text) and near_y > near_x):
         return False
     take(y, a, y.unterminated())
     y.closed = a.closed
