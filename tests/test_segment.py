@@ -647,6 +647,27 @@ def test_caption_wider_than_the_column_inside_a_paragraph_dropped():
     assert any(s <= no <= e for s, e in art.lines)
 
 
+def test_caption_wider_than_the_column_over_an_indented_paragraph_dropped():
+    """In a column of indented paragraphs, a paragraph cut off mid-sentence where its page ends (its rest lost), one
+    unpunctuated line set wider than the column tight under it and the next paragraph's indented first row tight
+    under that: the line is a photo caption, no row of either paragraph -- dropped, its line kept in the article's
+    spans, the next paragraph whole."""
+    from topics.segment.typeset import wrap as set_column
+
+    paras = [set_column(p, 12, indent="kept") for p in _GREENING[:3]]
+    caption = "交警在学校门口护送放学的小学生安全过马路"
+    at = 7  # the paragraph's first seven rows, the last one cut mid-sentence (……浇水修枝，园林绿)
+    assert not C.is_terminated(paras[1][at - 1])
+    lines = ["城市绿化扩面提质", ""] + paras[0] + paras[1][:at] + [caption] + paras[2]
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    art = res.articles[0]
+    assert not any(caption in p for p in art.paragraphs)
+    assert _GREENING[2] in art.paragraphs
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
+
+
 def test_caption_tight_under_a_paragraph_of_a_spaced_article_dropped():
     """In an article that sets every paragraph off with a blank line, a short unpunctuated line tight under a
     finished paragraph with the blank line below it goes with the paragraph above: a caption, not a sub-heading

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from topics import clean as C
 
@@ -130,14 +131,18 @@ def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layo
     """A caption set across a column, inside a sentence: in a column of a set measure, a line more than
     ``KINSOKU`` units wider than the column, set tight between two rows at most that wide -- the row above cut
     mid-sentence at any width and running text (a clause mark inside it, or a row tight above going on into it:
-    not a headline's first line), the row below going on (no paragraph start, no byline) -- is no row of that
+    not a headline's first line), the row below going on or opening an indented paragraph (no other paragraph
+    start: a dash subtitle, an enumerator, a dateline; no byline) -- is no row of that
     paragraph when it is one phrase with no clause or sentence mark, quotation or half-width character, no word
     runs across either of its edges and it restates neither side (:func:`_restates_neither`).
     :func:`drop_off_measure_captions` asks the row above to sit at the measure; a news column sets rows short of
     it (a paragraph's first row, rows around figures, a paragraph set to its own width).  Development pages
     (TRAIN seeds 30-49): 10 captions (5 news-first, 5 magazine), no text line; set apart by a blank line on
     either side 1 caption and 1 headline would pass.  Without the running-text test (11 captions) a tuning page
-    lost a headline set wide under its block's first line."""
+    lost a headline set wide under its block's first line.  An indented row below (the text above cut off where
+    a page ends, a paragraph or a sub-heading's text opening under the caption): 1 more caption on development
+    pages (TRAIN 30-33, TRAIN magazine 30-49, stress 30-33, compilation 30-31), no text line; with any paragraph
+    start below it 2 captions and a headline over its dash subtitle."""
     for col, tl, i in _rows_between(lines, layout):
         a, c, b = tl[i - 1], tl[i], tl[i + 1]
         if not (c.no == a.no + 1 and b.no == c.no + 1) or c.width <= col + KINSOKU:
@@ -152,7 +157,8 @@ def drop_wide_captions_in_sentences(lines: list[RawLine], dropped: Counter, layo
         if not (re.search(r"[，、；。：,;:]", a.text[:-1]) or p is not None and p.no == a.no - 1
                 and not (C.is_terminated(p.text) or p.end_mark or p.special)):
             continue
-        if hard_start(b) or C.byline_strength(b.text):
+        # the row below goes on, or opens an indented paragraph (the cut sentence's rest is lost with the page)
+        if hard_start(replace(b, indent=False)) or C.byline_strength(b.text):
             continue
         if not _caption_phrase(c, _CLAUSE_END + f"|[。！？!?{_QUOTES}]|{_HALF_WIDTH}"):
             continue
