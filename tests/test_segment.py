@@ -1381,3 +1381,28 @@ def test_rest_opening_mid_sentence_after_an_inner_article_goes_back_to_the_outer
     assert res.articles[0].lines[-1] == (resumed, len(lines))
     assert "".join(res.articles[0].paragraphs).endswith("".join(rest))
     assert not any("训。" in p for p in res.articles[1].paragraphs)
+
+
+def test_wrapped_title_not_joined_to_the_paragraph_below():
+    """A title wrapped over two short rows (cut mid-word: 现 | 场) under a finished paragraph, over a paragraph
+    set at a wider measure: its last row ends the title, no row of the paragraph below, so it opens a text."""
+    lines = ["我市全力抓好春耕备耕工作",
+             "今年以来，我市坚持把粮食生产作为",
+             "头等大事，层层压实责任，全力抓好",
+             "春耕备耕各项工作，确保农时不误、",
+             "面积稳定。",
+             "各地还加强农资市场监管，确保种子、",
+             "化肥、农药等农资供应充足、价格总",
+             "体稳定，为春耕生产提供了有力保障。",
+             "全省春耕备耕工作现",
+             "场推进会在我市召开",
+             "三月十二日，全省春耕备耕现场推进会在我市召开。会议总",
+             "结了去年粮食生产工作，分析了当前面临的形势，部署了今",
+             "年春耕生产的重点任务。",
+             "会议要求，各级各部门要切实扛稳粮食安全政治责任，加快",
+             "推进高标准农田建设，抓好种子、化肥等农资调运供应，确",
+             "保粮食面积和产量稳中有增。"]
+    res = segment_file("\n".join(lines) + "\n", source_file="spring.txt")
+    assert [a.title for a in res.articles] == ["我市全力抓好春耕备耕工作", "全省春耕备耕工作现场推进会在我市召开"]
+    assert [a.lines for a in res.articles] == [[(1, 8)], [(9, 16)]]
+    assert res.articles[1].paragraphs[0].startswith("三月十二日")

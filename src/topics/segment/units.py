@@ -12,6 +12,7 @@ from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start
 from .headrows import spaced_headline
 from .headwrap import heading_rows
 from .measure import colon_at_measure, measure_run, opens_item, short_of_rows, two_rows
+from .titlerows import title_rows_end
 
 
 @dataclass
@@ -410,6 +411,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
                       rows=tuple(t.width for t in tl[max(k - len(cur.parts) + 1, k - 2):k])) if k + 1 < len(tl) else 0)
         if head:
             how = _STRONG if len(cur.parts) < head else 0 if len(cur.parts) == head else how
+        how = 0 if how and not head and title_rows_end(tl, k, len(cur.parts), layout) else how  # (a wrapped title ends)
         if how == _WEAK:
             cur.weak.append(len(cur.parts))
         if not how:
