@@ -383,3 +383,23 @@ def test_body_first_page_under_a_banner_whose_stories_open_sections_with_sub_hea
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
     assert [x.lines for x in r.articles][1:] == [[(b0, c0 - 1)], [(c0, len(lines))]]
     assert r.articles[0].lines[-1][1] == b0 - 1
+
+
+def test_headline_listing_offices_set_across_a_narrow_column_opens_the_page():
+    """A page hard-wrapped to a narrow column (10 units) opening with a headline set across the columns that
+    lists offices with 、 (five times the column, no other punctuation): no row of the column runs twice its
+    measure, so the line is the first story's headline, not the first row of a paragraph that makes the page
+    read body-first."""
+    def column10(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 10] for p in paragraphs for i in range(0, len(p), 10)]
+    head = "甲省人大常委会原副主任、甲省农业农村委员会原主任某某某严重违纪违法被开除党籍和公职"
+    lede = ["经甲省省委批准，甲省纪委监委对甲省人大常委会原副主任某某某严重违纪违法问题进行了立案审查调查。",
+            "经查，某某某丧失理想信念，背弃初心使命，违反中央八项规定精神，接受可能影响公正执行公务的宴请。"]
+    lines = [head] + column10(lede)
+    b0 = len(lines) + 1
+    lines += ["甲城加快推进河道治理工程", "本报记者 王小明"] + column10(RIVER)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert not r.layout["headline_after"]
+    assert [x.title for x in r.articles] == [head, "甲城加快推进河道治理工程"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[0].paragraphs == lede

@@ -80,3 +80,12 @@ def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict,
     if first and C.is_formula(a.text) or opens_item(b):
         return False
     return (-1.0 if b.text[:1] in "“「" else 0.0) <= a.width - ref <= 1.0
+
+
+def across_columns_marks(text: str, times: float) -> bool:
+    """The marks of a headline set across columns, ``times`` the column's measure wide: no clause punctuation --
+    or, twice the measure or wider, none but the list mark 、 (a headline naming offices: 某某委员会原委员、某某委员会
+    原副主任委员某某被开除党籍).  No row of a hard-wrapped column runs twice its measure; on development pages (proxy
+    newspapers re-wrapped at 10-11 and 33-38 units, TRAIN, stress, compilation) the unpunctuated-but-、 lines that
+    wide were 9 headlines, 0 body rows (2 TOC entries); at 1.5 times the column 4 were body rows."""
+    return not punctuated(text) or times >= 2 and not re.search(r"[，。；！？,;]", text)

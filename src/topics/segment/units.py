@@ -11,7 +11,7 @@ from topics.text import CLOSERS
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
 from .headwrap import heading_rows
-from .measure import colon_at_measure, measure_run, opens_item, short_of_rows, two_rows
+from .measure import across_columns_marks, colon_at_measure, measure_run, opens_item, short_of_rows, two_rows
 
 
 @dataclass
@@ -89,7 +89,7 @@ def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
     # was set outside the column, however little wider (a headline a few characters longer than the measure)
     wide = 1.25 * col if col and not layout.get("tight") else (col or 0) + 2
     return bool(layout["column"] and col and ln.width > wide and not ln.layout and not ln.special
-                and not punctuated(ln.text) and not C.is_terminated(ln.text)
+                and across_columns_marks(ln.text, ln.width / col) and not C.is_terminated(ln.text)
                 and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2)  # (within a hanging mark)
                 and not measure_run(tl, k))
 
