@@ -403,3 +403,20 @@ def test_headline_listing_offices_set_across_a_narrow_column_opens_the_page():
     assert [x.title for x in r.articles] == [head, "甲城加快推进河道治理工程"]
     assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
     assert r.articles[0].paragraphs == lede
+
+
+def test_continuation_opening_with_a_sub_heading_joins_its_jumped_story():
+    """A story jumped from page 1 (（下转第2版）) goes on after its （上接第1版） on page 2 with a section that opens
+    with a sub-heading: the line under the marker is that sub-heading, not a headline of its own, so the part is
+    joined to the story (one document, the sub-heading kept as its text)."""
+    lines = ["2021年3月5日 第1版", "春耕备耕有序推进", "本报记者 王明",
+             "本报北京3月4日电 各地抓住有利时机，组织农民开展春耕备耕，确保粮食生产稳定。",
+             "农业部门派出技术人员深入田间地头，开展技术培训，帮助农民解决生产中的实际问题。",
+             "（下转第2版）", "本版责编：张华 版式：刘强", "2021年3月5日 第2版", "（上接第1版）",
+             "农资供应保障有力", "各地还加强农资供应保障，确保化肥种子充足供应，为全年粮食丰收打下坚实基础。",
+             "乡村学校办学条件持续改善", "本报记者 李红",
+             "本报讯 今年以来，各地加大投入改善乡村学校办学条件，新建改建校舍一批。", "本版责编：李伟 版式：赵刚"]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [x.title for x in r.articles] == ["春耕备耕有序推进", "乡村学校办学条件持续改善"]
+    assert r.articles[0].paragraphs[-2:] == ["农资供应保障有力", lines[10]]
+    assert r.articles[1].paragraphs == ["今年以来，各地加大投入改善乡村学校办学条件，新建改建校舍一批。"]
