@@ -420,3 +420,19 @@ def test_continuation_opening_with_a_sub_heading_joins_its_jumped_story():
     assert [x.title for x in r.articles] == ["春耕备耕有序推进", "乡村学校办学条件持续改善"]
     assert r.articles[0].paragraphs[-2:] == ["农资供应保障有力", lines[10]]
     assert r.articles[1].paragraphs == ["今年以来，各地加大投入改善乡村学校办学条件，新建改建校舍一批。"]
+
+
+def test_kicker_over_a_headline_wider_than_a_narrow_column_opens_the_next_story():
+    """On a page hard-wrapped to a narrow column (10 units), a kicker as wide as the column over a headline set
+    wider than the column (both unpunctuated) under a finished paragraph: the kicker is no row of a paragraph
+    (no row of the column is followed by one wider than the column), so kicker and headline open the next story,
+    in a file whose headlines come with bylines (a lone short line there is a sub-heading)."""
+    def column10(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 10] for p in paragraphs for i in range(0, len(p), 10)]
+    lines = ["甲城加快推进河道治理工程", "本报记者 王小明"] + column10(RIVER)
+    b0 = len(lines) + 1
+    lines += ["乙省推进秋粮收购工作", "乙县秋粮喜获丰收新粮陆续入库"] + column10(HARVEST)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[1].title == "乙省推进秋粮收购工作 乙县秋粮喜获丰收新粮陆续入库"
+    assert r.articles[1].paragraphs == HARVEST
