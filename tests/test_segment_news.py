@@ -383,3 +383,56 @@ def test_body_first_page_under_a_banner_whose_stories_open_sections_with_sub_hea
     assert [x.title for x in r.articles] == ["甲城加快推进河道治理工程", "乙县秋粮播种面积稳中有增", "丙市今年新建学校九所"]
     assert [x.lines for x in r.articles][1:] == [[(b0, c0 - 1)], [(c0, len(lines))]]
     assert r.articles[0].lines[-1][1] == b0 - 1
+
+
+def test_headline_listing_offices_set_across_a_narrow_column_opens_the_page():
+    """A page hard-wrapped to a narrow column (10 units) opening with a headline set across the columns that
+    lists offices with 、 (five times the column, no other punctuation): no row of the column runs twice its
+    measure, so the line is the first story's headline, not the first row of a paragraph that makes the page
+    read body-first."""
+    def column10(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 10] for p in paragraphs for i in range(0, len(p), 10)]
+    head = "甲省人大常委会原副主任、甲省农业农村委员会原主任某某某严重违纪违法被开除党籍和公职"
+    lede = ["经甲省省委批准，甲省纪委监委对甲省人大常委会原副主任某某某严重违纪违法问题进行了立案审查调查。",
+            "经查，某某某丧失理想信念，背弃初心使命，违反中央八项规定精神，接受可能影响公正执行公务的宴请。"]
+    lines = [head] + column10(lede)
+    b0 = len(lines) + 1
+    lines += ["甲城加快推进河道治理工程", "本报记者 王小明"] + column10(RIVER)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert not r.layout["headline_after"]
+    assert [x.title for x in r.articles] == [head, "甲城加快推进河道治理工程"]
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[0].paragraphs == lede
+
+
+def test_continuation_opening_with_a_sub_heading_joins_its_jumped_story():
+    """A story jumped from page 1 (（下转第2版）) goes on after its （上接第1版） on page 2 with a section that opens
+    with a sub-heading: the line under the marker is that sub-heading, not a headline of its own, so the part is
+    joined to the story (one document, the sub-heading kept as its text)."""
+    lines = ["2021年3月5日 第1版", "春耕备耕有序推进", "本报记者 王明",
+             "本报北京3月4日电 各地抓住有利时机，组织农民开展春耕备耕，确保粮食生产稳定。",
+             "农业部门派出技术人员深入田间地头，开展技术培训，帮助农民解决生产中的实际问题。",
+             "（下转第2版）", "本版责编：张华 版式：刘强", "2021年3月5日 第2版", "（上接第1版）",
+             "农资供应保障有力", "各地还加强农资供应保障，确保化肥种子充足供应，为全年粮食丰收打下坚实基础。",
+             "乡村学校办学条件持续改善", "本报记者 李红",
+             "本报讯 今年以来，各地加大投入改善乡村学校办学条件，新建改建校舍一批。", "本版责编：李伟 版式：赵刚"]
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [x.title for x in r.articles] == ["春耕备耕有序推进", "乡村学校办学条件持续改善"]
+    assert r.articles[0].paragraphs[-2:] == ["农资供应保障有力", lines[10]]
+    assert r.articles[1].paragraphs == ["今年以来，各地加大投入改善乡村学校办学条件，新建改建校舍一批。"]
+
+
+def test_kicker_over_a_headline_wider_than_a_narrow_column_opens_the_next_story():
+    """On a page hard-wrapped to a narrow column (10 units), a kicker as wide as the column over a headline set
+    wider than the column (both unpunctuated) under a finished paragraph: the kicker is no row of a paragraph
+    (no row of the column is followed by one wider than the column), so kicker and headline open the next story,
+    in a file whose headlines come with bylines (a lone short line there is a sub-heading)."""
+    def column10(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 10] for p in paragraphs for i in range(0, len(p), 10)]
+    lines = ["甲城加快推进河道治理工程", "本报记者 王小明"] + column10(RIVER)
+    b0 = len(lines) + 1
+    lines += ["乙省推进秋粮收购工作", "乙县秋粮喜获丰收新粮陆续入库"] + column10(HARVEST)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
+    assert r.articles[1].title == "乙省推进秋粮收购工作 乙县秋粮喜获丰收新粮陆续入库"
+    assert r.articles[1].paragraphs == HARVEST

@@ -7,7 +7,7 @@ from collections import Counter
 from topics import clean as C
 
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, punctuated, read_lines, text_lines
-from .units import Unit, build_units, text_kind
+from .units import Unit, build_units, merge, text_kind
 from .greetings import mark_headless_speeches
 from .titlewrap import mark_narrow_wrapped_titles
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
@@ -255,12 +255,30 @@ def join_jumps(arts: list[Art], lines: list[RawLine]) -> list[Art]:
                 jumped.append(before)
     gone = set()
     for k, a in enumerate(arts):
-        if not (a.continued_from and not a.titles and jumped and jumped[0] < k):
+        if not (a.continued_from and (not a.titles or a.body and not a.bylines) and jumped and jumped[0] < k):
             continue
         target = arts[jumped.pop(0)]
-        take(target, a, bool(a.body and target.body and target.unterminated()))  # (the jump cut a sentence: joined)
+        titled = bool(a.titles)
+        if titled:
+            _heading_under_jump(a)
+        take(target, a, bool(a.body and target.body and target.unterminated() and not titled))  # (the jump cut a sentence: joined)
         gone.add(k)
     return [a for k, a in enumerate(arts) if k not in gone]
+
+
+def _heading_under_jump(a: Art) -> None:
+    """The lines a continuation (（上接…）) opens with, read as its headline: a story goes on there with the rest of
+    its text, so they are the sub-heading its next section opens with (set over as many rows as the column needs:
+    one heading).  Development proxy pages (news_first pieces on two pages with a 下转/上接 pair, re-wrapped at 10-11
+    and 33-38 units, seeds 30-49): 20 of 21 wrong boundaries at a jump were such a continuation left unjoined; no
+    TRAIN, stress or compilation page has a 下转 cue.  (A sub-heading may restate part of a round-up's headline:
+    kept as text.)"""
+    head = a.titles[0]
+    for v in a.titles[1:]:
+        merge(head, v)
+    head.kind = "short"
+    a.body.insert(0, head)
+    a.titles = []
 
 
 def _centred_headlines(tl: list[RawLine]) -> bool:

@@ -80,3 +80,22 @@ def colon_at_measure(tl: list[RawLine], k: int, ref: float | None, layout: dict,
     if first and C.is_formula(a.text) or opens_item(b):
         return False
     return (-1.0 if b.text[:1] in "“「" else 0.0) <= a.width - ref <= 1.0
+
+
+def across_columns_marks(text: str, times: float) -> bool:
+    """The marks of a headline set across columns, ``times`` the column's measure wide: no clause punctuation --
+    or, twice the measure or wider, none but the list mark 、 (a headline naming offices: 某某委员会原委员、某某委员会
+    原副主任委员某某被开除党籍).  No row of a hard-wrapped column runs twice its measure; on development pages (proxy
+    newspapers re-wrapped at 10-11 and 33-38 units, TRAIN, stress, compilation) the unpunctuated-but-、 lines that
+    wide were 9 headlines, 0 body rows (2 TOC entries); at 1.5 times the column 4 were body rows."""
+    return not punctuated(text) or times >= 2 and not re.search(r"[，。；！？,;]", text)
+
+
+def kicker_over_wide(width: float, below: float, ref: float, spans: bool) -> bool:
+    """An unpunctuated line over an unpunctuated line set across the columns (``spans``: wider than the column
+    measure ``ref`` by more than hanging marks; or half as wide again) is a kicker over its headline, no row of a
+    paragraph, when it is itself no wider than the measure and a hanging mark (a row cut at the column is never
+    followed by a row wider than the column).  Development pages (proxy news seeds 30-49, TRAIN s30-33, stress
+    s30-31, compilation s30-31): of such pairs joined as one block, 7 kicker + headline and 1 banner over a
+    kicker; 1 paragraph row (1.2 times the measure, excluded by the width)."""
+    return below > 1.5 * ref or spans and width <= ref + 1

@@ -11,7 +11,7 @@ from topics.text import CLOSERS
 from .lines import HEADLINE_MAX, HEADLINE_WIDE, RawLine, dash_opener, hard_start, punctuated, text_lines
 from .headrows import spaced_headline
 from .headwrap import heading_rows
-from .measure import colon_at_measure, measure_run, opens_item, short_of_rows, two_rows
+from .measure import across_columns_marks, colon_at_measure, kicker_over_wide, measure_run, opens_item, short_of_rows, two_rows
 from .titlerows import title_rows_end
 
 
@@ -90,7 +90,7 @@ def spans_columns(tl: list[RawLine], k: int, layout: dict) -> bool:
     # was set outside the column, however little wider (a headline a few characters longer than the measure)
     wide = 1.25 * col if col and not layout.get("tight") else (col or 0) + 2
     return bool(layout["column"] and col and ln.width > wide and not ln.layout and not ln.special
-                and not punctuated(ln.text) and not C.is_terminated(ln.text)
+                and across_columns_marks(ln.text, ln.width / col) and not C.is_terminated(ln.text)
                 and not (k + 1 < len(tl) and abs(tl[k + 1].width - ln.width) <= 2)  # (within a hanging mark)
                 and not measure_run(tl, k))
 
@@ -289,7 +289,7 @@ def _joins(tl: list[RawLine], k: int, layout: dict, first: bool, indented: bool 
     if (len(b) <= 2 and not nxt.indent and not C.is_terminated(a) and a[-1] not in "：:" and line.width >= 8
             and (C.common_word(b) or b.count("“") > b.count("”"))):  # (or a quotation opened and cut: 开展 | “多)
         return _STRONG
-    if (first and layout["column"] and ref is not None and nxt.width > 1.5 * ref and not punctuated(a)
+    if (first and layout["column"] and ref is not None and kicker_over_wide(line.width, nxt.width, ref, spans_columns(tl, k + 1, layout)) and not punctuated(a)
             and not punctuated(b) and not C.is_terminated(b)):
         return 0  # an unpunctuated line half as wide again as the column under a kicker: a headline set across
         # columns, no row of a paragraph (行业扎实推进某项工作 | 【栏目】长长的通栏标题 其二)
