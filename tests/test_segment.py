@@ -1330,3 +1330,23 @@ def test_rest_of_an_article_after_an_article_printed_inside_it_goes_back_to_it()
     assert [a.title for a in res.articles] == ["乡村振兴的浙江实践", "全国冬季运动会开幕"]
     assert res.articles[0].paragraphs[-1].rstrip("□") == _VILLAGE_REST.rstrip("□")
     assert not any("衢州" in p for p in res.articles[1].paragraphs)
+
+
+def test_list_item_restated_by_the_paragraph_under_it_opens_an_excerpt():
+    """A compilation of report excerpts set one paragraph per line, each closed by a formula: the second excerpt
+    is titled with its first list item's words (二是…), which the paragraph under it restates and goes on.  The
+    line opens the excerpt (it is no numbered sub-heading of the text above); a numbered heading inside a text
+    that the paragraph under it does not restate (三是…) stays in its text."""
+    first = ["在全县农业工作会议上的讲话", "同志们："] + [
+        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 4)]
+    first += ["谢谢大家！"]
+    second = ["二是实行结构性减税和推进税费改革。采取减税、退税或抵免税等多种方式减轻企业和居民负担。",
+              "三是优化财政支出结构。继续加大对重点领域投入，严格控制一般性开支，努力降低行政成本。",
+              "三是深化预算管理制度改革",
+              "全面实施预算绩效管理，提高财政资金使用效益，完善转移支付制度，加强地方政府债务管理。",
+              "我就讲这些。"]
+    lines = first + ["二是实行结构性减税和推进税费改革"] + second
+    res = segment_file("\n".join(lines) + "\n", source_file="speeches.txt")
+    assert [a.lines for a in res.articles] == [[(1, 6)], [(7, 12)]]
+    assert res.articles[1].title == "二是实行结构性减税和推进税费改革"
+    assert res.articles[1].paragraphs[0] == second[0]
