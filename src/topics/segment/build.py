@@ -418,8 +418,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         blanks = None if strong and not spaced else {ln.no for ln in lines if ln.kind == "blank"}
         mark_headless_speeches(units)  # (a salutation under a finished paragraph opens a speech with no title)
         mark_narrow_wrapped_titles(units)  # (a title wrapped in a narrow box opens a text)
-        mark_restated_items(units)  # (a list item restated by the paragraph under it titles an excerpt)
-        if not layout["column"]:  # (a file set one paragraph per line: a column's report sets document names as headings)
+        if not layout["column"]:  # (files set one paragraph per line: a column's news story restates its 一是… heading
+            # and its report sets document names as headings)
+            mark_restated_items(units)  # (a list item restated by the paragraph under it titles an excerpt)
             mark_noted_titles(units)  # (a short line ending in a bracketed note titles a text)
         for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
             if u.nos[0] in credits and u.kind == "short":
