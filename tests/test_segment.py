@@ -1426,23 +1426,3 @@ def test_list_item_restated_by_the_paragraph_under_it_opens_an_excerpt():
     assert [a.lines for a in res.articles] == [[(1, 6)], [(7, 12)]]
     assert res.articles[1].title == "二是实行结构性减税和推进税费改革"
     assert res.articles[1].paragraphs[0] == second[0]
-
-
-def test_title_ending_in_a_bracketed_note_opens_a_report_excerpt():
-    """A compilation of speeches and report excerpts set one paragraph per line, two of them closed by formulas:
-    the last excerpt's title ends in a bracketed note naming the congress (…步伐 (十四大)) and stands right
-    under the last paragraph of the speech above, over its own first paragraph, with no salutation.  It opens
-    the excerpt instead of reading as a sub-heading of that speech."""
-    first = ["在全县农业工作会议上的讲话", "同志们："] + [
-        f"今年全县第{k}季度粮食生产保持稳定，农田水利建设完成计划任务，农民收入继续增长。" for k in range(1, 4)]
-    first += ["谢谢大家！"]
-    middle = ["在全市社区建设工作会议上的讲话", "同志们："] + [
-        f"第{k}批城市社区服务中心已经投入使用，居民办事更加方便，群众满意度明显提高。" for k in range(1, 4)]
-    last = ["在这次党的全国代表大会上，对十四年来党领导人民进行的伟大实践作一个历史的回顾，确定今后的战略部署。",
-            "大家都记得，粉碎“四人帮”的胜利从危难中挽救了党和国家，党领导人民开始了新的伟大革命。",
-            "我们党在十一届三中全会前后领导和支持了关于实践是检验真理唯一标准的大讨论。",
-            "谢谢大家！"]
-    lines = first + middle + ["加快改革开放和现代化建设步伐 (十四大)"] + last
-    res = segment_file("\n".join(lines) + "\n", source_file="reports.txt")
-    assert [a.lines for a in res.articles] == [[(1, 6)], [(7, 11)], [(12, 16)]]
-    assert res.articles[2].paragraphs[0] == last[0]

@@ -9,7 +9,7 @@ from topics import clean as C
 from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, detect_layout, drop_banner, drop_bullets, drop_front_matter, drop_masthead, mark_toc_headlines, drop_page_furniture, drop_inline_captions, punctuated, read_lines, text_lines
 from .units import Unit, build_units, merge, text_kind
 from .greetings import mark_headless_speeches
-from .restated import mark_noted_titles, mark_restated_items
+from .restated import mark_restated_items
 from .titlewrap import mark_narrow_wrapped_titles
 from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .stitch import stitch, take
@@ -436,10 +436,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         blanks = None if strong and not spaced else {ln.no for ln in lines if ln.kind == "blank"}
         mark_headless_speeches(units)  # (a salutation under a finished paragraph opens a speech with no title)
         mark_narrow_wrapped_titles(units)  # (a title wrapped in a narrow box opens a text)
-        if not layout["column"]:  # (files set one paragraph per line: a column's news story restates its 一是… heading
-            # and its report sets document names as headings)
+        if not layout["column"]:  # (files set one paragraph per line: a column's news story restates its 一是… heading)
             mark_restated_items(units)  # (a list item restated by the paragraph under it titles an excerpt)
-            mark_noted_titles(units)  # (a short line ending in a bracketed note titles a text)
         for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
             if u.nos[0] in credits and u.kind == "short":
                 u.kind = "byline?"

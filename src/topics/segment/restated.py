@@ -4,17 +4,20 @@ A compilation of report excerpts may title each excerpt with the words of its fi
 ——必须…, 第二、…): the title line then stands over a paragraph that opens with the very same words and goes on
 (一是切实加强现代企业制度建设 | 一是切实加强现代企业制度建设。继续推行…).  Such a line is read as a numbered
 sub-heading (kind ``heading``; a ——line as a ——subtitle), and neither opens a text in a file that delimits its
-texts, so the excerpt ran on inside the one above.  A
-numbered sub-heading inside a text is not repeated word for word by the paragraph under it.  Development (TRAIN
-and compilation pages, seeds 30-49; a line with no sentence end under a finished line, the next text line
-opening with its words then a clause or sentence mark): list-item shapes 28 gold titles, 0 lines inside a text
-(2 more lines inside a text open with 第一， and a clause: that shape is left out); the same test on unnumbered
-lines finds 218 titles but also 150 lead-in sub-headings of news stories (据外电报道 | 据外电报道，…) and photo
-captions, so only list items are taken.  ``build`` calls it only for files not set in a column: on
+texts, so the excerpt ran on inside the one above.  Between the line and the paragraph may stand the speech's
+date line （2017年1月14日）, its salutation or 各位代表！.
+
+Development (TRAIN and compilation pages, seeds 30-49; a line with no sentence end under a finished line, the
+next text line opening with its words then a clause or sentence mark): list-item shapes 28 gold titles, 0 lines
+inside a text (2 more lines inside a text open with 第一， and a clause: that shape is left out); the same test on
+unnumbered lines finds 218 titles but also 150 lead-in sub-headings of news stories (据外电报道 | 据外电报道，…) and
+photo captions, so only list items are taken.  ``build`` calls it only for files not set in a column: on
 validation pages a news story set in a column restates its 一是… heading in the paragraph under it (一是共同维护多边
-贸易体制 | 一是共同维护多边贸易体制，…: 3 pages split).  TRAIN docx cut + speeches seeds 30-49, with the rule below:
-0.950 -> 0.953, 6 pages up, 0 down.  Between the line and the paragraph may stand the speech's date line
-（2017年1月14日）, its salutation or 各位代表！."""
+贸易体制 | 一是共同维护多边贸易体制，…: 3 pages split).  TRAIN docx cut + speeches seeds 30-49: 6 pages up, 0 down.
+
+Not kept: a short line ending in a bracketed note (…步伐（十四大）) over a paragraph opening a text.  Its one wrong
+development firing was a document's name set as a heading inside a report (…条例（试行草案））; guarded to files not
+set in a column it took a report page of an unseen seed down on the same shape in a one-paragraph-per-line file."""
 
 from __future__ import annotations
 
@@ -53,30 +56,4 @@ def mark_restated_items(units: list[Unit]) -> int:
         if units[j].kind == "para" and nxt.startswith(t) and nxt[len(t):len(t) + 1] in ("。", "，", "；", "：", ","):
             u.start, u.kind = True, "short"
             n += 1
-    return n
-
-
-# a bracketed note closing a title (…步伐（十四大）, …条例（摘要）), not a date or a day (（3月2日）)
-_NOTE_RE = re.compile(r"[（(][^（）()\d]{1,8}[）)]$")
-
-
-def mark_noted_titles(units: list[Unit]) -> int:
-    """Mark (``start``) each short line ending in a bracketed note (no date), with no sentence end and no
-    enumerator, under a finished paragraph and over a paragraph that does not continue a sentence.  Returns how
-    many.  A report's title carries its congress or a note (…步伐（十四大）, …报告（摘要）); a salutation under it
-    made it a title before (``build``), a paragraph right under it did not.  Development (TRAIN + compilation seeds
-    30-49): in every file it fires 27 times, 26 on titles (3 of them merged into the text above before), once on a
-    document's name set as a heading inside a report set in a column (…条例（试行草案）); ``build`` calls it only
-    for files not set in a column: 21 firings, all on titles."""
-    n = 0
-    for i in range(1, len(units) - 1):
-        u, above, nxt = units[i], units[i - 1], units[i + 1]
-        t = u.text.strip()
-        if (u.start or u.title_mark or u.kind != "short" or len(u.parts) != 1 or not _NOTE_RE.search(t)
-                or re.search(r"[。！？；]", t) or C.starts_enumerated(t) or ITEM_RE.match(t)
-                or above.kind not in ("para", "closing") or not C.is_terminated(above.text.strip())
-                or nxt.kind != "para" or C.continuation_start(nxt.text)):
-            continue
-        u.start = True
-        n += 1
     return n
