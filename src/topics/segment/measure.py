@@ -96,6 +96,6 @@ def kicker_over_wide(width: float, below: float, ref: float, spans: bool) -> boo
     measure ``ref`` by more than hanging marks; or half as wide again) is a kicker over its headline, no row of a
     paragraph, when it is itself no wider than the measure and a hanging mark (a row cut at the column is never
     followed by a row wider than the column).  Development pages (proxy news seeds 30-49, TRAIN s30-33, stress
-    s30-31, compilation s30-31): of such pairs joined as one block, 7 kicker + headline and 1 banner over a
+    s30-31, compilation s30-31): of such pairs joined as one block, 6 kicker + headline and 1 banner over a
     kicker; 1 paragraph row (1.2 times the measure, excluded by the width)."""
     return below > 1.5 * ref or spans and width <= ref + 1
