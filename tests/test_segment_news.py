@@ -436,3 +436,29 @@ def test_kicker_over_a_headline_wider_than_a_narrow_column_opens_the_next_story(
     assert [x.lines for x in r.articles] == [[(1, b0 - 1)], [(b0, len(lines))]]
     assert r.articles[1].title == "乙省推进秋粮收购工作 乙县秋粮喜获丰收新粮陆续入库"
     assert r.articles[1].paragraphs == HARVEST
+
+
+def test_headline_first_page_whose_first_headline_fills_the_column_is_not_read_body_first():
+    """A headline-first page whose first headline is as wide as the column (unpunctuated, over a lede that is no
+    dateline) reads as one paragraph with its lede, so the page seems to open with body text; its other headlines
+    carry bylines and restate the stories below them, none the text above: the page is read headline-first, each
+    headline over its own story (not over the story above it)."""
+    def column20(paragraphs: list[str]) -> list[str]:
+        return [p[i:i + 20] for p in paragraphs for i in range(0, len(p), 20)]
+    s1 = ["今年以来，甲市全面推进老旧小区改造，已完成改造项目一百二十个，惠及十万居民群众，小区面貌焕然一新。",
+          "甲市住房城乡建设部门表示，将继续加大投入，完善配套设施，让更多居民住上舒心房子，切实提升群众的获得感和幸福感。"]
+    s2 = ["本报乙县3月2日电 眼下，乙县秋粮喜获丰收，各收储企业敞开收购，新粮陆续入库，农民群众脸上洋溢着丰收的喜悦。",
+          "乙县粮食部门组织技术人员深入各乡镇开展服务，帮助农民做好晾晒储存，确保颗粒归仓，保障粮食安全和农民收益。"]
+    s3 = ["本报丙区3月2日电 连日来，丙区开展河道清理专项行动，组织人员清理河道垃圾和水面漂浮物，河道环境明显改善。",
+          "丙区水务部门表示，将建立河道长效管护机制，落实河长责任，推动河道治理由集中整治向常态管护转变，守护一方碧水。"]
+    lines = ["甲市全面推进老旧小区改造惠及十万居民群众"] + column20(s1)
+    b1 = len(lines) + 1
+    lines += ["乙县秋粮喜获丰收新粮陆续入库", "本报记者 王小明"] + column20(s2)
+    b2 = len(lines) + 1
+    lines += ["丙区开展河道清理专项行动", "本报记者 李红"] + column20(s3)
+    r = segment_file("\n".join(lines) + "\n", source_file="t.txt")
+    assert not r.layout["headline_after"]
+    assert [x.lines for x in r.articles] == [[(1, b1 - 1)], [(b1, b2 - 1)], [(b2, len(lines))]]
+    assert [x.title for x in r.articles[1:]] == ["乙县秋粮喜获丰收新粮陆续入库", "丙区开展河道清理专项行动"]
+    assert r.articles[1].paragraphs == [s2[0].split(" ", 1)[1], s2[1]]
+    assert r.articles[2].paragraphs[-1] == s3[1]

@@ -11,7 +11,8 @@ from .units import Unit, build_units, merge, text_kind
 from .greetings import mark_headless_speeches
 from .restated import mark_restated_items
 from .titlewrap import mark_narrow_wrapped_titles
-from .articles import Art, headline_comes_after, segment_headline_after, segment_headline_first
+from .articles import RESTATED, RESTATED_ELSEWHERE, Art, headline_comes_after, segment_headline_after, segment_headline_first
+from .orient import headlines_over_stories
 from .stitch import stitch, take
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
@@ -408,7 +409,9 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     if layout["cued"]:
         _plain_headlines(units)
     # a layout reader gives reading order: a headline it shows stands above its article
-    layout["headline_after"] = not layout["cued"] and headline_comes_after(units, top_banner)
+    # (unless its credited headlines restate the stories below them: :func:`topics.segment.orient.headlines_over_stories`)
+    layout["headline_after"] = (not layout["cued"] and headline_comes_after(units, top_banner)
+                                and not headlines_over_stories(units, RESTATED, RESTATED_ELSEWHERE))
     if layout["headline_after"]:
         banner_over_story(lines, units, dropped)  # (the banner that orient.banner_over_body read past)
         rejoin_wrapped_headings(units)  # (a sub-heading's last row read as a byline)

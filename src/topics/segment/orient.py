@@ -81,3 +81,14 @@ def banner_over_body(units: list[Unit], content: list[Unit], restated: float, el
         return True
     up, down = restated_sides(units, restated, elsewhere, credited=True, banner=content[0].text)
     return up >= 1 and down == 0
+
+
+def headlines_over_stories(units: list[Unit], restated: float, elsewhere: float) -> bool:
+    """The file's credited headline blocks (a byline or a ——subtitle under the headline, which a sub-heading has
+    not) restate the text below them, none the text above: a headline-first page, however its first headline
+    reads (one as wide as the column, joined to its lede as a full row, looks like a page opening with body text).
+    Development pages read body-first (news-jump proxy seeds 30-49, TRAIN seeds 30-39, stress 30-35, re-typesets
+    30-31): of the headline-first ones, 6 of 6 count (0 above, 1-3 below); of the 201 body-first ones, none does
+    (0 above with 1 or more below: 0; the rest count 1-5 above or 0 both ways)."""
+    up, down = restated_sides(units, restated, elsewhere, credited=True)
+    return up == 0 and down >= 1
