@@ -1426,3 +1426,25 @@ def test_list_item_restated_by_the_paragraph_under_it_opens_an_excerpt():
     assert [a.lines for a in res.articles] == [[(1, 6)], [(7, 12)]]
     assert res.articles[1].title == "二是实行结构性减税和推进税费改革"
     assert res.articles[1].paragraphs[0] == second[0]
+
+
+def test_heading_row_continuing_the_heading_above_joins_its_article():
+    """A dated subtitle wrapped over two rows, a blank line between them (第一次 cut: 第 | 一次): the lower row, over
+    the salutation, looked like a speech's title and opened a text of its own; it goes on from the row above
+    (segment/headrest.py), and the speech stays one text."""
+    lines = ["第一，政府工作报告",
+             "第二，——2023年1月12日在省第十四届人民代表大会第",
+             "",
+             "一次会议上省长王　宁",
+             "各位代表：",
+             "现在，我代表省人民政府，向大会报告工作，请予审议，并请省政协委员和其他列席人员提出意见。",
+             "",
+             "过去五年，全省经济总量连续跨越两个万亿元台阶，城乡居民收入增速快于经济增长，民生保障水平不断提高。",
+             "",
+             "今年政府工作的总体要求是：坚持稳中求进工作总基调，着力扩大内需，着力推动高质量发展，着力保障和改善民生。",
+             "",
+             "各位代表！让我们团结一心，埋头苦干，为全面建设社会主义现代化强省而努力奋斗！"]
+    res = segment_file("\n".join(lines) + "\n", source_file="report.txt")
+    assert [a.lines for a in res.articles] == [[(1, 12)]]
+    assert any("人民代表大会第一次会议上省长" in p for p in res.articles[0].paragraphs)
+    assert res.articles[0].paragraphs[-1].endswith("而努力奋斗！")
