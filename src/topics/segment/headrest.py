@@ -14,6 +14,7 @@ from __future__ import annotations
 from topics import clean as C
 
 from .articles import Art
+from .stitch import take
 from .units import Unit, merge
 
 
@@ -38,14 +39,12 @@ def join_heading_rest(arts: list[Art]) -> list[Art]:
             out.append(a)
             continue
         merge(holder[-1], a.titles[0])
-        if y.body:
-            y.body += a.titles[1:] + a.bylines + a.body
-        else:
+        if y.body:  # (the heading ended y's text: a's other headline rows and credits go on as its text)
+            a.body = a.titles[1:] + a.bylines + a.body
+        else:  # (the heading was y's headline: a's rows and credits are y's)
             y.titles += a.titles[1:]
             y.bylines += a.bylines
-            y.body = a.body
-        y.tail += a.tail
-        y.extra += a.extra
+        take(y, a, join=False)
         y.closed, y.interrupted, y.pending_join = a.closed, a.interrupted, a.pending_join
         y.source = y.source or a.source
     return out
