@@ -627,6 +627,18 @@ def test_long_unpunctuated_headline_in_a_wide_column_opens_its_article():
     assert all(len(a.paragraphs) == 3 for a in out)
 
 
+def _assert_caption_dropped(lines: list[str], caption: str, whole: str) -> None:
+    """The column page reads as one article: ``caption`` in none of its paragraphs, ``whole`` one of them, the
+    caption's line inside the article's spans."""
+    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
+    assert len(res.articles) == 1
+    art = res.articles[0]
+    assert not any(caption in p for p in art.paragraphs)
+    assert whole in art.paragraphs
+    no = lines.index(caption) + 1
+    assert any(s <= no <= e for s, e in art.lines)
+
+
 def test_caption_wider_than_the_column_inside_a_paragraph_dropped():
     """In a hard-wrapped column, one unpunctuated line set a quarter wider than the column between two lines of
     a paragraph cut mid-sentence is a photo caption: dropped, the paragraph joined across it, its line kept in
@@ -638,13 +650,7 @@ def test_caption_wider_than_the_column_inside_a_paragraph_dropped():
     caption = "园林工人在新建的口袋公园里栽种乡土树木"
     at = next(k for k, ln in enumerate(paras[1][:-1]) if "，" in ln[:-1] and not C.is_terminated(ln)) + 1
     lines = ["城市绿化扩面提质", ""] + paras[0] + [""] + paras[1][:at] + [caption] + paras[1][at:] + [""] + paras[2]
-    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
-    assert len(res.articles) == 1
-    art = res.articles[0]
-    assert not any(caption in p for p in art.paragraphs)
-    assert _GREENING[1] in art.paragraphs
-    no = lines.index(caption) + 1
-    assert any(s <= no <= e for s, e in art.lines)
+    _assert_caption_dropped(lines, caption, _GREENING[1])
 
 
 def test_caption_wider_than_the_column_over_an_indented_paragraph_dropped():
@@ -659,13 +665,7 @@ def test_caption_wider_than_the_column_over_an_indented_paragraph_dropped():
     at = 7  # the paragraph's first seven rows, the last one cut mid-sentence (……浇水修枝，园林绿)
     assert not C.is_terminated(paras[1][at - 1])
     lines = ["城市绿化扩面提质", ""] + paras[0] + paras[1][:at] + [caption] + paras[2]
-    res = segment_file("\n".join(lines) + "\n", source_file="column.txt")
-    assert len(res.articles) == 1
-    art = res.articles[0]
-    assert not any(caption in p for p in art.paragraphs)
-    assert _GREENING[2] in art.paragraphs
-    no = lines.index(caption) + 1
-    assert any(s <= no <= e for s, e in art.lines)
+    _assert_caption_dropped(lines, caption, _GREENING[2])
 
 
 def test_caption_tight_under_a_paragraph_of_a_spaced_article_dropped():
