@@ -15,6 +15,7 @@ from .articles import RESTATED, RESTATED_ELSEWHERE, Art, headline_comes_after, s
 from .orient import headlines_over_stories
 from .stitch import stitch, take
 from .headrest import join_heading_rest
+from .headacross import join_heading_across
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
@@ -445,8 +446,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
             if u.nos[0] in credits and u.kind == "short":
                 u.kind = "byline?"
-        arts = join_heading_rest(stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
-                                            layout["indent"] == "paragraph", no_room(units, numbers))))
+        arts = join_heading_across(join_heading_rest(stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
+                                            layout["indent"] == "paragraph", no_room(units, numbers)))))
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
