@@ -1,7 +1,8 @@
-"""One paragraph per line (a DOCX compilation read as text, no blank line): a headline right under the line that
-closes a meeting report (…等参加会见。 …等出席。) opens the next text (:mod:`topics.segment.closings`).  The
+"""One paragraph per line (a DOCX compilation read as text, no blank line).  A headline right under the line that
+closes a meeting report (…等参加会见。 …等出席。) opens the next text (:mod:`topics.segment.closings`): the
 compilation's other texts open with their source line or a headline bookmark, so a plain headline inside a text
-reads as a sub-heading; the attendance sentence above it says the report is over."""
+reads as a sub-heading; the attendance sentence above it says the report is over.  A short line over a paragraph
+that refers back (此外，…) heads a section of the text above (:mod:`topics.segment.backrefs`)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ BOOKMARKED = """[bookmark: _bookmark4]市政府常务会议研究部署安全生
 视察组建议，要进一步压减审批环节，推动更多事项网上办、就近办。
 """
 
+ROUNDUP = """全省多地迎来强降雨过程
+7月12日以来，全省多地出现强降雨天气，部分地区降雨量超过一百毫米，气象部门发布暴雨橙色预警。
+省防汛抗旱指挥部及时启动防汛四级应急响应，派出工作组赴重点地区指导防汛工作。
+各地组织力量转移受威胁群众
+此外，各地组织力量及时转移受威胁群众三千余人，妥善安置在学校、村委会等安全场所。
+目前，受灾群众基本生活得到有效保障，未发生人员伤亡。
+全市夏粮收购工作顺利完成
+7月以来，全市夏粮收购工作有序推进，累计收购小麦二十余万吨。
+市粮食部门有关负责人表示，今年夏粮质量总体较好，收购价格保持稳定。
+"""
+
 
 def _docs(text: str):
     return [(a.lines, a.title, a.paragraphs) for a in segment_file(text, source_file="compilation.txt").articles]
@@ -60,3 +72,14 @@ def test_unmarked_headline_under_an_attendance_sentence_in_a_bookmarked_file():
     ]
     assert docs[0][2][-1] == "副市长及市政府有关部门主要负责同志等出席会议。"
     assert len(docs[1][2]) == 2
+
+
+def test_short_line_over_a_paragraph_that_refers_back_is_a_sub_heading():
+    docs = _docs(ROUNDUP)
+    assert [(lines, title) for lines, title, _ in docs] == [
+        ([(1, 6)], "全省多地迎来强降雨过程"),
+        ([(7, 9)], "全市夏粮收购工作顺利完成"),
+    ]
+    assert docs[0][2][2] == "各地组织力量转移受威胁群众"  # the sub-heading stays in its text, as a paragraph
+    assert docs[0][2][3].startswith("此外，各地组织力量")
+    assert len(docs[0][2]) == 5
