@@ -10,6 +10,8 @@ from .lines import HEADLINE_MAX, Article, RawLine, SegmentResult, classify, dete
 from .units import Unit, build_units, merge, text_kind
 from .greetings import mark_headless_speeches
 from .restated import mark_restated_items
+from .closings import mark_titles_after_closings
+from .backrefs import mark_back_referred_subheadings
 from .titlewrap import mark_narrow_wrapped_titles
 from .articles import RESTATED, RESTATED_ELSEWHERE, Art, headline_comes_after, segment_headline_after, segment_headline_first
 from .orient import headlines_over_stories
@@ -446,6 +448,8 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         for u in units:  # (after the delimiters are counted: the credit found here is no evidence of a layout)
             if u.nos[0] in credits and u.kind == "short":
                 u.kind = "byline?"
+        mark_titles_after_closings(units)  # (a headline under a text's closing line opens the next text)
+        mark_back_referred_subheadings(units)  # (a line over a paragraph that refers back heads a section)
         arts = join_heading_across(join_heading_rest(stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
                                             layout["indent"] == "paragraph", no_room(units, numbers)))))
     arts = [a for a in arts if a.body or a.titles]

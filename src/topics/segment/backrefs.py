@@ -1,0 +1,47 @@
+"""A headline-shaped line over a paragraph that refers back to the text above is a sub-heading.
+
+A text's first paragraph stands on its own: it names its day and its actors.  A paragraph whose first clause
+points back (另据…报道 "according also to", 此外 "besides", 与此同时, 对此, 随后, 同一天 / 同日 / 当天 / 当日 "the
+same day") continues a story told above it, so the short line over it heads a section of that story (a news
+round-up's sub-heading), not a new text.  In a file set one paragraph per line nothing else may tell the two apart.
+
+The line must share words with the paragraph (bigram affinity at least ``captions.UNRESTATED``): a sub-heading
+names its section, a photo caption set between a story's paragraphs does not (its one development firing, under
+随后…, shares 0.04; the sub-headings 0.16-1.0).
+
+Development (TRAIN and compilation pages, seeds 30-49, 8 pages a family; unmarked short lines, no sentence end,
+over a paragraph whose first clause holds such a word, in files read headline first): 14 lines, all sub-headings
+inside a text, none opens one (3 were taken for a new text's title before).  Not taken: 同时 (在…的同时 opens report
+paragraphs), 该 / 其中 / 此前 (a first paragraph may open with them: 该国…)."""
+
+from __future__ import annotations
+
+import re
+
+from topics import clean as C
+
+from .captions import CAPTION_SPAN, UNRESTATED
+from .units import Unit
+
+BACK_REFERENCE_RE = re.compile(r"另据|另外|此外|同一天|同日|当天|当日|与此同时|对此|随后")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
+
+
+def refers_back(text: str) -> bool:
+    """The first clause of ``text`` (up to its first clause mark, at most 30 characters) points back."""
+    t = text.strip()
+    m = _CLAUSE_END.search(t)
+    return bool(BACK_REFERENCE_RE.search((t[:m.start()] if m else t)[:30]))
+
+
+def mark_back_referred_subheadings(units: list[Unit]) -> int:
+    """Set kind ``heading`` (a sub-heading inside its text) on each unmarked headline-shaped line over a paragraph
+    that refers back and restates its words (a photo caption set in the text restates none).  Returns how many."""
+    n = 0
+    for u, below in zip(units, units[1:]):
+        if (u.kind == "short" and not u.start and not u.title_mark and not C.is_terminated(u.text.strip())
+                and below.kind == "para" and refers_back(below.text)
+                and C.affinity(u.text, below.text[:CAPTION_SPAN]) >= UNRESTATED):
+            u.kind = "heading"
+            n += 1
+    return n
