@@ -26,6 +26,7 @@ from .dated import dated_title, under_finished
 from .heads import rejoin_wrapped_headings
 from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions,
                        drop_wide_captions_in_sentences)
+from .sentcaptions import drop_captions_in_sentences
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -455,6 +456,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
+    drop_captions_in_sentences(arts, dropped)  # (a caption inside a running sentence)
     _drop_closing_captions(arts, lines, dropped)
     owner = {n: k for k, a in enumerate(arts) for n in _art_nos(a)}
     dropped["caption"] += sum(len(u.parts) for u in units if u.kind == "caption" and u.nos[0] not in owner)
