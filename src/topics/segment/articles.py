@@ -9,6 +9,7 @@ from topics import clean as C
 from .lines import punctuated
 from .heads import ends_like_a_headline, inner_heading, opened_unseen, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
+from .spanned import across_cut_text
 from .units import Unit, closes_speech, merge, rejoin_cut_bylines
 
 CUT_CLAUSE = ("，", "、")  # a line ending so is text cut after a clause: no headline ends in one
@@ -412,9 +413,9 @@ def segment_headline_first(units: list[Unit], strong: bool, blanks: set[int] | N
                   and not any(punctuated(t.text) for t in titles)):
                 new()  # kicker + headline under a paragraph cut mid-sentence: an article printed inside this one
             elif (len(titles) == 1 and k == "short" and cur.unterminated() and nxt is not None and nxt.kind == "para"
-                  and not punctuated(u.text) and _completed_later(cur.body[-1].text, units[j + 1:])):
+                  and not punctuated(u.text) and (_completed_later(cur.body[-1].text, units[j + 1:]) or across_cut_text(u, nxt, "".join(v.text for v in cur.body)[-TOPIC_SPAN:]))):
                 new()  # one headline under a paragraph cut mid-word that a later paragraph completes (推进“数 |
-                # headline | body of the inner article | 字政府”建设…): an article printed inside this one
+                # headline | body of the inner article | 字政府”建设…), or set across the columns over its lede (spanned): an article printed inside this one
             elif not titles and bylines and cur is not None and not cur.body and not cur.bylines:
                 titles = cur.titles
             else:
