@@ -83,3 +83,22 @@ def test_short_line_over_a_paragraph_that_refers_back_is_a_sub_heading():
     assert docs[0][2][2] == "各地组织力量转移受威胁群众"  # the sub-heading stays in its text, as a paragraph
     assert docs[0][2][3].startswith("此外，各地组织力量")
     assert len(docs[0][2]) == 5
+
+
+CREDITED_PHOTO = "\n".join([
+    "全省妇女儿童工作会议召开",
+    "会议传达学习了上级有关指示精神，总结去年全省妇女儿童工作，部署今年重点任务。",
+    "会议强调，要扎实做好妇女、儿童重点工作，大力支持妇女儿童事业发展，切实维护妇女儿童合法权益。",
+    "省直有关部门负责同志等参加会议。",
+    "（图为会议现场 周明 摄）",
+    "会议以电视电话会议形式召开，各市、县（区）设分会场，有关部门负责同志在分会场参加会议。",
+]) + "\n"
+
+
+def test_photo_credit_under_an_attendance_sentence_opens_no_text():
+    """A photo credit is no headline: under a report's attendance sentence it stays out of the titles (it had
+    opened a text of its own on an unseen magazine page) and the report goes on under it."""
+    docs = _docs(CREDITED_PHOTO)
+    assert [(lines, title) for lines, title, _ in docs] == [([(1, 6)], "全省妇女儿童工作会议召开")]
+    assert not any("摄" in p for p in docs[0][2])
+    assert docs[0][2][-1].startswith("会议以电视电话会议形式召开")

@@ -10,7 +10,8 @@ paragraph per line (a DOCX compilation) nothing else tells the two apart.
 Development (TRAIN and compilation pages, seeds 30-49, 8 pages a family; lines marked here in files read headline
 first): 289, all a text's first line, 0 inside a text; most were opened by other rules already, 5 boundaries change
 (4 titles under …等参加会见。 or 我就讲这些。 had run on inside the text above).  Left out: a bullet line (· ■ …: a pull quote, a marked sub-heading), a line over another headline
-(a photo caption), a line already marked."""
+(a photo caption), a photo credit (（图为会议现场 … 摄）, ``clean.CAPTION_RE``: on an unseen TRAIN magazine page one
+under …等参加会议。 had opened a text), a line already marked."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def mark_titles_after_closings(units: list[Unit]) -> int:
         u, below = units[i], units[i + 1]
         t = u.text.strip()
         if (u.start or u.kind not in ("short", "heading", "caption") or not t or t[0] in _BULLETS
-                or C.is_terminated(t) or not closes_text(units[i - 1])):
+                or C.is_terminated(t) or C.CAPTION_RE.search(t) or not closes_text(units[i - 1])):
             continue
         if below.kind in ("para", "greeting") or DATE_LINE_RE.match(below.text.strip()):
             u.start, u.kind = True, "short"
