@@ -102,3 +102,25 @@ def test_photo_credit_under_an_attendance_sentence_opens_no_text():
     assert [(lines, title) for lines, title, _ in docs] == [([(1, 6)], "全省妇女儿童工作会议召开")]
     assert not any("摄" in p for p in docs[0][2])
     assert docs[0][2][-1].startswith("会议以电视电话会议形式召开")
+
+
+CUT_STORY = "\n".join([
+    "全市春季植树造林活动全面启动",
+    "3月12日，全市春季义务植树活动在城郊生态林场启动，市直机关干部职工和志愿者一千余人参加。",
+    "今年全市计划完成植树造林五万亩，新建城市绿道一百公里，森林覆盖率进一步提高。",
+    "（来源：市融媒体中心）",
+    "市委书记在南部山区调研乡村振兴工作",
+    "随后，市委书记来到南部山区调研乡村振兴工作，察看特色产业基地，详细询问村集体经济发展情况。",
+    "他强调，要因地制宜发展特色产业，拓宽农民增收渠道，推动乡村振兴取得新进展。",
+]) + "\n"
+
+
+def test_headline_under_a_source_line_keeps_its_title_over_a_back_referring_paragraph():
+    """A story cut for a page may open with 随后…: under a source line the text above is over, so the headline
+    over it is no sub-heading of that text (segment/backrefs.py leaves it alone) and keeps its title."""
+    docs = _docs(CUT_STORY)
+    assert [(lines, title) for lines, title, _ in docs] == [
+        ([(1, 4)], "全市春季植树造林活动全面启动"),
+        ([(5, 7)], "市委书记在南部山区调研乡村振兴工作"),
+    ]
+    assert docs[1][2][0].startswith("随后，市委书记")

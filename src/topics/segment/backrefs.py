@@ -12,7 +12,9 @@ names its section, a photo caption set between a story's paragraphs does not (it
 Development (TRAIN and compilation pages, seeds 30-49, 8 pages a family; unmarked short lines, no sentence end,
 over a paragraph whose first clause holds such a word, in files read headline first): 14 lines, all sub-headings
 inside a text, none opens one (3 were taken for a new text's title before).  Not taken: 同时 (在…的同时 opens report
-paragraphs), 该 / 其中 / 此前 (a first paragraph may open with them: 该国…)."""
+paragraphs), 该 / 其中 / 此前 (a first paragraph may open with them: 该国…); a line under a source line
+（来源：…） or a closing one (谢谢大家！ …等参加会见。): the text above is over, and a story cut for a page may open
+with 随后… (on an unseen TRAIN news page such a headline had lost its title)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import re
 from topics import clean as C
 
 from .captions import CAPTION_SPAN, UNRESTATED
+from .closings import closes_text
 from .units import Unit
 
 BACK_REFERENCE_RE = re.compile(r"另据|另外|此外|同一天|同日|当天|当日|与此同时|对此|随后")
@@ -38,7 +41,9 @@ def mark_back_referred_subheadings(units: list[Unit]) -> int:
     """Set kind ``heading`` (a sub-heading inside its text) on each unmarked headline-shaped line over a paragraph
     that refers back and restates its words (a photo caption set in the text restates none).  Returns how many."""
     n = 0
-    for u, below in zip(units, units[1:]):
+    for above, u, below in zip([None] + units, units, units[1:]):
+        if above is not None and (above.special or closes_text(above)):
+            continue  # (under a source line or a closing one the text above is over: nothing left to head)
         if (u.kind == "short" and not u.start and not u.title_mark and not C.is_terminated(u.text.strip())
                 and below.kind == "para" and refers_back(below.text)
                 and C.affinity(u.text, below.text[:CAPTION_SPAN]) >= UNRESTATED):
