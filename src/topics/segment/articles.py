@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from topics import clean as C
 
+from .closes import closes_story_above
 from .lines import punctuated
 from .heads import ends_like_a_headline, inner_heading, opened_unseen, subtitled
 from .orient import HEADLINE_BLOCK, banner_over_body
@@ -117,9 +118,9 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     if not below or _echoed(titles[-1].text, rest[0]):
         return False
     up, down = C.affinity(title, above), C.affinity(title, below)
-    # (and the text below shares next to no wording with the text above: sections of one article under a
-    # sub-heading that sums up its theme keep talking of the same things)
-    return up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1
+    # (and the text below shares next to no wording with the text above: sections of one article do)
+    return (up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1
+            or closes_story_above(title, above, below))
 
 
 def _wide_headline(u: Unit) -> bool:
