@@ -118,9 +118,8 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     if not below or _echoed(titles[-1].text, rest[0]):
         return False
     up, down = C.affinity(title, above), C.affinity(title, below)
-    # (and the text below shares next to no wording with the text above: sections of one article do)
-    return (up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1
-            or closes_story_above(title, above, below))
+    return (up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1  # (sections of
+            or closes_story_above(title, above, below))  # one article share wording; a story and the next do not)
 
 
 def _wide_headline(u: Unit) -> bool:
