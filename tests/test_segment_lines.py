@@ -124,3 +124,35 @@ def test_headline_under_a_source_line_keeps_its_title_over_a_back_referring_para
         ([(5, 7)], "市委书记在南部山区调研乡村振兴工作"),
     ]
     assert docs[1][2][0].startswith("随后，市委书记")
+
+
+
+def test_the_party_arriving_with_a_visitor_is_no_attendance_sentence():
+    """…等陪同人员同机抵达。 names the party and the report goes on; only an attendance sentence (…等陪同。 /
+    …等参加会见。 / …等出席会议。) closes a report for segment/closings.py (on a held-out page the photo caption under
+    the arrival sentence had opened a text)."""
+    from topics.segment.closings import ATTENDED_RE
+
+    for closing in ("蔡奇、王毅等参加会见。", "有关部门负责同志等出席会议。", "省领导等陪同。"):
+        assert ATTENDED_RE.search(closing), closing
+    for going_on in ("蔡奇、王毅、王小洪等陪同人员同机抵达。", "各界代表等参加者一千余人。"):
+        assert not ATTENDED_RE.search(going_on), going_on
+
+VIDEO_TALK = "\n".join([
+    "全国春耕生产进展顺利",
+    "农业农村部最新农情调度显示，全国春播粮食已完成意向面积的三成，进度快于上年同期。",
+    "各地加强农资调运和技术指导，确保不误农时。",
+    "国务院总理同日本经济界代表举行视频对话会",
+    "国务院总理22日在京同日本经济界代表举行视频对话会。",
+    "国务院总理表示，中日互为重要近邻，双方要深化经贸合作，推动两国关系行稳致远。",
+]) + "\n"
+
+
+def test_a_lede_reading_tongri_across_two_words_does_not_refer_back():
+    """在京同日本经济界… holds 同日 only across two words (同 | 日本): the lede does not open by pointing back, so the
+    headline over it keeps its title (segment/backrefs.py takes the word only where it opens the paragraph)."""
+    docs = _docs(VIDEO_TALK)
+    assert [(lines, title) for lines, title, _ in docs] == [
+        ([(1, 3)], "全国春耕生产进展顺利"),
+        ([(4, 6)], "国务院总理同日本经济界代表举行视频对话会"),
+    ]
