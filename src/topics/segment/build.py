@@ -27,6 +27,7 @@ from .heads import rejoin_wrapped_headings
 from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measure_captions_in_words, drop_off_measure_captions,
                        drop_wide_captions_in_sentences)
 from .sentcaptions import drop_captions_in_sentences
+from .bylinerow import join_rows_under_bylines
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -408,6 +409,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     drop_wide_captions_in_sentences(lines, dropped, layout)
     dropped["blank"] += sum(1 for ln in lines if ln.kind == "blank")
     units = build_units(lines, layout)
+    join_rows_under_bylines(units)  # (a row under a byline stopping mid-clause goes on below: bylinerow)
     # (a page banner set tight over the first headline; then no second banner opens the page)
     top_banner = not layout["cued"] and banner_over_headline(lines, units, dropped)
     _before_jumps(units, lines)
