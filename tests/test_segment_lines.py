@@ -156,3 +156,23 @@ def test_a_lede_reading_tongri_across_two_words_does_not_refer_back():
         ([(1, 3)], "全国春耕生产进展顺利"),
         ([(4, 6)], "国务院总理同日本经济界代表举行视频对话会"),
     ]
+
+
+THAT_DAY = "\n".join([
+    "全国春耕生产进展顺利",
+    "农业农村部最新农情调度显示，全国春播粮食已完成意向面积的三成，进度快于上年同期。",
+    "各地加强农资调运和技术指导，确保不误农时。",
+    "国务院总理同越南总理共同出席中越企业代表座谈会",
+    "当天（当地时间10月13日），国务院总理在河内同越南总理共同出席中越企业代表座谈会。",
+    "国务院总理表示，中越两国发展战略持续对接，经贸合作还有更大潜力待发掘。",
+]) + "\n"
+
+
+def test_a_lede_opening_with_the_day_of_its_dateline_does_not_refer_back():
+    """当天（当地时间…）， opens a news lede (the day of its dateline), not a section of the story above: the
+    headline over it keeps its title (segment/backrefs.py takes 同日 / 同一天, not 当天 / 当日)."""
+    docs = _docs(THAT_DAY)
+    assert [(lines, title) for lines, title, _ in docs] == [
+        ([(1, 3)], "全国春耕生产进展顺利"),
+        ([(4, 6)], "国务院总理同越南总理共同出席中越企业代表座谈会"),
+    ]
