@@ -1,7 +1,8 @@
 """A headline-shaped line over a paragraph that refers back to the text above is a sub-heading.
 
 A text's first paragraph stands on its own: it names its day and its actors.  A paragraph that opens by pointing
-back (另据…报道 "according also to", 此外 "besides", 与此同时, 对此, 随后, 同一天 / 同日 "the same day") continues a story told above it, so the short line over it heads a section of that story (a news
+back (另据…报道 "according also to", 此外 "besides", 与此同时, 对此, 随后, 同一天 / 同日 "the same day") continues a
+story told above it, so the short line over it heads a section of that story (a news
 round-up's sub-heading), not a new text.  In a file set one paragraph per line nothing else may tell the two apart.
 
 The line must share words with the paragraph (bigram affinity at least ``captions.UNRESTATED``): a sub-heading
