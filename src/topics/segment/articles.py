@@ -117,9 +117,9 @@ def _closes_above(cur: Art, titles: list[Unit], rest: list[Unit]) -> bool:
     above = "".join(u.text for u in cur.body[-12:])
     if not below or _echoed(titles[-1].text, rest[0]):
         return False
-    up, down = C.affinity(title, above), C.affinity(title, below)
-    return (up >= RESTATED and down <= RESTATED_ELSEWHERE * up and C.affinity(below, above) < 0.1  # (sections of
-            or closes_story_above(title, above, below))  # one article share wording; a story and the next do not)
+    up, down, across = C.affinity(title, above), C.affinity(title, below), C.affinity(below, above)
+    return (up >= RESTATED and down <= RESTATED_ELSEWHERE * up and across < 0.1  # (sections of one article
+            or closes_story_above(up, down, across))  # share wording; a story and the next do not)
 
 
 def _wide_headline(u: Unit) -> bool:

@@ -19,15 +19,12 @@ kept before as a sub-heading of the story above (wide stress columns, s41 and s4
 
 from __future__ import annotations
 
-from topics import clean as C
-
-
 SHARED_ABOVE = 0.2  # the headline shares at least this part of its bigrams with the story above ...
 UNSHARED = 0.1  # ... none with the text below, and the text below under this part with the text above
 
 
-def closes_story_above(title: str, above: str, below: str) -> bool:
-    """``title`` (a headline-shaped line under a finished paragraph, ending the text ``above``, and over the
-    paragraphs ``below``) is the headline of the story above."""
-    return (C.affinity(title, above) >= SHARED_ABOVE and C.affinity(title, below) == 0
-            and C.affinity(below, above) < UNSHARED)
+def closes_story_above(up: float, down: float, across: float) -> bool:
+    """A headline-shaped line under a finished paragraph, sharing ``up`` of its bigrams with the text above and
+    ``down`` with the paragraphs below, where the text below shares ``across`` with the text above (the
+    ``clean.affinity`` values ``articles._closes_above`` measures), is the headline of the story above."""
+    return up >= SHARED_ABOVE and down == 0 and across < UNSHARED
