@@ -28,6 +28,7 @@ from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measur
                        drop_wide_captions_in_sentences)
 from .sentcaptions import drop_captions_in_sentences
 from .bylinerow import join_rows_under_bylines
+from .unstyled import open_unstyled_headlines
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -415,6 +416,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
     _before_jumps(units, lines)
     if layout["cued"]:
         _plain_headlines(units)
+        open_unstyled_headlines(units, lines)  # (a line whose style the reader lost: unstyled)
     # a layout reader gives reading order: a headline it shows stands above its article
     # (unless its credited headlines restate the stories below them: :func:`topics.segment.orient.headlines_over_stories`)
     layout["headline_after"] = (not layout["cued"] and headline_comes_after(units, top_banner)

@@ -65,7 +65,8 @@ def read_layout_lines(source: Iterable[LayoutLine]) -> list[RawLine]:
             raise ValueError(f"layout line {no} is numbered {sl.line}; readers number their lines 1, 2, ... in order")
         body = sl.text.replace("\r", " ").replace("\n", " ")
         text = C.clean_line(body)
-        ln = RawLine(no, body, C.strip_end_mark(text), page=sl.page, size=sl.size, layout=True)
+        ln = RawLine(no, body, C.strip_end_mark(text), page=sl.page, size=sl.size, layout=True,
+                     styled=sl.size is not None or sl.bold is not None or sl.heading is not None)
         ln.end_mark = ln.text != text
         ln.width = C.text_width(body.strip())
         if not ln.text:

@@ -73,6 +73,7 @@ class RawLine:
     page: int | None = None
     size: float | None = None  # font size relative to the body text (1.0 = body)
     level: int | None = None  # headline level (0 = largest / outline level 0); None = body text
+    styled: bool = False  # the reader reported this line's style (size, weight or level); else it is judged by its text
     headline: bool = False  # part of a headline block that opens an article
 
 

@@ -401,7 +401,7 @@ def build_units(lines: list[RawLine], layout: dict) -> list[Unit]:
     for k, ln in enumerate(tl):
         if cur is None:
             cur = Unit([], start=ln.start, title_mark=ln.title_mark, special=ln.special, lead=ln.lead,
-                       headline=ln.headline, body_size=bool(layout.get("cued")) and ln.layout and ln.level is None)
+                       headline=ln.headline, body_size=bool(layout.get("cued")) and ln.styled and ln.level is None)
             indented = cur.indent = ln.indent
             head = 0 if layout["nowrap"] else heading_rows(tl, k)  # a numbered heading's rows (headwrap)
         cur.parts.append((ln.no, ln.text))
