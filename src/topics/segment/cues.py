@@ -16,7 +16,8 @@ styles ranked by size and weight) and the size relative to the body text. Here
   header (a running head the reader could not see repeat, on a one-page file) and dropped as ``running_head``.
 
 The rest of the grammar runs as for text files: the reader's paragraphs are not re-joined, and where the file
-shows its headlines a short line at body size is body text, not a headline candidate.
+shows its headlines a short line at body size is body text, not a headline candidate (a line the reader
+reported no style for is read by its text: :mod:`topics.segment.unstyled`).
 
 Example
 -------
