@@ -19,6 +19,7 @@ from .stitch import stitch, take
 from .headrest import join_heading_rest
 from .headacross import join_heading_across
 from .outerrest import join_outer_rest
+from .cutrow import return_cut_rows
 from .bookmarks import bookmark_numbers, no_room, unmarked_headlines
 from .cues import LayoutLine, mark_headlines, read_layout_lines
 from .topline import banner_over_headline, banner_over_story
@@ -458,6 +459,7 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
         mark_back_referred_subheadings(units)  # (a line over a paragraph that refers back heads a section)
         arts = join_outer_rest(join_heading_across(join_heading_rest(stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
                                             layout["indent"] == "paragraph", no_room(units, numbers))))))
+        arts = return_cut_rows(arts)  # (a paragraph's row read as an inset's kicker: cutrow)
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
     _drop_set_in_captions(arts, lines, dropped)
