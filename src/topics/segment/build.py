@@ -30,7 +30,7 @@ from .captions import (CAPTION_SPAN, UNRESTATED, UNRESTATED_BIGRAMS, drop_measur
                        drop_wide_captions_in_sentences)
 from .sentcaptions import drop_captions_in_sentences
 from .bylinerow import join_rows_under_bylines
-from .unstyled import open_unstyled_headlines
+from .unstyled import lone_line_between_paragraphs, open_unstyled_headlines
 
 
 def _art_nos(a: Art) -> list[int]:
@@ -233,10 +233,9 @@ def _plain_headlines(units: list[Unit]) -> None:
     section does not (a news round-up's items open with their own words)."""
     leads = [b.text for a, b in zip(units, units[1:]) if a.headline and not b.headline and b.kind == "para"]
     for i in range(len(units) - 1):
-        u, prev, nxt = units[i], units[i - 1] if i else None, units[i + 1]
-        if not (u.body_size and u.kind == "para" and len(u.parts) == 1 and not punctuated(u.text) and nxt.kind == "para"
-                and text_kind(u, u.text) in ("short", "byline?")
-                and (prev is None or prev.kind == "para" and C.is_terminated(prev.text))):
+        u, nxt = units[i], units[i + 1]
+        if not (u.body_size and u.kind == "para" and lone_line_between_paragraphs(units, i)
+                and text_kind(u, u.text) in ("short", "byline?")):
             continue
         shared = sum(len(nxt.text) >= OPENER and t.startswith(nxt.text[:OPENER]) for t in leads)
         if C.DATELINE_RE.match(nxt.text) or shared >= max(2, len(leads) / 2):

@@ -25,10 +25,16 @@ from .units import split_unit
 _TEXT = ("para", "short", "heading")  # (a heading never ends an article: its section goes on)
 
 
+def _under_closed_inset(y: Art, x: Art, a: Art) -> bool:
+    """``a`` is a headless part right under ``x``, a closed article with a headline, and ``y`` above ``x`` was left
+    open (no end mark) on a line of text."""
+    return (a.headless and not a.titles and bool(a.body) and x.closed and bool(x.titles) and not y.closed
+            and bool(y.body) and y.body[-1].kind in _TEXT)
+
+
 def _resumes(y: Art, x: Art, a: Art) -> bool:
     """``a`` (headless) is the rest of ``y``, left open mid-sentence above the closed article ``x``."""
-    return (a.headless and not a.titles and bool(a.body) and x.closed and bool(x.titles) and not y.closed
-            and bool(y.body) and y.body[-1].kind in _TEXT and not C.is_terminated(y.body[-1].text))
+    return _under_closed_inset(y, x, a) and not C.is_terminated(y.body[-1].text)
 
 
 def _text_row(y: Art, x: Art, a: Art) -> bool:
@@ -36,8 +42,7 @@ def _text_row(y: Art, x: Art, a: Art) -> bool:
     read as ``x``'s kicker: ``y`` stopped at a sentence end with no end mark, ``x`` has another headline row, and the
     row is unfinished and shares more words with ``y``'s text than with ``x``'s (a kicker names the inset's column
     or theme: …改造面积120 | 我区举办社区工作者技能培训班 | inset … □ | 万平方米，惠及居民…)."""
-    if not (a.headless and not a.titles and a.body and x.closed and len(x.titles) >= 2 and not y.closed and y.body
-            and y.body[-1].kind in _TEXT and x.titles[0].kind == "short"):
+    if not (_under_closed_inset(y, x, a) and len(x.titles) >= 2 and x.titles[0].kind == "short"):
         return False
     row = x.titles[0].parts[0][1]
     inset = "".join(p for _, p in x.titles[0].parts[1:]) + "".join(u.text for u in x.titles[1:] + x.body)

@@ -16,21 +16,28 @@ from .lines import RawLine, punctuated
 from .units import Unit
 
 
+def lone_line_between_paragraphs(units: list[Unit], i: int) -> bool:
+    """``units[i]`` (not the last) is one line with no clause punctuation under a finished paragraph (or at the
+    file's top) and over a paragraph: where a headline line stands (also :func:`topics.segment.build` for a line
+    set as body text)."""
+    u, prev, nxt = units[i], units[i - 1] if i else None, units[i + 1]
+    return (len(u.parts) == 1 and not punctuated(u.text) and nxt.kind == "para"
+            and (prev is None or prev.kind == "para" and C.is_terminated(prev.text)))
+
+
 def open_unstyled_headlines(units: list[Unit], lines: list[RawLine]) -> int:
     """Open an article at each lone headline line without a reported style (see the module docstring); return
     how many were opened."""
-    by_no = {ln.no: ln for ln in lines}
+    styled = {ln.no: ln.styled for ln in lines}
     shown = sum(1 for u in units if u.headline)
     deeper = sum(1 for ln in lines if ln.level is not None and not ln.headline and ln.kind == "text")
     if shown <= deeper:
         return 0
     opened = 0
     for i, u in enumerate(units[:-1]):
-        prev, nxt, ln = units[i - 1] if i else None, units[i + 1], by_no[u.nos[0]]
-        if (len(u.parts) == 1 and ln.layout and not ln.styled and not u.headline and not u.special
-                and not u.start and not u.end_mark and not punctuated(u.text) and not C.is_terminated(u.text)
-                and not C.starts_enumerated(u.text) and nxt.kind == "para" and not nxt.headline
-                and (prev is None or prev.kind == "para" and C.is_terminated(prev.text))):
+        if (not styled[u.nos[0]] and lone_line_between_paragraphs(units, i) and not units[i + 1].headline
+                and not (u.headline or u.special or u.start or u.end_mark) and not C.is_terminated(u.text)
+                and not C.starts_enumerated(u.text)):
             u.kind, u.start = "short", True
             opened += 1
     return opened
