@@ -456,8 +456,10 @@ def segment_rules(text: str | list[LayoutLine], *, source_file: str, drop_speech
                 u.kind = "byline?"
         mark_titles_after_closings(units)  # (a headline under a text's closing line opens the next text)
         mark_back_referred_subheadings(units)  # (a line over a paragraph that refers back heads a section)
-        arts = join_outer_rest(join_heading_across(join_heading_rest(stitch(segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
-                                            layout["indent"] == "paragraph", no_room(units, numbers))))))
+        arts = segment_headline_first(units, layout["strong_delimiters"], blanks, unmarked_headlines(units, marked), sourced,
+                                      layout["indent"] == "paragraph", no_room(units, numbers))
+        arts = join_heading_across(join_heading_rest(stitch(arts)))
+        arts = join_outer_rest(arts)  # (the headless rest of an article after an inset set inside it: outerrest)
         arts = return_cut_rows(arts)  # (a paragraph's row read as an inset's kicker: cutrow)
     arts = [a for a in arts if a.body or a.titles]
     arts = join_jumps(arts, lines)  # a story jumped (下转…) to a later page of the same file goes on at its 上接…
